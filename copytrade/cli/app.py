@@ -1,0 +1,29 @@
+"""The ``copytrade`` console command: one Typer app, one verb per module later."""
+
+from __future__ import annotations
+
+import typer
+
+from copytrade import __version__
+
+app = typer.Typer(
+    name="copytrade",
+    help="copytrade: copy trading for crypto markets (providers, followers, fair copies).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def root() -> None:
+    """copytrade: copy trading for crypto markets."""
+
+
+@app.command()
+def version() -> None:
+    """Print the installed copytrade version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()
