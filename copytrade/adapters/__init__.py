@@ -1,0 +1,1 @@
+"""Adapters: the outside world (databases, venues, buses) behind the domain's ports."""

@@ -1,0 +1,1 @@
+"""Relational persistence: SQLAlchemy 2 schema, engine set-up and migrations."""

@@ -1,0 +1,44 @@
+"""Engine creation: the one place that knows how each backend is tuned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from copytrade.config import Settings
+
+
+def make_engine(settings: Settings) -> Engine:
+    """An engine for the configured database; connects lazily, on first use."""
+    url = settings.database_url
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=settings.database_echo)
+        _tune_sqlite(engine, settings.sqlite_synchronous.value)
+        return engine
+    return create_engine(url, echo=settings.database_echo, pool_pre_ping=True)
+
+
+def _tune_sqlite(engine: Engine, synchronous: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The sqlite3 module's own transaction handling would defer BEGIN and
+        # fight SQLAlchemy; we emit BEGIN ourselves (see _on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead
+        # of failing later with "database is locked" on upgrade.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)

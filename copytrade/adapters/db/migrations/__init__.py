@@ -1,0 +1,1 @@
+"""Alembic migrations; run through ``copytrade db upgrade`` or ``upgrade_database``."""

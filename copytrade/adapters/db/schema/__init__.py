@@ -1,0 +1,32 @@
+"""The relational schema, one module per area; importing this registers every table."""
+
+from copytrade.adapters.db.schema.accounts import AccountRow, InstrumentRow, ProviderRow
+from copytrade.adapters.db.schema.base import Base
+from copytrade.adapters.db.schema.copying import CopyDecisionRow, RelationshipRow
+from copytrade.adapters.db.schema.ledger import (
+    LedgerBalanceRow,
+    LedgerEntryRow,
+    LedgerTransferRow,
+)
+from copytrade.adapters.db.schema.messaging import OutboxRow, ProcessedMessageRow
+from copytrade.adapters.db.schema.stats import EquitySnapshotRow
+from copytrade.adapters.db.schema.trading import FillRow, OrderRow, PositionRow, TradeRow
+
+__all__ = [
+    "AccountRow",
+    "Base",
+    "CopyDecisionRow",
+    "EquitySnapshotRow",
+    "FillRow",
+    "InstrumentRow",
+    "LedgerBalanceRow",
+    "LedgerEntryRow",
+    "LedgerTransferRow",
+    "OrderRow",
+    "OutboxRow",
+    "PositionRow",
+    "ProcessedMessageRow",
+    "ProviderRow",
+    "RelationshipRow",
+    "TradeRow",
+]

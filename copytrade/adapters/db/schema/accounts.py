@@ -1,0 +1,49 @@
+"""Accounts, provider terms and instruments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from copytrade.adapters.db.schema.base import ID_LENGTH, Base, money
+from copytrade.adapters.db.types import UtcDateTime
+
+
+class AccountRow(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    is_provider: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ProviderRow(Base):
+    __tablename__ = "providers"
+
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    share_pct: Mapped[Decimal] = money()
+    subscription_price: Mapped[Decimal | None] = money(nullable=True)
+    follower_cap: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    settlement_period: Mapped[str] = mapped_column(String(16), default="weekly")
+
+
+class InstrumentRow(Base):
+    __tablename__ = "instruments"
+
+    symbol: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    base: Mapped[str] = mapped_column(String(32))
+    quote: Mapped[str] = mapped_column(String(16))
+    quote_precision: Mapped[int] = mapped_column(Integer, default=8)
+    tick: Mapped[Decimal] = money()
+    lot_step: Mapped[Decimal] = money()
+    min_qty: Mapped[Decimal] = money()
+    min_notional: Mapped[Decimal] = money()
+    max_qty: Mapped[Decimal] = money()
+    maker_fee: Mapped[Decimal] = money()
+    taker_fee: Mapped[Decimal] = money()
+    max_leverage: Mapped[Decimal] = money()

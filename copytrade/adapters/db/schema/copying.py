@@ -1,0 +1,65 @@
+"""Copy relationships (with their settings and HWM) and every copy decision."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from copytrade.adapters.db.schema.base import ID_LENGTH, Base, money
+from copytrade.adapters.db.types import UtcDateTime
+
+
+class RelationshipRow(Base):
+    __tablename__ = "relationships"
+    __table_args__ = (Index("ix_relationships_provider_status", "provider_id", "status"),)
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    follower_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    provider_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    stop_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # Settings (SPEC §2); symbol lists are space-separated symbols.
+    mode: Mapped[str] = mapped_column(String(16))
+    fixed_amount: Mapped[Decimal | None] = money(nullable=True)
+    multiplier: Mapped[Decimal] = money(default=Decimal(1))
+    leverage: Mapped[Decimal | None] = money(nullable=True)
+    max_per_trade_pct: Mapped[Decimal] = money()
+    max_open_trades: Mapped[int] = mapped_column(Integer)
+    max_loss_pct: Mapped[Decimal] = money()
+    slippage_pct: Mapped[Decimal] = money()
+    symbols_allowed: Mapped[str] = mapped_column(Text, default="")
+    symbols_blocked: Mapped[str] = mapped_column(Text, default="")
+    close_on_stop: Mapped[bool] = mapped_column(Boolean, default=True)
+    copy_open_positions: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Money bookkeeping of the allocation (SPEC §2 max loss, §7 high-watermark).
+    net_allocated: Mapped[Decimal] = money(default=Decimal(0))
+    hwm: Mapped[Decimal] = money(default=Decimal(0))
+    owed: Mapped[Decimal] = money(default=Decimal(0))
+    risk_acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CopyDecisionRow(Base):
+    """What the gate decided for one relationship and one provider fill, and why."""
+
+    __tablename__ = "copy_decisions"
+    __table_args__ = (UniqueConstraint("provider_fill_id", "relationship_id", "leg"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    provider_fill_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    relationship_id: Mapped[str] = mapped_column(ForeignKey("relationships.id"), index=True)
+    leg: Mapped[str] = mapped_column(String(8))
+    follower_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    provider_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    symbol: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    qty: Mapped[Decimal] = money()
+    notional: Mapped[Decimal] = money()
+    price: Mapped[Decimal] = money()
+    client_order_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

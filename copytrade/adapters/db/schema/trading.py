@@ -1,0 +1,101 @@
+"""Orders, fills, positions and closed trades.
+
+``book`` is the trading book an order belongs to: a provider's account id, or
+a copy relationship's id (each relationship's allocation is its own book).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from copytrade.adapters.db.schema.base import ID_LENGTH, Base, money
+from copytrade.adapters.db.types import UtcDateTime
+
+
+class OrderRow(Base):
+    __tablename__ = "orders"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    client_order_id: Mapped[str] = mapped_column(String(ID_LENGTH), unique=True)
+    venue: Mapped[str] = mapped_column(String(32), default="paper")
+    book: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    relationship_id: Mapped[str | None] = mapped_column(
+        ForeignKey("relationships.id"), nullable=True, index=True
+    )
+    provider_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
+    copy_of: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
+    symbol: Mapped[str] = mapped_column(ForeignKey("instruments.symbol"))
+    side: Mapped[str] = mapped_column(String(4))
+    type: Mapped[str] = mapped_column(String(8))
+    qty: Mapped[Decimal] = money()
+    limit_price: Mapped[Decimal | None] = money(nullable=True)
+    leverage: Mapped[Decimal] = money(default=Decimal(1))
+    status: Mapped[str] = mapped_column(String(20))
+    filled_qty: Mapped[Decimal] = money(default=Decimal(0))
+    avg_fill_price: Mapped[Decimal | None] = money(nullable=True)
+    fees: Mapped[Decimal] = money(default=Decimal(0))
+    reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class FillRow(Base):
+    __tablename__ = "fills"
+    __table_args__ = (UniqueConstraint("venue", "fill_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    venue: Mapped[str] = mapped_column(String(32))
+    fill_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    book: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    symbol: Mapped[str] = mapped_column(String(64))
+    side: Mapped[str] = mapped_column(String(4))
+    qty: Mapped[Decimal] = money()
+    price: Mapped[Decimal] = money()
+    fee: Mapped[Decimal] = money()
+    liquidity: Mapped[str] = mapped_column(String(8))
+    ts: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PositionRow(Base):
+    """A book's open position in one symbol (signed: short < 0)."""
+
+    __tablename__ = "positions"
+
+    book: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    symbol: Mapped[str] = mapped_column(ForeignKey("instruments.symbol"), primary_key=True)
+    qty: Mapped[Decimal] = money()
+    avg_entry: Mapped[Decimal] = money()
+    leverage: Mapped[Decimal] = money(default=Decimal(1))
+    realized_pnl: Mapped[Decimal] = money(default=Decimal(0))
+    fees: Mapped[Decimal] = money(default=Decimal(0))
+    opened_qty: Mapped[Decimal] = money(default=Decimal(0))
+    open_cost: Mapped[Decimal] = money(default=Decimal(0))
+    closed_qty: Mapped[Decimal] = money(default=Decimal(0))
+    close_value: Mapped[Decimal] = money(default=Decimal(0))
+    opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    detached: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TradeRow(Base):
+    __tablename__ = "trades"
+    __table_args__ = (Index("ix_trades_book_closed_at", "book", "closed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    book: Mapped[str] = mapped_column(String(ID_LENGTH))
+    symbol: Mapped[str] = mapped_column(String(64))
+    side: Mapped[str] = mapped_column(String(5))
+    qty: Mapped[Decimal] = money()
+    entry_price: Mapped[Decimal] = money()
+    exit_price: Mapped[Decimal] = money()
+    cost: Mapped[Decimal] = money()
+    pnl: Mapped[Decimal] = money()
+    fees: Mapped[Decimal] = money()
+    leverage: Mapped[Decimal] = money(default=Decimal(1))
+    is_spot: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -1,0 +1,47 @@
+"""Typed configuration, read from COPYTRADE_* environment variables.
+
+Unknown keys are refused (a typo in a setting must not silently fall back to a
+default). Nothing here connects to anything: the composition root does.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SqliteSync(StrEnum):
+    """SQLite's ``synchronous`` pragma: FULL survives power loss, NORMAL a process kill."""
+
+    FULL = "FULL"
+    NORMAL = "NORMAL"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="COPYTRADE_", extra="forbid", frozen=True, validate_default=True
+    )
+
+    database_url: str = Field(
+        default="sqlite:///copytrade.db",
+        description="SQLAlchemy URL: sqlite:///path.db (embedded) or postgresql+psycopg://...",
+    )
+    sqlite_synchronous: SqliteSync = SqliteSync.FULL
+    database_echo: bool = False
+    platform_fee_pct: Decimal = Field(default=Decimal(2), ge=0, le=100)
+    quote_currency: str = "USDT"
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError(
+                f"database_url must be a sqlite:/// or postgresql+psycopg:// URL, got {value!r}"
+            )
+        if value.startswith("postgresql://"):
+            # psycopg 3 is our driver; the bare scheme would select psycopg2.
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
