@@ -6,10 +6,12 @@ default). Nothing here connects to anything: the composition root does.
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,6 +35,21 @@ class Settings(BaseSettings):
     database_echo: bool = False
     platform_fee_pct: Decimal = Field(default=Decimal(2), ge=0, le=100)
     quote_currency: str = "USDT"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_unknown_environment_keys(cls, data: Any) -> Any:
+        # pydantic-settings ignores COPYTRADE_* variables it does not know, so a
+        # typo (COPYTRADE_DATABSE_URL) would silently run on the default database.
+        prefix = "COPYTRADE_"
+        known = {prefix + name.upper() for name in cls.model_fields}
+        unknown = sorted(k for k in os.environ if k.startswith(prefix) and k not in known)
+        if unknown:
+            raise ValueError(
+                f"unknown setting(s) in the environment: {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known))}"
+            )
+        return data
 
     @field_validator("database_url")
     @classmethod

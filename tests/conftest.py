@@ -40,7 +40,7 @@ def require_service(name: str, host: str, port: int) -> None:
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     url = os.environ.get(
-        "COPYTRADE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        "CT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
     require_service("PostgreSQL", os.environ.get("PGHOST_TEST", "127.0.0.1"), 5432)
     return url
@@ -49,4 +49,4 @@ def postgres_url() -> str:
 @pytest.fixture(scope="session")
 def nats_url() -> str:
     require_service("NATS", "127.0.0.1", 4222)
-    return os.environ.get("COPYTRADE_TEST_NATS_URL", "nats://127.0.0.1:4222")
+    return os.environ.get("CT_TEST_NATS_URL", "nats://127.0.0.1:4222")

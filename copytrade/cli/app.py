@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from copytrade import __version__
+from copytrade.cli.db import db_app
 
 app = typer.Typer(
     name="copytrade",
@@ -12,6 +13,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+app.add_typer(db_app, name="db")
 
 
 @app.callback()

@@ -1,0 +1,1 @@
+"""Repositories: every SQL query of copytrade lives in this package."""

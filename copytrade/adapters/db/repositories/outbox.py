@@ -1,0 +1,97 @@
+"""The transactional outbox: messages saved with the change that caused them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.schema import OutboxRow, ProcessedMessageRow
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    id: int
+    message_id: str
+    topic: str
+    payload: Mapping[str, Any]
+
+
+class OutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, topic: str, message_id: str, payload: Mapping[str, Any], now: datetime) -> None:
+        """Stage a message; it is only visible to the relay once the transaction commits."""
+        self.add_many(topic, [(message_id, payload)], now)
+
+    def add_many(
+        self, topic: str, messages: Sequence[tuple[str, Mapping[str, Any]]], now: datetime
+    ) -> None:
+        if not messages:
+            return
+        rows = [
+            {
+                "message_id": message_id,
+                "topic": topic,
+                "payload": json.dumps(payload, sort_keys=True, default=str),
+                "created_at": now,
+                "attempts": 0,
+            }
+            for message_id, payload in messages
+        ]
+        self._session.execute(insert(OutboxRow), rows)
+
+    def pending(self, limit: int) -> list[OutboxMessage]:
+        rows = self._session.execute(
+            select(OutboxRow.id, OutboxRow.message_id, OutboxRow.topic, OutboxRow.payload)
+            .where(OutboxRow.delivered_at.is_(None))
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        ).all()
+        return [OutboxMessage(r.id, r.message_id, r.topic, json.loads(r.payload)) for r in rows]
+
+    def mark_delivered(self, ids: Sequence[int], now: datetime) -> None:
+        if ids:
+            self._session.execute(
+                update(OutboxRow).where(OutboxRow.id.in_(ids)).values(delivered_at=now)
+            )
+
+    def record_attempt(self, ids: Sequence[int]) -> None:
+        if ids:
+            self._session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(ids))
+                .values(attempts=OutboxRow.attempts + 1)
+            )
+
+    def count_pending(self) -> int:
+        return int(
+            self._session.scalar(
+                select(func.count()).select_from(OutboxRow).where(OutboxRow.delivered_at.is_(None))
+            )
+            or 0
+        )
+
+
+class ProcessedMessages:
+    """What each consumer has already handled, so redelivery is a no-op."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def first_time(self, consumer: str, message_id: str, now: datetime) -> bool:
+        """Record the message; False when this consumer has processed it before."""
+        seen = self._session.get(ProcessedMessageRow, (consumer, message_id))
+        if seen is not None:
+            return False
+        self._session.add(
+            ProcessedMessageRow(consumer=consumer, message_id=message_id, processed_at=now)
+        )
+        self._session.flush()
+        return True

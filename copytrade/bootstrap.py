@@ -1,0 +1,41 @@
+"""The composition root: the one place where adapters are built and wired.
+
+Nothing connects at import time; ``Container.from_settings`` builds lazily
+connecting objects, and each entry point (CLI verb, server, test) makes one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from copytrade.adapters.db.engine import make_engine, make_session_factory
+from copytrade.adapters.db.migrate import upgrade_database
+from copytrade.config import Settings
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+
+
+@dataclass(frozen=True)
+class Container:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Container:
+        engine = make_engine(settings)
+        return cls(settings, engine, make_session_factory(engine))
+
+    @property
+    def uow_factory(self) -> Callable[[], SqlUnitOfWork]:
+        factory = self.session_factory
+        return lambda: SqlUnitOfWork(factory)
+
+    def migrate(self) -> None:
+        upgrade_database(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
