@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from copytrade.domain.statistics.periods import Period
@@ -42,17 +42,15 @@ class PeriodStats:
 
 
 @dataclass(frozen=True, slots=True)
-class ProviderStats:
-    """SPEC §5 keys the record determines; keys without a period cover the whole record."""
+class ProviderStats(TradeStats):
+    """SPEC §5 keys the record determines; keys without a period cover the whole record.
+
+    The per-trade keys are those of ``TradeStats`` over every trade closed by
+    ``as_of``; the rest come from the daily returns and the trades' kinds.
+    """
 
     as_of: date
     track_record_days: int
-    total_trades: int
-    win_rate: Decimal | None
-    total_pnl: Decimal
-    max_loss_single_trade: Decimal | None
-    profit_factor: Decimal | None
-    avg_holding_time: timedelta | None
     roi_7d: Decimal
     roi_30d: Decimal
     roi_90d: Decimal
