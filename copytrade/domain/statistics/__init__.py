@@ -1,0 +1,54 @@
+"""Provider performance statistics as pure functions (SPEC §5; docs/domain/statistics.md).
+
+Inputs are the provider's closed trades and its daily equity series; outputs
+are Decimal figures computed in one fixed decimal context and rounded the
+same way everywhere, so every deployment publishes identical numbers.
+"""
+
+from copytrade.domain.statistics.curve import CurvePoint, equity_curve, sample_curve
+from copytrade.domain.statistics.periods import Period
+from copytrade.domain.statistics.profile import (
+    DEFAULT_PROFILE_RULE,
+    ProfileRule,
+    RiskBand,
+    RiskLevel,
+    Strategy,
+    risk_level,
+    strategy,
+)
+from copytrade.domain.statistics.returns import DailyReturns, daily_returns, growth_factor, roi
+from copytrade.domain.statistics.risk import annualised_volatility, max_drawdown, sharpe, sortino
+from copytrade.domain.statistics.series import EquityPoint, check_series, utc_day
+from copytrade.domain.statistics.summary import PeriodStats, ProviderStats, compute_stats
+from copytrade.domain.statistics.trade_stats import TradeStats, closed_between, trade_stats
+
+__all__ = [
+    "DEFAULT_PROFILE_RULE",
+    "CurvePoint",
+    "DailyReturns",
+    "EquityPoint",
+    "Period",
+    "PeriodStats",
+    "ProfileRule",
+    "ProviderStats",
+    "RiskBand",
+    "RiskLevel",
+    "Strategy",
+    "TradeStats",
+    "annualised_volatility",
+    "check_series",
+    "closed_between",
+    "compute_stats",
+    "daily_returns",
+    "equity_curve",
+    "growth_factor",
+    "max_drawdown",
+    "risk_level",
+    "roi",
+    "sample_curve",
+    "sharpe",
+    "sortino",
+    "strategy",
+    "trade_stats",
+    "utc_day",
+]

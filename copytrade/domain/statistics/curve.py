@@ -1,0 +1,59 @@
+"""The equity curve: a hypothetical deposit following the daily returns (SPEC §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, localcontext
+
+from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.statistics.numeric import CURVE_PLACES, STATS_CONTEXT, to_places
+from copytrade.domain.statistics.returns import daily_returns
+from copytrade.domain.statistics.series import EquityPoint
+from copytrade.domain.values import ONE, DecimalLike, to_decimal
+
+DEFAULT_DEPOSIT = Decimal(10_000)
+
+
+@dataclass(frozen=True, slots=True)
+class CurvePoint:
+    day: date
+    value: Decimal
+
+
+def equity_curve(
+    points: Sequence[EquityPoint],
+    start: DecimalLike = DEFAULT_DEPOSIT,
+    through: date | None = None,
+) -> tuple[CurvePoint, ...]:
+    """``start`` compounded by each day's return: one point per day, in day order.
+
+    Built from time-weighted returns rather than the account's equity, so a
+    deposit is not a jump and a withdrawal is not a fall. Each point is the
+    value at that day's close, rounded to 2 dp (the compounding itself is
+    unrounded). An empty series gives an empty curve.
+    """
+    deposit = to_decimal(start, "curve start")
+    if deposit <= 0:
+        raise InvalidValueError(f"curve start must be positive, got {deposit}")
+    returns = daily_returns(points, through)
+    curve: list[CurvePoint] = []
+    value = deposit
+    with localcontext(STATS_CONTEXT):
+        for day, r in zip(returns.days(), returns.values, strict=True):
+            value *= ONE + r
+            curve.append(CurvePoint(day, to_places(value, CURVE_PLACES)))
+    return tuple(curve)
+
+
+def sample_curve(curve: Sequence[CurvePoint], n: int) -> tuple[CurvePoint, ...]:
+    """At most ``n`` evenly spaced points for a sparkline, always the first and the last."""
+    if n < 2:
+        raise InvalidValueError(f"a sparkline needs at least 2 points, got n={n}")
+    size = len(curve)
+    if size <= n:
+        return tuple(curve)
+    # Nearest index to i × (size − 1) / (n − 1), in integers: steps are ≥ 1, so no repeats.
+    span, steps = size - 1, n - 1
+    return tuple(curve[(i * span + steps // 2) // steps] for i in range(n))

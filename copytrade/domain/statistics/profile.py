@@ -1,0 +1,109 @@
+"""A provider's risk level and strategy, derived from the record by a fixed rule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+from enum import StrEnum
+
+from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.statistics.numeric import STATS_CONTEXT, mean
+from copytrade.domain.trades import Trade
+from copytrade.domain.values import HUNDRED
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Strategy(StrEnum):
+    SPOT = "spot"
+    FUTURES = "futures"
+    MIXED = "mixed"
+
+
+@dataclass(frozen=True, slots=True)
+class RiskBand:
+    """A measure is low up to ``low`` (inclusive), medium up to ``medium``, high above."""
+
+    low: Decimal
+    medium: Decimal
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.low <= self.medium:
+            raise InvalidValueError(
+                f"risk band bounds must satisfy 0 ≤ low ≤ medium, got {self.low}, {self.medium}"
+            )
+
+    def level(self, measure: Decimal | None) -> RiskLevel:
+        if measure is None or measure <= self.low:
+            return RiskLevel.LOW
+        return RiskLevel.MEDIUM if measure <= self.medium else RiskLevel.HIGH
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRule:
+    """The thresholds of the risk level and the strategy.
+
+    Risk: a band per measure; the level is the highest any measure reaches.
+
+    Taking the highest means one alarming measure is enough: a calm equity
+    curve does not hide 50× leverage that has not blown up yet.
+    """
+
+    volatility_pct: RiskBand = RiskBand(Decimal(40), Decimal(100))
+    max_drawdown_pct: RiskBand = RiskBand(Decimal(15), Decimal(35))
+    avg_leverage: RiskBand = RiskBand(Decimal(2), Decimal(5))
+    max_leverage: RiskBand = RiskBand(Decimal(10), Decimal(25))
+    # Share of trades (by count) above which the record counts as one kind only.
+    dominant_kind_pct: Decimal = Decimal(90)
+
+    def __post_init__(self) -> None:
+        if not 50 < self.dominant_kind_pct <= 100:
+            raise InvalidValueError(
+                f"dominant_kind_pct must be above 50 and at most 100, got {self.dominant_kind_pct}"
+            )
+
+
+DEFAULT_PROFILE_RULE = ProfileRule()
+_ORDER = (RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH)
+
+
+def risk_level(
+    volatility_pct: Decimal | None,
+    max_drawdown_pct: Decimal,
+    trades: Sequence[Trade],
+    rule: ProfileRule = DEFAULT_PROFILE_RULE,
+) -> RiskLevel:
+    """The highest of the four bands' levels; a measure that is unknown counts as low."""
+    levels = [
+        rule.volatility_pct.level(volatility_pct),
+        rule.max_drawdown_pct.level(max_drawdown_pct),
+    ]
+    if trades:
+        leverages = tuple(trade.leverage for trade in trades)
+        with localcontext(STATS_CONTEXT):
+            levels.append(rule.avg_leverage.level(mean(leverages)))
+        levels.append(rule.max_leverage.level(max(leverages)))
+    return max(levels, key=_ORDER.index)
+
+
+def strategy(trades: Sequence[Trade], rule: ProfileRule = DEFAULT_PROFILE_RULE) -> Strategy | None:
+    """spot / futures when at least ``dominant_kind_pct`` of trades are of that kind, else mixed.
+
+    A threshold rather than "any": one hedge on a perp among hundreds of spot
+    trades does not make a spot trader a futures trader. None with no trades.
+    """
+    if not trades:
+        return None
+    spot = sum(1 for trade in trades if trade.is_spot)
+    with localcontext(STATS_CONTEXT):
+        spot_pct = Decimal(spot) * HUNDRED / len(trades)
+    if spot_pct >= rule.dominant_kind_pct:
+        return Strategy.SPOT
+    if HUNDRED - spot_pct >= rule.dominant_kind_pct:
+        return Strategy.FUTURES
+    return Strategy.MIXED
