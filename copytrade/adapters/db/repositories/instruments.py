@@ -1,0 +1,73 @@
+"""Instruments: stored exchange rules, loaded back as domain ``Instrument``s."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.schema import InstrumentRow
+from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.instruments import Instrument, parse_kind
+from copytrade.domain.values import Currency
+
+
+class UnknownInstrumentError(InvalidValueError):
+    """A symbol that no stored instrument has."""
+
+
+def instrument_from_row(row: InstrumentRow) -> Instrument:
+    return Instrument(
+        symbol=row.symbol,
+        kind=parse_kind(row.kind),
+        base=row.base,
+        quote=Currency(row.quote, row.quote_precision),
+        tick=row.tick,
+        lot_step=row.lot_step,
+        min_qty=row.min_qty,
+        min_notional=row.min_notional,
+        max_qty=row.max_qty,
+        maker_fee=row.maker_fee,
+        taker_fee=row.taker_fee,
+        max_leverage=row.max_leverage,
+    )
+
+
+def _row_values(instrument: Instrument) -> dict[str, object]:
+    return {
+        "symbol": instrument.symbol,
+        "kind": instrument.kind.value,
+        "base": instrument.base,
+        "quote": instrument.quote.code,
+        "quote_precision": instrument.quote.precision,
+        "tick": instrument.tick,
+        "lot_step": instrument.lot_step,
+        "min_qty": instrument.min_qty,
+        "min_notional": instrument.min_notional,
+        "max_qty": instrument.max_qty,
+        "maker_fee": instrument.maker_fee,
+        "taker_fee": instrument.taker_fee,
+        "max_leverage": instrument.max_leverage,
+    }
+
+
+class InstrumentRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def save(self, instruments: Iterable[Instrument]) -> None:
+        """Insert or replace instruments (exchange rules change: tick, fees...)."""
+        for instrument in instruments:
+            self._session.merge(InstrumentRow(**_row_values(instrument)))
+        self._session.flush()
+
+    def get(self, symbol: str) -> Instrument:
+        row = self._session.get(InstrumentRow, symbol)
+        if row is None:
+            raise UnknownInstrumentError(f"unknown symbol {symbol!r}: no such instrument")
+        return instrument_from_row(row)
+
+    def all(self) -> dict[str, Instrument]:
+        rows = self._session.scalars(select(InstrumentRow).order_by(InstrumentRow.symbol))
+        return {row.symbol: instrument_from_row(row) for row in rows}

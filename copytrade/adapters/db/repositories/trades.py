@@ -1,0 +1,65 @@
+"""Closed trades: the record every per-trade statistic is computed from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.schema import TradeRow
+from copytrade.domain.ids import AccountId
+from copytrade.domain.trades import PositionSide, Trade
+
+
+def _row(trade: Trade) -> dict[str, object]:
+    return {
+        "book": str(trade.account),
+        "symbol": trade.symbol,
+        "side": trade.side.value,
+        "qty": trade.qty,
+        "entry_price": trade.entry_price,
+        "exit_price": trade.exit_price,
+        "cost": trade.cost,
+        "pnl": trade.pnl,
+        "fees": trade.fees,
+        "leverage": trade.leverage,
+        "is_spot": trade.is_spot,
+        "opened_at": trade.opened_at,
+        "closed_at": trade.closed_at,
+    }
+
+
+def _trade(row: TradeRow) -> Trade:
+    return Trade(
+        account=AccountId(row.book),
+        symbol=row.symbol,
+        side=PositionSide(row.side),
+        qty=row.qty,
+        entry_price=row.entry_price,
+        exit_price=row.exit_price,
+        cost=row.cost,
+        pnl=row.pnl,
+        fees=row.fees,
+        opened_at=row.opened_at,
+        closed_at=row.closed_at,
+        leverage=row.leverage,
+        is_spot=row.is_spot,
+    )
+
+
+class TradeRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_many(self, trades: Sequence[Trade]) -> None:
+        if trades:
+            self._session.execute(insert(TradeRow), [_row(t) for t in trades])
+
+    def for_book(self, book: str, closed_since: datetime | None = None) -> list[Trade]:
+        query = select(TradeRow).where(TradeRow.book == book)
+        if closed_since is not None:
+            query = query.where(TradeRow.closed_at >= closed_since)
+        rows = self._session.scalars(query.order_by(TradeRow.closed_at, TradeRow.id))
+        return [_trade(row) for row in rows]

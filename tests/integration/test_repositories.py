@@ -1,0 +1,92 @@
+"""Repositories round-trip domain objects exactly on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.repositories.equity import EquitySnapshotRepository
+from copytrade.adapters.db.repositories.instruments import (
+    InstrumentRepository,
+    UnknownInstrumentError,
+)
+from copytrade.adapters.db.repositories.trades import TradeRepository
+from copytrade.domain.ids import AccountId
+from copytrade.domain.instruments import Instrument, InstrumentKind
+from copytrade.domain.statistics import EquityPoint, daily_returns
+from copytrade.domain.trades import PositionSide, Trade
+from copytrade.domain.values import USDT
+
+BTC_PERP = Instrument(
+    symbol="BTC/USDT:USDT",
+    kind=InstrumentKind.PERP,
+    base="BTC",
+    quote=USDT,
+    tick=D("0.1"),
+    lot_step=D("0.001"),
+    min_qty=D("0.001"),
+    min_notional=D("5"),
+    max_qty=D("100"),
+    maker_fee=D("0.0002"),
+    taker_fee=D("0.00055"),
+    max_leverage=D("100"),
+)
+
+
+def test_instruments_round_trip(db_engine: Engine) -> None:
+    with Session(db_engine) as session, session.begin():
+        InstrumentRepository(session).save([BTC_PERP])
+    with Session(db_engine) as session:
+        repo = InstrumentRepository(session)
+        assert repo.get(BTC_PERP.symbol) == BTC_PERP
+        assert list(repo.all()) == [BTC_PERP.symbol]
+        with pytest.raises(UnknownInstrumentError, match="DOGE/USDT"):
+            repo.get("DOGE/USDT")
+
+
+def test_trades_round_trip_in_close_order(db_engine: Engine) -> None:
+    def trade(closed_day: int, pnl: str) -> Trade:
+        return Trade(
+            account=AccountId("prov-1"),
+            symbol=BTC_PERP.symbol,
+            side=PositionSide.SHORT,
+            qty=D("0.5"),
+            entry_price=D("60000"),
+            exit_price=D("59000"),
+            cost=D("30000"),
+            pnl=D(pnl),
+            fees=D("16.5"),
+            opened_at=datetime(2026, 1, 1, tzinfo=UTC),
+            closed_at=datetime(2026, 1, closed_day, tzinfo=UTC),
+            leverage=D("5"),
+        )
+
+    later, earlier = trade(9, "483.5"), trade(3, "-12.25")
+    with Session(db_engine) as session, session.begin():
+        TradeRepository(session).add_many([later, earlier])
+    with Session(db_engine) as session:
+        repo = TradeRepository(session)
+        assert repo.for_book("prov-1") == [earlier, later]
+        assert repo.for_book("prov-1", closed_since=datetime(2026, 1, 5, tzinfo=UTC)) == [later]
+        assert repo.for_book("someone-else") == []
+
+
+def test_equity_snapshots_keep_flows_apart_from_returns(db_engine: Engine) -> None:
+    with Session(db_engine) as session, session.begin():
+        repo = EquitySnapshotRepository(session)
+        repo.add_flow("f-1", date(2026, 1, 1), D("1000"), equity_after=D("1000"))
+        repo.record_close("f-1", date(2026, 1, 1), D("1010"))
+        repo.add_flow("f-1", date(2026, 1, 2), D("500"), equity_after=D("1510"))
+        repo.record_close("f-1", date(2026, 1, 2), D("1540.2"))
+    with Session(db_engine) as session:
+        series = EquitySnapshotRepository(session).series("f-1")
+    assert series == [
+        EquityPoint(date(2026, 1, 1), D("1010"), D("1000")),
+        EquityPoint(date(2026, 1, 2), D("1540.2"), D("500")),
+    ]
+    # Day 1: (1010 − 1000 − 0) / (0 + 1000) = 1 %; day 2: (1540.2 − 500 − 1010) / 1510 = 2 %.
+    assert list(daily_returns(series).values) == [D("0.01"), D("0.02")]
