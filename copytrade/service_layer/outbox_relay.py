@@ -1,0 +1,57 @@
+"""Deliver committed outbox messages, at least once, in the order they were written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from copytrade.marketdata.clock import Clock
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+
+
+class Publisher(Protocol):
+    """Where outbox messages go: the in-process bus now, NATS JetStream later."""
+
+    def publish(self, topic: str, message_id: str, payload: Mapping[str, Any]) -> None: ...
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        uow_factory: Callable[[], SqlUnitOfWork],
+        publisher: Publisher,
+        clock: Clock,
+        batch_size: int = 500,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._publisher = publisher
+        self._clock = clock
+        self._batch_size = batch_size
+
+    def relay_once(self) -> int:
+        """Publish one batch of pending messages; returns how many were delivered.
+
+        A message is marked delivered only after ``publish`` returned, so a crash
+        in between delivers it again: consumers deduplicate by message id. A
+        publish that raises stops the batch (order is kept) and propagates.
+        """
+        with self._uow_factory() as uow:
+            pending = uow.outbox.pending(self._batch_size)
+        delivered: list[int] = []
+        try:
+            for message in pending:
+                self._publisher.publish(message.topic, message.message_id, message.payload)
+                delivered.append(message.id)
+        finally:
+            with self._uow_factory() as uow:
+                uow.outbox.mark_delivered(delivered, self._clock.now())
+                failed = [m.id for m in pending[len(delivered) : len(delivered) + 1]]
+                uow.outbox.record_attempt(failed)
+                uow.commit()
+        return len(delivered)
+
+    def relay_all(self) -> int:
+        total = 0
+        while (count := self.relay_once()) > 0:
+            total += count
+        return total
