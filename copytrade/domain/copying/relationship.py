@@ -1,0 +1,113 @@
+"""The lifecycle of a copy relationship: active ⇄ paused, any → stopped (final).
+
+State changes only through events, looked up in one explicit transition table,
+so a refused change is refused in one place with one message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from copytrade.domain.copying.choices import parse_choice
+from copytrade.domain.errors import InvalidTransitionError, InvalidValueError
+
+
+class RelationshipStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+class StopReason(StrEnum):
+    FOLLOWER = "follower"
+    MAX_LOSS = "max_loss"
+    PROVIDER = "provider"
+    ADMIN = "admin"
+
+
+def parse_stop_reason(value: object) -> StopReason:
+    return parse_choice(StopReason, value, "stop reason")
+
+
+@dataclass(frozen=True, slots=True)
+class Paused:
+    """The follower pauses: no new openings, closes are still mirrored."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resumed:
+    """The follower resumes copying new openings."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stopped:
+    reason: StopReason
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", parse_stop_reason(self.reason))
+
+
+RelationshipEvent = Paused | Resumed | Stopped
+
+_ACTIVE = RelationshipStatus.ACTIVE
+_PAUSED = RelationshipStatus.PAUSED
+_STOPPED = RelationshipStatus.STOPPED
+# Pausing a paused relationship or resuming an active one is a no-op: the state
+# asked for already holds, and a re-delivered command must not fail. Nothing
+# leaves `stopped`: a stop closes the books (settlement), so it is final.
+TRANSITIONS: dict[tuple[RelationshipStatus, type[RelationshipEvent]], RelationshipStatus] = {
+    (_ACTIVE, Paused): _PAUSED,
+    (_ACTIVE, Resumed): _ACTIVE,
+    (_ACTIVE, Stopped): _STOPPED,
+    (_PAUSED, Paused): _PAUSED,
+    (_PAUSED, Resumed): _ACTIVE,
+    (_PAUSED, Stopped): _STOPPED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipState:
+    """Status plus, once stopped, why. Change it only with ``apply``."""
+
+    status: RelationshipStatus = RelationshipStatus.ACTIVE
+    stop_reason: StopReason | None = None
+
+    def __post_init__(self) -> None:
+        if (self.status is RelationshipStatus.STOPPED) != (self.stop_reason is not None):
+            raise InvalidValueError(
+                f"a relationship has a stop reason exactly when it is stopped, got status "
+                f"{self.status} with stop reason {self.stop_reason}"
+            )
+
+    @property
+    def accepts_openings(self) -> bool:
+        return self.status is RelationshipStatus.ACTIVE
+
+    @property
+    def mirrors_closes(self) -> bool:
+        """Paused relationships still follow the provider out of its positions."""
+        return self.status is not RelationshipStatus.STOPPED
+
+    def apply(self, event: RelationshipEvent) -> RelationshipState:
+        target = TRANSITIONS.get((self.status, type(event)))
+        if target is None:
+            # Only `stopped` refuses events (the table covers every other pair).
+            raise InvalidTransitionError(
+                f"cannot apply {type(event).__name__} to a relationship stopped by "
+                f"{self.stop_reason}: a stop is final, start a new copy relationship instead"
+            )
+        if target is self.status:
+            return self
+        reason = event.reason if isinstance(event, Stopped) else None
+        return RelationshipState(target, reason)
+
+
+def closes_positions_on_stop(reason: StopReason, close_on_stop: bool) -> bool:
+    """Whether stopping closes the copied positions at market.
+
+    The max-loss rule always closes them (SPEC §2: that is its purpose). Any
+    other stop follows the follower's ``close_on_stop``: it is the follower's
+    wish for its positions when copying ends, whoever ends it.
+    """
+    return reason is StopReason.MAX_LOSS or close_on_stop
