@@ -12,9 +12,21 @@ from decimal import Decimal
 
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import AccountId, ProviderId, RelationshipId
-from copytrade.domain.ledger.accounts import DEFAULT_VENUE, TRADING_KINDS, LedgerAccount
+from copytrade.domain.ledger.accounts import (
+    DEFAULT_VENUE,
+    TRADING_KINDS,
+    WORLD_OWNER,
+    LedgerAccount,
+    LedgerAccountKind,
+)
 from copytrade.domain.ledger.transfers import Posting, Transfer, TransferKind
 from copytrade.domain.values import USDT, ZERO, Currency, DecimalLike, Money, to_decimal
+
+# Short names for the (kind, owner) pairs of the simple two-leg movements below.
+_WORLD = (LedgerAccountKind.WORLD, WORLD_OWNER)
+_FREE = LedgerAccountKind.FOLLOWER_FREE
+_CASH = LedgerAccountKind.ALLOCATION_CASH
+_EARNED = LedgerAccountKind.PROVIDER_EARNINGS
 
 
 def _positive(amount: object, what: str) -> Decimal:
@@ -49,81 +61,59 @@ def move(
     return Transfer(key, kind, entries, ts, memo)
 
 
-def deposit(
-    user: AccountId, amount: DecimalLike, *, key: str, ts: datetime, currency: Currency = USDT
+def _between(
+    kind: TransferKind,
+    source: tuple[LedgerAccountKind, str],
+    destination: tuple[LedgerAccountKind, str],
+    amount: Money,
+    key: str,
+    ts: datetime,
 ) -> Transfer:
+    """``amount`` from one (kind, owner) balance to another, in the amount's currency."""
+    giver = LedgerAccount(*source, amount.currency)
+    taker = LedgerAccount(*destination, amount.currency)
+    return move(kind, giver, taker, amount.amount, key=key, ts=ts)
+
+
+def deposit(user: AccountId, amount: Money, *, key: str, ts: datetime) -> Transfer:
     """Money arrives from outside into the user's free balance."""
-    source, destination = LedgerAccount.world(currency), LedgerAccount.follower_free(user, currency)
-    return move(TransferKind.DEPOSIT, source, destination, amount, key=key, ts=ts)
+    return _between(TransferKind.DEPOSIT, _WORLD, (_FREE, user), amount, key, ts)
 
 
-def withdraw(
-    user: AccountId, amount: DecimalLike, *, key: str, ts: datetime, currency: Currency = USDT
-) -> Transfer:
+def withdraw(user: AccountId, amount: Money, *, key: str, ts: datetime) -> Transfer:
     """Money leaves the user's free balance for the outside world."""
-    source, destination = LedgerAccount.follower_free(user, currency), LedgerAccount.world(currency)
-    return move(TransferKind.WITHDRAWAL, source, destination, amount, key=key, ts=ts)
+    return _between(TransferKind.WITHDRAWAL, (_FREE, user), _WORLD, amount, key, ts)
 
 
 def allocate(
-    user: AccountId,
-    relationship: RelationshipId,
-    amount: DecimalLike,
-    *,
-    key: str,
-    ts: datetime,
-    currency: Currency = USDT,
+    user: AccountId, relationship: RelationshipId, amount: Money, *, key: str, ts: datetime
 ) -> Transfer:
     """A follower moves free balance into a copy relationship (first allocation or top-up)."""
-    source, destination = (
-        LedgerAccount.follower_free(user, currency),
-        LedgerAccount.allocation_cash(relationship, currency),
-    )
-    return move(TransferKind.ALLOCATE, source, destination, amount, key=key, ts=ts)
+    return _between(TransferKind.ALLOCATE, (_FREE, user), (_CASH, relationship), amount, key, ts)
 
 
 def release(
-    relationship: RelationshipId,
-    user: AccountId,
-    amount: DecimalLike,
-    *,
-    key: str,
-    ts: datetime,
-    currency: Currency = USDT,
+    relationship: RelationshipId, user: AccountId, amount: Money, *, key: str, ts: datetime
 ) -> Transfer:
     """Allocation cash goes back to the follower's free balance (withdrawal or stop)."""
-    source, destination = (
-        LedgerAccount.allocation_cash(relationship, currency),
-        LedgerAccount.follower_free(user, currency),
-    )
-    return move(TransferKind.RELEASE, source, destination, amount, key=key, ts=ts)
+    return _between(TransferKind.RELEASE, (_CASH, relationship), (_FREE, user), amount, key, ts)
 
 
 def trading_fee(
-    account: LedgerAccount,
-    amount: DecimalLike,
-    *,
-    key: str,
-    ts: datetime,
-    venue: str = DEFAULT_VENUE,
+    account: LedgerAccount, fee: DecimalLike, *, key: str, ts: datetime, venue: str = DEFAULT_VENUE
 ) -> Transfer:
     """A fill's fee: positive is paid to the venue, negative is a maker rebate from it."""
-    value = to_decimal(amount, "trading fee")
+    value = to_decimal(fee, "trading fee")
     fees = LedgerAccount.trading_fees(venue, account.currency)
     entries = (Posting(_trading(account, "a trading fee"), -value), Posting(fees, value))
     return Transfer(key, TransferKind.FEE, entries, ts)
 
 
 def realized_pnl(
-    account: LedgerAccount,
-    amount: DecimalLike,
-    *,
-    key: str,
-    ts: datetime,
-    venue: str = DEFAULT_VENUE,
+    account: LedgerAccount, pnl: DecimalLike, *, key: str, ts: datetime, venue: str = DEFAULT_VENUE
 ) -> Transfer:
     """Realized PnL of a close: a gain comes from the market, a loss goes to it."""
-    value = to_decimal(amount, "realized pnl")
+    value = to_decimal(pnl, "realized pnl")
     market = LedgerAccount.market(venue, account.currency)
     entries = (Posting(_trading(account, "realized pnl"), value), Posting(market, -value))
     return Transfer(key, TransferKind.REALIZED_PNL, entries, ts)
@@ -184,17 +174,7 @@ def profit_share(
 
 
 def pay_out_earnings(
-    provider: ProviderId,
-    user: AccountId,
-    amount: DecimalLike,
-    *,
-    key: str,
-    ts: datetime,
-    currency: Currency = USDT,
+    provider: ProviderId, user: AccountId, amount: Money, *, key: str, ts: datetime
 ) -> Transfer:
     """A provider moves earned profit share into its free balance, to withdraw or trade."""
-    source, destination = (
-        LedgerAccount.provider_earnings(provider, currency),
-        LedgerAccount.follower_free(user, currency),
-    )
-    return move(TransferKind.PAYOUT, source, destination, amount, key=key, ts=ts)
+    return _between(TransferKind.PAYOUT, (_EARNED, provider), (_FREE, user), amount, key, ts)
