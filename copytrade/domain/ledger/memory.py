@@ -28,8 +28,7 @@ class InMemoryLedger:
 
     def post(self, transfer: Transfer) -> PostResult:
         existing = self._by_key.get(transfer.idempotency_key)
-        if is_replay(existing, transfer):
-            assert existing is not None
+        if existing is not None and is_replay(existing, transfer):
             return PostResult(existing, replayed=True)
         target = transfer.reverses
         if target is not None:

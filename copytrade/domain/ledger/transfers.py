@@ -38,6 +38,8 @@ class Posting:
     amount: Decimal
 
     def __post_init__(self) -> None:
+        if not isinstance(self.account, LedgerAccount):
+            raise InvalidValueError(f"a posting needs a LedgerAccount, got {self.account!r}")
         amount = to_decimal(self.amount, f"amount posted to {self.account}")
         currency = self.account.currency
         if amount == ZERO:
@@ -79,7 +81,7 @@ class Transfer:
             )
         object.__setattr__(self, "kind", parse_enum(TransferKind, self.kind, "transfer kind"))
         object.__setattr__(self, "entries", tuple(self.entries))
-        if self.ts.tzinfo is None:
+        if not isinstance(self.ts, datetime) or self.ts.tzinfo is None:
             raise InvalidValueError(f"transfer {key!r} needs a timezone-aware ts, got {self.ts}")
         if (self.kind is TransferKind.REVERSAL) != (self.reverses is not None):
             raise InvalidValueError(

@@ -65,6 +65,11 @@ def test_bad_posting_amounts_are_refused(
         Posting(account, amount)
 
 
+def test_a_posting_needs_a_ledger_account() -> None:
+    with pytest.raises(InvalidValueError, match="needs a LedgerAccount, got 'alice'"):
+        Posting("alice", Decimal(1))
+
+
 def test_trailing_zeros_within_precision_are_accepted() -> None:
     # 1.0000000000 has 10 decimal places but is a whole 8-decimal amount.
     assert Posting(FREE, Decimal("1.0000000000")).amount == 1
@@ -76,6 +81,7 @@ def test_trailing_zeros_within_precision_are_accepted() -> None:
         ({"key": ""}, "idempotency key"),
         ({"key": " k"}, "idempotency key"),
         ({"ts": datetime(2024, 1, 1)}, "timezone-aware"),
+        ({"ts": "2024-01-01T00:00Z"}, "timezone-aware"),
         ({"reverses": "t-0"}, "only a reversal"),
         ({"kind": "bogus"}, "unknown transfer kind"),
     ],
