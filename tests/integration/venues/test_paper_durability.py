@@ -1,14 +1,18 @@
-"""The fill stream resumes from a cursor, and a restarted venue sees everything."""
+"""The fill stream resumes from a cursor, a restarted venue sees everything, errors are sorted."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.orders import OrderStatus
+from copytrade.venues.errors import PermanentVenueError, TemporaryVenueError
 from copytrade.venues.paper import PaperVenue
+from copytrade.venues.paper.transaction import venue_transaction
 from tests.integration.venues.conftest import StepClock
 from tests.unit.venues.instruments import INSTRUMENTS, PERP, SPOT, T0, req
 
@@ -47,3 +51,19 @@ def test_a_restarted_venue_sees_the_same_orders_prices_and_balances(
     assert fill.client_order_id == "o2"
     order = venue.get_order("alice", ClientOrderId("o2"))
     assert order is not None and order.status is OrderStatus.FILLED
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (OperationalError("BEGIN", {}, Exception("database is locked")), TemporaryVenueError),
+        (IntegrityError("INSERT", {}, Exception("duplicate key")), TemporaryVenueError),
+        (ProgrammingError("SELECT", {}, Exception("no such table")), PermanentVenueError),
+    ],
+)
+def test_database_errors_become_temporary_or_permanent_venue_errors(
+    db_engine: Engine, error: Exception, expected: type[Exception]
+) -> None:
+    with pytest.raises(expected) as raised, venue_transaction(db_engine, write=True):
+        raise error
+    assert type(raised.value) is expected and raised.value.__cause__ is error
