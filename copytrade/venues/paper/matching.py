@@ -43,16 +43,16 @@ class WorkingSet:
 
     instruments: Mapping[str, Instrument]
     prices: dict[str, Decimal]
-    books: dict[AccountId, AccountBook]
+    books: dict[str, AccountBook]  # by account
     known: dict[OrderKey, VenueOrder]
     new_orders: list[VenueOrder] = field(default_factory=list)
     changed_orders: list[VenueOrder] = field(default_factory=list)
     new_fills: list[Fill] = field(default_factory=list)
 
     def book(self, account: str) -> AccountBook:
-        book = self.books.get(AccountId(account))
+        book = self.books.get(account)
         if book is None:
-            book = self.books[AccountId(account)] = AccountBook(AccountId(account))
+            book = self.books[account] = AccountBook(AccountId(account))
         return book
 
     def instrument(self, symbol: str) -> Instrument:
@@ -115,7 +115,11 @@ def _unaffordable(
 
 def crossed(resting: list[VenueOrder], price: Decimal) -> list[VenueOrder]:
     """The resting limit orders that ``price`` makes marketable, in the given order."""
-    return [o for o in resting if o.limit_price and is_marketable(o.side, o.limit_price, price)]
+    return [
+        o
+        for o in resting
+        if o.limit_price is not None and is_marketable(o.side, o.limit_price, price)
+    ]
 
 
 def fill_resting(

@@ -75,14 +75,14 @@ def save_price(session: Session, symbol: str, price: Decimal, ts: Any) -> None:
 
 def load_books(
     session: Session, accounts: Iterable[str], instruments: Mapping[str, Instrument]
-) -> dict[AccountId, AccountBook]:
+) -> dict[str, AccountBook]:
     """The cash and positions of ``accounts`` (positions of unlisted symbols are left out)."""
-    books = {AccountId(a): AccountBook(AccountId(a)) for a in set(accounts)}
+    books = {a: AccountBook(AccountId(a)) for a in set(accounts)}
     for chunk in _chunks(books):
         for balance in session.scalars(
             select(PaperBalanceRow).where(PaperBalanceRow.account.in_(chunk))
         ):
-            book = books[AccountId(balance.account)]
+            book = books[balance.account]
             book.cash[balance.currency] = balance.amount
             book.stored_cash.add(balance.currency)
         for row in session.scalars(
@@ -91,7 +91,7 @@ def load_books(
             instrument = instruments.get(row.symbol)
             if instrument is None:
                 continue
-            book = books[AccountId(row.account)]
+            book = books[row.account]
             book.positions[row.symbol] = Position.restore(
                 book.account, instrument, position_state(row)
             )

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import Engine
 
 from copytrade.domain.errors import InvalidValueError
-from copytrade.domain.ids import AccountId, ClientOrderId
+from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.order_events import Fill
 from copytrade.domain.values import ZERO
@@ -24,7 +24,13 @@ from copytrade.venues.paper import matching, store
 from copytrade.venues.paper.book import AccountBook
 from copytrade.venues.paper.rules import locked_margin
 from copytrade.venues.paper.transaction import venue_transaction
-from copytrade.venues.port import OrderRequest, VenueOrder, VenuePosition, storable_amount
+from copytrade.venues.port import (
+    OrderRequest,
+    Venue,
+    VenueOrder,
+    VenuePosition,
+    storable_amount,
+)
 
 Clock = Callable[[], datetime]
 
@@ -149,7 +155,7 @@ class PaperVenue:
 
     def _book(self, account: str) -> AccountBook:
         with venue_transaction(self._engine, write=False) as session:
-            return store.load_books(session, [account], self._instruments)[AccountId(account)]
+            return store.load_books(session, [account], self._instruments)[account]
 
     def _positive(self, amount: Decimal, what: str) -> Decimal:
         value = storable_amount(amount, f"{what} amount")
@@ -163,7 +169,7 @@ class PaperVenue:
                 f"the paper venue keeps cash in {sorted(self._currencies)}, not {currency!r}"
             )
         with venue_transaction(self._engine, write=True) as session:
-            book = store.load_books(session, [account], self._instruments)[AccountId(account)]
+            book = store.load_books(session, [account], self._instruments)[account]
             if amount < ZERO:
                 free = book.free_cash(currency, store.load_prices(session))
                 if -amount > free:
@@ -173,3 +179,7 @@ class PaperVenue:
             balance = book.add_cash(currency, amount)
             store.save_books(session, [book])
         return balance
+
+
+def _implements_the_port(venue: PaperVenue) -> Venue:
+    return venue  # mypy checks here that PaperVenue has every method of the Venue port

@@ -42,7 +42,8 @@ class PaperOrderRow(Base):
 
     __tablename__ = "paper_orders"
     __table_args__ = (
-        UniqueConstraint("account", "client_order_id"),
+        # client_order_id first: lookups go by client order ids (IN lists), then the account.
+        UniqueConstraint("client_order_id", "account"),
         Index("ix_paper_orders_symbol_status", "symbol", "status"),
     )
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 19:42:14.968768
+Create Date: 2026-11-23 19:49:41.437793
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_paper_orders")),
         sa.UniqueConstraint(
-            "account", "client_order_id", name=op.f("uq_paper_orders_account_client_order_id")
+            "client_order_id", "account", name=op.f("uq_paper_orders_client_order_id_account")
         ),
     )
     with op.batch_alter_table("paper_orders", schema=None) as batch_op:
