@@ -97,7 +97,7 @@ class Order:
         if not isinstance(self.side, Side):
             self.side = parse_side(self.side)
         if not isinstance(self.type, OrderType):
-            self.type = _parse_order_type(self.type)
+            self.type = parse_order_type(self.type)
         self.qty = self.instrument.check_qty(self.qty)
         symbol = self.instrument.symbol
         if self.type is OrderType.LIMIT:
@@ -193,7 +193,7 @@ class Order:
             )
 
 
-def _parse_order_type(value: object) -> OrderType:
+def parse_order_type(value: object) -> OrderType:
     try:
         return OrderType(str(value).lower())
     except ValueError:
@@ -217,4 +217,5 @@ __all__ = [
     "OrderRejected",
     "OrderStatus",
     "OrderType",
+    "parse_order_type",
 ]

@@ -40,6 +40,26 @@ class PositionChange:
 UNCHANGED = PositionChange(None, ZERO, ZERO, ZERO, applied=False)
 
 
+@dataclass(frozen=True, slots=True)
+class PositionState:
+    """Everything a position holds, so it can be stored and restored without a replay.
+
+    The ``trade_*`` fields are the current round trip's accumulators.
+    """
+
+    leverage: Decimal
+    qty: Decimal
+    entry_cost: Decimal
+    realized_pnl: Decimal
+    fees_paid: Decimal
+    opened_at: datetime | None
+    trade_qty: Decimal
+    trade_cost: Decimal
+    trade_exit_value: Decimal
+    trade_realized: Decimal
+    trade_fees: Decimal
+
+
 @dataclass(slots=True, eq=False)
 class Position:
     """The holding of ``account`` in ``instrument``: long > 0, short < 0 (perp only).
@@ -67,6 +87,33 @@ class Position:
 
     def __post_init__(self) -> None:
         self.leverage = self.instrument.cap_leverage(to_decimal(self.leverage, "leverage"))
+
+    # --- storing -----------------------------------------------------------
+
+    def state(self) -> PositionState:
+        return PositionState(
+            self.leverage, self.qty, self.entry_cost, self.realized_pnl, self.fees_paid,
+            self.opened_at, self._trade_qty, self._trade_cost, self._trade_exit_value,
+            self._trade_realized, self._trade_fees,
+        )  # fmt: skip
+
+    @classmethod
+    def restore(cls, account: AccountId, instrument: Instrument, state: PositionState) -> Position:
+        """The position ``state()`` was taken from (replaying every fill would be unbounded).
+
+        Fill ids are not part of the state: duplicates are recognised only among
+        fills applied after the restore.
+        """
+        position = cls(account, instrument, state.leverage)
+        position.qty, position.entry_cost = state.qty, state.entry_cost
+        position.realized_pnl, position.fees_paid = state.realized_pnl, state.fees_paid
+        position.opened_at = state.opened_at
+        # While open, the round trip's side is the holding's sign (a flip reopens from flat).
+        position._trade_side = PositionSide.SHORT if state.qty < ZERO else PositionSide.LONG
+        position._trade_qty, position._trade_cost = state.trade_qty, state.trade_cost
+        position._trade_exit_value = state.trade_exit_value
+        position._trade_realized, position._trade_fees = state.trade_realized, state.trade_fees
+        return position
 
     # --- reading -----------------------------------------------------------
 
@@ -251,4 +298,4 @@ def position_from_fills(
     return position, trades
 
 
-__all__ = ["UNCHANGED", "Position", "PositionChange", "position_from_fills"]
+__all__ = ["UNCHANGED", "Position", "PositionChange", "PositionState", "position_from_fills"]

@@ -9,6 +9,13 @@ from copytrade.adapters.db.schema.ledger import (
     LedgerTransferRow,
 )
 from copytrade.adapters.db.schema.messaging import OutboxRow, ProcessedMessageRow
+from copytrade.adapters.db.schema.paper import (
+    PaperBalanceRow,
+    PaperFillRow,
+    PaperOrderRow,
+    PaperPositionRow,
+    PaperPriceRow,
+)
 from copytrade.adapters.db.schema.stats import EquitySnapshotRow
 from copytrade.adapters.db.schema.trading import FillRow, OrderRow, PositionRow, TradeRow
 
@@ -24,6 +31,11 @@ __all__ = [
     "LedgerTransferRow",
     "OrderRow",
     "OutboxRow",
+    "PaperBalanceRow",
+    "PaperFillRow",
+    "PaperOrderRow",
+    "PaperPositionRow",
+    "PaperPriceRow",
     "PositionRow",
     "ProcessedMessageRow",
     "ProviderRow",

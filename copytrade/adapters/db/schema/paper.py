@@ -1,0 +1,106 @@
+"""The paper venue's own tables: an exchange's state, separate from the platform's books.
+
+The venue writes them in its own transactions, so what it accepted survives a
+crash of the platform between "submitted" and "recorded" (the platform then asks
+the venue by client order id). No foreign key reaches the platform's tables.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from copytrade.adapters.db.schema.base import ID_LENGTH, Base, money
+from copytrade.adapters.db.types import UtcDateTime
+
+
+class PaperBalanceRow(Base):
+    """Free cash of a paper account in one currency (perp margin is moved out of it)."""
+
+    __tablename__ = "paper_balances"
+
+    account: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(16), primary_key=True)
+    amount: Mapped[Decimal] = money()
+
+
+class PaperPriceRow(Base):
+    """The price in force per symbol, so a restarted venue fills at the same price."""
+
+    __tablename__ = "paper_prices"
+
+    symbol: Mapped[str] = mapped_column(String(64), primary_key=True)
+    price: Mapped[Decimal] = money()
+    ts: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PaperOrderRow(Base):
+    """Every order the venue answered, rejections included (a retry returns them)."""
+
+    __tablename__ = "paper_orders"
+    __table_args__ = (
+        # client_order_id first: lookups go by client order ids (IN lists), then the account.
+        UniqueConstraint("client_order_id", "account"),
+        Index("ix_paper_orders_symbol_status", "symbol", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    account: Mapped[str] = mapped_column(String(ID_LENGTH))
+    client_order_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    symbol: Mapped[str] = mapped_column(String(64))
+    side: Mapped[str] = mapped_column(String(4))
+    type: Mapped[str] = mapped_column(String(8))
+    qty: Mapped[Decimal] = money()
+    limit_price: Mapped[Decimal | None] = money(nullable=True)
+    leverage: Mapped[Decimal] = money()
+    reduce_only: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(20))
+    filled_qty: Mapped[Decimal] = money()
+    avg_fill_price: Mapped[Decimal | None] = money(nullable=True)
+    fees: Mapped[Decimal] = money()
+    reject_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PaperFillRow(Base):
+    """Executions; ``seq`` is the stream position ``fills_since`` resumes from."""
+
+    __tablename__ = "paper_fills"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    fill_id: Mapped[str] = mapped_column(String(ID_LENGTH), unique=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("paper_orders.id"), index=True)
+    client_order_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    account: Mapped[str] = mapped_column(String(ID_LENGTH))
+    symbol: Mapped[str] = mapped_column(String(64))
+    side: Mapped[str] = mapped_column(String(4))
+    qty: Mapped[Decimal] = money()
+    price: Mapped[Decimal] = money()
+    fee: Mapped[Decimal] = money()
+    liquidity: Mapped[str] = mapped_column(String(8))
+    ts: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PaperPositionRow(Base):
+    """A ``Position``'s stored state (``PositionState``); flat rows are kept for their PnL."""
+
+    __tablename__ = "paper_positions"
+
+    account: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    symbol: Mapped[str] = mapped_column(String(64), primary_key=True)
+    leverage: Mapped[Decimal] = money()
+    qty: Mapped[Decimal] = money()
+    entry_cost: Mapped[Decimal] = money()
+    realized_pnl: Mapped[Decimal] = money()
+    fees_paid: Mapped[Decimal] = money()
+    opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    trade_qty: Mapped[Decimal] = money()
+    trade_cost: Mapped[Decimal] = money()
+    trade_exit_value: Mapped[Decimal] = money()
+    trade_realized: Mapped[Decimal] = money()
+    trade_fees: Mapped[Decimal] = money()

@@ -1,0 +1,1 @@
+"""Venues: the port every exchange implements, and the paper exchange."""

@@ -1,0 +1,93 @@
+"""One paper account in memory: its cash per currency and its positions.
+
+A batch loads the books it needs, changes them here, then writes back only
+what changed, so thousands of orders cost a few queries (see store.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from copytrade.domain.ids import AccountId
+from copytrade.domain.instruments import Instrument, Side
+from copytrade.domain.order_events import Fill
+from copytrade.domain.positions import Position
+from copytrade.domain.values import ZERO
+from copytrade.venues.paper.rules import locked_margin
+
+
+@dataclass(slots=True)
+class AccountBook:
+    """``stored_*`` name the rows that exist already (update) as opposed to new (insert)."""
+
+    account: AccountId
+    cash: dict[str, Decimal] = field(default_factory=dict)
+    positions: dict[str, Position] = field(default_factory=dict)
+    stored_cash: set[str] = field(default_factory=set)
+    stored_positions: set[str] = field(default_factory=set)
+    changed_cash: set[str] = field(default_factory=set)
+    changed_positions: set[str] = field(default_factory=set)
+
+    def add_cash(self, currency: str, amount: Decimal) -> Decimal:
+        balance = self.cash.get(currency, ZERO) + amount
+        self.cash[currency] = balance
+        self.changed_cash.add(currency)
+        return balance
+
+    def free_cash(self, currency: str, prices: Mapping[str, Decimal]) -> Decimal:
+        """Cash less the perps' net unrealized loss (a net gain is not spendable)."""
+        unrealized = ZERO
+        for symbol, position in self.positions.items():
+            instrument = position.instrument
+            if position.qty and not instrument.is_spot and instrument.quote.code == currency:
+                mark = prices.get(symbol)
+                if mark is not None:
+                    unrealized += position.unrealized_pnl(mark)
+        return self.cash.get(currency, ZERO) + min(unrealized, ZERO)
+
+    def settle(
+        self,
+        instrument: Instrument,
+        fill: Fill,
+        leverage: Decimal,
+        prices: Mapping[str, Decimal],
+        *,
+        dry_run: bool = False,
+    ) -> bool:
+        """Apply ``fill`` to the position and the cash; False, changing nothing, if unaffordable.
+
+        Cash moves by the margin locked or released, the realized PnL and the
+        fee. A fill that opens anything must leave the free cash at 0 or more;
+        a pure close is never refused (SPEC §2). A spot sell needs the holding.
+        ``dry_run`` checks without keeping the change (a limit order about to rest).
+        """
+        symbol, currency = instrument.symbol, instrument.quote.code
+        position = self.positions.get(symbol)
+        if position is None:
+            position = Position(self.account, instrument, leverage)
+            self.positions[symbol] = position
+            before = None
+        else:
+            before = position.state()
+        if instrument.is_spot and fill.side is Side.SELL and fill.qty > position.qty:
+            ok = False
+        else:
+            locked_before = locked_margin(position)
+            change = position.apply_fill(fill, leverage)
+            delta = locked_before - locked_margin(position) + change.realized_pnl - fill.fee
+            cash_before = self.cash.get(currency, ZERO)
+            self.cash[currency] = cash_before + delta
+            ok = not change.opened_qty or self.free_cash(currency, prices) >= ZERO
+            if dry_run or not ok:
+                self.cash[currency] = cash_before
+        if dry_run or not ok:
+            if before is None:
+                del self.positions[symbol]
+            else:
+                self.positions[symbol] = Position.restore(self.account, instrument, before)
+            return ok
+        self.changed_cash.add(currency)
+        self.changed_positions.add(symbol)
+        return True

@@ -1,0 +1,184 @@
+"""Placing, filling and cancelling orders on an in-memory working set (no I/O).
+
+The venue loads a ``WorkingSet`` for the accounts and orders a call touches,
+runs these functions, and writes the result back in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from copytrade.domain.errors import InvalidTransitionError
+from copytrade.domain.ids import AccountId
+from copytrade.domain.instruments import Instrument, Side
+from copytrade.domain.order_events import (
+    Fill,
+    Liquidity,
+    OrderAccepted,
+    OrderCancelled,
+    OrderFilled,
+)
+from copytrade.domain.orders import Order, OrderStatus
+from copytrade.venues.errors import OrderNotCancellableError, PermanentVenueError
+from copytrade.venues.paper.book import AccountBook
+from copytrade.venues.paper.rules import (
+    Rejection,
+    check_request,
+    fee_for,
+    is_marketable,
+    reduce_only_violation,
+)
+from copytrade.venues.paper.snapshots import next_fill, rejected, replay, snapshot
+from copytrade.venues.port import OrderRequest, RejectReason, VenueOrder
+
+OrderKey = tuple[str, str]  # (account, client order id): unique at the venue
+
+
+@dataclass(slots=True)
+class WorkingSet:
+    """What one venue call reads and changes; ``new_*``/``changed_*`` are what it writes."""
+
+    instruments: Mapping[str, Instrument]
+    prices: dict[str, Decimal]
+    books: dict[str, AccountBook]  # by account
+    known: dict[OrderKey, VenueOrder]
+    new_orders: list[VenueOrder] = field(default_factory=list)
+    changed_orders: list[VenueOrder] = field(default_factory=list)
+    new_fills: list[Fill] = field(default_factory=list)
+
+    def book(self, account: str) -> AccountBook:
+        book = self.books.get(account)
+        if book is None:
+            book = self.books[account] = AccountBook(AccountId(account))
+        return book
+
+    def instrument(self, symbol: str) -> Instrument:
+        instrument = self.instruments.get(symbol)
+        if instrument is None:
+            raise PermanentVenueError(f"the paper venue no longer lists {symbol!r}")
+        return instrument
+
+
+def place(work: WorkingSet, request: OrderRequest, now: datetime) -> VenueOrder:
+    """Place one order; an (account, client order id) seen before returns that order."""
+    key = (request.account, request.client_order_id)
+    existing = work.known.get(key)
+    if existing is not None:
+        return existing
+    result = _execute(work, request, now)
+    work.known[key] = result
+    work.new_orders.append(result)
+    work.new_fills.extend(result.fills)
+    return result
+
+
+def _execute(work: WorkingSet, request: OrderRequest, now: datetime) -> VenueOrder:
+    instrument = work.instruments.get(request.symbol)
+    ticket = check_request(request, instrument, work.prices.get(request.symbol), now)
+    if isinstance(ticket, Rejection):
+        return rejected(request, ticket, now)
+    assert instrument is not None  # check_request rejects an unknown symbol
+    order, book = ticket.order, work.book(request.account)
+    position = book.positions.get(instrument.symbol)
+    if request.reduce_only:
+        why = reduce_only_violation(position, order.side, order.qty)
+        if why is not None:
+            return rejected(request, Rejection(RejectReason.REDUCE_ONLY_WOULD_INCREASE, why), now)
+    fee = fee_for(instrument, order.qty * ticket.price, ticket.liquidity)
+    fill = next_fill(order, 0, ticket.price, ticket.liquidity, fee, now)
+    if not book.settle(instrument, fill, ticket.leverage, work.prices, dry_run=ticket.rests):
+        why = _unaffordable(book, instrument, fill, work.prices)
+        return rejected(request, Rejection(RejectReason.INSUFFICIENT_BALANCE, why), now)
+    if ticket.rests:
+        order.apply(OrderAccepted(now))
+        return snapshot(order, ticket.leverage, request.reduce_only, ())
+    order.apply(OrderFilled(fill))
+    return snapshot(order, ticket.leverage, request.reduce_only, (fill,))
+
+
+def _unaffordable(
+    book: AccountBook, instrument: Instrument, fill: Fill, prices: Mapping[str, Decimal]
+) -> str:
+    what = f"{fill.side} {fill.qty} {instrument.symbol} at {fill.price}"
+    if instrument.is_spot and fill.side is Side.SELL:
+        position = book.positions.get(instrument.symbol)
+        held = position.qty if position is not None else 0
+        return f"cannot {what}: {book.account} holds only {held} {instrument.base}"
+    free = book.free_cash(instrument.quote.code, prices)
+    return (
+        f"cannot {what} (fee {fill.fee}): free cash of {book.account} is {free} {instrument.quote}"
+    )
+
+
+def crossed(resting: list[VenueOrder], price: Decimal) -> list[VenueOrder]:
+    """The resting limit orders that ``price`` makes marketable, in the given order."""
+    return [
+        o
+        for o in resting
+        if o.limit_price is not None and is_marketable(o.side, o.limit_price, price)
+    ]
+
+
+def fill_resting(
+    work: WorkingSet, crossed: list[VenueOrder], symbol: str, price: Decimal, ts: datetime
+) -> None:
+    """A new price in force: fill the ``crossed`` orders as maker at their limit price.
+
+    Oldest first. An order that can no longer be afforded (or would no longer
+    only reduce) is cancelled with the reason, as an exchange would expire it.
+    """
+    work.prices[symbol] = price
+    for stored in crossed:
+        assert stored.limit_price is not None  # only limit orders rest
+        instrument = work.instrument(symbol)
+        order, book = replay(stored, instrument), work.book(stored.account)
+        fill = next_fill(
+            order,
+            len(stored.fills),
+            stored.limit_price,
+            Liquidity.MAKER,
+            fee_for(instrument, order.remaining_qty * stored.limit_price, Liquidity.MAKER),
+            ts,
+        )
+        why = None
+        if stored.reduce_only:
+            why = reduce_only_violation(book.positions.get(symbol), order.side, order.qty)
+        if why is None and not book.settle(instrument, fill, stored.leverage, work.prices):
+            why = _unaffordable(book, instrument, fill, work.prices)
+        fills = stored.fills
+        if why is None:
+            order.apply(OrderFilled(fill))
+            fills += (fill,)
+            work.new_fills.append(fill)
+        else:
+            order.apply(OrderCancelled(ts, why))
+        _changed(work, snapshot(order, stored.leverage, stored.reduce_only, fills))
+
+
+def cancel(work: WorkingSet, stored: VenueOrder, now: datetime) -> VenueOrder:
+    """Cancel a resting order; cancelling a cancelled one again returns it unchanged."""
+    if stored.status is OrderStatus.REJECTED:
+        raise OrderNotCancellableError(_not_cancellable(stored))
+    order: Order = replay(stored, work.instrument(stored.symbol))
+    try:
+        if not order.apply(OrderCancelled(now, "cancelled on request")):
+            return stored
+    except InvalidTransitionError:
+        raise OrderNotCancellableError(_not_cancellable(stored)) from None
+    return _changed(work, snapshot(order, stored.leverage, stored.reduce_only, stored.fills))
+
+
+def _not_cancellable(stored: VenueOrder) -> str:
+    return (
+        f"order {stored.client_order_id} of {stored.account} is {stored.status}: "
+        "there is nothing left to cancel"
+    )
+
+
+def _changed(work: WorkingSet, order: VenueOrder) -> VenueOrder:
+    work.changed_orders.append(order)
+    work.known[(order.account, order.client_order_id)] = order
+    return order

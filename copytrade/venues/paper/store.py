@@ -1,0 +1,175 @@
+"""Every query of the paper venue: load a working set, write back what changed.
+
+Reads go by chunks of keys (``IN`` lists stay under SQLite's parameter limit);
+writes are executemany inserts and by-primary-key bulk updates, so a batch of
+thousands of orders is a handful of statements in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.schema import (
+    PaperBalanceRow,
+    PaperFillRow,
+    PaperOrderRow,
+    PaperPositionRow,
+    PaperPriceRow,
+)
+from copytrade.domain.ids import AccountId
+from copytrade.domain.instruments import Instrument
+from copytrade.domain.order_events import Fill
+from copytrade.domain.orders import OrderStatus
+from copytrade.domain.positions import Position
+from copytrade.venues.paper.book import AccountBook
+from copytrade.venues.paper.matching import OrderKey, WorkingSet
+from copytrade.venues.paper.rows import (
+    fill_from_row,
+    fill_values,
+    order_from_row,
+    order_values,
+    position_state,
+    position_values,
+)
+from copytrade.venues.port import VenueOrder
+
+_CHUNK = 500
+_LOCK_KEY = 0x7061706572  # "paper": one advisory lock serialises the venue's writers
+_RESTING = (OrderStatus.ACCEPTED.value, OrderStatus.PARTIALLY_FILLED.value)
+T = TypeVar("T")
+
+
+def lock_venue(session: Session) -> None:
+    """One writer at a time, like an exchange's matching engine.
+
+    This keeps the fill sequence in commit order, so ``fills_since`` never skips
+    a fill committed late. SQLite already serialises writers (BEGIN IMMEDIATE).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+
+
+def _chunks(items: Collection[T]) -> Iterator[list[T]]:
+    values = list(items)
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def load_prices(session: Session) -> dict[str, Decimal]:
+    return {row.symbol: row.price for row in session.scalars(select(PaperPriceRow))}
+
+
+def save_price(session: Session, symbol: str, price: Decimal, ts: Any) -> None:
+    stored = session.get(PaperPriceRow, symbol)
+    if stored is None:
+        session.add(PaperPriceRow(symbol=symbol, price=price, ts=ts))
+    else:
+        stored.price, stored.ts = price, ts
+
+
+def load_books(
+    session: Session, accounts: Iterable[str], instruments: Mapping[str, Instrument]
+) -> dict[str, AccountBook]:
+    """The cash and positions of ``accounts`` (positions of unlisted symbols are left out)."""
+    books = {a: AccountBook(AccountId(a)) for a in set(accounts)}
+    for chunk in _chunks(books):
+        for balance in session.scalars(
+            select(PaperBalanceRow).where(PaperBalanceRow.account.in_(chunk))
+        ):
+            book = books[balance.account]
+            book.cash[balance.currency] = balance.amount
+            book.stored_cash.add(balance.currency)
+        for row in session.scalars(
+            select(PaperPositionRow).where(PaperPositionRow.account.in_(chunk))
+        ):
+            instrument = instruments.get(row.symbol)
+            if instrument is None:
+                continue
+            book = books[row.account]
+            book.positions[row.symbol] = Position.restore(
+                book.account, instrument, position_state(row)
+            )
+            book.stored_positions.add(row.symbol)
+    return books
+
+
+def load_orders(session: Session, keys: Collection[OrderKey]) -> dict[OrderKey, VenueOrder]:
+    """The stored orders among ``keys``, with their fills."""
+    wanted = set(keys)
+    rows = [
+        row
+        for chunk in _chunks({cid for _, cid in wanted})
+        for row in session.scalars(
+            select(PaperOrderRow).where(PaperOrderRow.client_order_id.in_(chunk))
+        )
+        if (row.account, row.client_order_id) in wanted
+    ]
+    return {(o.account, o.client_order_id): o for o in _with_fills(session, rows)}
+
+
+def load_resting(session: Session, symbol: str) -> list[VenueOrder]:
+    """Orders resting on ``symbol``, oldest first (the order they fill in)."""
+    rows = session.scalars(
+        select(PaperOrderRow)
+        .where(PaperOrderRow.symbol == symbol, PaperOrderRow.status.in_(_RESTING))
+        .order_by(PaperOrderRow.created_at, PaperOrderRow.id)
+    ).all()
+    return _with_fills(session, rows)
+
+
+def _with_fills(session: Session, rows: Sequence[PaperOrderRow]) -> list[VenueOrder]:
+    filled = [row.id for row in rows if row.filled_qty]
+    fills: dict[str, list[Fill]] = defaultdict(list)
+    for chunk in _chunks(filled):
+        for fill_row in session.scalars(
+            select(PaperFillRow).where(PaperFillRow.order_id.in_(chunk)).order_by(PaperFillRow.seq)
+        ):
+            fills[fill_row.order_id].append(fill_from_row(fill_row))
+    return [order_from_row(row, tuple(fills.get(row.id, ()))) for row in rows]
+
+
+def fills_since(session: Session, cursor: int, limit: int) -> tuple[list[Fill], int]:
+    rows = session.scalars(
+        select(PaperFillRow)
+        .where(PaperFillRow.seq > cursor)
+        .order_by(PaperFillRow.seq)
+        .limit(limit)
+    ).all()
+    return [fill_from_row(row) for row in rows], (rows[-1].seq if rows else cursor)
+
+
+def save(session: Session, work: WorkingSet) -> None:
+    """Write what ``work`` changed: orders before their fills (the foreign key)."""
+    _execute(session, insert(PaperOrderRow), [order_values(o) for o in work.new_orders])
+    _execute(session, update(PaperOrderRow), [order_values(o) for o in work.changed_orders])
+    _execute(session, insert(PaperFillRow), [fill_values(f) for f in work.new_fills])
+    save_books(session, work.books.values())
+
+
+def save_books(session: Session, books: Iterable[AccountBook]) -> None:
+    cash: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+    positions: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+    for book in books:
+        for currency in book.changed_cash:
+            values = {"account": book.account, "currency": currency, "amount": book.cash[currency]}
+            cash[currency in book.stored_cash].append(values)
+        for symbol in book.changed_positions:
+            state = book.positions[symbol].state()
+            positions[symbol in book.stored_positions].append(
+                position_values(book.account, symbol, state)
+            )
+    _execute(session, update(PaperBalanceRow), cash[True])
+    _execute(session, insert(PaperBalanceRow), cash[False])
+    _execute(session, update(PaperPositionRow), positions[True])
+    _execute(session, insert(PaperPositionRow), positions[False])
+
+
+def _execute(session: Session, statement: Any, rows: list[dict[str, Any]]) -> None:
+    if rows:  # executemany: one statement for all rows (bulk update goes by primary key)
+        session.execute(statement, rows)

@@ -1,0 +1,185 @@
+"""``PaperVenue``: the embedded default exchange, behind the ``Venue`` port.
+
+State lives in the paper_* tables of the platform's database, written in the
+venue's own transactions (docs/venues.md). Instruments are given at
+construction (the composition root reads them from configuration or the
+instruments table); a symbol not among them is rejected ``unknown_symbol``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Engine
+
+from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.ids import ClientOrderId
+from copytrade.domain.instruments import Instrument
+from copytrade.domain.order_events import Fill
+from copytrade.domain.values import ZERO
+from copytrade.venues.errors import InsufficientFundsError, UnknownOrderError
+from copytrade.venues.paper import matching, store
+from copytrade.venues.paper.book import AccountBook
+from copytrade.venues.paper.rules import locked_margin
+from copytrade.venues.paper.transaction import venue_transaction
+from copytrade.venues.port import (
+    OrderRequest,
+    Venue,
+    VenueOrder,
+    VenuePosition,
+    storable_amount,
+)
+
+Clock = Callable[[], datetime]
+
+
+class PaperVenue:
+    def __init__(self, engine: Engine, instruments: Iterable[Instrument], clock: Clock) -> None:
+        self._engine = engine
+        self._instruments: Mapping[str, Instrument] = {i.symbol: i for i in instruments}
+        self._currencies = frozenset(i.quote.code for i in self._instruments.values())
+        self._clock = clock
+
+    # --- orders ------------------------------------------------------------
+
+    def place(self, request: OrderRequest) -> VenueOrder:
+        return self.place_batch([request])[0]
+
+    def place_batch(self, requests: Sequence[OrderRequest]) -> list[VenueOrder]:
+        """All the orders in one transaction, in the given order; answers in the same order."""
+        if not requests:
+            return []
+        now = self._clock()
+        with venue_transaction(self._engine, write=True) as session:
+            work = matching.WorkingSet(
+                self._instruments,
+                store.load_prices(session),
+                store.load_books(session, {r.account for r in requests}, self._instruments),
+                store.load_orders(session, {(r.account, r.client_order_id) for r in requests}),
+            )
+            results = [matching.place(work, request, now) for request in requests]
+            store.save(session, work)
+        return results
+
+    def cancel(self, account: str, client_order_id: ClientOrderId) -> VenueOrder:
+        now = self._clock()
+        with venue_transaction(self._engine, write=True) as session:
+            known = store.load_orders(session, [(account, client_order_id)])
+            stored = known.get((account, client_order_id))
+            if stored is None:
+                raise UnknownOrderError(f"{account} has no order {client_order_id!r}")
+            work = matching.WorkingSet(self._instruments, {}, {}, known)
+            result = matching.cancel(work, stored, now)
+            store.save(session, work)
+        return result
+
+    def get_order(self, account: str, client_order_id: ClientOrderId) -> VenueOrder | None:
+        with venue_transaction(self._engine, write=False) as session:
+            return store.load_orders(session, [(account, client_order_id)]).get(
+                (account, client_order_id)
+            )
+
+    def fills_since(self, cursor: int, limit: int) -> tuple[list[Fill], int]:
+        if cursor < 0 or limit < 1:
+            raise InvalidValueError(f"cursor must be >= 0 and limit >= 1, got {cursor}, {limit}")
+        with venue_transaction(self._engine, write=False) as session:
+            return store.fills_since(session, cursor, limit)
+
+    # --- prices ------------------------------------------------------------
+
+    def set_price(self, symbol: str, price: Decimal, ts: datetime) -> list[Fill]:
+        """Make ``price`` the price in force; returns the fills of the limit orders it crossed."""
+        if symbol not in self._instruments:
+            raise InvalidValueError(f"unknown symbol {symbol!r}: the paper venue lists none such")
+        price = storable_amount(price, f"{symbol} price")
+        if price <= ZERO:
+            raise InvalidValueError(f"{symbol} price must be positive, got {price}")
+        if ts.tzinfo is None:
+            raise InvalidValueError(f"price time must be timezone-aware, got {ts.isoformat()}")
+        with venue_transaction(self._engine, write=True) as session:
+            store.save_price(session, symbol, price, ts)
+            crossed = matching.crossed(store.load_resting(session, symbol), price)
+            if not crossed:
+                return []
+            prices = store.load_prices(session)
+            books = store.load_books(session, {o.account for o in crossed}, self._instruments)
+            work = matching.WorkingSet(self._instruments, prices, books, {})
+            matching.fill_resting(work, crossed, symbol, price, ts)
+            store.save(session, work)
+        return work.new_fills
+
+    on_tick = set_price  # the market-data feed's name for it
+
+    def prices(self) -> dict[str, Decimal]:
+        with venue_transaction(self._engine, write=False) as session:
+            return store.load_prices(session)
+
+    # --- accounts ----------------------------------------------------------
+
+    def deposit(self, account: str, currency: str, amount: Decimal) -> Decimal:
+        """Credit paper money; returns the new balance."""
+        return self._move_cash(account, currency, self._positive(amount, "deposit"))
+
+    def withdraw(self, account: str, currency: str, amount: Decimal) -> Decimal:
+        """Debit at most the free cash (cash less the perps' net unrealized loss)."""
+        return self._move_cash(account, currency, -self._positive(amount, "withdrawal"))
+
+    def balances(self, account: str) -> dict[str, Decimal]:
+        """Free cash per currency, and the base asset of each spot holding."""
+        book = self._book(account)
+        result = dict(book.cash)
+        for position in book.positions.values():
+            if position.instrument.is_spot and position.qty:
+                base = position.instrument.base
+                result[base] = result.get(base, ZERO) + position.qty
+        return result
+
+    def positions(self, account: str) -> list[VenuePosition]:
+        book = self._book(account)
+        return [
+            VenuePosition(
+                account=account,
+                symbol=symbol,
+                qty=p.qty,
+                avg_entry_price=p.avg_entry_price,
+                leverage=p.leverage,
+                margin=locked_margin(p),
+                realized_pnl=p.realized_pnl,
+                fees_paid=p.fees_paid,
+            )
+            for symbol, p in sorted(book.positions.items())
+            if p.qty
+        ]
+
+    def _book(self, account: str) -> AccountBook:
+        with venue_transaction(self._engine, write=False) as session:
+            return store.load_books(session, [account], self._instruments)[account]
+
+    def _positive(self, amount: Decimal, what: str) -> Decimal:
+        value = storable_amount(amount, f"{what} amount")
+        if value <= ZERO:
+            raise InvalidValueError(f"{what} amount must be positive, got {value}")
+        return value
+
+    def _move_cash(self, account: str, currency: str, amount: Decimal) -> Decimal:
+        if currency not in self._currencies:
+            raise InvalidValueError(
+                f"the paper venue keeps cash in {sorted(self._currencies)}, not {currency!r}"
+            )
+        with venue_transaction(self._engine, write=True) as session:
+            book = store.load_books(session, [account], self._instruments)[account]
+            if amount < ZERO:
+                free = book.free_cash(currency, store.load_prices(session))
+                if -amount > free:
+                    raise InsufficientFundsError(
+                        f"cannot withdraw {-amount} {currency}: free cash of {account} is {free}"
+                    )
+            balance = book.add_cash(currency, amount)
+            store.save_books(session, [book])
+        return balance
+
+
+def _implements_the_port(venue: PaperVenue) -> Venue:
+    return venue  # mypy checks here that PaperVenue has every method of the Venue port

@@ -1,0 +1,174 @@
+"""The venue port: what copytrade asks of any exchange, paper or live.
+
+Requests and answers are frozen dataclasses, so an adapter can hand them across
+threads and processes. Every order carries a client order id chosen by the
+caller; placing the same id again (for the same account) returns the order the
+venue already has, which is what makes a retried copy safe (SPEC §2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol
+
+from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.ids import AccountId, ClientOrderId, OrderId
+from copytrade.domain.instruments import Side, parse_side
+from copytrade.domain.order_events import Fill
+from copytrade.domain.orders import TERMINAL_STATUSES, OrderStatus, OrderType, parse_order_type
+from copytrade.domain.values import ONE, to_decimal
+
+MAX_SYMBOL_LENGTH = 64
+# What every adapter can store exactly (NUMERIC(38, 18)): at most 18 decimals, below 1e20.
+_AMOUNT_LIMIT = Decimal("1e20")
+_AMOUNT_STEP = Decimal("1e-18")
+
+
+class RejectReason(StrEnum):
+    """Why a venue refused an order: machine-readable, stored with the copy decision."""
+
+    INSUFFICIENT_BALANCE = "insufficient_balance"
+    BELOW_MINIMUM = "below_minimum"
+    UNKNOWN_SYMBOL = "unknown_symbol"
+    INVALID_QUANTITY = "invalid_quantity"
+    INVALID_PRICE = "invalid_price"
+    INVALID_LEVERAGE = "invalid_leverage"
+    REDUCE_ONLY_WOULD_INCREASE = "reduce_only_would_increase"
+    NO_MARKET_PRICE = "no_market_price"
+
+
+def storable_amount(value: object, what: str) -> Decimal:
+    """A finite Decimal of at most 18 decimals and below 1e20, or InvalidValueError."""
+    result = to_decimal(value, what)
+    if abs(result) >= _AMOUNT_LIMIT:
+        raise InvalidValueError(f"{what} must be below {_AMOUNT_LIMIT:f}, got {result}")
+    if result.quantize(_AMOUNT_STEP) != result:
+        raise InvalidValueError(f"{what} has more than 18 decimals: {result}")
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRequest:
+    """An order to place. ``account`` is the venue account (the trading book id).
+
+    Construction refuses only malformed values (a float, NaN, an empty id);
+    market rules (lot step, minimums, balance) are the venue's to reject.
+    """
+
+    client_order_id: ClientOrderId
+    account: str
+    symbol: str
+    side: Side
+    type: OrderType
+    qty: Decimal
+    limit_price: Decimal | None = None
+    leverage: Decimal = ONE
+    reduce_only: bool = False
+
+    def __post_init__(self) -> None:
+        _set = object.__setattr__
+        if type(self.client_order_id) is not ClientOrderId:
+            _set(self, "client_order_id", ClientOrderId(self.client_order_id))
+        if type(self.account) is not AccountId:
+            _set(self, "account", AccountId(self.account))
+        if not isinstance(self.symbol, str) or not 0 < len(self.symbol) <= MAX_SYMBOL_LENGTH:
+            raise InvalidValueError(
+                f"symbol must be a string of 1..{MAX_SYMBOL_LENGTH} characters, got {self.symbol!r}"
+            )
+        if not isinstance(self.side, Side):
+            _set(self, "side", parse_side(self.side))
+        if not isinstance(self.type, OrderType):
+            _set(self, "type", parse_order_type(self.type))
+        who = f"order {self.client_order_id}"
+        _set(self, "qty", storable_amount(self.qty, f"{who} quantity"))
+        _set(self, "leverage", storable_amount(self.leverage, f"{who} leverage"))
+        if self.limit_price is not None:
+            _set(self, "limit_price", storable_amount(self.limit_price, f"{who} limit price"))
+
+
+@dataclass(frozen=True, slots=True)
+class VenueOrder:
+    """What the venue knows of one order, with the fills it has had so far.
+
+    ``reject_reason`` is set only for rejected orders; ``reason`` is the
+    human-readable why of a rejection or cancellation, naming the value.
+    """
+
+    venue_order_id: OrderId
+    client_order_id: ClientOrderId
+    account: str
+    symbol: str
+    side: Side
+    type: OrderType
+    qty: Decimal
+    limit_price: Decimal | None
+    leverage: Decimal
+    reduce_only: bool
+    status: OrderStatus
+    filled_qty: Decimal
+    avg_fill_price: Decimal | None
+    fees: Decimal
+    reject_reason: RejectReason | None
+    reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    fills: tuple[Fill, ...] = ()
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class VenuePosition:
+    """An open position as the venue holds it: ``qty`` long > 0, short < 0."""
+
+    account: str
+    symbol: str
+    qty: Decimal
+    avg_entry_price: Decimal
+    leverage: Decimal
+    margin: Decimal
+    realized_pnl: Decimal
+    fees_paid: Decimal
+
+
+class Venue(Protocol):
+    """An exchange: the paper venue now, live exchanges through ccxt later.
+
+    Raises ``TemporaryVenueError`` when a retry may succeed and
+    ``PermanentVenueError`` when it cannot; a refused order is returned, not raised.
+    """
+
+    def place(self, request: OrderRequest) -> VenueOrder: ...
+
+    def place_batch(self, requests: Sequence[OrderRequest]) -> list[VenueOrder]:
+        """Place many orders at once; the answers are in the requests' order."""
+        ...
+
+    def cancel(self, account: str, client_order_id: ClientOrderId) -> VenueOrder: ...
+
+    def get_order(self, account: str, client_order_id: ClientOrderId) -> VenueOrder | None: ...
+
+    def positions(self, account: str) -> list[VenuePosition]: ...
+
+    def balances(self, account: str) -> Mapping[str, Decimal]: ...
+
+    def fills_since(self, cursor: int, limit: int) -> tuple[list[Fill], int]:
+        """Fills after ``cursor`` in the venue's order, and the cursor to resume from."""
+        ...
+
+
+__all__ = [
+    "MAX_SYMBOL_LENGTH",
+    "OrderRequest",
+    "RejectReason",
+    "Venue",
+    "VenueOrder",
+    "VenuePosition",
+    "storable_amount",
+]
