@@ -63,3 +63,13 @@ def test_idempotency_key_is_unique_in_the_schema(db_engine: Engine) -> None:
         session.add(LedgerTransferRow(idempotency_key="same", kind="deposit", memo="", ts=ts))
     with pytest.raises(IntegrityError), Session(db_engine) as session, session.begin():
         session.add(LedgerTransferRow(idempotency_key="same", kind="deposit", memo="", ts=ts))
+
+
+def test_migrated_schema_matches_the_models(db_engine: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with db_engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": False})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []

@@ -11,6 +11,7 @@ from copytrade.domain.copying.fill import FillContext
 from copytrade.domain.copying.gate import FollowerBook, gate_opening
 from copytrade.domain.copying.maxloss import drawdown, loss_fraction_reached, max_loss_reached
 from copytrade.domain.copying.reasons import CopyAction, CopyDecision, ReasonCode
+from copytrade.domain.copying.record import CopyRelationship
 from copytrade.domain.copying.relationship import (
     TRANSITIONS,
     Paused,
@@ -31,6 +32,7 @@ __all__ = [
     "CloseContext",
     "CopyAction",
     "CopyDecision",
+    "CopyRelationship",
     "CopySettings",
     "FillContext",
     "FollowerBook",

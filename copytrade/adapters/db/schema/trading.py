@@ -62,22 +62,27 @@ class FillRow(Base):
 
 
 class PositionRow(Base):
-    """A book's open position in one symbol (signed: short < 0)."""
+    """A book's open position in one symbol: the domain ``PositionState`` (short < 0).
+
+    A position that returns to flat is deleted: its round trip is a trade row
+    and its money is in the ledger, so nothing is lost.
+    """
 
     __tablename__ = "positions"
 
     book: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     symbol: Mapped[str] = mapped_column(ForeignKey("instruments.symbol"), primary_key=True)
-    qty: Mapped[Decimal] = money()
-    avg_entry: Mapped[Decimal] = money()
     leverage: Mapped[Decimal] = money(default=Decimal(1))
+    qty: Mapped[Decimal] = money()
+    entry_cost: Mapped[Decimal] = money()
     realized_pnl: Mapped[Decimal] = money(default=Decimal(0))
-    fees: Mapped[Decimal] = money(default=Decimal(0))
-    opened_qty: Mapped[Decimal] = money(default=Decimal(0))
-    open_cost: Mapped[Decimal] = money(default=Decimal(0))
-    closed_qty: Mapped[Decimal] = money(default=Decimal(0))
-    close_value: Mapped[Decimal] = money(default=Decimal(0))
+    fees_paid: Mapped[Decimal] = money(default=Decimal(0))
     opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    trade_qty: Mapped[Decimal] = money(default=Decimal(0))
+    trade_cost: Mapped[Decimal] = money(default=Decimal(0))
+    trade_exit_value: Mapped[Decimal] = money(default=Decimal(0))
+    trade_realized: Mapped[Decimal] = money(default=Decimal(0))
+    trade_fees: Mapped[Decimal] = money(default=Decimal(0))
     detached: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

@@ -1,0 +1,64 @@
+"""Copy decisions: what the gate decided for each follower of each provider fill, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.schema import CopyDecisionRow
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRecord:
+    provider_fill_id: str
+    relationship_id: str
+    leg: str
+    follower_id: str
+    provider_id: str
+    symbol: str
+    action: str
+    reason: str | None
+    qty: Decimal
+    notional: Decimal
+    price: Decimal
+    client_order_id: str | None
+    created_at: datetime
+
+
+_FIELDS = tuple(DecisionRecord.__dataclass_fields__)
+
+
+class DecisionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_many(self, decisions: Sequence[DecisionRecord]) -> None:
+        if decisions:
+            rows = [{name: getattr(d, name) for name in _FIELDS} for d in decisions]
+            self._session.execute(insert(CopyDecisionRow), rows)
+
+    def existing_for_fill(self, provider_fill_id: str) -> set[tuple[str, str]]:
+        """(relationship, leg) pairs already decided for a provider fill."""
+        rows = self._session.execute(
+            select(CopyDecisionRow.relationship_id, CopyDecisionRow.leg).where(
+                CopyDecisionRow.provider_fill_id == provider_fill_id
+            )
+        )
+        return {(r.relationship_id, r.leg) for r in rows}
+
+    def _query(self, *conditions: object) -> list[DecisionRecord]:
+        rows = self._session.scalars(
+            select(CopyDecisionRow).where(*conditions).order_by(CopyDecisionRow.id)  # type: ignore[arg-type]
+        )
+        return [DecisionRecord(**{name: getattr(r, name) for name in _FIELDS}) for r in rows]
+
+    def for_relationship(self, relationship_id: str) -> list[DecisionRecord]:
+        return self._query(CopyDecisionRow.relationship_id == relationship_id)
+
+    def all(self) -> list[DecisionRecord]:
+        return self._query()

@@ -1,0 +1,183 @@
+"""The platform's orders (provider orders and copy orders) and the fills it recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.schema import FillRow, OrderRow
+from copytrade.domain.order_events import Fill
+from copytrade.domain.orders import OrderStatus
+from copytrade.venues.port import VenueOrder
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class OrderIntent:
+    """An order the platform decided to send, recorded before it is sent (SPEC §2)."""
+
+    client_order_id: str
+    book: str
+    symbol: str
+    side: str
+    type: str
+    qty: Decimal
+    leverage: Decimal
+    created_at: datetime
+    limit_price: Decimal | None = None
+    reduce_only: bool = False
+    relationship_id: str | None = None
+    provider_id: str | None = None
+    copy_of: str | None = None
+    venue: str = "paper"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredOrder:
+    client_order_id: str
+    book: str
+    symbol: str
+    side: str
+    type: str
+    qty: Decimal
+    limit_price: Decimal | None
+    leverage: Decimal
+    status: str
+    filled_qty: Decimal
+    avg_fill_price: Decimal | None
+    fees: Decimal
+    reason: str | None
+    relationship_id: str | None
+    provider_id: str | None
+    copy_of: str | None
+    created_at: datetime
+
+
+_STORED_FIELDS = tuple(StoredOrder.__dataclass_fields__)
+
+
+def _intent_row(intent: OrderIntent) -> dict[str, object]:
+    return {
+        "id": intent.client_order_id,
+        "client_order_id": intent.client_order_id,
+        "venue": intent.venue,
+        "book": intent.book,
+        "relationship_id": intent.relationship_id,
+        "provider_id": intent.provider_id,
+        "copy_of": intent.copy_of,
+        "symbol": intent.symbol,
+        "side": intent.side,
+        "type": intent.type,
+        "qty": intent.qty,
+        "limit_price": intent.limit_price,
+        "leverage": intent.leverage,
+        "status": OrderStatus.NEW.value,
+        "filled_qty": Decimal(0),
+        "fees": Decimal(0),
+        "created_at": intent.created_at,
+        "updated_at": intent.created_at,
+    }
+
+
+class OrderRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_intents(self, intents: Sequence[OrderIntent]) -> None:
+        if intents:
+            self._session.execute(insert(OrderRow), [_intent_row(i) for i in intents])
+
+    def existing_ids(self, client_order_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(client_order_ids), _CHUNK):
+            chunk = client_order_ids[start : start + _CHUNK]
+            found.update(
+                self._session.scalars(
+                    select(OrderRow.client_order_id).where(OrderRow.client_order_id.in_(chunk))
+                )
+            )
+        return found
+
+    def record_venue_results(self, results: Sequence[VenueOrder], now: datetime) -> None:
+        """Copy the venue's answer (status, fills so far, reject reason) onto our orders."""
+        rows = [
+            {
+                "id": str(r.client_order_id),
+                "status": r.status.value,
+                "filled_qty": r.filled_qty,
+                "avg_fill_price": r.avg_fill_price,
+                "fees": r.fees,
+                "reason": (r.reject_reason.value if r.reject_reason else r.reason),
+                "updated_at": now,
+            }
+            for r in results
+        ]
+        if rows:
+            self._session.execute(update(OrderRow), rows)
+
+    def unconfirmed(self) -> list[StoredOrder]:
+        """Intents whose venue answer was never recorded: the crash-recovery work list."""
+        return self._query(OrderRow.status == OrderStatus.NEW.value)
+
+    def for_book(self, book: str) -> list[StoredOrder]:
+        return self._query(OrderRow.book == book)
+
+    def all(self) -> list[StoredOrder]:
+        return self._query()
+
+    def _query(self, *conditions: object) -> list[StoredOrder]:
+        query = select(OrderRow).where(*conditions).order_by(OrderRow.created_at, OrderRow.id)  # type: ignore[arg-type]
+        return [
+            StoredOrder(**{name: getattr(row, name) for name in _STORED_FIELDS})
+            for row in self._session.scalars(query)
+        ]
+
+
+class FillRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_new(self, fills: Sequence[Fill], venue: str = "paper") -> list[Fill]:
+        """Store the fills not seen before and return them (a re-delivered fill is a no-op)."""
+        seen: set[str] = set()
+        ids = [str(f.fill_id) for f in fills]
+        for start in range(0, len(ids), _CHUNK):
+            seen.update(
+                self._session.scalars(
+                    select(FillRow.fill_id).where(
+                        FillRow.venue == venue, FillRow.fill_id.in_(ids[start : start + _CHUNK])
+                    )
+                )
+            )
+        new: list[Fill] = []
+        for fill in fills:
+            if str(fill.fill_id) not in seen:
+                seen.add(str(fill.fill_id))
+                new.append(fill)
+        if new:
+            self._session.execute(
+                insert(FillRow),
+                [
+                    {
+                        "venue": venue,
+                        "fill_id": str(f.fill_id),
+                        "order_id": str(f.client_order_id or f.order_id),
+                        "book": str(f.account),
+                        "symbol": f.symbol,
+                        "side": f.side.value,
+                        "qty": f.qty,
+                        "price": f.price,
+                        "fee": f.fee,
+                        "liquidity": f.liquidity.value,
+                        "ts": f.ts,
+                    }
+                    for f in new
+                ],
+            )
+        return new

@@ -1,0 +1,89 @@
+"""The platform's positions per trading book, stored as the domain ``PositionState``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.schema import PositionRow
+from copytrade.domain.ids import AccountId
+from copytrade.domain.instruments import Instrument
+from copytrade.domain.positions import Position, PositionState
+
+_CHUNK = 500
+_STATE_FIELDS = tuple(PositionState.__dataclass_fields__)
+
+
+@dataclass(slots=True)
+class StoredPosition:
+    """A position as loaded, with whether it was stored (insert vs update) and detached."""
+
+    position: Position
+    stored: bool
+    detached: bool = False
+
+
+def _state_values(position: Position) -> dict[str, object]:
+    state = position.state()
+    return {name: getattr(state, name) for name in _STATE_FIELDS}
+
+
+class PositionRepository:
+    def __init__(self, session: Session, instruments: Mapping[str, Instrument]) -> None:
+        self._session = session
+        self._instruments = instruments
+
+    def _load(self, rows: Iterable[PositionRow]) -> dict[tuple[str, str], StoredPosition]:
+        loaded: dict[tuple[str, str], StoredPosition] = {}
+        for row in rows:
+            state = PositionState(**{name: getattr(row, name) for name in _STATE_FIELDS})
+            position = Position.restore(
+                AccountId(row.book), self._instruments[row.symbol], state
+            )
+            loaded[(row.book, row.symbol)] = StoredPosition(position, True, row.detached)
+        return loaded
+
+    def for_books(
+        self, books: Sequence[str], symbol: str | None = None
+    ) -> dict[tuple[str, str], StoredPosition]:
+        """Open positions of many books (optionally one symbol), loaded in chunks."""
+        found: dict[tuple[str, str], StoredPosition] = {}
+        for start in range(0, len(books), _CHUNK):
+            query = select(PositionRow).where(PositionRow.book.in_(books[start : start + _CHUNK]))
+            if symbol is not None:
+                query = query.where(PositionRow.symbol == symbol)
+            found.update(self._load(self._session.scalars(query)))
+        return found
+
+    def for_book(self, book: str) -> list[StoredPosition]:
+        query = select(PositionRow).where(PositionRow.book == book).order_by(PositionRow.symbol)
+        return list(self._load(self._session.scalars(query)).values())
+
+    def save_many(self, positions: Iterable[StoredPosition]) -> None:
+        """Write changed positions: flat ones are deleted, new ones inserted, others updated."""
+        inserts: list[dict[str, object]] = []
+        updates: list[dict[str, object]] = []
+        flat: list[tuple[str, str]] = []
+        for item in positions:
+            key = (str(item.position.account), item.position.instrument.symbol)
+            if item.position.is_flat:
+                if item.stored:
+                    flat.append(key)
+                    item.stored = False
+                continue
+            values = {"book": key[0], "symbol": key[1], "detached": item.detached}
+            values.update(_state_values(item.position))
+            (updates if item.stored else inserts).append(values)
+            item.stored = True
+        if inserts:
+            self._session.execute(insert(PositionRow), inserts)
+        if updates:
+            self._session.execute(update(PositionRow), updates)
+        for start in range(0, len(flat), _CHUNK):
+            chunk = flat[start : start + _CHUNK]
+            self._session.execute(
+                delete(PositionRow).where(tuple_(PositionRow.book, PositionRow.symbol).in_(chunk))
+            )

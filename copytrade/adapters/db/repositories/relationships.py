@@ -1,0 +1,133 @@
+"""Copy relationships with their settings, lifecycle state and money bookkeeping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.schema import RelationshipRow
+from copytrade.domain.copying import (
+    CopyRelationship,
+    CopySettings,
+    RelationshipState,
+    RelationshipStatus,
+    parse_mode,
+    parse_stop_reason,
+)
+from copytrade.domain.errors import DomainError
+from copytrade.domain.ids import FollowerId, ProviderId, RelationshipId
+
+
+class UnknownRelationshipError(DomainError, LookupError):
+    """No copy relationship has that id."""
+
+
+def _symbols(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _relationship(row: RelationshipRow) -> CopyRelationship:
+    settings = CopySettings(
+        mode=parse_mode(row.mode),
+        fixed_amount=row.fixed_amount,
+        multiplier=row.multiplier,
+        leverage=row.leverage,
+        max_per_trade_pct=row.max_per_trade_pct,
+        max_open_trades=row.max_open_trades,
+        max_loss_pct=row.max_loss_pct,
+        slippage_pct=row.slippage_pct,
+        whitelist=_symbols(row.symbols_allowed),
+        blacklist=_symbols(row.symbols_blocked),
+        close_on_stop=row.close_on_stop,
+        copy_open_positions=row.copy_open_positions,
+    )
+    stop_reason = parse_stop_reason(row.stop_reason) if row.stop_reason else None
+    return CopyRelationship(
+        id=RelationshipId(row.id),
+        follower=FollowerId(row.follower_id),
+        provider=ProviderId(row.provider_id),
+        settings=settings,
+        state=RelationshipState(RelationshipStatus(row.status), stop_reason),
+        net_allocated=row.net_allocated,
+        hwm=row.hwm,
+        owed=row.owed,
+        created_at=row.created_at,
+        risk_acknowledged_at=row.risk_acknowledged_at,
+    )
+
+
+def _values(rel: CopyRelationship) -> dict[str, object]:
+    s = rel.settings
+    return {
+        "status": rel.state.status.value,
+        "stop_reason": rel.state.stop_reason.value if rel.state.stop_reason else None,
+        "mode": s.mode.value,
+        "fixed_amount": s.fixed_amount,
+        "multiplier": s.multiplier,
+        "leverage": s.leverage,
+        "max_per_trade_pct": s.max_per_trade_pct,
+        "max_open_trades": s.max_open_trades,
+        "max_loss_pct": s.max_loss_pct,
+        "slippage_pct": s.slippage_pct,
+        "symbols_allowed": " ".join(sorted(s.whitelist)),
+        "symbols_blocked": " ".join(sorted(s.blacklist)),
+        "close_on_stop": s.close_on_stop,
+        "copy_open_positions": s.copy_open_positions,
+        "net_allocated": rel.net_allocated,
+        "hwm": rel.hwm,
+        "owed": rel.owed,
+        "risk_acknowledged_at": rel.risk_acknowledged_at,
+    }
+
+
+class RelationshipRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, rel: CopyRelationship) -> None:
+        self._session.add(
+            RelationshipRow(
+                id=str(rel.id),
+                follower_id=str(rel.follower),
+                provider_id=str(rel.provider),
+                created_at=rel.created_at,
+                updated_at=rel.created_at,
+                **_values(rel),
+            )
+        )
+        self._session.flush()
+
+    def get(self, rel_id: str) -> CopyRelationship:
+        row = self._session.get(RelationshipRow, rel_id)
+        if row is None:
+            raise UnknownRelationshipError(f"no copy relationship {rel_id!r}")
+        return _relationship(row)
+
+    def save(self, rel: CopyRelationship, now: datetime) -> None:
+        self.save_many([rel], now)
+
+    def save_many(self, rels: Iterable[CopyRelationship], now: datetime) -> None:
+        rows = [{"id": str(r.id), "updated_at": now, **_values(r)} for r in rels]
+        if rows:
+            self._session.execute(update(RelationshipRow), rows)
+
+    def for_provider(
+        self, provider: str, statuses: Sequence[RelationshipStatus] | None = None
+    ) -> list[CopyRelationship]:
+        query = select(RelationshipRow).where(RelationshipRow.provider_id == provider)
+        if statuses is not None:
+            query = query.where(RelationshipRow.status.in_([s.value for s in statuses]))
+        rows = self._session.scalars(query.order_by(RelationshipRow.id))
+        return [_relationship(row) for row in rows]
+
+    def for_follower(self, follower: str) -> list[CopyRelationship]:
+        query = select(RelationshipRow).where(RelationshipRow.follower_id == follower)
+        rows = self._session.scalars(query.order_by(RelationshipRow.created_at, RelationshipRow.id))
+        return [_relationship(row) for row in rows]
+
+    def all(self) -> list[CopyRelationship]:
+        rows = self._session.scalars(select(RelationshipRow).order_by(RelationshipRow.id))
+        return [_relationship(row) for row in rows]
