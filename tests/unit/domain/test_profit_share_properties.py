@@ -11,10 +11,16 @@ from __future__ import annotations
 from decimal import Decimal as D
 from fractions import Fraction as F
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from copytrade.domain.profit_share import HighWatermark, ProfitShareTerms, Settlement
+from copytrade.domain.profit_share import (
+    HighWatermark,
+    ProfitShareTerms,
+    Settlement,
+    WithdrawalExceedsFreeCashError,
+)
 from copytrade.domain.values import USDT, ZERO, round_down
 
 UNIT = USDT.unit
@@ -71,7 +77,12 @@ event_st = st.one_of(
     st.tuples(st.just("sell"), fraction),
     st.tuples(st.just("top_up"), money("0.00000001", "50000")),
     st.tuples(st.just("withdraw"), fraction),
-    st.tuples(st.just("settle"), st.none()),
+    st.tuples(st.just("settle"), st.just(ZERO)),
+)
+# Settlement periods, each closed by a settlement: charged gains followed by more
+# gains are the paths where a gain could be charged twice.
+periods_st = st.lists(st.lists(event_st, max_size=6), min_size=1, max_size=8).map(
+    lambda periods: [event for period in periods for event in [*period, ("settle", ZERO)]]
 )
 
 
@@ -102,34 +113,38 @@ class ReferenceModel:
 
 @given(
     allocation=money("1", "100000"),
+    invested=st.one_of(st.just(D(1)), fraction),  # fully invested: no cash, so owed arises
     terms=terms_st,
-    events=st.lists(event_st, max_size=30),
+    events=periods_st,
 )
 def test_never_charged_twice_for_the_same_gain(
-    allocation: D, terms: ProfitShareTerms, events: list[tuple[str, D | None]]
+    allocation: D, invested: D, terms: ProfitShareTerms, events: list[tuple[str, D]]
 ) -> None:
     state = HighWatermark.start(allocation)
-    cash, positions = allocation, ZERO  # the allocation: cash on the unit, positions marked
+    # The allocation: cash on the unit, and positions marked at market (bought at once).
+    positions = round_down(allocation * invested, UNIT)
+    cash = allocation - positions
     reference = ReferenceModel()
     total_gross = ZERO
     for name, value in events:
-        if name == "move" and value is not None:
+        if name == "move":
             moved = positions * (1 + value)
             reference.market_move(moved - positions)
             positions = moved
-        elif name == "buy" and value is not None and cash > 0:
+        elif name == "buy" and cash > 0:
             spent = round_down(cash * value, UNIT)
             cash, positions = cash - spent, positions + spent
-        elif name == "sell" and value is not None:
+        elif name == "sell":
             proceeds = round_down(positions * value, UNIT)
             cash, positions = cash + proceeds, positions - proceeds
-        elif name == "top_up" and value is not None:
+        elif name == "top_up":
             state, cash = state.top_up(value), cash + value
-        elif name == "withdraw" and value is not None:
+        elif name == "withdraw":
             w = round_down(state.withdrawable(cash) * value, UNIT)
-            if w > 0:
+            if w > 0:  # the follower's own equity: what the ledger holds less what it owes
                 reference.withdrawal(w, cash + positions - state.owed)
                 state, cash = state.withdraw(w, cash + positions, cash), cash - w
+                assert cash >= state.owed  # money owed to the provider stays in
         elif name == "settle":
             settlement, state = state.settle(cash + positions, cash, terms)
             check_settlement(settlement, cash, terms)
@@ -168,3 +183,19 @@ def test_withdrawal_scales_hwm_up_to_one_unit(
     exact = F(hwm) * (1 - F(w) / F(own))
     assert exact <= F(after.hwm) < exact + F(UNIT)
     assert after.owed == owed
+
+
+@given(
+    owed=money("0", "1000"),
+    free=money("0", "2000"),
+    positions=money("0", "2000"),
+    w=money("0.00000001", "2000"),
+)
+def test_owed_money_cannot_be_withdrawn(owed: D, free: D, positions: D, w: D) -> None:
+    state = HighWatermark(D(1000), owed)
+    if w > free - owed:
+        with pytest.raises(WithdrawalExceedsFreeCashError):
+            state.withdraw(w, free + positions, free)
+    else:
+        assert state.withdraw(w, free + positions, free).owed == owed
+        assert free - w >= owed
