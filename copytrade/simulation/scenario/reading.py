@@ -85,9 +85,7 @@ def _read_yaml(path: Path, text: str) -> Any:
         line = mark.line + 1 if mark is not None else None
         column = f"column {mark.column + 1}: " if mark is not None else ""
         problem = " ".join(p for p in (error.context, error.problem) if p)
-        raise ScenarioError(
-            path, None, f"{column}invalid YAML: {problem}", line=line
-        ) from None
+        raise ScenarioError(path, None, f"{column}invalid YAML: {problem}", line=line) from None
     except yaml.YAMLError as error:
         raise ScenarioError(path, None, f"invalid YAML: {error}") from None
 
