@@ -63,7 +63,8 @@ class EventBuilder:
     def __init__(self, known: Known, where: Where) -> None:
         self._known = known
         self._where = where
-        # (follower, provider) -> (current relationship id, its status, how many so far)
+        # (follower, provider) -> (latest relationship id, "active" or "stopped", how many so
+        # far). Paused counts as active here: only a stop ends a relationship.
         self._pairs: dict[tuple[str, str], tuple[RelationshipId, str, int]] = {}
         self._order_ids: dict[str, str] = {}
         self._last: datetime = known.start
@@ -80,7 +81,8 @@ class EventBuilder:
         if isinstance(doc, RelationshipDoc):
             rel = self._existing(path, doc.follower, doc.provider, doc.type)
             if doc.type == "stop":
-                self._pairs[(doc.follower, doc.provider)] = (rel, "stopped", self._count(doc))
+                pair = (doc.follower, doc.provider)
+                self._pairs[pair] = (rel, "stopped", self._pairs[pair][2])
             return _ACTIONS[doc.type](doc.at, index, *self._pair(doc), rel)
         if isinstance(doc, AmountDoc):
             rel = self._existing(path, doc.follower, doc.provider, doc.type)
@@ -193,9 +195,6 @@ class EventBuilder:
             state = "has not followed" if current is None else "has stopped following"
             self._where.fail(path, f"cannot {action}: {follower} {state} {provider} at this point")
         return current[0]
-
-    def _count(self, doc: RelationshipDoc) -> int:
-        return self._pairs[(doc.follower, doc.provider)][2]
 
     @staticmethod
     def _pair(

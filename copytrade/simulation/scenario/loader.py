@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from copytrade.simulation.scenario.build import build_scenario
+from copytrade.simulation.scenario.errors import ScenarioError
 from copytrade.simulation.scenario.model import Scenario
 from copytrade.simulation.scenario.problems import Where, from_validation
 from copytrade.simulation.scenario.reading import read_document
@@ -22,7 +23,10 @@ from copytrade.simulation.scenario.schema import ScenarioDoc
 def load_scenario(path: str | Path) -> Scenario:
     """Load a ``.yaml``/``.yml`` or ``.json`` scenario; any problem is a ScenarioError."""
     path = Path(path)
-    return scenario_from_data(read_document(path), source=path)
+    data = read_document(path)
+    if data is None:
+        raise ScenarioError(path, None, "the file is empty")
+    return scenario_from_data(data, source=path)
 
 
 def scenario_from_data(data: Any, source: str | Path = "<scenario>") -> Scenario:

@@ -23,7 +23,7 @@ from copytrade.simulation.scenario.errors import ScenarioError
 # Lists whose items are told apart by a tag; pydantic puts the tag into the
 # location, which is noise to the author: events[3].follow.settings -> events[3].settings.
 _TAGGED_LISTS = frozenset({"events", "prices"})
-_SCALARS = (str, int, Decimal, bool, type(None))
+_SHOWN = (str, int, bool, list, type(None))
 
 
 def field_path(loc: Sequence[int | str]) -> str:
@@ -36,12 +36,22 @@ def field_path(loc: Sequence[int | str]) -> str:
     return text or "(top level)"
 
 
+def _got(value: Any) -> str:
+    """ ", got <value>" for values short enough to show (not whole mappings)."""
+    if isinstance(value, Decimal):
+        return f", got {value}"
+    return f", got {value!r}" if isinstance(value, _SHOWN) else ""
+
+
 def _problem(error: Any) -> str:
-    kind, ctx = error["type"], error.get("ctx") or {}
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
         return "unknown key (not part of the scenario format; check its spelling)"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        # pydantic would name its own class ("instance of SettingsDoc"): noise to the author.
+        return f"must be a mapping of keys to values{_got(value)}"
     if kind == "union_tag_invalid":
         return (
             f"unknown {ctx['discriminator'].strip(chr(39))} {ctx['tag']}; "
@@ -50,10 +60,8 @@ def _problem(error: Any) -> str:
     if kind == "union_tag_not_found":
         return f"has no {ctx['discriminator'].strip(chr(39))} key"
     message = str(error["msg"]).removeprefix("Value error, ").replace("Input should", "must")
-    value = error.get("input")
-    if kind != "value_error" and isinstance(value, _SCALARS):
-        message += f", got {value!r}" if not isinstance(value, Decimal) else f", got {value}"
-    return message
+    # Our own validators already show the value in their message.
+    return message if kind == "value_error" else message + _got(value)
 
 
 def from_validation(file: str | Path, error: ValidationError) -> ScenarioError:

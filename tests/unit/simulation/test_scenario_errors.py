@@ -76,6 +76,9 @@ CASES = [
      "must be a positive whole number with a unit"),
     ("id used twice", "- {id: alice,", "- {id: pro,", "followers[0].id",
      "already used by providers[0].id"),
+    ("a mapping expected", "settings: {mode: multiplier, multiplier: 2.5, max_loss_pct: 30}",
+     "settings: proportional", "events[0].settings",
+     "must be a mapping of keys to values, got 'proportional'"),
     ("reserved id", "- {id: alice,", "- {id: platform,", "followers[0].id", "reserved"),
 ]
 RELATIONSHIP_CASES = [
@@ -164,16 +167,23 @@ def test_a_json_syntax_error_names_the_line(write: Write) -> None:
 
 
 @pytest.mark.parametrize(
-    "name, problem",
-    [("s.toml", "unknown scenario format '.toml'"), ("missing.yaml", "cannot read the file")],
+    "name, text, problem",
+    [
+        ("s.toml", "name = 'x'", "unknown scenario format '.toml'"),
+        ("missing.yaml", None, "cannot read the file"),
+        ("empty.yaml", "# nothing\n", "the file is empty"),
+        ("list.json", "[1, 2]", "(top level): must be a mapping of keys to values, got [1, 2]"),
+    ],
 )
-def test_files_that_cannot_be_read(tmp_path: Path, name: str, problem: str) -> None:
+def test_files_that_cannot_be_read(
+    tmp_path: Path, name: str, text: str | None, problem: str
+) -> None:
     path = tmp_path / name
-    if name.endswith(".toml"):
-        path.write_text("name = 'x'")
-    with pytest.raises(ScenarioError, match=problem) as caught:
+    if text is not None:
+        path.write_text(text)
+    with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
-    assert str(caught.value).startswith(str(path))
+    assert str(caught.value).startswith(f"{path}: ") and problem in str(caught.value)
 
 
 def test_every_shape_problem_is_listed_at_once(write: Write) -> None:
