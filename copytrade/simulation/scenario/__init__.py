@@ -1,0 +1,49 @@
+"""Scenario files for ``copytrade simulate``: format, loader and play order (docs/scenarios.md)."""
+
+from copytrade.simulation.scenario.errors import ScenarioError
+from copytrade.simulation.scenario.events import (
+    Deposit,
+    Event,
+    Follow,
+    FollowerAction,
+    ManualClose,
+    Pause,
+    ProviderOrder,
+    Resume,
+    Settle,
+    Stop,
+    TopUp,
+    Withdraw,
+)
+from copytrade.simulation.scenario.loader import load_scenario, scenario_from_data
+from copytrade.simulation.scenario.model import (
+    FollowerSpec,
+    ProviderSpec,
+    Scenario,
+    SettlementPeriod,
+)
+from copytrade.simulation.scenario.timeline import TimelineItem, timeline
+
+__all__ = [
+    "Deposit",
+    "Event",
+    "Follow",
+    "FollowerAction",
+    "FollowerSpec",
+    "ManualClose",
+    "Pause",
+    "ProviderOrder",
+    "ProviderSpec",
+    "Resume",
+    "Scenario",
+    "ScenarioError",
+    "Settle",
+    "SettlementPeriod",
+    "Stop",
+    "TimelineItem",
+    "TopUp",
+    "Withdraw",
+    "load_scenario",
+    "scenario_from_data",
+    "timeline",
+]

@@ -1,0 +1,203 @@
+"""Building the events: cross-references and the relationships' lifecycle, in file order.
+
+Checked here, because only the whole file can tell: known ids and symbols,
+time order, an order's lot step and leverage against its instrument, a price
+in force before the first order of a symbol, and that each follower action
+finds a relationship in a state that takes it (follow twice while active,
+resume before any follow... are refused). What only the run can tell (a
+relationship stopped by max loss, a balance too small) is the runner's to record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from copytrade.domain.copying.settings import CopySettings
+from copytrade.domain.ids import AccountId, ClientOrderId, FollowerId, ProviderId, RelationshipId
+from copytrade.domain.instruments import Instrument, parse_side
+from copytrade.domain.orders import OrderType
+from copytrade.domain.values import ONE, Price
+from copytrade.simulation.scenario import events as ev
+from copytrade.simulation.scenario.problems import Where
+from copytrade.simulation.scenario.schema_events import (
+    AmountDoc,
+    DepositDoc,
+    EventDoc,
+    FollowDoc,
+    ManualCloseDoc,
+    OrderDoc,
+    RelationshipDoc,
+    SettingsDoc,
+)
+
+_SETTINGS_FIELDS = frozenset(SettingsDoc.model_fields)
+_ACTIONS: dict[str, type[ev.Pause | ev.Resume | ev.Stop]] = {
+    "pause": ev.Pause,
+    "resume": ev.Resume,
+    "stop": ev.Stop,
+}
+_AMOUNTS: dict[str, type[ev.TopUp | ev.Withdraw]] = {"top_up": ev.TopUp, "withdraw": ev.Withdraw}
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the rest of the file declares, for the events' cross-checks."""
+
+    start: datetime
+    instruments: Mapping[str, Instrument]
+    providers: frozenset[str]
+    followers: frozenset[str]
+    first_price: Mapping[str, datetime]
+
+
+def relationship_id(follower: str, provider: str, number: int) -> RelationshipId:
+    """``alice:bob`` for the first relationship of the pair, ``alice:bob:2`` after a re-follow."""
+    suffix = "" if number == 1 else f":{number}"
+    return RelationshipId(f"{follower}:{provider}{suffix}")
+
+
+class EventBuilder:
+    def __init__(self, known: Known, where: Where) -> None:
+        self._known = known
+        self._where = where
+        # (follower, provider) -> (latest relationship id, "active" or "stopped", how many so
+        # far). Paused counts as active here: only a stop ends a relationship.
+        self._pairs: dict[tuple[str, str], tuple[RelationshipId, str, int]] = {}
+        self._order_ids: dict[str, str] = {}
+        self._last: datetime = known.start
+
+    def build(self, docs: Sequence[EventDoc]) -> tuple[ev.Event, ...]:
+        return tuple(self._event(f"events[{i}]", i, doc) for i, doc in enumerate(docs))
+
+    def _event(self, path: str, index: int, doc: EventDoc) -> ev.Event:
+        self._check_time(path, doc.at)
+        if isinstance(doc, OrderDoc):
+            return self._order(path, index, doc)
+        if isinstance(doc, FollowDoc):
+            return self._follow(path, index, doc)
+        if isinstance(doc, RelationshipDoc):
+            rel = self._existing(path, doc.follower, doc.provider, doc.type)
+            if doc.type == "stop":
+                pair = (doc.follower, doc.provider)
+                self._pairs[pair] = (rel, "stopped", self._pairs[pair][2])
+            return _ACTIONS[doc.type](doc.at, index, *self._pair(doc), rel)
+        if isinstance(doc, AmountDoc):
+            rel = self._existing(path, doc.follower, doc.provider, doc.type)
+            return _AMOUNTS[doc.type](doc.at, index, *self._pair(doc), rel, doc.amount)
+        if isinstance(doc, ManualCloseDoc):
+            rel = self._existing(path, doc.follower, doc.provider, doc.type)
+            self._instrument(f"{path}.symbol", doc.symbol)
+            return ev.ManualClose(doc.at, index, *self._pair(doc), rel, doc.symbol)
+        if isinstance(doc, DepositDoc):
+            if doc.account not in self._known.providers | self._known.followers:
+                self._where.fail(f"{path}.account", f"unknown account {doc.account!r}")
+            return ev.Deposit(doc.at, index, AccountId(doc.account), doc.amount)
+        return ev.Settle(doc.at, index)
+
+    def _check_time(self, path: str, at: datetime) -> None:
+        if at < self._known.start:
+            self._where.fail(f"{path}.at", f"time {at.isoformat()} is before the scenario start")
+        if at < self._last:
+            self._where.fail(
+                f"{path}.at",
+                f"events must be in time order: {at.isoformat()} is before the previous "
+                f"event's {self._last.isoformat()}",
+            )
+        self._last = at
+
+    def _instrument(self, path: str, symbol: str) -> Instrument:
+        instrument = self._known.instruments.get(symbol)
+        if instrument is None:
+            known = sorted(self._known.instruments)
+            self._where.fail(path, f"unknown symbol {symbol!r}; instruments: {known}")
+        return instrument
+
+    def _order(self, path: str, index: int, doc: OrderDoc) -> ev.ProviderOrder:
+        if doc.provider not in self._known.providers:
+            self._where.fail(f"{path}.provider", f"unknown provider {doc.provider!r}")
+        instrument = self._instrument(f"{path}.symbol", doc.symbol)
+        first = self._known.first_price.get(doc.symbol)
+        if first is None or first > doc.at:
+            self._where.fail(path, f"no price of {doc.symbol} is in force at {doc.at.isoformat()}")
+        with self._where.domain(f"{path}.qty"):
+            qty = instrument.check_qty(doc.qty)
+        order_type = OrderType(doc.order_type)
+        if order_type is OrderType.LIMIT and doc.price is None:
+            self._where.fail(f"{path}.price", "a limit order needs a price")
+        if order_type is OrderType.MARKET and doc.price is not None:
+            self._where.fail(f"{path}.price", "a market order takes no price (it fills at market)")
+        if doc.price is not None and instrument.round_price(doc.price) != doc.price:
+            self._where.fail(
+                f"{path}.price", f"{doc.price} is not a multiple of the tick {instrument.tick}"
+            )
+        leverage = self._leverage(f"{path}.leverage", instrument, doc.leverage)
+        client_id = self._order_id(path, index, doc)
+        price = None if doc.price is None else Price(doc.price)
+        side = parse_side(doc.side)
+        return ev.ProviderOrder(
+            doc.at, index, ProviderId(doc.provider), client_id, doc.symbol, side, qty,
+            order_type, price, leverage, doc.reduce_only,
+        )  # fmt: skip
+
+    def _leverage(self, path: str, instrument: Instrument, leverage: Decimal | None) -> Decimal:
+        if leverage is None:
+            return ONE
+        if instrument.is_spot and leverage != ONE:
+            self._where.fail(path, f"{instrument.symbol} is spot: leverage must be 1")
+        if not ONE <= leverage <= instrument.max_leverage:
+            self._where.fail(
+                path, f"must be 1..{instrument.max_leverage} on {instrument.symbol}, got {leverage}"
+            )
+        return leverage
+
+    def _order_id(self, path: str, index: int, doc: OrderDoc) -> ClientOrderId:
+        text = doc.id if doc.id is not None else f"{doc.provider}-{index}"
+        if text in self._order_ids:
+            self._where.fail(
+                f"{path}.id", f"order id {text!r} is already used by {self._order_ids[text]}"
+            )
+        self._order_ids[text] = path
+        with self._where.domain(f"{path}.id"):
+            return ClientOrderId(text)
+
+    def _follow(self, path: str, index: int, doc: FollowDoc) -> ev.Follow:
+        self._check_pair(path, doc.follower, doc.provider)
+        current = self._pairs.get((doc.follower, doc.provider))
+        if current is not None and current[1] != "stopped":
+            self._where.fail(
+                path, f"{doc.follower} already follows {doc.provider} ({current[0]}, {current[1]})"
+            )
+        settings_path = f"{path}.settings"
+        for name in ("whitelist", "blacklist"):
+            for k, symbol in enumerate(getattr(doc.settings, name) or ()):
+                self._instrument(f"{settings_path}.{name}[{k}]", symbol)
+        with self._where.domain(settings_path, _SETTINGS_FIELDS):
+            settings = CopySettings(**doc.settings.model_dump(exclude_none=True))
+        number = 1 if current is None else current[2] + 1
+        rel = relationship_id(doc.follower, doc.provider, number)
+        self._pairs[(doc.follower, doc.provider)] = (rel, "active", number)
+        return ev.Follow(doc.at, index, *self._pair(doc), rel, doc.allocation, settings)
+
+    def _check_pair(self, path: str, follower: str, provider: str) -> None:
+        if follower not in self._known.followers:
+            self._where.fail(f"{path}.follower", f"unknown follower {follower!r}")
+        if provider not in self._known.providers:
+            self._where.fail(f"{path}.provider", f"unknown provider {provider!r}")
+
+    def _existing(self, path: str, follower: str, provider: str, action: str) -> RelationshipId:
+        """The pair's live relationship; pause/resume keep its status as the domain does."""
+        self._check_pair(path, follower, provider)
+        current = self._pairs.get((follower, provider))
+        if current is None or current[1] == "stopped":
+            state = "has not followed" if current is None else "has stopped following"
+            self._where.fail(path, f"cannot {action}: {follower} {state} {provider} at this point")
+        return current[0]
+
+    @staticmethod
+    def _pair(
+        doc: RelationshipDoc | AmountDoc | ManualCloseDoc | FollowDoc,
+    ) -> tuple[FollowerId, ProviderId]:
+        return FollowerId(doc.follower), ProviderId(doc.provider)

@@ -1,0 +1,96 @@
+"""The file shape of a scenario (pydantic): what keys exist, their types and signs.
+
+Every model forbids unknown keys and coerces nothing; ``ScenarioDoc`` is the
+whole document. Building the domain objects from it is ``build.py``'s job.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Discriminator, Field, Tag
+
+from copytrade.simulation.scenario.fields import (
+    STRICT,
+    Duration,
+    NonNegativeNumber,
+    Number,
+    PositiveNumber,
+    Timestamp,
+)
+from copytrade.simulation.scenario.schema_events import EventDoc
+
+
+class InstrumentDoc(BaseModel):
+    model_config = STRICT
+    symbol: str
+    kind: Literal["spot", "perp"]
+    base: str | None = None
+    tick: Number
+    lot_step: Number
+    min_qty: Number = Decimal(0)
+    min_notional: Number = Decimal(0)
+    max_qty: Number = Decimal(10) ** 9
+    maker_fee: Number = Decimal(0)
+    taker_fee: Number = Decimal(0)
+    max_leverage: Number = Decimal(1)
+
+
+class PricePointDoc(BaseModel):
+    model_config = STRICT
+    at: Timestamp
+    symbol: str
+    price: PositiveNumber
+
+
+class PriceSeriesDoc(BaseModel):
+    """Shorthand: ``prices[k]`` is in force from ``start + k * every``."""
+
+    model_config = STRICT
+    symbol: str
+    start: Timestamp
+    every: Duration
+    prices: list[PositiveNumber] = Field(min_length=1)
+
+
+def _price_kind(value: Any) -> str:
+    # A series is the item that carries a list of prices; anything else is a point.
+    return "series" if isinstance(value, dict) and "prices" in value else "point"
+
+
+PriceDoc = Annotated[
+    Annotated[PricePointDoc, Tag("point")] | Annotated[PriceSeriesDoc, Tag("series")],
+    Discriminator(_price_kind),
+]
+
+
+class ProviderDoc(BaseModel):
+    model_config = STRICT
+    id: str
+    name: str | None = None
+    deposit: NonNegativeNumber
+    share_pct: Number = Decimal(10)
+    settlement: Literal["weekly", "monthly"] = "weekly"
+
+
+class FollowerDoc(BaseModel):
+    model_config = STRICT
+    id: str
+    name: str | None = None
+    deposit: NonNegativeNumber
+
+
+class ScenarioDoc(BaseModel):
+    model_config = STRICT
+    name: str
+    description: str = ""
+    start: Timestamp
+    currency: str = "USDT"
+    platform_fee_pct: Number = Decimal(2)
+    seed: int | None = None
+    instruments: list[InstrumentDoc] = Field(min_length=1)
+    prices: list[PriceDoc] = Field(min_length=1)
+    providers: list[ProviderDoc] = Field(min_length=1)
+    followers: list[FollowerDoc] = Field(default_factory=list)
+    events: list[EventDoc] = Field(default_factory=list)

@@ -1,0 +1,99 @@
+"""The file shape of ``events``: one model per action, told apart by ``type``.
+
+Shape only (types, required keys, signs); what needs the rest of the file
+(known ids, the relationship's state, the instrument's lot step) is checked
+when the scenario is built.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from copytrade.simulation.scenario.fields import (
+    STRICT,
+    Number,
+    PositiveNumber,
+    Timestamp,
+)
+
+
+class _EventDoc(BaseModel):
+    model_config = STRICT
+    at: Timestamp
+
+
+class OrderDoc(_EventDoc):
+    type: Literal["order"]
+    provider: str
+    symbol: str
+    side: Literal["buy", "sell"]
+    qty: PositiveNumber
+    order_type: Literal["market", "limit"] = "market"
+    price: PositiveNumber | None = None
+    leverage: PositiveNumber | None = None
+    reduce_only: bool = False
+    id: str | None = None
+
+
+class SettingsDoc(BaseModel):
+    """CopySettings as written; unset keys take the domain's defaults."""
+
+    model_config = STRICT
+    mode: Literal["fixed_amount", "proportional", "multiplier"]
+    fixed_amount: Number | None = None
+    multiplier: Number | None = None
+    leverage: Number | None = None
+    max_per_trade_pct: Number | None = None
+    max_open_trades: int | None = None
+    max_loss_pct: Number | None = None
+    slippage_pct: Number | None = None
+    whitelist: list[str] | None = None
+    blacklist: list[str] | None = None
+    close_on_stop: bool | None = None
+    copy_open_positions: bool | None = None
+
+
+class FollowDoc(_EventDoc):
+    type: Literal["follow"]
+    follower: str
+    provider: str
+    allocation: PositiveNumber
+    settings: SettingsDoc
+
+
+class RelationshipDoc(_EventDoc):
+    type: Literal["pause", "resume", "stop"]
+    follower: str
+    provider: str
+
+
+class AmountDoc(_EventDoc):
+    type: Literal["top_up", "withdraw"]
+    follower: str
+    provider: str
+    amount: PositiveNumber
+
+
+class ManualCloseDoc(_EventDoc):
+    type: Literal["manual_close"]
+    follower: str
+    provider: str
+    symbol: str
+
+
+class SettleDoc(_EventDoc):
+    type: Literal["settle"]
+
+
+class DepositDoc(_EventDoc):
+    type: Literal["deposit"]
+    account: str
+    amount: PositiveNumber
+
+
+EventDoc = Annotated[
+    OrderDoc | FollowDoc | RelationshipDoc | AmountDoc | ManualCloseDoc | SettleDoc | DepositDoc,
+    Field(discriminator="type"),
+]
