@@ -11,8 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -39,6 +40,14 @@ MEMO_LENGTH = 200  # ledger_transfers.memo is VARCHAR(200)
 # account); the batch is then re-read and re-decided, which settles it.
 ATTEMPTS = 3
 _DEADLOCK = "40P01"
+# Core rather than the ORM's bulk update, which SQLite would run row by row.
+_BALANCE_TABLE = cast(Table, LedgerBalanceRow.__table__)
+_BALANCES = _BALANCE_TABLE.c
+_UPDATE_BALANCE = (
+    update(_BALANCE_TABLE)
+    .where(_BALANCES.account == bindparam("key"))
+    .values(balance=bindparam("new"))
+)
 
 
 class PostStatus(StrEnum):
@@ -128,7 +137,9 @@ def _decide(
     target = transfer.reverses
     if target is not None:
         check_reversal(transfer, journal.get(target), reversed_by.get(target))
-    balances.update(check_transfer(transfer, balances))
+    after = check_transfer(transfer, balances)
+    # Trimmed as if read back, so later messages in the batch match one-by-one posting.
+    balances.update((account, trimmed(balance)) for account, balance in after.items())
     journal[key] = transfer
     if target is not None:
         reversed_by[target] = key
@@ -187,9 +198,9 @@ def _write(
     new_rows = [_balance_row(changed[key], balances[key]) for key in order if key not in existing]
     if new_rows:
         session.execute(insert(LedgerBalanceRow), new_rows)
-    updates = [{"account": key, "balance": balances[key]} for key in order if key in existing]
+    updates = [{"key": key, "new": balances[key]} for key in order if key in existing]
     if updates:
-        session.execute(update(LedgerBalanceRow), updates)
+        session.execute(_UPDATE_BALANCE, updates)  # one executemany
     transfer_rows = [
         {
             "idempotency_key": t.idempotency_key,
@@ -200,21 +211,29 @@ def _write(
         }
         for t in accepted
     ]
-    statement = insert(LedgerTransferRow).returning(
-        LedgerTransferRow.id, sort_by_parameter_order=True
-    )
-    ids = session.scalars(statement, transfer_rows).all()
+    session.execute(insert(LedgerTransferRow), transfer_rows)
+    # Read the ids back by key: SQLite would insert row by row to return them in order.
+    ids = _transfer_ids(session, [t.idempotency_key for t in accepted])
     entry_rows = [
         {
-            "transfer_id": transfer_id,
+            "transfer_id": ids[t.idempotency_key],
             "account": p.account.key,
             "currency": p.account.currency.code,
             "amount": p.amount,
         }
-        for transfer_id, t in zip(ids, accepted, strict=True)
+        for t in accepted
         for p in t.entries
     ]
     session.execute(insert(LedgerEntryRow), entry_rows)
+
+
+def _transfer_ids(session: Session, keys: Sequence[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    column = LedgerTransferRow.idempotency_key
+    for part in chunks(keys):
+        query = select(column, LedgerTransferRow.id).where(column.in_(part))
+        ids.update((key, transfer_id) for key, transfer_id in session.execute(query))
+    return ids
 
 
 def _balance_row(account: LedgerAccount, balance: Decimal) -> dict[str, object]:
