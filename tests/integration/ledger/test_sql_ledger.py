@@ -22,7 +22,7 @@ from copytrade.domain.ledger import (
     movements,
     reversal_of,
 )
-from copytrade.domain.values import Currency
+from copytrade.domain.values import Currency, Money
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from tests.integration.test_repositories import BTC_PERP
 from tests.unit.domain.ledger.support import (
@@ -169,7 +169,7 @@ def test_spot_assets_round_trip_with_the_currency_map_from_instruments(session: 
 def test_an_unknown_currency_is_refused_before_anything_is_written(session: Session) -> None:
     ledger = SqlLedger(session)  # no instruments: only USDT is known
     doge = Currency("DOGE", 8)
-    deposit = movements.deposit(ALICE, usdt("1").__class__(D(1), doge), key="d", ts=at(1))
+    deposit = movements.deposit(ALICE, Money(D(1), doge), key="d", ts=at(1))
     with pytest.raises(UnstorableTransferError, match="DOGE"):
         ledger.post(deposit)
     assert ledger.sum_by_currency() == {}
@@ -188,9 +188,12 @@ def test_reconcile_finds_a_balance_edited_behind_the_ledgers_back(session: Sessi
     assert report.negative == (FREE.key,)
 
 
-def test_accounts_need_not_exist_in_advance_and_read_back_exactly(session: Session) -> None:
+def test_large_amounts_read_back_exactly_and_unknown_things_read_as_empty(
+    session: Session,
+) -> None:
     ledger = ledger_on(session)
-    tiny = LedgerAccount.follower_free(ALICE)
     ledger.post(movements.deposit(ALICE, usdt("12345678901.12345678"), key="d", ts=at(1)))
-    assert ledger.balance(tiny) == D("12345678901.12345678")
+    assert str(ledger.balance(FREE)) == "12345678901.12345678"
+    assert ledger.balance(LedgerAccount.follower_free(ALICE, btc("1").currency)) == D(0)
+    assert ledger.entries_for(CASH) == ()
     assert ledger.transfer("nope") is None
