@@ -11,6 +11,7 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from copytrade.adapters.db.repositories.ledger import SqlLedger
 from copytrade.adapters.db.repositories.outbox import OutboxRepository, ProcessedMessages
 
 
@@ -30,6 +31,7 @@ class SqlUnitOfWork:
         self._session.begin()
         self.outbox = OutboxRepository(self._session)
         self.processed = ProcessedMessages(self._session)
+        self.ledger = SqlLedger(self._session)
         return self
 
     def __exit__(

@@ -1,0 +1,109 @@
+"""The SQL ledger's row-level work: lock balance rows in order, write accepted transfers.
+
+``ledger_posting`` decides; this only reads locked balances and writes, in bulk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import cast
+
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.repositories.ledger_reads import chunks, trimmed
+from copytrade.adapters.db.schema import LedgerBalanceRow, LedgerEntryRow, LedgerTransferRow
+from copytrade.domain.ledger import LedgerAccount, Transfer
+
+# Core rather than the ORM's bulk update, which SQLite would run row by row.
+_BALANCE_TABLE = cast(Table, LedgerBalanceRow.__table__)
+_BALANCES = _BALANCE_TABLE.c
+_UPDATE_BALANCE = (
+    update(_BALANCE_TABLE)
+    .where(_BALANCES.account == bindparam("key"))
+    .values(balance=bindparam("new"))
+)
+
+
+def lock_balances(session: Session, accounts: Sequence[str]) -> dict[str, Decimal]:
+    """Current balances of the rows that exist, locked in one global (byte) order.
+
+    Every writer locks in the same order, so two cannot deadlock on these rows.
+    ``COLLATE "C"`` makes PostgreSQL's order Python's; SQLite ignores FOR UPDATE
+    (its BEGIN IMMEDIATE write lock already serialises writers) and has no "C".
+    """
+    column = LedgerBalanceRow.account
+    order = column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
+    locked: dict[str, Decimal] = {}
+    for part in chunks(accounts):
+        query = (
+            select(column, LedgerBalanceRow.balance)
+            .where(column.in_(part))
+            .order_by(order)
+            .with_for_update()
+        )
+        locked.update((account, trimmed(balance)) for account, balance in session.execute(query))
+    return locked
+
+
+def write_accepted(
+    session: Session,
+    accepted: Sequence[Transfer],
+    balances: Mapping[str, Decimal],
+    existing: set[str],
+) -> None:
+    """Balances first (a lost race on a new account fails before anything else is sent)."""
+    changed: dict[str, LedgerAccount] = {
+        p.account.key: p.account for t in accepted for p in t.entries
+    }
+    order = sorted(changed)
+    new_rows = [_balance_row(changed[key], balances[key]) for key in order if key not in existing]
+    if new_rows:
+        session.execute(insert(LedgerBalanceRow), new_rows)
+    updates = [{"key": key, "new": balances[key]} for key in order if key in existing]
+    if updates:
+        session.execute(_UPDATE_BALANCE, updates)  # one executemany
+    transfer_rows = [
+        {
+            "idempotency_key": t.idempotency_key,
+            "kind": t.kind.value,
+            "memo": t.memo,
+            "reverses": t.reverses,
+            "ts": t.ts,
+        }
+        for t in accepted
+    ]
+    session.execute(insert(LedgerTransferRow), transfer_rows)
+    # Read the ids back by key: SQLite would insert row by row to return them in order.
+    ids = _transfer_ids(session, [t.idempotency_key for t in accepted])
+    entry_rows = [
+        {
+            "transfer_id": ids[t.idempotency_key],
+            "account": p.account.key,
+            "currency": p.account.currency.code,
+            "amount": p.amount,
+        }
+        for t in accepted
+        for p in t.entries
+    ]
+    session.execute(insert(LedgerEntryRow), entry_rows)
+
+
+def _transfer_ids(session: Session, keys: Sequence[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    column = LedgerTransferRow.idempotency_key
+    for part in chunks(keys):
+        query = select(column, LedgerTransferRow.id).where(column.in_(part))
+        ids.update((key, transfer_id) for key, transfer_id in session.execute(query))
+    return ids
+
+
+def _balance_row(account: LedgerAccount, balance: Decimal) -> dict[str, object]:
+    return {
+        "account": account.key,
+        "kind": account.kind.value,
+        "owner": account.owner,
+        "currency": account.currency.code,
+        "balance": balance,
+    }
