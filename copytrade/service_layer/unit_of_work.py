@@ -6,13 +6,27 @@ messages included, so nothing is announced for a change that did not happen.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from copytrade.adapters.db.repositories.accounts import AccountRepository
+from copytrade.adapters.db.repositories.cursors import CursorRepository
+from copytrade.adapters.db.repositories.decisions import DecisionRepository
+from copytrade.adapters.db.repositories.equity import EquitySnapshotRepository
+from copytrade.adapters.db.repositories.instruments import InstrumentRepository
 from copytrade.adapters.db.repositories.ledger import SqlLedger
+from copytrade.adapters.db.repositories.orders import FillRepository, OrderRepository
 from copytrade.adapters.db.repositories.outbox import OutboxRepository, ProcessedMessages
+from copytrade.adapters.db.repositories.positions import PositionRepository
+from copytrade.adapters.db.repositories.relationships import RelationshipRepository
+from copytrade.adapters.db.repositories.settlements import SettlementRepository
+from copytrade.adapters.db.repositories.trades import TradeRepository
+from copytrade.domain.instruments import Instrument
+from copytrade.domain.ledger.fills import base_currency
+from copytrade.domain.values import Currency
 
 
 class UnitOfWorkError(Exception):
@@ -20,9 +34,16 @@ class UnitOfWorkError(Exception):
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        instruments: Mapping[str, Instrument] | None = None,
+    ) -> None:
         self._session_factory = session_factory
         self._session: Session | None = None
+        self._instruments = instruments
+        # Known once per process; the ledger reads these to parse stored account keys.
+        self._currencies = None if instruments is None else ledger_currencies_of(instruments)
 
     def __enter__(self) -> Self:
         if self._session is not None:
@@ -31,7 +52,22 @@ class SqlUnitOfWork:
         self._session.begin()
         self.outbox = OutboxRepository(self._session)
         self.processed = ProcessedMessages(self._session)
-        self.ledger = SqlLedger(self._session)
+        session = self._session
+        self.ledger = SqlLedger(session, self._currencies)
+        instruments = self._instruments
+        if instruments is None:
+            instruments = InstrumentRepository(session).all()
+        self.instruments = InstrumentRepository(session)
+        self.accounts = AccountRepository(session)
+        self.relationships = RelationshipRepository(session)
+        self.positions = PositionRepository(session, instruments)
+        self.orders = OrderRepository(session)
+        self.fills = FillRepository(session)
+        self.trades = TradeRepository(session)
+        self.decisions = DecisionRepository(session)
+        self.equity = EquitySnapshotRepository(session)
+        self.settlements = SettlementRepository(session)
+        self.cursors = CursorRepository(session)
         return self
 
     def __exit__(
@@ -58,3 +94,12 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+def ledger_currencies_of(instruments: Mapping[str, Instrument]) -> dict[str, Currency]:
+    """Every quote currency and spot base asset the instruments trade."""
+    currencies: dict[str, Currency] = {}
+    for instrument in instruments.values():
+        currencies[instrument.quote.code] = instrument.quote
+        currencies[instrument.base] = base_currency(instrument)
+    return currencies

@@ -78,9 +78,9 @@ def test_trades_round_trip_in_close_order(db_engine: Engine) -> None:
 def test_equity_snapshots_keep_flows_apart_from_returns(db_engine: Engine) -> None:
     with Session(db_engine) as session, session.begin():
         repo = EquitySnapshotRepository(session)
-        repo.add_flow("f-1", date(2026, 1, 1), D("1000"), equity_after=D("1000"))
+        repo.add_flow("f-1", date(2026, 1, 1), D("1000"))
         repo.record_close("f-1", date(2026, 1, 1), D("1010"))
-        repo.add_flow("f-1", date(2026, 1, 2), D("500"), equity_after=D("1510"))
+        repo.add_flow("f-1", date(2026, 1, 2), D("500"))
         repo.record_close("f-1", date(2026, 1, 2), D("1540.2"))
     with Session(db_engine) as session:
         series = EquitySnapshotRepository(session).series("f-1")

@@ -25,6 +25,7 @@ class TransferKind(StrEnum):
     FEE = "fee"
     REALIZED_PNL = "realized_pnl"
     EXCHANGE = "exchange"
+    TRADE = "trade"  # one venue fill: margin or exchange, realized PnL and fee together
     PROFIT_SHARE = "profit_share"
     PAYOUT = "payout"
     REVERSAL = "reversal"

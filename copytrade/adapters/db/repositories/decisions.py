@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import CopyDecisionRow
@@ -41,6 +41,15 @@ class DecisionRepository:
         if decisions:
             rows = [{name: getattr(d, name) for name in _FIELDS} for d in decisions]
             self._session.execute(insert(CopyDecisionRow), rows)
+
+    def mark_rejected(self, reasons: dict[str, str | None]) -> None:
+        """A placed copy the venue refused becomes a skip with the venue's reason."""
+        for client_order_id, reason in reasons.items():
+            self._session.execute(
+                update(CopyDecisionRow)
+                .where(CopyDecisionRow.client_order_id == client_order_id)
+                .values(action="skipped", reason=f"venue:{reason}")
+            )
 
     def existing_for_fill(self, provider_fill_id: str) -> set[tuple[str, str]]:
         """(relationship, leg) pairs already decided for a provider fill."""

@@ -27,16 +27,27 @@ class EquitySnapshotRepository:
             row.equity = equity
         self._session.flush()
 
-    def add_flow(self, book: str, day: date, amount: Decimal, equity_after: Decimal) -> None:
-        """A deposit (+) or withdrawal (−) during ``day``; equity is provisional until close."""
+    def add_flow(self, book: str, day: date, amount: Decimal) -> None:
+        """A deposit (+) or withdrawal (−) during ``day``.
+
+        The day's equity moves by the flow at once (from the last close when the
+        day has no row yet); the day's close then sets the marked value.
+        """
         row = self._session.get(EquitySnapshotRow, (book, day))
         if row is None:
+            previous = self._session.scalars(
+                select(EquitySnapshotRow.equity)
+                .where(EquitySnapshotRow.book == book, EquitySnapshotRow.day < day)
+                .order_by(EquitySnapshotRow.day.desc())
+                .limit(1)
+            ).first()
+            start = previous if previous is not None else Decimal(0)
             self._session.add(
-                EquitySnapshotRow(book=book, day=day, equity=equity_after, net_flow=amount)
+                EquitySnapshotRow(book=book, day=day, equity=start + amount, net_flow=amount)
             )
         else:
             row.net_flow += amount
-            row.equity = equity_after
+            row.equity += amount
         self._session.flush()
 
     def series(self, book: str) -> list[EquityPoint]:

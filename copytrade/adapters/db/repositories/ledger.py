@@ -7,7 +7,7 @@ raises (``post``) or is reported (``post_many``) and leaves the transaction usab
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from copytrade.adapters.db.repositories.ledger_reads import (
     load_transfers,
     statement,
     stored_balance,
+    stored_balances,
 )
 from copytrade.adapters.db.repositories.ledger_reconcile import Reconciliation, reconcile
 from copytrade.domain.ledger import LedgerAccount, PostResult, StatementLine, Transfer
@@ -61,6 +62,22 @@ class SqlLedger:
         if not batch:
             return []
         return post_batch(self._session, batch, self.currencies)
+
+    def post_all(self, transfers: Iterable[Transfer]) -> list[PostOutcome]:
+        """``post_many`` for facts that already happened (venue fills): a refusal raises.
+
+        The caller's transaction is then rolled back whole, so the books never hold
+        half of a batch of fills.
+        """
+        outcomes = self.post_many(transfers)
+        for outcome in outcomes:
+            if outcome.error is not None:
+                raise outcome.error
+        return outcomes
+
+    def balances_of(self, accounts: Sequence[LedgerAccount]) -> dict[str, Decimal]:
+        """Balances of many accounts by key, in a few queries (absent means zero)."""
+        return stored_balances(self._session, [account.key for account in accounts])
 
     def transfer(self, key: str) -> Transfer | None:
         return load_transfers(self._session, (key,), self.currencies).get(key)

@@ -120,6 +120,16 @@ def stored_balance(session: Session, account: LedgerAccount) -> Decimal:
     return ZERO if value is None else trimmed(value)
 
 
+def stored_balances(session: Session, keys: Sequence[str]) -> dict[str, Decimal]:
+    found: dict[str, Decimal] = {}
+    for part in chunks(keys):
+        for key, value in session.execute(
+            select(_B.account, _B.balance).where(_B.account.in_(part))
+        ):
+            found[key] = trimmed(value)
+    return found
+
+
 def balances_by_currency(session: Session) -> dict[str, Decimal]:
     """Currency code -> sum of the stored balances (summed here: SQLite keeps text)."""
     sums: dict[str, Decimal] = {}

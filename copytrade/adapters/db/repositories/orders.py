@@ -48,6 +48,7 @@ class StoredOrder:
     qty: Decimal
     limit_price: Decimal | None
     leverage: Decimal
+    reduce_only: bool
     status: str
     filled_qty: Decimal
     avg_fill_price: Decimal | None
@@ -77,6 +78,7 @@ def _intent_row(intent: OrderIntent) -> dict[str, object]:
         "qty": intent.qty,
         "limit_price": intent.limit_price,
         "leverage": intent.leverage,
+        "reduce_only": intent.reduce_only,
         "status": OrderStatus.NEW.value,
         "filled_qty": Decimal(0),
         "fees": Decimal(0),
@@ -120,6 +122,23 @@ class OrderRepository:
         ]
         if rows:
             self._session.execute(update(OrderRow), rows)
+
+    def get(self, client_order_id: str) -> StoredOrder | None:
+        found = self._query(OrderRow.client_order_id == client_order_id)
+        return found[0] if found else None
+
+    def leverages(self, client_order_ids: Sequence[str]) -> dict[str, Decimal]:
+        """The leverage each of these orders asked for (orders we did not place are absent)."""
+        found: dict[str, Decimal] = {}
+        for start in range(0, len(client_order_ids), _CHUNK):
+            chunk = client_order_ids[start : start + _CHUNK]
+            rows = self._session.execute(
+                select(OrderRow.client_order_id, OrderRow.leverage).where(
+                    OrderRow.client_order_id.in_(chunk)
+                )
+            )
+            found.update({r.client_order_id: r.leverage for r in rows})
+        return found
 
     def unconfirmed(self) -> list[StoredOrder]:
         """Intents whose venue answer was never recorded: the crash-recovery work list."""

@@ -40,9 +40,7 @@ class PositionRepository:
         loaded: dict[tuple[str, str], StoredPosition] = {}
         for row in rows:
             state = PositionState(**{name: getattr(row, name) for name in _STATE_FIELDS})
-            position = Position.restore(
-                AccountId(row.book), self._instruments[row.symbol], state
-            )
+            position = Position.restore(AccountId(row.book), self._instruments[row.symbol], state)
             loaded[(row.book, row.symbol)] = StoredPosition(position, True, row.detached)
         return loaded
 
@@ -63,13 +61,18 @@ class PositionRepository:
         return list(self._load(self._session.scalars(query)).values())
 
     def save_many(self, positions: Iterable[StoredPosition]) -> None:
-        """Write changed positions: flat ones are deleted, new ones inserted, others updated."""
+        """Write positions: flat ones are deleted, new ones inserted, others updated.
+
+        A flat position the follower detached (closed by hand) is kept, flag and
+        all, until the provider's own position closes: later provider closes of
+        it are then skipped as ``detached`` (SPEC §2).
+        """
         inserts: list[dict[str, object]] = []
         updates: list[dict[str, object]] = []
         flat: list[tuple[str, str]] = []
         for item in positions:
             key = (str(item.position.account), item.position.instrument.symbol)
-            if item.position.is_flat:
+            if item.position.is_flat and not item.detached:
                 if item.stored:
                     flat.append(key)
                     item.stored = False

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from copytrade.adapters.db.schema import RelationshipRow
+from copytrade.adapters.db.schema import PositionRow, RelationshipRow
 from copytrade.domain.copying import (
     CopyRelationship,
     CopySettings,
@@ -131,3 +131,13 @@ class RelationshipRepository:
     def all(self) -> list[CopyRelationship]:
         rows = self._session.scalars(select(RelationshipRow).order_by(RelationshipRow.id))
         return [_relationship(row) for row in rows]
+
+    def holding(self, symbol: str | None = None) -> list[CopyRelationship]:
+        """Relationships whose book has a position (in ``symbol``, or any)."""
+        books = select(PositionRow.book)
+        if symbol is not None:
+            books = books.where(PositionRow.symbol == symbol)
+        query = select(RelationshipRow).where(RelationshipRow.id.in_(books.distinct()))
+        return [
+            _relationship(row) for row in self._session.scalars(query.order_by(RelationshipRow.id))
+        ]

@@ -2,13 +2,13 @@
 
 from copytrade.adapters.db.schema.accounts import AccountRow, InstrumentRow, ProviderRow
 from copytrade.adapters.db.schema.base import Base
-from copytrade.adapters.db.schema.copying import CopyDecisionRow, RelationshipRow
+from copytrade.adapters.db.schema.copying import CopyDecisionRow, RelationshipRow, SettlementRow
 from copytrade.adapters.db.schema.ledger import (
     LedgerBalanceRow,
     LedgerEntryRow,
     LedgerTransferRow,
 )
-from copytrade.adapters.db.schema.messaging import OutboxRow, ProcessedMessageRow
+from copytrade.adapters.db.schema.messaging import OutboxRow, ProcessedMessageRow, StreamCursorRow
 from copytrade.adapters.db.schema.paper import (
     PaperBalanceRow,
     PaperFillRow,
@@ -40,5 +40,7 @@ __all__ = [
     "ProcessedMessageRow",
     "ProviderRow",
     "RelationshipRow",
+    "SettlementRow",
+    "StreamCursorRow",
     "TradeRow",
 ]

@@ -57,9 +57,32 @@ class CopyDecisionRow(Base):
     provider_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     symbol: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(8))
-    reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
     qty: Mapped[Decimal] = money()
     notional: Mapped[Decimal] = money()
     price: Mapped[Decimal] = money()
     client_order_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SettlementRow(Base):
+    """One relationship's profit-share settlement for one period (SPEC §7)."""
+
+    __tablename__ = "settlements"
+    __table_args__ = (UniqueConstraint("relationship_id", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    relationship_id: Mapped[str] = mapped_column(ForeignKey("relationships.id"), index=True)
+    period: Mapped[str] = mapped_column(String(64))
+    follower_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    provider_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    equity: Mapped[Decimal] = money()
+    hwm_before: Mapped[Decimal] = money()
+    hwm_after: Mapped[Decimal] = money()
+    gross: Mapped[Decimal] = money()
+    platform_fee: Mapped[Decimal] = money()
+    provider_credit: Mapped[Decimal] = money()
+    debit: Mapped[Decimal] = money()
+    owed_before: Mapped[Decimal] = money()
+    owed_after: Mapped[Decimal] = money()
+    settled_at: Mapped[datetime] = mapped_column(UtcDateTime())

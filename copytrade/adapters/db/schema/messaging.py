@@ -34,3 +34,12 @@ class ProcessedMessageRow(Base):
     consumer: Mapped[str] = mapped_column(String(100), primary_key=True)
     message_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class StreamCursorRow(Base):
+    """How far a consumer has read a venue's fill stream (committed with what it booked)."""
+
+    __tablename__ = "stream_cursors"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)

@@ -34,6 +34,7 @@ class OrderRow(Base):
     qty: Mapped[Decimal] = money()
     limit_price: Mapped[Decimal | None] = money(nullable=True)
     leverage: Mapped[Decimal] = money(default=Decimal(1))
+    reduce_only: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20))
     filled_qty: Mapped[Decimal] = money(default=Decimal(0))
     avg_fill_price: Mapped[Decimal | None] = money(nullable=True)

@@ -1,0 +1,83 @@
+"""User accounts and provider terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.schema import AccountRow, ProviderRow
+from copytrade.domain.errors import DomainError
+
+
+class UnknownAccountError(DomainError, LookupError):
+    """No account has that id."""
+
+
+class DuplicateAccountError(DomainError):
+    """An account with that id exists already."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderTerms:
+    provider_id: str
+    share_pct: Decimal
+    subscription_price: Decimal | None = None
+    follower_cap: int | None = None
+    settlement_period: str = "weekly"
+
+
+class AccountRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, account_id: str, display_name: str, now: datetime) -> None:
+        if self._session.get(AccountRow, account_id) is not None:
+            raise DuplicateAccountError(f"account {account_id!r} exists already")
+        self._session.add(
+            AccountRow(id=account_id, display_name=display_name, is_provider=False, created_at=now)
+        )
+        self._session.flush()
+
+    def make_provider(self, terms: ProviderTerms) -> None:
+        row = self._session.get(AccountRow, terms.provider_id)
+        if row is None:
+            raise UnknownAccountError(f"no account {terms.provider_id!r} to make a provider")
+        row.is_provider = True
+        self._session.merge(
+            ProviderRow(
+                account_id=terms.provider_id,
+                share_pct=terms.share_pct,
+                subscription_price=terms.subscription_price,
+                follower_cap=terms.follower_cap,
+                settlement_period=terms.settlement_period,
+            )
+        )
+        self._session.flush()
+
+    def exists(self, account_id: str) -> bool:
+        return self._session.get(AccountRow, account_id) is not None
+
+    def display_name(self, account_id: str) -> str:
+        row = self._session.get(AccountRow, account_id)
+        if row is None:
+            raise UnknownAccountError(f"no account {account_id!r}")
+        return row.display_name
+
+    def provider_ids(self) -> set[str]:
+        return set(self._session.scalars(select(AccountRow.id).where(AccountRow.is_provider)))
+
+    def terms(self, provider_id: str) -> ProviderTerms:
+        row = self._session.get(ProviderRow, provider_id)
+        if row is None:
+            raise UnknownAccountError(f"{provider_id!r} is not a provider")
+        return ProviderTerms(
+            row.account_id,
+            row.share_pct,
+            row.subscription_price,
+            row.follower_cap,
+            row.settlement_period,
+        )

@@ -1,0 +1,227 @@
+"""What a follower does with a copy relationship: follow, pause, resume, stop,
+top up, withdraw, close a position by hand (SPEC §2, §7).
+
+Each action is one unit of work on the platform's books; orders it needs are
+recorded as intents in that transaction and sent after the commit, like copies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+from copytrade.domain.copying import (
+    CopyRelationship,
+    CopySettings,
+    Paused,
+    RelationshipState,
+    Resumed,
+    StopReason,
+)
+from copytrade.domain.errors import DomainError, InvalidTransitionError
+from copytrade.domain.ids import AccountId, FollowerId, ProviderId, RelationshipId
+from copytrade.domain.ledger import allocate, release
+from copytrade.domain.profit_share import HighWatermark
+from copytrade.domain.values import USDT, ZERO, Money
+from copytrade.engine.books import BookState, load_books
+from copytrade.engine.execution import Executor, request_for
+from copytrade.engine.relationship_cache import RelationshipCache
+from copytrade.engine.settlement import SettlementService
+from copytrade.engine.stopping import close_intents, stop
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.venues.paper.venue import PaperVenue
+
+
+class CopyActionError(DomainError):
+    """A follower action that cannot be done as asked (the message says why)."""
+
+
+class FollowerActions:
+    def __init__(
+        self,
+        uow_factory: Callable[[], SqlUnitOfWork],
+        executor: Executor,
+        cache: RelationshipCache,
+        venue: PaperVenue,
+        settlements: SettlementService,
+        prices: Callable[[], Mapping[str, Decimal]],
+        now: Callable[[], datetime],
+    ) -> None:
+        self._settlements = settlements
+        self._uow_factory = uow_factory
+        self._executor = executor
+        self._cache = cache
+        self._venue = venue
+        self._prices = prices
+        self._now = now
+
+    def follow(
+        self,
+        rel_id: RelationshipId,
+        follower: FollowerId,
+        provider: ProviderId,
+        allocation: Decimal,
+        settings: CopySettings,
+        risk_acknowledged: bool = True,
+    ) -> CopyRelationship:
+        if not risk_acknowledged:
+            raise CopyActionError("copying needs the follower's risk acknowledgement (SPEC §8)")
+        now = self._now()
+        hwm = HighWatermark.start(allocation)
+        with self._uow_factory() as uow:
+            if (
+                not uow.accounts.exists(str(provider))
+                or str(provider) not in uow.accounts.provider_ids()
+            ):
+                raise CopyActionError(f"{provider} is not a provider that can be copied")
+            for rel in uow.relationships.for_follower(str(follower)):
+                if rel.provider == provider and rel.state.mirrors_closes:
+                    raise CopyActionError(
+                        f"{follower} already copies {provider} ({rel.id}); top it up instead"
+                    )
+            rel = CopyRelationship(
+                id=rel_id,
+                follower=follower,
+                provider=provider,
+                settings=settings,
+                state=RelationshipState(),
+                net_allocated=allocation,
+                hwm=hwm.hwm,
+                owed=ZERO,
+                created_at=now,
+                risk_acknowledged_at=now if risk_acknowledged else None,
+            )
+            uow.relationships.add(rel)
+            uow.ledger.post(
+                allocate(
+                    AccountId(follower),
+                    rel_id,
+                    Money(allocation, USDT),
+                    key=f"allocate:{rel_id}",
+                    ts=now,
+                )
+            )
+            uow.equity.add_flow(rel.book, now.date(), allocation)
+            uow.commit()
+        self._venue.deposit(rel.book, USDT.code, allocation)
+        self._cache.invalidate(str(provider))
+        return rel
+
+    def pause(self, rel_id: RelationshipId) -> CopyRelationship:
+        return self._transition(rel_id, Paused())
+
+    def resume(self, rel_id: RelationshipId) -> CopyRelationship:
+        return self._transition(rel_id, Resumed())
+
+    def _transition(self, rel_id: RelationshipId, event: Paused | Resumed) -> CopyRelationship:
+        with self._uow_factory() as uow:
+            rel = uow.relationships.get(rel_id).apply(event)
+            uow.relationships.save(rel, self._now())
+            uow.commit()
+        self._cache.invalidate(str(rel.provider))
+        return rel
+
+    def stop(self, rel_id: RelationshipId, reason: StopReason = StopReason.FOLLOWER) -> None:
+        """Stop copying: close positions where asked, settle profit share at the stop
+        (SPEC §7), then return the free cash to the follower's balance."""
+        now = self._now()
+        with self._uow_factory() as uow:
+            rel = uow.relationships.get(rel_id)
+            if not rel.state.mirrors_closes:
+                raise InvalidTransitionError(f"{rel_id} is stopped already")
+            book = load_books(uow, [rel])[rel.book]
+            stopped, intents = stop(rel, reason, book, now)
+            uow.relationships.save(stopped, now)
+            uow.orders.add_intents(intents)
+            uow.commit()
+        self._cache.invalidate(str(rel.provider))
+        self._executor.execute([request_for(i, i.reduce_only) for i in intents])
+        self._settlements.settle(rel_id, f"stop:{reason}")
+        self.release_free_cash(rel_id)
+
+    def release_free_cash(self, rel_id: RelationshipId) -> Decimal:
+        """Return a stopped relationship's free cash (less any owed share) to the follower."""
+        now = self._now()
+        with self._uow_factory() as uow:
+            rel = uow.relationships.get(rel_id)
+            book = load_books(uow, [rel])[rel.book]
+            amount = HighWatermark(rel.hwm, rel.owed).withdrawable(book.cash)
+            if amount <= ZERO:
+                return ZERO
+            self._release(uow, rel, amount, f"release-on-stop:{rel_id}", now)
+            uow.commit()
+        self._venue.withdraw(rel.book, USDT.code, amount)
+        return amount
+
+    def top_up(self, rel_id: RelationshipId, amount: Decimal, key: str) -> CopyRelationship:
+        now = self._now()
+        with self._uow_factory() as uow:
+            rel = uow.relationships.get(rel_id)
+            if not rel.state.mirrors_closes:
+                raise CopyActionError(f"{rel_id} is stopped: start a new copy instead")
+            hwm = HighWatermark(rel.hwm, rel.owed).top_up(amount)
+            transfer = allocate(
+                AccountId(rel.follower), rel_id, Money(amount, USDT), key=key, ts=now
+            )
+            if uow.ledger.post(transfer).replayed:
+                return rel
+            uow.equity.add_flow(rel.book, now.date(), amount)
+            rel = _with_money(rel, rel.net_allocated + amount, hwm)
+            uow.relationships.save(rel, now)
+            uow.commit()
+        self._venue.deposit(rel.book, USDT.code, amount)
+        self._cache.invalidate(str(rel.provider))
+        return rel
+
+    def withdraw(self, rel_id: RelationshipId, amount: Decimal, key: str) -> CopyRelationship:
+        now = self._now()
+        with self._uow_factory() as uow:
+            rel = uow.relationships.get(rel_id)
+            if uow.ledger.transfer(key) is not None:
+                return rel  # this withdrawal was made already
+            book = load_books(uow, [rel])[rel.book]
+            equity = self._equity(rel, book)
+            hwm = HighWatermark(rel.hwm, rel.owed).withdraw(amount, equity, book.cash)
+            self._release(uow, rel, amount, key, now)
+            rel = _with_money(rel, rel.net_allocated - amount, hwm)
+            uow.relationships.save(rel, now)
+            uow.commit()
+        self._venue.withdraw(rel.book, USDT.code, amount)
+        self._cache.invalidate(str(rel.provider))
+        return rel
+
+    def manual_close(self, rel_id: RelationshipId, symbol: str) -> None:
+        """Close one copied position by hand; it is detached from the provider's (SPEC §2)."""
+        now = self._now()
+        with self._uow_factory() as uow:
+            rel = uow.relationships.get(rel_id)
+            book = load_books(uow, [rel])[rel.book]
+            stored = book.positions.get(symbol)
+            if stored is None or stored.position.is_flat:
+                raise CopyActionError(f"{rel_id} holds no {symbol} position to close")
+            only = BookState(book.cash, {symbol: stored})
+            intents = close_intents(rel, only, f"manual:{now.isoformat()}", now)
+            stored.detached = True
+            uow.positions.save_many([stored])
+            uow.orders.add_intents(intents)
+            uow.commit()
+        self._executor.execute([request_for(i, i.reduce_only) for i in intents])
+
+    def _release(
+        self, uow: SqlUnitOfWork, rel: CopyRelationship, amount: Decimal, key: str, now: datetime
+    ) -> None:
+        uow.ledger.post(
+            release(rel.id, AccountId(rel.follower), Money(amount, USDT), key=key, ts=now)
+        )
+        uow.equity.add_flow(rel.book, now.date(), -amount)
+
+    def _equity(self, rel: CopyRelationship, book: BookState) -> Decimal:
+        return book.value(self._prices()).equity
+
+
+def _with_money(
+    rel: CopyRelationship, net_allocated: Decimal, hwm: HighWatermark
+) -> CopyRelationship:
+    return replace(rel, net_allocated=net_allocated, hwm=hwm.hwm, owed=hwm.owed)

@@ -1,0 +1,134 @@
+"""The copy engine assembled: venue fills in, copies out, prices and actions around it.
+
+One object per process. ``pump`` runs the pipeline until it is quiet:
+venue fills → books (and ProviderFilled into the outbox) → outbox relay → bus →
+fan-out → venue → books. Everything is synchronous and deterministic, which is
+what the simulator, the demo and the benchmark need; a broker-backed bus and
+several workers replace the relay and the bus, not the steps (SPEC §10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from decimal import Decimal
+
+from copytrade.domain.copying import StopReason, max_loss_reached
+from copytrade.domain.instruments import Instrument
+from copytrade.domain.ledger import LedgerAccount
+from copytrade.engine.actions import FollowerActions
+from copytrade.engine.bookkeeping import BookKeeper
+from copytrade.engine.books import load_books
+from copytrade.engine.bus import InProcessBus
+from copytrade.engine.execution import Checkpoints, Executor
+from copytrade.engine.fanout import CopyFanout
+from copytrade.engine.ingest import FillIngestor
+from copytrade.engine.messages import PROVIDER_FILLED
+from copytrade.engine.prices import PriceBook
+from copytrade.engine.relationship_cache import RelationshipCache
+from copytrade.engine.settlement import SettlementService
+from copytrade.marketdata.clock import Clock
+from copytrade.service_layer.outbox_relay import OutboxRelay
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.venues.paper.venue import PaperVenue
+
+VENUE = "paper"
+
+
+class CopyEngine:
+    def __init__(
+        self,
+        uow_factory: Callable[[], SqlUnitOfWork],
+        venue: PaperVenue,
+        instruments: Mapping[str, Instrument],
+        clock: Clock,
+        platform_fee_pct: Decimal = Decimal(2),
+        checkpoints: Checkpoints = Checkpoints(),
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.venue = venue
+        self.instruments = instruments
+        self.clock = clock
+        self.prices = PriceBook()
+        self.bus = InProcessBus()
+        self.relationships = RelationshipCache()
+        self._providers: set[str] | None = None
+        self.bookkeeper = BookKeeper(instruments, self._cash_account, VENUE)
+        self.executor = Executor(
+            venue, uow_factory, self.bookkeeper, clock.now, checkpoints=checkpoints
+        )
+        snapshot = self.prices.snapshot
+        self.fanout = CopyFanout(
+            uow_factory, instruments, self.relationships, self.executor, snapshot, clock.now
+        )
+        self.ingestor = FillIngestor(
+            venue, uow_factory, self.bookkeeper, self.provider_ids, snapshot, clock.now
+        )
+        self.relay = OutboxRelay(uow_factory, self.bus, clock)
+        self.settlements = SettlementService(
+            uow_factory, venue, snapshot, clock.now, platform_fee_pct
+        )
+        self.actions = FollowerActions(
+            uow_factory,
+            self.executor,
+            self.relationships,
+            venue,
+            self.settlements,
+            snapshot,
+            clock.now,
+        )
+        self.bus.subscribe(PROVIDER_FILLED, self.fanout.handle)
+
+    # --- the pipeline ----------------------------------------------------------
+
+    def pump(self) -> None:
+        """Run fills → books → messages → copies until nothing is left to do."""
+        while self.ingestor.pump() + self.relay.relay_all() > 0:
+            pass
+
+    def recover(self) -> None:
+        """After a restart: finish interrupted copies, then catch up with the stream."""
+        self.executor.recover()
+        self.pump()
+
+    def on_price(self, symbol: str, price: Decimal, ts: datetime) -> None:
+        """A new price: fill crossed limit orders, copy them, then apply the max-loss rule."""
+        self.prices.update(symbol, price, ts)
+        self.venue.set_price(symbol, price, ts)
+        self.pump()
+        self.enforce_max_loss(symbol)
+
+    def enforce_max_loss(self, symbol: str | None = None) -> list[str]:
+        """Stop every relationship whose drawdown reached its max loss (SPEC §2)."""
+        prices = self.prices.snapshot()
+        with self.uow_factory() as uow:
+            rels = [r for r in uow.relationships.holding(symbol) if r.state.mirrors_closes]
+            books = load_books(uow, rels)
+        hit = [
+            rel
+            for rel in rels
+            if max_loss_reached(
+                books[rel.book].value(prices).equity, rel.net_allocated, rel.settings.max_loss_pct
+            )
+        ]
+        for rel in hit:
+            self.actions.stop(rel.id, StopReason.MAX_LOSS)
+        if hit:
+            self.pump()
+        return [str(rel.id) for rel in hit]
+
+    # --- accounts ----------------------------------------------------------------
+
+    def provider_ids(self) -> set[str]:
+        if self._providers is None:
+            with self.uow_factory() as uow:
+                self._providers = uow.accounts.provider_ids()
+        return self._providers
+
+    def forget_providers(self) -> None:
+        self._providers = None
+
+    def _cash_account(self, book: str) -> LedgerAccount:
+        if book in self.provider_ids():
+            return LedgerAccount.follower_free(book)
+        return LedgerAccount.allocation_cash(book)

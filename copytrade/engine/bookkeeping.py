@@ -1,0 +1,108 @@
+"""Record venue fills in the platform's books: fills, positions, trades and the ledger.
+
+The same code books a provider's own fills and its followers' copies, so the
+statistics of both come from one definition of a position and a trade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from copytrade.adapters.db.repositories.positions import StoredPosition
+from copytrade.domain.ids import AccountId
+from copytrade.domain.instruments import Instrument
+from copytrade.domain.ledger import LedgerAccount, Transfer
+from copytrade.domain.ledger.fills import fill_transfer, locked_margin
+from copytrade.domain.order_events import Fill
+from copytrade.domain.positions import Position, PositionChange
+from copytrade.domain.trades import Trade
+from copytrade.domain.values import ONE, ZERO
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+
+CashAccountOf = Callable[[str], LedgerAccount]
+
+
+@dataclass(slots=True)
+class BookedFills:
+    """What recording a batch of fills did (only the fills not seen before count)."""
+
+    fills: list[Fill] = field(default_factory=list)
+    changes: list[tuple[Fill, PositionChange]] = field(default_factory=list)
+    trades: list[Trade] = field(default_factory=list)
+    positions: dict[tuple[str, str], StoredPosition] = field(default_factory=dict)
+
+
+class BookKeeper:
+    def __init__(
+        self, instruments: Mapping[str, Instrument], cash_account: CashAccountOf, venue: str
+    ) -> None:
+        self._instruments = instruments
+        self._cash_account = cash_account
+        self._venue = venue
+
+    def record(
+        self,
+        uow: SqlUnitOfWork,
+        fills: Sequence[Fill],
+        leverage: Mapping[str, Decimal],
+        now: datetime,
+    ) -> BookedFills:
+        """Book ``fills`` (in order) inside ``uow``; a fill recorded before is skipped.
+
+        ``leverage`` maps a client order id to the leverage its order asked for,
+        used when a fill opens a position from flat.
+        """
+        booked = BookedFills(fills=uow.fills.add_new(fills, self._venue))
+        if not booked.fills:
+            return booked
+        books = sorted({str(f.account) for f in booked.fills})
+        booked.positions = uow.positions.for_books(books)
+        cash_accounts = {book: self._cash_account(book) for book in books}
+        cash = dict(uow.ledger.balances_of(list(cash_accounts.values())))
+        transfers: list[Transfer] = []
+        for fill in booked.fills:
+            book = str(fill.account)
+            stored = self._position(booked.positions, book, fill.symbol)
+            position = stored.position
+            margin_before = locked_margin(position)
+            order_leverage = leverage.get(str(fill.client_order_id), ONE)
+            change = position.apply_fill(fill, order_leverage)
+            if not change.applied:
+                continue
+            booked.changes.append((fill, change))
+            if change.trade is not None:
+                booked.trades.append(change.trade)
+            account = cash_accounts[book]
+            transfer = fill_transfer(
+                cash=account,
+                instrument=position.instrument,
+                fill=fill,
+                realized_pnl=change.realized_pnl,
+                margin_before=margin_before,
+                margin_after=locked_margin(position),
+                cash_available=cash.get(account.key, ZERO),
+                ts=fill.ts,
+                venue=self._venue,
+            )
+            if transfer is not None:
+                transfers.append(transfer)
+                cash[account.key] = cash.get(account.key, ZERO) + transfer.movement.get(
+                    account.key, ZERO
+                )
+        uow.positions.save_many(list(booked.positions.values()))
+        uow.trades.add_many(booked.trades)
+        uow.ledger.post_all(transfers)
+        return booked
+
+    def _position(
+        self, positions: dict[tuple[str, str], StoredPosition], book: str, symbol: str
+    ) -> StoredPosition:
+        key = (book, symbol)
+        stored = positions.get(key)
+        if stored is None:
+            position = Position(AccountId(book), self._instruments[symbol])
+            stored = positions[key] = StoredPosition(position, stored=False)
+        return stored

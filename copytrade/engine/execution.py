@@ -1,0 +1,170 @@
+"""Send recorded intents to the venue and record what it answered.
+
+The intents were committed before this runs (SPEC §2: recorded durably before
+they are sent). Temporary venue errors are retried with exponential backoff
+up to a cap; a permanent one rejects the whole batch with its reason. Either
+way every intent ends with a recorded answer: nothing is logged and forgotten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from copytrade.adapters.db.repositories.orders import OrderIntent, StoredOrder
+from copytrade.domain.ids import ClientOrderId, OrderId
+from copytrade.domain.instruments import parse_side
+from copytrade.domain.orders import OrderStatus, parse_order_type
+from copytrade.engine.bookkeeping import BookedFills, BookKeeper
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.venues.errors import PermanentVenueError, TemporaryVenueError
+from copytrade.venues.port import OrderRequest, Venue, VenueOrder
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 5
+    first_delay_s: float = 0.05
+    max_delay_s: float = 2.0
+
+    def delays(self) -> list[float]:
+        delays, delay = [], self.first_delay_s
+        for _ in range(self.attempts - 1):
+            delays.append(min(delay, self.max_delay_s))
+            delay *= 2
+        return delays
+
+
+class VenueUnavailableError(Exception):
+    """The venue kept answering with temporary errors past the retry cap."""
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoints:
+    """Hooks at the steps where a crash matters; the crash tests kill the process here."""
+
+    after_intents: Callable[[], None] = lambda: None
+    after_submit: Callable[[], None] = lambda: None
+
+
+def request_for(order: OrderIntent | StoredOrder, reduce_only: bool) -> OrderRequest:
+    return OrderRequest(
+        client_order_id=ClientOrderId(order.client_order_id),
+        account=order.book,
+        symbol=order.symbol,
+        side=parse_side(order.side),
+        type=parse_order_type(order.type),
+        qty=order.qty,
+        limit_price=order.limit_price,
+        leverage=order.leverage,
+        reduce_only=reduce_only,
+    )
+
+
+class Executor:
+    def __init__(
+        self,
+        venue: Venue,
+        uow_factory: Callable[[], SqlUnitOfWork],
+        bookkeeper: BookKeeper,
+        now: Callable[[], datetime],
+        retry: RetryPolicy = RetryPolicy(),
+        sleep: Callable[[float], None] = lambda _s: None,
+        checkpoints: Checkpoints = Checkpoints(),
+    ) -> None:
+        self._venue = venue
+        self._uow_factory = uow_factory
+        self._bookkeeper = bookkeeper
+        self._now = now
+        self._retry = retry
+        self._sleep = sleep
+        self.checkpoints = checkpoints
+
+    def execute(self, requests: Sequence[OrderRequest]) -> BookedFills:
+        """Place committed intents and book the answers; returns what was booked."""
+        if not requests:
+            return BookedFills()
+        answers = self._place(requests)
+        self.checkpoints.after_submit()
+        return self.record(answers)
+
+    def record(self, answers: Sequence[VenueOrder]) -> BookedFills:
+        leverage: dict[str, Decimal] = {str(a.client_order_id): a.leverage for a in answers}
+        fills = [fill for answer in answers for fill in answer.fills]
+        now = self._now()
+        with self._uow_factory() as uow:
+            uow.orders.record_venue_results(answers, now)
+            rejected = {
+                str(a.client_order_id): (a.reject_reason.value if a.reject_reason else a.reason)
+                for a in answers
+                if a.status is OrderStatus.REJECTED
+            }
+            uow.decisions.mark_rejected(rejected)
+            booked = self._bookkeeper.record(uow, fills, leverage, now)
+            uow.commit()
+        return booked
+
+    def recover(self) -> BookedFills:
+        """Finish what a crash interrupted: intents the venue never answered for us.
+
+        For each, ask the venue by client order id: if it has the order, record its
+        answer; if not, the crash came before the send, so send it now.
+        """
+        with self._uow_factory() as uow:
+            pending = uow.orders.unconfirmed()
+        known: list[VenueOrder] = []
+        missing: list[OrderRequest] = []
+        for order in pending:
+            answer = self._venue.get_order(order.book, ClientOrderId(order.client_order_id))
+            if answer is not None:
+                known.append(answer)
+            else:
+                missing.append(request_for(order, reduce_only=order.reduce_only))
+        booked = self.record(known) if known else BookedFills()
+        if missing:
+            more = self.execute(missing)
+            booked.fills.extend(more.fills)
+            booked.trades.extend(more.trades)
+        return booked
+
+    def _place(self, requests: Sequence[OrderRequest]) -> list[VenueOrder]:
+        for delay in [*self._retry.delays(), None]:
+            try:
+                return self._venue.place_batch(requests)
+            except TemporaryVenueError:
+                if delay is None:
+                    raise VenueUnavailableError(
+                        f"the venue kept failing temporarily after {self._retry.attempts} "
+                        f"attempts; {len(requests)} recorded orders stay pending and are "
+                        "retried by recovery"
+                    ) from None
+                self._sleep(delay)
+            except PermanentVenueError as error:
+                return [_rejected(r, f"venue_error: {error}", self._now()) for r in requests]
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _rejected(request: OrderRequest, reason: str, now: datetime) -> VenueOrder:
+    return VenueOrder(
+        venue_order_id=OrderId(f"unplaced:{request.client_order_id}"),
+        client_order_id=request.client_order_id,
+        account=request.account,
+        symbol=request.symbol,
+        side=request.side,
+        type=request.type,
+        qty=request.qty,
+        limit_price=request.limit_price,
+        leverage=request.leverage,
+        reduce_only=request.reduce_only,
+        status=OrderStatus.REJECTED,
+        filled_qty=Decimal(0),
+        avg_fill_price=None,
+        fees=Decimal(0),
+        reject_reason=None,
+        reason=reason,
+        created_at=now,
+        updated_at=now,
+        fills=(),
+    )

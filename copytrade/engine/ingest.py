@@ -1,0 +1,127 @@
+"""Read the venue's fill stream into the platform's books.
+
+Every fill is booked exactly once (fills are deduplicated by id), in stream
+order, with the stream cursor committed in the same transaction. A provider's
+fill additionally becomes a ``ProviderFilled`` message in the outbox, carrying
+the provider's position and equity *before* the fill, which is what sizing
+needs (SPEC §2: usage = fill notional / equity before the fill).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from datetime import datetime
+from decimal import Decimal
+
+from copytrade.domain.ids import ClientOrderId, ProviderId
+from copytrade.domain.ledger import LedgerAccount
+from copytrade.domain.order_events import Fill
+from copytrade.domain.orders import OrderStatus
+from copytrade.domain.values import ONE, ZERO
+from copytrade.engine.bookkeeping import BookKeeper
+from copytrade.engine.messages import PROVIDER_FILLED, ProviderFilled
+from copytrade.engine.valuation import value_book
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.venues.port import Venue
+
+STREAM = "venue-fills"
+
+
+class FillIngestor:
+    def __init__(
+        self,
+        venue: Venue,
+        uow_factory: Callable[[], SqlUnitOfWork],
+        bookkeeper: BookKeeper,
+        providers: Callable[[], Collection[str]],
+        prices: Callable[[], Mapping[str, Decimal]],
+        now: Callable[[], datetime],
+        batch_size: int = 2000,
+    ) -> None:
+        self._venue = venue
+        self._uow_factory = uow_factory
+        self._bookkeeper = bookkeeper
+        self._providers = providers
+        self._prices = prices
+        self._now = now
+        self._batch_size = batch_size
+
+    def pump(self) -> int:
+        """Book every fill the stream has; returns how many fills were read.
+
+        The venue is read outside our transaction: on SQLite our write lock
+        would otherwise block the venue's own connection.
+        """
+        total = 0
+        while True:
+            with self._uow_factory() as uow:
+                cursor = uow.cursors.get(STREAM)
+            fills, next_cursor = self._venue.fills_since(cursor, self._batch_size)
+            if not fills:
+                return total
+            with self._uow_factory() as uow:
+                if uow.cursors.get(STREAM) != cursor:
+                    continue  # another reader got there first; read again from its cursor
+                resting = self._book(uow, fills)
+                uow.cursors.set(STREAM, next_cursor)
+                uow.commit()
+            self._refresh(resting)
+            total += len(fills)
+
+    def _refresh(self, orders: list[tuple[str, ClientOrderId]]) -> None:
+        """Resting limit orders filled by a later price: take the venue's word for them."""
+        answers = [a for book, cid in orders if (a := self._venue.get_order(book, cid))]
+        if answers:
+            with self._uow_factory() as uow:
+                uow.orders.record_venue_results(answers, self._now())
+                uow.commit()
+
+    def _book(self, uow: SqlUnitOfWork, fills: list[Fill]) -> list[tuple[str, ClientOrderId]]:
+        providers = self._providers()
+        pending: list[Fill] = []
+        resting: list[tuple[str, ClientOrderId]] = []
+        for fill in fills:
+            if str(fill.account) not in providers:
+                pending.append(fill)
+                continue
+            self._flush(uow, pending)
+            pending = []
+            if self._book_provider_fill(uow, fill) and fill.client_order_id is not None:
+                resting.append((str(fill.account), fill.client_order_id))
+        self._flush(uow, pending)
+        return resting
+
+    def _flush(self, uow: SqlUnitOfWork, fills: list[Fill]) -> None:
+        if fills:
+            leverage = uow.orders.leverages([str(f.client_order_id) for f in fills])
+            self._bookkeeper.record(uow, fills, leverage, self._now())
+
+    def _book_provider_fill(self, uow: SqlUnitOfWork, fill: Fill) -> bool:
+        """Book one provider fill and announce it; True when its order may still be resting."""
+        book = str(fill.account)
+        positions = uow.positions.for_books([book])
+        held = positions.get((book, fill.symbol))
+        cash = uow.ledger.balances_of([LedgerAccount.follower_free(book)])
+        prices = self._prices()
+        equity = value_book(
+            cash.get(LedgerAccount.follower_free(book).key, ZERO),
+            (p.position for p in positions.values()),
+            prices,
+        ).equity
+        order = uow.orders.get(str(fill.client_order_id)) if fill.client_order_id else None
+        leverage = order.leverage if order is not None else ONE
+        booked = self._bookkeeper.record(
+            uow, [fill], {str(fill.client_order_id): leverage}, self._now()
+        )
+        if not booked.changes:
+            return False  # booked before (a re-read of the stream): already announced
+        event = ProviderFilled(
+            provider=ProviderId(book),
+            fill=fill,
+            order_qty=order.qty if order is not None else fill.qty,
+            position_before=held.position.qty if held is not None else ZERO,
+            equity_before=equity,
+            leverage=leverage,
+        )
+        uow.outbox.add(PROVIDER_FILLED, event.message_id, event.to_payload(), self._now())
+        return order is not None and order.status != OrderStatus.FILLED.value

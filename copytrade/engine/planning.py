@@ -1,0 +1,160 @@
+"""Plan the copies of one provider fill: a decision per relationship, and the orders.
+
+Pure with respect to storage: it reads the books handed in and returns what to
+record. Closing is mirrored first (never blocked by opening checks), then the
+opening part goes through the risk gate (SPEC §2); a flip is both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from copytrade.adapters.db.repositories.decisions import DecisionRecord
+from copytrade.adapters.db.repositories.orders import OrderIntent
+from copytrade.adapters.db.repositories.positions import StoredPosition
+from copytrade.domain.copying import (
+    CloseContext,
+    CopyDecision,
+    CopyRelationship,
+    FillContext,
+    FollowerBook,
+    gate_closing,
+    gate_opening,
+    split_flip,
+)
+from copytrade.domain.ids import ClientOrderId, RelationshipId
+from copytrade.domain.instruments import Instrument, Side
+from copytrade.domain.orders import OrderType
+from copytrade.domain.values import ONE, ZERO
+from copytrade.engine.books import BookState
+from copytrade.engine.messages import ProviderFilled
+
+OPEN_LEG = "open"
+CLOSE_LEG = "close"
+
+
+@dataclass(slots=True)
+class CopyPlan:
+    decisions: list[DecisionRecord] = field(default_factory=list)
+    intents: list[OrderIntent] = field(default_factory=list)
+    must_stop: list[CopyRelationship] = field(default_factory=list)
+    # Detached positions whose provider position has now closed: copy them again next time.
+    reattach: list[StoredPosition] = field(default_factory=list)
+
+
+def plan_copies(
+    event: ProviderFilled,
+    instrument: Instrument,
+    rels: Sequence[CopyRelationship],
+    books: Mapping[str, BookState],
+    prices: Mapping[str, Decimal],
+    now: datetime,
+) -> CopyPlan:
+    fill = event.fill
+    plan = CopyPlan()
+    price = prices.get(fill.symbol, fill.price)
+    close_qty, open_qty = split_flip(event.position_before, fill.qty * fill.side.sign)
+    if close_qty > ZERO:
+        close = CloseContext.for_fill(instrument, close_qty, event.position_before, price)
+        for rel in rels:
+            book = books[rel.book]
+            stored = book.positions.get(fill.symbol)
+            held = stored.position.qty if stored is not None else ZERO
+            detached = stored is not None and stored.detached
+            decision = gate_closing(close, rel.state.status, held, detached)
+            if detached and close.fraction >= ONE and stored is not None:
+                plan.reattach.append(stored)
+            side = Side.SELL if held > ZERO else Side.BUY
+            _record(plan, event, rel, CLOSE_LEG, decision, side, ZERO, now, reduce_only=True)
+    if open_qty > ZERO:
+        # A flipping order's opening part is what fixed_amount spreads over (SPEC §2).
+        order_open_qty = event.order_qty - close_qty if close_qty > ZERO else event.order_qty
+        context = FillContext(
+            instrument,
+            open_qty,
+            fill.price,
+            order_open_qty,
+            event.equity_before,
+            event.leverage,
+            current_price=price,
+        )
+        for rel in rels:
+            book = books[rel.book]
+            decision = gate_opening(
+                rel.settings, context, _follower_book(rel, book, fill.symbol, prices)
+            )
+            if decision.must_stop:
+                plan.must_stop.append(rel)
+            lev = decision.leverage
+            _record(plan, event, rel, OPEN_LEG, decision, fill.side, lev, now, reduce_only=False)
+    return plan
+
+
+def _follower_book(
+    rel: CopyRelationship, book: BookState, symbol: str, prices: Mapping[str, Decimal]
+) -> FollowerBook:
+    value = book.value(prices)
+    stored = book.positions.get(symbol)
+    holds = stored is not None and not stored.position.is_flat
+    return FollowerBook(
+        status=rel.state.status,
+        copy_equity=value.equity,
+        net_allocated=rel.net_allocated,
+        free_cash=book.cash,
+        open_positions=value.open_positions,
+        holds_symbol=holds,
+    )
+
+
+def _record(
+    plan: CopyPlan,
+    event: ProviderFilled,
+    rel: CopyRelationship,
+    leg: str,
+    decision: CopyDecision,
+    side: Side,
+    leverage: Decimal,
+    now: datetime,
+    *,
+    reduce_only: bool,
+) -> None:
+    fill = event.fill
+    client_order_id = None
+    if decision.is_order:
+        client_order_id = str(ClientOrderId.for_copy(fill.fill_id, RelationshipId(rel.id), leg))
+        plan.intents.append(
+            OrderIntent(
+                client_order_id=client_order_id,
+                book=rel.book,
+                symbol=fill.symbol,
+                side=side.value,
+                type=OrderType.MARKET.value,
+                qty=decision.qty,
+                leverage=leverage if leverage > ZERO else Decimal(1),
+                created_at=now,
+                reduce_only=reduce_only,
+                relationship_id=str(rel.id),
+                provider_id=str(event.provider),
+                copy_of=str(fill.fill_id),
+            )
+        )
+    plan.decisions.append(
+        DecisionRecord(
+            provider_fill_id=str(fill.fill_id),
+            relationship_id=str(rel.id),
+            leg=leg,
+            follower_id=str(rel.follower),
+            provider_id=str(event.provider),
+            symbol=fill.symbol,
+            action=decision.action.value,
+            reason=decision.reason.value if decision.reason else None,
+            qty=decision.qty,
+            notional=decision.notional,
+            price=decision.price,
+            client_order_id=client_order_id,
+            created_at=now,
+        )
+    )

@@ -1,0 +1,68 @@
+"""A provider's own orders on the venue. Their fills are what followers copy.
+
+The order is recorded before it is sent and its answer after, like a copy; its
+fills are booked from the venue's fill stream (``FillIngestor``), which is
+where the provider's position and equity before each fill are captured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+
+from copytrade.adapters.db.repositories.orders import OrderIntent
+from copytrade.domain.ids import ClientOrderId, ProviderId
+from copytrade.domain.instruments import Side
+from copytrade.domain.orders import OrderType
+from copytrade.engine.execution import request_for
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.venues.port import Venue, VenueOrder
+
+
+class ProviderOrders:
+    def __init__(
+        self,
+        uow_factory: Callable[[], SqlUnitOfWork],
+        venue: Venue,
+        now: Callable[[], datetime],
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._venue = venue
+        self._now = now
+
+    def place(
+        self,
+        provider: ProviderId,
+        client_order_id: ClientOrderId,
+        symbol: str,
+        side: Side,
+        qty: Decimal,
+        order_type: OrderType = OrderType.MARKET,
+        price: Decimal | None = None,
+        leverage: Decimal = Decimal(1),
+        reduce_only: bool = False,
+    ) -> VenueOrder:
+        intent = OrderIntent(
+            client_order_id=str(client_order_id),
+            book=str(provider),
+            symbol=symbol,
+            side=side.value,
+            type=order_type.value,
+            qty=qty,
+            limit_price=price,
+            leverage=leverage,
+            created_at=self._now(),
+            reduce_only=reduce_only,
+            provider_id=str(provider),
+        )
+        with self._uow_factory() as uow:
+            known = uow.orders.existing_ids([intent.client_order_id])
+            if not known:
+                uow.orders.add_intents([intent])
+                uow.commit()
+        answer = self._venue.place(request_for(intent, reduce_only))
+        with self._uow_factory() as uow:
+            uow.orders.record_venue_results([answer], self._now())
+            uow.commit()
+        return answer
