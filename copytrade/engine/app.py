@@ -10,7 +10,7 @@ several workers replace the relay and the bus, not the steps (SPEC §10).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from copytrade.domain.copying import StopReason, max_loss_reached
@@ -20,6 +20,7 @@ from copytrade.engine.actions import FollowerActions
 from copytrade.engine.bookkeeping import BookKeeper
 from copytrade.engine.books import load_books
 from copytrade.engine.bus import InProcessBus
+from copytrade.engine.day_close import close_day
 from copytrade.engine.execution import Checkpoints, Executor
 from copytrade.engine.fanout import CopyFanout
 from copytrade.engine.ingest import FillIngestor
@@ -117,18 +118,25 @@ class CopyEngine:
             self.pump()
         return [str(rel.id) for rel in hit]
 
+    def close_day(self, day: date) -> int:
+        """Mark every book's equity at the day's last prices (the daily equity series)."""
+        with self.uow_factory() as uow:
+            count = close_day(uow, day, self.prices.snapshot(), self.provider_ids)
+            uow.commit()
+        return count
+
     # --- accounts ----------------------------------------------------------------
 
-    def provider_ids(self) -> set[str]:
+    def provider_ids(self, uow: SqlUnitOfWork) -> set[str]:
+        """Provider accounts, cached; read through the caller's open unit of work."""
         if self._providers is None:
-            with self.uow_factory() as uow:
-                self._providers = uow.accounts.provider_ids()
+            self._providers = uow.accounts.provider_ids()
         return self._providers
 
     def forget_providers(self) -> None:
         self._providers = None
 
-    def _cash_account(self, book: str) -> LedgerAccount:
-        if book in self.provider_ids():
+    def _cash_account(self, uow: SqlUnitOfWork, book: str) -> LedgerAccount:
+        if book in self.provider_ids(uow):
             return LedgerAccount.follower_free(book)
         return LedgerAccount.allocation_cash(book)

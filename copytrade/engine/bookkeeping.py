@@ -22,7 +22,7 @@ from copytrade.domain.trades import Trade
 from copytrade.domain.values import ONE, ZERO
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
-CashAccountOf = Callable[[str], LedgerAccount]
+CashAccountOf = Callable[[SqlUnitOfWork, str], LedgerAccount]
 
 
 @dataclass(slots=True)
@@ -60,7 +60,7 @@ class BookKeeper:
             return booked
         books = sorted({str(f.account) for f in booked.fills})
         booked.positions = uow.positions.for_books(books)
-        cash_accounts = {book: self._cash_account(book) for book in books}
+        cash_accounts = {book: self._cash_account(uow, book) for book in books}
         cash = dict(uow.ledger.balances_of(list(cash_accounts.values())))
         transfers: list[Transfer] = []
         for fill in booked.fills:

@@ -33,7 +33,7 @@ class FillIngestor:
         venue: Venue,
         uow_factory: Callable[[], SqlUnitOfWork],
         bookkeeper: BookKeeper,
-        providers: Callable[[], Collection[str]],
+        providers: Callable[[SqlUnitOfWork], Collection[str]],
         prices: Callable[[], Mapping[str, Decimal]],
         now: Callable[[], datetime],
         batch_size: int = 2000,
@@ -77,7 +77,7 @@ class FillIngestor:
                 uow.commit()
 
     def _book(self, uow: SqlUnitOfWork, fills: list[Fill]) -> list[tuple[str, ClientOrderId]]:
-        providers = self._providers()
+        providers = self._providers(uow)
         pending: list[Fill] = []
         resting: list[tuple[str, ClientOrderId]] = []
         for fill in fills:
