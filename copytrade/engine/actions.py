@@ -151,6 +151,8 @@ class FollowerActions:
             if amount <= ZERO:
                 return ZERO
             self._release(uow, rel, amount, f"release-on-stop:{rel_id}", now)
+            # Like a withdrawal: copier PnL stays equity − net allocation after the stop.
+            uow.relationships.save(replace(rel, net_allocated=rel.net_allocated - amount), now)
             uow.commit()
         self._venue.withdraw(rel.book, USDT.code, amount)
         return amount

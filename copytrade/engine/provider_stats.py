@@ -1,0 +1,59 @@
+"""A provider's statistics from what the platform recorded (SPEC §5), with its copiers.
+
+Per-record figures come from the pure ``compute_stats`` over the provider's
+booked trades and daily equity series; the copier figures (active followers,
+AUM, copier PnL) from its relationships' books at the given prices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from copytrade.domain.copying import RelationshipStatus
+from copytrade.domain.statistics import ProviderStats, compute_stats
+from copytrade.domain.values import ZERO
+from copytrade.engine.books import load_books
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class CopierFigures:
+    """``aum``: active relationships' copy equity; ``copier_pnl``: over every relationship,
+    stopped ones included, equity less net allocation (allocations − withdrawals and
+    releases): what copiers gained or lost, fees and profit share included."""
+
+    active_followers: int
+    aum: Decimal
+    copier_pnl: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderReport:
+    provider: str
+    stats: ProviderStats
+    copiers: CopierFigures
+
+
+def copier_figures(
+    uow: SqlUnitOfWork, provider: str, prices: Mapping[str, Decimal]
+) -> CopierFigures:
+    rels = uow.relationships.for_provider(provider)
+    books = load_books(uow, rels)
+    active, aum, pnl = 0, ZERO, ZERO
+    for rel in rels:
+        equity = books[rel.book].value(prices).equity
+        if rel.state.status is RelationshipStatus.ACTIVE:
+            active += 1
+            aum += equity
+        pnl += equity - rel.net_allocated
+    return CopierFigures(active, aum, pnl)
+
+
+def provider_report(
+    uow: SqlUnitOfWork, provider: str, as_of: date, prices: Mapping[str, Decimal]
+) -> ProviderReport:
+    stats = compute_stats(uow.trades.for_book(provider), uow.equity.series(provider), as_of)
+    return ProviderReport(provider, stats, copier_figures(uow, provider, prices))
