@@ -3,7 +3,7 @@
 The position keeps its cost basis (``entry_cost``, the open quantity's cost)
 rather than an average price, so that every amount is an exact Decimal sum:
 realized plus unrealized PnL always equals the cash the fills moved plus the
-holding at the mark (docs/domain/orders-positions.md).
+holding at the mark (docs/domain.md).
 """
 
 from __future__ import annotations

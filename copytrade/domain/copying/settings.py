@@ -16,7 +16,7 @@ from copytrade.domain.copying.choices import parse_choice
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.values import HUNDRED, ONE, ZERO, percent, to_decimal
 
-# Defaults (docs/domain/copying.md gives the reasons).
+# Defaults (docs/domain.md gives the reasons).
 DEFAULT_MULTIPLIER = ONE
 MAX_MULTIPLIER = Decimal(10)
 DEFAULT_MAX_PER_TRADE_PCT = HUNDRED

@@ -2,7 +2,7 @@
 
 Every movement of value is a ``Transfer`` whose entries sum to zero per currency;
 ``check_transfer`` decides whether it may be posted against current balances.
-See docs/domain/ledger.md.
+See docs/domain.md.
 """
 
 from copytrade.domain.ledger.accounts import (

@@ -2,7 +2,7 @@
 
 One transfer per fill keeps a fill atomic in the books: margin (perp) or the
 exchange of coins (spot), the realized PnL and the fee move together or not
-at all. Convention (docs/domain/ledger.md): a perp's margin leaves the book's
+at all. Convention (docs/domain.md): a perp's margin leaves the book's
 cash for the venue's ``market`` account while the position is open, so a
 book's equity is cash plus each position's ``market_value`` at the mark.
 """
