@@ -221,3 +221,32 @@ def test_flip_and_max_loss_stop(simulate: Simulate) -> None:
     # 98,000 → 84,000: −14.2857 %; trades +2,000 and −16,000; copiers −1,428 each.
     assert (stats["roi_all"], stats["total_pnl"], stats["win_rate"]) == ("-14.2857", "-14000", "50")
     assert (stats["active_followers"], stats["aum"], stats["copier_pnl"]) == (1, "8572", "-2856")
+
+
+def test_result_keys_are_the_documented_ones(simulate: Simulate) -> None:
+    """docs/scenarios.md lists these keys; a change here must change the docs too."""
+    result = simulate("fixed_amount_partial")
+    assert set(result) == {
+        "scenario", "prices", "orders", "decisions", "positions", "balances", "relationships",
+        "settlements", "stats", "equity_series", "ledger_sum", "errors",
+    }  # fmt: skip
+    assert set(result["orders"][0]) == {
+        "id", "account", "book", "symbol", "side", "type", "qty", "filled_qty", "price",
+        "limit_price", "fees", "leverage", "reduce_only", "status", "reason", "relationship",
+        "provider", "copy_of", "copy_of_fill", "at",
+    }  # fmt: skip
+    assert set(result["settlements"][0]) == {
+        "relationship", "period", "follower", "provider", "equity", "hwm_before", "hwm_after",
+        "gross", "debit", "provider_credit", "platform_fee", "owed_before", "owed", "at",
+    }  # fmt: skip
+    assert set(result["relationships"][0]) == {
+        "id", "follower", "provider", "mode", "status", "reason", "hwm", "owed",
+        "net_allocated", "cash", "equity", "open_positions",
+    }  # fmt: skip
+    stats = result["stats"]["eth-trader"]
+    spec_keys = {"total_trades", "win_rate", "total_pnl", "max_loss_single_trade",
+                 "profit_factor", "avg_holding_time", "roi_7d", "roi_30d", "roi_90d", "roi_all",
+                 "max_drawdown", "sharpe", "sortino", "active_followers", "aum", "copier_pnl",
+                 "risk_level", "strategy", "periods"}  # fmt: skip
+    assert spec_keys <= set(stats)
+    assert set(stats["periods"]) == {"7d", "30d", "90d", "all"}
