@@ -6,6 +6,7 @@ import typer
 
 from copytrade import __version__
 from copytrade.cli.db import db_app
+from copytrade.cli.simulate import simulate
 
 app = typer.Typer(
     name="copytrade",
@@ -16,6 +17,7 @@ app = typer.Typer(
 
 
 app.add_typer(db_app, name="db")
+app.command()(simulate)
 
 
 @app.callback()

@@ -34,6 +34,11 @@ from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.venues.paper.venue import PaperVenue
 
 
+def release_on_stop_key(rel_id: RelationshipId) -> str:
+    """The ledger key of the transfer that hands a stopped relationship's cash back."""
+    return f"release-on-stop:{rel_id}"
+
+
 class CopyActionError(DomainError):
     """A follower action that cannot be done as asked (the message says why)."""
 
@@ -150,7 +155,7 @@ class FollowerActions:
             amount = HighWatermark(rel.hwm, rel.owed).withdrawable(book.cash)
             if amount <= ZERO:
                 return ZERO
-            self._release(uow, rel, amount, f"release-on-stop:{rel_id}", now)
+            self._release(uow, rel, amount, release_on_stop_key(rel_id), now)
             # Like a withdrawal: copier PnL stays equity − net allocation after the stop.
             uow.relationships.save(replace(rel, net_allocated=rel.net_allocated - amount), now)
             uow.commit()

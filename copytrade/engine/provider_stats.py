@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.statistics import ProviderStats, compute_stats
 from copytrade.domain.values import ZERO
 from copytrade.engine.books import load_books
@@ -21,7 +20,9 @@ from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 @dataclass(frozen=True, slots=True)
 class CopierFigures:
-    """``aum``: active relationships' copy equity; ``copier_pnl``: over every relationship,
+    """``active_followers`` and ``aum`` count relationships not stopped (a paused one
+    still holds the provider's positions and mirrors its closes); ``aum`` is their
+    copy equity; ``copier_pnl``: over every relationship,
     stopped ones included, equity less net allocation (allocations − withdrawals and
     releases): what copiers gained or lost, fees and profit share included."""
 
@@ -45,7 +46,7 @@ def copier_figures(
     active, aum, pnl = 0, ZERO, ZERO
     for rel in rels:
         equity = books[rel.book].value(prices).equity
-        if rel.state.status is RelationshipStatus.ACTIVE:
+        if rel.state.mirrors_closes:
             active += 1
             aum += equity
         pnl += equity - rel.net_allocated

@@ -1,0 +1,168 @@
+"""Playing a scenario's timeline on a real platform, one item at a time.
+
+Prices move the simulated clock and reach the engine; every event becomes
+the platform call a user or a provider would make. Before the clock enters a
+new UTC day, every day it leaves is closed (the daily equity series).
+
+A refusal only the run can discover (a withdrawal above the allocation's free
+cash, an action on a relationship the max-loss rule stopped, a follow larger
+than the free balance) is a ``DomainError``: it is recorded as a ``RunError``
+and the run goes on, as the platform would answer that user and carry on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from copytrade.adapters.db.repositories.accounts import ProviderTerms
+from copytrade.domain.errors import DomainError
+from copytrade.domain.ids import AccountId
+from copytrade.domain.orders import OrderStatus
+from copytrade.marketdata.clock import SimulatedClock
+from copytrade.marketdata.ticks import PriceTick
+from copytrade.platform import Platform
+from copytrade.simulation.scenario import (
+    Deposit,
+    Event,
+    Follow,
+    ManualClose,
+    Pause,
+    ProviderOrder,
+    Resume,
+    Scenario,
+    Settle,
+    Stop,
+    TimelineItem,
+    TopUp,
+    Withdraw,
+)
+
+_ONE_DAY = timedelta(days=1)
+# Event class -> the ``type`` the scenario file calls it (for the errors list).
+EVENT_TYPES: dict[type, str] = {
+    ProviderOrder: "order",
+    Follow: "follow",
+    Pause: "pause",
+    Resume: "resume",
+    Stop: "stop",
+    TopUp: "top_up",
+    Withdraw: "withdraw",
+    ManualClose: "manual_close",
+    Settle: "settle",
+    Deposit: "deposit",
+}
+
+
+class ProviderOrderRejectedError(DomainError):
+    """The venue refused a provider's order (size, minimums, balance...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunError:
+    """An event the platform refused during the run; the run went on without it."""
+
+    event: int  # index in the file's ``events``
+    type: str
+    at: datetime
+    message: str
+
+
+def settlement_period(event: Settle) -> str:
+    """A settle event's period key: its time, so the same time never settles twice."""
+    return event.at.isoformat()
+
+
+class ScenarioPlayer:
+    def __init__(self, scenario: Scenario, platform: Platform, clock: SimulatedClock) -> None:
+        self._scenario = scenario
+        self._platform = platform
+        self._engine = platform.engine
+        self._clock = clock
+        self._day = clock.now().date()
+        self.errors: list[RunError] = []
+
+    def open_accounts(self) -> None:
+        """Register the scenario's providers and followers with their first deposits."""
+        accounts = self._platform.accounts
+        for provider in self._scenario.providers:
+            account = AccountId(provider.id)
+            accounts.register(account, provider.name)
+            terms = ProviderTerms(
+                provider.id, provider.share_pct, settlement_period=provider.settlement.value
+            )
+            accounts.make_provider(terms)
+            if provider.deposit > 0:
+                accounts.deposit(account, provider.deposit, key=f"deposit:{account}:initial")
+        for follower in self._scenario.followers:
+            account = AccountId(follower.id)
+            accounts.register(account, follower.name)
+            if follower.deposit > 0:
+                accounts.deposit(account, follower.deposit, key=f"deposit:{account}:initial")
+
+    def play(self, item: TimelineItem) -> None:
+        if isinstance(item, PriceTick):
+            self._move_to(item.ts)
+            self._engine.on_price(item.symbol, item.price, item.ts)
+            return
+        self._move_to(item.at)
+        try:
+            self._apply(item)
+        except DomainError as error:
+            self.errors.append(RunError(item.index, EVENT_TYPES[type(item)], item.at, str(error)))
+
+    def finish(self) -> date:
+        """Close the last day; returns it (the day the statistics are as of)."""
+        self._engine.close_day(self._day)
+        return self._day
+
+    def _move_to(self, at: datetime) -> None:
+        while at.date() > self._day:
+            self._engine.close_day(self._day)
+            self._day += _ONE_DAY
+        self._clock.set(at)
+
+    def _apply(self, event: Event) -> None:
+        actions = self._engine.actions
+        if isinstance(event, ProviderOrder):
+            answer = self._platform.provider_orders.place(
+                event.provider,
+                event.client_order_id,
+                event.symbol,
+                event.side,
+                event.qty,
+                event.order_type,
+                event.price,
+                event.leverage,
+                event.reduce_only,
+            )
+            if answer.status is OrderStatus.REJECTED:
+                # Recorded with the order too; listed here so a typo'd size is not missed.
+                raise ProviderOrderRejectedError(
+                    f"the venue rejected {event.client_order_id}: {answer.reason}"
+                )
+        elif isinstance(event, Follow):
+            actions.follow(
+                event.relationship, event.follower, event.provider, event.allocation, event.settings
+            )
+        elif isinstance(event, Pause):
+            actions.pause(event.relationship)
+        elif isinstance(event, Resume):
+            actions.resume(event.relationship)
+        elif isinstance(event, Stop):
+            actions.stop(event.relationship)
+        elif isinstance(event, TopUp):
+            actions.top_up(event.relationship, event.amount, key=f"top_up:events[{event.index}]")
+        elif isinstance(event, Withdraw):
+            actions.withdraw(
+                event.relationship, event.amount, key=f"withdraw:events[{event.index}]"
+            )
+        elif isinstance(event, ManualClose):
+            actions.manual_close(event.relationship, event.symbol)
+        elif isinstance(event, Settle):
+            self._engine.settlements.settle_all(settlement_period(event))
+        else:
+            key = f"deposit:{event.account}:events[{event.index}]"
+            self._platform.accounts.deposit(event.account, event.amount, key=key)
+        # Fills of what was just placed, and the copies they cause.
+        self._engine.pump()
