@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_UP, Decimal
+from decimal import Decimal
 
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import AccountId, ClientOrderId, OrderId
 from copytrade.domain.instruments import Instrument, Side
+from copytrade.domain.ledger.fills import locked_margin as perp_margin
 from copytrade.domain.order_events import Liquidity
 from copytrade.domain.orders import Order
 from copytrade.domain.positions import Position
-from copytrade.domain.values import ZERO, Price, round_down, round_to_step
+from copytrade.domain.values import ZERO, Price, round_down
 from copytrade.venues.port import OrderRequest, RejectReason
 
 
@@ -130,8 +131,7 @@ def locked_margin(position: Position) -> Decimal:
     """
     if position.instrument.is_spot:
         return position.entry_cost
-    unit = position.instrument.quote.unit
-    return round_to_step(position.entry_cost / position.leverage, unit, ROUND_UP)
+    return perp_margin(position)
 
 
 __all__ = [
