@@ -114,20 +114,36 @@ class Executor:
         """
         with self._uow_factory() as uow:
             pending = uow.orders.unconfirmed()
-        known: list[VenueOrder] = []
-        missing: list[OrderRequest] = []
-        for order in pending:
-            answer = self._venue.get_order(order.book, ClientOrderId(order.client_order_id))
-            if answer is not None:
-                known.append(answer)
-            else:
-                missing.append(request_for(order, reduce_only=order.reduce_only))
+        own = [o for o in pending if o.relationship_id is None]
+        if own:
+            # A provider's own orders get their answer recorded, not their fills booked:
+            # the ingestor books those from the stream, and booking is where a provider
+            # fill is announced to its followers (booked here, it would never be copied).
+            known, missing = self._ask(own)
+            if missing:
+                known.extend(self._place(missing))
+            with self._uow_factory() as uow:
+                uow.orders.record_venue_results(known, self._now())
+                uow.commit()
+        known, missing = self._ask([o for o in pending if o.relationship_id is not None])
         booked = self.record(known) if known else BookedFills()
         if missing:
             more = self.execute(missing)
             booked.fills.extend(more.fills)
             booked.trades.extend(more.trades)
         return booked
+
+    def _ask(self, orders: Sequence[StoredOrder]) -> tuple[list[VenueOrder], list[OrderRequest]]:
+        """The venue's answers for the orders it has, and requests for those it has not."""
+        known: list[VenueOrder] = []
+        missing: list[OrderRequest] = []
+        for order in orders:
+            answer = self._venue.get_order(order.book, ClientOrderId(order.client_order_id))
+            if answer is not None:
+                known.append(answer)
+            else:
+                missing.append(request_for(order, reduce_only=order.reduce_only))
+        return known, missing
 
     def _place(self, requests: Sequence[OrderRequest]) -> list[VenueOrder]:
         for delay in [*self._retry.delays(), None]:
@@ -142,8 +158,18 @@ class Executor:
                     ) from None
                 self._sleep(delay)
             except PermanentVenueError as error:
-                return [_rejected(r, f"venue_error: {error}", self._now()) for r in requests]
+                reason = _fit(f"venue_error: {error}")
+                return [_rejected(r, reason, self._now()) for r in requests]
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+# An exchange's error text can be a long body; the order's reason and the decision's
+# ("venue:" + reason) are stored in 200 characters, and PostgreSQL refuses longer.
+_REASON_LIMIT = 200 - len("venue:")
+
+
+def _fit(reason: str) -> str:
+    return reason if len(reason) <= _REASON_LIMIT else reason[: _REASON_LIMIT - 1] + "…"
 
 
 def _rejected(request: OrderRequest, reason: str, now: datetime) -> VenueOrder:
