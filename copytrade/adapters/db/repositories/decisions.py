@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import CopyDecisionRow
@@ -71,3 +71,18 @@ class DecisionRepository:
 
     def all(self) -> list[DecisionRecord]:
         return self._query()
+
+    def counts_by_provider(self) -> dict[str, dict[tuple[str, str | None], int]]:
+        """provider -> (action, reason) -> how many decisions: the copy outcomes."""
+        rows = self._session.execute(
+            select(
+                CopyDecisionRow.provider_id,
+                CopyDecisionRow.action,
+                CopyDecisionRow.reason,
+                func.count(),
+            ).group_by(CopyDecisionRow.provider_id, CopyDecisionRow.action, CopyDecisionRow.reason)
+        )
+        counts: dict[str, dict[tuple[str, str | None], int]] = {}
+        for provider, action, reason, count in rows:
+            counts.setdefault(provider, {})[(action, reason)] = count
+        return counts

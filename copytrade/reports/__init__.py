@@ -1,0 +1,1 @@
+"""Human-readable reports (Rich tables) over the platform's recorded data."""

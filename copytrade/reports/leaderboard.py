@@ -1,0 +1,91 @@
+"""The providers' leaderboard and their copy outcomes, as Rich tables.
+
+Every figure comes from ``provider_report`` (recorded trades, daily equity and
+the relationships' books); the disclaimer goes with every table that shows
+performance (SPEC §6, §8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from rich.table import Table
+
+from copytrade.domain.statistics import Period, equity_curve, sample_curve
+from copytrade.engine.provider_stats import ProviderReport
+from copytrade.reports.sparkline import sparkline
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+
+DISCLAIMER = "Past results do not guarantee future results. Copy trading can lose money."
+SPARK_POINTS = 24
+
+
+def _pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:.2f}%"
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def leaderboard_table(
+    uow: SqlUnitOfWork, reports: Sequence[ProviderReport], names: Mapping[str, str]
+) -> Table:
+    table = Table(title="Leaderboard (by ROI since inception)", caption=DISCLAIMER)
+    for column in ("#", "provider", "ROI 30d", "ROI all", "win rate", "max DD", "Sharpe"):
+        table.add_column(column, justify="right" if column != "provider" else "left")
+    for column in ("followers", "AUM", "copier PnL", "risk", "equity (10k)"):
+        table.add_column(column, justify="right" if column != "equity (10k)" else "left")
+    ranked = sorted(reports, key=lambda r: (-r.stats.roi_all, r.provider))
+    for rank, report in enumerate(ranked, start=1):
+        s = report.stats
+        curve = sample_curve(equity_curve(uow.equity.series(report.provider)), SPARK_POINTS)
+        table.add_row(
+            str(rank),
+            names.get(report.provider, report.provider),
+            _pct(s.period(Period.D30).roi),
+            _pct(s.roi_all),
+            _pct(s.win_rate),
+            _pct(s.max_drawdown),
+            "—" if s.sharpe is None else f"{s.sharpe:.2f}",
+            str(report.copiers.active_followers),
+            _money(report.copiers.aum),
+            _money(report.copiers.copier_pnl),
+            s.risk_level.value if s.risk_level else "—",
+            sparkline([point.value for point in curve]),
+        )
+    return table
+
+
+def outcomes_table(
+    counts: Mapping[str, Mapping[tuple[str, str | None], int]],
+    stopped: Mapping[str, int],
+    earnings: Mapping[str, Decimal],
+    names: Mapping[str, str],
+) -> Table:
+    """Per provider: copies placed and capped, skips by reason, max-loss stops, earnings."""
+    table = Table(title="Copy outcomes per provider")
+    for column in ("provider", "placed", "capped", "skipped (top reasons)", "max-loss stops"):
+        table.add_column(
+            column, justify="left" if column.startswith(("provider", "skipped")) else "right"
+        )
+    table.add_column("profit share earned", justify="right")
+    for provider in sorted(counts.keys() | earnings.keys()):
+        mine = counts.get(provider, {})
+        placed = sum(n for (action, _), n in mine.items() if action == "placed")
+        capped = sum(n for (action, _), n in mine.items() if action == "capped")
+        skips = sorted(
+            ((n, reason or "?") for (action, reason), n in mine.items() if action == "skipped"),
+            reverse=True,
+        )
+        top = ", ".join(f"{reason} {n}" for n, reason in skips[:3]) or "—"
+        table.add_row(
+            names.get(provider, provider),
+            str(placed),
+            str(capped),
+            top,
+            str(stopped.get(provider, 0)),
+            _money(earnings.get(provider, Decimal(0))),
+        )
+    return table
