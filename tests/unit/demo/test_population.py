@@ -30,6 +30,28 @@ def test_same_seed_same_population_other_seed_another() -> None:
     assert [f.deposit for f in other.followers] != [f.deposit for f in POP.followers]
 
 
+def test_seed_42_is_pinned() -> None:
+    # Pinned so that a change to the draws (or to Python's generator) shows:
+    # a recorded demo must come out the same on every machine.
+    def text(*values: object) -> tuple[str, ...]:
+        return tuple(str(value) for value in values)
+
+    assert [text(p.id, p.share_pct, p.deposit) for p in POP.providers] == [
+        ("p-trend", "15", "27000"),
+        ("p-wave", "5", "13000"),
+        ("p-revert", "8", "17000"),
+        ("p-yolo", "8", "3000"),
+        ("p-hodl", "15", "67000"),
+    ]
+    first, last = POP.followers[0], POP.followers[-1]
+    assert text(first.id, first.name, first.deposit) == ("f-0001", "Rosa C.", "15300")
+    assert text(last.id, last.name, last.deposit) == ("f-0300", "Priya W.", "18400")
+    r = POP.relationships[0]
+    assert text(r.follower, r.provider, r.allocation) == ("f-0001", "p-revert", "10404")
+    assert text(r.settings.mode, r.settings.max_loss_pct) == ("multiplier", "10")
+    assert len(POP.relationships) == 352
+
+
 def test_default_size_and_unique_ids() -> None:
     assert len(POP.followers) == 300
     assert len({f.id for f in POP.followers}) == 300
