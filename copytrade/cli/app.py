@@ -6,6 +6,7 @@ import typer
 
 from copytrade import __version__
 from copytrade.cli.db import db_app
+from copytrade.cli.demo import demo
 from copytrade.cli.simulate import simulate
 
 app = typer.Typer(
@@ -18,6 +19,7 @@ app = typer.Typer(
 
 app.add_typer(db_app, name="db")
 app.command()(simulate)
+app.command()(demo)
 
 
 @app.callback()

@@ -63,4 +63,3 @@ def _record(stats: ProviderStats) -> dict[str, Any]:
 
 def _period(stats: PeriodStats) -> dict[str, Any]:
     return {f.name: getattr(stats, f.name) for f in fields(stats) if f.name != "period"}
-

@@ -1,0 +1,160 @@
+"""``copytrade demo``: the whole platform on the embedded default, with bots.
+
+A fresh SQLite file, the paper venue and a seeded synthetic market; bot
+providers trade, a few hundred followers copy them through the real engine,
+days close, weeks settle; then the leaderboard and the copy outcomes. The
+clock is simulated, so a seed gives the same weeks on every machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from copytrade.adapters.db.engine import make_engine
+from copytrade.adapters.db.migrate import upgrade_database
+from copytrade.adapters.db.repositories.accounts import ProviderTerms
+from copytrade.config import Settings
+from copytrade.demo.bots import Bot
+from copytrade.demo.instruments import demo_symbol_specs
+from copytrade.demo.population import DemoPopulation, demo_population
+from copytrade.domain.errors import DomainError
+from copytrade.domain.ids import AccountId, ClientOrderId, ProviderId, RelationshipId
+from copytrade.domain.ledger import LedgerAccount
+from copytrade.engine.valuation import value_book
+from copytrade.marketdata.clock import SimulatedClock
+from copytrade.marketdata.synthetic import SyntheticFeed
+from copytrade.marketdata.ticks import PriceTick
+from copytrade.platform import Platform
+
+# A Monday, so every week settles on a Monday 00:00 UTC boundary (SPEC §7).
+DEMO_START = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoOptions:
+    weeks: int = 4
+    followers: int = 300
+    seed: int = 7
+    database: Path = Path("copytrade-demo.db")
+    step: timedelta = timedelta(hours=1)
+
+    @property
+    def steps(self) -> int:
+        return int(timedelta(weeks=self.weeks) / self.step)
+
+    @property
+    def ticks(self) -> int:
+        """Price ticks the run plays: one per symbol per step."""
+        return self.steps * len(demo_symbol_specs())
+
+
+@dataclass(slots=True)
+class DemoRun:
+    platform: Platform
+    population: DemoPopulation
+    last_day: date
+    orders: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+def _fresh_database(path: Path) -> Settings:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return Settings(database_url=f"sqlite:///{path}")
+
+
+def run_demo(options: DemoOptions, progress: Callable[[int], None] = lambda _n: None) -> DemoRun:
+    """Play ``options.weeks`` of market through the platform; ``progress`` gets each step."""
+    population = demo_population(options.seed, options.followers)
+    db = make_engine(_fresh_database(options.database))
+    upgrade_database(db)
+    clock = SimulatedClock(DEMO_START)
+    platform = Platform.build(db, population.instruments, clock)
+    feed = SyntheticFeed(
+        options.seed, population.symbol_specs, DEMO_START, options.step, options.steps
+    )
+    run = DemoRun(platform, population, DEMO_START.date())
+    ticks = iter(feed)
+    first = [next(ticks) for _ in population.symbol_specs]
+    for tick in first:
+        platform.engine.on_price(tick.symbol, tick.price, tick.ts)
+    _open_accounts(platform, population)
+    bots = population.bots()
+    by_symbol: dict[str, list[tuple[ProviderId, Bot]]] = {}
+    for provider, bot in bots.items():
+        for symbol in bot.symbols:
+            by_symbol.setdefault(symbol, []).append((provider, bot))
+    day = DEMO_START.date()
+    for tick in ticks:
+        if tick.ts.date() != day:
+            _close_day(platform, day, tick.ts)
+            day = tick.ts.date()
+        clock.set(tick.ts)
+        platform.engine.on_price(tick.symbol, tick.price, tick.ts)
+        for provider, bot in by_symbol.get(tick.symbol, ()):
+            _let_bot_trade(run, provider, bot, tick)
+        progress(1)
+    platform.engine.close_day(day)
+    run.last_day = day
+    return run
+
+
+def _open_accounts(platform: Platform, population: DemoPopulation) -> None:
+    accounts = platform.accounts
+    for provider in population.providers:
+        account = AccountId(str(provider.id))
+        accounts.register(account, provider.display_name)
+        accounts.make_provider(ProviderTerms(str(provider.id), provider.share_pct))
+        accounts.deposit(account, provider.deposit, key=f"deposit:{provider.id}")
+    for person in population.followers:
+        accounts.register(AccountId(str(person.id)), person.name)
+        accounts.deposit(AccountId(str(person.id)), person.deposit, key=f"deposit:{person.id}")
+    for spec in population.relationships:
+        rel_id = RelationshipId(f"{spec.follower}:{spec.provider}")
+        platform.engine.actions.follow(
+            rel_id, spec.follower, spec.provider, spec.allocation, spec.settings
+        )
+
+
+def _close_day(platform: Platform, day: date, next_ts: datetime) -> None:
+    platform.engine.close_day(day)
+    monday = next_ts.date()
+    if monday.weekday() == 0:
+        platform.engine.settlements.settle_all(f"week:{monday.isoformat()}")
+
+
+def _let_bot_trade(run: DemoRun, provider: ProviderId, bot: Bot, tick: PriceTick) -> None:
+    platform = run.platform
+    qty, equity = _provider_book(platform, str(provider), tick.symbol)
+    for order in bot.on_tick(tick, qty, equity):
+        run.orders += 1
+        try:
+            platform.provider_orders.place(
+                provider,
+                ClientOrderId(f"{provider}-{run.orders}"),
+                order.symbol,
+                order.side,
+                order.qty,
+                leverage=order.leverage,
+                reduce_only=order.reduce_only,
+            )
+        except DomainError as error:
+            run.refused.append(f"{provider}: {error}")
+        platform.engine.pump()
+
+
+def _provider_book(platform: Platform, provider: str, symbol: str) -> tuple[Decimal, Decimal]:
+    with platform.uow() as uow:
+        positions = uow.positions.for_books([provider])
+        cash = uow.ledger.balances_of([LedgerAccount.follower_free(provider)])
+    held = positions.get((provider, symbol))
+    book = value_book(
+        cash.get(LedgerAccount.follower_free(provider).key, Decimal(0)),
+        (p.position for p in positions.values()),
+        platform.engine.prices.snapshot(),
+    )
+    return (held.position.qty if held is not None else Decimal(0)), book.equity
