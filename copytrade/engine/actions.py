@@ -149,10 +149,11 @@ class FollowerActions:
     def release_free_cash(self, rel_id: RelationshipId) -> Decimal:
         """Return a stopped relationship's free cash (less any owed share) to the follower."""
         now = self._now()
+        venue_cash = self._venue.withdrawable(str(rel_id), USDT.code)
         with self._uow_factory() as uow:
             rel = uow.relationships.get(rel_id)
             book = load_books(uow, [rel])[rel.book]
-            amount = HighWatermark(rel.hwm, rel.owed).withdrawable(book.cash)
+            amount = HighWatermark(rel.hwm, rel.owed).withdrawable(min(book.cash, venue_cash))
             if amount <= ZERO:
                 return ZERO
             self._release(uow, rel, amount, release_on_stop_key(rel_id), now)
@@ -183,14 +184,18 @@ class FollowerActions:
         return rel
 
     def withdraw(self, rel_id: RelationshipId, amount: Decimal, key: str) -> CopyRelationship:
+        """Take cash out of the allocation: at most its free cash (SPEC §7), which the
+        venue counts net of unrealized perp losses; the HWM scales down with it."""
         now = self._now()
+        venue_cash = self._venue.withdrawable(str(rel_id), USDT.code)
         with self._uow_factory() as uow:
             rel = uow.relationships.get(rel_id)
             if uow.ledger.transfer(key) is not None:
                 return rel  # this withdrawal was made already
             book = load_books(uow, [rel])[rel.book]
             equity = self._equity(rel, book)
-            hwm = HighWatermark(rel.hwm, rel.owed).withdraw(amount, equity, book.cash)
+            free = min(book.cash, venue_cash)
+            hwm = HighWatermark(rel.hwm, rel.owed).withdraw(amount, equity, free)
             self._release(uow, rel, amount, key, now)
             rel = _with_money(rel, rel.net_allocated - amount, hwm)
             uow.relationships.save(rel, now)

@@ -55,16 +55,20 @@ class SettlementService:
     def settle(self, rel_id: str, period: str) -> SettlementRecord | None:
         """Settle one relationship for ``period``; None when it was settled before."""
         now = self._now()
+        # The venue lets only free cash (cash less unrealized perp losses) leave an
+        # account: a share it could not pay out now is owed instead (SPEC §7).
+        venue_cash = self._venue.withdrawable(rel_id, USDT.code)
         with self._uow_factory() as uow:
             if uow.settlements.exists(rel_id, period):
                 return None
             rel = uow.relationships.get(rel_id)
             book = load_books(uow, [rel])[rel.book]
             equity = book.value(self._prices()).equity
+            cash = min(book.cash, venue_cash)
             terms = ProfitShareTerms(
                 uow.accounts.terms(str(rel.provider)).share_pct, self._platform_fee_pct
             )
-            settlement, hwm = HighWatermark(rel.hwm, rel.owed).settle(equity, book.cash, terms)
+            settlement, hwm = HighWatermark(rel.hwm, rel.owed).settle(equity, cash, terms)
             record = SettlementRecord(
                 str(rel.id), period, str(rel.follower), str(rel.provider), settlement, now
             )

@@ -136,6 +136,12 @@ class PaperVenue:
                 result[base] = result.get(base, ZERO) + position.qty
         return result
 
+    def withdrawable(self, account: str, currency: str) -> Decimal:
+        """What ``withdraw`` would allow now: cash less the perps' net unrealized loss."""
+        with venue_transaction(self._engine, write=False) as session:
+            book = store.load_books(session, [account], self._instruments)[account]
+            return max(ZERO, book.free_cash(currency, store.load_prices(session)))
+
     def positions(self, account: str) -> list[VenuePosition]:
         book = self._book(account)
         return [
