@@ -88,7 +88,9 @@ def check_request(
     rests = price is None or (limit is not None and not is_marketable(order.side, limit, price))
     fill_price = limit if rests else price
     assert fill_price is not None  # one of the two is set, by the checks above
-    if not instrument.meets_minimums(order.qty, fill_price):
+    # Reduce-only orders are exempt, as on the big exchanges: a close must never be
+    # blocked by minimums (SPEC §2), or dust would stay behind forever.
+    if not request.reduce_only and not instrument.meets_minimums(order.qty, fill_price):
         return Rejection(
             RejectReason.BELOW_MINIMUM,
             f"{instrument.symbol} order of {order.qty} at {fill_price} is below the minimum "
