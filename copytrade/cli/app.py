@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from copytrade import __version__
+from copytrade.cli.bench import bench_app
 from copytrade.cli.db import db_app
 
 app = typer.Typer(
@@ -16,6 +17,7 @@ app = typer.Typer(
 
 
 app.add_typer(db_app, name="db")
+app.add_typer(bench_app, name="bench")
 
 
 @app.callback()
