@@ -24,20 +24,23 @@ PROVIDER_QTY = Decimal("0.1")
 
 
 class FillDriver:
-    """Places the provider's orders (open, close, open, ...) and times each end to end."""
+    """Places the provider's orders and times each one end to end."""
 
     def __init__(self, population: Population) -> None:
         self._population = population
         self._orders = 0
+        self.engine_pump = population.platform.engine.pump
 
-    def fill(self, side: Side, pump: Callable[[], None]) -> tuple[int, str]:
+    def fill(
+        self, side: Side, pump: Callable[[], None], qty: Decimal = PROVIDER_QTY
+    ) -> tuple[int, str]:
         """Place one provider market order and pump: (nanoseconds, provider fill id)."""
         platform = self._population.platform
         self._population.clock.advance(timedelta(seconds=1))
         self._orders += 1
         cid = ClientOrderId(f"bench-{self._orders}")
         start = now_ns()
-        answer = platform.provider_orders.place(PROVIDER, cid, PERP.symbol, side, PROVIDER_QTY)
+        answer = platform.provider_orders.place(PROVIDER, cid, PERP.symbol, side, qty)
         pump()
         elapsed = now_ns() - start
         if len(answer.fills) != 1:

@@ -48,7 +48,7 @@ def _progress_bar() -> Progress:
 @bench_app.command("fanout")
 def fanout(
     followers: int = typer.Option(10_000, min=1, help="Followers copying the one provider."),
-    repeat: int = typer.Option(20, min=1, help="Timed opening fills (each followed by a close)."),
+    repeat: int = typer.Option(10, min=1, help="Timed opening fills (closed every 10)."),
     synchronous: SqliteSync = typer.Option(
         SqliteSync.FULL, case_sensitive=False, help="SQLite synchronous pragma."
     ),
