@@ -156,10 +156,11 @@ def _naive(driver: FillDriver, config: FanoutConfig, progress: Progress) -> tupl
     naive, pump = driver.naive_pump(sample)
     progress.stage(f"naive: {sample} followers one by one", config.naive_repeat)
     scaled: list[int] = []
-    for _ in range(config.naive_repeat):
+    for round_no in range(config.naive_repeat):
+        if round_no:
+            driver.fill(Side.SELL, pump)  # untimed: flat books again for the next open
         open_ns, open_fill = driver.fill(Side.BUY, pump)
         loop_ns, copied = naive.loop_ns, naive.copied
-        driver.fill(Side.SELL, pump)  # untimed: flat books again
         if driver.copies_filled(open_fill) != copied:
             raise RuntimeError(f"the naive loop filled fewer than its {copied} copies")
         # The fixed part (provider order, ingestion, message) once, the loop scaled to N.
