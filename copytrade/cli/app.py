@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from copytrade import __version__
+from copytrade.cli.bench import bench_app
 from copytrade.cli.db import db_app
 from copytrade.cli.demo import demo
 from copytrade.cli.simulate import simulate
@@ -20,6 +21,7 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.command()(simulate)
 app.command()(demo)
+app.add_typer(bench_app, name="bench")
 
 
 @app.callback()

@@ -1,0 +1,77 @@
+"""``copytrade bench NAME``: benchmarks that print their figures (SPEC §9).
+
+Each benchmark is one command of the ``bench`` group; progress goes to stderr
+(a Rich bar), so ``--json`` leaves exactly one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from copytrade.bench.fanout import FanoutConfig, run_fanout
+from copytrade.cli.common import err_console
+from copytrade.config import SqliteSync
+
+bench_app = typer.Typer(help="Benchmarks (copytrade bench NAME --json).", no_args_is_help=True)
+
+
+class RichStages:
+    """The bench's ``Progress`` port on a Rich progress bar: one task per stage."""
+
+    def __init__(self, bar: Progress) -> None:
+        self._bar = bar
+        self._task: TaskID | None = None
+
+    def stage(self, description: str, total: int) -> None:
+        if self._task is not None:
+            self._bar.update(self._task, completed=self._bar.tasks[-1].total)
+        self._task = self._bar.add_task(description, total=total)
+
+    def advance(self, amount: int = 1) -> None:
+        if self._task is not None:
+            self._bar.advance(self._task, amount)
+
+
+def _progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+    )
+
+
+@bench_app.command("fanout")
+def fanout(
+    followers: int = typer.Option(10_000, min=1, help="Followers copying the one provider."),
+    repeat: int = typer.Option(10, min=1, help="Timed opening fills (closed every 10)."),
+    synchronous: SqliteSync = typer.Option(
+        SqliteSync.FULL, case_sensitive=False, help="SQLite synchronous pragma."
+    ),
+    naive_sample: int = typer.Option(
+        1_000, min=1, help="Followers the naive one-by-one loop is timed on (scaled to N)."
+    ),
+    naive_repeat: int = typer.Option(1, min=1, help="Timed naive opening fills."),
+    floor_repeat: int = typer.Option(5, min=1, help="Rounds of the storage floor."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+) -> None:
+    """One provider opening fill copied to N followers, end to end (docs/benchmarks.md)."""
+    config = FanoutConfig(
+        followers=followers,
+        repeat=repeat,
+        synchronous=synchronous,
+        naive_sample=naive_sample,
+        naive_repeat=naive_repeat,
+        floor_repeat=floor_repeat,
+    )
+    with _progress_bar() as bar:
+        result = run_fanout(config, RichStages(bar)).to_json()
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    for key, value in result.items():
+        typer.echo(f"{key:>28}: {value}")
