@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
+from copytrade.adapters.db.repositories.orders import OrderIntent
 from copytrade.domain.copying import (
     CopyRelationship,
     CopySettings,
@@ -27,6 +28,7 @@ from copytrade.domain.profit_share import HighWatermark
 from copytrade.domain.values import USDT, ZERO, Money
 from copytrade.engine.books import BookState, load_books
 from copytrade.engine.execution import Executor, request_for
+from copytrade.engine.open_positions import plan_open_positions
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.settlement import SettlementService
 from copytrade.engine.stopping import close_intents, stop
@@ -109,9 +111,15 @@ class FollowerActions:
                 )
             )
             uow.equity.add_flow(rel.book, now.date(), allocation)
+            intents: list[OrderIntent] = []
+            if settings.copy_open_positions:
+                decisions, intents = plan_open_positions(uow, rel, self._prices(), now)
+                uow.decisions.add_many(decisions)
+                uow.orders.add_intents(intents)
             uow.commit()
         self._venue.deposit(rel.book, USDT.code, allocation)
         self._cache.invalidate(str(provider))
+        self._executor.execute([request_for(i, i.reduce_only) for i in intents])
         return rel
 
     def pause(self, rel_id: RelationshipId) -> CopyRelationship:

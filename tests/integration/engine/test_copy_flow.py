@@ -86,3 +86,27 @@ def test_day_close_records_time_weighted_series(db_engine: Engine) -> None:
     assert [(p.equity, p.net_flow) for p in provider_series] == [(D("10039"), D("10000"))]
     # Follower: 1,000 − fee 0.1 + 0.004 × 1,000 = 1,003.9, with its 1,000 allocation as flow.
     assert [(p.equity, p.net_flow) for p in follower_series] == [(D("1003.9"), D("1000"))]
+
+
+def test_copy_open_positions_on_start_opens_in_proportion(db_engine: Engine) -> None:
+    h = Harness(db_engine)
+    h.tick(PERP.symbol, "50000")
+    pro = h.provider("pro", "10000")
+    h.trade(pro, "buy", "0.04")  # 2,000 of 10,000 − fee 1 equity ≈ 20 % usage
+    h.tick(PERP.symbol, "50000")
+    late = h.follow(h.follower("dave", "5000"), pro, "1000", copy_open_positions=True)
+    plain = h.follow(h.follower("erin", "5000"), pro, "1000")
+    with h.platform.uow() as uow:
+        late_positions = [p.position.qty for p in uow.positions.for_book(late)]
+        plain_positions = uow.positions.for_book(plain)
+        decisions = uow.decisions.for_relationship(late)
+    # Provider equity 9,999 (fee 1): usage 2,000 / 9,999; 1,000 × that = 200.02 → 0.004 BTC.
+    assert late_positions == [D("0.004")]
+    assert plain_positions == []
+    assert [(d.provider_fill_id, d.action) for d in decisions] == [
+        (f"start:{late}:{PERP.symbol}", "placed")
+    ]
+    # The provider's close is then mirrored to the late follower like any copy.
+    h.trade(pro, "sell", "0.04")
+    with h.platform.uow() as uow:
+        assert uow.positions.for_book(late) == []
