@@ -8,6 +8,7 @@ way every intent ends with a recorded answer: nothing is logged and forgotten.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -71,7 +72,7 @@ class Executor:
         bookkeeper: BookKeeper,
         now: Callable[[], datetime],
         retry: RetryPolicy = RetryPolicy(),
-        sleep: Callable[[float], None] = lambda _s: None,
+        sleep: Callable[[float], None] = time.sleep,
         checkpoints: Checkpoints = Checkpoints(),
     ) -> None:
         self._venue = venue
