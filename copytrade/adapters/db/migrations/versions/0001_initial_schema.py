@@ -10,12 +10,20 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import copytrade.adapters.db.types
+from copytrade.adapters.db.types import ExactDecimal, UtcDateTime
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+
+
+def _decimal(name: str, nullable: bool = False) -> sa.Column[object]:
+    return sa.Column(name, ExactDecimal(), nullable=nullable)
+
+
+def _timestamp(name: str, nullable: bool = False) -> sa.Column[object]:
+    return sa.Column(name, UtcDateTime(), nullable=nullable)
 
 
 def upgrade() -> None:
@@ -25,25 +33,15 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=128), nullable=False),
         sa.Column("display_name", sa.String(length=200), nullable=False),
         sa.Column("is_provider", sa.Boolean(), nullable=False),
-        sa.Column(
-            "created_at", copytrade.adapters.db.types.UtcDateTime(timezone=True), nullable=False
-        ),
+        _timestamp("created_at"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
     )
     op.create_table(
         "equity_snapshots",
         sa.Column("book", sa.String(length=128), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
-        sa.Column(
-            "equity",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "net_flow",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
+        _decimal("equity"),
+        _decimal("net_flow"),
         sa.PrimaryKeyConstraint("book", "day", name=op.f("pk_equity_snapshots")),
     )
     op.create_table(
@@ -53,44 +51,14 @@ def upgrade() -> None:
         sa.Column("base", sa.String(length=32), nullable=False),
         sa.Column("quote", sa.String(length=16), nullable=False),
         sa.Column("quote_precision", sa.Integer(), nullable=False),
-        sa.Column(
-            "tick", copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18), nullable=False
-        ),
-        sa.Column(
-            "lot_step",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "min_qty",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "min_notional",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "max_qty",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "maker_fee",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "taker_fee",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "max_leverage",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
+        _decimal("tick"),
+        _decimal("lot_step"),
+        _decimal("min_qty"),
+        _decimal("min_notional"),
+        _decimal("max_qty"),
+        _decimal("maker_fee"),
+        _decimal("taker_fee"),
+        _decimal("max_leverage"),
         sa.PrimaryKeyConstraint("symbol", name=op.f("pk_instruments")),
     )
     op.create_table(
@@ -99,11 +67,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("owner", sa.String(length=200), nullable=False),
         sa.Column("currency", sa.String(length=16), nullable=False),
-        sa.Column(
-            "balance",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
+        _decimal("balance"),
         sa.PrimaryKeyConstraint("account", name=op.f("pk_ledger_balances")),
     )
     with op.batch_alter_table("ledger_balances", schema=None) as batch_op:
@@ -116,7 +80,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("memo", sa.String(length=200), nullable=False),
         sa.Column("reverses", sa.String(length=200), nullable=True),
-        sa.Column("ts", copytrade.adapters.db.types.UtcDateTime(timezone=True), nullable=False),
+        _timestamp("ts"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_transfers")),
         sa.UniqueConstraint("idempotency_key", name=op.f("uq_ledger_transfers_idempotency_key")),
     )
@@ -126,12 +90,8 @@ def upgrade() -> None:
         sa.Column("message_id", sa.String(length=200), nullable=False),
         sa.Column("topic", sa.String(length=100), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
-        sa.Column(
-            "created_at", copytrade.adapters.db.types.UtcDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "delivered_at", copytrade.adapters.db.types.UtcDateTime(timezone=True), nullable=True
-        ),
+        _timestamp("created_at"),
+        _timestamp("delivered_at", nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
         sa.UniqueConstraint("message_id", name=op.f("uq_outbox_message_id")),
@@ -143,9 +103,7 @@ def upgrade() -> None:
         "processed_messages",
         sa.Column("consumer", sa.String(length=100), nullable=False),
         sa.Column("message_id", sa.String(length=200), nullable=False),
-        sa.Column(
-            "processed_at", copytrade.adapters.db.types.UtcDateTime(timezone=True), nullable=False
-        ),
+        _timestamp("processed_at"),
         sa.PrimaryKeyConstraint("consumer", "message_id", name=op.f("pk_processed_messages")),
     )
     op.create_table(
@@ -154,40 +112,16 @@ def upgrade() -> None:
         sa.Column("book", sa.String(length=128), nullable=False),
         sa.Column("symbol", sa.String(length=64), nullable=False),
         sa.Column("side", sa.String(length=5), nullable=False),
-        sa.Column(
-            "qty", copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18), nullable=False
-        ),
-        sa.Column(
-            "entry_price",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "exit_price",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "cost", copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18), nullable=False
-        ),
-        sa.Column(
-            "pnl", copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18), nullable=False
-        ),
-        sa.Column(
-            "fees", copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18), nullable=False
-        ),
-        sa.Column(
-            "leverage",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
+        _decimal("qty"),
+        _decimal("entry_price"),
+        _decimal("exit_price"),
+        _decimal("cost"),
+        _decimal("pnl"),
+        _decimal("fees"),
+        _decimal("leverage"),
         sa.Column("is_spot", sa.Boolean(), nullable=False),
-        sa.Column(
-            "opened_at", copytrade.adapters.db.types.UtcDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "closed_at", copytrade.adapters.db.types.UtcDateTime(timezone=True), nullable=False
-        ),
+        _timestamp("opened_at"),
+        _timestamp("closed_at"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_trades")),
     )
     with op.batch_alter_table("trades", schema=None) as batch_op:
@@ -199,11 +133,7 @@ def upgrade() -> None:
         sa.Column("transfer_id", sa.Integer(), nullable=False),
         sa.Column("account", sa.String(length=300), nullable=False),
         sa.Column("currency", sa.String(length=16), nullable=False),
-        sa.Column(
-            "amount",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
+        _decimal("amount"),
         sa.ForeignKeyConstraint(
             ["transfer_id"],
             ["ledger_transfers.id"],
@@ -221,50 +151,16 @@ def upgrade() -> None:
         "positions",
         sa.Column("book", sa.String(length=128), nullable=False),
         sa.Column("symbol", sa.String(length=64), nullable=False),
-        sa.Column(
-            "qty", copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18), nullable=False
-        ),
-        sa.Column(
-            "avg_entry",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "leverage",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "realized_pnl",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "fees", copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18), nullable=False
-        ),
-        sa.Column(
-            "opened_qty",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "open_cost",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "closed_qty",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "close_value",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "opened_at", copytrade.adapters.db.types.UtcDateTime(timezone=True), nullable=True
-        ),
+        _decimal("qty"),
+        _decimal("avg_entry"),
+        _decimal("leverage"),
+        _decimal("realized_pnl"),
+        _decimal("fees"),
+        _decimal("opened_qty"),
+        _decimal("open_cost"),
+        _decimal("closed_qty"),
+        _decimal("close_value"),
+        _timestamp("opened_at", nullable=True),
         sa.Column("detached", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["symbol"], ["instruments.symbol"], name=op.f("fk_positions_symbol_instruments")
@@ -274,16 +170,8 @@ def upgrade() -> None:
     op.create_table(
         "providers",
         sa.Column("account_id", sa.String(length=128), nullable=False),
-        sa.Column(
-            "share_pct",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "subscription_price",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=True,
-        ),
+        _decimal("share_pct"),
+        _decimal("subscription_price", nullable=True),
         sa.Column("follower_cap", sa.Integer(), nullable=True),
         sa.Column("settlement_period", sa.String(length=16), nullable=False),
         sa.ForeignKeyConstraint(
@@ -299,63 +187,23 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("stop_reason", sa.String(length=32), nullable=True),
         sa.Column("mode", sa.String(length=16), nullable=False),
-        sa.Column(
-            "fixed_amount",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=True,
-        ),
-        sa.Column(
-            "multiplier",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "leverage",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=True,
-        ),
-        sa.Column(
-            "max_per_trade_pct",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
+        _decimal("fixed_amount", nullable=True),
+        _decimal("multiplier"),
+        _decimal("leverage", nullable=True),
+        _decimal("max_per_trade_pct"),
         sa.Column("max_open_trades", sa.Integer(), nullable=False),
-        sa.Column(
-            "max_loss_pct",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "slippage_pct",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
+        _decimal("max_loss_pct"),
+        _decimal("slippage_pct"),
         sa.Column("symbols_allowed", sa.Text(), nullable=False),
         sa.Column("symbols_blocked", sa.Text(), nullable=False),
         sa.Column("close_on_stop", sa.Boolean(), nullable=False),
         sa.Column("copy_open_positions", sa.Boolean(), nullable=False),
-        sa.Column(
-            "net_allocated",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "hwm", copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18), nullable=False
-        ),
-        sa.Column(
-            "owed", copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18), nullable=False
-        ),
-        sa.Column(
-            "risk_acknowledged_at",
-            copytrade.adapters.db.types.UtcDateTime(timezone=True),
-            nullable=True,
-        ),
-        sa.Column(
-            "created_at", copytrade.adapters.db.types.UtcDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "updated_at", copytrade.adapters.db.types.UtcDateTime(timezone=True), nullable=False
-        ),
+        _decimal("net_allocated"),
+        _decimal("hwm"),
+        _decimal("owed"),
+        _timestamp("risk_acknowledged_at", nullable=True),
+        _timestamp("created_at"),
+        _timestamp("updated_at"),
         sa.ForeignKeyConstraint(
             ["follower_id"], ["accounts.id"], name=op.f("fk_relationships_follower_id_accounts")
         ),
@@ -383,23 +231,11 @@ def upgrade() -> None:
         sa.Column("symbol", sa.String(length=64), nullable=False),
         sa.Column("action", sa.String(length=8), nullable=False),
         sa.Column("reason", sa.String(length=40), nullable=True),
-        sa.Column(
-            "qty", copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18), nullable=False
-        ),
-        sa.Column(
-            "notional",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "price",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
+        _decimal("qty"),
+        _decimal("notional"),
+        _decimal("price"),
         sa.Column("client_order_id", sa.String(length=128), nullable=True),
-        sa.Column(
-            "created_at", copytrade.adapters.db.types.UtcDateTime(timezone=True), nullable=False
-        ),
+        _timestamp("created_at"),
         sa.ForeignKeyConstraint(
             ["relationship_id"],
             ["relationships.id"],
@@ -430,40 +266,16 @@ def upgrade() -> None:
         sa.Column("symbol", sa.String(length=64), nullable=False),
         sa.Column("side", sa.String(length=4), nullable=False),
         sa.Column("type", sa.String(length=8), nullable=False),
-        sa.Column(
-            "qty", copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18), nullable=False
-        ),
-        sa.Column(
-            "limit_price",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=True,
-        ),
-        sa.Column(
-            "leverage",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
+        _decimal("qty"),
+        _decimal("limit_price", nullable=True),
+        _decimal("leverage"),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column(
-            "filled_qty",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "avg_fill_price",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=True,
-        ),
-        sa.Column(
-            "fees", copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18), nullable=False
-        ),
+        _decimal("filled_qty"),
+        _decimal("avg_fill_price", nullable=True),
+        _decimal("fees"),
         sa.Column("reason", sa.String(length=200), nullable=True),
-        sa.Column(
-            "created_at", copytrade.adapters.db.types.UtcDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "updated_at", copytrade.adapters.db.types.UtcDateTime(timezone=True), nullable=False
-        ),
+        _timestamp("created_at"),
+        _timestamp("updated_at"),
         sa.ForeignKeyConstraint(
             ["relationship_id"],
             ["relationships.id"],
@@ -490,19 +302,11 @@ def upgrade() -> None:
         sa.Column("book", sa.String(length=128), nullable=False),
         sa.Column("symbol", sa.String(length=64), nullable=False),
         sa.Column("side", sa.String(length=4), nullable=False),
-        sa.Column(
-            "qty", copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18), nullable=False
-        ),
-        sa.Column(
-            "price",
-            copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18),
-            nullable=False,
-        ),
-        sa.Column(
-            "fee", copytrade.adapters.db.types.ExactDecimal(precision=38, scale=18), nullable=False
-        ),
+        _decimal("qty"),
+        _decimal("price"),
+        _decimal("fee"),
         sa.Column("liquidity", sa.String(length=8), nullable=False),
-        sa.Column("ts", copytrade.adapters.db.types.UtcDateTime(timezone=True), nullable=False),
+        _timestamp("ts"),
         sa.ForeignKeyConstraint(["order_id"], ["orders.id"], name=op.f("fk_fills_order_id_orders")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fills")),
         sa.UniqueConstraint("venue", "fill_id", name=op.f("uq_fills_venue_fill_id")),
