@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy import Select, delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import PositionRow
@@ -15,6 +16,12 @@ from copytrade.domain.positions import Position, PositionState
 
 _CHUNK = 500
 _STATE_FIELDS = tuple(PositionState.__dataclass_fields__)
+_SELECT = select(
+    PositionRow.book,
+    PositionRow.symbol,
+    PositionRow.detached,
+    *(getattr(PositionRow, name) for name in _STATE_FIELDS),
+)
 
 
 @dataclass(slots=True)
@@ -36,12 +43,15 @@ class PositionRepository:
         self._session = session
         self._instruments = instruments
 
-    def _load(self, rows: Iterable[PositionRow]) -> dict[tuple[str, str], StoredPosition]:
+    def _load(self, query: Select[Any]) -> dict[tuple[str, str], StoredPosition]:
+        # Plain rows, not ORM entities: the fan-out loads thousands at a time.
         loaded: dict[tuple[str, str], StoredPosition] = {}
-        for row in rows:
-            state = PositionState(**{name: getattr(row, name) for name in _STATE_FIELDS})
-            position = Position.restore(AccountId(row.book), self._instruments[row.symbol], state)
-            loaded[(row.book, row.symbol)] = StoredPosition(position, True, row.detached)
+        for row in self._session.execute(query):
+            book, symbol, detached, *state = row
+            position = Position.restore(
+                AccountId(book), self._instruments[symbol], PositionState(*state)
+            )
+            loaded[(book, symbol)] = StoredPosition(position, True, detached)
         return loaded
 
     def for_books(
@@ -50,15 +60,15 @@ class PositionRepository:
         """Open positions of many books (optionally one symbol), loaded in chunks."""
         found: dict[tuple[str, str], StoredPosition] = {}
         for start in range(0, len(books), _CHUNK):
-            query = select(PositionRow).where(PositionRow.book.in_(books[start : start + _CHUNK]))
+            query = _SELECT.where(PositionRow.book.in_(books[start : start + _CHUNK]))
             if symbol is not None:
                 query = query.where(PositionRow.symbol == symbol)
-            found.update(self._load(self._session.scalars(query)))
+            found.update(self._load(query))
         return found
 
     def for_book(self, book: str) -> list[StoredPosition]:
-        query = select(PositionRow).where(PositionRow.book == book).order_by(PositionRow.symbol)
-        return list(self._load(self._session.scalars(query)).values())
+        query = _SELECT.where(PositionRow.book == book).order_by(PositionRow.symbol)
+        return list(self._load(query).values())
 
     def save_many(self, positions: Iterable[StoredPosition]) -> None:
         """Write positions: flat ones are deleted, new ones inserted, others updated.
