@@ -5,7 +5,12 @@ are Decimal figures computed in one fixed decimal context and rounded the
 same way everywhere, so every deployment publishes identical numbers.
 """
 
-from copytrade.domain.statistics.curve import CurvePoint, equity_curve, sample_curve
+from copytrade.domain.statistics.curve import (
+    CurvePoint,
+    compound_curve,
+    equity_curve,
+    sample_curve,
+)
 from copytrade.domain.statistics.periods import Period
 from copytrade.domain.statistics.profile import (
     DEFAULT_PROFILE_RULE,
@@ -46,6 +51,7 @@ __all__ = [
     "annualised_volatility",
     "check_series",
     "closed_between",
+    "compound_curve",
     "compute_stats",
     "daily_returns",
     "equity_curve",

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import TradeRow
 from copytrade.domain.ids import AccountId
 from copytrade.domain.trades import PositionSide, Trade
@@ -63,3 +64,16 @@ class TradeRepository:
             query = query.where(TradeRow.closed_at >= closed_since)
         rows = self._session.scalars(query.order_by(TradeRow.closed_at, TradeRow.id))
         return [_trade(row) for row in rows]
+
+    def for_books(self, books: Sequence[str]) -> dict[str, list[Trade]]:
+        """Every trade of many books in one query per chunk, each book's in close order."""
+        found: dict[str, list[Trade]] = {book: [] for book in books}
+        for part in chunks(books):
+            query = (
+                select(TradeRow)
+                .where(TradeRow.book.in_(part))
+                .order_by(TradeRow.book, TradeRow.closed_at, TradeRow.id)
+            )
+            for row in self._session.scalars(query):
+                found[row.book].append(_trade(row))
+        return found
