@@ -142,7 +142,9 @@ def _record(row: ProviderStatsRow) -> ProviderStatsRecord:
 
 def as_text(record: ProviderStatsRecord) -> dict[str, str]:
     """Every field as text (for comparing backends and for debugging)."""
-    return {name: str(value) for name, value in asdict(record).items()}
+    text = {name: str(value) for name, value in asdict(record).items()}
+    text["sparkline"] = " ".join(str(v) for v in record.sparkline)
+    return text
 
 
 class ProviderStatsRepository:
