@@ -15,7 +15,7 @@ could count a trade twice or miss it until the next full refresh (≤ 5 min).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
@@ -44,6 +44,9 @@ class StatsService:
         self._now = now
         self.min_track_record_days = min_track_record_days
         self._rule = rule
+        # After close_day(D) the day in progress is D + 1, even if the clock that
+        # drives us has not ticked past midnight yet.
+        self._day_after_close = date.min
 
     def full_refresh(self) -> int:
         """Recompute every provider from its record; returns how many providers."""
@@ -65,8 +68,7 @@ class StatsService:
 
     def on_trade_closed(self, provider_id: str, trade: Trade) -> None:
         """Add a just-closed trade to the provider's rows (O(1)), or recompute when stale."""
-        now = self._now()
-        as_of = utc_day(now)
+        now, as_of = self._now(), self.as_of()
         with self._uow_factory() as uow:
             records = uow.provider_stats.of_provider(provider_id)
             fresh = len(records) == len(Period) and all(r.as_of == as_of for r in records.values())
@@ -78,8 +80,16 @@ class StatsService:
         self.refresh_provider(provider_id)
 
     def on_day_closed(self, day: date) -> None:
-        """A day's equity was marked: every return-based figure and window moves."""
+        """A day's equity was marked: every return-based figure and window moves.
+
+        Rows are then as of the next day, so that day's trades update them in O(1).
+        """
+        self._day_after_close = max(self._day_after_close, day + timedelta(days=1))
         self.full_refresh()
+
+    def as_of(self) -> date:
+        """The day figures are computed as of: today, or the day after the last close."""
+        return max(utc_day(self._now()), self._day_after_close)
 
     def _refresh(
         self,
@@ -87,8 +97,7 @@ class StatsService:
         profiles: Mapping[str, tuple[str, Decimal]],
         prices: Mapping[str, Decimal],
     ) -> None:
-        now = self._now()
-        as_of = utc_day(now)
+        now, as_of = self._now(), self.as_of()
         # Read in one transaction, compute outside any, write in a short one: on
         # SQLite every transaction holds the write lock, so the engine waits less.
         with self._uow_factory() as uow:
