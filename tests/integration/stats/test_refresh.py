@@ -10,7 +10,6 @@ from copytrade.adapters.db.engine import make_engine
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.repositories.provider_stats import as_text
 from copytrade.config import Settings
-
 from copytrade.domain.statistics import Period, equity_curve, sample_curve
 from copytrade.engine.provider_stats import provider_report
 

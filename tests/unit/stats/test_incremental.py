@@ -9,11 +9,11 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from copytrade.domain.statistics import Period
+from copytrade.domain.statistics import Period, TradeTally
 from copytrade.domain.trades import Trade
 from copytrade.engine.provider_stats import CopierFigures
 from copytrade.stats.inputs import ProviderInputs
-from copytrade.stats.records import add_trade, build_records
+from copytrade.stats.records import add_trade, build_records, tally_fields
 from tests.unit.domain.statistics.factories import DAY0, series, trade
 
 AS_OF = DAY0 + timedelta(days=40)
@@ -71,9 +71,5 @@ def test_a_trade_updates_only_trade_figures_and_the_profile() -> None:
 
 
 def _trade_fields(record: object) -> dict[str, object]:
-    names = (
-        "total_trades wins gross_profit gross_loss holding_us spot_trades leverage_sum "
-        "leverage_max pnl win_rate profit_factor max_loss_single_trade avg_holding_s "
-        "risk_level strategy"
-    ).split()
+    names = [*tally_fields(TradeTally()), "risk_level", "strategy"]
     return {name: getattr(record, name) for name in names}
