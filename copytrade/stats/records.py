@@ -19,10 +19,13 @@ from copytrade.domain.statistics import (
     TradeTally,
     annualised_volatility,
     compound_curve,
-    compute_stats,
     daily_returns,
+    max_drawdown,
     risk_level_of,
+    roi,
     sample_curve,
+    sharpe,
+    sortino,
     strategy_of,
     utc_day,
 )
@@ -76,16 +79,37 @@ def build_records(
     min_track_record_days: int,
     rule: ProfileRule = DEFAULT_PROFILE_RULE,
 ) -> list[ProviderStatsRecord]:
-    """The provider's four rows, as of the close of ``as_of``, from its whole record."""
-    stats = compute_stats(inputs.trades, inputs.series, as_of, rule)
+    """The provider's four rows, as of the close of ``as_of``, from its whole record.
+
+    The same figures as ``compute_stats`` (tests compare them with
+    ``provider_report``), assembled from one pass over the returns and one over
+    the trades: a full refresh runs this for every provider.
+    """
     returns = daily_returns(inputs.series, through=as_of)
     curve = compound_curve(returns)
     tallies = period_tallies(inputs.trades, as_of)
+    whole = tallies[Period.ALL]
+    windows = {period: returns.last(period.days) for period in Period}
+    drawdowns = {period: max_drawdown(window) for period, window in windows.items()}
+    volatilities = {period: annualised_volatility(w) for period, w in windows.items()}
+    has_record = bool(returns.values) or whole.count > 0
+    risk = (
+        risk_level_of(
+            volatilities[Period.ALL],
+            drawdowns[Period.ALL],
+            whole.leverage_sum,
+            whole.leverage_max,
+            whole.count,
+            rule,
+        )
+        if has_record
+        else None
+    )
+    strategy = strategy_of(whole.spot, whole.count, rule)
+    roi_30d = roi(windows[Period.D30])
     records = []
-    for period in Period:
-        figures = stats.period(period)
+    for period, window in windows.items():
         days = len(curve) if period.days is None else period.days
-        window = curve[max(len(curve) - days, 0) :]
         records.append(
             ProviderStatsRecord(
                 provider_id=inputs.provider_id,
@@ -94,20 +118,23 @@ def build_records(
                 share_pct=inputs.share_pct,
                 as_of=as_of,
                 computed_at=computed_at,
-                ranked=stats.track_record_days >= min_track_record_days,
-                roi=figures.roi,
-                roi_30d=stats.roi_30d,
-                max_drawdown=figures.max_drawdown,
-                sharpe=figures.sharpe,
-                sortino=figures.sortino,
-                volatility=annualised_volatility(returns.last(period.days)),
-                track_record_days=stats.track_record_days,
+                ranked=len(returns.values) >= min_track_record_days,
+                roi=roi(window),
+                roi_30d=roi_30d,
+                max_drawdown=drawdowns[period],
+                sharpe=sharpe(window),
+                sortino=sortino(window),
+                volatility=volatilities[period],
+                track_record_days=len(returns.values),
                 active_followers=inputs.copiers.active_followers,
                 aum=inputs.copiers.aum,
                 copier_pnl=inputs.copiers.copier_pnl,
-                risk_level=stats.risk_level,
-                strategy=stats.strategy,
-                sparkline=tuple(p.value for p in sample_curve(window, SPARKLINE_POINTS)),
+                risk_level=risk,
+                strategy=strategy,
+                sparkline=tuple(
+                    p.value
+                    for p in sample_curve(curve[max(len(curve) - days, 0) :], SPARKLINE_POINTS)
+                ),
                 **tally_fields(tallies[period]),
             )
         )
