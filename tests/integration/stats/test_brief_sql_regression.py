@@ -14,8 +14,7 @@ from sqlalchemy import Engine, text
 
 from copytrade.domain.statistics import Period
 
-from ..engine.harness import Harness
-from .world import DAYS, play_world, stats_service
+from .world import DAYS, refreshed_world
 
 # The brief's join shape on our tables: equity snapshots stand in for "drawdowns".
 BRIEF_JOIN = text(
@@ -29,9 +28,7 @@ BRIEF_JOIN = text(
 
 
 def test_trades_are_not_multiplied_by_followers_or_equity_rows(db_engine: Engine) -> None:
-    h = Harness(db_engine)
-    ids = play_world(h)
-    stats_service(h).full_refresh()
+    h, ids = refreshed_world(db_engine)
     with h.platform.uow() as uow:
         trades = uow.trades.for_book(ids["pro"])
         rows = uow.provider_stats.of_provider(ids["pro"])

@@ -15,7 +15,7 @@ from copytrade.engine.provider_stats import provider_report
 
 from ..conftest import sqlite_settings
 from ..engine.harness import Harness
-from .world import play_world, stats_service
+from .world import play_world, refreshed_world, stats_service
 
 
 def test_stored_rows_equal_the_provider_report(db_engine: Engine) -> None:
@@ -68,9 +68,7 @@ def test_stored_rows_equal_the_provider_report(db_engine: Engine) -> None:
 
 
 def _world_rows(engine: Engine) -> list[dict[str, str]]:
-    h = Harness(engine)
-    ids = play_world(h)
-    stats_service(h).full_refresh()
+    h, ids = refreshed_world(engine)
     with h.platform.uow() as uow:
         return [
             as_text(record)
@@ -98,9 +96,7 @@ def test_sqlite_and_postgresql_store_identical_rows(
 
 
 def test_windows_hold_the_trades_closed_in_them(db_engine: Engine) -> None:
-    h = Harness(db_engine)
-    ids = play_world(h)
-    stats_service(h).full_refresh()
+    h, ids = refreshed_world(db_engine)
     with h.platform.uow() as uow:
         trades = uow.trades.for_book(ids["pro"])
         rows = uow.provider_stats.of_provider(ids["pro"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import Engine
+
 from copytrade.domain.ids import ProviderId
 from copytrade.stats.service import StatsService
 
@@ -65,3 +67,11 @@ def play_world(h: Harness) -> dict[str, ProviderId]:
     young = h.provider("young", "500")
     h.tick(SPOT.symbol, "3050")
     return {"pro": pro, "solo": solo, "young": young}
+
+
+def refreshed_world(db: Engine) -> tuple[Harness, dict[str, ProviderId]]:
+    """The world played on ``db`` and its statistics refreshed once."""
+    h = Harness(db)
+    ids = play_world(h)
+    stats_service(h).full_refresh()
+    return h, ids
