@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     database_echo: bool = False
     platform_fee_pct: Decimal = Field(default=Decimal(2), ge=0, le=100)
     quote_currency: str = "USDT"
+    # Days of equity history before a provider is ranked on the leaderboard (SPEC §6).
+    min_track_record_days: int = Field(default=7, ge=0)
 
     @model_validator(mode="before")
     @classmethod

@@ -9,6 +9,7 @@ from copytrade.cli.bench import bench_app
 from copytrade.cli.db import db_app
 from copytrade.cli.demo import demo
 from copytrade.cli.simulate import simulate
+from copytrade.cli.stats import show_leaderboard, stats_app
 
 app = typer.Typer(
     name="copytrade",
@@ -22,6 +23,8 @@ app.add_typer(db_app, name="db")
 app.command()(simulate)
 app.command()(demo)
 app.add_typer(bench_app, name="bench")
+app.add_typer(stats_app, name="stats")
+app.command("leaderboard")(show_leaderboard)
 
 
 @app.callback()

@@ -29,6 +29,7 @@ from copytrade.marketdata.clock import SimulatedClock
 from copytrade.marketdata.synthetic import SyntheticFeed
 from copytrade.marketdata.ticks import PriceTick
 from copytrade.platform import Platform
+from copytrade.stats.service import StatsService
 
 # A Monday, so every week settles on a Monday 00:00 UTC boundary (SPEC §7).
 DEMO_START = datetime(2026, 1, 5, tzinfo=UTC)
@@ -100,6 +101,8 @@ def run_demo(options: DemoOptions, progress: Callable[[int], None] = lambda _n: 
         progress(1)
     platform.engine.close_day(day)
     run.last_day = day
+    # Precompute the statistics, so `copytrade leaderboard --database <demo db>` works.
+    StatsService(platform.uow, platform.engine.prices.snapshot, clock.now).full_refresh()
     return run
 
 

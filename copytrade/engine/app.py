@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Protocol
 
 from copytrade.domain.copying import StopReason, max_loss_reached
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount
+from copytrade.domain.trades import Trade
 from copytrade.engine.actions import FollowerActions
 from copytrade.engine.bookkeeping import BookKeeper
 from copytrade.engine.books import load_books
@@ -34,6 +36,14 @@ from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.venues.paper.venue import PaperVenue
 
 VENUE = "paper"
+
+
+class EngineListener(Protocol):
+    """Told what the engine recorded, after it is committed (e.g. the stats service)."""
+
+    def on_trade_closed(self, provider_id: str, trade: Trade) -> None: ...
+
+    def on_day_closed(self, day: date) -> None: ...
 
 
 class CopyEngine:
@@ -62,8 +72,15 @@ class CopyEngine:
         self.fanout = CopyFanout(
             uow_factory, instruments, self.relationships, self.executor, snapshot, clock.now
         )
+        self.listeners: list[EngineListener] = []
         self.ingestor = FillIngestor(
-            venue, uow_factory, self.bookkeeper, self.provider_ids, snapshot, clock.now
+            venue,
+            uow_factory,
+            self.bookkeeper,
+            self.provider_ids,
+            snapshot,
+            clock.now,
+            on_provider_trades=self._provider_trades_closed,
         )
         self.relay = OutboxRelay(uow_factory, self.bus, clock)
         self.settlements = SettlementService(
@@ -123,7 +140,14 @@ class CopyEngine:
         with self.uow_factory() as uow:
             count = close_day(uow, day, self.prices.snapshot(), self.provider_ids)
             uow.commit()
+        for listener in self.listeners:
+            listener.on_day_closed(day)
         return count
+
+    def _provider_trades_closed(self, trades: list[Trade]) -> None:
+        for trade in trades:
+            for listener in self.listeners:
+                listener.on_trade_closed(str(trade.account), trade)
 
     # --- accounts ----------------------------------------------------------------
 

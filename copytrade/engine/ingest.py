@@ -17,6 +17,7 @@ from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import OrderStatus
+from copytrade.domain.trades import Trade
 from copytrade.domain.values import ONE, ZERO
 from copytrade.engine.bookkeeping import BookKeeper
 from copytrade.engine.messages import PROVIDER_FILLED, ProviderFilled
@@ -37,6 +38,7 @@ class FillIngestor:
         prices: Callable[[], Mapping[str, Decimal]],
         now: Callable[[], datetime],
         batch_size: int = 2000,
+        on_provider_trades: Callable[[list[Trade]], None] | None = None,
     ) -> None:
         self._venue = venue
         self._uow_factory = uow_factory
@@ -45,6 +47,9 @@ class FillIngestor:
         self._prices = prices
         self._now = now
         self._batch_size = batch_size
+        # Provider trades closed in the open transaction, announced once it commits.
+        self._on_provider_trades = on_provider_trades
+        self._closed: list[Trade] = []
 
     def pump(self) -> int:
         """Book every fill the stream has; returns how many fills were read.
@@ -62,9 +67,13 @@ class FillIngestor:
             with self._uow_factory() as uow:
                 if uow.cursors.get(STREAM) != cursor:
                     continue  # another reader got there first; read again from its cursor
+                self._closed = []
                 resting = self._book(uow, fills)
                 uow.cursors.set(STREAM, next_cursor)
                 uow.commit()
+            closed, self._closed = self._closed, []
+            if closed and self._on_provider_trades is not None:
+                self._on_provider_trades(closed)
             self._refresh(resting)
             total += len(fills)
 
@@ -115,6 +124,7 @@ class FillIngestor:
         )
         if not booked.changes:
             return False  # booked before (a re-read of the stream): already announced
+        self._closed.extend(booked.trades)
         event = ProviderFilled(
             provider=ProviderId(book),
             fill=fill,

@@ -7,14 +7,15 @@ AUM, copier PnL) from its relationships' books at the given prices.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from copytrade.domain.copying import CopyRelationship
 from copytrade.domain.statistics import ProviderStats, compute_stats
 from copytrade.domain.values import ZERO
-from copytrade.engine.books import load_books
+from copytrade.engine.books import BookState, load_books
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
@@ -42,7 +43,13 @@ def copier_figures(
     uow: SqlUnitOfWork, provider: str, prices: Mapping[str, Decimal]
 ) -> CopierFigures:
     rels = uow.relationships.for_provider(provider)
-    books = load_books(uow, rels)
+    return tally_copiers(rels, load_books(uow, rels), prices)
+
+
+def tally_copiers(
+    rels: Iterable[CopyRelationship], books: Mapping[str, BookState], prices: Mapping[str, Decimal]
+) -> CopierFigures:
+    """The figures of one provider's relationships, their books already loaded."""
     active, aum, pnl = 0, ZERO, ZERO
     for rel in rels:
         equity = books[rel.book].value(prices).equity

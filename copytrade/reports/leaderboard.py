@@ -1,8 +1,9 @@
 """The providers' leaderboard and their copy outcomes, as Rich tables.
 
-Every figure comes from ``provider_report`` (recorded trades, daily equity and
-the relationships' books); the disclaimer goes with every table that shows
-performance (SPEC §6, §8).
+The demo's table computes ``provider_report`` (recorded trades, daily equity
+and the relationships' books) directly; ``cards_table`` prints a page of the
+precomputed leaderboard (copytrade.stats). The disclaimer goes with every
+table that shows performance (SPEC §6, §8).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from copytrade.domain.statistics import Period, equity_curve, sample_curve
 from copytrade.engine.provider_stats import ProviderReport
 from copytrade.reports.sparkline import sparkline
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.stats.leaderboard import LeaderboardPage
 
 DISCLAIMER = "Past results do not guarantee future results. Copy trading can lose money."
 SPARK_POINTS = 24
@@ -87,5 +89,41 @@ def outcomes_table(
             top,
             str(stopped.get(provider, 0)),
             _money(earnings.get(provider, Decimal(0))),
+        )
+    return table
+
+
+def cards_table(page: LeaderboardPage, sort: str) -> Table:
+    """One leaderboard page from the precomputed stats (``copytrade leaderboard``)."""
+    period = page.cards[0].period.value if page.cards else ""
+    table = Table(
+        title=f"Leaderboard {period} by {sort} — page {page.page}/{page.pages}, "
+        f"{page.total} providers",
+        caption=DISCLAIMER,
+    )
+    for column in ("#", "", "provider", "ROI", "ROI 30d", "PnL", "win rate", "max DD"):
+        table.add_column(column, justify="left" if column in ("", "provider") else "right")
+    for column in ("Sharpe", "followers", "AUM", "copier PnL", "share", "risk", "strategy"):
+        table.add_column(column, justify="right" if column not in ("risk", "strategy") else "left")
+    table.add_column("equity (10k)")
+    first = (page.page - 1) * page.page_size
+    for rank, card in enumerate(page.cards, start=first + 1):
+        table.add_row(
+            str(rank),
+            card.avatar,
+            card.display_name,
+            _pct(card.roi),
+            _pct(card.roi_30d),
+            _money(card.pnl),
+            _pct(card.win_rate),
+            _pct(card.max_drawdown),
+            "—" if card.sharpe is None else f"{card.sharpe:.2f}",
+            str(card.followers),
+            _money(card.aum),
+            _money(card.copier_pnl),
+            _pct(card.share_pct),
+            card.risk_level.value if card.risk_level else "—",
+            card.strategy.value if card.strategy else "—",
+            sparkline(card.sparkline),
         )
     return table

@@ -21,6 +21,7 @@ from copytrade.adapters.db.repositories.ledger import SqlLedger
 from copytrade.adapters.db.repositories.orders import FillRepository, OrderRepository
 from copytrade.adapters.db.repositories.outbox import OutboxRepository, ProcessedMessages
 from copytrade.adapters.db.repositories.positions import PositionRepository
+from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRepository
 from copytrade.adapters.db.repositories.relationships import RelationshipRepository
 from copytrade.adapters.db.repositories.settlements import SettlementRepository
 from copytrade.adapters.db.repositories.trades import TradeRepository
@@ -68,6 +69,7 @@ class SqlUnitOfWork:
         self.equity = EquitySnapshotRepository(session)
         self.settlements = SettlementRepository(session)
         self.cursors = CursorRepository(session)
+        self.provider_stats = ProviderStatsRepository(session)
         return self
 
     def __exit__(

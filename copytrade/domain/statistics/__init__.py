@@ -5,7 +5,12 @@ are Decimal figures computed in one fixed decimal context and rounded the
 same way everywhere, so every deployment publishes identical numbers.
 """
 
-from copytrade.domain.statistics.curve import CurvePoint, equity_curve, sample_curve
+from copytrade.domain.statistics.curve import (
+    CurvePoint,
+    compound_curve,
+    equity_curve,
+    sample_curve,
+)
 from copytrade.domain.statistics.periods import Period
 from copytrade.domain.statistics.profile import (
     DEFAULT_PROFILE_RULE,
@@ -14,13 +19,20 @@ from copytrade.domain.statistics.profile import (
     RiskLevel,
     Strategy,
     risk_level,
+    risk_level_of,
     strategy,
+    strategy_of,
 )
 from copytrade.domain.statistics.returns import DailyReturns, daily_returns, growth_factor, roi
 from copytrade.domain.statistics.risk import annualised_volatility, max_drawdown, sharpe, sortino
 from copytrade.domain.statistics.series import EquityPoint, check_series, utc_day
 from copytrade.domain.statistics.summary import PeriodStats, ProviderStats, compute_stats
-from copytrade.domain.statistics.trade_stats import TradeStats, closed_between, trade_stats
+from copytrade.domain.statistics.trade_stats import (
+    TradeStats,
+    TradeTally,
+    closed_between,
+    trade_stats,
+)
 
 __all__ = [
     "DEFAULT_PROFILE_RULE",
@@ -35,20 +47,24 @@ __all__ = [
     "RiskLevel",
     "Strategy",
     "TradeStats",
+    "TradeTally",
     "annualised_volatility",
     "check_series",
     "closed_between",
+    "compound_curve",
     "compute_stats",
     "daily_returns",
     "equity_curve",
     "growth_factor",
     "max_drawdown",
     "risk_level",
+    "risk_level_of",
     "roi",
     "sample_curve",
     "sharpe",
     "sortino",
     "strategy",
+    "strategy_of",
     "trade_stats",
     "utc_day",
 ]

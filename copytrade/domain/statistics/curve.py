@@ -9,7 +9,7 @@ from decimal import Decimal, localcontext
 
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.statistics.numeric import CURVE_PLACES, STATS_CONTEXT, to_places
-from copytrade.domain.statistics.returns import daily_returns
+from copytrade.domain.statistics.returns import DailyReturns, daily_returns
 from copytrade.domain.statistics.series import EquityPoint
 from copytrade.domain.values import ONE, DecimalLike, to_decimal
 
@@ -34,10 +34,16 @@ def equity_curve(
     value at that day's close, rounded to 2 dp (the compounding itself is
     unrounded). An empty series gives an empty curve.
     """
+    return compound_curve(daily_returns(points, through), start)
+
+
+def compound_curve(
+    returns: DailyReturns, start: DecimalLike = DEFAULT_DEPOSIT
+) -> tuple[CurvePoint, ...]:
+    """``equity_curve`` from returns already computed (callers that need both)."""
     deposit = to_decimal(start, "curve start")
     if deposit <= 0:
         raise InvalidValueError(f"curve start must be positive, got {deposit}")
-    returns = daily_returns(points, through)
     curve: list[CurvePoint] = []
     value = deposit
     with localcontext(STATS_CONTEXT):

@@ -8,9 +8,9 @@ from decimal import Decimal, localcontext
 from enum import StrEnum
 
 from copytrade.domain.errors import InvalidValueError
-from copytrade.domain.statistics.numeric import STATS_CONTEXT, mean
+from copytrade.domain.statistics.numeric import STATS_CONTEXT
 from copytrade.domain.trades import Trade
-from copytrade.domain.values import HUNDRED
+from copytrade.domain.values import HUNDRED, ZERO
 
 
 class RiskLevel(StrEnum):
@@ -79,15 +79,31 @@ def risk_level(
     rule: ProfileRule = DEFAULT_PROFILE_RULE,
 ) -> RiskLevel:
     """The highest of the four bands' levels; a measure that is unknown counts as low."""
+    leverages = tuple(trade.leverage for trade in trades)
+    with localcontext(STATS_CONTEXT):
+        total = sum(leverages, ZERO)
+    return risk_level_of(
+        volatility_pct, max_drawdown_pct, total, max(leverages, default=None), len(leverages), rule
+    )
+
+
+def risk_level_of(
+    volatility_pct: Decimal | None,
+    max_drawdown_pct: Decimal,
+    leverage_sum: Decimal,
+    leverage_max: Decimal | None,
+    trades: int,
+    rule: ProfileRule = DEFAULT_PROFILE_RULE,
+) -> RiskLevel:
+    """``risk_level`` from running sums (the trades' leverage sum and maximum, and count)."""
     levels = [
         rule.volatility_pct.level(volatility_pct),
         rule.max_drawdown_pct.level(max_drawdown_pct),
     ]
     if trades:
-        leverages = tuple(trade.leverage for trade in trades)
         with localcontext(STATS_CONTEXT):
-            levels.append(rule.avg_leverage.level(mean(leverages)))
-        levels.append(rule.max_leverage.level(max(leverages)))
+            levels.append(rule.avg_leverage.level(leverage_sum / trades))
+        levels.append(rule.max_leverage.level(leverage_max))
     return max(levels, key=_ORDER.index)
 
 
@@ -97,11 +113,17 @@ def strategy(trades: Sequence[Trade], rule: ProfileRule = DEFAULT_PROFILE_RULE) 
     A threshold rather than "any": one hedge on a perp among hundreds of spot
     trades does not make a spot trader a futures trader. None with no trades.
     """
+    return strategy_of(sum(1 for trade in trades if trade.is_spot), len(trades), rule)
+
+
+def strategy_of(
+    spot_trades: int, trades: int, rule: ProfileRule = DEFAULT_PROFILE_RULE
+) -> Strategy | None:
+    """``strategy`` from counts: how many of ``trades`` were on spot instruments."""
     if not trades:
         return None
-    spot = sum(1 for trade in trades if trade.is_spot)
     with localcontext(STATS_CONTEXT):
-        spot_pct = Decimal(spot) * HUNDRED / len(trades)
+        spot_pct = Decimal(spot_trades) * HUNDRED / trades
     if spot_pct >= rule.dominant_kind_pct:
         return Strategy.SPOT
     if HUNDRED - spot_pct >= rule.dominant_kind_pct:

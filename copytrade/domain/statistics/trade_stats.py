@@ -29,6 +29,61 @@ class TradeStats:
     avg_holding_time: timedelta | None
 
 
+@dataclass(slots=True)
+class TradeTally:
+    """The running sums every per-trade figure is derived from.
+
+    ``trade_stats`` is one tally over a set of trades; a stored tally can take
+    one more trade in O(1) (``add``) and give the same figures, which is how
+    the stats service updates a provider when a trade closes. ``worst`` may be
+    kept rounded: rounding is monotonic, so the rounded minimum is the same.
+    ``spot`` and the leverages feed the strategy and risk rules (profile.py).
+    """
+
+    count: int = 0
+    wins: int = 0
+    gross_profit: Decimal = ZERO
+    gross_loss: Decimal = ZERO
+    worst: Decimal | None = None
+    holding: timedelta = timedelta(0)
+    spot: int = 0
+    leverage_sum: Decimal = ZERO
+    leverage_max: Decimal | None = None
+
+    def add(self, trade: Trade) -> None:
+        with localcontext(STATS_CONTEXT):
+            self.count += 1
+            self.holding += trade.holding_time
+            pct = trade.pnl_pct
+            self.worst = pct if self.worst is None or pct < self.worst else self.worst
+            if trade.pnl > 0:
+                self.wins += 1
+                self.gross_profit += trade.pnl
+            else:
+                self.gross_loss -= trade.pnl
+            self.spot += trade.is_spot
+            self.leverage_sum += trade.leverage
+            if self.leverage_max is None or trade.leverage > self.leverage_max:
+                self.leverage_max = trade.leverage
+
+    def stats(self) -> TradeStats:
+        """The figures of the tallied trades (see ``trade_stats``)."""
+        count = self.count
+        if count == 0:
+            return TradeStats(0, None, ZERO, None, None, None)
+        with localcontext(STATS_CONTEXT):
+            return TradeStats(
+                total_trades=count,
+                win_rate=to_places(Decimal(self.wins) / count * HUNDRED),
+                total_pnl=self.gross_profit - self.gross_loss,
+                max_loss_single_trade=None if self.worst is None else to_places(self.worst),
+                profit_factor=to_places(self.gross_profit / self.gross_loss)
+                if self.gross_loss > 0
+                else None,
+                avg_holding_time=self.holding // count,
+            )
+
+
 def trade_stats(trades: Iterable[Trade]) -> TradeStats:
     """Aggregate closed trades in one pass.
 
@@ -39,31 +94,10 @@ def trade_stats(trades: Iterable[Trade]) -> TradeStats:
       (the ratio is unbounded) or there are no trades.
     - avg_holding_time = mean of (closed_at − opened_at), whole microseconds.
     """
-    count = wins = 0
-    gross_profit = gross_loss = ZERO
-    worst: Decimal | None = None
-    holding = timedelta(0)
-    with localcontext(STATS_CONTEXT):
-        for trade in trades:
-            count += 1
-            holding += trade.holding_time
-            pct = trade.pnl_pct
-            worst = pct if worst is None or pct < worst else worst
-            if trade.pnl > 0:
-                wins += 1
-                gross_profit += trade.pnl
-            else:
-                gross_loss -= trade.pnl
-        if count == 0:
-            return TradeStats(0, None, ZERO, None, None, None)
-        return TradeStats(
-            total_trades=count,
-            win_rate=to_places(Decimal(wins) / count * HUNDRED),
-            total_pnl=gross_profit - gross_loss,
-            max_loss_single_trade=None if worst is None else to_places(worst),
-            profit_factor=to_places(gross_profit / gross_loss) if gross_loss > 0 else None,
-            avg_holding_time=holding // count,
-        )
+    tally = TradeTally()
+    for trade in trades:
+        tally.add(trade)
+    return tally.stats()
 
 
 def closed_between(trades: Iterable[Trade], first_day: date | None, last_day: date) -> list[Trade]:

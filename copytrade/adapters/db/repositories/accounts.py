@@ -70,6 +70,13 @@ class AccountRepository:
     def provider_ids(self) -> set[str]:
         return set(self._session.scalars(select(AccountRow.id).where(AccountRow.is_provider)))
 
+    def provider_profiles(self) -> dict[str, tuple[str, Decimal]]:
+        """Every provider's display name and profit-share percent, by id."""
+        query = select(AccountRow.id, AccountRow.display_name, ProviderRow.share_pct).join(
+            ProviderRow, ProviderRow.account_id == AccountRow.id
+        )
+        return {pid: (name, share) for pid, name, share in self._session.execute(query)}
+
     def terms(self, provider_id: str) -> ProviderTerms:
         row = self._session.get(ProviderRow, provider_id)
         if row is None:

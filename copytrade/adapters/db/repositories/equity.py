@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import EquitySnapshotRow
 from copytrade.domain.statistics import EquityPoint
 
@@ -57,3 +59,21 @@ class EquitySnapshotRepository:
             .order_by(EquitySnapshotRow.day)
         )
         return [EquityPoint(row.day, row.equity, row.net_flow) for row in rows]
+
+    def series_of(self, books: Sequence[str]) -> dict[str, list[EquityPoint]]:
+        """The series of many books, one query per chunk."""
+        found: dict[str, list[EquityPoint]] = {book: [] for book in books}
+        for part in chunks(books):
+            query = (
+                select(
+                    EquitySnapshotRow.book,
+                    EquitySnapshotRow.day,
+                    EquitySnapshotRow.equity,
+                    EquitySnapshotRow.net_flow,
+                )
+                .where(EquitySnapshotRow.book.in_(part))
+                .order_by(EquitySnapshotRow.book, EquitySnapshotRow.day)
+            )
+            for book, day, equity, flow in self._session.execute(query):
+                found[book].append(EquityPoint(day, equity, flow))
+        return found

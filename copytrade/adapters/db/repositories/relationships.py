@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import PositionRow, RelationshipRow
 from copytrade.domain.copying import (
     CopyRelationship,
@@ -122,6 +123,16 @@ class RelationshipRepository:
             query = query.where(RelationshipRow.status.in_([s.value for s in statuses]))
         rows = self._session.scalars(query.order_by(RelationshipRow.id))
         return [_relationship(row) for row in rows]
+
+    def for_providers(self, providers: Sequence[str]) -> list[CopyRelationship]:
+        """Every relationship of many providers (any status), in a query per chunk."""
+        found: list[CopyRelationship] = []
+        for part in chunks(providers):
+            query = select(RelationshipRow).where(RelationshipRow.provider_id.in_(part))
+            found.extend(
+                map(_relationship, self._session.scalars(query.order_by(RelationshipRow.id)))
+            )
+        return found
 
     def for_follower(self, follower: str) -> list[CopyRelationship]:
         query = select(RelationshipRow).where(RelationshipRow.follower_id == follower)

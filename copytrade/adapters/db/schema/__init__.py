@@ -16,7 +16,7 @@ from copytrade.adapters.db.schema.paper import (
     PaperPositionRow,
     PaperPriceRow,
 )
-from copytrade.adapters.db.schema.stats import EquitySnapshotRow
+from copytrade.adapters.db.schema.stats import EquitySnapshotRow, ProviderStatsRow
 from copytrade.adapters.db.schema.trading import FillRow, OrderRow, PositionRow, TradeRow
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "PositionRow",
     "ProcessedMessageRow",
     "ProviderRow",
+    "ProviderStatsRow",
     "RelationshipRow",
     "SettlementRow",
     "StreamCursorRow",

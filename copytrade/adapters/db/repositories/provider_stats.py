@@ -1,0 +1,204 @@
+"""Precomputed provider statistics: written by the stats service, read by the leaderboard.
+
+Figures are read back in one canonical form on both backends (percentages and
+ratios at their 4 published places, amounts without PostgreSQL's padding
+zeros), so the same record prints the same everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.repositories.ledger_reads import chunks, trimmed
+from copytrade.adapters.db.schema import ProviderStatsRow
+from copytrade.domain.statistics import Period, RiskLevel, Strategy, TradeTally
+from copytrade.domain.statistics.numeric import to_places
+
+# Published to 4 places by the domain; re-quantized on read (NUMERIC pads to 18).
+FIGURES = (
+    "roi",
+    "roi_30d",
+    "win_rate",
+    "max_drawdown",
+    "sharpe",
+    "sortino",
+    "profit_factor",
+    "max_loss_single_trade",
+    "volatility",
+)
+AMOUNTS = (
+    "pnl",
+    "aum",
+    "copier_pnl",
+    "share_pct",
+    "gross_profit",
+    "gross_loss",
+    "leverage_sum",
+    "leverage_max",
+)
+# sort key column -> the exact column it is derived from
+KEY_SOURCES = {
+    "roi_key": "roi",
+    "pnl_key": "pnl",
+    "win_rate_key": "win_rate",
+    "drawdown_key": "max_drawdown",
+    "sharpe_key": "sharpe",
+    "aum_key": "aum",
+    "copier_pnl_key": "copier_pnl",
+}
+SORTABLE = (*KEY_SOURCES, "active_followers")
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderStatsRecord:
+    """One provider's figures for one period, with the trade tally behind them."""
+
+    provider_id: str
+    period: Period
+    display_name: str
+    share_pct: Decimal
+    as_of: date
+    computed_at: datetime
+    ranked: bool
+    roi: Decimal
+    roi_30d: Decimal
+    pnl: Decimal
+    win_rate: Decimal | None
+    max_drawdown: Decimal
+    sharpe: Decimal | None
+    sortino: Decimal | None
+    profit_factor: Decimal | None
+    max_loss_single_trade: Decimal | None
+    volatility: Decimal | None
+    total_trades: int
+    track_record_days: int
+    avg_holding_s: int | None
+    active_followers: int
+    aum: Decimal
+    copier_pnl: Decimal
+    risk_level: RiskLevel | None
+    strategy: Strategy | None
+    sparkline: tuple[Decimal, ...]
+    wins: int
+    gross_profit: Decimal
+    gross_loss: Decimal
+    holding_us: int
+    spot_trades: int
+    leverage_sum: Decimal
+    leverage_max: Decimal | None
+
+    def tally(self) -> TradeTally:
+        """The running sums of the period's trades, ready to take one more."""
+        return TradeTally(
+            count=self.total_trades,
+            wins=self.wins,
+            gross_profit=self.gross_profit,
+            gross_loss=self.gross_loss,
+            worst=self.max_loss_single_trade,
+            holding=timedelta(microseconds=self.holding_us),
+            spot=self.spot_trades,
+            leverage_sum=self.leverage_sum,
+            leverage_max=self.leverage_max,
+        )
+
+
+_COLUMNS = tuple(f.name for f in fields(ProviderStatsRecord))
+
+
+def _values(record: ProviderStatsRecord) -> dict[str, Any]:
+    values = {name: getattr(record, name) for name in _COLUMNS}
+    values["period"] = record.period.value
+    values["risk_level"] = record.risk_level.value if record.risk_level else None
+    values["strategy"] = record.strategy.value if record.strategy else None
+    values["sparkline"] = json.dumps([str(v) for v in record.sparkline])
+    for key, source in KEY_SOURCES.items():
+        exact = values[source]
+        values[key] = None if exact is None else float(exact)
+    return values
+
+
+def _record(row: ProviderStatsRow) -> ProviderStatsRecord:
+    values = {name: getattr(row, name) for name in _COLUMNS}
+    for name in FIGURES:
+        if values[name] is not None:
+            values[name] = to_places(values[name])
+    for name in AMOUNTS:
+        if values[name] is not None:
+            values[name] = trimmed(values[name])
+    values["period"] = Period(row.period)
+    values["risk_level"] = RiskLevel(row.risk_level) if row.risk_level else None
+    values["strategy"] = Strategy(row.strategy) if row.strategy else None
+    values["sparkline"] = tuple(Decimal(v) for v in json.loads(row.sparkline))
+    return ProviderStatsRecord(**values)
+
+
+def as_text(record: ProviderStatsRecord) -> dict[str, str]:
+    """Every field as text (for comparing backends and for debugging)."""
+    text = {name: str(value) for name, value in asdict(record).items()}
+    text["sparkline"] = " ".join(str(v) for v in record.sparkline)
+    return text
+
+
+class ProviderStatsRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def replace(self, records: Sequence[ProviderStatsRecord]) -> None:
+        """Store ``records``, replacing every row of the providers they cover."""
+        providers = sorted({r.provider_id for r in records})
+        for part in chunks(providers):
+            self._session.execute(
+                delete(ProviderStatsRow).where(ProviderStatsRow.provider_id.in_(part))
+            )
+        if records:
+            self._session.execute(insert(ProviderStatsRow), [_values(r) for r in records])
+
+    def update_many(self, records: Sequence[ProviderStatsRecord]) -> None:
+        """Overwrite existing rows by (provider, period)."""
+        if records:
+            self._session.execute(update(ProviderStatsRow), [_values(r) for r in records])
+
+    def of_provider(self, provider_id: str) -> dict[Period, ProviderStatsRecord]:
+        rows = self._session.scalars(
+            select(ProviderStatsRow).where(ProviderStatsRow.provider_id == provider_id)
+        )
+        return {record.period: record for record in map(_record, rows)}
+
+    def page(
+        self,
+        period: Period,
+        conditions: Sequence[Any],
+        sort_key: str,
+        descending: bool,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[ProviderStatsRecord], int]:
+        """Ranked rows of ``period`` meeting ``conditions``, one page, and how many in all.
+
+        ``conditions`` are expressions on ``ProviderStatsRow`` over its sort keys
+        and plain columns; ties break by provider id so pages never overlap.
+        """
+        if sort_key not in SORTABLE:
+            raise ValueError(f"cannot sort provider stats by {sort_key!r}; use one of {SORTABLE}")
+        where = [ProviderStatsRow.period == period.value, ProviderStatsRow.ranked, *conditions]
+        column = getattr(ProviderStatsRow, sort_key)
+        order = column.desc() if descending else column.asc()
+        rows = self._session.scalars(
+            select(ProviderStatsRow)
+            .where(*where)
+            .order_by(order.nulls_last(), ProviderStatsRow.provider_id)
+            .offset(offset)
+            .limit(limit)
+        )
+        total = self._session.scalar(
+            select(func.count()).select_from(ProviderStatsRow).where(*where)
+        )
+        return [_record(row) for row in rows], int(total or 0)

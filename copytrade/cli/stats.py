@@ -1,0 +1,103 @@
+"""``copytrade stats refresh`` and ``copytrade leaderboard`` over the configured database.
+
+The database is COPYTRADE_DATABASE_URL (default: the embedded copytrade.db);
+``--database FILE`` points both commands at another SQLite file instead, e.g.
+the demo's: ``copytrade leaderboard --database copytrade-demo.db``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from sqlalchemy import inspect
+
+from copytrade.bootstrap import Container
+from copytrade.cli.common import err_console, load_settings
+from copytrade.domain.statistics import Period, RiskLevel, Strategy
+from copytrade.marketdata.clock import SystemClock
+from copytrade.reports.leaderboard import cards_table
+from copytrade.stats.leaderboard import LeaderboardFilters, LeaderboardSort, leaderboard
+from copytrade.stats.recorded import recorded_market
+from copytrade.stats.service import StatsService
+
+stats_app = typer.Typer(help="Provider statistics (SPEC §5).", no_args_is_help=True)
+
+DATABASE = typer.Option(
+    None, help="SQLite file to use instead of COPYTRADE_DATABASE_URL (e.g. copytrade-demo.db)."
+)
+
+
+@contextmanager
+def _container(database: Path | None) -> Iterator[Container]:
+    settings = load_settings()
+    if database is not None:
+        if not database.exists():
+            err_console.print(f"[red]no database file {database}[/red]")
+            raise typer.Exit(code=2)
+        settings = settings.model_copy(update={"database_url": f"sqlite:///{database}"})
+    container = Container.from_settings(settings)
+    try:
+        yield container
+    finally:
+        container.close()
+
+
+@stats_app.command("refresh")
+def refresh(
+    database: Path | None = DATABASE,
+    min_track_record: int | None = typer.Option(
+        None,
+        min=0,
+        help="Days before a provider is ranked (default COPYTRADE_MIN_TRACK_RECORD_DAYS).",
+    ),
+) -> None:
+    """Recompute every provider's statistics from the recorded trades and equity."""
+    with _container(database) as container:
+        container.migrate()
+        with container.uow_factory() as uow:
+            market = recorded_market(uow)
+        # As of the last recorded price (see copytrade.stats.recorded), else the wall clock.
+        now = market.last_seen or SystemClock().now()
+        minimum = container.settings.min_track_record_days
+        service = StatsService(
+            container.uow_factory,
+            lambda: market.prices,
+            lambda: now,
+            minimum if min_track_record is None else min_track_record,
+        )
+        count = service.full_refresh()
+    typer.echo(f"refreshed statistics of {count} providers as of {service.as_of()}")
+
+
+def show_leaderboard(
+    database: Path | None = DATABASE,
+    period: Period = typer.Option(Period.D30, help="Window the figures cover."),
+    sort: LeaderboardSort = typer.Option(LeaderboardSort.ROI, help="Rank by."),
+    min_aum: Decimal | None = typer.Option(None, help="Minimum assets under management."),
+    min_followers: int | None = typer.Option(None, min=0, help="Minimum active followers."),
+    max_drawdown: Decimal | None = typer.Option(None, help="Maximum drawdown, percent."),
+    risk: RiskLevel | None = typer.Option(None, help="Risk level."),
+    strategy: Strategy | None = typer.Option(None, help="Strategy."),
+    min_track_record: int | None = typer.Option(None, min=0, help="Minimum days of history."),
+    page: int = typer.Option(1, min=1),
+    page_size: int = typer.Option(20, min=1, max=200),
+) -> None:
+    """Print the ranked providers from the precomputed statistics."""
+    filters = LeaderboardFilters(
+        period, min_aum, min_followers, max_drawdown, risk, strategy, min_track_record
+    )
+    with _container(database) as container:
+        if not inspect(container.engine).has_table("provider_stats"):
+            err_console.print("[red]no statistics table: run `copytrade stats refresh` first[/red]")
+            raise typer.Exit(code=2)
+        with container.uow_factory() as uow:
+            result = leaderboard(uow, filters, sort, page, page_size)
+    console = Console()  # made per call: it reads the terminal width (COLUMNS) now
+    console.print(cards_table(result, sort.value))
+    if result.total == 0:
+        console.print("no ranked providers match (run `copytrade stats refresh` to update)")

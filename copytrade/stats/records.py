@@ -1,0 +1,177 @@
+"""The rows of ``provider_stats``: built whole from a record, or updated by one trade.
+
+Both paths derive the trade figures from the same ``TradeTally``, so a row
+updated trade by trade equals the row a full recomputation writes (tested).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRecord
+from copytrade.domain.statistics import (
+    DEFAULT_PROFILE_RULE,
+    Period,
+    ProfileRule,
+    TradeTally,
+    annualised_volatility,
+    compound_curve,
+    daily_returns,
+    max_drawdown,
+    risk_level_of,
+    roi,
+    sample_curve,
+    sharpe,
+    sortino,
+    strategy_of,
+    utc_day,
+)
+from copytrade.domain.trades import Trade
+from copytrade.stats.inputs import ProviderInputs
+
+SPARKLINE_POINTS = 30
+_SECOND = timedelta(seconds=1)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def tally_fields(tally: TradeTally) -> dict[str, Any]:
+    """The record fields a trade tally determines: the sums and the figures from them."""
+    figures = tally.stats()
+    holding = figures.avg_holding_time
+    return {
+        "total_trades": tally.count,
+        "wins": tally.wins,
+        "gross_profit": tally.gross_profit,
+        "gross_loss": tally.gross_loss,
+        "holding_us": tally.holding // _MICROSECOND,
+        "spot_trades": tally.spot,
+        "leverage_sum": tally.leverage_sum,
+        "leverage_max": tally.leverage_max,
+        "pnl": figures.total_pnl,
+        "win_rate": figures.win_rate,
+        "profit_factor": figures.profit_factor,
+        "max_loss_single_trade": figures.max_loss_single_trade,
+        "avg_holding_s": None if holding is None else holding // _SECOND,
+    }
+
+
+def period_tallies(trades: list[Trade], as_of: date) -> dict[Period, TradeTally]:
+    """One pass over the trades: each goes into every window its close day falls in."""
+    firsts = [(period, period.first_day(as_of)) for period in Period]
+    tallies = {period: TradeTally() for period in Period}
+    for trade in trades:
+        day = utc_day(trade.closed_at)
+        if day > as_of:
+            continue
+        for period, first in firsts:
+            if first is None or day >= first:
+                tallies[period].add(trade)
+    return tallies
+
+
+def build_records(
+    inputs: ProviderInputs,
+    as_of: date,
+    computed_at: datetime,
+    min_track_record_days: int,
+    rule: ProfileRule = DEFAULT_PROFILE_RULE,
+) -> list[ProviderStatsRecord]:
+    """The provider's four rows, as of the close of ``as_of``, from its whole record.
+
+    The same figures as ``compute_stats`` (tests compare them with
+    ``provider_report``), assembled from one pass over the returns and one over
+    the trades: a full refresh runs this for every provider.
+    """
+    returns = daily_returns(inputs.series, through=as_of)
+    curve = compound_curve(returns)
+    tallies = period_tallies(inputs.trades, as_of)
+    whole = tallies[Period.ALL]
+    windows = {period: returns.last(period.days) for period in Period}
+    drawdowns = {period: max_drawdown(window) for period, window in windows.items()}
+    volatilities = {period: annualised_volatility(w) for period, w in windows.items()}
+    has_record = bool(returns.values) or whole.count > 0
+    risk = (
+        risk_level_of(
+            volatilities[Period.ALL],
+            drawdowns[Period.ALL],
+            whole.leverage_sum,
+            whole.leverage_max,
+            whole.count,
+            rule,
+        )
+        if has_record
+        else None
+    )
+    strategy = strategy_of(whole.spot, whole.count, rule)
+    roi_30d = roi(windows[Period.D30])
+    records = []
+    for period, window in windows.items():
+        days = len(curve) if period.days is None else period.days
+        records.append(
+            ProviderStatsRecord(
+                provider_id=inputs.provider_id,
+                period=period,
+                display_name=inputs.display_name,
+                share_pct=inputs.share_pct,
+                as_of=as_of,
+                computed_at=computed_at,
+                ranked=len(returns.values) >= min_track_record_days,
+                roi=roi(window),
+                roi_30d=roi_30d,
+                max_drawdown=drawdowns[period],
+                sharpe=sharpe(window),
+                sortino=sortino(window),
+                volatility=volatilities[period],
+                track_record_days=len(returns.values),
+                active_followers=inputs.copiers.active_followers,
+                aum=inputs.copiers.aum,
+                copier_pnl=inputs.copiers.copier_pnl,
+                risk_level=risk,
+                strategy=strategy,
+                sparkline=tuple(
+                    p.value
+                    for p in sample_curve(curve[max(len(curve) - days, 0) :], SPARKLINE_POINTS)
+                ),
+                **tally_fields(tallies[period]),
+            )
+        )
+    return records
+
+
+def add_trade(
+    records: Mapping[Period, ProviderStatsRecord],
+    trade: Trade,
+    computed_at: datetime,
+    rule: ProfileRule = DEFAULT_PROFILE_RULE,
+) -> list[ProviderStatsRecord]:
+    """The rows after one more trade closed on their ``as_of`` day: O(1) per row.
+
+    The trade falls in every window (each ends at ``as_of``); only the trade
+    figures and the trade-based parts of the risk level and strategy change.
+    """
+    tallies = {period: record.tally() for period, record in records.items()}
+    for tally in tallies.values():
+        tally.add(trade)
+    whole, everything = tallies[Period.ALL], records[Period.ALL]
+    risk = risk_level_of(
+        everything.volatility,
+        everything.max_drawdown,
+        whole.leverage_sum,
+        whole.leverage_max,
+        whole.count,
+        rule,
+    )
+    strategy = strategy_of(whole.spot, whole.count, rule)
+    return [
+        replace(
+            record,
+            computed_at=computed_at,
+            risk_level=risk,
+            strategy=strategy,
+            **tally_fields(tallies[period]),
+        )
+        for period, record in records.items()
+    ]

@@ -1,0 +1,112 @@
+"""Keeps ``provider_stats`` current: a full refresh, per provider, and per closing trade.
+
+Figures are "as of" the UTC day of ``now()``: every trade closed and every
+equity point up to that day, the current day's return carried flat until the
+day closes (the definition of ``compute_stats``). A closing trade updates the
+provider's four rows in O(1) from their stored tallies; anything the tallies
+cannot express (a new day, windows sliding, series figures, copier figures)
+is recomputed from the record by ``refresh_provider`` / ``full_refresh``.
+
+One writer at a time: the engine calls the hooks from its own thread, and the
+refresher runs between pumps. A refresh racing a hook in another process
+could count a trade twice or miss it until the next full refresh (≤ 5 min).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from copytrade.adapters.db.repositories.ledger_reads import chunks
+from copytrade.domain.statistics import DEFAULT_PROFILE_RULE, Period, ProfileRule, utc_day
+from copytrade.domain.trades import Trade
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.stats.inputs import load_inputs
+from copytrade.stats.records import add_trade, build_records
+
+CHUNK = 250  # providers per read (a few IN-list queries) and per write transaction
+
+
+class StatsService:
+    def __init__(
+        self,
+        uow_factory: Callable[[], SqlUnitOfWork],
+        prices: Callable[[], Mapping[str, Decimal]],
+        now: Callable[[], datetime],
+        min_track_record_days: int = 7,
+        rule: ProfileRule = DEFAULT_PROFILE_RULE,
+    ) -> None:
+        if min_track_record_days < 0:
+            raise ValueError(f"min_track_record_days must be ≥ 0, got {min_track_record_days}")
+        self._uow_factory = uow_factory
+        self._prices = prices
+        self._now = now
+        self.min_track_record_days = min_track_record_days
+        self._rule = rule
+        # After close_day(D) the day in progress is D + 1, even if the clock that
+        # drives us has not ticked past midnight yet.
+        self._day_after_close = date.min
+
+    def full_refresh(self) -> int:
+        """Recompute every provider from its record; returns how many providers."""
+        with self._uow_factory() as uow:
+            profiles = uow.accounts.provider_profiles()
+        providers = sorted(profiles)
+        prices = dict(self._prices())
+        for part in chunks(providers, CHUNK):
+            self._refresh(part, profiles, prices)
+        return len(providers)
+
+    def refresh_provider(self, provider_id: str) -> None:
+        """Recompute one provider from its record."""
+        with self._uow_factory() as uow:
+            profiles = uow.accounts.provider_profiles()
+        if provider_id not in profiles:
+            raise LookupError(f"{provider_id!r} is not a provider: no statistics to refresh")
+        self._refresh([provider_id], profiles, dict(self._prices()))
+
+    def on_trade_closed(self, provider_id: str, trade: Trade) -> None:
+        """Add a just-closed trade to the provider's rows (O(1)), or recompute when stale."""
+        now, as_of = self._now(), self.as_of()
+        with self._uow_factory() as uow:
+            records = uow.provider_stats.of_provider(provider_id)
+            fresh = len(records) == len(Period) and all(r.as_of == as_of for r in records.values())
+            if fresh and utc_day(trade.closed_at) == as_of:
+                uow.provider_stats.update_many(add_trade(records, trade, now, self._rule))
+                uow.commit()
+                return
+        # The day turned since the rows were written (windows slid) or there are none yet.
+        self.refresh_provider(provider_id)
+
+    def on_day_closed(self, day: date) -> None:
+        """A day's equity was marked: every return-based figure and window moves.
+
+        Rows are then as of the next day, so that day's trades update them in O(1).
+        """
+        self._day_after_close = max(self._day_after_close, day + timedelta(days=1))
+        self.full_refresh()
+
+    def as_of(self) -> date:
+        """The day figures are computed as of: today, or the day after the last close."""
+        return max(utc_day(self._now()), self._day_after_close)
+
+    def _refresh(
+        self,
+        providers: Sequence[str],
+        profiles: Mapping[str, tuple[str, Decimal]],
+        prices: Mapping[str, Decimal],
+    ) -> None:
+        now, as_of = self._now(), self.as_of()
+        # Read in one transaction, compute outside any, write in a short one: on
+        # SQLite every transaction holds the write lock, so the engine waits less.
+        with self._uow_factory() as uow:
+            inputs = load_inputs(uow, providers, profiles, prices)
+        records = [
+            record
+            for one in inputs
+            for record in build_records(one, as_of, now, self.min_track_record_days, self._rule)
+        ]
+        with self._uow_factory() as uow:
+            uow.provider_stats.replace(records)
+            uow.commit()

@@ -1,0 +1,108 @@
+"""The stored rows equal the provider report on the same records, on both backends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from copytrade.adapters.db.engine import make_engine
+from copytrade.adapters.db.migrate import upgrade_database
+from copytrade.adapters.db.repositories.provider_stats import as_text
+from copytrade.config import Settings
+from copytrade.domain.statistics import Period, equity_curve, sample_curve
+from copytrade.engine.provider_stats import provider_report
+
+from ..conftest import sqlite_settings
+from ..engine.harness import Harness
+from .world import play_world, refreshed_world, stats_service
+
+
+def test_stored_rows_equal_the_provider_report(db_engine: Engine) -> None:
+    h = Harness(db_engine)
+    ids = play_world(h)
+    service = stats_service(h)
+    assert service.full_refresh() == 3
+    as_of = h.clock.now().date()
+    prices = h.engine.prices.snapshot()
+    with h.platform.uow() as uow:
+        for provider in ids.values():
+            report = provider_report(uow, provider, as_of, prices)
+            rows = uow.provider_stats.of_provider(provider)
+            curve = equity_curve(uow.equity.series(provider), through=as_of)
+            s, c = report.stats, report.copiers
+            assert set(rows) == set(Period)
+            for period, row in rows.items():
+                p = s.period(period)
+                assert (row.roi, row.pnl, row.win_rate, row.max_drawdown) == (
+                    p.roi,
+                    p.pnl,
+                    p.win_rate,
+                    p.max_drawdown,
+                )
+                assert (row.sharpe, row.sortino, row.total_trades) == (
+                    p.sharpe,
+                    p.sortino,
+                    p.trades,
+                )
+                assert (row.roi_30d, row.risk_level, row.strategy) == (
+                    s.roi_30d,
+                    s.risk_level,
+                    s.strategy,
+                )
+                assert (row.active_followers, row.aum, row.copier_pnl) == (
+                    c.active_followers,
+                    c.aum,
+                    c.copier_pnl,
+                )
+                assert row.track_record_days == s.track_record_days
+                assert row.as_of == as_of
+            whole = rows[Period.ALL]
+            assert (whole.profit_factor, whole.max_loss_single_trade) == (
+                s.profit_factor,
+                s.max_loss_single_trade,
+            )
+            held = s.avg_holding_time
+            assert whole.avg_holding_s == (None if held is None else int(held.total_seconds()))
+            assert whole.sparkline == tuple(p.value for p in sample_curve(curve, 30))
+
+
+def _world_rows(engine: Engine) -> list[dict[str, str]]:
+    h, ids = refreshed_world(engine)
+    with h.platform.uow() as uow:
+        return [
+            as_text(record)
+            for provider in sorted(ids.values())
+            for record in uow.provider_stats.of_provider(provider).values()
+        ]
+
+
+def test_sqlite_and_postgresql_store_identical_rows(
+    tmp_path: Path, postgres_schema_url: str
+) -> None:
+    rows = {}
+    for name, settings in (
+        ("sqlite", sqlite_settings(tmp_path)),
+        ("postgres", Settings(database_url=postgres_schema_url)),
+    ):
+        engine = make_engine(settings)
+        upgrade_database(engine)
+        try:
+            rows[name] = _world_rows(engine)
+        finally:
+            engine.dispose()
+    assert len(rows["sqlite"]) == 12  # 3 providers × 4 periods
+    assert rows["sqlite"] == rows["postgres"]
+
+
+def test_windows_hold_the_trades_closed_in_them(db_engine: Engine) -> None:
+    h, ids = refreshed_world(db_engine)
+    with h.platform.uow() as uow:
+        trades = uow.trades.for_book(ids["pro"])
+        rows = uow.provider_stats.of_provider(ids["pro"])
+    # Six round trips on days 0-3, 8, 9; the 7-day window (days 3-9) holds the last three.
+    assert len(trades) == 6
+    assert rows[Period.ALL].total_trades == 6 and rows[Period.D7].total_trades == 3
+    assert rows[Period.ALL].pnl == sum(t.pnl for t in trades)
+    assert rows[Period.D7].pnl == sum(t.pnl for t in trades[3:])
+    assert rows[Period.ALL].active_followers == 3
