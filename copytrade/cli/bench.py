@@ -7,6 +7,7 @@ Each benchmark is one command of the ``bench`` group; progress goes to stderr
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -45,6 +46,16 @@ def _progress_bar() -> Progress:
     )
 
 
+def _print(result: dict[str, Any], as_json: bool) -> None:
+    """One JSON object on stdout, or one figure per line."""
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    width = max(map(len, result))
+    for key, value in result.items():
+        typer.echo(f"{key:>{width}}: {value}")
+
+
 @bench_app.command("fanout")
 def fanout(
     followers: int = typer.Option(10_000, min=1, help="Followers copying the one provider."),
@@ -70,8 +81,33 @@ def fanout(
     )
     with _progress_bar() as bar:
         result = run_fanout(config, RichStages(bar)).to_json()
-    if as_json:
-        typer.echo(json.dumps(result))
-        return
-    for key, value in result.items():
-        typer.echo(f"{key:>28}: {value}")
+    _print(result, as_json)
+
+
+@bench_app.command("stats")
+def stats(
+    providers: int = typer.Option(2_000, min=1, help="Providers, each with its own record."),
+    trades: int = typer.Option(500, min=1, help="Closed trades per provider (over 180 days)."),
+    no_postgres: bool = typer.Option(
+        False, "--no-postgres", help="SQLite only, even when PostgreSQL is reachable."
+    ),
+    refresh_repeat: int = typer.Option(3, min=1, help="Timed full refreshes (median)."),
+    incremental: int = typer.Option(200, min=1, help="Timed single closed trades."),
+    requests: int = typer.Option(500, min=1, help="Timed leaderboard pages."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+) -> None:
+    """Provider statistics and the leaderboard at scale (docs/benchmarks.md)."""
+    # Imported here: it pulls in the stats service, which the other verbs do not need.
+    from copytrade.bench.stats import StatsBenchConfig, run_stats_bench
+
+    config = StatsBenchConfig(
+        providers=providers,
+        trades=trades,
+        postgres=not no_postgres,
+        refresh_repeat=refresh_repeat,
+        incremental=incremental,
+        leaderboard_requests=requests,
+    )
+    with _progress_bar() as bar:
+        result = run_stats_bench(config, RichStages(bar)).to_json()
+    _print(result, as_json)

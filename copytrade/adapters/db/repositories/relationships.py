@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
@@ -84,22 +84,30 @@ def _values(rel: CopyRelationship) -> dict[str, object]:
     }
 
 
+def _new_row(rel: CopyRelationship) -> dict[str, object]:
+    return {
+        "id": str(rel.id),
+        "follower_id": str(rel.follower),
+        "provider_id": str(rel.provider),
+        "created_at": rel.created_at,
+        "updated_at": rel.created_at,
+        **_values(rel),
+    }
+
+
 class RelationshipRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def add(self, rel: CopyRelationship) -> None:
-        self._session.add(
-            RelationshipRow(
-                id=str(rel.id),
-                follower_id=str(rel.follower),
-                provider_id=str(rel.provider),
-                created_at=rel.created_at,
-                updated_at=rel.created_at,
-                **_values(rel),
-            )
-        )
+        self._session.add(RelationshipRow(**_new_row(rel)))
         self._session.flush()
+
+    def add_many(self, rels: Iterable[CopyRelationship]) -> None:
+        """Insert new relationships in one executemany (bulk set-up: benches, imports)."""
+        rows = [_new_row(rel) for rel in rels]
+        if rows:
+            self._session.execute(insert(RelationshipRow), rows)
 
     def get(self, rel_id: str) -> CopyRelationship:
         row = self._session.get(RelationshipRow, rel_id)

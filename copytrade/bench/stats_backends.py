@@ -1,0 +1,82 @@
+"""The databases ``bench stats`` runs on: a fresh SQLite file, a fresh PostgreSQL schema.
+
+Both are migrated to the newest revision and opened by ``make_engine`` (the
+engine's own settings); both are removed afterwards, whatever happens.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import Engine, text
+
+from copytrade.adapters.db.engine import make_engine
+from copytrade.adapters.db.migrate import upgrade_database
+from copytrade.config import Settings
+
+# The local test database the integration tests use (tests/conftest.py).
+DEFAULT_POSTGRES_URL = os.environ.get(
+    "CT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@contextmanager
+def sqlite_database() -> Iterator[Engine]:
+    with (
+        tempfile.TemporaryDirectory(prefix="copytrade-bench-stats-") as tmp,
+        _migrated(f"sqlite:///{Path(tmp) / 'stats.db'}") as engine,
+    ):
+        yield engine
+
+
+def postgres_unreachable(url: str) -> str | None:
+    """Why PostgreSQL at ``url`` cannot be used (None when it answers a query)."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 5432
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            pass
+    except OSError as error:
+        return f"PostgreSQL is not reachable at {host}:{port} ({error})"
+    engine = make_engine(Settings(database_url=url))
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # any driver or auth failure means: run without it
+        return f"PostgreSQL at {host}:{port} refused the bench: {error}"
+    finally:
+        engine.dispose()
+    return None
+
+
+@contextmanager
+def postgres_database(url: str) -> Iterator[Engine]:
+    """A schema made for this run alone (as tests/integration/conftest.py does), dropped after."""
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(Settings(database_url=url))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        with _migrated(f"{url}?options=-csearch_path%3D{schema}") as engine:
+            yield engine
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def _migrated(url: str) -> Iterator[Engine]:
+    engine = make_engine(Settings(database_url=url))
+    try:
+        upgrade_database(engine)
+        yield engine
+    finally:
+        engine.dispose()
