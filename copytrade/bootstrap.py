@@ -12,9 +12,14 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from copytrade.adapters.db.engine import make_engine, make_session_factory
+from copytrade.adapters.db.engine import (
+    make_engine,
+    make_read_session_factory,
+    make_session_factory,
+)
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.config import Settings
+from copytrade.service_layer.read_unit_of_work import StatsReadUnitOfWork
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
@@ -33,6 +38,10 @@ class Container:
     def uow_factory(self) -> Callable[[], SqlUnitOfWork]:
         factory = self.session_factory
         return lambda: SqlUnitOfWork(factory)
+
+    def stats_reads(self) -> StatsReadUnitOfWork:
+        """A read-only unit of work for the leaderboard (no write lock on SQLite)."""
+        return StatsReadUnitOfWork(make_read_session_factory(self.engine))
 
     def migrate(self) -> None:
         upgrade_database(self.engine)

@@ -14,9 +14,11 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from copytrade.adapters.db.engine import make_read_session_factory
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.domain.trades import Trade
+from copytrade.service_layer.read_unit_of_work import StatsReadUnitOfWork
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.stats.leaderboard import LeaderboardFilters, LeaderboardSort, leaderboard
 from copytrade.stats.service import StatsService
@@ -50,6 +52,8 @@ class StatsTarget:
         now: Callable[[], datetime],
     ) -> None:
         self._session_factory = session_factory
+        engine = session_factory.kw["bind"]
+        self._read_session_factory = make_read_session_factory(engine)
         self._instruments = instruments
         self._service = StatsService(self.uow_factory, prices, now)
 
@@ -73,6 +77,6 @@ class StatsTarget:
             strategy=query.strategy,
             min_track_record_days=query.min_track_record_days,
         )
-        with self.uow_factory() as uow:
+        with StatsReadUnitOfWork(self._read_session_factory) as uow:
             leaderboard(uow, filters, LeaderboardSort(query.sort), page=query.page,
                         page_size=PAGE_SIZE)  # fmt: skip

@@ -95,7 +95,7 @@ def show_leaderboard(
         if not inspect(container.engine).has_table("provider_stats"):
             err_console.print("[red]no statistics table: run `copytrade stats refresh` first[/red]")
             raise typer.Exit(code=2)
-        with container.uow_factory() as uow:
+        with container.stats_reads() as uow:
             result = leaderboard(uow, filters, sort, page, page_size)
     console = Console()  # made per call: it reads the terminal width (COLUMNS) now
     console.print(cards_table(result, sort.value))

@@ -49,11 +49,14 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         if self._session is not None:
             raise UnitOfWorkError("this unit of work is already open; make a new one")
-        self._session = self._session_factory()
-        self._session.begin()
-        self.outbox = OutboxRepository(self._session)
-        self.processed = ProcessedMessages(self._session)
-        session = self._session
+        session = self._session = self._session_factory()
+        session.begin()
+        self._open_repositories(session)
+        return self
+
+    def _open_repositories(self, session: Session) -> None:
+        self.outbox = OutboxRepository(session)
+        self.processed = ProcessedMessages(session)
         self.ledger = SqlLedger(session, self._currencies)
         instruments = self._instruments
         if instruments is None:
@@ -70,7 +73,6 @@ class SqlUnitOfWork:
         self.settlements = SettlementRepository(session)
         self.cursors = CursorRepository(session)
         self.provider_stats = ProviderStatsRepository(session)
-        return self
 
     def __exit__(
         self,

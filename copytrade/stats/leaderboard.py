@@ -11,15 +11,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
-from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRecord
+from copytrade.adapters.db.repositories.provider_stats import (
+    ProviderStatsRecord,
+    ProviderStatsRepository,
+)
 from copytrade.adapters.db.schema import ProviderStatsRow
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 MAX_PAGE_SIZE = 200
+
+
+class StatsReads(Protocol):
+    """What the leaderboard reads through: any open unit of work with the stats rows."""
+
+    provider_stats: ProviderStatsRepository
 
 
 class LeaderboardSort(StrEnum):
@@ -147,7 +155,7 @@ def card_of(record: ProviderStatsRecord) -> ProviderCard:
 
 
 def leaderboard(
-    uow: SqlUnitOfWork,
+    uow: StatsReads,
     filters: LeaderboardFilters = LeaderboardFilters(),
     sort: LeaderboardSort | str = LeaderboardSort.ROI,
     page: int = 1,

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from copytrade.config import Settings
 
 SQLITE_CACHE_KIB = 65536
+# Execution option marking a read-only engine view: its transactions BEGIN
+# deferred, so readers (the leaderboard) never queue behind the write lock.
+READ_ONLY = "copytrade_read_only"
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -42,9 +45,17 @@ def _tune_sqlite(engine: Engine, synchronous: str) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead
-        # of failing later with "database is locked" on upgrade.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # of failing later with "database is locked" on upgrade. Read-only
+        # views take a plain (deferred) BEGIN: WAL readers need no lock.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reads only: on SQLite they never take the write lock."""
+    return sessionmaker(bind=engine.execution_options(**{READ_ONLY: True}),
+                        expire_on_commit=False)  # fmt: skip

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks, trimmed
@@ -111,6 +111,16 @@ class ProviderStatsRecord:
 
 
 _COLUMNS = tuple(f.name for f in fields(ProviderStatsRecord))
+# Plain Core statements on the session's connection: no ORM compile context,
+# identity map or entity state per row (the leaderboard and the per-trade hook
+# are hot paths).
+_TABLE = cast(Table, ProviderStatsRow.__table__)
+_SELECTED = tuple(_TABLE.c[name] for name in _COLUMNS)
+_BY_KEY = (
+    update(_TABLE)
+    .where(_TABLE.c.provider_id == bindparam("key_provider"))
+    .where(_TABLE.c.period == bindparam("key_period"))
+)
 
 
 def _values(record: ProviderStatsRecord) -> dict[str, Any]:
@@ -125,7 +135,7 @@ def _values(record: ProviderStatsRecord) -> dict[str, Any]:
     return values
 
 
-def _record(row: ProviderStatsRow) -> ProviderStatsRecord:
+def _record(row: Any) -> ProviderStatsRecord:
     values = {name: getattr(row, name) for name in _COLUMNS}
     for name in FIGURES:
         if values[name] is not None:
@@ -164,11 +174,17 @@ class ProviderStatsRepository:
     def update_many(self, records: Sequence[ProviderStatsRecord]) -> None:
         """Overwrite existing rows by (provider, period)."""
         if records:
-            self._session.execute(update(ProviderStatsRow), [_values(r) for r in records])
+            params = []
+            for record in records:
+                values = _values(record)
+                values["key_provider"] = values.pop("provider_id")
+                values["key_period"] = values.pop("period")
+                params.append(values)
+            self._session.connection().execute(_BY_KEY, params)
 
     def of_provider(self, provider_id: str) -> dict[Period, ProviderStatsRecord]:
-        rows = self._session.scalars(
-            select(ProviderStatsRow).where(ProviderStatsRow.provider_id == provider_id)
+        rows = self._session.connection().execute(
+            select(*_SELECTED).where(_TABLE.c.provider_id == provider_id)
         )
         return {record.period: record for record in map(_record, rows)}
 
@@ -191,14 +207,18 @@ class ProviderStatsRepository:
         where = [ProviderStatsRow.period == period.value, ProviderStatsRow.ranked, *conditions]
         column = getattr(ProviderStatsRow, sort_key)
         order = column.desc() if descending else column.asc()
-        rows = self._session.scalars(
-            select(ProviderStatsRow)
-            .where(*where)
-            .order_by(order.nulls_last(), ProviderStatsRow.provider_id)
-            .offset(offset)
-            .limit(limit)
+        rows = (
+            self._session.connection()
+            .execute(
+                select(*_SELECTED)
+                .where(*where)
+                .order_by(order.nulls_last(), ProviderStatsRow.provider_id)
+                .offset(offset)
+                .limit(limit)
+            )
+            .all()
         )
-        total = self._session.scalar(
-            select(func.count()).select_from(ProviderStatsRow).where(*where)
+        total = self._session.connection().scalar(
+            select(func.count()).select_from(_TABLE).where(*where)
         )
         return [_record(row) for row in rows], int(total or 0)
