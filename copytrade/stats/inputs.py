@@ -9,14 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import Protocol
 
 from copytrade.domain.copying import CopyRelationship
 from copytrade.domain.statistics import EquityPoint
-from copytrade.domain.trades import Trade
 from copytrade.engine.books import load_books
 from copytrade.engine.provider_stats import CopierFigures, tally_copiers
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+
+
+class ClosedFigures(Protocol):
+    """A closed trade as the statistics read it: a ``Trade`` or a stored ``ClosedTrade``."""
+
+    @property
+    def pnl(self) -> Decimal: ...
+    @property
+    def cost(self) -> Decimal: ...
+    @property
+    def opened_at(self) -> datetime: ...
+    @property
+    def closed_at(self) -> datetime: ...
+    @property
+    def leverage(self) -> Decimal: ...
+    @property
+    def is_spot(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +42,7 @@ class ProviderInputs:
     provider_id: str
     display_name: str
     share_pct: Decimal
-    trades: list[Trade]
+    trades: Sequence[ClosedFigures]
     series: list[EquityPoint]
     copiers: CopierFigures
 
@@ -36,7 +54,7 @@ def load_inputs(
     prices: Mapping[str, Decimal],
 ) -> list[ProviderInputs]:
     """The inputs of ``providers`` (ids with a profile: display name, share percent)."""
-    trades = uow.trades.for_books(providers)
+    trades = uow.trades.closed_of_books(providers)
     series = uow.equity.series_of(providers)
     rels = uow.relationships.for_providers(providers)
     books = load_books(uow, rels)

@@ -65,7 +65,7 @@ class LeaderboardFilters:
     min_track_record_days: int | None = None
 
     def conditions(self) -> list[Any]:
-        row = ProviderStatsRow
+        row = ProviderStatsRow.__table__.c  # Core columns: no ORM context per page
         found: list[Any] = []
         if self.min_aum is not None:
             found.append(row.aum_key >= float(self.min_aum))

@@ -52,19 +52,30 @@ class TradeTally:
 
     def add(self, trade: Trade) -> None:
         with localcontext(STATS_CONTEXT):
-            self.count += 1
-            self.holding += trade.holding_time
-            pct = trade.pnl_pct
-            self.worst = pct if self.worst is None or pct < self.worst else self.worst
-            if trade.pnl > 0:
-                self.wins += 1
-                self.gross_profit += trade.pnl
-            else:
-                self.gross_loss -= trade.pnl
-            self.spot += trade.is_spot
-            self.leverage_sum += trade.leverage
-            if self.leverage_max is None or trade.leverage > self.leverage_max:
-                self.leverage_max = trade.leverage
+            self.add_figures(
+                trade.pnl, trade.pnl_pct, trade.holding_time, trade.is_spot, trade.leverage
+            )
+
+    def add_figures(
+        self, pnl: Decimal, pnl_pct: Decimal, holding: timedelta, is_spot: bool, leverage: Decimal
+    ) -> None:
+        """``add`` from a trade's figures, ``pnl_pct`` computed under ``STATS_CONTEXT``.
+
+        A full refresh computes them once per trade and adds them to every
+        window the trade falls in, without building ``Trade`` objects.
+        """
+        self.count += 1
+        self.holding += holding
+        self.worst = pnl_pct if self.worst is None or pnl_pct < self.worst else self.worst
+        if pnl > 0:
+            self.wins += 1
+            self.gross_profit += pnl
+        else:
+            self.gross_loss -= pnl
+        self.spot += is_spot
+        self.leverage_sum += leverage
+        if self.leverage_max is None or leverage > self.leverage_max:
+            self.leverage_max = leverage
 
     def stats(self) -> TradeStats:
         """The figures of the tallied trades (see ``trade_stats``)."""

@@ -199,25 +199,28 @@ class ProviderStatsRepository:
     ) -> tuple[list[ProviderStatsRecord], int]:
         """Ranked rows of ``period`` meeting ``conditions``, one page, and how many in all.
 
-        ``conditions`` are expressions on ``ProviderStatsRow`` over its sort keys
-        and plain columns; ties break by provider id so pages never overlap.
+        ``conditions`` are expressions on ``provider_stats`` columns (sort keys
+        and plain columns); ties break by provider id so pages never overlap.
+        A first page with room to spare holds every match, so it skips the count.
         """
         if sort_key not in SORTABLE:
             raise ValueError(f"cannot sort provider stats by {sort_key!r}; use one of {SORTABLE}")
-        where = [ProviderStatsRow.period == period.value, ProviderStatsRow.ranked, *conditions]
-        column = getattr(ProviderStatsRow, sort_key)
+        where = [_TABLE.c.period == period.value, _TABLE.c.ranked, *conditions]
+        column = _TABLE.c[sort_key]
         order = column.desc() if descending else column.asc()
         rows = (
             self._session.connection()
             .execute(
                 select(*_SELECTED)
                 .where(*where)
-                .order_by(order.nulls_last(), ProviderStatsRow.provider_id)
+                .order_by(order.nulls_last(), _TABLE.c.provider_id)
                 .offset(offset)
                 .limit(limit)
             )
             .all()
         )
+        if offset == 0 and len(rows) < limit:
+            return [_record(row) for row in rows], len(rows)
         total = self._session.connection().scalar(
             select(func.count()).select_from(_TABLE).where(*where)
         )
