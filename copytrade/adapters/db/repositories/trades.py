@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import insert, select
+from sqlalchemy import DateTime, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
@@ -85,7 +85,13 @@ class TradeRepository:
         six columns it uses cost a fraction of building ``Trade`` objects.
         """
         found: dict[str, list[ClosedTrade]] = {book: [] for book in books}
-        columns = [getattr(TradeRow, name) for name in ClosedTrade._fields]
+        # Timestamps as the driver gives them: naive UTC on SQLite (utc_day and the
+        # holding time take naive as UTC), skipping UtcDateTime's per-row tz copy.
+        columns = [
+            type_coerce(column, DateTime()) if name.endswith("_at") else column
+            for name in ClosedTrade._fields
+            for column in [getattr(TradeRow, name)]
+        ]
         for part in chunks(books):
             query = select(TradeRow.book, *columns).where(TradeRow.book.in_(part))
             for book, *values in self._session.execute(query):
