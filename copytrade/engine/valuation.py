@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from copytrade.domain.positions import Position
-from copytrade.domain.values import ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +29,3 @@ def value_book(
         mark = prices.get(position.instrument.symbol)
         equity += position.market_value(mark) if mark is not None else position.margin
     return BookValue(cash, equity, count)
-
-
-def zero_book() -> BookValue:
-    return BookValue(ZERO, ZERO, 0)

@@ -16,34 +16,19 @@ from copytrade.adapters.db.repositories.instruments import (
 )
 from copytrade.adapters.db.repositories.trades import TradeRepository
 from copytrade.domain.ids import AccountId
-from copytrade.domain.instruments import Instrument, InstrumentKind
 from copytrade.domain.statistics import EquityPoint, daily_returns
 from copytrade.domain.trades import PositionSide, Trade
-from copytrade.domain.values import USDT
 
-BTC_PERP = Instrument(
-    symbol="BTC/USDT:USDT",
-    kind=InstrumentKind.PERP,
-    base="BTC",
-    quote=USDT,
-    tick=D("0.1"),
-    lot_step=D("0.001"),
-    min_qty=D("0.001"),
-    min_notional=D("5"),
-    max_qty=D("100"),
-    maker_fee=D("0.0002"),
-    taker_fee=D("0.00055"),
-    max_leverage=D("100"),
-)
+from .engine.harness import PERP
 
 
 def test_instruments_round_trip(db_engine: Engine) -> None:
     with Session(db_engine) as session, session.begin():
-        InstrumentRepository(session).save([BTC_PERP])
+        InstrumentRepository(session).save([PERP])
     with Session(db_engine) as session:
         repo = InstrumentRepository(session)
-        assert repo.get(BTC_PERP.symbol) == BTC_PERP
-        assert list(repo.all()) == [BTC_PERP.symbol]
+        assert repo.get(PERP.symbol) == PERP
+        assert list(repo.all()) == [PERP.symbol]
         with pytest.raises(UnknownInstrumentError, match="DOGE/USDT"):
             repo.get("DOGE/USDT")
 
@@ -52,7 +37,7 @@ def test_trades_round_trip_in_close_order(db_engine: Engine) -> None:
     def trade(closed_day: int, pnl: str) -> Trade:
         return Trade(
             account=AccountId("prov-1"),
-            symbol=BTC_PERP.symbol,
+            symbol=PERP.symbol,
             side=PositionSide.SHORT,
             qty=D("0.5"),
             entry_price=D("60000"),

@@ -24,7 +24,7 @@ from copytrade.domain.ledger import (
 )
 from copytrade.domain.values import Currency, Money
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
-from tests.integration.test_repositories import BTC_PERP
+from tests.integration.engine.harness import PERP as BTC_PERP
 from tests.unit.domain.ledger.support import (
     ALICE,
     CASH,

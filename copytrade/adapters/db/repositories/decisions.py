@@ -51,15 +51,6 @@ class DecisionRepository:
                 .values(action="skipped", reason=f"venue:{reason}")
             )
 
-    def existing_for_fill(self, provider_fill_id: str) -> set[tuple[str, str]]:
-        """(relationship, leg) pairs already decided for a provider fill."""
-        rows = self._session.execute(
-            select(CopyDecisionRow.relationship_id, CopyDecisionRow.leg).where(
-                CopyDecisionRow.provider_fill_id == provider_fill_id
-            )
-        )
-        return {(r.relationship_id, r.leg) for r in rows}
-
     def _query(self, *conditions: object) -> list[DecisionRecord]:
         rows = self._session.scalars(
             select(CopyDecisionRow).where(*conditions).order_by(CopyDecisionRow.id)  # type: ignore[arg-type]
