@@ -46,7 +46,8 @@ def parse_kind(value: str) -> PeriodKind:
         return PeriodKind(value)
     except ValueError:
         kinds = ", ".join(k.value for k in PeriodKind)
-        raise InvalidValueError(f"settlement period must be one of {kinds}, got {value!r}") from None
+        message = f"settlement period must be one of {kinds}, got {value!r}"
+        raise InvalidValueError(message) from None
 
 
 def _utc(ts: datetime) -> datetime:

@@ -115,6 +115,14 @@ class RelationshipRepository:
             raise UnknownRelationshipError(f"no copy relationship {rel_id!r}")
         return _relationship(row)
 
+    def get_many(self, rel_ids: Sequence[str]) -> list[CopyRelationship]:
+        """Many relationships by id (unknown ids are left out), in a query per chunk."""
+        found: list[CopyRelationship] = []
+        for part in chunks(rel_ids):
+            query = select(RelationshipRow).where(RelationshipRow.id.in_(part))
+            found.extend(map(_relationship, self._session.scalars(query)))
+        return found
+
     def save(self, rel: CopyRelationship, now: datetime) -> None:
         self.save_many([rel], now)
 
