@@ -91,12 +91,11 @@ class SettlementService:
         if not dues:
             return []
         venue_cash = self._venue.withdrawable_many([d.rel.book for d in dues], USDT.code)
+        prices = self._prices()  # before the unit of work: the venue reads in its own
         now = self._now()
         with self._uow_factory() as uow:
             terms = uow.settlements.provider_terms()
-            records = settle_in(
-                uow, dues, self._prices(), venue_cash, terms, self._platform_fee_pct, now
-            )
+            records = settle_in(uow, dues, prices, venue_cash, terms, self._platform_fee_pct, now)
             uow.commit()
         self._after_commit(records)
         rels = {str(d.rel.id): d.rel for d in dues}

@@ -36,6 +36,15 @@ class SettlementRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Candidate:
+    """A relationship a run may settle; ``stopped_at`` is set when it has stopped."""
+
+    relationship_id: str
+    provider_id: str
+    stopped_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class ProviderSettlementTerms:
     share_pct: Decimal
     settlement_period: str
@@ -125,13 +134,13 @@ class SettlementRepository:
 
     def candidates(
         self, kinds: Sequence[str], period_end: datetime, stopped_since: datetime
-    ) -> list[tuple[str, str, bool]]:
-        """(relationship, provider, stopped) of every relationship a run at
-        ``period_end`` may settle: of a provider settling ``kinds``, created
-        before the end, copying, or stopped since ``stopped_since``; in id order."""
+    ) -> list[Candidate]:
+        """Every relationship a run at ``period_end`` may settle, in id order: of a
+        provider settling ``kinds``, created before the end, and copying or
+        stopped since ``stopped_since``."""
         rel = RelationshipRow
         query = (
-            select(rel.id, rel.provider_id, rel.status)
+            select(rel.id, rel.provider_id, rel.status, rel.updated_at)
             .join(ProviderRow, ProviderRow.account_id == rel.provider_id)
             .where(
                 ProviderRow.settlement_period.in_(kinds),
@@ -144,7 +153,17 @@ class SettlementRepository:
             .order_by(rel.id)
         )
         stopped = RelationshipStatus.STOPPED.value
-        return [(r.id, r.provider_id, r.status == stopped) for r in self._session.execute(query)]
+        return [
+            Candidate(r.id, r.provider_id, r.updated_at if r.status == stopped else None)
+            for r in self._session.execute(query)
+        ]
+
+    def settled_in(self, periods: Sequence[str]) -> set[tuple[str, str]]:
+        """Every (relationship, period) settled in these periods."""
+        query = select(SettlementRow.relationship_id, SettlementRow.period).where(
+            SettlementRow.period.in_(periods)
+        )
+        return {(r, p) for r, p in self._session.execute(query)}
 
     def provider_terms(self) -> dict[str, ProviderSettlementTerms]:
         """Every provider's share and settlement period, for a whole run."""
