@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
 from copytrade.adapters.db.repositories.settlements import SettlementRecord
 from copytrade.domain.errors import DomainError
 from copytrade.domain.values import USDT, ZERO
@@ -62,14 +63,17 @@ class SettlementService:
     def settle_all(self, period: str) -> list[SettlementRecord]:
         """Settle every relationship still copying (stopped ones settle at the stop)."""
         with self._uow_factory() as uow:
-            rels = [r for r in uow.relationships.all() if r.state.mirrors_closes]
-        return self.settle_many([Due(rel, period) for rel in rels])
+            ids = [str(r.id) for r in uow.relationships.all() if r.state.mirrors_closes]
+            states = uow.relationships.hwm_states(ids)
+        return self.settle_many([Due(state, period) for state in states])
 
     def settle(self, rel_id: str, period: str) -> SettlementRecord | None:
         """Settle one relationship for ``period``; None when it was settled before."""
         with self._uow_factory() as uow:
-            rel = uow.relationships.get(rel_id)
-        done = self._settle_batch([Due(rel, period)])
+            states = uow.relationships.hwm_states([rel_id])
+        if not states:
+            raise UnknownRelationshipError(f"no copy relationship {rel_id!r} to settle")
+        done = self._settle_batch([Due(states[0], period)])
         return done[0] if done else None
 
     def settle_many(self, dues: Sequence[Due]) -> list[SettlementRecord]:
@@ -90,7 +94,8 @@ class SettlementService:
     def _settle_batch(self, dues: Sequence[Due]) -> list[SettlementRecord]:
         if not dues:
             return []
-        venue_cash = self._venue.withdrawable_many([d.rel.book for d in dues], USDT.code)
+        books = [d.rel.relationship_id for d in dues]
+        venue_cash = self._venue.withdrawable_many(books, USDT.code)
         prices = self._prices()  # before the unit of work: the venue reads in its own
         now = self._now()
         with self._uow_factory() as uow:
@@ -98,10 +103,7 @@ class SettlementService:
             records = settle_in(uow, dues, prices, venue_cash, terms, self._platform_fee_pct, now)
             uow.commit()
         self._after_commit(records)
-        rels = {str(d.rel.id): d.rel for d in dues}
-        moves = [
-            venue_debit(rels[r.relationship_id], r) for r in records if r.settlement.debit > ZERO
-        ]
+        moves = [venue_debit(r) for r in records if r.settlement.debit > ZERO]
         self._move_at_venue(moves)
         return records
 

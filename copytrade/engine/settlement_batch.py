@@ -18,15 +18,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from copytrade.adapters.db.repositories.relationships import HwmState
 from copytrade.adapters.db.repositories.settlements import (
     ProviderSettlementTerms,
     SettlementRecord,
 )
-from copytrade.domain.copying import CopyRelationship
+from copytrade.domain.ids import ProviderId, RelationshipId
 from copytrade.domain.ledger import profit_share
 from copytrade.domain.profit_share import HighWatermark, ProfitShareTerms
 from copytrade.domain.values import USDT, ZERO
-from copytrade.engine.books import load_books
+from copytrade.engine.books import load_book_states
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.venues.paper.cash_moves import CashMove
 
@@ -38,8 +39,12 @@ VENUE_DEBIT = "settlement.venue_debit"
 class Due:
     """One relationship to settle for one period."""
 
-    rel: CopyRelationship
+    rel: HwmState
     period: str
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.rel.relationship_id, self.period)
 
 
 def settle_in(
@@ -53,46 +58,45 @@ def settle_in(
 ) -> list[SettlementRecord]:
     """Stage the settlements of ``dues`` in ``uow`` (not committed); pairs settled
     before are skipped. ``venue_cash`` is each book's withdrawable venue cash."""
-    done = uow.settlements.existing([(str(d.rel.id), d.period) for d in dues])
-    todo = [d for d in dues if (str(d.rel.id), d.period) not in done]
+    done = uow.settlements.existing([d.pair for d in dues])
+    todo = [d for d in dues if d.pair not in done]
     if not todo:
         return []
-    books = load_books(uow, [d.rel for d in todo])
+    books = load_book_states(uow, [d.rel.relationship_id for d in todo])
     records: list[SettlementRecord] = []
-    updated: list[CopyRelationship] = []
+    updated: list[HwmState] = []
     for due in todo:
         rel = due.rel
-        book = books[rel.book]
+        book = books[rel.relationship_id]
         # The venue lets only free cash (cash less unrealized perp losses) leave
         # an account: a share it could not pay out now is owed instead.
-        cash = min(book.cash, venue_cash.get(rel.book, ZERO))
-        share = ProfitShareTerms(terms[str(rel.provider)].share_pct, platform_fee_pct)
+        cash = min(book.cash, venue_cash.get(rel.relationship_id, ZERO))
+        share = ProfitShareTerms(terms[rel.provider_id].share_pct, platform_fee_pct)
         settlement, hwm = HighWatermark(rel.hwm, rel.owed).settle(
             book.value(prices).equity, cash, share
         )
         records.append(
             SettlementRecord(
-                str(rel.id), due.period, str(rel.follower), str(rel.provider), settlement, now
+                rel.relationship_id, due.period, rel.follower_id, rel.provider_id, settlement, now
             )
         )
         updated.append(replace(rel, hwm=hwm.hwm, owed=hwm.owed))
     uow.settlements.add_many(records)
-    paid = [(due, r) for due, r in zip(todo, records, strict=True) if r.settlement.debit > ZERO]
+    paid = [r for r in records if r.settlement.debit > ZERO]
     uow.ledger.post_all(
         profit_share(
-            due.rel.id,
-            due.rel.provider,
+            RelationshipId(r.relationship_id),
+            ProviderId(r.provider_id),
             r.settlement.provider_credit,
             r.settlement.platform_fee,
             key=r.key,
             ts=now,
         )
-        for due, r in paid
+        for r in paid
     )
-    uow.relationships.save_many(updated, now)
+    uow.relationships.set_hwm_many(updated, now)
     uow.outbox.add_many(SETTLED, [m for r in records for m in notifications(r)], now)
-    debits = [(r.key, move_payload(venue_debit(due.rel, r))) for due, r in paid]
-    uow.outbox.add_many(VENUE_DEBIT, debits, now)
+    uow.outbox.add_many(VENUE_DEBIT, [(r.key, move_payload(venue_debit(r))) for r in paid], now)
     return records
 
 
@@ -114,9 +118,10 @@ def notifications(record: SettlementRecord) -> list[tuple[str, dict[str, Any]]]:
     return [(f"{base}:follower", follower), (f"{base}:provider", provider)]
 
 
-def venue_debit(rel: CopyRelationship, record: SettlementRecord) -> CashMove:
-    """The venue side of a settlement: the debit leaves the book's venue account."""
-    return CashMove(record.key, rel.book, USDT.code, -record.settlement.debit)
+def venue_debit(record: SettlementRecord) -> CashMove:
+    """The venue side of a settlement: the debit leaves the book's venue account
+    (a relationship's book is its venue account, named by the relationship id)."""
+    return CashMove(record.key, record.relationship_id, USDT.code, -record.settlement.debit)
 
 
 def move_payload(move: CashMove) -> dict[str, str]:

@@ -113,7 +113,8 @@ class SettlementRun:
             failures_before = len(self._service.failures)
             summary.add(self._service.settle_many(self._dues(part)))
             summary.failed.extend(
-                (str(due.rel.id), why) for due, why in self._service.failures[failures_before:]
+                (due.rel.relationship_id, why)
+                for due, why in self._service.failures[failures_before:]
             )
             self._on_batch(start + len(part))
         return summary
@@ -145,8 +146,9 @@ class SettlementRun:
     def _dues(self, pairs: Sequence[tuple[str, str]]) -> list[Due]:
         periods = dict(pairs)
         with self._uow_factory() as uow:
-            rels = uow.relationships.get_many([rel_id for rel_id, _ in pairs])
-        return [Due(rel, periods[str(rel.id)]) for rel in sorted(rels, key=lambda r: str(r.id))]
+            states = uow.relationships.hwm_states([rel_id for rel_id, _ in pairs])
+        states.sort(key=lambda s: s.relationship_id)
+        return [Due(state, periods[state.relationship_id]) for state in states]
 
 
 def _still_due(candidate: Candidate, period: BillingPeriod, settled_at_stop: set[str]) -> bool:

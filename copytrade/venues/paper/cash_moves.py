@@ -67,5 +67,5 @@ def apply_once(
         | {"created_at": now}
         for m in fresh
     ]
-    session.execute(insert(PaperCashMoveRow), rows)
+    session.execute(insert(PaperCashMoveRow.__table__), rows)  # Core executemany
     return [m.key for m in fresh]

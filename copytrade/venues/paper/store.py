@@ -79,9 +79,10 @@ def load_books(
     """The cash and positions of ``accounts`` (positions of unlisted symbols are left out)."""
     books = {a: AccountBook(AccountId(a)) for a in set(accounts)}
     for chunk in chunks(books):
-        for balance in session.scalars(
-            select(PaperBalanceRow).where(PaperBalanceRow.account.in_(chunk))
-        ):
+        balances = select(
+            PaperBalanceRow.account, PaperBalanceRow.currency, PaperBalanceRow.amount
+        ).where(PaperBalanceRow.account.in_(chunk))
+        for balance in session.execute(balances):  # plain rows: no ORM identity per balance
             book = books[balance.account]
             book.cash[balance.currency] = balance.amount
             book.stored_cash.add(balance.currency)

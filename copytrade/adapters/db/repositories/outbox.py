@@ -45,7 +45,7 @@ class OutboxRepository:
             }
             for message_id, payload in messages
         ]
-        self._session.execute(insert(OutboxRow), rows)
+        self._session.execute(insert(OutboxRow.__table__), rows)  # Core executemany: no ORM bulk
 
     def pending(self, limit: int) -> list[OutboxMessage]:
         rows = self._session.execute(

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, insert, or_, select, tuple_
+from sqlalchemy import Select, insert, or_, select
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
@@ -94,11 +94,15 @@ class SettlementRepository:
 
     def existing(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
         """Which (relationship, period) pairs are settled already."""
+        by_period: dict[str, list[str]] = {}
+        for rel_id, period in pairs:
+            by_period.setdefault(period, []).append(rel_id)
         found: set[tuple[str, str]] = set()
-        columns = (SettlementRow.relationship_id, SettlementRow.period)
-        for part in chunks(pairs, 400):  # two parameters per pair
-            query = select(*columns).where(tuple_(*columns).in_(part))
-            found.update((r, p) for r, p in self._session.execute(query))
+        rel = SettlementRow.relationship_id
+        for period, rel_ids in by_period.items():
+            for part in chunks(rel_ids):
+                query = select(rel).where(SettlementRow.period == period, rel.in_(part))
+                found.update((r, period) for r in self._session.scalars(query))
         return found
 
     def add(self, record: SettlementRecord) -> None:
@@ -108,7 +112,7 @@ class SettlementRepository:
         """Insert in one executemany; a pair settled before raises IntegrityError."""
         rows = [record_values(record) for record in records]
         if rows:
-            self._session.execute(insert(SettlementRow), rows)
+            self._session.execute(insert(SettlementRow.__table__), rows)  # Core executemany
 
     def all(self) -> list[SettlementRecord]:
         return self._records(select(SettlementRow).order_by(SettlementRow.id))
