@@ -21,6 +21,7 @@ from copytrade.adapters.db.engine import make_session_factory
 from copytrade.bench.settle_load import books, load_books
 from copytrade.bench.stats_backends import postgres_database, sqlite_database
 from copytrade.bench.timing import now_ns
+from copytrade.config import Settings
 from copytrade.demo.instruments import DEMO_INSTRUMENTS
 from copytrade.domain.values import ZERO
 from copytrade.engine.settlement import SettlementService
@@ -82,6 +83,8 @@ def run_settle_bench(config: SettleBenchConfig, progress: Progress) -> dict[str,
         )
     return {
         "backend": engine.dialect.name,
+        # sqlite_database() opens with the default settings: synchronous=FULL.
+        "synchronous": Settings().sqlite_synchronous.value if _is_sqlite(engine) else None,
         "relationships": config.relationships,
         "batch_size": config.batch_size,
         "settle_s": round(settle_ns / 1e9, 3),
@@ -90,6 +93,10 @@ def run_settle_bench(config: SettleBenchConfig, progress: Progress) -> dict[str,
         "charged": summary.to_json()["debit"],
         "ledger_sums_to_zero": all(v == ZERO for v in sums.values()),
     }
+
+
+def _is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
 
 
 def _settlement_run(engine: Engine, config: SettleBenchConfig, progress: Progress) -> SettlementRun:
