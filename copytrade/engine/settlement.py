@@ -28,7 +28,7 @@ from copytrade.engine.settlement_batch import (
     SETTLED,
     VENUE_DEBIT,
     Due,
-    move_from_payload,
+    moves_from_payload,
     settle_in,
     venue_debit,
 )
@@ -124,16 +124,24 @@ class VenueDebits:
         self._venue = venue
 
     def handle(self, message_id: str, payload: Mapping[str, Any]) -> None:
-        """Apply the debit; a temporary venue error propagates, so the relay retries.
+        """Apply a batch's debits; a temporary venue error propagates (the relay retries).
 
-        A debit the venue refuses for good (the cash left the account since the
-        settlement) cannot succeed on retry: it is logged for reconciliation
+        When the batch is refused as a whole, the debits are applied one by one: a
+        debit the venue refuses for good (the cash left the account since the
+        settlement) cannot succeed on retry, so it is logged for reconciliation
         instead of blocking every later message.
         """
+        moves = moves_from_payload(payload)
         try:
-            self._venue.move_cash_once([move_from_payload(payload)])
-        except InsufficientFundsError as error:
-            log.error("settlement debit %s refused by the venue: %s", message_id, error)
+            self._venue.move_cash_once(moves)
+            return
+        except InsufficientFundsError:
+            pass
+        for move in moves:
+            try:
+                self._venue.move_cash_once([move])
+            except InsufficientFundsError as error:
+                log.error("settlement debit %s refused by the venue: %s", move.key, error)
 
 
 def _why(error: Exception) -> str:

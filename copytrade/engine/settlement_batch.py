@@ -4,7 +4,8 @@ For each pair not settled before: mark the book's equity at the given prices,
 compute the HWM settlement with the domain core, and write — in the caller's
 unit of work — the settlement row, the ledger transfer (allocation → provider
 earnings and platform revenue), the new HWM and owed amount, both sides'
-notifications and the venue debit, the last two as outbox messages. All of a
+notifications and the venue debits, the last two as outbox messages (one
+message carries a batch's venue debits, each with its own settlement key). All of a
 batch commits together or not at all, so each relationship's rows are atomic;
 the unique (relationship, period) row and the ledger key, both derived from the
 pair, make a rerun or a concurrent run settle nothing twice.
@@ -96,7 +97,9 @@ def settle_in(
     )
     uow.relationships.set_hwm_many(updated, now)
     uow.outbox.add_many(SETTLED, [m for r in records for m in notifications(r)], now)
-    uow.outbox.add_many(VENUE_DEBIT, [(r.key, move_payload(venue_debit(r))) for r in paid], now)
+    if paid:  # one message for the batch's debits: the venue applies them together
+        moves = {"moves": [move_payload(venue_debit(r)) for r in paid]}
+        uow.outbox.add_many(VENUE_DEBIT, [(f"venue-debits:{paid[0].key}", moves)], now)
     return records
 
 
@@ -133,7 +136,11 @@ def move_payload(move: CashMove) -> dict[str, str]:
     }
 
 
-def move_from_payload(payload: Mapping[str, Any]) -> CashMove:
+def moves_from_payload(payload: Mapping[str, Any]) -> list[CashMove]:
+    return [_move(move) for move in payload["moves"]]
+
+
+def _move(payload: Mapping[str, Any]) -> CashMove:
     return CashMove(
         str(payload["key"]),
         str(payload["account"]),

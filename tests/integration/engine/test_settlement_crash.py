@@ -103,5 +103,5 @@ def test_a_killed_run_restarted_charges_everyone_exactly_once(url: str, step: st
     with running(url) as h:
         again = {"key": records[0].key, "account": records[0].relationship_id,
                  "currency": "USDT", "amount": str(-records[0].settlement.debit)}  # fmt: skip
-        VenueDebits(h.platform.venue).handle("redelivered", again)
+        VenueDebits(h.platform.venue).handle("redelivered", {"moves": [again]})
     assert venue_cash(url) == after

@@ -17,6 +17,7 @@ from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.adapters.db.repositories.settlements import SettlementRecord
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId, ProviderId, RelationshipId
+from copytrade.engine.settlement import VenueDebits
 from copytrade.engine.settlement_run import RunSummary, SettlementRun, SettlementRunError
 
 from .harness import SPOT, Harness
@@ -147,3 +148,20 @@ def test_due_lists_unsettled_period_ends_until_they_are_run(db_engine: Engine) -
 def _settled(h: Harness, summary: RunSummary) -> list[SettlementRecord]:
     with h.platform.uow() as uow:
         return [r for r in uow.settlements.all() if r.period in summary.periods]
+
+
+def test_a_venue_debit_refused_for_good_does_not_block_the_others(db_engine: Engine) -> None:
+    h = Harness(db_engine)
+    provider = h.provider("p", "10000")
+    a = h.follow(h.follower("a", "2000"), provider, "1000")
+    b = h.follow(h.follower("b", "2000"), provider, "1000")
+    moves = [
+        {"key": "k-a", "account": a, "currency": "USDT", "amount": "-10"},
+        {"key": "k-b", "account": b, "currency": "USDT", "amount": "-5000"},  # > its cash
+    ]
+    debits = VenueDebits(h.platform.venue)
+    debits.handle("m", {"moves": moves})
+    debits.handle("m", {"moves": moves})  # redelivered: applied once
+    venue = h.platform.venue
+    assert venue.balances(a)["USDT"] == 990
+    assert venue.balances(b)["USDT"] == 1000
