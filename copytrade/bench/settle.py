@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any, Protocol
 
 from sqlalchemy import Engine
@@ -31,7 +32,7 @@ from copytrade.venues.paper.venue import PaperVenue
 
 PERIOD_END = datetime(2026, 11, 23, tzinfo=UTC)  # a Monday: the week 2026-W47
 CREATED = PERIOD_END - timedelta(days=30)
-PLATFORM_FEE_PCT = 2
+PLATFORM_FEE_PCT = Decimal(2)
 
 
 class Progress(Protocol):

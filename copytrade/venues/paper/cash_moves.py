@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import PaperCashMoveRow
@@ -21,6 +22,8 @@ from copytrade.domain.instruments import Instrument
 from copytrade.domain.values import ZERO
 from copytrade.venues.errors import InsufficientFundsError
 from copytrade.venues.paper import store
+
+_MOVES = cast(Table, PaperCashMoveRow.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,5 +70,5 @@ def apply_once(
         | {"created_at": now}
         for m in fresh
     ]
-    session.execute(insert(PaperCashMoveRow.__table__), rows)  # Core executemany
+    session.execute(insert(_MOVES), rows)  # Core executemany
     return [m.key for m in fresh]

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
@@ -108,7 +109,7 @@ class HwmState:
     owed: Decimal
 
 
-_TABLE = RelationshipRow.__table__
+_TABLE = cast(Table, RelationshipRow.__table__)
 _SET_HWM = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("b_id"))

@@ -6,15 +6,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, insert, or_, select
+from sqlalchemy import Select, Table, insert, or_, select
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import ProviderRow, RelationshipRow, SettlementRow
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.profit_share import Settlement
+
+_SETTLEMENTS = cast(Table, SettlementRow.__table__)
 
 # Periods of settlements made at a stop start with this (see SettlementService).
 STOP_PREFIX = "stop:"
@@ -112,7 +114,7 @@ class SettlementRepository:
         """Insert in one executemany; a pair settled before raises IntegrityError."""
         rows = [record_values(record) for record in records]
         if rows:
-            self._session.execute(insert(SettlementRow.__table__), rows)  # Core executemany
+            self._session.execute(insert(_SETTLEMENTS), rows)  # Core executemany
 
     def all(self) -> list[SettlementRecord]:
         return self._records(select(SettlementRow).order_by(SettlementRow.id))
@@ -179,7 +181,7 @@ class SettlementRepository:
         }
 
     @staticmethod
-    def _in_periods(query: Select[tuple[SettlementRow]], periods: Sequence[str]) -> Any:
+    def _in_periods(query: Select[Any], periods: Sequence[str]) -> Any:
         if periods:
             query = query.where(SettlementRow.period.in_(periods))
         return query.order_by(SettlementRow.settled_at, SettlementRow.id)
