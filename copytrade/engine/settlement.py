@@ -99,7 +99,7 @@ class SettlementService:
         prices = self._prices()  # before the unit of work: the venue reads in its own
         now = self._now()
         with self._uow_factory() as uow:
-            terms = uow.settlements.provider_terms()
+            terms = uow.settlements.provider_terms([d.rel.provider_id for d in dues])
             records = settle_in(uow, dues, prices, venue_cash, terms, self._platform_fee_pct, now)
             uow.commit()
         self._after_commit(records)

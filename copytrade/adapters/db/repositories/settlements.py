@@ -171,14 +171,23 @@ class SettlementRepository:
         )
         return {(r, p) for r, p in self._session.execute(query)}
 
-    def provider_terms(self) -> dict[str, ProviderSettlementTerms]:
-        """Every provider's share and settlement period, for a whole run."""
-        rows = self._session.execute(
-            select(ProviderRow.account_id, ProviderRow.share_pct, ProviderRow.settlement_period)
-        )
-        return {
-            r.account_id: ProviderSettlementTerms(r.share_pct, r.settlement_period) for r in rows
-        }
+    def provider_terms(
+        self, providers: Sequence[str] | None = None
+    ) -> dict[str, ProviderSettlementTerms]:
+        """Providers' share and settlement period: these providers', or every one."""
+        p = ProviderRow
+        query = select(p.account_id, p.share_pct, p.settlement_period)
+        parts = [None] if providers is None else list(chunks(sorted(set(providers))))
+        found: dict[str, ProviderSettlementTerms] = {}
+        for part in parts:
+            rows = self._session.execute(
+                query if part is None else query.where(p.account_id.in_(part))
+            )
+            found.update(
+                (r.account_id, ProviderSettlementTerms(r.share_pct, r.settlement_period))
+                for r in rows
+            )
+        return found
 
     @staticmethod
     def _in_periods(query: Select[Any], periods: Sequence[str]) -> Any:
