@@ -147,7 +147,6 @@ class SettlementRun:
         periods = dict(pairs)
         with self._uow_factory() as uow:
             states = uow.relationships.hwm_states([rel_id for rel_id, _ in pairs])
-        states.sort(key=lambda s: s.relationship_id)
         return [Due(state, periods[state.relationship_id]) for state in states]
 
 

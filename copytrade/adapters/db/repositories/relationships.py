@@ -138,15 +138,15 @@ class RelationshipRepository:
         return _relationship(row)
 
     def hwm_states(self, rel_ids: Sequence[str]) -> list[HwmState]:
-        """The profit-share state of many relationships (what a settlement needs)."""
+        """The profit-share state of many relationships (what a settlement needs), in
+        the order of ``rel_ids``; unknown ids are left out."""
         rel = RelationshipRow
-        found: list[HwmState] = []
+        found: dict[str, HwmState] = {}
         for part in chunks(rel_ids):
             query = select(rel.id, rel.follower_id, rel.provider_id, rel.hwm, rel.owed)
-            found.extend(
-                HwmState(*row) for row in self._session.execute(query.where(rel.id.in_(part)))
-            )
-        return found
+            rows = self._session.execute(query.where(rel.id.in_(part)))
+            found.update((row.id, HwmState(*row)) for row in rows)
+        return [found[rel_id] for rel_id in rel_ids if rel_id in found]
 
     def set_hwm_many(self, states: Iterable[HwmState], now: datetime) -> None:
         """Write new HWM and owed amounts, one executemany by primary key."""
