@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import typer
@@ -22,6 +23,7 @@ from copytrade.domain.profit_share.periods import periods_ending
 from copytrade.engine.settlement_run import RunSummary
 from copytrade.marketdata.clock import SystemClock
 from copytrade.service_layer.statements import Statement, StatementService
+from copytrade.simulation.jsonable import decimal_text
 
 
 def _parse_time(value: str) -> datetime:
@@ -67,7 +69,7 @@ def _summary_table(summary: RunSummary) -> Table:
     table.add_row("settled before", str(summary.already_settled))
     table.add_row("failed", str(len(summary.failed)))
     for name, value in summary.totals.items():
-        table.add_row(name.replace("_", " "), f"{value:f}")
+        table.add_row(name.replace("_", " "), decimal_text(value))
     for rel, why in summary.failed[:10]:
         table.add_row(f"[red]{rel}[/red]", why)
     return table
@@ -126,4 +128,6 @@ def _statement_table(result: Statement) -> Table:
 
 
 def _cell(value: object) -> str:
+    if isinstance(value, Decimal):
+        return decimal_text(value)
     return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else str(value)

@@ -30,6 +30,7 @@ from copytrade.domain.profit_share import HighWatermark, ProfitShareTerms
 from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.books import load_book_states
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.simulation.jsonable import decimal_text
 from copytrade.venues.paper.cash_moves import CashMove
 
 SETTLED = "settlement.settled"
@@ -108,12 +109,12 @@ def notifications(record: SettlementRecord) -> list[tuple[str, dict[str, Any]]]:
     s = record.settlement
     amounts = {
         "period": record.period,
-        "equity": str(s.equity),
-        "gross": str(s.gross),
-        "debit": str(s.debit),
-        "provider_credit": str(s.provider_credit),
-        "platform_fee": str(s.platform_fee),
-        "owed": str(s.owed_after),
+        "equity": decimal_text(s.equity),
+        "gross": decimal_text(s.gross),
+        "debit": decimal_text(s.debit),
+        "provider_credit": decimal_text(s.provider_credit),
+        "platform_fee": decimal_text(s.platform_fee),
+        "owed": decimal_text(s.owed_after),
     }
     base = f"settled:{record.relationship_id}:{record.period}"
     follower = {**amounts, "relationship": record.relationship_id, "to": record.follower_id}
@@ -132,7 +133,7 @@ def move_payload(move: CashMove) -> dict[str, str]:
         "key": move.key,
         "account": move.account,
         "currency": move.currency,
-        "amount": str(move.amount),
+        "amount": decimal_text(move.amount),
     }
 
 

@@ -28,6 +28,7 @@ from copytrade.domain.profit_share.periods import (
 from copytrade.domain.values import ZERO
 from copytrade.engine.settlement import Due, SettlementService
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.simulation.jsonable import decimal_text
 
 BATCH = 1_000
 LOOKBACK = timedelta(days=35)  # how far back ``due`` looks for a missed run
@@ -64,7 +65,7 @@ class RunSummary:
             "settled": self.settled,
             "already_settled": self.already_settled,
             "failed": [{"relationship": r, "error": e} for r, e in self.failed],
-            **{name: f"{value:f}" for name, value in self.totals.items()},
+            **{name: decimal_text(value) for name, value in self.totals.items()},
         }
 
 

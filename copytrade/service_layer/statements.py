@@ -17,6 +17,7 @@ from typing import Any
 from copytrade.adapters.db.repositories.settlements import SettlementRecord
 from copytrade.domain.values import ZERO
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.simulation.jsonable import decimal_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +60,9 @@ class Statement:
 
     def to_json(self) -> dict[str, Any]:
         sums = ("gross", "provider_credit", "platform_fee")
-        totals = {name: str(self.total(name)) for name in sums}
+        totals = {name: _text(self.total(name)) for name in sums}
         if self.role == "follower":
-            totals["paid"] = str(self.total("paid"))
+            totals["paid"] = _text(self.total("paid"))
         return {
             "role": self.role,
             "id": self.who,
@@ -71,9 +72,13 @@ class Statement:
         }
 
 
+def _text(value: Decimal) -> str:
+    return decimal_text(value)  # the same text whatever scale the backend returned
+
+
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {
-        k: v.isoformat() if isinstance(v, datetime) else str(v) if isinstance(v, Decimal) else v
+        k: v.isoformat() if isinstance(v, datetime) else _text(v) if isinstance(v, Decimal) else v
         for k, v in values.items()
     }
 

@@ -9,16 +9,21 @@ the ledger and the venue moved by exactly what was charged, once.
 from __future__ import annotations
 
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
+from copytrade.adapters.db.engine import make_engine
+from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.adapters.db.repositories.settlements import SettlementRecord
+from copytrade.config import Settings
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId, ProviderId, RelationshipId
 from copytrade.engine.settlement import VenueDebits
 from copytrade.engine.settlement_run import RunSummary, SettlementRun, SettlementRunError
+from copytrade.service_layer.statements import StatementService
 
 from .harness import SPOT, Harness
 from .settlement_support import (
@@ -165,3 +170,33 @@ def test_a_venue_debit_refused_for_good_does_not_block_the_others(db_engine: Eng
     venue = h.platform.venue
     assert venue.balances(a)["USDT"] == 990
     assert venue.balances(b)["USDT"] == 1000
+
+
+def _short_story(db: Engine) -> dict[str, object]:
+    h = Harness(db)
+    h.tick(SPOT.symbol, "2000")
+    provider = h.provider("pro", "10000", share_pct=str(SHARE))
+    h.follow(h.follower("fol", "5000"), provider, "1000")
+    h.trade(provider, "buy", "4.9", symbol=SPOT.symbol)
+    h.tick(SPOT.symbol, "3000")
+    summary = run_at(h, monday(12)).to_json()
+    statements = StatementService(h.engine.uow_factory)
+    return {
+        "run": summary,
+        "follower": statements.follower("fol").to_json(),
+        "provider": statements.provider("pro", ["2026-W02"]).to_json(),
+    }
+
+
+def test_run_and_statements_read_the_same_on_both_backends(
+    db_engine: Engine, tmp_path: Path
+) -> None:
+    sqlite = make_engine(Settings(database_url=f"sqlite:///{tmp_path / 'ref.db'}"))
+    try:
+        upgrade_database(sqlite)
+        reference = _short_story(sqlite)
+    finally:
+        sqlite.dispose()
+    got = _short_story(db_engine)
+    assert got == reference
+    assert got["run"]["owed_after"] != "0"  # type: ignore[index]
