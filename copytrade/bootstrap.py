@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,8 +20,11 @@ from copytrade.adapters.db.engine import (
 )
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.config import Settings
+from copytrade.engine.settlement import SettlementService
+from copytrade.engine.settlement_run import SettlementRun
 from copytrade.service_layer.read_unit_of_work import StatsReadUnitOfWork
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.venues.paper.venue import PaperVenue
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,26 @@ class Container:
     def stats_reads(self) -> StatsReadUnitOfWork:
         """A read-only unit of work for the leaderboard (no write lock on SQLite)."""
         return StatsReadUnitOfWork(make_read_session_factory(self.engine))
+
+    def settlement_run(
+        self, now: Callable[[], datetime], on_batch: Callable[[int], None] = lambda _: None
+    ) -> SettlementRun:
+        """The settlement run on this database: the CLI's ``settle``, a scheduler later.
+
+        Prices are the paper venue's last stored prices (what the books are
+        marked at); the venue debits go to the venue after each batch commits.
+        """
+        with self.uow_factory() as uow:
+            instruments = uow.instruments.all()
+        factory = self.session_factory
+
+        def uow_factory() -> SqlUnitOfWork:
+            return SqlUnitOfWork(factory, instruments)
+
+        venue = PaperVenue(self.engine, instruments.values(), now)
+        fee = self.settings.platform_fee_pct
+        service = SettlementService(uow_factory, venue, venue.prices, now, fee)
+        return SettlementRun(uow_factory, service, now, on_batch=on_batch)
 
     def migrate(self) -> None:
         upgrade_database(self.engine)

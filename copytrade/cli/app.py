@@ -8,6 +8,7 @@ from copytrade import __version__
 from copytrade.cli.bench import bench_app
 from copytrade.cli.db import db_app
 from copytrade.cli.demo import demo
+from copytrade.cli.settle import settle, statement
 from copytrade.cli.simulate import simulate
 from copytrade.cli.stats import show_leaderboard, stats_app
 
@@ -25,6 +26,8 @@ app.command()(demo)
 app.add_typer(bench_app, name="bench")
 app.add_typer(stats_app, name="stats")
 app.command("leaderboard")(show_leaderboard)
+app.command()(settle)
+app.command()(statement)
 
 
 @app.callback()

@@ -111,3 +111,21 @@ def stats(
     with _progress_bar() as bar:
         result = run_stats_bench(config, RichStages(bar)).to_json()
     _print(result, as_json)
+
+
+@bench_app.command("settle")
+def settle(
+    relationships: int = typer.Option(100_000, min=1, help="Relationships to settle."),
+    batch_size: int = typer.Option(1_000, min=1, help="Relationships per transaction."),
+    postgres_url: str | None = typer.Option(
+        None, help="Run on PostgreSQL at this URL (a fresh schema) instead of SQLite."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+) -> None:
+    """One weekly settlement run over N relationships (docs/settlement.md)."""
+    from copytrade.bench.settle import SettleBenchConfig, run_settle_bench
+
+    config = SettleBenchConfig(relationships, batch_size, postgres_url)
+    with _progress_bar() as bar:
+        result = run_settle_bench(config, RichStages(bar))
+    _print(result, as_json)

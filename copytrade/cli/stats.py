@@ -7,8 +7,6 @@ the demo's: ``copytrade leaderboard --database copytrade-demo.db``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,8 +14,7 @@ import typer
 from rich.console import Console
 from sqlalchemy import inspect
 
-from copytrade.bootstrap import Container
-from copytrade.cli.common import err_console, load_settings
+from copytrade.cli.common import DATABASE, err_console, open_container
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.marketdata.clock import SystemClock
 from copytrade.reports.leaderboard import cards_table
@@ -26,25 +23,6 @@ from copytrade.stats.recorded import recorded_market
 from copytrade.stats.service import StatsService
 
 stats_app = typer.Typer(help="Provider statistics (SPEC §5).", no_args_is_help=True)
-
-DATABASE = typer.Option(
-    None, help="SQLite file to use instead of COPYTRADE_DATABASE_URL (e.g. copytrade-demo.db)."
-)
-
-
-@contextmanager
-def _container(database: Path | None) -> Iterator[Container]:
-    settings = load_settings()
-    if database is not None:
-        if not database.exists():
-            err_console.print(f"[red]no database file {database}[/red]")
-            raise typer.Exit(code=2)
-        settings = settings.model_copy(update={"database_url": f"sqlite:///{database}"})
-    container = Container.from_settings(settings)
-    try:
-        yield container
-    finally:
-        container.close()
 
 
 @stats_app.command("refresh")
@@ -57,7 +35,7 @@ def refresh(
     ),
 ) -> None:
     """Recompute every provider's statistics from the recorded trades and equity."""
-    with _container(database) as container:
+    with open_container(database) as container:
         container.migrate()
         with container.uow_factory() as uow:
             market = recorded_market(uow)
@@ -91,7 +69,7 @@ def show_leaderboard(
     filters = LeaderboardFilters(
         period, min_aum, min_followers, max_drawdown, risk, strategy, min_track_record
     )
-    with _container(database) as container:
+    with open_container(database) as container:
         if not inspect(container.engine).has_table("provider_stats"):
             err_console.print("[red]no statistics table: run `copytrade stats refresh` first[/red]")
             raise typer.Exit(code=2)

@@ -29,7 +29,7 @@ from copytrade.engine.ingest import FillIngestor
 from copytrade.engine.messages import PROVIDER_FILLED
 from copytrade.engine.prices import PriceBook
 from copytrade.engine.relationship_cache import RelationshipCache
-from copytrade.engine.settlement import SettlementService
+from copytrade.engine.settlement import VENUE_DEBIT, SettlementService, VenueDebits
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.outbox_relay import OutboxRelay
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
@@ -96,6 +96,7 @@ class CopyEngine:
             clock.now,
         )
         self.bus.subscribe(PROVIDER_FILLED, self.fanout.handle)
+        self.bus.subscribe(VENUE_DEBIT, VenueDebits(venue).handle)
 
     # --- the pipeline ----------------------------------------------------------
 

@@ -34,7 +34,11 @@ class BookState:
 
 def load_books(uow: SqlUnitOfWork, rels: Sequence[CopyRelationship]) -> dict[str, BookState]:
     """Cash and positions of every relationship's book, keyed by relationship id."""
-    books = [rel.book for rel in rels]
+    return load_book_states(uow, [rel.book for rel in rels])
+
+
+def load_book_states(uow: SqlUnitOfWork, books: Sequence[str]) -> dict[str, BookState]:
+    """Cash and positions of these books (relationship ids), keyed by book."""
     accounts = [LedgerAccount.allocation_cash(book) for book in books]
     cash = uow.ledger.balances_of(accounts)
     states = {

@@ -1,29 +1,45 @@
 """Profit-share settlement: exactly once per (relationship, period) (SPEC §7).
 
-Each relationship settles in its own transaction: the settlement row (unique
-per relationship and period), the ledger transfer (idempotency key derived from
-the same pair), the new high-watermark and the notifications commit together
-or not at all, so a run killed half-way and started again settles only the
-rest and charges nobody twice.
+``SettlementService.settle_many`` settles a batch in one transaction (see
+``settlement_batch``) and then asks the venue to move the debits. The venue
+debits are also in the outbox, written in the same transaction, so a crash
+between the commit and the venue call is repaired by the relay (``VenueDebits``);
+the venue applies each settlement key once, so the second delivery is a no-op.
+A batch that fails (a concurrent run won a pair, a ledger refusal) is retried
+one relationship per transaction, so one bad relationship cannot hold up others.
+See docs/settlement.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
+from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
 from copytrade.adapters.db.repositories.settlements import SettlementRecord
-from copytrade.domain.copying import CopyRelationship
-from copytrade.domain.ledger import profit_share
-from copytrade.domain.profit_share import HighWatermark, ProfitShareTerms
+from copytrade.domain.errors import DomainError
 from copytrade.domain.values import USDT, ZERO
-from copytrade.engine.books import load_books
+from copytrade.engine.settlement_batch import (
+    SETTLED,
+    VENUE_DEBIT,
+    Due,
+    moves_from_payload,
+    settle_in,
+    venue_debit,
+)
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.venues.errors import InsufficientFundsError, VenueError
+from copytrade.venues.paper.cash_moves import CashMove
 from copytrade.venues.paper.venue import PaperVenue
 
-SETTLED = "settlement.settled"
+__all__ = ["SETTLED", "VENUE_DEBIT", "Due", "SettlementService", "VenueDebits"]
+
+log = logging.getLogger(__name__)
 
 
 class SettlementService:
@@ -34,79 +50,99 @@ class SettlementService:
         prices: Callable[[], Mapping[str, Decimal]],
         now: Callable[[], datetime],
         platform_fee_pct: Decimal,
+        after_commit: Callable[[list[SettlementRecord]], None] = lambda _: None,
     ) -> None:
         self._uow_factory = uow_factory
         self._venue = venue
         self._prices = prices
         self._now = now
         self._platform_fee_pct = platform_fee_pct
+        self._after_commit = after_commit  # a test hook: the crash tests kill here
+        self.failures: list[tuple[Due, str]] = []
 
     def settle_all(self, period: str) -> list[SettlementRecord]:
         """Settle every relationship still copying (stopped ones settle at the stop)."""
         with self._uow_factory() as uow:
-            rels = [r for r in uow.relationships.all() if r.state.mirrors_closes]
-        done = []
-        for rel in rels:
-            record = self.settle(rel.id, period)
-            if record is not None:
-                done.append(record)
-        return done
+            ids = [str(r.id) for r in uow.relationships.all() if r.state.mirrors_closes]
+            states = uow.relationships.hwm_states(ids)
+        return self.settle_many([Due(state, period) for state in states])
 
     def settle(self, rel_id: str, period: str) -> SettlementRecord | None:
         """Settle one relationship for ``period``; None when it was settled before."""
-        now = self._now()
-        # The venue lets only free cash (cash less unrealized perp losses) leave an
-        # account: a share it could not pay out now is owed instead (SPEC §7).
-        venue_cash = self._venue.withdrawable(rel_id, USDT.code)
         with self._uow_factory() as uow:
-            if uow.settlements.exists(rel_id, period):
-                return None
-            rel = uow.relationships.get(rel_id)
-            book = load_books(uow, [rel])[rel.book]
-            equity = book.value(self._prices()).equity
-            cash = min(book.cash, venue_cash)
-            terms = ProfitShareTerms(
-                uow.accounts.terms(str(rel.provider)).share_pct, self._platform_fee_pct
-            )
-            settlement, hwm = HighWatermark(rel.hwm, rel.owed).settle(equity, cash, terms)
-            record = SettlementRecord(
-                str(rel.id), period, str(rel.follower), str(rel.provider), settlement, now
-            )
-            uow.settlements.add(record)
-            if settlement.debit > ZERO:
-                uow.ledger.post(
-                    profit_share(
-                        rel.id,
-                        rel.provider,
-                        settlement.provider_credit,
-                        settlement.platform_fee,
-                        key=f"settle:{rel.id}:{period}",
-                        ts=now,
-                    )
-                )
-            uow.relationships.save(replace(rel, hwm=hwm.hwm, owed=hwm.owed), now)
-            self._notify(uow, rel, record, now)
-            uow.commit()
-        if settlement.debit > ZERO:
-            self._venue.withdraw(rel.book, USDT.code, settlement.debit)
-        return record
+            states = uow.relationships.hwm_states([rel_id])
+        if not states:
+            raise UnknownRelationshipError(f"no copy relationship {rel_id!r} to settle")
+        done = self._settle_batch([Due(states[0], period)])
+        return done[0] if done else None
 
-    def _notify(
-        self, uow: SqlUnitOfWork, rel: CopyRelationship, record: SettlementRecord, now: datetime
-    ) -> None:
-        s = record.settlement
-        payload = {
-            "relationship": str(rel.id),
-            "period": record.period,
-            "equity": str(s.equity),
-            "gross": str(s.gross),
-            "debit": str(s.debit),
-            "provider_credit": str(s.provider_credit),
-            "platform_fee": str(s.platform_fee),
-            "owed": str(s.owed_after),
-        }
-        for side, who in (("follower", rel.follower), ("provider", rel.provider)):
-            body = {**payload, "to": str(who)}
-            if side == "provider":
-                body.pop("relationship")  # a provider sees amounts, not who its follower is
-            uow.outbox.add(SETTLED, f"settled:{rel.id}:{record.period}:{side}", body, now)
+    def settle_many(self, dues: Sequence[Due]) -> list[SettlementRecord]:
+        """Settle a batch in one transaction; on failure, one per transaction.
+
+        A relationship that still fails is left unsettled (a later run retries
+        it) and listed in ``failures``; the others are settled.
+        """
+        try:
+            return self._settle_batch(dues)
+        except (IntegrityError, DomainError) as error:
+            if len(dues) == 1:
+                self.failures.append((dues[0], _why(error)))
+                return []
+            log.warning("settlement batch failed (%s); settling one by one", _why(error))
+        return [record for due in dues for record in self.settle_many([due])]
+
+    def _settle_batch(self, dues: Sequence[Due]) -> list[SettlementRecord]:
+        if not dues:
+            return []
+        books = [d.rel.relationship_id for d in dues]
+        venue_cash = self._venue.withdrawable_many(books, USDT.code)
+        prices = self._prices()  # before the unit of work: the venue reads in its own
+        now = self._now()
+        with self._uow_factory() as uow:
+            terms = uow.settlements.provider_terms([d.rel.provider_id for d in dues])
+            records = settle_in(uow, dues, prices, venue_cash, terms, self._platform_fee_pct, now)
+            uow.commit()
+        self._after_commit(records)
+        moves = [venue_debit(r) for r in records if r.settlement.debit > ZERO]
+        self._move_at_venue(moves)
+        return records
+
+    def _move_at_venue(self, moves: Sequence[CashMove]) -> None:
+        """Move the debits now; what fails stays in the outbox for the relay."""
+        if not moves:
+            return
+        try:
+            self._venue.move_cash_once(moves)
+        except (VenueError, DomainError) as error:
+            log.warning("venue debits left to the relay: %s", _why(error))
+
+
+class VenueDebits:
+    """The outbox consumer that performs settlement debits at the venue, once per key."""
+
+    def __init__(self, venue: PaperVenue) -> None:
+        self._venue = venue
+
+    def handle(self, message_id: str, payload: Mapping[str, Any]) -> None:
+        """Apply a batch's debits; a temporary venue error propagates (the relay retries).
+
+        When the batch is refused as a whole, the debits are applied one by one: a
+        debit the venue refuses for good (the cash left the account since the
+        settlement) cannot succeed on retry, so it is logged for reconciliation
+        instead of blocking every later message.
+        """
+        moves = moves_from_payload(payload)
+        try:
+            self._venue.move_cash_once(moves)
+            return
+        except InsufficientFundsError:
+            pass
+        for move in moves:
+            try:
+                self._venue.move_cash_once([move])
+            except InsufficientFundsError as error:
+                log.error("settlement debit %s refused by the venue: %s", move.key, error)
+
+
+def _why(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}".splitlines()[0]

@@ -55,7 +55,7 @@ def lock_venue(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
 
 
-def _chunks(items: Collection[T]) -> Iterator[list[T]]:
+def chunks(items: Collection[T]) -> Iterator[list[T]]:
     values = list(items)
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
@@ -78,10 +78,11 @@ def load_books(
 ) -> dict[str, AccountBook]:
     """The cash and positions of ``accounts`` (positions of unlisted symbols are left out)."""
     books = {a: AccountBook(AccountId(a)) for a in set(accounts)}
-    for chunk in _chunks(books):
-        for balance in session.scalars(
-            select(PaperBalanceRow).where(PaperBalanceRow.account.in_(chunk))
-        ):
+    for chunk in chunks(books):
+        balances = select(
+            PaperBalanceRow.account, PaperBalanceRow.currency, PaperBalanceRow.amount
+        ).where(PaperBalanceRow.account.in_(chunk))
+        for balance in session.execute(balances):  # plain rows: no ORM identity per balance
             book = books[balance.account]
             book.cash[balance.currency] = balance.amount
             book.stored_cash.add(balance.currency)
@@ -104,7 +105,7 @@ def load_orders(session: Session, keys: Collection[OrderKey]) -> dict[OrderKey, 
     wanted = set(keys)
     rows = [
         row
-        for chunk in _chunks({cid for _, cid in wanted})
+        for chunk in chunks({cid for _, cid in wanted})
         for row in session.scalars(
             select(PaperOrderRow).where(PaperOrderRow.client_order_id.in_(chunk))
         )
@@ -126,7 +127,7 @@ def load_resting(session: Session, symbol: str) -> list[VenueOrder]:
 def _with_fills(session: Session, rows: Sequence[PaperOrderRow]) -> list[VenueOrder]:
     filled = [row.id for row in rows if row.filled_qty]
     fills: dict[str, list[Fill]] = defaultdict(list)
-    for chunk in _chunks(filled):
+    for chunk in chunks(filled):
         for fill_row in session.scalars(
             select(PaperFillRow).where(PaperFillRow.order_id.in_(chunk)).order_by(PaperFillRow.seq)
         ):

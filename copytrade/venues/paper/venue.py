@@ -22,6 +22,7 @@ from copytrade.domain.values import ZERO
 from copytrade.venues.errors import InsufficientFundsError, UnknownOrderError
 from copytrade.venues.paper import matching, store
 from copytrade.venues.paper.book import AccountBook
+from copytrade.venues.paper.cash_moves import CashMove, apply_once
 from copytrade.venues.paper.rules import locked_margin
 from copytrade.venues.paper.transaction import venue_transaction
 from copytrade.venues.port import (
@@ -141,6 +142,29 @@ class PaperVenue:
         with venue_transaction(self._engine, write=False) as session:
             book = store.load_books(session, [account], self._instruments)[account]
             return max(ZERO, book.free_cash(currency, store.load_prices(session)))
+
+    def withdrawable_many(self, accounts: Iterable[str], currency: str) -> dict[str, Decimal]:
+        """``withdrawable`` of many accounts, read in one transaction."""
+        with venue_transaction(self._engine, write=False) as session:
+            books = store.load_books(session, accounts, self._instruments)
+            prices = store.load_prices(session)
+            return {a: max(ZERO, b.free_cash(currency, prices)) for a, b in books.items()}
+
+    def move_cash_once(self, moves: Sequence[CashMove]) -> list[str]:
+        """Apply keyed cash moves, all or none, each key once ever; the keys applied now.
+
+        A withdrawal above the free cash raises ``InsufficientFundsError`` and
+        nothing of the batch is applied.
+        """
+        for move in moves:
+            if move.currency not in self._currencies:
+                raise InvalidValueError(
+                    f"the paper venue keeps cash in {sorted(self._currencies)}, "
+                    f"not {move.currency!r}"
+                )
+            storable_amount(move.amount, "cash move amount")
+        with venue_transaction(self._engine, write=True) as session:
+            return apply_once(session, moves, self._instruments, self._clock())
 
     def positions(self, account: str) -> list[VenuePosition]:
         book = self._book(account)

@@ -18,6 +18,8 @@ from copytrade.domain.ledger import LedgerAccount, Transfer
 
 # Core rather than the ORM's bulk update, which SQLite would run row by row.
 _BALANCE_TABLE = cast(Table, LedgerBalanceRow.__table__)
+_TRANSFER_TABLE = cast(Table, LedgerTransferRow.__table__)
+_ENTRY_TABLE = cast(Table, LedgerEntryRow.__table__)
 _BALANCES = _BALANCE_TABLE.c
 _UPDATE_BALANCE = (
     update(_BALANCE_TABLE)
@@ -60,7 +62,7 @@ def write_accepted(
     order = sorted(changed)
     new_rows = [_balance_row(changed[key], balances[key]) for key in order if key not in existing]
     if new_rows:
-        session.execute(insert(LedgerBalanceRow), new_rows)
+        session.execute(insert(_BALANCE_TABLE), new_rows)  # Core executemany
     updates = [{"key": key, "new": balances[key]} for key in order if key in existing]
     if updates:
         session.execute(_UPDATE_BALANCE, updates)  # one executemany
@@ -74,7 +76,7 @@ def write_accepted(
         }
         for t in accepted
     ]
-    session.execute(insert(LedgerTransferRow), transfer_rows)
+    session.execute(insert(_TRANSFER_TABLE), transfer_rows)
     # Read the ids back by key: SQLite would insert row by row to return them in order.
     ids = _transfer_ids(session, [t.idempotency_key for t in accepted])
     entry_rows = [
@@ -87,7 +89,7 @@ def write_accepted(
         for t in accepted
         for p in t.entries
     ]
-    session.execute(insert(LedgerEntryRow), entry_rows)
+    session.execute(insert(_ENTRY_TABLE), entry_rows)
 
 
 def _transfer_ids(session: Session, keys: Sequence[str]) -> dict[str, int]:

@@ -6,12 +6,14 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import OutboxRow, ProcessedMessageRow
+
+_OUTBOX = cast(Table, OutboxRow.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,7 @@ class OutboxRepository:
             }
             for message_id, payload in messages
         ]
-        self._session.execute(insert(OutboxRow), rows)
+        self._session.execute(insert(_OUTBOX), rows)  # Core executemany: no ORM bulk
 
     def pending(self, limit: int) -> list[OutboxMessage]:
         rows = self._session.execute(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
@@ -95,6 +98,25 @@ def _new_row(rel: CopyRelationship) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class HwmState:
+    """A relationship's parties and its high-watermark state (SPEC §7)."""
+
+    relationship_id: str
+    follower_id: str
+    provider_id: str
+    hwm: Decimal
+    owed: Decimal
+
+
+_TABLE = cast(Table, RelationshipRow.__table__)
+_SET_HWM = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("b_id"))
+    .values(hwm=bindparam("hwm"), owed=bindparam("owed"), updated_at=bindparam("updated_at"))
+)
+
+
 class RelationshipRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -114,6 +136,26 @@ class RelationshipRepository:
         if row is None:
             raise UnknownRelationshipError(f"no copy relationship {rel_id!r}")
         return _relationship(row)
+
+    def hwm_states(self, rel_ids: Sequence[str]) -> list[HwmState]:
+        """The profit-share state of many relationships (what a settlement needs), in
+        the order of ``rel_ids``; unknown ids are left out."""
+        rel = RelationshipRow
+        found: dict[str, HwmState] = {}
+        for part in chunks(rel_ids):
+            query = select(rel.id, rel.follower_id, rel.provider_id, rel.hwm, rel.owed)
+            rows = self._session.execute(query.where(rel.id.in_(part)))
+            found.update((row.id, HwmState(*row)) for row in rows)
+        return [found[rel_id] for rel_id in rel_ids if rel_id in found]
+
+    def set_hwm_many(self, states: Iterable[HwmState], now: datetime) -> None:
+        """Write new HWM and owed amounts, one executemany by primary key."""
+        rows = [
+            {"b_id": s.relationship_id, "hwm": s.hwm, "owed": s.owed, "updated_at": now}
+            for s in states
+        ]
+        if rows:
+            self._session.execute(_SET_HWM, rows)
 
     def save(self, rel: CopyRelationship, now: datetime) -> None:
         self.save_many([rel], now)

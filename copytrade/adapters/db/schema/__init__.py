@@ -11,6 +11,7 @@ from copytrade.adapters.db.schema.ledger import (
 from copytrade.adapters.db.schema.messaging import OutboxRow, ProcessedMessageRow, StreamCursorRow
 from copytrade.adapters.db.schema.paper import (
     PaperBalanceRow,
+    PaperCashMoveRow,
     PaperFillRow,
     PaperOrderRow,
     PaperPositionRow,
@@ -32,6 +33,7 @@ __all__ = [
     "OrderRow",
     "OutboxRow",
     "PaperBalanceRow",
+    "PaperCashMoveRow",
     "PaperFillRow",
     "PaperOrderRow",
     "PaperPositionRow",

@@ -73,7 +73,7 @@ class SettlementRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     relationship_id: Mapped[str] = mapped_column(ForeignKey("relationships.id"), index=True)
-    period: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(64), index=True)
     follower_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     provider_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
     equity: Mapped[Decimal] = money()

@@ -104,3 +104,19 @@ class PaperPositionRow(Base):
     trade_exit_value: Mapped[Decimal] = money()
     trade_realized: Mapped[Decimal] = money()
     trade_fees: Mapped[Decimal] = money()
+
+
+class PaperCashMoveRow(Base):
+    """A keyed cash movement the venue made: the same key never moves cash twice.
+
+    What an exchange's client transfer id gives: the platform's outbox relay may
+    deliver a settlement's venue debit more than once, the venue applies it once.
+    """
+
+    __tablename__ = "paper_cash_moves"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    account: Mapped[str] = mapped_column(String(ID_LENGTH))
+    currency: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[Decimal] = money()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

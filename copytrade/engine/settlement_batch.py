@@ -1,0 +1,150 @@
+"""Settle many (relationship, period) pairs in one transaction (SPEC §7).
+
+For each pair not settled before: mark the book's equity at the given prices,
+compute the HWM settlement with the domain core, and write — in the caller's
+unit of work — the settlement row, the ledger transfer (allocation → provider
+earnings and platform revenue), the new HWM and owed amount, both sides'
+notifications and the venue debits, the last two as outbox messages (one
+message carries a batch's venue debits, each with its own settlement key). All of a
+batch commits together or not at all, so each relationship's rows are atomic;
+the unique (relationship, period) row and the ledger key, both derived from the
+pair, make a rerun or a concurrent run settle nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from copytrade.adapters.db.repositories.relationships import HwmState
+from copytrade.adapters.db.repositories.settlements import (
+    ProviderSettlementTerms,
+    SettlementRecord,
+)
+from copytrade.domain.ids import ProviderId, RelationshipId
+from copytrade.domain.ledger import profit_share
+from copytrade.domain.profit_share import HighWatermark, ProfitShareTerms
+from copytrade.domain.values import USDT, ZERO
+from copytrade.engine.books import load_book_states
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.simulation.jsonable import decimal_text
+from copytrade.venues.paper.cash_moves import CashMove
+
+SETTLED = "settlement.settled"
+VENUE_DEBIT = "settlement.venue_debit"
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """One relationship to settle for one period."""
+
+    rel: HwmState
+    period: str
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.rel.relationship_id, self.period)
+
+
+def settle_in(
+    uow: SqlUnitOfWork,
+    dues: Sequence[Due],
+    prices: Mapping[str, Decimal],
+    venue_cash: Mapping[str, Decimal],
+    terms: Mapping[str, ProviderSettlementTerms],
+    platform_fee_pct: Decimal,
+    now: datetime,
+) -> list[SettlementRecord]:
+    """Stage the settlements of ``dues`` in ``uow`` (not committed); pairs settled
+    before are skipped. ``venue_cash`` is each book's withdrawable venue cash."""
+    done = uow.settlements.existing([d.pair for d in dues])
+    todo = [d for d in dues if d.pair not in done]
+    if not todo:
+        return []
+    books = load_book_states(uow, [d.rel.relationship_id for d in todo])
+    records: list[SettlementRecord] = []
+    updated: list[HwmState] = []
+    for due in todo:
+        rel = due.rel
+        book = books[rel.relationship_id]
+        # The venue lets only free cash (cash less unrealized perp losses) leave
+        # an account: a share it could not pay out now is owed instead.
+        cash = min(book.cash, venue_cash.get(rel.relationship_id, ZERO))
+        share = ProfitShareTerms(terms[rel.provider_id].share_pct, platform_fee_pct)
+        settlement, hwm = HighWatermark(rel.hwm, rel.owed).settle(
+            book.value(prices).equity, cash, share
+        )
+        records.append(
+            SettlementRecord(
+                rel.relationship_id, due.period, rel.follower_id, rel.provider_id, settlement, now
+            )
+        )
+        updated.append(replace(rel, hwm=hwm.hwm, owed=hwm.owed))
+    uow.settlements.add_many(records)
+    paid = [r for r in records if r.settlement.debit > ZERO]
+    uow.ledger.post_all(
+        profit_share(
+            RelationshipId(r.relationship_id),
+            ProviderId(r.provider_id),
+            r.settlement.provider_credit,
+            r.settlement.platform_fee,
+            key=r.key,
+            ts=now,
+        )
+        for r in paid
+    )
+    uow.relationships.set_hwm_many(updated, now)
+    uow.outbox.add_many(SETTLED, [m for r in records for m in notifications(r)], now)
+    if paid:  # one message for the batch's debits: the venue applies them together
+        moves = {"moves": [move_payload(venue_debit(r)) for r in paid]}
+        uow.outbox.add_many(VENUE_DEBIT, [(f"venue-debits:{paid[0].key}", moves)], now)
+    return records
+
+
+def notifications(record: SettlementRecord) -> list[tuple[str, dict[str, Any]]]:
+    """The follower's and the provider's message; the provider's names no follower."""
+    s = record.settlement
+    amounts = {
+        "period": record.period,
+        "equity": decimal_text(s.equity),
+        "gross": decimal_text(s.gross),
+        "debit": decimal_text(s.debit),
+        "provider_credit": decimal_text(s.provider_credit),
+        "platform_fee": decimal_text(s.platform_fee),
+        "owed": decimal_text(s.owed_after),
+    }
+    base = f"settled:{record.relationship_id}:{record.period}"
+    follower = {**amounts, "relationship": record.relationship_id, "to": record.follower_id}
+    provider = {**amounts, "to": record.provider_id}
+    return [(f"{base}:follower", follower), (f"{base}:provider", provider)]
+
+
+def venue_debit(record: SettlementRecord) -> CashMove:
+    """The venue side of a settlement: the debit leaves the book's venue account
+    (a relationship's book is its venue account, named by the relationship id)."""
+    return CashMove(record.key, record.relationship_id, USDT.code, -record.settlement.debit)
+
+
+def move_payload(move: CashMove) -> dict[str, str]:
+    return {
+        "key": move.key,
+        "account": move.account,
+        "currency": move.currency,
+        "amount": decimal_text(move.amount),
+    }
+
+
+def moves_from_payload(payload: Mapping[str, Any]) -> list[CashMove]:
+    return [_move(move) for move in payload["moves"]]
+
+
+def _move(payload: Mapping[str, Any]) -> CashMove:
+    return CashMove(
+        str(payload["key"]),
+        str(payload["account"]),
+        str(payload["currency"]),
+        Decimal(str(payload["amount"])),
+    )

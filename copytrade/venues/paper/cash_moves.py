@@ -1,0 +1,74 @@
+"""Keyed cash movements: a deposit or withdrawal the venue applies once per key.
+
+An exchange's transfer endpoint takes a client transfer id for the same reason:
+the platform's outbox relay delivers at least once, so a settlement debit may
+arrive twice (once right after the commit, once from the relay after a crash);
+the key makes the second a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import cast
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.schema import PaperCashMoveRow
+from copytrade.domain.instruments import Instrument
+from copytrade.domain.values import ZERO
+from copytrade.venues.errors import InsufficientFundsError
+from copytrade.venues.paper import store
+
+_MOVES = cast(Table, PaperCashMoveRow.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class CashMove:
+    """``amount`` into (positive) or out of (negative) ``account``'s free cash."""
+
+    key: str
+    account: str
+    currency: str
+    amount: Decimal
+
+
+def apply_once(
+    session: Session,
+    moves: Sequence[CashMove],
+    instruments: Mapping[str, Instrument],
+    now: datetime,
+) -> list[str]:
+    """Apply the moves whose key is new, all or none; returns the keys applied now."""
+    keys = [m.key for m in moves]
+    done: set[str] = set()
+    for part in store.chunks(keys):
+        done.update(
+            session.scalars(select(PaperCashMoveRow.key).where(PaperCashMoveRow.key.in_(part)))
+        )
+    fresh = [m for m in dict((m.key, m) for m in moves).values() if m.key not in done]
+    if not fresh:
+        return []
+    books = store.load_books(session, {m.account for m in fresh}, instruments)
+    prices = store.load_prices(session) if any(m.amount < ZERO for m in fresh) else {}
+    for move in fresh:
+        book = books[move.account]
+        if move.amount < ZERO:
+            free = book.free_cash(move.currency, prices)
+            if -move.amount > free:
+                raise InsufficientFundsError(
+                    f"cannot withdraw {-move.amount} {move.currency} ({move.key}): "
+                    f"free cash of {move.account} is {free}"
+                )
+        book.add_cash(move.currency, move.amount)
+    store.save_books(session, books.values())
+    rows = [
+        {"key": m.key, "account": m.account, "currency": m.currency, "amount": m.amount}
+        | {"created_at": now}
+        for m in fresh
+    ]
+    session.execute(insert(_MOVES), rows)  # Core executemany
+    return [m.key for m in fresh]

@@ -1,0 +1,107 @@
+"""Exactly once across a real crash of the settlement run, and the venue relay.
+
+A child process runs the weekly settlement in batches and is SIGKILLed after
+the second batch commits (its venue debits not made) or after the second batch
+is done. A restarted run then settles only the rest, the outbox relay makes
+the missing venue debits, and every relationship is charged exactly once: in
+the settlements table, in the ledger and at the venue.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from copytrade.adapters.db.engine import make_engine
+from copytrade.adapters.db.migrate import upgrade_database
+from copytrade.adapters.db.schema import PaperCashMoveRow, SettlementRow
+from copytrade.config import Settings
+from copytrade.domain.ids import ProviderId
+from copytrade.domain.ledger import LedgerAccount
+from copytrade.domain.values import USDT, ZERO
+from copytrade.engine.settlement import VenueDebits
+
+from .crash_scenario import running
+from .harness import SPOT
+from .settle_crash_child import PERIOD_END, settlement_run
+
+ROOT = Path(__file__).resolve().parents[3]
+FOLLOWERS = 8
+PROVIDER = "pro"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        database_url = f"sqlite:///{tmp_path / 'settle.db'}"
+    else:
+        database_url = request.getfixturevalue("postgres_schema_url")
+    db = make_engine(Settings(database_url=database_url))
+    upgrade_database(db)
+    db.dispose()
+    with running(database_url) as h:
+        h.tick(SPOT.symbol, "2000")
+        h.provider(PROVIDER, "10000", share_pct="20")
+        for i in range(FOLLOWERS):
+            h.follow(h.follower(f"f{i}", "5000"), ProviderId(PROVIDER), str(500 + 100 * i))
+        h.trade(ProviderId(PROVIDER), "buy", "2", symbol=SPOT.symbol)
+        h.tick(SPOT.symbol, "2600")
+    return database_url
+
+
+def venue_cash(url: str) -> dict[str, D]:
+    with running(url) as h:
+        return {
+            f"f{i}:{PROVIDER}": h.platform.venue.balances(f"f{i}:{PROVIDER}").get(USDT.code, ZERO)
+            for i in range(FOLLOWERS)
+        }
+
+
+@pytest.mark.parametrize("step", ["after_commit", "after_batch"])
+def test_a_killed_run_restarted_charges_everyone_exactly_once(url: str, step: str) -> None:
+    before = venue_cash(url)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.integration.engine.settle_crash_child", url, step],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == -9, proc.stderr  # a real SIGKILL, mid-run
+    with running(url) as h, h.platform.uow() as uow:
+        settled_at_death = uow.session.scalar(select(func.count()).select_from(SettlementRow))
+        moved_at_death = uow.session.scalar(select(func.count()).select_from(PaperCashMoveRow))
+    assert settled_at_death == 6  # two batches of three committed
+    assert moved_at_death == (3 if step == "after_commit" else 6)
+
+    with running(url) as h:  # the restart: run again, then relay the outbox
+        summary = settlement_run(h).run(PERIOD_END)
+        assert (summary.settled, summary.already_settled) == (FOLLOWERS - 6, 6)
+        h.engine.relay.relay_all()
+        with h.platform.uow() as uow:
+            records = [r for r in uow.settlements.all() if r.period == "2026-W02"]
+            earnings = uow.ledger.balance(LedgerAccount.provider_earnings(PROVIDER))
+            fees = uow.ledger.balance(LedgerAccount.platform_revenue())
+            assert set(uow.ledger.sum_by_currency().values()) == {ZERO}
+            moves = uow.session.scalar(select(func.count()).select_from(PaperCashMoveRow))
+            pending = uow.outbox.pending(100)
+    assert sorted(r.relationship_id for r in records) == sorted(before)
+    assert all(r.settlement.debit > 0 for r in records)
+    assert earnings == sum(r.settlement.provider_credit for r in records)
+    assert fees == sum(r.settlement.platform_fee for r in records)
+    assert moves == FOLLOWERS and pending == []
+    after = venue_cash(url)
+    debits = {r.relationship_id: r.settlement.debit for r in records}
+    assert {rel: before[rel] - after[rel] for rel in before} == debits
+
+    # A redelivered venue debit is applied once only.
+    with running(url) as h:
+        again = {"key": records[0].key, "account": records[0].relationship_id,
+                 "currency": "USDT", "amount": str(-records[0].settlement.debit)}  # fmt: skip
+        VenueDebits(h.platform.venue).handle("redelivered", {"moves": [again]})
+    assert venue_cash(url) == after
