@@ -21,6 +21,7 @@ class RelationshipRow(Base):
     provider_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
     status: Mapped[str] = mapped_column(String(16))
     stop_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    pause_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # Settings (SPEC §2); symbol lists are space-separated symbols.
     mode: Mapped[str] = mapped_column(String(16))
     fixed_amount: Mapped[Decimal | None] = money(nullable=True)
