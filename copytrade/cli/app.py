@@ -10,6 +10,7 @@ from copytrade.cli.db import db_app
 from copytrade.cli.demo import demo
 from copytrade.cli.simulate import simulate
 from copytrade.cli.stats import show_leaderboard, stats_app
+from copytrade.cli.subscriptions import subscriptions_app
 
 app = typer.Typer(
     name="copytrade",
@@ -25,6 +26,7 @@ app.command()(demo)
 app.add_typer(bench_app, name="bench")
 app.add_typer(stats_app, name="stats")
 app.command("leaderboard")(show_leaderboard)
+app.add_typer(subscriptions_app, name="subscriptions")
 
 
 @app.callback()

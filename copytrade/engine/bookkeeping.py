@@ -131,7 +131,9 @@ class BookKeeper:
         if taken > ZERO:
             key = fill_key(fill, self._venue)
             relationship = RelationshipId(str(fill.account))
-            transfers.append(commission(relationship, taken, fill_key=key, ts=fill.ts, currency=quote))
+            transfers.append(
+                commission(relationship, taken, fill_key=key, ts=fill.ts, currency=quote)
+            )
         return taken
 
     def _position(

@@ -18,6 +18,7 @@ from copytrade.adapters.db.repositories.settlements import SettlementRecord
 from copytrade.domain.copying import CopyRelationship
 from copytrade.domain.ledger import profit_share
 from copytrade.domain.profit_share import HighWatermark, ProfitShareTerms
+from copytrade.domain.profit_share.fee_model import FeeModel
 from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.books import load_books
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
@@ -53,7 +54,8 @@ class SettlementService:
         return done
 
     def settle(self, rel_id: str, period: str) -> SettlementRecord | None:
-        """Settle one relationship for ``period``; None when it was settled before."""
+        """Settle one relationship for ``period``; None when it was settled before or its
+        provider is not paid by profit share."""
         now = self._now()
         # The venue lets only free cash (cash less unrealized perp losses) leave an
         # account: a share it could not pay out now is owed instead (SPEC §7).
@@ -62,12 +64,13 @@ class SettlementService:
             if uow.settlements.exists(rel_id, period):
                 return None
             rel = uow.relationships.get(rel_id)
+            provider_terms = uow.accounts.terms(str(rel.provider))
+            if provider_terms.fee_model != FeeModel.PROFIT_SHARE:
+                return None  # paid by subscription or commission instead (docs/fees.md)
             book = load_books(uow, [rel])[rel.book]
             equity = book.value(self._prices()).equity
             cash = min(book.cash, venue_cash)
-            terms = ProfitShareTerms(
-                uow.accounts.terms(str(rel.provider)).share_pct, self._platform_fee_pct
-            )
+            terms = ProfitShareTerms(provider_terms.share_pct, self._platform_fee_pct)
             settlement, hwm = HighWatermark(rel.hwm, rel.owed).settle(equity, cash, terms)
             record = SettlementRecord(
                 str(rel.id), period, str(rel.follower), str(rel.provider), settlement, now

@@ -33,7 +33,9 @@ def subscription(
         (LedgerAccount.provider_earnings(provider, currency), provider_part),
         (LedgerAccount.platform_revenue(currency), platform_part),
     )
-    paid = Posting(LedgerAccount.follower_free(follower, currency), -(provider_part + platform_part))
+    paid = Posting(
+        LedgerAccount.follower_free(follower, currency), -(provider_part + platform_part)
+    )
     entries = (paid, *(Posting(account, value) for account, value in parts if value != ZERO))
     return Transfer(key, TransferKind.SUBSCRIPTION, entries, ts)
 

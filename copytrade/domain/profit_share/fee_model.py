@@ -44,7 +44,9 @@ class FeeTerms:
     def __post_init__(self) -> None:
         model = parse_fee_model(self.fee_model)
         object.__setattr__(self, "fee_model", model)
-        object.__setattr__(self, "share_pct", percent(self.share_pct, "share_pct", high=MAX_SHARE_PCT))
+        object.__setattr__(
+            self, "share_pct", percent(self.share_pct, "share_pct", high=MAX_SHARE_PCT)
+        )
         if self.settlement_period not in SETTLEMENT_PERIODS:
             raise InvalidValueError(
                 f"settlement period must be one of {list(SETTLEMENT_PERIODS)}, "

@@ -69,6 +69,9 @@ class AccountRepository:
             raise UnknownAccountError(f"no account {account_id!r}")
         return row.display_name
 
+    def is_provider(self, account_id: str) -> bool:
+        return self._session.get(ProviderRow, account_id) is not None
+
     def provider_ids(self) -> set[str]:
         return set(self._session.scalars(select(AccountRow.id).where(AccountRow.is_provider)))
 

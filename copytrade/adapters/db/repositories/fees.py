@@ -67,8 +67,10 @@ class FeeRepository:
             )
             .order_by(rel.id)
         )
-        return [Subscriber(r.id, r.follower_id, r.provider_id, r.subscription_price) for r in
-                self._session.execute(query)]
+        return [
+            Subscriber(r.id, r.follower_id, r.provider_id, r.subscription_price)
+            for r in self._session.execute(query)
+        ]
 
     def charge(self, relationship_id: str, period: str) -> ChargeRecord | None:
         row = self._session.scalar(
@@ -128,7 +130,9 @@ class FeeRepository:
         return bool(getattr(result, "rowcount", 0))
 
     def all(self) -> list[ChargeRecord]:
-        rows = self._session.scalars(select(SubscriptionChargeRow).order_by(SubscriptionChargeRow.id))
+        rows = self._session.scalars(
+            select(SubscriptionChargeRow).order_by(SubscriptionChargeRow.id)
+        )
         return [_record(row) for row in rows]
 
     def commission_books(self, books: Sequence[str]) -> set[str]:
