@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -36,13 +36,8 @@ from copytrade.domain.profit_share import (
     SubscriptionTerms,
     subscription_charge,
 )
-from copytrade.domain.profit_share.periods import (
-    BillingPeriod,
-    PeriodKind,
-    boundary_at_or_before,
-    is_boundary,
-    period_ending,
-)
+from copytrade.domain.profit_share.billing_periods import period_starting
+from copytrade.domain.profit_share.periods import PeriodKind, is_boundary
 from copytrade.domain.values import ZERO
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
@@ -50,15 +45,6 @@ CHARGED = "subscription.charged"
 UNPAID_NOTICE = "subscription.unpaid"
 
 log = logging.getLogger(__name__)
-
-
-def period_starting(start: datetime, kind: PeriodKind) -> BillingPeriod:
-    """The period of ``kind`` that begins at the boundary ``start``."""
-    if kind is PeriodKind.WEEKLY:
-        end = start + timedelta(days=7)
-    else:
-        end = boundary_at_or_before(start + timedelta(days=32), kind)
-    return period_ending(end, kind)
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,7 +89,7 @@ class RelationshipState:
 
     status: RelationshipStatus = RelationshipStatus.ACTIVE
     stop_reason: StopReason | None = None
-    pause_reason: PauseReason | None = None  # None on a paused one: paused by the follower
+    pause_reason: PauseReason | None = None  # None when paused by the follower
 
     def __post_init__(self) -> None:
         if (self.status is RelationshipStatus.STOPPED) != (self.stop_reason is not None):
@@ -132,9 +132,13 @@ class RelationshipState:
                 "retry the subscription charge)"
             )
         if isinstance(event, Paused) and target is _PAUSED:
-            # An unpaid period outranks a pause by the follower: paying is what resumes.
-            keep = self.unpaid and event.reason is PauseReason.FOLLOWER
-            return RelationshipState(_PAUSED, None, self.pause_reason if keep else event.reason)
+            # A follower's pause keeps no reason (None); an unpaid period outranks
+            # it, since paying is then what resumes the relationship.
+            asked = None if event.reason is PauseReason.FOLLOWER else event.reason
+            reason = self.pause_reason or asked
+            if self.status is _PAUSED and reason is self.pause_reason:
+                return self
+            return RelationshipState(_PAUSED, None, reason)
         if target is self.status:
             return self
         reason = event.reason if isinstance(event, Stopped) else None

@@ -7,10 +7,10 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import Engine
 
+from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ledger import LedgerAccount, TransferKind
 from copytrade.engine.accounts import FeeModelLockedError
-from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.engine.subscriptions import FeeSettings
 
 from .harness import PERP, Harness
@@ -93,9 +93,7 @@ def test_provider_terms_are_validated_and_the_model_locked_while_copied(
     with pytest.raises(FeeModelLockedError, match="cannot change"):
         h.platform.accounts.make_provider(ProviderTerms("d", D(10)))
     # The price may change (from the next period on).
-    h.platform.accounts.make_provider(
-        ProviderTerms("d", D(10), D("12"), fee_model="subscription")
-    )
+    h.platform.accounts.make_provider(ProviderTerms("d", D(10), D("12"), fee_model="subscription"))
     with h.platform.uow() as uow:
         terms = uow.accounts.terms("d")
     assert (terms.fee_model, terms.subscription_price) == ("subscription", D("12"))

@@ -24,9 +24,7 @@ MONDAY = datetime(2026, 1, 12, tzinfo=UTC)  # the first boundary after the harne
 def _world(db: Engine, follower_deposit: str) -> tuple[Harness, str]:
     h = Harness(db)
     h.tick(PERP.symbol, "50000")
-    pro = h.provider(
-        "subpro", "10000", fee_model="subscription", subscription_price=D("25")
-    )
+    pro = h.provider("subpro", "10000", fee_model="subscription", subscription_price=D("25"))
     rel = h.follow(h.follower("alice", follower_deposit), pro, "500")
     h.clock.advance(MONDAY - h.clock.now())
     return h, str(rel)
