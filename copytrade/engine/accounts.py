@@ -17,7 +17,7 @@ from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId
 from copytrade.domain.ledger import deposit, withdraw
-from copytrade.domain.profit_share.fee_model import FeeTerms
+from copytrade.domain.profit_share.fee_model import FeeTerms, parse_fee_model
 from copytrade.domain.values import USDT, Money
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.venues.paper.venue import PaperVenue
@@ -56,7 +56,10 @@ class AccountService:
         charge or settlement.
         """
         fees = FeeTerms(
-            terms.fee_model, terms.share_pct, terms.subscription_price, terms.settlement_period
+            parse_fee_model(terms.fee_model),
+            terms.share_pct,
+            terms.subscription_price,
+            terms.settlement_period,
         )
         with self._uow_factory() as uow:
             if uow.accounts.is_provider(terms.provider_id):

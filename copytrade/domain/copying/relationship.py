@@ -135,10 +135,10 @@ class RelationshipState:
             # A follower's pause keeps no reason (None); an unpaid period outranks
             # it, since paying is then what resumes the relationship.
             asked = None if event.reason is PauseReason.FOLLOWER else event.reason
-            reason = self.pause_reason or asked
-            if self.status is _PAUSED and reason is self.pause_reason:
+            pause_reason = self.pause_reason or asked
+            if self.status is _PAUSED and pause_reason is self.pause_reason:
                 return self
-            return RelationshipState(_PAUSED, None, reason)
+            return RelationshipState(_PAUSED, None, pause_reason)
         if target is self.status:
             return self
         reason = event.reason if isinstance(event, Stopped) else None
