@@ -10,10 +10,14 @@ top-up, which resumes it. A scheduler (``copytrade serve``) calls the same
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
+
+from copytrade.cli.common import err_console
 
 # The integrator moves this helper to copytrade.cli.common (``open_container``).
 from copytrade.cli.stats import DATABASE
@@ -32,13 +36,8 @@ def charge(at: str | None = AT, database: Path | None = DATABASE) -> None:
     """Charge every subscription period starting at the boundary; print a JSON summary."""
     now = datetime.now(UTC)
     boundary = latest_boundary(now) if at is None else _parse(at)
-    with open_container(database) as container:
-        cut = container.settings.subscription_platform_cut_pct
-        billing = SubscriptionBilling(container.uow_factory, lambda: datetime.now(UTC), cut)
-        try:
-            summary = billing.charge_due(boundary)
-        except DomainError as error:
-            raise typer.BadParameter(str(error)) from None
+    with _billing(database) as billing:
+        summary = billing.charge_due(boundary)
     typer.echo(json.dumps(summary.to_json(), sort_keys=True))
     if summary.failed:
         raise typer.Exit(code=1)
@@ -47,13 +46,8 @@ def charge(at: str | None = AT, database: Path | None = DATABASE) -> None:
 @subscriptions_app.command("pay")
 def pay(relationship: str, database: Path | None = DATABASE) -> None:
     """Charge a relationship's unpaid period now; paid, it resumes copying."""
-    with open_container(database) as container:
-        cut = container.settings.subscription_platform_cut_pct
-        billing = SubscriptionBilling(container.uow_factory, lambda: datetime.now(UTC), cut)
-        try:
-            record = billing.pay_unpaid(relationship)
-        except DomainError as error:
-            raise typer.BadParameter(str(error)) from None
+    with _billing(database) as billing:
+        record = billing.pay_unpaid(relationship)
     if record is None:
         typer.echo(json.dumps({"relationship": relationship, "status": "nothing_unpaid"}))
         return
@@ -62,6 +56,18 @@ def pay(relationship: str, database: Path | None = DATABASE) -> None:
     )
     if record.status != "paid":
         raise typer.Exit(code=1)
+
+
+@contextmanager
+def _billing(database: Path | None) -> Iterator[SubscriptionBilling]:
+    """Billing on the configured database; a refusal exits 2 with its message."""
+    with open_container(database) as container:
+        cut = container.settings.subscription_platform_cut_pct
+        try:
+            yield SubscriptionBilling(container.uow_factory, lambda: datetime.now(UTC), cut)
+        except DomainError as error:
+            err_console.print(f"[red]{error}[/red]")
+            raise typer.Exit(code=2) from None
 
 
 def _parse(text: str) -> datetime:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import AccountId, ProviderId, RelationshipId
 from copytrade.domain.ledger.accounts import LedgerAccount
-from copytrade.domain.ledger.movements import move
-from copytrade.domain.ledger.transfers import Posting, Transfer, TransferKind
-from copytrade.domain.values import USDT, ZERO, Currency
+from copytrade.domain.ledger.movements import move, split_payment
+from copytrade.domain.ledger.transfers import Transfer, TransferKind
+from copytrade.domain.values import USDT, Currency
 
 
 def subscription(
@@ -24,20 +23,9 @@ def subscription(
     currency: Currency = USDT,
 ) -> Transfer:
     """A period's subscription: the follower's free balance pays both parts."""
-    if provider_part < ZERO or platform_part < ZERO or provider_part + platform_part == ZERO:
-        raise InvalidValueError(
-            f"a subscription needs parts >= 0 with a positive price, got {provider_part} "
-            f"and {platform_part}"
-        )
-    parts = (
-        (LedgerAccount.provider_earnings(provider, currency), provider_part),
-        (LedgerAccount.platform_revenue(currency), platform_part),
-    )
-    paid = Posting(
-        LedgerAccount.follower_free(follower, currency), -(provider_part + platform_part)
-    )
-    entries = (paid, *(Posting(account, value) for account, value in parts if value != ZERO))
-    return Transfer(key, TransferKind.SUBSCRIPTION, entries, ts)
+    payer = LedgerAccount.follower_free(follower, currency)
+    kind = TransferKind.SUBSCRIPTION
+    return split_payment(kind, payer, provider, provider_part, platform_part, key=key, ts=ts)
 
 
 def commission_key(fill_key: str) -> str:
