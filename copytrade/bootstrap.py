@@ -19,6 +19,7 @@ from copytrade.adapters.db.engine import (
 )
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.config import Settings
+from copytrade.engine.subscriptions import FeeSettings
 from copytrade.service_layer.read_unit_of_work import StatsReadUnitOfWork
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
@@ -38,6 +39,12 @@ class Container:
     def uow_factory(self) -> Callable[[], SqlUnitOfWork]:
         factory = self.session_factory
         return lambda: SqlUnitOfWork(factory)
+
+    @property
+    def fees(self) -> FeeSettings:
+        """The platform's fee settings, for ``Platform.build`` and the billing (docs/fees.md)."""
+        s = self.settings
+        return FeeSettings(s.commission_pct, s.subscription_platform_cut_pct)
 
     def stats_reads(self) -> StatsReadUnitOfWork:
         """A read-only unit of work for the leaderboard (no write lock on SQLite)."""

@@ -62,7 +62,7 @@ def pay(relationship: str, database: Path | None = DATABASE) -> None:
 def _billing(database: Path | None) -> Iterator[SubscriptionBilling]:
     """Billing on the configured database; a refusal exits 2 with its message."""
     with open_container(database) as container:
-        cut = container.settings.subscription_platform_cut_pct
+        cut = container.fees.subscription_platform_cut_pct
         try:
             yield SubscriptionBilling(container.uow_factory, lambda: datetime.now(UTC), cut)
         except DomainError as error:

@@ -58,3 +58,20 @@ def test_a_time_that_starts_no_period_is_refused(db: Path) -> None:
     )
     assert result.exit_code == 2
     assert "starts no period" in result.output
+
+
+def test_the_platform_cut_comes_from_the_settings(db: Path) -> None:
+    env = {"COPYTRADE_SUBSCRIPTION_PLATFORM_CUT_PCT": "10"}
+    result = CliRunner().invoke(
+        app, ["subscriptions", "charge", "--at", MONDAY, "--database", str(db)], env=env
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert (summary["provider_total"], summary["platform_total"]) == ("27", "3")
+
+
+def test_a_cut_out_of_range_is_a_configuration_error() -> None:
+    env = {"COPYTRADE_COMMISSION_PCT": "101"}
+    result = CliRunner().invoke(app, ["subscriptions", "charge"], env=env)
+    assert result.exit_code == 2
+    assert "commission_pct" in result.output
