@@ -22,6 +22,7 @@ from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.config import Settings
 from copytrade.engine.settlement import SettlementService
 from copytrade.engine.settlement_run import SettlementRun
+from copytrade.engine.subscriptions import FeeSettings
 from copytrade.service_layer.read_unit_of_work import StatsReadUnitOfWork
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.venues.paper.venue import PaperVenue
@@ -42,6 +43,12 @@ class Container:
     def uow_factory(self) -> Callable[[], SqlUnitOfWork]:
         factory = self.session_factory
         return lambda: SqlUnitOfWork(factory)
+
+    @property
+    def fees(self) -> FeeSettings:
+        """The platform's fee settings, for ``Platform.build`` and the billing (docs/fees.md)."""
+        s = self.settings
+        return FeeSettings(s.commission_pct, s.subscription_platform_cut_pct)
 
     def stats_reads(self) -> StatsReadUnitOfWork:
         """A read-only unit of work for the leaderboard (no write lock on SQLite)."""

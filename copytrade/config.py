@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     sqlite_synchronous: SqliteSync = SqliteSync.FULL
     database_echo: bool = False
     platform_fee_pct: Decimal = Field(default=Decimal(2), ge=0, le=100)
+    # The platform's cut of a subscription and its commission per copied fill
+    # (for providers whose fee model is "commission"); see docs/fees.md.
+    subscription_platform_cut_pct: Decimal = Field(default=Decimal(2), ge=0, le=100)
+    commission_pct: Decimal = Field(default=Decimal(0), ge=0, le=100)
     quote_currency: str = "USDT"
     # Days of equity history before a provider is ranked on the leaderboard (SPEC §6).
     min_track_record_days: int = Field(default=7, ge=0)

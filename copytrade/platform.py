@@ -18,6 +18,7 @@ from copytrade.engine.accounts import AccountService
 from copytrade.engine.app import CopyEngine
 from copytrade.engine.execution import Checkpoints
 from copytrade.engine.provider_orders import ProviderOrders
+from copytrade.engine.subscriptions import FeeSettings
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.venues.paper.venue import PaperVenue
@@ -39,6 +40,7 @@ class Platform:
         clock: Clock,
         platform_fee_pct: Decimal = Decimal(2),
         checkpoints: Checkpoints = Checkpoints(),
+        fees: FeeSettings = FeeSettings(),
     ) -> Platform:
         """Wire everything on a migrated database; stores the instruments it trades."""
         by_symbol = {i.symbol: i for i in instruments}
@@ -51,7 +53,9 @@ class Platform:
             return SqlUnitOfWork(session_factory, by_symbol)
 
         venue = PaperVenue(db, by_symbol.values(), clock.now)
-        engine = CopyEngine(uow_factory, venue, by_symbol, clock, platform_fee_pct, checkpoints)
+        engine = CopyEngine(
+            uow_factory, venue, by_symbol, clock, platform_fee_pct, checkpoints, fees=fees
+        )
         accounts = AccountService(uow_factory, venue, clock.now, engine.forget_providers)
         orders = ProviderOrders(uow_factory, venue, clock.now)
         return cls(engine, accounts, orders, venue, clock)

@@ -11,6 +11,7 @@ from copytrade.cli.demo import demo
 from copytrade.cli.settle import settle, statement
 from copytrade.cli.simulate import simulate
 from copytrade.cli.stats import show_leaderboard, stats_app
+from copytrade.cli.subscriptions import subscriptions_app
 
 app = typer.Typer(
     name="copytrade",
@@ -28,6 +29,7 @@ app.add_typer(stats_app, name="stats")
 app.command("leaderboard")(show_leaderboard)
 app.command()(settle)
 app.command()(statement)
+app.add_typer(subscriptions_app, name="subscriptions")
 
 
 @app.callback()

@@ -22,6 +22,7 @@ from copytrade.engine.actions import FollowerActions
 from copytrade.engine.bookkeeping import BookKeeper
 from copytrade.engine.books import load_books
 from copytrade.engine.bus import InProcessBus
+from copytrade.engine.commission import COMMISSION_DEBITS, VenueCommissions
 from copytrade.engine.day_close import close_day
 from copytrade.engine.execution import Checkpoints, Executor
 from copytrade.engine.fanout import CopyFanout
@@ -30,6 +31,7 @@ from copytrade.engine.messages import PROVIDER_FILLED
 from copytrade.engine.prices import PriceBook
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.settlement import VENUE_DEBIT, SettlementService, VenueDebits
+from copytrade.engine.subscriptions import FeeSettings, SubscriptionBilling
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.outbox_relay import OutboxRelay
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
@@ -55,6 +57,8 @@ class CopyEngine:
         clock: Clock,
         platform_fee_pct: Decimal = Decimal(2),
         checkpoints: Checkpoints = Checkpoints(),
+        *,
+        fees: FeeSettings = FeeSettings(),
     ) -> None:
         self.uow_factory = uow_factory
         self.venue = venue
@@ -64,7 +68,9 @@ class CopyEngine:
         self.bus = InProcessBus()
         self.relationships = RelationshipCache()
         self._providers: set[str] | None = None
-        self.bookkeeper = BookKeeper(instruments, self._cash_account, VENUE)
+        self.bookkeeper = BookKeeper(
+            instruments, self._cash_account, VENUE, commission_pct=fees.commission_pct
+        )
         self.executor = Executor(
             venue, uow_factory, self.bookkeeper, clock.now, checkpoints=checkpoints
         )
@@ -95,8 +101,15 @@ class CopyEngine:
             snapshot,
             clock.now,
         )
+        self.subscriptions = SubscriptionBilling(
+            uow_factory,
+            clock.now,
+            fees.subscription_platform_cut_pct,
+            self.relationships.invalidate,
+        )
         self.bus.subscribe(PROVIDER_FILLED, self.fanout.handle)
         self.bus.subscribe(VENUE_DEBIT, VenueDebits(venue).handle)
+        self.bus.subscribe(COMMISSION_DEBITS, VenueCommissions(venue).handle)
 
     # --- the pipeline ----------------------------------------------------------
 

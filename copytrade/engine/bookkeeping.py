@@ -12,14 +12,17 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.positions import StoredPosition
-from copytrade.domain.ids import AccountId
+from copytrade.domain.ids import AccountId, RelationshipId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount, Transfer
-from copytrade.domain.ledger.fills import fill_transfer, locked_margin
+from copytrade.domain.ledger.fees import commission
+from copytrade.domain.ledger.fills import fill_key, fill_transfer, locked_margin
 from copytrade.domain.order_events import Fill
 from copytrade.domain.positions import Position, PositionChange
+from copytrade.domain.profit_share import trade_commission
 from copytrade.domain.trades import Trade
 from copytrade.domain.values import ONE, ZERO
+from copytrade.engine.commission import COMMISSION_DEBITS, debits_payload
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 CashAccountOf = Callable[[SqlUnitOfWork, str], LedgerAccount]
@@ -33,15 +36,22 @@ class BookedFills:
     changes: list[tuple[Fill, PositionChange]] = field(default_factory=list)
     trades: list[Trade] = field(default_factory=list)
     positions: dict[tuple[str, str], StoredPosition] = field(default_factory=dict)
+    # (book, amount): the platform's commissions taken from copies' cash (docs/fees.md)
+    commissions: list[tuple[str, Decimal]] = field(default_factory=list)
 
 
 class BookKeeper:
     def __init__(
-        self, instruments: Mapping[str, Instrument], cash_account: CashAccountOf, venue: str
+        self,
+        instruments: Mapping[str, Instrument],
+        cash_account: CashAccountOf,
+        venue: str,
+        commission_pct: Decimal = ZERO,
     ) -> None:
         self._instruments = instruments
         self._cash_account = cash_account
         self._venue = venue
+        self._commission_pct = commission_pct
 
     def record(
         self,
@@ -62,6 +72,8 @@ class BookKeeper:
         booked.positions = uow.positions.for_books(books)
         cash_accounts = {book: self._cash_account(uow, book) for book in books}
         cash = dict(uow.ledger.balances_of(list(cash_accounts.values())))
+        # Off (0 %, the default): no query, nothing added to the fan-out's path.
+        paying = uow.fees.commission_books(books) if self._commission_pct > ZERO else set()
         transfers: list[Transfer] = []
         for fill in booked.fills:
             book = str(fill.account)
@@ -92,10 +104,37 @@ class BookKeeper:
                 cash[account.key] = cash.get(account.key, ZERO) + transfer.movement.get(
                     account.key, ZERO
                 )
+            if book in paying:
+                taken = self._commission(fill, cash.get(account.key, ZERO), transfers)
+                if taken > ZERO:
+                    cash[account.key] -= taken
+                    booked.commissions.append((book, taken))
         uow.positions.save_many(list(booked.positions.values()))
         uow.trades.add_many(booked.trades)
         uow.ledger.post_all(transfers)
+        if booked.commissions:
+            # The venue follows the ledger through the outbox (engine/commission.py).
+            message_id = f"venue-commissions:{fill_key(booked.fills[0], self._venue)}"
+            payload = debits_payload(booked.commissions)
+            uow.outbox.add(COMMISSION_DEBITS, message_id, payload, now)
         return booked
+
+    def _commission(self, fill: Fill, cash: Decimal, transfers: list[Transfer]) -> Decimal:
+        """Stage the platform's commission on a copy's fill, never more than its cash.
+
+        Keyed by the fill, and only fills booked for the first time get here,
+        so a fill delivered twice is charged once.
+        """
+        quote = self._instruments[fill.symbol].quote
+        owed = trade_commission(fill.qty * fill.price, self._commission_pct, quote)
+        taken = min(owed, max(cash, ZERO))
+        if taken > ZERO:
+            key = fill_key(fill, self._venue)
+            relationship = RelationshipId(str(fill.account))
+            transfers.append(
+                commission(relationship, taken, fill_key=key, ts=fill.ts, currency=quote)
+            )
+        return taken
 
     def _position(
         self, positions: dict[tuple[str, str], StoredPosition], book: str, symbol: str

@@ -94,12 +94,17 @@ class SettlementService:
     def _settle_batch(self, dues: Sequence[Due]) -> list[SettlementRecord]:
         if not dues:
             return []
+        with self._uow_factory() as uow:
+            terms = uow.settlements.provider_terms([d.rel.provider_id for d in dues])
+        # Subscription and commission providers take no profit share (docs/fees.md).
+        dues = [d for d in dues if terms[d.rel.provider_id].shares_profit]
+        if not dues:
+            return []
         books = [d.rel.relationship_id for d in dues]
         venue_cash = self._venue.withdrawable_many(books, USDT.code)
         prices = self._prices()  # before the unit of work: the venue reads in its own
         now = self._now()
         with self._uow_factory() as uow:
-            terms = uow.settlements.provider_terms([d.rel.provider_id for d in dues])
             records = settle_in(uow, dues, prices, venue_cash, terms, self._platform_fee_pct, now)
             uow.commit()
         self._after_commit(records)

@@ -136,6 +136,8 @@ class SettlementRun:
             done = uow.settlements.settled_in([p.id for p in periods])
         pairs = []
         for candidate in found:
+            if not terms[candidate.provider_id].shares_profit:
+                continue  # billed by subscription or commission instead (docs/fees.md)
             period = by_kind[terms[candidate.provider_id].settlement_period]
             if _still_due(candidate, period, settled_at_stop):
                 pairs.append((candidate.relationship_id, period.id))

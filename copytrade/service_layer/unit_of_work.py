@@ -16,6 +16,7 @@ from copytrade.adapters.db.repositories.accounts import AccountRepository
 from copytrade.adapters.db.repositories.cursors import CursorRepository
 from copytrade.adapters.db.repositories.decisions import DecisionRepository
 from copytrade.adapters.db.repositories.equity import EquitySnapshotRepository
+from copytrade.adapters.db.repositories.fees import FeeRepository
 from copytrade.adapters.db.repositories.instruments import InstrumentRepository
 from copytrade.adapters.db.repositories.ledger import SqlLedger
 from copytrade.adapters.db.repositories.orders import FillRepository, OrderRepository
@@ -71,6 +72,7 @@ class SqlUnitOfWork:
         self.decisions = DecisionRepository(session)
         self.equity = EquitySnapshotRepository(session)
         self.settlements = SettlementRepository(session)
+        self.fees = FeeRepository(session)
         self.cursors = CursorRepository(session)
         self.provider_stats = ProviderStatsRepository(session)
 

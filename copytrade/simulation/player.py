@@ -23,6 +23,7 @@ from copytrade.marketdata.clock import SimulatedClock
 from copytrade.marketdata.ticks import PriceTick
 from copytrade.platform import Platform
 from copytrade.simulation.scenario import (
+    ChargeSubscriptions,
     Deposit,
     Event,
     Follow,
@@ -50,6 +51,7 @@ EVENT_TYPES: dict[type, str] = {
     Withdraw: "withdraw",
     ManualClose: "manual_close",
     Settle: "settle",
+    ChargeSubscriptions: "charge_subscriptions",
     Deposit: "deposit",
 }
 
@@ -89,7 +91,11 @@ class ScenarioPlayer:
             account = AccountId(provider.id)
             accounts.register(account, provider.name)
             terms = ProviderTerms(
-                provider.id, provider.share_pct, settlement_period=provider.settlement.value
+                provider.id,
+                provider.share_pct,
+                provider.subscription_price,
+                settlement_period=provider.settlement.value,
+                fee_model=provider.fee_model.value,
             )
             accounts.make_provider(terms)
             if provider.deposit > 0:
@@ -161,6 +167,8 @@ class ScenarioPlayer:
             actions.manual_close(event.relationship, event.symbol)
         elif isinstance(event, Settle):
             self._engine.settlements.settle_all(settlement_period(event))
+        elif isinstance(event, ChargeSubscriptions):
+            self._engine.subscriptions.charge_due(event.at)
         else:
             key = f"deposit:{event.account}:events[{event.index}]"
             self._platform.accounts.deposit(event.account, event.amount, key=key)

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from copytrade.domain.profit_share.fee_model import FeeModel
 from copytrade.platform import Platform
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.simulation.player import RunError
 from copytrade.simulation.result_books import (
     balances_section,
@@ -18,6 +20,33 @@ from copytrade.simulation.result_books import (
 )
 from copytrade.simulation.result_stats import equity_series_section, stats_section
 from copytrade.simulation.scenario import Scenario
+
+
+def fee_sections(uow: SqlUnitOfWork, scenario: Scenario) -> dict[str, Any]:
+    """``fees`` and ``subscriptions``, only for a scenario that uses another fee model
+    than profit share or a commission: older RESULT.json files stay as they were."""
+    models = {str(p.id): p.fee_model for p in scenario.providers}
+    if not scenario.commission_pct and set(models.values()) <= {FeeModel.PROFIT_SHARE}:
+        return {}
+    fees = {
+        "commission_pct": scenario.commission_pct,
+        "subscription_platform_cut_pct": scenario.subscription_platform_cut_pct,
+        "providers": models,
+    }
+    charges = [
+        {
+            "relationship": c.relationship_id,
+            "follower": c.follower_id,
+            "provider": c.provider_id,
+            "period": c.period,
+            "status": c.status,
+            "price": c.price,
+            "provider_part": c.provider_part,
+            "platform_part": c.platform_part,
+        }
+        for c in uow.fees.all()
+    ]
+    return {"fees": fees, "subscriptions": charges}
 
 
 def collect_result(
@@ -45,6 +74,7 @@ def collect_result(
             "balances": balances_section(uow),
             "relationships": relationships,
             "settlements": settlements_section(uow),
+            **fee_sections(uow, scenario),
             "stats": stats_section(uow, providers, prices, last_day),
             "equity_series": equity_series_section(uow, providers),
             "ledger_sum": uow.ledger.sum_by_currency(),

@@ -149,6 +149,8 @@ def relationships_section(
                 "mode": rel.settings.mode,
                 "status": rel.state.status,
                 "reason": rel.state.stop_reason,
+                # Only when set (an unpaid subscription): older results stay as they were.
+                **({"pause_reason": rel.state.pause_reason} if rel.state.pause_reason else {}),
                 "hwm": rel.hwm,
                 "owed": rel.owed,
                 "net_allocated": rel.net_allocated,

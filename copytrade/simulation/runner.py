@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from copytrade.adapters.db.engine import make_engine
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.config import Settings, SqliteSync
+from copytrade.engine.subscriptions import FeeSettings
 from copytrade.marketdata.clock import SimulatedClock
 from copytrade.platform import Platform
 from copytrade.simulation.player import ScenarioPlayer
@@ -36,8 +37,9 @@ def run_scenario(scenario: Scenario, db_url: str | None = None) -> dict[str, Any
     with _database(db_url) as db:
         upgrade_database(db)
         clock = SimulatedClock(scenario.start)
+        fees = FeeSettings(scenario.commission_pct, scenario.subscription_platform_cut_pct)
         platform = Platform.build(
-            db, scenario.instruments, clock, platform_fee_pct=scenario.platform_fee_pct
+            db, scenario.instruments, clock, platform_fee_pct=scenario.platform_fee_pct, fees=fees
         )
         player = ScenarioPlayer(scenario, platform, clock)
         player.open_accounts()

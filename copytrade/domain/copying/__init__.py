@@ -15,6 +15,7 @@ from copytrade.domain.copying.record import CopyRelationship
 from copytrade.domain.copying.relationship import (
     TRANSITIONS,
     Paused,
+    PauseReason,
     RelationshipEvent,
     RelationshipState,
     RelationshipStatus,
@@ -22,6 +23,7 @@ from copytrade.domain.copying.relationship import (
     Stopped,
     StopReason,
     closes_positions_on_stop,
+    parse_pause_reason,
     parse_stop_reason,
 )
 from copytrade.domain.copying.settings import CopySettings, SizingMode, parse_mode
@@ -36,6 +38,7 @@ __all__ = [
     "CopySettings",
     "FillContext",
     "FollowerBook",
+    "PauseReason",
     "Paused",
     "ReasonCode",
     "RelationshipEvent",
@@ -57,6 +60,7 @@ __all__ = [
     "max_loss_reached",
     "notional_for",
     "parse_mode",
+    "parse_pause_reason",
     "parse_stop_reason",
     "size_copy",
     "split_flip",

@@ -26,18 +26,35 @@ class StopReason(StrEnum):
     ADMIN = "admin"
 
 
+class PauseReason(StrEnum):
+    FOLLOWER = "follower"
+    SUBSCRIPTION_UNPAID = "subscription_unpaid"  # the period's subscription was not paid
+
+
 def parse_stop_reason(value: object) -> StopReason:
     return parse_choice(StopReason, value, "stop reason")
 
 
+def parse_pause_reason(value: object) -> PauseReason:
+    return parse_choice(PauseReason, value, "pause reason")
+
+
 @dataclass(frozen=True, slots=True)
 class Paused:
-    """The follower pauses: no new openings, closes are still mirrored."""
+    """No new openings, closes are still mirrored; ``reason`` says who or what paused."""
+
+    reason: PauseReason = PauseReason.FOLLOWER
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", parse_pause_reason(self.reason))
 
 
 @dataclass(frozen=True, slots=True)
 class Resumed:
-    """The follower resumes copying new openings."""
+    """Copying new openings again. ``subscription_paid``: the billing resumes it after
+    the unpaid period was paid; only that lifts a ``subscription_unpaid`` pause."""
+
+    subscription_paid: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +89,7 @@ class RelationshipState:
 
     status: RelationshipStatus = RelationshipStatus.ACTIVE
     stop_reason: StopReason | None = None
+    pause_reason: PauseReason | None = None  # None when paused by the follower
 
     def __post_init__(self) -> None:
         if (self.status is RelationshipStatus.STOPPED) != (self.stop_reason is not None):
@@ -79,6 +97,16 @@ class RelationshipState:
                 f"a relationship has a stop reason exactly when it is stopped, got status "
                 f"{self.status} with stop reason {self.stop_reason}"
             )
+        if self.pause_reason is not None and self.status is not RelationshipStatus.PAUSED:
+            raise InvalidValueError(
+                f"only a paused relationship has a pause reason, got status {self.status} "
+                f"with pause reason {self.pause_reason}"
+            )
+
+    @property
+    def unpaid(self) -> bool:
+        """Paused because its subscription was not paid."""
+        return self.pause_reason is PauseReason.SUBSCRIPTION_UNPAID
 
     @property
     def accepts_openings(self) -> bool:
@@ -97,6 +125,20 @@ class RelationshipState:
                 f"cannot apply {type(event).__name__} to a relationship stopped by "
                 f"{self.stop_reason}: a stop is final, start a new copy relationship instead"
             )
+        if isinstance(event, Resumed) and self.unpaid and not event.subscription_paid:
+            raise InvalidTransitionError(
+                "this relationship is paused because its subscription was not paid; "
+                "it resumes when the period is paid (top up the free balance, then "
+                "retry the subscription charge)"
+            )
+        if isinstance(event, Paused) and target is _PAUSED:
+            # A follower's pause keeps no reason (None); an unpaid period outranks
+            # it, since paying is then what resumes the relationship.
+            asked = None if event.reason is PauseReason.FOLLOWER else event.reason
+            pause_reason = self.pause_reason or asked
+            if self.status is _PAUSED and pause_reason is self.pause_reason:
+                return self
+            return RelationshipState(_PAUSED, None, pause_reason)
         if target is self.status:
             return self
         reason = event.reason if isinstance(event, Stopped) else None

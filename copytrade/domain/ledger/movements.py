@@ -153,24 +153,42 @@ def profit_share(
     ts: datetime,
     currency: Currency = USDT,
 ) -> Transfer:
-    """Settlement: the allocation pays gross = provider_credit + platform_fee (SPEC §7).
+    """Settlement: the allocation pays gross = provider_credit + platform_fee (SPEC §7)."""
+    payer = LedgerAccount.allocation_cash(relationship, currency)
+    return split_payment(
+        TransferKind.PROFIT_SHARE, payer, provider, provider_credit, platform_fee, key=key, ts=ts
+    )
+
+
+def split_payment(
+    kind: TransferKind,
+    payer: LedgerAccount,
+    provider: ProviderId,
+    provider_part: DecimalLike,
+    platform_part: DecimalLike,
+    *,
+    key: str,
+    ts: datetime,
+) -> Transfer:
+    """``payer`` pays a provider and the platform their parts, in the payer's currency.
 
     A zero part (a platform fee of 0 %) gets no posting, since postings are non-zero.
     """
-    credit = to_decimal(provider_credit, "provider credit")
-    fee = to_decimal(platform_fee, "platform fee")
+    credit = to_decimal(provider_part, "provider part")
+    fee = to_decimal(platform_part, "platform part")
     if credit < ZERO or fee < ZERO or credit + fee == ZERO:
         raise InvalidValueError(
-            f"profit share needs a provider credit and platform fee >= 0 with a positive "
-            f"gross, got {credit} and {fee}; when nothing is owed, post nothing"
+            f"{kind} needs a provider part and platform part >= 0 with a positive "
+            f"total, got {credit} and {fee}; when nothing is owed, post nothing"
         )
+    currency = payer.currency
     parts = (
         (LedgerAccount.provider_earnings(provider, currency), credit),
         (LedgerAccount.platform_revenue(currency), fee),
     )
-    paid = Posting(LedgerAccount.allocation_cash(relationship, currency), -(credit + fee))
+    paid = Posting(payer, -(credit + fee))
     entries = (paid, *(Posting(account, value) for account, value in parts if value != ZERO))
-    return Transfer(key, TransferKind.PROFIT_SHARE, entries, ts)
+    return Transfer(key, kind, entries, ts)
 
 
 def pay_out_earnings(

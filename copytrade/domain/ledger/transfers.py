@@ -28,6 +28,8 @@ class TransferKind(StrEnum):
     TRADE = "trade"  # one venue fill: margin or exchange, realized PnL and fee together
     PROFIT_SHARE = "profit_share"
     PAYOUT = "payout"
+    SUBSCRIPTION = "subscription"  # a period's subscription: free balance -> provider, platform
+    COMMISSION = "commission"  # the platform's commission on one copied fill
     REVERSAL = "reversal"
 
 

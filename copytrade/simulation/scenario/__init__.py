@@ -2,6 +2,7 @@
 
 from copytrade.simulation.scenario.errors import ScenarioError
 from copytrade.simulation.scenario.events import (
+    ChargeSubscriptions,
     Deposit,
     Event,
     Follow,
@@ -25,6 +26,7 @@ from copytrade.simulation.scenario.model import (
 from copytrade.simulation.scenario.timeline import TimelineItem, timeline
 
 __all__ = [
+    "ChargeSubscriptions",
     "Deposit",
     "Event",
     "Follow",

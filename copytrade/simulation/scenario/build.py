@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from copytrade.domain.ids import FollowerId, ProviderId
 from copytrade.domain.instruments import Instrument
+from copytrade.domain.profit_share.fee_model import FeeTerms, parse_fee_model
 from copytrade.domain.values import Currency, Price, percent
 from copytrade.marketdata.ticks import PriceTick
 from copytrade.simulation.scenario.build_events import EventBuilder, Known
@@ -40,6 +41,10 @@ def build_scenario(doc: ScenarioDoc, where: Where) -> Scenario:
         currency = Currency(doc.currency)
     with where.domain("platform_fee_pct"):
         platform_fee_pct = percent(doc.platform_fee_pct, "platform_fee_pct")
+    with where.domain("commission_pct"):
+        commission_pct = percent(doc.commission_pct, "commission_pct")
+    with where.domain("subscription_platform_cut_pct"):
+        cut_pct = percent(doc.subscription_platform_cut_pct, "subscription_platform_cut_pct")
     instruments = tuple(_instruments(doc, currency, where))
     by_symbol = {instrument.symbol: instrument for instrument in instruments}
     prices = _prices(doc, by_symbol, where)
@@ -68,6 +73,8 @@ def build_scenario(doc: ScenarioDoc, where: Where) -> Scenario:
         providers=providers,
         followers=followers,
         events=EventBuilder(known, where).build(doc.events),
+        commission_pct=commission_pct,
+        subscription_platform_cut_pct=cut_pct,
         source=where.file,
     )
 
@@ -128,7 +135,19 @@ def _providers(doc: ScenarioDoc, where: Where) -> Iterator[ProviderSpec]:
             share_pct = percent(item.share_pct, "share_pct", high=MAX_SHARE_PCT)
         name = item.name if item.name is not None else item.id
         settlement = SettlementPeriod(item.settlement)
-        yield ProviderSpec(provider_id, name, item.deposit, share_pct, settlement)
+        with where.domain(path):
+            fees = FeeTerms(
+                parse_fee_model(item.fee_model), share_pct, item.subscription_price, settlement
+            )
+        yield ProviderSpec(
+            provider_id,
+            name,
+            item.deposit,
+            share_pct,
+            settlement,
+            fees.fee_model,
+            fees.subscription_price,
+        )
 
 
 def _followers(doc: ScenarioDoc, where: Where) -> Iterator[FollowerSpec]:

@@ -19,11 +19,13 @@ from copytrade.domain.copying.settings import CopySettings
 from copytrade.domain.ids import AccountId, ClientOrderId, FollowerId, ProviderId, RelationshipId
 from copytrade.domain.instruments import Instrument, parse_side
 from copytrade.domain.orders import OrderType
+from copytrade.domain.profit_share.periods import PeriodKind, is_boundary
 from copytrade.domain.values import ONE, Price
 from copytrade.simulation.scenario import events as ev
 from copytrade.simulation.scenario.problems import Where
 from copytrade.simulation.scenario.schema_events import (
     AmountDoc,
+    ChargeSubscriptionsDoc,
     DepositDoc,
     EventDoc,
     FollowDoc,
@@ -95,6 +97,14 @@ class EventBuilder:
             if doc.account not in self._known.providers | self._known.followers:
                 self._where.fail(f"{path}.account", f"unknown account {doc.account!r}")
             return ev.Deposit(doc.at, index, AccountId(doc.account), doc.amount)
+        if isinstance(doc, ChargeSubscriptionsDoc):
+            if not any(is_boundary(doc.at, kind) for kind in PeriodKind):
+                self._where.fail(
+                    f"{path}.at",
+                    f"subscriptions are charged at a period start (a Monday or a 1st, "
+                    f"00:00 UTC), not at {doc.at.isoformat()}",
+                )
+            return ev.ChargeSubscriptions(doc.at, index)
         return ev.Settle(doc.at, index)
 
     def _check_time(self, path: str, at: datetime) -> None:

@@ -100,6 +100,14 @@ class Settle:
 
 
 @dataclass(frozen=True, slots=True)
+class ChargeSubscriptions:
+    """Charge the subscription periods starting at ``at`` (a Monday or 1st, 00:00 UTC)."""
+
+    at: datetime
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
 class Deposit:
     """Paper money from outside into a provider's or follower's free balance."""
 
@@ -110,4 +118,4 @@ class Deposit:
 
 
 FollowerAction = Follow | Pause | Resume | Stop | TopUp | Withdraw | ManualClose
-Event = ProviderOrder | FollowerAction | Settle | Deposit
+Event = ProviderOrder | FollowerAction | Settle | ChargeSubscriptions | Deposit

@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from copytrade.domain.ids import FollowerId, ProviderId
 from copytrade.domain.instruments import Instrument
+from copytrade.domain.profit_share.fee_model import FeeModel
 from copytrade.domain.values import Currency
 from copytrade.marketdata.ticks import PriceTick
 from copytrade.simulation.scenario.events import Event
@@ -28,6 +29,8 @@ class ProviderSpec:
     deposit: Decimal  # initial paper balance
     share_pct: Decimal  # 0..30
     settlement: SettlementPeriod
+    fee_model: FeeModel = FeeModel.PROFIT_SHARE
+    subscription_price: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,8 @@ class Scenario:
     followers: tuple[FollowerSpec, ...]
     events: tuple[Event, ...]
     source: str = field(default="", compare=False)
+    commission_pct: Decimal = Decimal(0)
+    subscription_platform_cut_pct: Decimal = Decimal(2)
     _by_symbol: Mapping[str, Instrument] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -72,6 +72,8 @@ class ProviderDoc(BaseModel):
     deposit: NonNegativeNumber
     share_pct: Number = Decimal(10)
     settlement: Literal["weekly", "monthly"] = "weekly"
+    fee_model: Literal["profit_share", "subscription", "commission"] = "profit_share"
+    subscription_price: PositiveNumber | None = None
 
 
 class FollowerDoc(BaseModel):
@@ -88,6 +90,8 @@ class ScenarioDoc(BaseModel):
     start: Timestamp
     currency: str = "USDT"
     platform_fee_pct: Number = Decimal(2)
+    commission_pct: Number = Decimal(0)
+    subscription_platform_cut_pct: Number = Decimal(2)
     seed: int | None = None
     instruments: list[InstrumentDoc] = Field(min_length=1)
     prices: list[PriceDoc] = Field(min_length=1)

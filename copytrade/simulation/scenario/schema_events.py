@@ -87,6 +87,10 @@ class SettleDoc(_EventDoc):
     type: Literal["settle"]
 
 
+class ChargeSubscriptionsDoc(_EventDoc):
+    type: Literal["charge_subscriptions"]
+
+
 class DepositDoc(_EventDoc):
     type: Literal["deposit"]
     account: str
@@ -94,6 +98,13 @@ class DepositDoc(_EventDoc):
 
 
 EventDoc = Annotated[
-    OrderDoc | FollowDoc | RelationshipDoc | AmountDoc | ManualCloseDoc | SettleDoc | DepositDoc,
+    OrderDoc
+    | FollowDoc
+    | RelationshipDoc
+    | AmountDoc
+    | ManualCloseDoc
+    | SettleDoc
+    | ChargeSubscriptionsDoc
+    | DepositDoc,
     Field(discriminator="type"),
 ]

@@ -12,6 +12,7 @@ from copytrade.domain.copying import CopySettings, SizingMode
 from copytrade.domain.ids import AccountId, ClientOrderId, FollowerId, ProviderId, RelationshipId
 from copytrade.domain.instruments import Instrument, InstrumentKind, Side
 from copytrade.domain.values import USDT
+from copytrade.engine.subscriptions import FeeSettings
 from copytrade.marketdata.clock import SimulatedClock
 from copytrade.platform import Platform
 
@@ -46,9 +47,9 @@ SPOT = Instrument(
 
 
 class Harness:
-    def __init__(self, db: Engine) -> None:
+    def __init__(self, db: Engine, fees: FeeSettings = FeeSettings()) -> None:
         self.clock = SimulatedClock(START)
-        self.platform = Platform.build(db, [PERP, SPOT], self.clock)
+        self.platform = Platform.build(db, [PERP, SPOT], self.clock, fees=fees)
         self.engine = self.platform.engine
         self._orders = 0
 
@@ -56,10 +57,12 @@ class Harness:
         self.clock.advance(timedelta(minutes=minutes))
         self.engine.on_price(symbol, D(price), self.clock.now())
 
-    def provider(self, name: str, deposit: str, share_pct: str = "10") -> ProviderId:
+    def provider(
+        self, name: str, deposit: str, share_pct: str = "10", **terms: object
+    ) -> ProviderId:
         account = AccountId(name)
         self.platform.accounts.register(account, name)
-        self.platform.accounts.make_provider(ProviderTerms(name, D(share_pct)))
+        self.platform.accounts.make_provider(ProviderTerms(name, D(share_pct), **terms))  # type: ignore[arg-type]
         self.platform.accounts.deposit(account, D(deposit), key=f"dep:{name}")
         return ProviderId(name)
 

@@ -28,6 +28,7 @@ class ProviderTerms:
     subscription_price: Decimal | None = None
     follower_cap: int | None = None
     settlement_period: str = "weekly"
+    fee_model: str = "profit_share"  # profit_share / subscription / commission
 
 
 class AccountRepository:
@@ -54,6 +55,7 @@ class AccountRepository:
                 subscription_price=terms.subscription_price,
                 follower_cap=terms.follower_cap,
                 settlement_period=terms.settlement_period,
+                fee_model=terms.fee_model,
             )
         )
         self._session.flush()
@@ -66,6 +68,9 @@ class AccountRepository:
         if row is None:
             raise UnknownAccountError(f"no account {account_id!r}")
         return row.display_name
+
+    def is_provider(self, account_id: str) -> bool:
+        return self._session.get(ProviderRow, account_id) is not None
 
     def provider_ids(self) -> set[str]:
         return set(self._session.scalars(select(AccountRow.id).where(AccountRow.is_provider)))
@@ -87,4 +92,5 @@ class AccountRepository:
             row.subscription_price,
             row.follower_cap,
             row.settlement_period,
+            row.fee_model,
         )

@@ -19,6 +19,7 @@ from copytrade.domain.copying import (
     RelationshipState,
     RelationshipStatus,
     parse_mode,
+    parse_pause_reason,
     parse_stop_reason,
 )
 from copytrade.domain.errors import DomainError
@@ -49,12 +50,13 @@ def _relationship(row: RelationshipRow) -> CopyRelationship:
         copy_open_positions=row.copy_open_positions,
     )
     stop_reason = parse_stop_reason(row.stop_reason) if row.stop_reason else None
+    pause_reason = parse_pause_reason(row.pause_reason) if row.pause_reason else None
     return CopyRelationship(
         id=RelationshipId(row.id),
         follower=FollowerId(row.follower_id),
         provider=ProviderId(row.provider_id),
         settings=settings,
-        state=RelationshipState(RelationshipStatus(row.status), stop_reason),
+        state=RelationshipState(RelationshipStatus(row.status), stop_reason, pause_reason),
         net_allocated=row.net_allocated,
         hwm=row.hwm,
         owed=row.owed,
@@ -68,6 +70,7 @@ def _values(rel: CopyRelationship) -> dict[str, object]:
     return {
         "status": rel.state.status.value,
         "stop_reason": rel.state.stop_reason.value if rel.state.stop_reason else None,
+        "pause_reason": rel.state.pause_reason.value if rel.state.pause_reason else None,
         "mode": s.mode.value,
         "fixed_amount": s.fixed_amount,
         "multiplier": s.multiplier,

@@ -50,6 +50,12 @@ class Candidate:
 class ProviderSettlementTerms:
     share_pct: Decimal
     settlement_period: str
+    fee_model: str = "profit_share"
+
+    @property
+    def shares_profit(self) -> bool:
+        """Paid by profit share: subscription and commission providers never are (fees.md)."""
+        return self.fee_model == "profit_share"
 
 
 AMOUNTS = (
@@ -176,7 +182,7 @@ class SettlementRepository:
     ) -> dict[str, ProviderSettlementTerms]:
         """Providers' share and settlement period: these providers', or every one."""
         p = ProviderRow
-        query = select(p.account_id, p.share_pct, p.settlement_period)
+        query = select(p.account_id, p.share_pct, p.settlement_period, p.fee_model)
         parts = [None] if providers is None else list(chunks(sorted(set(providers))))
         found: dict[str, ProviderSettlementTerms] = {}
         for part in parts:
@@ -184,7 +190,10 @@ class SettlementRepository:
                 query if part is None else query.where(p.account_id.in_(part))
             )
             found.update(
-                (r.account_id, ProviderSettlementTerms(r.share_pct, r.settlement_period))
+                (
+                    r.account_id,
+                    ProviderSettlementTerms(r.share_pct, r.settlement_period, r.fee_model),
+                )
                 for r in rows
             )
         return found

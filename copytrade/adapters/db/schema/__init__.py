@@ -3,6 +3,7 @@
 from copytrade.adapters.db.schema.accounts import AccountRow, InstrumentRow, ProviderRow
 from copytrade.adapters.db.schema.base import Base
 from copytrade.adapters.db.schema.copying import CopyDecisionRow, RelationshipRow, SettlementRow
+from copytrade.adapters.db.schema.fees import SubscriptionChargeRow
 from copytrade.adapters.db.schema.ledger import (
     LedgerBalanceRow,
     LedgerEntryRow,
@@ -45,5 +46,6 @@ __all__ = [
     "RelationshipRow",
     "SettlementRow",
     "StreamCursorRow",
+    "SubscriptionChargeRow",
     "TradeRow",
 ]

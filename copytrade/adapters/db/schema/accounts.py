@@ -29,6 +29,10 @@ class ProviderRow(Base):
     subscription_price: Mapped[Decimal | None] = money(nullable=True)
     follower_cap: Mapped[int | None] = mapped_column(Integer, nullable=True)
     settlement_period: Mapped[str] = mapped_column(String(16), default="weekly")
+    # profit_share / subscription / commission (docs/fees.md)
+    fee_model: Mapped[str] = mapped_column(
+        String(16), default="profit_share", server_default="profit_share"
+    )
 
 
 class InstrumentRow(Base):

@@ -21,6 +21,7 @@ class RelationshipRow(Base):
     provider_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
     status: Mapped[str] = mapped_column(String(16))
     stop_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    pause_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # Settings (SPEC §2); symbol lists are space-separated symbols.
     mode: Mapped[str] = mapped_column(String(16))
     fixed_amount: Mapped[Decimal | None] = money(nullable=True)
@@ -65,17 +66,23 @@ class CopyDecisionRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class SettlementRow(Base):
-    """One relationship's profit-share settlement for one period (SPEC §7)."""
-
-    __tablename__ = "settlements"
-    __table_args__ = (UniqueConstraint("relationship_id", "period"),)
+class PerRelationshipPeriod:
+    """The key columns of a row made once per (relationship, period): settlements and
+    subscription charges (the subclass adds the unique constraint on the pair)."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     relationship_id: Mapped[str] = mapped_column(ForeignKey("relationships.id"), index=True)
     period: Mapped[str] = mapped_column(String(64), index=True)
     follower_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     provider_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+
+
+class SettlementRow(PerRelationshipPeriod, Base):
+    """One relationship's profit-share settlement for one period (SPEC §7)."""
+
+    __tablename__ = "settlements"
+    __table_args__ = (UniqueConstraint("relationship_id", "period"),)
+
     equity: Mapped[Decimal] = money()
     hwm_before: Mapped[Decimal] = money()
     hwm_after: Mapped[Decimal] = money()
