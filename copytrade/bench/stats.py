@@ -154,9 +154,9 @@ def _incremental(
 ) -> list[int]:
     """``on_trade_closed`` for new trades, one at a time, each closing one second later.
 
-    The trade's own row is written first, untimed, in its own transaction: that
-    is the executor's work when it books the closing fill; the figure is what
-    the statistics add to it.
+    The trade's own row and its day tally are written first, untimed, in their
+    own transaction: that is the ingestor's work when it books the closing fill;
+    the figure is what the statistics add to it.
     """
     rng = random.Random(f"{config.seed}:incremental")
     samples = []
@@ -164,6 +164,7 @@ def _incremental(
     for number, (provider, trade) in enumerate(trades):
         with target.uow_factory() as uow:
             uow.trades.add_many([trade])
+            uow.trade_tallies.add_trades([trade])
             uow.commit()
         start = now_ns()
         target.trade_closed(provider, trade)

@@ -2,8 +2,10 @@
 
 Per chunk of providers, one transaction: accounts and provider terms (Core
 executemany: the repositories add one account per flush), closed trades
-(``uow.trades.add_many``), daily equity snapshots (Core executemany: the
-repository's ``add_flow``/``record_close`` read before each write), copy
+(``uow.trades.add_many``) with their day and total tallies
+(``uow.trade_tallies``, as the ingestor writes them when it books a provider's
+closing fill), daily equity snapshots (Core executemany: the repository's
+``add_flow``/``record_close`` read before each write), copy
 relationships (``uow.relationships.add_many``) and every money movement as
 ledger transfers through ``uow.ledger.post_all`` (so the ledger's checks and
 zero sums hold). Two shortcuts, both invisible to statistics: a provider's
@@ -89,7 +91,9 @@ def _write(
         session.execute(insert(AccountRow), list(_accounts(records)))
         providers = [{"account_id": r.provider, "share_pct": r.share_pct} for r in records]
         session.execute(insert(ProviderRow), providers)
-        uow.trades.add_many([trade for record in records for trade in record.trades])
+        trades = [trade for record in records for trade in record.trades]
+        uow.trades.add_many(trades)
+        uow.trade_tallies.add_trades(trades)  # as the engine's booking of provider fills
         session.execute(insert(EquitySnapshotRow), list(_snapshots(records, last_day)))
         uow.relationships.add_many(
             _relationship(record.provider, follower)

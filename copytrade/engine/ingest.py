@@ -124,6 +124,8 @@ class FillIngestor:
         )
         if not booked.changes:
             return False  # booked before (a re-read of the stream): already announced
+        # The provider's trade tallies, which a full stats refresh reads, move with it.
+        uow.trade_tallies.add_trades(booked.trades)
         self._closed.extend(booked.trades)
         event = ProviderFilled(
             provider=ProviderId(book),

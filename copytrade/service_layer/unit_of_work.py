@@ -25,6 +25,7 @@ from copytrade.adapters.db.repositories.positions import PositionRepository
 from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRepository
 from copytrade.adapters.db.repositories.relationships import RelationshipRepository
 from copytrade.adapters.db.repositories.settlements import SettlementRepository
+from copytrade.adapters.db.repositories.trade_tallies import TradeTallyRepository
 from copytrade.adapters.db.repositories.trades import TradeRepository
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger.fills import base_currency
@@ -69,6 +70,7 @@ class SqlUnitOfWork:
         self.orders = OrderRepository(session)
         self.fills = FillRepository(session)
         self.trades = TradeRepository(session)
+        self.trade_tallies = TradeTallyRepository(session)
         self.decisions = DecisionRepository(session)
         self.equity = EquitySnapshotRepository(session)
         self.settlements = SettlementRepository(session)

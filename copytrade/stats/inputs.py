@@ -1,40 +1,49 @@
 """Everything the statistics of many providers are computed from, loaded in a few queries.
 
-Trades, equity series and relationship books are read for a whole chunk of
-providers per query (never one query per provider), which is what keeps a
-full refresh of thousands of providers within seconds.
+Trade tallies (per close day and in total, never the trades themselves),
+equity series and relationship books are read for a whole chunk of providers
+per query (never one query per provider), which keeps a full refresh of
+thousands of providers within seconds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 from decimal import Decimal
-from typing import Protocol
 
 from copytrade.domain.copying import CopyRelationship
-from copytrade.domain.statistics import EquityPoint
+from copytrade.domain.statistics import EquityPoint, Period, TradeTally, utc_day
+from copytrade.domain.trades import Trade
 from copytrade.engine.books import load_books
 from copytrade.engine.provider_stats import CopierFigures, tally_copiers
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
-class ClosedFigures(Protocol):
-    """A closed trade as the statistics read it: a ``Trade`` or a stored ``ClosedTrade``."""
+@dataclass(frozen=True, slots=True)
+class TradeTallies:
+    """A provider's closed trades as the statistics read them: day tallies and a total.
 
-    @property
-    def pnl(self) -> Decimal: ...
-    @property
-    def cost(self) -> Decimal: ...
-    @property
-    def opened_at(self) -> datetime: ...
-    @property
-    def closed_at(self) -> datetime: ...
-    @property
-    def leverage(self) -> Decimal: ...
-    @property
-    def is_spot(self) -> bool: ...
+    ``days`` holds at least the last 90 days' tallies (by close day) and
+    ``total`` every trade; the windows of 7, 30 and 90 days merge day tallies,
+    the whole record is ``total`` (docs/statistics.md).
+    """
+
+    days: Mapping[date, TradeTally]
+    total: TradeTally
+
+    @classmethod
+    def of(cls, trades: Iterable[Trade], through: date) -> TradeTallies:
+        """The tallies of the trades closed by the end of ``through``."""
+        days: dict[date, TradeTally] = {}
+        total = TradeTally()
+        for trade in trades:
+            day = utc_day(trade.closed_at)
+            if day <= through:
+                days.setdefault(day, TradeTally()).add(trade)
+                total.add(trade)
+        return cls(days, total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +51,7 @@ class ProviderInputs:
     provider_id: str
     display_name: str
     share_pct: Decimal
-    trades: Sequence[ClosedFigures]
+    trades: TradeTallies
     series: list[EquityPoint]
     copiers: CopierFigures
 
@@ -52,9 +61,12 @@ def load_inputs(
     providers: Sequence[str],
     profiles: Mapping[str, tuple[str, Decimal]],
     prices: Mapping[str, Decimal],
+    as_of: date,
 ) -> list[ProviderInputs]:
     """The inputs of ``providers`` (ids with a profile: display name, share percent)."""
-    trades = uow.trades.closed_of_books(providers)
+    first = Period.D90.first_day(as_of) or as_of
+    days = uow.trade_tallies.windows_of(providers, first)
+    totals = uow.trade_tallies.totals_of(providers)
     series = uow.equity.series_of(providers)
     rels = uow.relationships.for_providers(providers)
     books = load_books(uow, rels)
@@ -66,7 +78,7 @@ def load_inputs(
             provider_id=provider,
             display_name=profiles[provider][0],
             share_pct=profiles[provider][1],
-            trades=trades[provider],
+            trades=TradeTallies(days[provider], totals[provider]),
             series=series[provider],
             copiers=tally_copiers(by_provider[provider], books, prices),
         )

@@ -6,10 +6,9 @@ updated trade by trade equals the row a full recomputation writes (tested).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from decimal import localcontext
 from typing import Any
 
 from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRecord
@@ -28,12 +27,9 @@ from copytrade.domain.statistics import (
     sharpe,
     sortino,
     strategy_of,
-    utc_day,
 )
-from copytrade.domain.statistics.numeric import STATS_CONTEXT
 from copytrade.domain.trades import Trade
-from copytrade.domain.values import HUNDRED
-from copytrade.stats.inputs import ClosedFigures, ProviderInputs
+from copytrade.stats.inputs import ProviderInputs, TradeTallies
 
 SPARKLINE_POINTS = 30
 _SECOND = timedelta(seconds=1)
@@ -61,25 +57,17 @@ def tally_fields(tally: TradeTally) -> dict[str, Any]:
     }
 
 
-def period_tallies(trades: Iterable[ClosedFigures], as_of: date) -> dict[Period, TradeTally]:
-    """One pass over the trades: each goes into every window its close day falls in.
-
-    A trade's figures are computed once (as ``TradeTally.add`` would) and added
-    to each of its windows: a full refresh runs this over a million trades.
-    """
-    firsts = [(period, period.first_day(as_of)) for period in Period]
-    tallies = {period: TradeTally() for period in Period}
-    with localcontext(STATS_CONTEXT):
-        for trade in trades:
-            day = utc_day(trade.closed_at)
-            if day > as_of:
-                continue
-            pnl = trade.pnl
-            pct = pnl / trade.cost * HUNDRED  # Trade.pnl_pct
-            holding = trade.closed_at - trade.opened_at
-            for period, first in firsts:
-                if first is None or day >= first:
-                    tallies[period].add_figures(pnl, pct, holding, trade.is_spot, trade.leverage)
+def period_tallies(trades: TradeTallies, as_of: date) -> dict[Period, TradeTally]:
+    """Each window's tally: the day tallies inside it merged; the whole record's total."""
+    firsts = [(period, first) for period in Period if (first := period.first_day(as_of))]
+    tallies = {period: TradeTally() for period, _ in firsts}
+    for day, tally in trades.days.items():
+        if day > as_of:
+            continue
+        for period, first in firsts:
+            if day >= first:
+                tallies[period].merge(tally)
+    tallies[Period.ALL] = replace(trades.total)
     return tallies
 
 

@@ -101,7 +101,7 @@ class StatsService:
         # Read in one transaction, compute outside any, write in a short one: on
         # SQLite every transaction holds the write lock, so the engine waits less.
         with self._uow_factory() as uow:
-            inputs = load_inputs(uow, providers, profiles, prices)
+            inputs = load_inputs(uow, providers, profiles, prices, as_of)
         records = [
             record
             for one in inputs

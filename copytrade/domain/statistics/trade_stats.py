@@ -77,6 +77,26 @@ class TradeTally:
         if self.leverage_max is None or leverage > self.leverage_max:
             self.leverage_max = leverage
 
+    def merge(self, other: TradeTally) -> None:
+        """Add ``other``'s trades: sums add, the worst and the highest leverage compare.
+
+        A day's tally merged into a window gives the same figures as adding the
+        day's trades one by one (the stats service reads day tallies, not trades).
+        """
+        self.count += other.count
+        self.wins += other.wins
+        self.gross_profit += other.gross_profit
+        self.gross_loss += other.gross_loss
+        self.holding += other.holding
+        self.spot += other.spot
+        self.leverage_sum += other.leverage_sum
+        if other.worst is not None and (self.worst is None or other.worst < self.worst):
+            self.worst = other.worst
+        if other.leverage_max is not None and (
+            self.leverage_max is None or other.leverage_max > self.leverage_max
+        ):
+            self.leverage_max = other.leverage_max
+
     def stats(self) -> TradeStats:
         """The figures of the tallied trades (see ``trade_stats``)."""
         count = self.count

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from copytrade.domain.statistics import Period, TradeTally
 from copytrade.domain.trades import Trade
 from copytrade.engine.provider_stats import CopierFigures
-from copytrade.stats.inputs import ProviderInputs
+from copytrade.stats.inputs import ProviderInputs, TradeTallies
 from copytrade.stats.records import add_trade, build_records, tally_fields
 from tests.unit.domain.statistics.factories import DAY0, series, trade
 
@@ -23,7 +23,7 @@ SERIES = series((0, "1000", "1000"), (5, "1100", "0"), (20, "900", "-100"), (39,
 
 def inputs(trades: list[Trade]) -> ProviderInputs:
     copiers = CopierFigures(2, Decimal("2500"), Decimal("-12.5"))
-    return ProviderInputs("p1", "Pat", Decimal(10), trades, SERIES, copiers)
+    return ProviderInputs("p1", "Pat", Decimal(10), TradeTallies.of(trades, AS_OF), SERIES, copiers)
 
 
 @st.composite

@@ -10,7 +10,7 @@ import pytest
 from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRecord
 from copytrade.domain.statistics import EquityPoint, Period
 from copytrade.engine.provider_stats import CopierFigures
-from copytrade.stats.inputs import ProviderInputs
+from copytrade.stats.inputs import ProviderInputs, TradeTallies
 from copytrade.stats.records import add_trade, build_records
 from tests.unit.domain.statistics.factories import trade
 
@@ -32,11 +32,18 @@ TRADES = [
     trade(-150, cost=1500, closed=at(2), held=timedelta(hours=4), leverage=2),  # −10 %
     trade("139.5", cost=1395, closed=at(3), held=timedelta(minutes=30), is_spot=True),  # +10 %
 ]
-ANA = ProviderInputs("ana", "Ana", D(20), TRADES, SERIES, CopierFigures(3, D(2500), D("-12.5")))
+
+
+def ana(as_of: date) -> ProviderInputs:
+    tallies = TradeTallies.of(TRADES, as_of)
+    return ProviderInputs(
+        "ana", "Ana", D(20), tallies, SERIES, CopierFigures(3, D(2500), D("-12.5"))
+    )
 
 
 def rows(as_of_day: int) -> dict[Period, ProviderStatsRecord]:
-    records = build_records(ANA, DAY0 + timedelta(days=as_of_day), at(as_of_day, 20), 7)
+    as_of = DAY0 + timedelta(days=as_of_day)
+    records = build_records(ana(as_of), as_of, at(as_of_day, 20), 7)
     return {r.period: r for r in records}
 
 

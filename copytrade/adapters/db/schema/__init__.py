@@ -19,6 +19,7 @@ from copytrade.adapters.db.schema.paper import (
     PaperPriceRow,
 )
 from copytrade.adapters.db.schema.stats import EquitySnapshotRow, ProviderStatsRow
+from copytrade.adapters.db.schema.tallies import TradeDayTallyRow, TradeTotalTallyRow
 from copytrade.adapters.db.schema.trading import FillRow, OrderRow, PositionRow, TradeRow
 
 __all__ = [
@@ -47,5 +48,7 @@ __all__ = [
     "SettlementRow",
     "StreamCursorRow",
     "SubscriptionChargeRow",
+    "TradeDayTallyRow",
     "TradeRow",
+    "TradeTotalTallyRow",
 ]
