@@ -74,6 +74,10 @@ class Container:
         service = SettlementService(uow_factory, venue, venue.prices, now, fee)
         return SettlementRun(uow_factory, service, now, on_batch=on_batch)
 
+    def after_fork(self) -> None:
+        """In a forked worker: forget the parent's pooled connections, open new ones."""
+        self.engine.dispose(close=False)
+
     def migrate(self) -> None:
         upgrade_database(self.engine)
 

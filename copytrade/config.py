@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     quote_currency: str = "USDT"
     # Days of equity history before a provider is ranked on the leaderboard (SPEC §6).
     min_track_record_days: int = Field(default=7, ge=0)
+    # Processes a full statistics refresh computes in (docs/statistics.md): one per core.
+    stats_refresh_workers: int = Field(default=2, ge=1, le=64)
 
     @model_validator(mode="before")
     @classmethod

@@ -46,6 +46,7 @@ class StatsBenchConfig:
     incremental: int = 200
     leaderboard_requests: int = 500
     seed: int = 5
+    workers: int = 2  # processes a full refresh computes in (COPYTRADE_STATS_REFRESH_WORKERS)
 
     def __post_init__(self) -> None:
         counts = (self.refresh_repeat, self.incremental, self.leaderboard_requests)
@@ -119,7 +120,9 @@ def _measure(
         loaded = load_stats_data(session_factory, config.data, progress.advance)
         setup_ns = now_ns() - start
         clock = SimulatedClock(config.data.end)
-        target = StatsTarget(session_factory, INSTRUMENTS, lambda: PRICES, clock.now)
+        target = StatsTarget(
+            session_factory, INSTRUMENTS, lambda: PRICES, clock.now, config.workers
+        )
         progress.stage(f"{name}: full refresh", config.refresh_repeat)
         refreshes = list(_timed_refreshes(target, config.refresh_repeat, progress))
         progress.stage(f"{name}: one closed trade", config.incremental)

@@ -50,12 +50,19 @@ class StatsTarget:
         instruments: Mapping[str, Instrument],
         prices: Callable[[], Mapping[str, Decimal]],
         now: Callable[[], datetime],
+        workers: int = 1,
     ) -> None:
         self._session_factory = session_factory
         engine = session_factory.kw["bind"]
         self._read_session_factory = make_read_session_factory(engine)
         self._instruments = instruments
-        self._service = StatsService(self.uow_factory, prices, now)
+        self._service = StatsService(
+            self.uow_factory,
+            prices,
+            now,
+            workers=workers,
+            after_fork=lambda: engine.dispose(close=False),
+        )
 
     def uow_factory(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._session_factory, self._instruments)

@@ -92,6 +92,7 @@ def stats(
         False, "--no-postgres", help="SQLite only, even when PostgreSQL is reachable."
     ),
     refresh_repeat: int = typer.Option(3, min=1, help="Timed full refreshes (median)."),
+    workers: int = typer.Option(2, min=1, help="Processes a full refresh computes in."),
     incremental: int = typer.Option(200, min=1, help="Timed single closed trades."),
     requests: int = typer.Option(500, min=1, help="Timed leaderboard pages."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
@@ -105,6 +106,7 @@ def stats(
         trades=trades,
         postgres=not no_postgres,
         refresh_repeat=refresh_repeat,
+        workers=workers,
         incremental=incremental,
         leaderboard_requests=requests,
     )

@@ -47,6 +47,8 @@ def refresh(
             lambda: market.prices,
             lambda: now,
             minimum if min_track_record is None else min_track_record,
+            workers=container.settings.stats_refresh_workers,
+            after_fork=container.after_fork,
         )
         count = service.full_refresh()
     typer.echo(f"refreshed statistics of {count} providers as of {service.as_of()}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from copytrade.domain.copying import CopyRelationship
+from copytrade.adapters.db.repositories.relationships import Copier
 from copytrade.domain.statistics import ProviderStats, compute_stats
 from copytrade.domain.values import ZERO
 from copytrade.engine.books import BookState, load_books
@@ -43,20 +43,21 @@ def copier_figures(
     uow: SqlUnitOfWork, provider: str, prices: Mapping[str, Decimal]
 ) -> CopierFigures:
     rels = uow.relationships.for_provider(provider)
-    return tally_copiers(rels, load_books(uow, rels), prices)
+    copiers = [Copier(provider, r.book, r.state.mirrors_closes, r.net_allocated) for r in rels]
+    return tally_copiers(copiers, load_books(uow, rels), prices)
 
 
 def tally_copiers(
-    rels: Iterable[CopyRelationship], books: Mapping[str, BookState], prices: Mapping[str, Decimal]
+    copiers: Iterable[Copier], books: Mapping[str, BookState], prices: Mapping[str, Decimal]
 ) -> CopierFigures:
     """The figures of one provider's relationships, their books already loaded."""
     active, aum, pnl = 0, ZERO, ZERO
-    for rel in rels:
-        equity = books[rel.book].value(prices).equity
-        if rel.state.mirrors_closes:
+    for copier in copiers:
+        equity = books[copier.book].value(prices).equity
+        if copier.copying:
             active += 1
             aum += equity
-        pnl += equity - rel.net_allocated
+        pnl += equity - copier.net_allocated
     return CopierFigures(active, aum, pnl)
 
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from copytrade.domain.copying import CopyRelationship
+from copytrade.adapters.db.repositories.relationships import Copier
 from copytrade.domain.statistics import EquityPoint, Period, TradeTally, utc_day
 from copytrade.domain.trades import Trade
-from copytrade.engine.books import load_books
+from copytrade.engine.books import load_book_states
 from copytrade.engine.provider_stats import CopierFigures, tally_copiers
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
@@ -68,11 +68,11 @@ def load_inputs(
     days = uow.trade_tallies.windows_of(providers, first)
     totals = uow.trade_tallies.totals_of(providers)
     series = uow.equity.series_of(providers)
-    rels = uow.relationships.for_providers(providers)
-    books = load_books(uow, rels)
-    by_provider: dict[str, list[CopyRelationship]] = {p: [] for p in providers}
-    for rel in rels:
-        by_provider[str(rel.provider)].append(rel)
+    copiers = uow.relationships.copiers_of(providers)
+    books = load_book_states(uow, [c.book for c in copiers])
+    by_provider: dict[str, list[Copier]] = {p: [] for p in providers}
+    for copier in copiers:
+        by_provider[copier.provider_id].append(copier)
     return [
         ProviderInputs(
             provider_id=provider,

@@ -19,10 +19,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
+from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRecord
 from copytrade.domain.statistics import DEFAULT_PROFILE_RULE, Period, ProfileRule, utc_day
 from copytrade.domain.trades import Trade
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.stats.inputs import load_inputs
+from copytrade.stats.parallel import map_in_workers
 from copytrade.stats.records import add_trade, build_records
 
 CHUNK = 250  # providers per read (a few IN-list queries) and per write transaction
@@ -36,6 +38,9 @@ class StatsService:
         now: Callable[[], datetime],
         min_track_record_days: int = 7,
         rule: ProfileRule = DEFAULT_PROFILE_RULE,
+        workers: int = 1,
+        after_fork: Callable[[], None] = lambda: None,
+        chunk_size: int = CHUNK,
     ) -> None:
         if min_track_record_days < 0:
             raise ValueError(f"min_track_record_days must be ≥ 0, got {min_track_record_days}")
@@ -44,6 +49,13 @@ class StatsService:
         self._now = now
         self.min_track_record_days = min_track_record_days
         self._rule = rule
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        # Full refreshes compute in this many forked processes (stats/parallel.py);
+        # ``after_fork`` drops the database connections a worker inherits.
+        self._workers = workers
+        self._after_fork = after_fork
+        self._chunk_size = chunk_size
         # After close_day(D) the day in progress is D + 1, even if the clock that
         # drives us has not ticked past midnight yet.
         self._day_after_close = date.min
@@ -54,8 +66,17 @@ class StatsService:
             profiles = uow.accounts.provider_profiles()
         providers = sorted(profiles)
         prices = dict(self._prices())
-        for part in chunks(providers, CHUNK):
-            self._refresh(part, profiles, prices)
+        parts = list(chunks(providers, self._chunk_size))
+        if self._workers == 1 or len(parts) == 1:
+            for part in parts:
+                self._write(self._compute(part, profiles, prices))
+        else:
+
+            def compute(part: Sequence[str]) -> list[ProviderStatsRecord]:
+                return self._compute(part, profiles, prices)
+
+            for records in map_in_workers(compute, parts, self._workers, self._after_fork):
+                self._write(records)
         return len(providers)
 
     def refresh_provider(self, provider_id: str) -> None:
@@ -64,7 +85,7 @@ class StatsService:
             profiles = uow.accounts.provider_profiles()
         if provider_id not in profiles:
             raise LookupError(f"{provider_id!r} is not a provider: no statistics to refresh")
-        self._refresh([provider_id], profiles, dict(self._prices()))
+        self._write(self._compute([provider_id], profiles, dict(self._prices())))
 
     def on_trade_closed(self, provider_id: str, trade: Trade) -> None:
         """Add a just-closed trade to the provider's rows (O(1)), or recompute when stale."""
@@ -91,22 +112,25 @@ class StatsService:
         """The day figures are computed as of: today, or the day after the last close."""
         return max(utc_day(self._now()), self._day_after_close)
 
-    def _refresh(
+    def _compute(
         self,
         providers: Sequence[str],
         profiles: Mapping[str, tuple[str, Decimal]],
         prices: Mapping[str, Decimal],
-    ) -> None:
+    ) -> list[ProviderStatsRecord]:
+        """The providers' rows, read in one transaction and computed outside any."""
         now, as_of = self._now(), self.as_of()
-        # Read in one transaction, compute outside any, write in a short one: on
-        # SQLite every transaction holds the write lock, so the engine waits less.
         with self._uow_factory() as uow:
             inputs = load_inputs(uow, providers, profiles, prices, as_of)
-        records = [
+        return [
             record
             for one in inputs
             for record in build_records(one, as_of, now, self.min_track_record_days, self._rule)
         ]
+
+    def _write(self, records: list[ProviderStatsRecord]) -> None:
+        # A short transaction of its own: on SQLite every transaction holds the
+        # write lock, so the engine waits less.
         with self._uow_factory() as uow:
             uow.provider_stats.replace(records)
             uow.commit()

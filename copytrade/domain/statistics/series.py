@@ -33,6 +33,19 @@ class EquityPoint:
         object.__setattr__(self, "equity", equity)
         object.__setattr__(self, "net_flow", to_decimal(self.net_flow, f"net flow on {self.day}"))
 
+    @classmethod
+    def recorded(cls, day: date, equity: Decimal, net_flow: Decimal) -> EquityPoint:
+        """A point read back from the record, checked when it was written: not again.
+
+        A full statistics refresh reads hundreds of thousands of points; the
+        checks of ``__post_init__`` were half of decoding them.
+        """
+        point = object.__new__(cls)
+        object.__setattr__(point, "day", day)
+        object.__setattr__(point, "equity", equity)
+        object.__setattr__(point, "net_flow", net_flow)
+        return point
+
 
 def check_series(points: Sequence[EquityPoint]) -> None:
     """Refuse a series whose days are not strictly increasing.

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 
 from copytrade.adapters.db.engine import make_engine
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.repositories.provider_stats import as_text
+from copytrade.adapters.db.schema import ProviderStatsRow
 from copytrade.config import Settings
 from copytrade.domain.statistics import Period, equity_curve, sample_curve
 from copytrade.engine.provider_stats import provider_report
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.stats.service import StatsService
 
 from ..conftest import sqlite_settings
 from ..engine.harness import Harness
@@ -106,3 +110,33 @@ def test_windows_hold_the_trades_closed_in_them(db_engine: Engine) -> None:
     assert rows[Period.ALL].pnl == sum(t.pnl for t in trades)
     assert rows[Period.D7].pnl == sum(t.pnl for t in trades[3:])
     assert rows[Period.ALL].active_followers == 3
+
+
+def test_a_refresh_computed_in_worker_processes_stores_the_same_rows(db_engine: Engine) -> None:
+    h = Harness(db_engine)
+    ids = play_world(h)
+    stats_service(h).full_refresh()
+    with h.platform.uow() as uow:
+        alone = _stored_text(uow, ids.values())
+        uow.session.execute(delete(ProviderStatsRow))
+        uow.commit()
+    forked = StatsService(
+        h.platform.uow,
+        h.engine.prices.snapshot,
+        h.clock.now,
+        3,
+        workers=2,
+        after_fork=lambda: db_engine.dispose(close=False),
+        chunk_size=1,  # one provider per part: every part goes to a worker
+    )
+    assert forked.full_refresh() == len(ids)
+    with h.platform.uow() as uow:
+        assert _stored_text(uow, ids.values()) == alone
+
+
+def _stored_text(uow: SqlUnitOfWork, providers: Iterable[str]) -> list[dict[str, str]]:
+    return [
+        as_text(record)
+        for provider in sorted(providers)
+        for record in uow.provider_stats.of_provider(provider).values()
+    ]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import EquitySnapshotRow
+from copytrade.adapters.db.types import raw_decimals
 from copytrade.domain.statistics import EquityPoint
 
 
@@ -68,12 +69,13 @@ class EquitySnapshotRepository:
                 select(
                     EquitySnapshotRow.book,
                     EquitySnapshotRow.day,
-                    EquitySnapshotRow.equity,
-                    EquitySnapshotRow.net_flow,
+                    raw_decimals(EquitySnapshotRow.__table__.c.equity),
+                    raw_decimals(EquitySnapshotRow.__table__.c.net_flow),
                 )
                 .where(EquitySnapshotRow.book.in_(part))
                 .order_by(EquitySnapshotRow.book, EquitySnapshotRow.day)
             )
-            for book, day, equity, flow in self._session.execute(query):
-                found[book].append(EquityPoint(day, equity, flow))
+            # Plain tuples, decimals parsed here: a full refresh reads every point.
+            for book, day, equity, flow in self._session.connection().execute(query).all():
+                found[book].append(EquityPoint.recorded(day, Decimal(equity), Decimal(flow)))
         return found

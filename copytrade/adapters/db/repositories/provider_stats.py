@@ -169,7 +169,8 @@ class ProviderStatsRepository:
                 delete(ProviderStatsRow).where(ProviderStatsRow.provider_id.in_(part))
             )
         if records:
-            self._session.execute(insert(ProviderStatsRow), [_values(r) for r in records])
+            # Core executemany on the session's connection: no ORM bulk-insert path.
+            self._session.connection().execute(insert(_TABLE), [_values(r) for r in records])
 
     def update_many(self, records: Sequence[ProviderStatsRecord]) -> None:
         """Overwrite existing rows by (provider, period)."""

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import cast
+from typing import NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -120,6 +120,15 @@ _SET_HWM = (
 )
 
 
+class Copier(NamedTuple):
+    """A relationship as the copier figures see it: its book, copying or not, net allocated."""
+
+    provider_id: str
+    book: str
+    copying: bool  # not stopped: a paused relationship still holds its copies
+    net_allocated: Decimal
+
+
 class RelationshipRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -176,6 +185,19 @@ class RelationshipRepository:
             query = query.where(RelationshipRow.status.in_([s.value for s in statuses]))
         rows = self._session.scalars(query.order_by(RelationshipRow.id))
         return [_relationship(row) for row in rows]
+
+    def copiers_of(self, providers: Sequence[str]) -> list[Copier]:
+        """What the copier figures need of every relationship of many providers."""
+        rel = RelationshipRow
+        found: list[Copier] = []
+        query = select(rel.provider_id, rel.id, rel.status, rel.net_allocated)
+        for part in chunks(providers):
+            rows = self._session.execute(query.where(rel.provider_id.in_(part)).order_by(rel.id))
+            found.extend(
+                Copier(provider, book, status != RelationshipStatus.STOPPED.value, allocated)
+                for provider, book, status, allocated in rows
+            )
+        return found
 
     def for_providers(self, providers: Sequence[str]) -> list[CopyRelationship]:
         """Every relationship of many providers (any status), in a query per chunk."""

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from decimal import localcontext
+from decimal import Decimal, localcontext
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, and_, bindparam, insert, select, update
+from sqlalchemy import (
+    Row,
+    Table,
+    and_,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import TradeDayTallyRow, TradeTotalTallyRow
+from copytrade.adapters.db.types import raw_decimals
 from copytrade.domain.statistics import TradeTally, utc_day
 from copytrade.domain.statistics.numeric import STATS_CONTEXT, to_places
 from copytrade.domain.trades import Trade
@@ -24,6 +33,9 @@ from copytrade.domain.trades import Trade
 _DAYS = cast(Table, TradeDayTallyRow.__table__)
 _TOTALS = cast(Table, TradeTotalTallyRow.__table__)
 _MICROSECOND = timedelta(microseconds=1)
+# TradeTally's fields in order, as columns.
+_TALLY = ("count", "wins", "gross_profit", "gross_loss", "worst", "holding_us", "spot",
+          "leverage_sum", "leverage_max")  # fmt: skip
 
 
 def tally_values(tally: TradeTally) -> dict[str, Any]:
@@ -124,12 +136,25 @@ class TradeTallyRepository:
     def windows_of(
         self, books: Sequence[str], first_day: date
     ) -> dict[str, dict[date, TradeTally]]:
-        """Each book's day tallies from ``first_day`` on, by day."""
+        """Each book's day tallies from ``first_day`` on, by day.
+
+        Read as plain tuples with the decimals as the driver gives them (text on
+        SQLite, Decimal on PostgreSQL), parsed once here: a full refresh reads
+        up to 90 rows per provider, and the column types' per-value hooks were
+        most of the cost.
+        """
         found: dict[str, dict[date, TradeTally]] = {book: {} for book in books}
+        columns = [_DAYS.c.book, _DAYS.c.day, *(raw_decimals(_DAYS.c[name]) for name in _TALLY)]
+        new, dec, span = TradeTally, Decimal, timedelta
         for part in chunks(books):
-            query = select(_DAYS).where(_DAYS.c.book.in_(part), _DAYS.c.day >= first_day)
-            for row in self._session.execute(query):
-                found[row.book][row.day] = tally_of(row)
+            query = select(*columns).where(_DAYS.c.book.in_(part), _DAYS.c.day >= first_day)
+            rows = self._session.connection().execute(query).all()
+            for book, day, count, wins, profit, loss, worst, us, spot, lev_sum, lev_max in rows:
+                found[book][day] = new(
+                    count, wins, dec(profit), dec(loss), None if worst is None else dec(worst),
+                    span(microseconds=us), spot, dec(lev_sum),
+                    None if lev_max is None else dec(lev_max),
+                )  # fmt: skip
         return found
 
     def totals_of(self, books: Sequence[str]) -> dict[str, TradeTally]:
