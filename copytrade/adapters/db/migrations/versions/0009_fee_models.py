@@ -56,6 +56,7 @@ def upgrade() -> None:
             batch_op.f("ix_subscription_charges_relationship_id"), ["relationship_id"]
         )
         batch_op.create_index(batch_op.f("ix_subscription_charges_provider_id"), ["provider_id"])
+        batch_op.create_index(batch_op.f("ix_subscription_charges_period"), ["period"])
 
 
 def downgrade() -> None:
