@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     min_track_record_days: int = Field(default=7, ge=0)
     # Processes a full statistics refresh computes in (docs/statistics.md): one per core.
     stats_refresh_workers: int = Field(default=2, ge=1, le=64)
+    # How long a sign-in lasts before the API asks for the password again.
+    api_session_minutes: int = Field(default=720, ge=1, le=60 * 24 * 30)
 
     @model_validator(mode="before")
     @classmethod

@@ -8,6 +8,7 @@ from copytrade import __version__
 from copytrade.cli.bench import bench_app
 from copytrade.cli.db import db_app
 from copytrade.cli.demo import demo
+from copytrade.cli.serve import serve
 from copytrade.cli.settle import settle, statement
 from copytrade.cli.simulate import simulate
 from copytrade.cli.stats import show_leaderboard, stats_app
@@ -30,6 +31,7 @@ app.command("leaderboard")(show_leaderboard)
 app.command()(settle)
 app.command()(statement)
 app.add_typer(subscriptions_app, name="subscriptions")
+app.command()(serve)
 
 
 @app.callback()

@@ -17,6 +17,11 @@ from copytrade.adapters.db.repositories.cursors import CursorRepository
 from copytrade.adapters.db.repositories.decisions import DecisionRepository
 from copytrade.adapters.db.repositories.equity import EquitySnapshotRepository
 from copytrade.adapters.db.repositories.fees import FeeRepository
+from copytrade.adapters.db.repositories.identity import (
+    JurisdictionRepository,
+    RiskAcknowledgementRepository,
+    UserRepository,
+)
 from copytrade.adapters.db.repositories.instruments import InstrumentRepository
 from copytrade.adapters.db.repositories.ledger import SqlLedger
 from copytrade.adapters.db.repositories.orders import FillRepository, OrderRepository
@@ -77,6 +82,9 @@ class SqlUnitOfWork:
         self.fees = FeeRepository(session)
         self.cursors = CursorRepository(session)
         self.provider_stats = ProviderStatsRepository(session)
+        self.users = UserRepository(session)
+        self.jurisdictions = JurisdictionRepository(session)
+        self.risk_acknowledgements = RiskAcknowledgementRepository(session)
 
     def __exit__(
         self,

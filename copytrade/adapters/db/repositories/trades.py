@@ -78,6 +78,17 @@ class TradeRepository:
         rows = self._session.scalars(query.order_by(TradeRow.closed_at, TradeRow.id))
         return [_trade(row) for row in rows]
 
+    def latest_of_book(self, book: str, limit: int, offset: int = 0) -> list[Trade]:
+        """A page of a book's trades, the most recently closed first (trade history)."""
+        query = (
+            select(TradeRow)
+            .where(TradeRow.book == book)
+            .order_by(TradeRow.closed_at.desc(), TradeRow.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return [_trade(row) for row in self._session.scalars(query)]
+
     def closed_of_books(self, books: Sequence[str]) -> dict[str, list[ClosedTrade]]:
         """The figures of every trade of many books, in no particular order.
 

@@ -4,6 +4,12 @@ from copytrade.adapters.db.schema.accounts import AccountRow, InstrumentRow, Pro
 from copytrade.adapters.db.schema.base import Base
 from copytrade.adapters.db.schema.copying import CopyDecisionRow, RelationshipRow, SettlementRow
 from copytrade.adapters.db.schema.fees import SubscriptionChargeRow
+from copytrade.adapters.db.schema.identity import (
+    ApiSessionRow,
+    JurisdictionRow,
+    RiskAcknowledgementRow,
+    UserRow,
+)
 from copytrade.adapters.db.schema.ledger import (
     LedgerBalanceRow,
     LedgerEntryRow,
@@ -24,11 +30,13 @@ from copytrade.adapters.db.schema.trading import FillRow, OrderRow, PositionRow,
 
 __all__ = [
     "AccountRow",
+    "ApiSessionRow",
     "Base",
     "CopyDecisionRow",
     "EquitySnapshotRow",
     "FillRow",
     "InstrumentRow",
+    "JurisdictionRow",
     "LedgerBalanceRow",
     "LedgerEntryRow",
     "LedgerTransferRow",
@@ -45,10 +53,12 @@ __all__ = [
     "ProviderRow",
     "ProviderStatsRow",
     "RelationshipRow",
+    "RiskAcknowledgementRow",
     "SettlementRow",
     "StreamCursorRow",
     "SubscriptionChargeRow",
     "TradeDayTallyRow",
     "TradeRow",
     "TradeTotalTallyRow",
+    "UserRow",
 ]

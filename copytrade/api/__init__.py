@@ -1,0 +1,1 @@
+"""The HTTP edge (FastAPI): JSON API under /api, the web UI, and the event stream."""

@@ -1,0 +1,28 @@
+"""The FastAPI application: routers, error handlers, and the runtime it serves."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from copytrade import __version__
+from copytrade.api.errors import install_error_handlers
+from copytrade.api.routers import auth, discovery
+from copytrade.server.runtime import ServerRuntime
+
+
+def create_app(runtime: ServerRuntime) -> FastAPI:
+    """The API over one runtime; ``copytrade serve`` and the tests each build their own."""
+    app = FastAPI(
+        title="copytrade",
+        version=__version__,
+        description=(
+            "Copy trading for crypto markets: discovery, following, settlements. "
+            'Every error is a JSON body {"error": {"code", "message"}}; money is a '
+            "decimal string."
+        ),
+    )
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    for module in (auth, discovery):
+        app.include_router(module.router)
+    return app

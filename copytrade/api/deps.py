@@ -1,0 +1,66 @@
+"""Request dependencies: the server runtime and the signed-in user.
+
+A client signs in once and sends the token as ``Authorization: Bearer …``; the
+web UI keeps the same token in an HttpOnly cookie. Either way it is checked
+against the stored sessions, so a sign-out takes effect on every server.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from copytrade.domain.identity import AuthenticationError, PermissionDeniedError
+from copytrade.server.runtime import ServerRuntime
+from copytrade.service_layer.identity import User
+
+SESSION_COOKIE = "copytrade_session"
+
+
+def runtime_of(request: Request) -> ServerRuntime:
+    runtime: ServerRuntime = request.app.state.runtime
+    return runtime
+
+
+Runtime = Annotated[ServerRuntime, Depends(runtime_of)]
+
+
+def token_of(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def current_user(request: Request, runtime: Runtime) -> User:
+    token = token_of(request)
+    if not token:
+        raise AuthenticationError("sign in first: send 'Authorization: Bearer <token>'")
+    return runtime.identity.user_of(token)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def current_admin(user: CurrentUser) -> User:
+    if not user.is_admin:
+        raise PermissionDeniedError("the admin area is for platform administrators")
+    return user
+
+
+Admin = Annotated[User, Depends(current_admin)]
+
+
+def optional_user(request: Request, runtime: Runtime) -> User | None:
+    token = token_of(request)
+    if not token:
+        return None
+    try:
+        return runtime.identity.user_of(token)
+    except AuthenticationError:
+        return None
+
+
+MaybeUser = Annotated[User | None, Depends(optional_user)]

@@ -1,0 +1,97 @@
+"""Errors at the HTTP edge: every one a JSON body ``{"error": {"code", "message"}}``.
+
+The mapping from our error classes to status codes lives here and only here;
+the layers below raise their own errors and know nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from copytrade.adapters.db.repositories.accounts import DuplicateAccountError, UnknownAccountError
+from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
+from copytrade.domain.errors import DomainError, InvalidTransitionError, InvalidValueError
+from copytrade.domain.identity import (
+    AuthenticationError,
+    EmailTakenError,
+    PermissionDeniedError,
+)
+from copytrade.domain.ledger.errors import IdempotencyConflictError, InsufficientFundsError
+from copytrade.venues.errors import PermanentVenueError, TemporaryVenueError, VenueError
+
+log = logging.getLogger("copytrade.api")
+
+# Most specific first: the first class an error is an instance of decides.
+_STATUS: list[tuple[type[Exception], int, str]] = [
+    (AuthenticationError, 401, "unauthenticated"),
+    (PermissionDeniedError, 403, "forbidden"),
+    (EmailTakenError, 409, "email_taken"),
+    (DuplicateAccountError, 409, "duplicate"),
+    (IdempotencyConflictError, 409, "idempotency_conflict"),
+    (UnknownAccountError, 404, "not_found"),
+    (UnknownRelationshipError, 404, "not_found"),
+    (InsufficientFundsError, 422, "insufficient_funds"),
+    (InvalidTransitionError, 409, "invalid_state"),
+    (InvalidValueError, 422, "invalid_value"),
+    (TemporaryVenueError, 503, "venue_unavailable"),
+    (PermanentVenueError, 422, "venue_refused"),
+    (DomainError, 422, "refused"),
+]
+
+
+class NotFoundError(DomainError, LookupError):
+    """The thing asked for does not exist (or is not the caller's to see)."""
+
+
+_STATUS.insert(0, (NotFoundError, 404, "not_found"))
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "message": message}}
+
+
+def status_of(error: Exception) -> tuple[int, str]:
+    for kind, status, code in _STATUS:
+        if isinstance(error, kind):
+            return status, code
+    return 500, "internal"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
+            for e in error.errors()
+        )
+        return JSONResponse(error_body("invalid_request", problems), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}.get(
+            error.status_code, "http_error"
+        )
+        return JSONResponse(
+            error_body(code, str(error.detail)),
+            status_code=error.status_code,
+            headers=getattr(error, "headers", None),
+        )
+
+    async def _ours(_: Request, error: Exception) -> JSONResponse:
+        status, code = status_of(error)
+        if status == 500:
+            log.exception("unexpected error at the API edge", exc_info=error)
+            message = "internal error; it has been logged"
+        else:
+            message = str(error)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(error_body(code, message), status_code=status, headers=headers)
+
+    # Our own errors become 4xx/503 answers; anything else is a bug: a logged 500.
+    for kind in (DomainError, VenueError, Exception):
+        app.add_exception_handler(kind, _ours)

@@ -1,0 +1,81 @@
+"""Register, sign in, sign out, and who am I."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+
+from copytrade.api.deps import SESSION_COOKIE, CurrentUser, Runtime, token_of
+from copytrade.service_layer.identity import User
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+class SignUpBody(BaseModel):
+    email: str = Field(max_length=254, examples=["ana@example.com"])
+    password: str = Field(max_length=256)
+    display_name: str = Field(default="", max_length=200)
+    jurisdiction: str = Field(max_length=8, examples=["DE"])
+
+
+class SignInBody(BaseModel):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=256)
+
+
+class UserView(BaseModel):
+    id: str
+    email: str
+    display_name: str
+    jurisdiction: str
+    is_admin: bool
+    is_provider: bool
+
+    @classmethod
+    def of(cls, user: User) -> UserView:
+        return cls.model_validate(user, from_attributes=True)
+
+
+class SessionView(BaseModel):
+    token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+    user: UserView
+
+
+@router.post("/register", status_code=201)
+def register(body: SignUpBody, runtime: Runtime) -> UserView:
+    user = runtime.identity.sign_up(body.email, body.password, body.display_name, body.jurisdiction)
+    return UserView.of(user)
+
+
+@router.post("/login")
+def login(body: SignInBody, runtime: Runtime, response: Response) -> SessionView:
+    signed_in = runtime.identity.sign_in(body.email, body.password)
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed_in.token,
+        httponly=True,
+        samesite="strict",
+        expires=signed_in.expires_at,
+    )
+    return SessionView(
+        token=signed_in.token, expires_at=signed_in.expires_at, user=UserView.of(signed_in.user)
+    )
+
+
+@router.post("/logout", status_code=204)
+def logout(request: Request, runtime: Runtime, user: CurrentUser) -> Response:
+    token = token_of(request)
+    if token:
+        runtime.identity.sign_out(token)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/me")
+def me(user: CurrentUser) -> UserView:
+    return UserView.of(user)

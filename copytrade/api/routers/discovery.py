@@ -1,0 +1,125 @@
+"""Leaderboard, provider cards and provider detail (SPEC §5, §6): public, precomputed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from copytrade.api.deps import Runtime
+from copytrade.api.encode import plain
+from copytrade.api.errors import NotFoundError
+from copytrade.domain.copying import RelationshipStatus
+from copytrade.domain.disclosures import PAST_PERFORMANCE
+from copytrade.domain.statistics import Period, RiskLevel, Strategy
+from copytrade.domain.statistics.curve import equity_curve
+from copytrade.stats.leaderboard import (
+    MAX_PAGE_SIZE,
+    LeaderboardFilters,
+    LeaderboardSort,
+    card_of,
+    leaderboard,
+)
+
+router = APIRouter(prefix="/api", tags=["discovery"])
+
+
+@router.get("/leaderboard")
+def get_leaderboard(
+    runtime: Runtime,
+    period: Period = Period.D30,
+    sort: LeaderboardSort = LeaderboardSort.ROI,
+    min_aum: Decimal | None = Query(None, ge=0),
+    min_followers: int | None = Query(None, ge=0),
+    max_drawdown: Decimal | None = Query(None, ge=0, le=100),
+    risk_level: RiskLevel | None = None,
+    strategy: Strategy | None = None,
+    min_track_record_days: int | None = Query(None, ge=0, le=36500),
+    page: int = Query(1, ge=1, le=100_000),
+    page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
+) -> dict[str, Any]:
+    """Ranked providers, filtered and sorted, one page (from the precomputed stats)."""
+    filters = LeaderboardFilters(
+        period, min_aum, min_followers, max_drawdown, risk_level, strategy, min_track_record_days
+    )
+    with runtime.container.stats_reads() as uow:
+        result = leaderboard(uow, filters, sort, page, page_size)
+    return {
+        "period": period.value,
+        "sort": sort.value,
+        "page": result.page,
+        "page_size": result.page_size,
+        "pages": result.pages,
+        "total": result.total,
+        "cards": plain(result.cards),
+        "disclaimer": PAST_PERFORMANCE,
+    }
+
+
+@router.get("/providers/{provider_id}")
+def get_provider(
+    provider_id: str,
+    runtime: Runtime,
+    trades_page: int = Query(1, ge=1, le=100_000),
+    trades_page_size: int = Query(50, ge=1, le=500),
+) -> dict[str, Any]:
+    """A provider's profile and terms, stats for every period, equity curve and trades."""
+    with runtime.platform.uow() as uow:
+        if not uow.accounts.is_provider(provider_id):
+            raise NotFoundError(f"no provider {provider_id!r}")
+        terms = uow.accounts.terms(provider_id)
+        name = uow.accounts.display_name(provider_id)
+        stats = uow.provider_stats.of_provider(provider_id)
+        series = uow.equity.series(provider_id)
+        offset = (trades_page - 1) * trades_page_size
+        trades = uow.trades.latest_of_book(provider_id, trades_page_size, offset)
+        active = len(uow.relationships.for_provider(provider_id, [RelationshipStatus.ACTIVE]))
+    as_of = max((s.as_of for s in stats.values()), default=None)
+    curve = equity_curve(series, through=as_of) if series else ()
+    return {
+        "id": provider_id,
+        "display_name": name,
+        "terms": {
+            "fee_model": terms.fee_model,
+            "share_pct": plain(terms.share_pct),
+            "subscription_price": plain(terms.subscription_price),
+            "follower_cap": terms.follower_cap,
+            "settlement_period": terms.settlement_period,
+            "followers": active,
+            "open_to_new_followers": terms.follower_cap is None or active < terms.follower_cap,
+        },
+        "stats": {period.value: _stats_view(record) for period, record in stats.items()},
+        "equity_curve": [{"day": p.day.isoformat(), "value": plain(p.value)} for p in curve],
+        "trades": {
+            "page": trades_page,
+            "page_size": trades_page_size,
+            "items": [_trade_view(t) for t in trades],
+        },
+        "disclaimer": PAST_PERFORMANCE,
+    }
+
+
+def _stats_view(record: Any) -> dict[str, Any]:
+    card = plain(card_of(record))
+    card["max_loss_single_trade"] = plain(record.max_loss_single_trade)
+    card["avg_holding_s"] = record.avg_holding_s
+    card["volatility"] = plain(record.volatility)
+    card["ranked"] = record.ranked
+    return dict(card)
+
+
+def _trade_view(trade: Any) -> dict[str, Any]:
+    return {
+        "symbol": trade.symbol,
+        "side": trade.side.value,
+        "qty": plain(trade.qty),
+        "entry_price": plain(trade.entry_price),
+        "exit_price": plain(trade.exit_price),
+        "pnl": plain(trade.pnl),
+        "pnl_pct": plain(trade.pnl_pct),
+        "fees": plain(trade.fees),
+        "leverage": plain(trade.leverage),
+        "opened_at": trade.opened_at.isoformat(),
+        "closed_at": trade.closed_at.isoformat(),
+    }

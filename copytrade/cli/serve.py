@@ -1,0 +1,37 @@
+"""``copytrade serve``: the HTTP API and web UI, with the market, stats and settlement schedules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+import uvicorn
+
+from copytrade.bootstrap import Container
+from copytrade.cli.common import err_console, load_settings
+from copytrade.marketdata.clock import SystemClock
+from copytrade.server.assembly import build_server
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+    database: Path | None = typer.Option(
+        None, help="SQLite file (made if missing) instead of COPYTRADE_DATABASE_URL."
+    ),
+    seed: int = typer.Option(7, help="Seed of the live synthetic market."),
+    market: bool = typer.Option(True, help="Run the live synthetic market (paper venue)."),
+) -> None:
+    """Serve the API (/api, /docs, /openapi.json) and the web UI on HOST:PORT."""
+    settings = load_settings()
+    if database is not None:
+        settings = settings.model_copy(update={"database_url": f"sqlite:///{database}"})
+    container = Container.from_settings(settings)
+    server = build_server(container, SystemClock(), seed, market)
+    server.scheduler.start()
+    err_console.print(f"copytrade serving on http://{host}:{port}/ (API docs at /docs)")
+    try:
+        uvicorn.run(server.app, host=host, port=port, log_level="warning")
+    finally:
+        server.scheduler.stop()
+        container.close()

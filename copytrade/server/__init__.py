@@ -1,0 +1,1 @@
+"""What ``copytrade serve`` runs besides the HTTP edge: the platform and its schedules."""

@@ -1,0 +1,47 @@
+"""Put ``copytrade serve`` together: runtime, live market, schedules and the HTTP app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from fastapi import FastAPI
+
+from copytrade.api.app import create_app
+from copytrade.bootstrap import Container
+from copytrade.marketdata.clock import Clock
+from copytrade.marketdata.errors import UnknownSymbolError
+from copytrade.marketdata.specs import SymbolSpec, default_symbol_specs
+from copytrade.server.market import LiveMarket
+from copytrade.server.runtime import ServerRuntime
+from copytrade.server.scheduler import Scheduler, default_jobs
+
+
+@dataclass
+class Server:
+    runtime: ServerRuntime
+    scheduler: Scheduler
+    app: FastAPI
+
+
+def market_specs(runtime: ServerRuntime) -> list[SymbolSpec]:
+    """Synthetic specs for the traded instruments, starting where the venue's prices stand."""
+    last = runtime.platform.venue.prices()
+    specs: list[SymbolSpec] = []
+    for instrument in runtime.platform.engine.instruments.values():
+        try:
+            (spec,) = default_symbol_specs(instrument.symbol)
+        except UnknownSymbolError:
+            continue  # no synthetic model for it: its price stays where it is
+        start = last.get(instrument.symbol, spec.start_price)
+        specs.append(replace(spec, tick=instrument.tick, start_price=start))
+    return specs
+
+
+def build_server(container: Container, clock: Clock, seed: int, market: bool = True) -> Server:
+    runtime = ServerRuntime.build(container, clock)
+    specs = market_specs(runtime) if market else []
+    live = LiveMarket(runtime, clock, specs, seed) if specs else None
+    scheduler = Scheduler(runtime, clock, default_jobs(runtime, clock, live))
+    app = create_app(runtime)
+    app.state.scheduler = scheduler
+    return Server(runtime, scheduler, app)

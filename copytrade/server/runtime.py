@@ -1,0 +1,86 @@
+"""The platform as the API server drives it.
+
+The engine is single-threaded by design (one writer on SQLite; the copy
+pipeline pumps in order), so every request that changes state and every
+scheduled job runs under one lock and pumps the engine before it lets go:
+a copy, a stop or a settlement is done when the request returns. Reads that
+only need committed rows (leaderboard, statements) do not take the lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TypeVar
+
+from copytrade.adapters.passwords import Argon2Passwords
+from copytrade.bootstrap import Container
+from copytrade.demo.instruments import DEMO_INSTRUMENTS
+from copytrade.domain.instruments import Instrument
+from copytrade.engine.settlement_run import SettlementRun
+from copytrade.marketdata.clock import Clock
+from copytrade.platform import Platform
+from copytrade.service_layer.identity import IdentityService, PasswordHasher
+from copytrade.stats.service import StatsService
+
+T = TypeVar("T")
+
+
+@dataclass
+class ServerRuntime:
+    container: Container
+    platform: Platform
+    identity: IdentityService
+    stats: StatsService
+    settlement_run: SettlementRun
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @classmethod
+    def build(
+        cls,
+        container: Container,
+        clock: Clock,
+        passwords: PasswordHasher | None = None,
+        instruments: Iterable[Instrument] | None = None,
+    ) -> ServerRuntime:
+        """Migrate, then wire the platform on the container's database.
+
+        The instruments are the database's own, or the demo's markets on a new one.
+        """
+        container.migrate()
+        with container.uow_factory() as uow:
+            stored = list(uow.instruments.all().values())
+        chosen = list(instruments or stored or DEMO_INSTRUMENTS)
+        settings = container.settings
+        platform = Platform.build(
+            container.engine, chosen, clock, settings.platform_fee_pct, fees=container.fees
+        )
+        now = clock.now()
+        for symbol, price in platform.venue.prices().items():
+            platform.engine.prices.update(symbol, price, now)  # where a restart left off
+        identity = IdentityService(
+            platform.uow,
+            passwords or Argon2Passwords(),
+            clock.now,
+            timedelta(minutes=settings.api_session_minutes),
+        )
+        # One process: forking workers beside the server's threads could inherit held locks.
+        stats = StatsService(
+            platform.uow,
+            platform.engine.prices.snapshot,
+            clock.now,
+            settings.min_track_record_days,
+        )
+        platform.engine.listeners.append(stats)
+        run = SettlementRun(platform.uow, platform.engine.settlements, clock.now)
+        return cls(container, platform, identity, stats, run)
+
+    def act(self, change: Callable[[], T]) -> T:
+        """Run a state change under the engine lock, then let the engine finish its work."""
+        with self.lock:
+            try:
+                return change()
+            finally:
+                self.platform.engine.pump()

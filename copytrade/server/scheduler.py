@@ -1,0 +1,127 @@
+"""Periodic jobs of ``copytrade serve``: market ticks, day closes, stats, settlement, billing.
+
+One background thread runs the jobs in turn under the runtime's lock. A job
+that fails is logged with its traceback and its error kept for the admin
+area (``/api/admin/health``); it runs again at its next turn, since every job
+is idempotent (day closes, settlements and charges are keyed once-only).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from copytrade.domain.profit_share.periods import latest_boundary
+from copytrade.marketdata.clock import Clock
+from copytrade.server.runtime import ServerRuntime
+from copytrade.stats.refresher import StatsRefresher
+
+log = logging.getLogger("copytrade.serve")
+
+
+@dataclass
+class Job:
+    name: str
+    every: timedelta
+    run: Callable[[], object]
+    last_run: datetime | None = None
+    last_error: str | None = None
+    runs: int = 0
+
+
+@dataclass
+class Scheduler:
+    runtime: ServerRuntime
+    clock: Clock
+    jobs: list[Job] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def run_due(self) -> None:
+        """Run every job whose interval has passed (one pass; the thread loops on it)."""
+        for job in self.jobs:
+            now = self.clock.now()
+            if job.last_run is not None and now - job.last_run < job.every:
+                continue
+            job.last_run = now
+            try:
+                self.runtime.act(job.run)
+                job.last_error = None
+                job.runs += 1
+            except Exception as error:  # a job's failure must not stop the others
+                job.last_error = f"{type(error).__name__}: {error}"
+                log.exception("scheduled job %s failed; it runs again in %s", job.name, job.every)
+
+    def start(self, poll_s: float = 0.5) -> None:
+        def loop() -> None:
+            while not self._stop.wait(poll_s):
+                self.run_due()
+
+        self._thread = threading.Thread(target=loop, name="copytrade-scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def health(self) -> list[dict[str, object]]:
+        return [
+            {
+                "job": j.name,
+                "every_s": j.every.total_seconds(),
+                "runs": j.runs,
+                "last_run": j.last_run.isoformat() if j.last_run else None,
+                "last_error": j.last_error,
+            }
+            for j in self.jobs
+        ]
+
+
+class DayCloser:
+    """Close each UTC day once the clock has passed it (the daily equity series)."""
+
+    def __init__(self, runtime: ServerRuntime, clock: Clock) -> None:
+        self._runtime = runtime
+        self._clock = clock
+        self._open_day: date = clock.now().date()
+
+    def __call__(self) -> int:
+        today = self._clock.now().date()
+        closed = 0
+        while self._open_day < today:
+            self._runtime.platform.engine.close_day(self._open_day)
+            self._open_day += timedelta(days=1)
+            closed += 1
+        return closed
+
+
+def settle_due(runtime: ServerRuntime) -> int:
+    """Settle every period that ended and still has relationships to settle."""
+    settled = 0
+    for end in runtime.settlement_run.due():
+        settled += runtime.settlement_run.run(end).settled
+    return settled
+
+
+def charge_subscriptions(runtime: ServerRuntime, clock: Clock) -> None:
+    """Bill the subscription periods that started at the latest boundary (once each)."""
+    runtime.platform.engine.subscriptions.charge_due(latest_boundary(clock.now()))
+
+
+def default_jobs(
+    runtime: ServerRuntime, clock: Clock, market: Callable[[], object] | None
+) -> list[Job]:
+    refresher = StatsRefresher(runtime.stats, clock)
+    jobs = [
+        Job("day-close", timedelta(seconds=30), DayCloser(runtime, clock)),
+        Job("stats-refresh", timedelta(seconds=30), refresher.tick),
+        Job("settlement", timedelta(minutes=1), lambda: settle_due(runtime)),
+        Job("subscriptions", timedelta(minutes=1), lambda: charge_subscriptions(runtime, clock)),
+    ]
+    if market is not None:
+        jobs.insert(0, Job("market", timedelta(seconds=1), market))
+    return jobs

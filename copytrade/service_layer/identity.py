@@ -1,0 +1,146 @@
+"""Sign-up, sign-in, sign-out and who a session token belongs to.
+
+A token is 32 random bytes shown to the client once; the database keeps only its
+SHA-256, so API servers stay stateless and a sign-out revokes it everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from copytrade.adapters.db.repositories.identity import StoredUser
+from copytrade.domain.identity import (
+    AuthenticationError,
+    EmailTakenError,
+    check_password,
+    normalise_email,
+    normalise_jurisdiction,
+)
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: str
+    email: str
+    display_name: str
+    jurisdiction: str
+    is_admin: bool
+    is_provider: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    token: str
+    expires_at: datetime
+    user: User
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class IdentityService:
+    def __init__(
+        self,
+        uow_factory: Callable[[], SqlUnitOfWork],
+        passwords: PasswordHasher,
+        now: Callable[[], datetime],
+        session_ttl: timedelta,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._passwords = passwords
+        self._now = now
+        self._ttl = session_ttl
+        # Verifying against a real hash when the e-mail is unknown keeps both answers
+        # equally slow, so timing does not tell which addresses have accounts.
+        self._decoy_hash = passwords.hash(secrets.token_hex(16))
+
+    def sign_up(self, email: str, password: str, display_name: str, jurisdiction: str) -> User:
+        address = normalise_email(email)
+        check_password(password)
+        code = normalise_jurisdiction(jurisdiction)
+        name = display_name.strip() or address.split("@")[0]
+        password_hash = self._passwords.hash(password)
+        now = self._now()
+        account_id = f"u-{uuid.uuid4().hex[:16]}"
+        with self._uow_factory() as uow:
+            if uow.users.by_email(address) is not None:
+                raise EmailTakenError(f"{address} has an account already: sign in instead")
+            uow.accounts.add(account_id, name[:200], now)
+            stored = StoredUser(account_id, address, password_hash, code, False, now)
+            uow.users.add(stored)
+            uow.commit()
+        return User(account_id, address, name[:200], code, False, False)
+
+    def sign_in(self, email: str, password: str) -> SignIn:
+        try:
+            address = normalise_email(email)
+        except ValueError:
+            address = ""
+        with self._uow_factory() as uow:
+            stored = uow.users.by_email(address) if address else None
+        if stored is None:
+            self._passwords.verify(self._decoy_hash, password)
+            raise AuthenticationError("wrong e-mail or password")
+        if not self._passwords.verify(stored.password_hash, password):
+            raise AuthenticationError("wrong e-mail or password")
+        token = secrets.token_urlsafe(32)
+        now = self._now()
+        expires = now + self._ttl
+        with self._uow_factory() as uow:
+            uow.users.add_session(token_hash(token), stored.id, now, expires)
+            user = _user(uow, stored)
+            uow.commit()
+        return SignIn(token, expires, user)
+
+    def sign_out(self, token: str) -> None:
+        with self._uow_factory() as uow:
+            uow.users.revoke_session(token_hash(token), self._now())
+            uow.commit()
+
+    def user_of(self, token: str) -> User:
+        """The user a live session token belongs to."""
+        with self._uow_factory() as uow:
+            stored = uow.users.user_of_session(token_hash(token), self._now())
+            if stored is None:
+                raise AuthenticationError(
+                    "the session token is missing, expired or signed out: sign in again"
+                )
+            return _user(uow, stored)
+
+    def make_admin(self, email: str) -> User:
+        """Grant the admin area to a user (the ``copytrade users make-admin`` command)."""
+        with self._uow_factory() as uow:
+            stored = uow.users.by_email(normalise_email(email))
+            if stored is None:
+                raise AuthenticationError(f"no user signed up with {email}")
+            uow.users.set_admin(stored.id, True)
+            user = _user(uow, stored)
+            uow.commit()
+        return User(
+            user.id, user.email, user.display_name, user.jurisdiction, True, user.is_provider
+        )
+
+
+def _user(uow: SqlUnitOfWork, stored: StoredUser) -> User:
+    return User(
+        stored.id,
+        stored.email,
+        uow.accounts.display_name(stored.id),
+        stored.jurisdiction,
+        stored.is_admin,
+        uow.accounts.is_provider(stored.id),
+    )
