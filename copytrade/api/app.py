@@ -8,6 +8,7 @@ from copytrade import __version__
 from copytrade.api.errors import install_error_handlers
 from copytrade.api.routers import auth, discovery
 from copytrade.server.runtime import ServerRuntime
+from copytrade.web.install import install_web
 
 
 def create_app(runtime: ServerRuntime) -> FastAPI:
@@ -25,4 +26,5 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
     install_error_handlers(app)
     for module in (auth, discovery):
         app.include_router(module.router)
+    install_web(app)  # the HTML pages: /, /providers/{id}, /signup, /login, /me
     return app

@@ -7,7 +7,8 @@ from datetime import datetime
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from copytrade.api.deps import SESSION_COOKIE, CurrentUser, Runtime, token_of
+from copytrade.api.cookies import clear_session_cookie, set_session_cookie
+from copytrade.api.deps import CurrentUser, Runtime, token_of
 from copytrade.service_layer.identity import User
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -52,15 +53,11 @@ def register(body: SignUpBody, runtime: Runtime) -> UserView:
 
 
 @router.post("/login")
-def login(body: SignInBody, runtime: Runtime, response: Response) -> SessionView:
+def login(
+    body: SignInBody, runtime: Runtime, request: Request, response: Response
+) -> SessionView:
     signed_in = runtime.identity.sign_in(body.email, body.password)
-    response.set_cookie(
-        SESSION_COOKIE,
-        signed_in.token,
-        httponly=True,
-        samesite="strict",
-        expires=signed_in.expires_at,
-    )
+    set_session_cookie(request, response, signed_in)
     return SessionView(
         token=signed_in.token, expires_at=signed_in.expires_at, user=UserView.of(signed_in.user)
     )
@@ -72,7 +69,7 @@ def logout(request: Request, runtime: Runtime, user: CurrentUser) -> Response:
     if token:
         runtime.identity.sign_out(token)
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE)
+    clear_session_cookie(response)
     return response
 
 

@@ -1,0 +1,85 @@
+"""Sign up, sign in and sign out with forms; the session lives in the HttpOnly cookie."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from copytrade.api.cookies import clear_session_cookie, set_session_cookie
+from copytrade.api.deps import Runtime, token_of
+from copytrade.domain.errors import DomainError
+from copytrade.web import forms
+from copytrade.web.pages import redirect, refused, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def signup_form(request: Request) -> HTMLResponse:
+    return render(request, "signup.html", form={}, error=None)
+
+
+@router.post("/signup", response_class=HTMLResponse)
+async def signup(request: Request, runtime: Runtime) -> Response:
+    if not forms.same_origin(request):
+        return refused(request)
+    data = await request.form()
+    shown = {k: forms.text(data, k, 254) for k in ("email", "display_name", "jurisdiction")}
+    try:
+        password = forms.text(data, "password", 256, strip=False)
+        if password != forms.text(data, "password_again", 256, strip=False):
+            raise forms.FormError("the two passwords differ")
+        runtime.identity.sign_up(
+            shown["email"], password, shown["display_name"][:200], shown["jurisdiction"]
+        )
+        signed_in = runtime.identity.sign_in(shown["email"], password)
+    except (forms.FormError, DomainError) as error:
+        return render(
+            request, "signup.html", forms.error_status(error), form=shown, error=str(error)
+        )
+    response = redirect("/me")
+    set_session_cookie(request, response, signed_in)
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> HTMLResponse:
+    return render(request, "login.html", form={}, error=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request, runtime: Runtime) -> Response:
+    if not forms.same_origin(request):
+        return refused(request)
+    data = await request.form()
+    email = forms.text(data, "email", 254)
+    try:
+        signed_in = runtime.identity.sign_in(email, forms.text(data, "password", strip=False))
+    except (forms.FormError, DomainError) as error:
+        return render(
+            request,
+            "login.html",
+            forms.error_status(error),
+            form={"email": email},
+            error=str(error),
+        )
+    response = redirect("/me")
+    set_session_cookie(request, response, signed_in)
+    return response
+
+
+@router.get("/logout", response_class=HTMLResponse)
+def logout_form(request: Request) -> HTMLResponse:
+    return render(request, "logout.html")
+
+
+@router.post("/logout", response_class=HTMLResponse)
+def logout(request: Request, runtime: Runtime) -> Response:
+    if not forms.same_origin(request):
+        return refused(request)
+    token = token_of(request)
+    if token:
+        runtime.identity.sign_out(token)
+    response = redirect("/")
+    clear_session_cookie(response)
+    return response

@@ -1,0 +1,88 @@
+"""Reading and checking web form input: every problem becomes a message, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from fastapi import Request
+
+from copytrade.api.errors import status_of
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class FormError(ValueError):
+    """A field the user must correct; the page is shown again with this message."""
+
+
+def text(
+    data: Mapping[str, object], name: str, max_length: int = 256, strip: bool = True
+) -> str:
+    value = data.get(name)
+    found = "" if not isinstance(value, str) else value.strip() if strip else value
+    if len(found) > max_length:
+        raise FormError(f"{name.replace('_', ' ')} is too long (at most {max_length} characters)")
+    return found
+
+
+def decimal_or_none(
+    data: Mapping[str, object], name: str, low: Decimal | None = None, high: Decimal | None = None
+) -> Decimal | None:
+    raw = text(data, name, 40)
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise FormError(f"{name.replace('_', ' ')} must be a number, got {raw!r}") from None
+    if not value.is_finite() or (low is not None and value < low) or (
+        high is not None and value > high
+    ):
+        bounds = f"{low if low is not None else '…'} to {high if high is not None else '…'}"
+        raise FormError(f"{name.replace('_', ' ')} must be a number from {bounds}")
+    return value
+
+
+def int_or_none(
+    data: Mapping[str, object], name: str, low: int = 0, high: int = 10**9
+) -> int | None:
+    raw = text(data, name, 12)
+    if not raw:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise FormError(f"{name.replace('_', ' ')} must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def choice(data: Mapping[str, object], name: str, kind: type[E], default: E | None) -> E | None:
+    raw = text(data, name, 40)
+    if not raw:
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        options = ", ".join(member.value for member in kind)
+        raise FormError(f"{name.replace('_', ' ')} must be one of {options}") from None
+
+
+def same_origin(request: Request) -> bool:
+    """A form POST from one of our own pages: its Origin (or else Referer) is this host.
+
+    With the SameSite=Strict session cookie this is the CSRF defence; a POST that
+    carries neither header is refused too.
+    """
+    source = request.headers.get("origin") or request.headers.get("referer")
+    if not source or source == "null":
+        return False
+    host = request.headers.get("host", "")
+    parts = urlsplit(source)
+    return parts.scheme in ("http", "https") and parts.netloc == host
+
+
+def error_status(error: Exception) -> int:
+    """The status a re-rendered form answers with: 422 for a field, the API's for the rest."""
+    return 422 if isinstance(error, FormError) else status_of(error)[0]

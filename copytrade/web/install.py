@@ -1,0 +1,15 @@
+"""Mount the web UI's pages and its static files on the FastAPI app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from copytrade.web import account, auth, discovery
+from copytrade.web.pages import STATIC
+
+
+def install_web(app: FastAPI) -> None:
+    for module in (discovery, auth, account):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")

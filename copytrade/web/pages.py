@@ -1,0 +1,112 @@
+"""Rendering: the Jinja2 environment (autoescaped), number filters and page headers."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from copytrade.api.deps import optional_user
+from copytrade.domain.disclosures import PAST_PERFORMANCE
+from copytrade.service_layer.identity import User
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+# Pages load only our own stylesheet; inline SVG is markup, not script.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def number(value: Any, places: int = 2) -> str:
+    """``1,234.57``; an em dash for a missing figure."""
+    found = _decimal(value)
+    if found is None:
+        return "—"
+    exponent = Decimal(1).scaleb(-places)
+    return f"{found.quantize(exponent, ROUND_HALF_EVEN):,}"
+
+
+def percent(value: Any, places: int = 2) -> str:
+    shown = number(value, places)
+    return shown if shown == "—" else f"{shown}%"
+
+
+def signed_class(value: Any) -> str:
+    found = _decimal(value)
+    if found is None or found == 0:
+        return "flat"
+    return "up" if found > 0 else "down"
+
+
+def duration(seconds: Any) -> str:
+    """``2d 3h``, ``3h 12m`` or ``45m``; an em dash when there is none."""
+    if seconds is None:
+        return "—"
+    minutes = int(seconds) // 60
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    return f"{hours}h {mins}m" if hours else f"{mins}m"
+
+
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+environment.filters.update(number=number, percent=percent, signed=signed_class)
+environment.filters["duration"] = duration
+environment.globals["disclaimer"] = PAST_PERFORMANCE
+
+
+def signed_in(request: Request) -> User | None:
+    return optional_user(request, request.app.state.runtime)
+
+
+def render(
+    request: Request, template: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    if "user" not in context:
+        context["user"] = signed_in(request)
+    html = environment.get_template(template).render(request=request, **context)
+    return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
+
+
+def redirect(path: str) -> RedirectResponse:
+    """After a successful POST: see the result with a GET (303)."""
+    return RedirectResponse(path, status_code=303, headers=SECURITY_HEADERS)
+
+
+def refused(request: Request, message: str = "") -> HTMLResponse:
+    return render(
+        request,
+        "message.html",
+        403,
+        title="Refused",
+        message=message
+        or "This form was not sent from a copytrade page. Reload the page and try again.",
+    )
