@@ -5,43 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine
 
-from copytrade.adapters.db.engine import make_engine
-from copytrade.adapters.db.migrate import upgrade_database
-from copytrade.config import Settings
-
-from ..api.conftest import Api, make_api
-from ..engine.harness import Harness
-from ..stats.world import play_world, stats_service
+from ..api.conftest import Api
+from .seed import SeededWorld, seeded_world
 
 ORIGIN = {"Origin": "http://testserver"}
 
 
 @pytest.fixture(scope="module")
-def world_db(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[Engine, Settings, Harness, dict[str, str]]]:
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededWorld]:
     """One played and refreshed world per module (the pages only add users to it)."""
-    path = tmp_path_factory.mktemp("web") / "copytrade.db"
-    settings = Settings(database_url=f"sqlite:///{path}")
-    engine = make_engine(settings)
-    upgrade_database(engine)
-    harness = Harness(engine)
-    ids = play_world(harness)
-    stats_service(harness).full_refresh()
-    yield engine, settings, harness, {k: str(v) for k, v in ids.items()}
-    engine.dispose()
+    made = seeded_world(tmp_path_factory.mktemp("web"))
+    yield made
+    made.engine.dispose()
 
 
 @pytest.fixture
-def web(world_db: tuple[Engine, Settings, Harness, dict[str, str]]) -> Iterator[Api]:
-    engine, settings, harness, _ = world_db
-    made = make_api(engine, settings, harness)
+def web(world: SeededWorld) -> Iterator[Api]:
+    made = world.api()
     with made.client:
         yield made
 
 
 @pytest.fixture
-def ids(world_db: tuple[Engine, Settings, Harness, dict[str, str]]) -> dict[str, str]:
-    return world_db[3]
+def ids(world: SeededWorld) -> dict[str, str]:
+    return world.ids

@@ -1,0 +1,96 @@
+"""Browser tests: Debian's Chromium, headless, driven by Playwright against a real server.
+
+The server is uvicorn in a thread on a free port, over a SQLite file seeded with
+the stats world. Without /usr/bin/chromium the tests skip, except with CI=true,
+where they fail (CI installs it). Never let Playwright download a browser.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from copytrade.server.runtime import ServerRuntime
+
+from ..integration.web.seed import SeededWorld, seeded_world
+
+CHROMIUM = Path(os.environ.get("CT_TEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+
+
+def require_chromium() -> None:
+    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+        return
+    message = f"Chromium is not installed at {CHROMIUM}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}, and CI=true requires it", pytrace=False)
+    pytest.skip(f"{message}; `apt-get install chromium` to run the browser tests")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class LiveServer:
+    url: str
+    runtime: ServerRuntime
+    ids: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    require_chromium()
+    world: SeededWorld = seeded_world(tmp_path_factory.mktemp("browser"))
+    api = world.api()
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(api.client.app, host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the uvicorn server did not start", pytrace=False)
+        time.sleep(0.05)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", api.runtime, world.ids)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        world.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser(live_server: LiveServer) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -1,0 +1,38 @@
+"""A SQLite file holding the stats world, played and refreshed: what the web tests serve."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from copytrade.adapters.db.engine import make_engine
+from copytrade.adapters.db.migrate import upgrade_database
+from copytrade.config import Settings
+
+from ..api.conftest import Api, make_api
+from ..engine.harness import Harness
+from ..stats.world import play_world, stats_service
+
+
+@dataclass
+class SeededWorld:
+    engine: Engine
+    settings: Settings
+    harness: Harness
+    ids: dict[str, str]
+
+    def api(self) -> Api:
+        """A runtime and app over the world (a TestClient that is not yet started)."""
+        return make_api(self.engine, self.settings, self.harness)
+
+
+def seeded_world(directory: Path) -> SeededWorld:
+    settings = Settings(database_url=f"sqlite:///{directory / 'copytrade.db'}")
+    engine = make_engine(settings)
+    upgrade_database(engine)
+    harness = Harness(engine)
+    ids = play_world(harness)
+    stats_service(harness).full_refresh()
+    return SeededWorld(engine, settings, harness, {k: str(v) for k, v in ids.items()})
