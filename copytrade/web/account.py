@@ -61,7 +61,7 @@ async def copy_provider(request: Request, runtime: Runtime, provider_id: str) ->
     if user is None:
         return redirect("/login")
     data = await request.form()
-    shown = {"allocation": forms.text(data, "allocation", 40)}
+    shown = forms.kept(data, "allocation", max_length=40)
     try:
         allocation = forms.decimal_or_none(data, "allocation", low=Decimal("0.01"))
         if allocation is None:

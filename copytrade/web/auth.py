@@ -24,15 +24,19 @@ async def signup(request: Request, runtime: Runtime) -> Response:
     if not forms.same_origin(request):
         return refused(request)
     data = await request.form()
-    shown = {k: forms.text(data, k, 254) for k in ("email", "display_name", "jurisdiction")}
+    shown = forms.kept(data, "email", "display_name", "jurisdiction")
     try:
+        email = forms.text(data, "email", 254)
         password = forms.text(data, "password", 256, strip=False)
         if password != forms.text(data, "password_again", 256, strip=False):
             raise forms.FormError("the two passwords differ")
         runtime.identity.sign_up(
-            shown["email"], password, shown["display_name"][:200], shown["jurisdiction"]
+            email,
+            password,
+            forms.text(data, "display_name", 200),
+            forms.text(data, "jurisdiction", 40),
         )
-        signed_in = runtime.identity.sign_in(shown["email"], password)
+        signed_in = runtime.identity.sign_in(email, password)
     except (forms.FormError, DomainError) as error:
         return render(
             request, "signup.html", forms.error_status(error), form=shown, error=str(error)
@@ -52,15 +56,16 @@ async def login(request: Request, runtime: Runtime) -> Response:
     if not forms.same_origin(request):
         return refused(request)
     data = await request.form()
-    email = forms.text(data, "email", 254)
+    shown = forms.kept(data, "email")
     try:
+        email = forms.text(data, "email", 254)
         signed_in = runtime.identity.sign_in(email, forms.text(data, "password", strip=False))
     except (forms.FormError, DomainError) as error:
         return render(
             request,
             "login.html",
             forms.error_status(error),
-            form={"email": email},
+            form=shown,
             error=str(error),
         )
     response = redirect("/me")

@@ -29,6 +29,11 @@ def text(
     return found
 
 
+def kept(data: Mapping[str, object], *names: str, max_length: int = 254) -> dict[str, str]:
+    """What the user typed, cut short, to show in the form again (passwords never)."""
+    return {name: text(data, name, 100_000)[:max_length] for name in names}
+
+
 def decimal_or_none(
     data: Mapping[str, object], name: str, low: Decimal | None = None, high: Decimal | None = None
 ) -> Decimal | None:
@@ -53,7 +58,7 @@ def int_or_none(
     raw = text(data, name, 12)
     if not raw:
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise FormError(f"{name.replace('_', ' ')} must be a whole number from {low} to {high}")
     return int(raw)
 
