@@ -44,8 +44,8 @@ def number(value: Any, places: int = 2) -> str:
     found = _decimal(value)
     if found is None:
         return "—"
-    exponent = Decimal(1).scaleb(-places)
-    return f"{found.quantize(exponent, ROUND_HALF_EVEN):,}"
+    shown = found.quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN)
+    return f"{abs(shown) if shown == 0 else shown:,}"  # never "-0.00"
 
 
 def percent(value: Any, places: int = 2) -> str:
