@@ -136,6 +136,8 @@ def test_the_providers_follower_cap_refuses_one_more(api: Api) -> None:
         "/api/relationships", json=follow_body("pro", "100"), headers=bob["headers"]
     )
     assert again.status_code == 409
+    terms = api.client.get("/api/providers/pro").json()["terms"]
+    assert terms["followers"] == 0 and terms["open_to_new_followers"] is False
     api.client.post(f"/api/relationships/{first}/stop", headers=ana["headers"])
     assert follow(api, bob, "pro", "100")["relationship"]["status"] == "active"
 
@@ -164,3 +166,41 @@ def test_an_allocation_above_the_free_balance_is_refused_cleanly(api: Api) -> No
     assert reply.status_code == 422 and reply.json()["error"]["code"] == "insufficient_funds"
     assert "free balance of 100" in reply.json()["error"]["message"]
     _nothing_created(api, ana, "100")
+
+
+BAD_FOLLOWS: list[dict[str, Any]] = [
+    {"allocation": "-100"},
+    {"allocation": 100.5},
+    {"allocation": "1e13"},
+    {"allocation": "Infinity"},
+    {"mode": "martingale"},
+    {"mode": "fixed_amount"},  # without its fixed_amount
+    {"fixed_amount": "0"},
+    {"multiplier": "10.5"},
+    {"multiplier": "0"},
+    {"leverage": "0.5"},
+    {"max_per_trade_pct": "0"},
+    {"max_per_trade_pct": "101"},
+    {"max_open_trades": 0},
+    {"max_open_trades": "3"},
+    {"max_loss_pct": "-1"},
+    {"slippage_pct": "NaN"},
+    {"whitelist": "BTC/USDT:USDT"},
+    {"whitelist": [""]},
+    {"close_on_stop": "yes"},
+    {"risk_acknowledged": "true"},
+    {"provider_id": ""},
+    {"provider_id": "p" * 129},
+    {"surprise": 1},
+]
+
+
+def test_bad_follow_requests_are_422_and_create_nothing(api: Api) -> None:
+    market_of(api).provider("pro", "10000")
+    ana = funded(api, "ana", "1000")
+    for overrides in BAD_FOLLOWS:
+        body = {**follow_body("pro", "100"), **overrides}
+        reply = api.client.post("/api/relationships", json=body, headers=ana["headers"])
+        assert reply.status_code == 422, (overrides, reply.text)
+        assert reply.json()["error"]["code"] in ("invalid_request", "invalid_value"), overrides
+    _nothing_created(api, ana, "1000")
