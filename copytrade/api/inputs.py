@@ -8,6 +8,7 @@ Every refusal is a 422 with the field named (see errors.py).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated
 
@@ -17,20 +18,24 @@ from copytrade.domain.values import USDT
 
 # Far above any real allocation, well inside the database's NUMERIC(38, 18).
 MAX_AMOUNT = Decimal("1000000000000")
+_DECIMAL_TEXT = re.compile(r" *[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)? *")
 
 
-def _no_float(value: object) -> object:
+def _exact_number(value: object) -> object:
     if isinstance(value, bool | float):
         raise ValueError(
             f'send numbers as decimal strings (e.g. "100.5") or whole numbers, '
             f"not {type(value).__name__} {value!r}"
         )
-    if isinstance(value, str) and len(value) > 64:
-        raise ValueError("a number has at most 64 characters")
+    if isinstance(value, str):
+        if len(value) > 64:
+            raise ValueError("a number has at most 64 characters")
+        if not _DECIMAL_TEXT.fullmatch(value):
+            raise ValueError(f'{value!r} is not a decimal number such as "100.5"')
     return value
 
 
-DecimalIn = Annotated[Decimal, BeforeValidator(_no_float), Field(allow_inf_nan=False)]
+DecimalIn = Annotated[Decimal, BeforeValidator(_exact_number), Field(allow_inf_nan=False)]
 
 # A positive amount of money, on the currency's unit (USDT: 8 decimals).
 Amount = Annotated[

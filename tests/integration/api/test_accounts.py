@@ -72,6 +72,8 @@ BAD_MOVES: list[dict[str, Any]] = [
     {"amount": 12.5, "idempotency_key": "k"},
     {"amount": True, "idempotency_key": "k"},
     {"amount": "lots", "idempotency_key": "k"},
+    {"amount": "5_000", "idempotency_key": "k"},
+    {"amount": "0x10", "idempotency_key": "k"},
     {"amount": ["1"], "idempotency_key": "k"},
     {"amount": None, "idempotency_key": "k"},
     {"amount": "10"},
@@ -94,6 +96,7 @@ def test_bad_amounts_are_422_and_move_nothing(api: Api) -> None:
 
 MALFORMED = [
     b"{",
+    b'{"amount": 1' + b"1" * 5000 + b', "idempotency_key": "k"}',
     b"not json",
     b"[]",
     b'"10"',
