@@ -196,6 +196,10 @@ class FollowingService:
     def stop(self, follower: str, rel_id: str, close_on_stop: bool | None = None) -> None:
         self._actions.stop(self._owned(follower, rel_id), close_on_stop=close_on_stop)
 
+    def close_position(self, follower: str, rel_id: str, symbol: str) -> None:
+        """Close one copied position by hand; later provider closes skip it (SPEC §2)."""
+        self._actions.manual_close(self._owned(follower, rel_id), symbol)
+
     def top_up(self, follower: str, rel_id: str, amount: Decimal, key: str) -> None:
         owned = self._owned(follower, rel_id)
 

@@ -91,6 +91,12 @@ class StopBody(BaseModel):
     )
 
 
+class CloseBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    symbol: str = Field(min_length=1, max_length=64, examples=["BTC/USDT:USDT"])
+
+
 @router.get("/disclosures/risk")
 def risk_disclosure() -> dict[str, str]:
     """The risk disclosure a follower accepts before copying, and its version."""
@@ -147,6 +153,14 @@ def stop(rel_id: str, me: Me, body: Annotated[StopBody | None, Body()] = None) -
     """Stop for good: close positions (or keep them), settle, return the free cash."""
     close_on_stop = body.close_on_stop if body is not None else None
     me.act(lambda: me.commands.stop(me.id, rel_id, close_on_stop))
+    return _detail(me, rel_id)
+
+
+@router.post("/relationships/{rel_id}/close-position")
+def close_position(rel_id: str, body: CloseBody, me: Me) -> dict[str, Any]:
+    """Close one copied position at market by hand; it is then detached, so the
+    provider's later closes of it are skipped (``detached``)."""
+    me.act(lambda: me.commands.close_position(me.id, rel_id, body.symbol))
     return _detail(me, rel_id)
 
 

@@ -16,6 +16,7 @@ ATTEMPTS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/resume", None),
     ("POST", "/stop", {"close_on_stop": True}),
     ("POST", "/stop", None),
+    ("POST", "/close-position", {"symbol": "BTC/USDT:USDT"}),
     ("POST", "/top-up", MONEY),
     ("POST", "/withdraw", MONEY),
 ]

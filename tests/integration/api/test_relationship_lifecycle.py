@@ -87,6 +87,22 @@ def test_stop_can_keep_the_positions_open(api: Api) -> None:
     assert _qty(detail(api, ana, rel_id)) == "0.002"  # no longer mirrored
 
 
+def test_a_position_closed_by_hand_is_detached_from_the_providers(api: Api) -> None:
+    market = market_of(api)
+    market.provider("pro", "10000")
+    ana = funded(api, "ana", "1000")
+    rel_id = follow(api, ana, "pro", "1000")["relationship"]["id"]
+    market.trade("pro", "buy", "0.02")
+    url = f"/api/relationships/{rel_id}/close-position"
+    closed = _post(api, ana, url, symbol=PERP.symbol)
+    assert _qty(closed) is None and Decimal(closed["relationship"]["cash"]) > 990
+    nothing = api.client.post(url, json={"symbol": PERP.symbol}, headers=ana["headers"])
+    assert nothing.status_code == 422 and "no BTC/USDT:USDT position" in nothing.text
+    market.trade("pro", "sell", "0.02")
+    newest = detail(api, ana, rel_id)["decisions"]["items"][0]
+    assert (newest["action"], newest["reason"]) == ("skipped", "detached")
+
+
 def _hwm_after_withdrawal(hwm: Decimal, withdrawn: Decimal, equity: Decimal) -> Decimal:
     """SPEC §7: scaled by (1 − w / copy equity before), rounded up to the USDT unit."""
     return (hwm * (1 - withdrawn / equity)).quantize(USDT.unit, rounding=ROUND_CEILING)
