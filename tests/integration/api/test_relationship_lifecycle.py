@@ -8,7 +8,7 @@ from typing import Any
 
 from copytrade.domain.values import USDT
 
-from ..engine.harness import PERP
+from ..engine.harness import PERP, Harness
 from .conftest import Api
 from .copying import account, detail, follow, funded, market_of
 
@@ -24,11 +24,16 @@ def _qty(rel: dict[str, Any]) -> str | None:
     return held[0] if held else None
 
 
-def test_pause_resume_stop_while_the_provider_trades(api: Api) -> None:
+def _ana_copies_pro(api: Api) -> tuple[Harness, dict[str, Any], str]:
+    """A provider with 10,000 USDT and ana copying it with all of her 1,000."""
     market = market_of(api)
     market.provider("pro", "10000")
     ana = funded(api, "ana", "1000")
-    rel_id = follow(api, ana, "pro", "1000")["relationship"]["id"]
+    return market, ana, follow(api, ana, "pro", "1000")["relationship"]["id"]
+
+
+def test_pause_resume_stop_while_the_provider_trades(api: Api) -> None:
+    market, ana, rel_id = _ana_copies_pro(api)
     base = f"/api/relationships/{rel_id}"
 
     market.trade("pro", "buy", "0.02")  # 10 % of the provider's equity → 100 USDT copied
@@ -74,10 +79,7 @@ def test_pause_resume_stop_while_the_provider_trades(api: Api) -> None:
 
 
 def test_stop_can_keep_the_positions_open(api: Api) -> None:
-    market = market_of(api)
-    market.provider("pro", "10000")
-    ana = funded(api, "ana", "1000")
-    rel_id = follow(api, ana, "pro", "1000")["relationship"]["id"]
+    market, ana, rel_id = _ana_copies_pro(api)
     market.trade("pro", "buy", "0.02")
     stopped = _post(api, ana, f"/api/relationships/{rel_id}/stop", close_on_stop=False)
     assert stopped["relationship"]["status"] == "stopped"
@@ -88,10 +90,7 @@ def test_stop_can_keep_the_positions_open(api: Api) -> None:
 
 
 def test_a_position_closed_by_hand_is_detached_from_the_providers(api: Api) -> None:
-    market = market_of(api)
-    market.provider("pro", "10000")
-    ana = funded(api, "ana", "1000")
-    rel_id = follow(api, ana, "pro", "1000")["relationship"]["id"]
+    market, ana, rel_id = _ana_copies_pro(api)
     market.trade("pro", "buy", "0.02")
     url = f"/api/relationships/{rel_id}/close-position"
     closed = _post(api, ana, url, symbol=PERP.symbol)
