@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from copytrade import __version__
 from copytrade.api.errors import install_error_handlers
-from copytrade.api.routers import auth, discovery
+from copytrade.api.routers import accounts, auth, discovery, relationships
 from copytrade.server.runtime import ServerRuntime
 from copytrade.web.install import install_web
 
@@ -24,7 +24,7 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
     )
     app.state.runtime = runtime
     install_error_handlers(app)
-    for module in (auth, discovery):
+    for module in (auth, discovery, accounts, relationships):
         app.include_router(module.router)
     install_web(app)  # the HTML pages: /, /providers/{id}, /signup, /login, /me
     return app

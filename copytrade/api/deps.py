@@ -7,15 +7,20 @@ against the stored sessions, so a sign-out takes effect on every server.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
 from copytrade.domain.identity import AuthenticationError, PermissionDeniedError
 from copytrade.server.runtime import ServerRuntime
+from copytrade.service_layer.following import FollowingService
+from copytrade.service_layer.following_views import FollowingReads
 from copytrade.service_layer.identity import User
 
 SESSION_COOKIE = "copytrade_session"
+T = TypeVar("T")
 
 
 def runtime_of(request: Request) -> ServerRuntime:
@@ -64,3 +69,30 @@ def optional_user(request: Request, runtime: Runtime) -> User | None:
 
 
 MaybeUser = Annotated[User | None, Depends(optional_user)]
+
+
+@dataclass(frozen=True, slots=True)
+class FollowerContext:
+    """The signed-in user with its commands and views: what every follower route needs."""
+
+    user: User
+    runtime: ServerRuntime
+    commands: FollowingService
+    views: FollowingReads
+
+    @property
+    def id(self) -> str:
+        return self.user.id
+
+    def act(self, change: Callable[[], T]) -> T:
+        """A state change, under the engine lock (``ServerRuntime.act``)."""
+        return self.runtime.act(change)
+
+
+def follower_context(user: CurrentUser, runtime: Runtime) -> FollowerContext:
+    platform = runtime.platform
+    views = FollowingReads(platform.uow, platform.engine.prices.snapshot)
+    return FollowerContext(user, runtime, FollowingService.of(platform), views)
+
+
+Me = Annotated[FollowerContext, Depends(follower_context)]

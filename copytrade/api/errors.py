@@ -23,6 +23,17 @@ from copytrade.domain.identity import (
     TooManyAttemptsError,
 )
 from copytrade.domain.ledger.errors import IdempotencyConflictError, InsufficientFundsError
+from copytrade.domain.profit_share.hwm import WithdrawalRefusedError
+from copytrade.service_layer.following import (
+    AllocationLimitError,
+    CopyingNotOfferedError,
+    DisclosureOutdatedError,
+    FollowerCapReachedError,
+    FreeBalanceTooLowError,
+    RiskNotAcknowledgedError,
+    SelfFollowError,
+    UnknownProviderError,
+)
 from copytrade.venues.errors import PermanentVenueError, TemporaryVenueError, VenueError
 
 log = logging.getLogger("copytrade.api")
@@ -37,6 +48,15 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (IdempotencyConflictError, 409, "idempotency_conflict"),
     (UnknownAccountError, 404, "not_found"),
     (UnknownRelationshipError, 404, "not_found"),
+    (UnknownProviderError, 404, "not_found"),
+    (DisclosureOutdatedError, 409, "disclosure_outdated"),
+    (RiskNotAcknowledgedError, 422, "risk_not_acknowledged"),
+    (CopyingNotOfferedError, 403, "copying_not_offered"),
+    (AllocationLimitError, 422, "allocation_above_limit"),
+    (FollowerCapReachedError, 409, "follower_cap_reached"),
+    (SelfFollowError, 422, "cannot_follow_self"),
+    (FreeBalanceTooLowError, 422, "insufficient_funds"),
+    (WithdrawalRefusedError, 422, "insufficient_funds"),
     (InsufficientFundsError, 422, "insufficient_funds"),
     (InvalidTransitionError, 409, "invalid_state"),
     (InvalidValueError, 422, "invalid_value"),

@@ -45,6 +45,12 @@ class CopyActionError(DomainError):
     """A follower action that cannot be done as asked (the message says why)."""
 
 
+# Checks and records of the layer above (SPEC §8: jurisdiction rules, follower caps,
+# the risk acknowledgement), run in the action's own transaction on the relationship
+# as it will be stored: raising refuses the action and nothing is written.
+Within = Callable[[SqlUnitOfWork, CopyRelationship], None]
+
+
 class FollowerActions:
     def __init__(
         self,
@@ -72,6 +78,7 @@ class FollowerActions:
         allocation: Decimal,
         settings: CopySettings,
         risk_acknowledged: bool = True,
+        within: Within | None = None,
     ) -> CopyRelationship:
         if not risk_acknowledged:
             raise CopyActionError("copying needs the follower's risk acknowledgement (SPEC §8)")
@@ -101,6 +108,8 @@ class FollowerActions:
                 risk_acknowledged_at=now if risk_acknowledged else None,
             )
             uow.relationships.add(rel)
+            if within is not None:
+                within(uow, rel)
             uow.ledger.post(
                 allocate(
                     AccountId(follower),
@@ -136,14 +145,24 @@ class FollowerActions:
         self._cache.invalidate(str(rel.provider))
         return rel
 
-    def stop(self, rel_id: RelationshipId, reason: StopReason = StopReason.FOLLOWER) -> None:
+    def stop(
+        self,
+        rel_id: RelationshipId,
+        reason: StopReason = StopReason.FOLLOWER,
+        close_on_stop: bool | None = None,
+    ) -> None:
         """Stop copying: close positions where asked, settle profit share at the stop
-        (SPEC §7), then return the free cash to the follower's balance."""
+        (SPEC §7), then return the free cash to the follower's balance.
+
+        ``close_on_stop`` given here replaces the relationship's setting for this stop.
+        """
         now = self._now()
         with self._uow_factory() as uow:
             rel = uow.relationships.get(rel_id)
             if not rel.state.mirrors_closes:
                 raise InvalidTransitionError(f"{rel_id} is stopped already")
+            if close_on_stop is not None and close_on_stop != rel.settings.close_on_stop:
+                rel = replace(rel, settings=replace(rel.settings, close_on_stop=close_on_stop))
             book = load_books(uow, [rel])[rel.book]
             stopped, intents = stop(rel, reason, book, now)
             uow.relationships.save(stopped, now)
@@ -171,7 +190,9 @@ class FollowerActions:
         self._venue.withdraw(rel.book, USDT.code, amount)
         return amount
 
-    def top_up(self, rel_id: RelationshipId, amount: Decimal, key: str) -> CopyRelationship:
+    def top_up(
+        self, rel_id: RelationshipId, amount: Decimal, key: str, within: Within | None = None
+    ) -> CopyRelationship:
         now = self._now()
         with self._uow_factory() as uow:
             rel = uow.relationships.get(rel_id)
@@ -185,6 +206,8 @@ class FollowerActions:
                 return rel
             uow.equity.add_flow(rel.book, now.date(), amount)
             rel = _with_money(rel, rel.net_allocated + amount, hwm)
+            if within is not None:
+                within(uow, rel)
             uow.relationships.save(rel, now)
             uow.commit()
         self._venue.deposit(rel.book, USDT.code, amount)

@@ -14,6 +14,7 @@ from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.disclosures import PAST_PERFORMANCE
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.domain.statistics.curve import equity_curve
+from copytrade.engine.accounts import COPYING
 from copytrade.stats.leaderboard import (
     MAX_PAGE_SIZE,
     LeaderboardFilters,
@@ -74,7 +75,9 @@ def get_provider(
         series = uow.equity.series(provider_id)
         offset = (trades_page - 1) * trades_page_size
         trades = uow.trades.latest_of_book(provider_id, trades_page_size, offset)
-        active = len(uow.relationships.for_provider(provider_id, [RelationshipStatus.ACTIVE]))
+        active = uow.relationships.count_for_provider(provider_id, [RelationshipStatus.ACTIVE])
+        # The follower cap counts paused followers too: they keep their place.
+        copying = uow.relationships.count_for_provider(provider_id, COPYING)
     as_of = max((s.as_of for s in stats.values()), default=None)
     curve = equity_curve(series, through=as_of) if series else ()
     return {
@@ -87,7 +90,7 @@ def get_provider(
             "follower_cap": terms.follower_cap,
             "settlement_period": terms.settlement_period,
             "followers": active,
-            "open_to_new_followers": terms.follower_cap is None or active < terms.follower_cap,
+            "open_to_new_followers": terms.follower_cap is None or copying < terms.follower_cap,
         },
         "stats": {period.value: _stats_view(record) for period, record in stats.items()},
         "equity_curve": [{"day": p.day.isoformat(), "value": plain(p.value)} for p in curve],

@@ -80,3 +80,60 @@ def test_auth_bodies_never_fail_on_the_server(fuzz_api: Api, path: str, body: ob
     assert reply.status_code < 500, reply.text
     if reply.status_code >= 400:
         assert set(reply.json()["error"]) == {"code", "message"}
+
+
+@pytest.fixture(scope="module")
+def fuzz_follower(fuzz_api: Api) -> dict[str, str]:
+    user = fuzz_api.sign_up("fuzzer")
+    headers: dict[str, str] = user["headers"]
+    return headers
+
+
+MONEY = st.one_of(
+    ODD_TEXT,
+    st.integers(),
+    st.floats(),
+    st.booleans(),
+    st.none(),
+    st.decimals(allow_nan=True).map(str),
+)
+MONEY_BODY = st.fixed_dictionaries({"amount": MONEY, "idempotency_key": ODD_TEXT})
+FOLLOW_BODY = st.fixed_dictionaries(
+    {"provider_id": ODD_TEXT, "allocation": MONEY, "risk_acknowledged": st.booleans()},
+    optional={
+        "mode": ODD_TEXT,
+        "fixed_amount": MONEY,
+        "multiplier": MONEY,
+        "leverage": MONEY,
+        "max_open_trades": st.one_of(st.integers(), ODD_TEXT),
+        "slippage_pct": MONEY,
+        "whitelist": JSON_VALUES,
+        "disclosure_version": ODD_TEXT,
+    },
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.sampled_from(
+        [
+            "/api/accounts/me/deposit",
+            "/api/accounts/me/withdraw",
+            "/api/relationships",
+            "/api/relationships/r-none/top-up",
+            "/api/relationships/r-none/stop",
+        ]
+    ),
+    st.one_of(JSON_VALUES, MONEY_BODY, FOLLOW_BODY),
+)
+def test_following_bodies_never_fail_on_the_server(
+    fuzz_api: Api, fuzz_follower: dict[str, str], path: str, body: object
+) -> None:
+    reply = fuzz_api.client.post(
+        path,
+        content=json.dumps(body),
+        headers={**fuzz_follower, "content-type": "application/json"},
+    )
+    assert reply.status_code < 500, reply.text
+    if reply.status_code >= 400:
+        assert set(reply.json()["error"]) == {"code", "message"}

@@ -48,9 +48,20 @@ SPOT = Instrument(
 
 class Harness:
     def __init__(self, db: Engine, fees: FeeSettings = FeeSettings()) -> None:
-        self.clock = SimulatedClock(START)
-        self.platform = Platform.build(db, [PERP, SPOT], self.clock, fees=fees)
-        self.engine = self.platform.engine
+        clock = SimulatedClock(START)
+        self._drive(Platform.build(db, [PERP, SPOT], clock, fees=fees), clock)
+
+    @classmethod
+    def over(cls, platform: Platform, clock: SimulatedClock) -> Harness:
+        """A harness that drives a platform built elsewhere (an API server's) on its clock."""
+        harness = cls.__new__(cls)
+        harness._drive(platform, clock)
+        return harness
+
+    def _drive(self, platform: Platform, clock: SimulatedClock) -> None:
+        self.clock = clock
+        self.platform = platform
+        self.engine = platform.engine
         self._orders = 0
 
     def tick(self, symbol: str, price: str, minutes: int = 1) -> None:

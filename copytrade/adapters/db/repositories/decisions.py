@@ -33,6 +33,10 @@ class DecisionRecord:
 _FIELDS = tuple(DecisionRecord.__dataclass_fields__)
 
 
+def _record(row: CopyDecisionRow) -> DecisionRecord:
+    return DecisionRecord(**{name: getattr(row, name) for name in _FIELDS})
+
+
 class DecisionRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -55,10 +59,20 @@ class DecisionRepository:
         rows = self._session.scalars(
             select(CopyDecisionRow).where(*conditions).order_by(CopyDecisionRow.id)  # type: ignore[arg-type]
         )
-        return [DecisionRecord(**{name: getattr(r, name) for name in _FIELDS}) for r in rows]
+        return [_record(row) for row in rows]
 
     def for_relationship(self, relationship_id: str) -> list[DecisionRecord]:
         return self._query(CopyDecisionRow.relationship_id == relationship_id)
+
+    def page_for_relationship(
+        self, relationship_id: str, limit: int, offset: int
+    ) -> tuple[list[DecisionRecord], int]:
+        """One page of a relationship's decisions, newest first, and how many there are."""
+        mine = CopyDecisionRow.relationship_id == relationship_id
+        total = self._session.scalar(select(func.count()).where(mine))
+        query = select(CopyDecisionRow).where(mine).order_by(CopyDecisionRow.id.desc())
+        rows = self._session.scalars(query.limit(limit).offset(offset))
+        return [_record(row) for row in rows], int(total or 0)
 
     def all(self) -> list[DecisionRecord]:
         return self._query()

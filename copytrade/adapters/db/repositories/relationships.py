@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
@@ -185,6 +185,14 @@ class RelationshipRepository:
             query = query.where(RelationshipRow.status.in_([s.value for s in statuses]))
         rows = self._session.scalars(query.order_by(RelationshipRow.id))
         return [_relationship(row) for row in rows]
+
+    def count_for_provider(self, provider: str, statuses: Sequence[RelationshipStatus]) -> int:
+        """How many of a provider's relationships have one of these statuses."""
+        query = select(func.count()).where(
+            RelationshipRow.provider_id == provider,
+            RelationshipRow.status.in_([s.value for s in statuses]),
+        )
+        return int(self._session.scalar(query) or 0)
 
     def copiers_of(self, providers: Sequence[str]) -> list[Copier]:
         """What the copier figures need of every relationship of many providers."""

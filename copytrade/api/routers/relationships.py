@@ -1,0 +1,184 @@
+"""Copy relationships of the signed-in follower: follow, read, pause, resume, stop,
+top up, withdraw; and the risk disclosure a follow accepts (SPEC §2, §7, §8).
+
+Someone else's relationship answers 404 exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from copytrade.api.deps import Me
+from copytrade.api.encode import plain
+from copytrade.api.inputs import Amount, DecimalIn, Percent
+from copytrade.api.routers.accounts import MoneyMove
+from copytrade.domain.copying import CopySettings, RelationshipStatus, SizingMode
+from copytrade.domain.copying.settings import (
+    DEFAULT_MAX_LOSS_PCT,
+    DEFAULT_MAX_OPEN_TRADES,
+    DEFAULT_MAX_PER_TRADE_PCT,
+    DEFAULT_MULTIPLIER,
+    DEFAULT_SLIPPAGE_PCT,
+    MAX_MULTIPLIER,
+)
+from copytrade.domain.disclosures import (
+    PAST_PERFORMANCE,
+    RISK_DISCLOSURE,
+    RISK_DISCLOSURE_VERSION,
+)
+from copytrade.service_layer.following import FollowRequest
+
+router = APIRouter(prefix="/api", tags=["relationships"])
+
+Symbols = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=200)]
+
+
+class FollowBody(BaseModel):
+    """Start copying a provider: the allocation, every copy setting, and the accepted
+    risk disclosure (``GET /api/disclosures/risk``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    provider_id: str = Field(min_length=1, max_length=128)
+    allocation: Amount
+    mode: SizingMode = SizingMode.PROPORTIONAL
+    fixed_amount: Amount | None = None
+    multiplier: Annotated[DecimalIn, Field(gt=0, le=MAX_MULTIPLIER)] = DEFAULT_MULTIPLIER
+    leverage: Annotated[DecimalIn, Field(ge=1, le=1000)] | None = None
+    max_per_trade_pct: Annotated[Percent, Field(gt=0)] = DEFAULT_MAX_PER_TRADE_PCT
+    max_open_trades: int = Field(DEFAULT_MAX_OPEN_TRADES, ge=1, le=1000, strict=True)
+    max_loss_pct: Annotated[Percent, Field(gt=0)] = DEFAULT_MAX_LOSS_PCT
+    slippage_pct: Percent = DEFAULT_SLIPPAGE_PCT
+    whitelist: Symbols = []
+    blacklist: Symbols = []
+    close_on_stop: StrictBool = True
+    copy_open_positions: StrictBool = False
+    risk_acknowledged: StrictBool = False
+    disclosure_version: str | None = Field(None, max_length=32)
+
+    def request(self) -> FollowRequest:
+        chosen = {name: getattr(self, name) for name in _SETTINGS}
+        chosen["whitelist"] = frozenset(self.whitelist)
+        chosen["blacklist"] = frozenset(self.blacklist)
+        return FollowRequest(
+            self.provider_id,
+            self.allocation,
+            CopySettings(**chosen),
+            self.risk_acknowledged,
+            self.disclosure_version,
+        )
+
+
+# Every setting a follower chooses: the body has a field of the same name for each.
+_SETTINGS = tuple(f.name for f in dataclasses.fields(CopySettings) if f.init)
+if not set(_SETTINGS) <= set(FollowBody.model_fields):
+    raise TypeError(
+        f"FollowBody misses copy settings {set(_SETTINGS) - set(FollowBody.model_fields)}"
+    )
+
+
+class StopBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    close_on_stop: StrictBool | None = Field(
+        None,
+        description="Close the copied positions at market (true) or keep them as your own "
+        "(false); omitted: the relationship's close_on_stop setting.",
+    )
+
+
+class CloseBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    symbol: str = Field(min_length=1, max_length=64, examples=["BTC/USDT:USDT"])
+
+
+@router.get("/disclosures/risk")
+def risk_disclosure() -> dict[str, str]:
+    """The risk disclosure a follower accepts before copying, and its version."""
+    return {
+        "version": RISK_DISCLOSURE_VERSION,
+        "text": RISK_DISCLOSURE,
+        "past_performance": PAST_PERFORMANCE,
+    }
+
+
+@router.post("/relationships", status_code=201)
+def follow(body: FollowBody, me: Me) -> dict[str, Any]:
+    """Copy a provider; refused (nothing created) without the risk acknowledgement,
+    where the jurisdiction does not offer copying or caps the allocation, or when the
+    provider's follower cap is reached."""
+    request = body.request()
+    rel = me.act(lambda: me.commands.follow(me.id, request))
+    return _detail(me, str(rel.id))
+
+
+@router.get("/relationships")
+def my_relationships(me: Me, status: RelationshipStatus | None = None) -> dict[str, Any]:
+    """The signed-in follower's relationships, oldest first."""
+    return {"relationships": plain(me.views.relationships(me.id, status))}
+
+
+@router.get("/relationships/{rel_id}")
+def relationship(
+    rel_id: str,
+    me: Me,
+    decisions_page: int = Query(1, ge=1, le=100_000),
+    decisions_page_size: int = Query(50, ge=1, le=500),
+) -> dict[str, Any]:
+    """Settings, status and reasons, HWM, equity, PnL, open positions, and one page of
+    its copy decisions (newest first) with action and reason."""
+    return _detail(me, rel_id, decisions_page, decisions_page_size)
+
+
+@router.post("/relationships/{rel_id}/pause")
+def pause(rel_id: str, me: Me) -> dict[str, Any]:
+    """No new copies; closes are still mirrored. Pausing a paused relationship is a no-op."""
+    me.act(lambda: me.commands.pause(me.id, rel_id))
+    return _detail(me, rel_id)
+
+
+@router.post("/relationships/{rel_id}/resume")
+def resume(rel_id: str, me: Me) -> dict[str, Any]:
+    me.act(lambda: me.commands.resume(me.id, rel_id))
+    return _detail(me, rel_id)
+
+
+@router.post("/relationships/{rel_id}/stop")
+def stop(rel_id: str, me: Me, body: Annotated[StopBody | None, Body()] = None) -> dict[str, Any]:
+    """Stop for good: close positions (or keep them), settle, return the free cash."""
+    close_on_stop = body.close_on_stop if body is not None else None
+    me.act(lambda: me.commands.stop(me.id, rel_id, close_on_stop))
+    return _detail(me, rel_id)
+
+
+@router.post("/relationships/{rel_id}/close-position")
+def close_position(rel_id: str, body: CloseBody, me: Me) -> dict[str, Any]:
+    """Close one copied position at market by hand; it is then detached, so the
+    provider's later closes of it are skipped (``detached``)."""
+    me.act(lambda: me.commands.close_position(me.id, rel_id, body.symbol))
+    return _detail(me, rel_id)
+
+
+@router.post("/relationships/{rel_id}/top-up")
+def top_up(rel_id: str, body: MoneyMove, me: Me) -> dict[str, Any]:
+    """Move free balance into the allocation; the HWM rises by the amount (SPEC §7)."""
+    me.act(lambda: me.commands.top_up(me.id, rel_id, body.amount, body.idempotency_key))
+    return _detail(me, rel_id)
+
+
+@router.post("/relationships/{rel_id}/withdraw")
+def withdraw(rel_id: str, body: MoneyMove, me: Me) -> dict[str, Any]:
+    """Take free cash out of the allocation; the HWM scales down with it (SPEC §7)."""
+    me.act(lambda: me.commands.withdraw(me.id, rel_id, body.amount, body.idempotency_key))
+    return _detail(me, rel_id)
+
+
+def _detail(me: Me, rel_id: str, page: int = 1, page_size: int = 50) -> dict[str, Any]:
+    result: dict[str, Any] = plain(me.views.relationship(me.id, rel_id, page, page_size))
+    result["disclaimer"] = PAST_PERFORMANCE
+    return result

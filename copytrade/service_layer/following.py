@@ -1,0 +1,227 @@
+"""Following providers and managing one's own relationships and money (SPEC §2, §7, §8).
+
+The regulatory rules of SPEC §8 are checked here, in the same transaction that
+creates (or tops up) the relationship, so a refused follow leaves nothing behind:
+- the follower's jurisdiction: copying offered at all, and the largest allocation
+  a relationship may hold (no stored rules for a jurisdiction: offered, no cap);
+- the provider's follower cap (relationships copying it, active or paused);
+- the risk acknowledgement: the follower accepted the current disclosure, stored
+  with the relationship.
+
+A user acts only on its own relationships: another user's relationship answers
+exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from copytrade.adapters.db.repositories.identity import RiskAcknowledgement
+from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
+from copytrade.domain.copying import CopyRelationship, CopySettings
+from copytrade.domain.disclosures import RISK_DISCLOSURE_VERSION
+from copytrade.domain.errors import DomainError
+from copytrade.domain.ids import AccountId, FollowerId, ProviderId, RelationshipId
+from copytrade.domain.ledger.errors import InsufficientFundsError
+from copytrade.domain.values import USDT
+from copytrade.engine.accounts import COPYING, AccountService
+from copytrade.engine.actions import FollowerActions
+from copytrade.platform import Platform
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+
+
+class FollowRefusedError(DomainError):
+    """A follow or top-up the platform's rules refuse (SPEC §8); nothing was changed."""
+
+
+class RiskNotAcknowledgedError(FollowRefusedError):
+    """The follower has not accepted the risk disclosure."""
+
+
+class DisclosureOutdatedError(RiskNotAcknowledgedError):
+    """The follower accepted another version of the risk disclosure than the current one."""
+
+
+class CopyingNotOfferedError(FollowRefusedError):
+    """Copying is not offered in the follower's jurisdiction."""
+
+
+class AllocationLimitError(FollowRefusedError):
+    """The allocation is above the largest one the follower's jurisdiction allows."""
+
+
+class FollowerCapReachedError(FollowRefusedError):
+    """The provider has as many followers as it accepts."""
+
+
+class SelfFollowError(FollowRefusedError):
+    """A user cannot copy its own trades."""
+
+
+class UnknownProviderError(DomainError, LookupError):
+    """No provider has that id."""
+
+
+class FreeBalanceTooLowError(DomainError):
+    """The follower's free balance cannot cover the amount; nothing was changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class FollowRequest:
+    provider: str
+    allocation: Decimal
+    settings: CopySettings
+    risk_acknowledged: bool
+    disclosure_version: str | None
+
+
+def new_relationship_id() -> RelationshipId:
+    return RelationshipId(f"r-{uuid.uuid4().hex[:20]}")
+
+
+def owned_relationship(uow: SqlUnitOfWork, follower: str, rel_id: str) -> CopyRelationship:
+    """``follower``'s relationship ``rel_id``; anyone else's is reported as unknown."""
+    rel = uow.relationships.get(rel_id)
+    if str(rel.follower) != follower:
+        raise UnknownRelationshipError(f"no copy relationship {rel_id!r}")
+    return rel
+
+
+def check_jurisdiction(uow: SqlUnitOfWork, follower: str, allocation: Decimal) -> None:
+    """The follower's jurisdiction offers copying, up to its largest allocation (SPEC §8)."""
+    user = uow.users.by_id(follower)
+    if user is None:
+        return  # an account without a sign-in (bots, simulations): no jurisdiction
+    rules = uow.jurisdictions.get(user.jurisdiction)
+    if rules is None:
+        return
+    if not rules.copying_offered:
+        raise CopyingNotOfferedError(
+            f"copy trading is not offered in your jurisdiction ({rules.code})"
+        )
+    if rules.max_allocation is not None and allocation > rules.max_allocation:
+        raise AllocationLimitError(
+            f"an allocation of {allocation} {USDT} is above the {rules.max_allocation} {USDT} "
+            f"a copy relationship may hold in your jurisdiction ({rules.code})"
+        )
+
+
+def check_follower_cap(uow: SqlUnitOfWork, provider: str) -> None:
+    """The provider accepts one more follower (counted with the new relationship added)."""
+    cap = uow.accounts.terms(provider).follower_cap
+    if cap is not None and uow.relationships.count_for_provider(provider, COPYING) > cap:
+        raise FollowerCapReachedError(
+            f"provider {provider!r} has reached its cap of {cap} followers; "
+            "choose another provider or try again later"
+        )
+
+
+def _not_covered(what: str, error: InsufficientFundsError) -> FreeBalanceTooLowError:
+    return FreeBalanceTooLowError(
+        f"{what} exceeds your free balance of {error.balance} {USDT}; nothing was changed "
+        "(deposit first, or ask for less)"
+    )
+
+
+class FollowingService:
+    """A signed-in follower's commands: follow, pause, resume, stop, move money."""
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], SqlUnitOfWork],
+        actions: FollowerActions,
+        accounts: AccountService,
+        new_id: Callable[[], RelationshipId] = new_relationship_id,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._actions = actions
+        self._accounts = accounts
+        self._new_id = new_id
+
+    @classmethod
+    def of(cls, platform: Platform) -> FollowingService:
+        return cls(platform.uow, platform.engine.actions, platform.accounts)
+
+    def follow(self, follower: str, request: FollowRequest) -> CopyRelationship:
+        if not request.risk_acknowledged:
+            raise RiskNotAcknowledgedError(
+                "read the risk disclosure and accept it (risk_acknowledged: true, with its "
+                "disclosure_version) before copying a provider"
+            )
+        if request.disclosure_version != RISK_DISCLOSURE_VERSION:
+            raise DisclosureOutdatedError(
+                f"you accepted risk disclosure version {request.disclosure_version!r}, but the "
+                f"current one is {RISK_DISCLOSURE_VERSION!r}: read it again and accept it"
+            )
+        if follower == request.provider:
+            raise SelfFollowError("you cannot copy your own trades")
+        with self._uow_factory() as uow:
+            if not uow.accounts.is_provider(request.provider):
+                raise UnknownProviderError(f"no provider {request.provider!r}")
+
+        def within(uow: SqlUnitOfWork, rel: CopyRelationship) -> None:
+            check_jurisdiction(uow, follower, rel.net_allocated)
+            check_follower_cap(uow, str(rel.provider))
+            ack = RiskAcknowledgement(
+                str(rel.id), follower, RISK_DISCLOSURE_VERSION, rel.created_at
+            )
+            uow.risk_acknowledgements.add(ack)
+
+        try:
+            return self._actions.follow(
+                self._new_id(),
+                FollowerId(follower),
+                ProviderId(request.provider),
+                request.allocation,
+                request.settings,
+                risk_acknowledged=True,
+                within=within,
+            )
+        except InsufficientFundsError as error:
+            raise _not_covered(f"an allocation of {request.allocation} {USDT}", error) from error
+
+    def _owned(self, follower: str, rel_id: str) -> RelationshipId:
+        with self._uow_factory() as uow:
+            return owned_relationship(uow, follower, rel_id).id
+
+    def pause(self, follower: str, rel_id: str) -> None:
+        self._actions.pause(self._owned(follower, rel_id))
+
+    def resume(self, follower: str, rel_id: str) -> None:
+        self._actions.resume(self._owned(follower, rel_id))
+
+    def stop(self, follower: str, rel_id: str, close_on_stop: bool | None = None) -> None:
+        self._actions.stop(self._owned(follower, rel_id), close_on_stop=close_on_stop)
+
+    def close_position(self, follower: str, rel_id: str, symbol: str) -> None:
+        """Close one copied position by hand; later provider closes skip it (SPEC §2)."""
+        self._actions.manual_close(self._owned(follower, rel_id), symbol)
+
+    def top_up(self, follower: str, rel_id: str, amount: Decimal, key: str) -> None:
+        owned = self._owned(follower, rel_id)
+
+        def within(uow: SqlUnitOfWork, rel: CopyRelationship) -> None:
+            check_jurisdiction(uow, follower, rel.net_allocated)
+
+        try:
+            self._actions.top_up(owned, amount, f"api:top-up:{owned}:{key}", within)
+        except InsufficientFundsError as error:
+            raise _not_covered(f"a top-up of {amount} {USDT}", error) from error
+
+    def withdraw(self, follower: str, rel_id: str, amount: Decimal, key: str) -> None:
+        owned = self._owned(follower, rel_id)
+        self._actions.withdraw(owned, amount, f"api:withdraw:{owned}:{key}")
+
+    def deposit_funds(self, user: str, amount: Decimal, key: str) -> None:
+        """Paper money in; the same key never deposits twice."""
+        self._accounts.deposit(AccountId(user), amount, f"api:deposit:{user}:{key}")
+
+    def withdraw_funds(self, user: str, amount: Decimal, key: str) -> None:
+        """Paper money out of the free balance; the same key never withdraws twice."""
+        try:
+            self._accounts.withdraw(AccountId(user), amount, f"api:withdrawal:{user}:{key}")
+        except InsufficientFundsError as error:
+            raise _not_covered(f"a withdrawal of {amount} {USDT}", error) from error

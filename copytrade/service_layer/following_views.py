@@ -1,0 +1,222 @@
+"""What a follower sees of its money and its copy relationships (the query side).
+
+Equity is the relationship's cash plus its copied positions marked at the
+current prices (SPEC §2); a relationship's PnL is its equity less its net
+allocation (allocations less withdrawals), so moving money in or out is not
+counted as gain or loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from copytrade.adapters.db.repositories.decisions import DecisionRecord
+from copytrade.adapters.db.repositories.positions import StoredPosition
+from copytrade.domain.copying import CopyRelationship, CopySettings, RelationshipStatus
+from copytrade.domain.ledger import LedgerAccount
+from copytrade.domain.values import USDT, ZERO
+from copytrade.engine.books import BookState, load_books
+from copytrade.service_layer.following import owned_relationship
+from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipSummary:
+    id: str
+    provider_id: str
+    provider_name: str
+    status: RelationshipStatus
+    stop_reason: str | None
+    pause_reason: str | None
+    net_allocated: Decimal
+    cash: Decimal
+    equity: Decimal
+    pnl: Decimal
+    hwm: Decimal
+    owed: Decimal
+    open_positions: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PositionView:
+    symbol: str
+    side: str
+    qty: Decimal
+    leverage: Decimal
+    entry_price: Decimal
+    mark_price: Decimal | None
+    unrealized_pnl: Decimal | None
+    margin: Decimal
+    detached: bool
+    opened_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionPage:
+    page: int
+    page_size: int
+    total: int
+    items: tuple[DecisionRecord, ...]  # newest first
+
+
+@dataclass(frozen=True, slots=True)
+class RiskAcknowledgementView:
+    disclosure_version: str
+    acknowledged_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipDetail:
+    relationship: RelationshipSummary
+    settings: dict[str, Any]
+    positions: tuple[PositionView, ...]
+    risk_acknowledgement: RiskAcknowledgementView | None
+    decisions: DecisionPage
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    id: str
+    currency: str
+    free_balance: Decimal
+    allocated: Decimal  # net allocation of the relationships still copying
+    equity_in_copies: Decimal
+    total_equity: Decimal
+    copy_pnl: Decimal
+    relationships: tuple[RelationshipSummary, ...]
+
+
+def settings_view(settings: CopySettings) -> dict[str, Any]:
+    """Every setting of a relationship, as the follow request names them."""
+    return {
+        "mode": settings.mode.value,
+        "fixed_amount": settings.fixed_amount,
+        "multiplier": settings.multiplier,
+        "leverage": settings.leverage,
+        "max_per_trade_pct": settings.max_per_trade_pct,
+        "max_open_trades": settings.max_open_trades,
+        "max_loss_pct": settings.max_loss_pct,
+        "slippage_pct": settings.slippage_pct,
+        "whitelist": sorted(settings.whitelist),
+        "blacklist": sorted(settings.blacklist),
+        "close_on_stop": settings.close_on_stop,
+        "copy_open_positions": settings.copy_open_positions,
+    }
+
+
+def _position(stored: StoredPosition, prices: Mapping[str, Decimal]) -> PositionView:
+    position = stored.position
+    mark = prices.get(position.instrument.symbol)
+    return PositionView(
+        symbol=position.instrument.symbol,
+        side=position.side.value if position.side else "flat",
+        qty=abs(position.qty),
+        leverage=position.leverage,
+        entry_price=position.avg_entry_price,
+        mark_price=mark,
+        unrealized_pnl=position.unrealized_pnl(mark) if mark is not None else None,
+        margin=position.margin,
+        detached=stored.detached,
+        opened_at=position.opened_at,
+    )
+
+
+class FollowingReads:
+    """Read models of a signed-in follower's account and relationships."""
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], SqlUnitOfWork],
+        prices: Callable[[], Mapping[str, Decimal]],
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._prices = prices
+
+    def account(self, user: str) -> AccountView:
+        with self._uow_factory() as uow:
+            free = uow.ledger.balance(LedgerAccount.follower_free(user))
+            summaries = self._summaries(uow, uow.relationships.for_follower(user))
+        copying = [s for s in summaries if s.status is not RelationshipStatus.STOPPED]
+        in_copies = sum((s.equity for s in summaries), ZERO)
+        return AccountView(
+            id=user,
+            currency=USDT.code,
+            free_balance=free,
+            allocated=sum((s.net_allocated for s in copying), ZERO),
+            equity_in_copies=in_copies,
+            total_equity=free + in_copies,
+            copy_pnl=sum((s.pnl for s in summaries), ZERO),
+            relationships=tuple(summaries),
+        )
+
+    def relationships(
+        self, user: str, status: RelationshipStatus | None = None
+    ) -> list[RelationshipSummary]:
+        with self._uow_factory() as uow:
+            rels = uow.relationships.for_follower(user)
+            if status is not None:
+                rels = [rel for rel in rels if rel.state.status is status]
+            return self._summaries(uow, rels)
+
+    def relationship(
+        self, user: str, rel_id: str, page: int = 1, page_size: int = 50
+    ) -> RelationshipDetail:
+        """One of ``user``'s relationships with a page of its copy decisions, newest first."""
+        prices = self._prices()
+        with self._uow_factory() as uow:
+            rel = owned_relationship(uow, user, rel_id)
+            book = load_books(uow, [rel])[rel.book]
+            summary = self._summary(uow, rel, book, prices)
+            ack = uow.risk_acknowledgements.of(rel_id)
+            records, total = uow.decisions.page_for_relationship(
+                rel_id, page_size, (page - 1) * page_size
+            )
+        return RelationshipDetail(
+            relationship=summary,
+            settings=settings_view(rel.settings),
+            positions=tuple(_position(p, prices) for p in book.open_positions()),
+            risk_acknowledgement=(
+                RiskAcknowledgementView(ack.disclosure_version, ack.acknowledged_at)
+                if ack is not None
+                else None
+            ),
+            decisions=DecisionPage(page, page_size, total, tuple(records)),
+        )
+
+    def _summaries(
+        self, uow: SqlUnitOfWork, rels: Sequence[CopyRelationship]
+    ) -> list[RelationshipSummary]:
+        prices = self._prices()
+        books = load_books(uow, rels)
+        return [self._summary(uow, rel, books[rel.book], prices) for rel in rels]
+
+    def _summary(
+        self,
+        uow: SqlUnitOfWork,
+        rel: CopyRelationship,
+        book: BookState,
+        prices: Mapping[str, Decimal],
+    ) -> RelationshipSummary:
+        value = book.value(prices)
+        state = rel.state
+        return RelationshipSummary(
+            id=str(rel.id),
+            provider_id=str(rel.provider),
+            provider_name=uow.accounts.display_name(str(rel.provider)),
+            status=state.status,
+            stop_reason=state.stop_reason.value if state.stop_reason else None,
+            pause_reason=state.pause_reason.value if state.pause_reason else None,
+            net_allocated=rel.net_allocated,
+            cash=value.cash,
+            equity=value.equity,
+            pnl=value.equity - rel.net_allocated,
+            hwm=rel.hwm,
+            owed=rel.owed,
+            open_positions=value.open_positions,
+            created_at=rel.created_at,
+        )
