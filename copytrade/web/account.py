@@ -1,79 +1,109 @@
-"""The signed-in user's page (/me) and the "Copy this provider" form's target."""
+"""The signed-in user's page (/me), paper deposits, stopping a copy, and the follow form.
+
+Every change goes through the following service under the engine lock, exactly as
+the JSON API's (``copytrade.api.deps.follower_context``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
+import re
+import uuid
+from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from copytrade.api.deps import Runtime
-from copytrade.domain.disclosures import RISK_DISCLOSURE_VERSION
+from copytrade.api.deps import FollowerContext, Runtime, follower_context
 from copytrade.domain.errors import DomainError
-from copytrade.domain.ledger.accounts import LedgerAccount
 from copytrade.web import forms
 from copytrade.web.discovery import provider_page
-from copytrade.web.following import FollowRequest, start_following
+from copytrade.web.following import follow_request
 from copytrade.web.pages import redirect, refused, render, signed_in
 
 router = APIRouter(include_in_schema=False)
 
-
-@dataclass(frozen=True, slots=True)
-class RelationshipLine:
-    id: str
-    provider_id: str
-    provider_name: str
-    status: str
-    allocation: Decimal
-    created_at: datetime
+_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
-@router.get("/me", response_class=HTMLResponse)
-def me(request: Request, runtime: Runtime) -> Response:
-    user = signed_in(request)
-    if user is None:
-        return redirect("/login")
-    with runtime.platform.uow() as uow:
-        free = uow.ledger.balance(LedgerAccount.follower_free(user.id))
-        lines = [
-            RelationshipLine(
-                str(rel.id),
-                str(rel.provider),
-                uow.accounts.display_name(str(rel.provider)),
-                rel.state.status.value,
-                rel.net_allocated,
-                rel.created_at,
-            )
-            for rel in uow.relationships.for_follower(user.id)
-        ]
-    lines.sort(key=lambda line: line.created_at, reverse=True)
-    return render(request, "me.html", user=user, free=free, relationships=lines)
+def account_page(
+    request: Request, me: FollowerContext, status_code: int = 200, error: str | None = None
+) -> HTMLResponse:
+    return render(
+        request,
+        "me.html",
+        status_code,
+        user=me.user,
+        account=me.views.account(me.id),
+        deposit_key=uuid.uuid4().hex,  # one per form shown: a resubmission deposits once
+        error=error,
+    )
 
 
-@router.post("/providers/{provider_id}/copy", response_class=HTMLResponse)
-async def copy_provider(request: Request, runtime: Runtime, provider_id: str) -> Response:
+async def _posted(request: Request, runtime: Runtime) -> FollowerContext | Response:
+    """The signed-in follower behind a form POST from our own pages, or the answer to give."""
     if not forms.same_origin(request):
         return refused(request)
     user = signed_in(request)
     if user is None:
         return redirect("/login")
-    data = await request.form()
-    shown = forms.kept(data, "allocation", max_length=40)
+    return follower_context(user, runtime)
+
+
+@router.get("/me", response_class=HTMLResponse)
+def me_page(request: Request, runtime: Runtime) -> Response:
+    user = signed_in(request)
+    if user is None:
+        return redirect("/login")
+    return account_page(request, follower_context(user, runtime))
+
+
+def _then_account(request: Request, me: FollowerContext, change: Callable[[], None]) -> Response:
+    """Do ``change``, then show /me; a refusal shows /me again with the message."""
     try:
-        allocation = forms.decimal_or_none(data, "allocation", low=Decimal("0.01"))
-        if allocation is None:
-            raise forms.FormError("enter the amount to allocate (USDT)")
-        if forms.text(data, "acknowledge", 8) != "yes":
-            raise forms.FormError(
-                "tick the box to confirm you have read and accept the risk disclosure"
-            )
-        if forms.text(data, "disclosure_version", 32) != RISK_DISCLOSURE_VERSION:
-            raise forms.FormError("the risk disclosure has changed: read it again and confirm")
-        wanted = FollowRequest(provider_id, allocation, RISK_DISCLOSURE_VERSION)
-        runtime.act(lambda: start_following(runtime, user, wanted))
+        change()
+    except (forms.FormError, DomainError) as error:
+        return account_page(request, me, forms.error_status(error), str(error))
+    return redirect("/me")
+
+
+@router.post("/me/deposit", response_class=HTMLResponse)
+async def deposit(request: Request, runtime: Runtime) -> Response:
+    me = await _posted(request, runtime)
+    if isinstance(me, Response):
+        return me
+    data = await request.form()
+
+    def paper_deposit() -> None:
+        amount = forms.amount(data, "amount")
+        key = forms.text(data, "key", 100)
+        if not _KEY.match(key):
+            raise forms.FormError("this form is out of date: reload the page and try again")
+        me.act(lambda: me.commands.deposit_funds(me.id, amount, key))
+
+    return _then_account(request, me, paper_deposit)
+
+
+@router.post("/me/relationships/{rel_id}/stop", response_class=HTMLResponse)
+async def stop(request: Request, runtime: Runtime, rel_id: str) -> Response:
+    me = await _posted(request, runtime)
+    if isinstance(me, Response):
+        return me
+    return _then_account(request, me, lambda: me.act(lambda: me.commands.stop(me.id, rel_id)))
+
+
+@router.post("/providers/{provider_id}/copy", response_class=HTMLResponse)
+async def copy_provider(request: Request, runtime: Runtime, provider_id: str) -> Response:
+    me = await _posted(request, runtime)
+    if isinstance(me, Response):
+        return me
+    data = await request.form()
+    shown = forms.kept(
+        data, "allocation", "mode", "fixed_amount", "multiplier", "max_loss_pct", max_length=40
+    )
+    shown["close_on_stop"] = "yes" if forms.kept(data, "close_on_stop")["close_on_stop"] else ""
+    try:
+        wanted = follow_request(provider_id, data)
+        me.act(lambda: me.commands.follow(me.id, wanted))
     except (forms.FormError, DomainError) as error:
         return provider_page(
             request,

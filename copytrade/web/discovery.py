@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from copytrade.api.deps import Runtime
 from copytrade.api.errors import NotFoundError
 from copytrade.api.routers.discovery import get_provider
+from copytrade.domain.copying.settings import DEFAULT_MAX_LOSS_PCT
 from copytrade.domain.disclosures import RISK_DISCLOSURE, RISK_DISCLOSURE_VERSION
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.stats.leaderboard import (
@@ -21,6 +22,7 @@ from copytrade.stats.leaderboard import (
     leaderboard,
 )
 from copytrade.web import forms
+from copytrade.web.following import MODES
 from copytrade.web.pages import render
 from copytrade.web.svg import polyline_points, trend
 
@@ -132,6 +134,8 @@ def provider_page(
         "curve_last": detail["equity_curve"][-1] if curve else None,
         "risk_disclosure": RISK_DISCLOSURE,
         "disclosure_version": RISK_DISCLOSURE_VERSION,
+        "modes": {mode.value: label for mode, label in MODES.items()},
+        "default_max_loss": DEFAULT_MAX_LOSS_PCT,
         "follow_error": None,
         "form": {},
     }

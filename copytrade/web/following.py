@@ -1,33 +1,44 @@
-"""The one place the web UI starts a copy relationship.
+"""The "Copy this provider" form's fields as a follow request for the following service.
 
-Copying goes through the following service (jurisdiction rules, the stored risk
-acknowledgement, allocation limits). Until that service exists this refuses
-every follow with a clear message, so the web UI never bypasses those checks.
+The service decides (SPEC §8 jurisdiction rules and allocation caps, the provider's
+follower cap, the free balance) and stores the risk acknowledgement with the
+relationship; the form only turns text into values, with messages for the user.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from decimal import Decimal
 
-from copytrade.domain.errors import DomainError
-from copytrade.server.runtime import ServerRuntime
-from copytrade.service_layer.identity import User
+from copytrade.domain.copying import CopySettings, SizingMode
+from copytrade.domain.copying.settings import DEFAULT_MAX_LOSS_PCT, DEFAULT_MULTIPLIER
+from copytrade.service_layer.following import FollowRequest
+from copytrade.web import forms
+
+MODES = {
+    SizingMode.PROPORTIONAL: "Proportional to the provider's trades",
+    SizingMode.MULTIPLIER: "Proportional × a multiplier",
+    SizingMode.FIXED_AMOUNT: "A fixed amount per trade",
+}
 
 
-class CopyingUnavailableError(DomainError):
-    """Copying is not offered through the web UI on this server yet."""
-
-
-@dataclass(frozen=True, slots=True)
-class FollowRequest:
-    provider_id: str
-    allocation: Decimal
-    disclosure_version: str  # the risk disclosure the user ticked, as shown on the form
-
-
-def start_following(runtime: ServerRuntime, user: User, wanted: FollowRequest) -> str:
-    """Start copying; returns the new relationship's id."""
-    raise CopyingUnavailableError(
-        "copying is not open on this server yet: nothing was allocated"
+def follow_request(provider_id: str, data: Mapping[str, object]) -> FollowRequest:
+    """The request the form asks for; a FormError names the field to correct."""
+    allocation = forms.amount(data, "allocation")
+    mode = forms.choice(data, "mode", SizingMode, SizingMode.PROPORTIONAL)
+    fixed = forms.decimal_or_none(data, "fixed_amount", low=Decimal(0))
+    multiplier = forms.decimal_or_none(data, "multiplier", low=Decimal(0))
+    max_loss = forms.decimal_or_none(data, "max_loss_pct", low=Decimal(0), high=Decimal(100))
+    if forms.text(data, "acknowledge", 8) != "yes":
+        raise forms.FormError(
+            "tick the box to confirm you have read and accept the risk disclosure"
+        )
+    settings = CopySettings(
+        mode=mode or SizingMode.PROPORTIONAL,
+        fixed_amount=fixed if mode is SizingMode.FIXED_AMOUNT else None,
+        multiplier=multiplier if multiplier is not None else DEFAULT_MULTIPLIER,
+        max_loss_pct=max_loss if max_loss is not None else DEFAULT_MAX_LOSS_PCT,
+        close_on_stop=forms.text(data, "close_on_stop", 8) == "yes",
     )
+    version = forms.text(data, "disclosure_version", 32)
+    return FollowRequest(provider_id, allocation, settings, True, version)

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from fastapi import Request
 
 from copytrade.api.errors import status_of
+from copytrade.api.inputs import MAX_AMOUNT
+from copytrade.domain.values import USDT
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -49,6 +51,19 @@ def decimal_or_none(
     ):
         bounds = f"{low if low is not None else '…'} to {high if high is not None else '…'}"
         raise FormError(f"{name.replace('_', ' ')} must be a number from {bounds}")
+    return value
+
+
+def amount(data: Mapping[str, object], name: str) -> Decimal:
+    """A required positive amount of USDT, on the currency's unit, as the API takes it."""
+    value = decimal_or_none(data, name, low=Decimal(0), high=MAX_AMOUNT)
+    label = name.replace("_", " ")
+    if value is None:
+        raise FormError(f"enter the {label} in {USDT.code}")
+    if value <= 0 or value != round(value, USDT.precision):
+        raise FormError(
+            f"the {label} must be more than 0, with at most {USDT.precision} decimals"
+        )
     return value
 
 

@@ -61,7 +61,9 @@ def test_provider_page_shows_the_curve_stats_and_disclaimer(
     expect(page.locator("#copy")).to_contain_text("Sign in")  # no follow form when anonymous
 
 
-def test_sign_up_sign_in_and_the_follow_form(page: Page, live_server: LiveServer) -> None:
+def test_sign_up_sign_in_deposit_and_follow_after_the_acknowledgement(
+    page: Page, live_server: LiveServer
+) -> None:
     email = f"b{uuid.uuid4().hex[:8]}@example.com"
     page.goto("/signup")
     page.fill("input[name=email]", email)
@@ -84,7 +86,10 @@ def test_sign_up_sign_in_and_the_follow_form(page: Page, live_server: LiveServer
     page.fill("input[name=password]", PASSWORD)
     page.click("#login")
     page.wait_for_url(re.compile(r"/me$"))
-    expect(page.locator("#free-balance")).to_contain_text("USDT")
+    expect(page.locator("#no-relationships")).to_be_visible()
+    page.fill("#deposit-amount", "1000")
+    page.click("#deposit")
+    expect(page.locator("#free-balance")).to_have_text("1,000.00 USDT")
 
     page.goto(f"/providers/{live_server.ids['pro']}")
     expect(page.locator("#risk-disclosure")).to_contain_text(RISK_DISCLOSURE)
@@ -96,3 +101,11 @@ def test_sign_up_sign_in_and_the_follow_form(page: Page, live_server: LiveServer
     page.click("#follow")  # and the server refuses it too
     expect(page.locator("#copy [role=alert]")).to_contain_text("tick the box")
     expect(page.locator("#allocation")).to_have_value("250")
+
+    page.check("#acknowledge")
+    page.click("#follow")
+    page.wait_for_url(re.compile(r"/me$"))
+    row = page.locator(f"#relationships tr[data-provider={live_server.ids['pro']}]")
+    expect(row.locator(".status")).to_have_text("active")
+    expect(row.locator(".allocation")).to_have_text("250.00")
+    expect(page.locator("#free-balance")).to_have_text("750.00 USDT")

@@ -7,6 +7,7 @@ import itertools
 from httpx import Response
 from markupsafe import escape
 
+from copytrade.adapters.db.repositories.identity import Jurisdiction
 from copytrade.api.deps import SESSION_COOKIE
 from copytrade.domain.disclosures import RISK_DISCLOSURE, RISK_DISCLOSURE_VERSION
 
@@ -72,7 +73,9 @@ def test_sign_in_and_out(web: Api) -> None:
     empty = web.client.post("/login", data={}, headers=ORIGIN)
     assert empty.status_code == 401 and "wrong e-mail or password" in empty.text
     signed = web.client.post(
-        "/login", data={"email": email, "password": PASSWORD}, headers=ORIGIN,
+        "/login",
+        data={"email": email, "password": PASSWORD},
+        headers=ORIGIN,
         follow_redirects=False,
     )
     assert signed.status_code == 303 and web.client.get("/me").status_code == 200
@@ -83,17 +86,54 @@ def test_sign_in_and_out(web: Api) -> None:
 
 def test_form_posts_from_another_site_are_refused(web: Api) -> None:
     form = {"email": "x@example.com", "password": PASSWORD}
-    for headers in [{}, {"Origin": "https://evil.example"}, {"Origin": "null"},
-                    {"Referer": "http://evil.example/page"}]:
+    for headers in [
+        {},
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Referer": "http://evil.example/page"},
+    ]:
         reply = web.client.post("/login", data=form, headers=headers)
         assert reply.status_code == 403 and "not sent from a copytrade page" in reply.text
-    referer = web.client.post(
-        "/login", data=form, headers={"Referer": "http://testserver/login"}
-    )
+    referer = web.client.post("/login", data=form, headers={"Referer": "http://testserver/login"})
     assert referer.status_code == 401  # our own page: checked, then the password is wrong
 
 
-def test_follow_form_shows_the_risk_disclosure_and_needs_the_acknowledgement(
+def user_of(web: Api) -> str:
+    return web.runtime.identity.user_of(web.client.cookies[SESSION_COOKIE]).id
+
+
+def deposit(web: Api, amount: str, key: str = "") -> Response:
+    form = {"amount": amount, "key": key or f"k{next(_names)}"}
+    return web.client.post("/me/deposit", data=form, headers=ORIGIN, follow_redirects=False)
+
+
+def test_paper_deposits_are_idempotent_and_checked(web: Api) -> None:
+    sign_up(web)
+    assert deposit(web, "1000", key="once").status_code == 303
+    assert deposit(web, "1000", key="once").status_code == 303  # the same form again
+    assert 'id="free-balance">1,000.00 USDT' in web.client.get("/me").text
+    for amount, words in [
+        ("0", "more than 0"),
+        ("1.123456789", "at most 8 decimals"),
+        ("x", "amount must be a number"),
+        ("", "enter the amount"),
+    ]:
+        reply = deposit(web, amount)
+        assert reply.status_code == 422 and words in reply.text, amount
+    stale = deposit(web, "5", key="not a key!")
+    assert stale.status_code == 422 and "reload the page" in stale.text
+
+
+FOLLOW = {
+    "allocation": "300",
+    "acknowledge": "yes",
+    "mode": "proportional",
+    "close_on_stop": "yes",
+    "disclosure_version": RISK_DISCLOSURE_VERSION,
+}
+
+
+def test_follow_form_needs_the_acknowledgement_then_copies_and_shows_on_me(
     web: Api, ids: dict[str, str]
 ) -> None:
     sign_up(web)
@@ -101,28 +141,60 @@ def test_follow_form_shows_the_risk_disclosure_and_needs_the_acknowledgement(
     assert escape(RISK_DISCLOSURE) in page and 'id="follow-form"' in page
     assert 'name="acknowledge" value="yes" id="acknowledge" required' in page
     url = f"/providers/{ids['pro']}/copy"
-    base = {"allocation": "100", "disclosure_version": RISK_DISCLOSURE_VERSION}
-    for form, words in [
-        (base, "tick the box to confirm"),
-        ({**base, "acknowledge": "yes", "allocation": "lots"}, "allocation must be a number"),
-        ({**base, "acknowledge": "yes", "allocation": ""}, "enter the amount to allocate"),
-        ({**base, "acknowledge": "yes", "disclosure_version": "old"}, "disclosure has changed"),
+    without = {k: v for k, v in FOLLOW.items() if k != "acknowledge"}
+    for form, status, words in [
+        (without, 422, "tick the box to confirm"),
+        ({**FOLLOW, "allocation": "lots"}, 422, "allocation must be a number"),
+        ({**FOLLOW, "allocation": ""}, 422, "enter the allocation"),
+        ({**FOLLOW, "mode": "all-in"}, 422, "mode must be one of"),
+        ({**FOLLOW, "mode": "fixed_amount"}, 422, "fixed_amount is required"),
+        ({**FOLLOW, "disclosure_version": "old"}, 409, "read it again"),
+        (FOLLOW, 422, "exceeds your free balance"),
     ]:
         reply = web.client.post(url, data=form, headers=ORIGIN)
-        assert reply.status_code == 422 and words in reply.text, form
+        assert reply.status_code == status and words in reply.text, form
         assert escape(RISK_DISCLOSURE) in reply.text  # the same page again, with the message
+        assert 'value="' + form["allocation"] + '"' in reply.text or not form["allocation"]
     with web.runtime.platform.uow() as uow:
-        user = web.runtime.identity.user_of(web.client.cookies[SESSION_COOKIE])
-        assert uow.relationships.for_follower(user.id) == []
+        assert uow.relationships.for_follower(user_of(web)) == []
+
+    deposit(web, "1000")
+    done = web.client.post(url, data=FOLLOW, headers=ORIGIN, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/me"
+    me = web.client.get("/me").text
+    assert f'data-provider="{ids["pro"]}"' in me and '<td class="status">active</td>' in me
+    assert '<td class="num allocation">300.00</td>' in me
+    assert 'id="free-balance">700.00 USDT' in me
+    with web.runtime.platform.uow() as uow:
+        (rel,) = uow.relationships.for_follower(user_of(web))
+        ack = uow.risk_acknowledgements.of(str(rel.id))
+    assert ack is not None and ack.disclosure_version == RISK_DISCLOSURE_VERSION
+
+    stopped = web.client.post(
+        f"/me/relationships/{rel.id}/stop", headers=ORIGIN, follow_redirects=False
+    )
+    assert stopped.status_code == 303
+    assert '<td class="status">stopped (follower)</td>' in web.client.get("/me").text
+    again = web.client.post(f"/me/relationships/{rel.id}/stop", headers=ORIGIN)
+    assert again.status_code == 409 and 'role="alert"' in again.text
 
 
-def test_follow_form_needs_a_signed_in_user_and_our_origin(
+def test_a_jurisdiction_without_copying_is_refused_on_the_form(
     web: Api, ids: dict[str, str]
 ) -> None:
+    sign_up(web, jurisdiction="XK")
+    with web.runtime.platform.uow() as uow:
+        uow.jurisdictions.save(Jurisdiction("XK", copying_offered=False, max_allocation=None))
+        uow.commit()
+    deposit(web, "1000")
+    reply = web.client.post(f"/providers/{ids['pro']}/copy", data=FOLLOW, headers=ORIGIN)
+    assert reply.status_code == 403 and "not offered in your jurisdiction (XK)" in reply.text
+
+
+def test_follow_form_needs_a_signed_in_user_and_our_origin(web: Api, ids: dict[str, str]) -> None:
     url = f"/providers/{ids['pro']}/copy"
-    form = {"allocation": "100", "acknowledge": "yes",
-            "disclosure_version": RISK_DISCLOSURE_VERSION}
-    anonymous = web.client.post(url, data=form, headers=ORIGIN, follow_redirects=False)
+    anonymous = web.client.post(url, data=FOLLOW, headers=ORIGIN, follow_redirects=False)
     assert anonymous.status_code == 303 and anonymous.headers["location"] == "/login"
     sign_up(web)
-    assert web.client.post(url, data=form).status_code == 403
+    assert web.client.post(url, data=FOLLOW).status_code == 403
+    assert web.client.post("/me/deposit", data={"amount": "5", "key": "a"}).status_code == 403
