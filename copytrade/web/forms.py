@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import Request
+from pydantic import TypeAdapter, ValidationError
 
 from copytrade.api.errors import status_of
-from copytrade.api.inputs import MAX_AMOUNT
+from copytrade.api.inputs import MAX_AMOUNT, DecimalIn
 from copytrade.domain.values import USDT
 
 E = TypeVar("E", bound=StrEnum)
+_NUMBER: TypeAdapter[Decimal] = TypeAdapter(DecimalIn)
 
 
 class FormError(ValueError):
@@ -43,12 +45,10 @@ def decimal_or_none(
     if not raw:
         return None
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
+        value = _NUMBER.validate_python(raw)  # the API's rule for decimal text
+    except ValidationError:
         raise FormError(f"{name.replace('_', ' ')} must be a number, got {raw!r}") from None
-    if not value.is_finite() or (low is not None and value < low) or (
-        high is not None and value > high
-    ):
+    if (low is not None and value < low) or (high is not None and value > high):
         bounds = f"{low if low is not None else '…'} to {high if high is not None else '…'}"
         raise FormError(f"{name.replace('_', ' ')} must be a number from {bounds}")
     return value

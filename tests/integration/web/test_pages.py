@@ -52,6 +52,7 @@ def test_leaderboard_pages_through_the_ranking(web: Api, ids: dict[str, str]) ->
 def test_bad_leaderboard_filters_show_a_message_not_an_error_page(web: Api) -> None:
     for params, words in [
         ({"min_aum": "lots"}, "min aum must be a number"),
+        ({"min_aum": "1_000"}, "min aum must be a number"),
         ({"period": "1y"}, "period must be one of 7d, 30d, 90d, all"),
         ({"max_drawdown": "150"}, "max drawdown must be a number from 0 to 100"),
         ({"min_followers": "-1"}, "min followers must be a whole number"),
