@@ -27,10 +27,10 @@ CHROMIUM = Path(os.environ.get("CT_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 
 
-def require_chromium() -> None:
-    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+def require_chromium(path: Path = CHROMIUM) -> None:
+    if path.is_file() and os.access(path, os.X_OK):
         return
-    message = f"Chromium is not installed at {CHROMIUM}"
+    message = f"Chromium is not installed at {path}"
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message}, and CI=true requires it", pytrace=False)
     pytest.skip(f"{message}; `apt-get install chromium` to run the browser tests")

@@ -96,3 +96,9 @@ def test_unknown_provider_is_a_404_page(web: Api) -> None:
 def test_stylesheet_is_served_from_the_package(web: Api) -> None:
     reply = web.client.get("/static/style.css")
     assert reply.status_code == 200 and ".cards" in reply.text
+
+
+def test_a_provider_too_young_to_rank_still_has_a_page(web: Api, ids: dict[str, str]) -> None:
+    reply = web.client.get(f"/providers/{ids['young']}")
+    assert reply.status_code == 200 and "<h1>young</h1>" in reply.text
+    assert escape(PAST_PERFORMANCE) in reply.text and "No closed trades yet." in reply.text
