@@ -57,10 +57,7 @@ def test_leaderboard_ranks_sorts_filters_and_carries_the_disclaimer(
         {"page": 0},
     ],
 )
-def test_bad_leaderboard_queries_are_422(
-    world_api: tuple[Api, dict[str, str]], params: dict[str, object]
-) -> None:
-    api, _ = world_api
+def test_bad_leaderboard_queries_are_422(api: Api, params: dict[str, object]) -> None:
     reply = api.client.get("/api/leaderboard", params=params)
     assert reply.status_code == 422 and reply.json()["error"]["code"] == "invalid_request"
 
