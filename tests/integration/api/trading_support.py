@@ -1,0 +1,46 @@
+"""Helpers for the provider, order and event tests: money, a provider, a follower."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from copytrade.domain.copying import CopySettings, SizingMode
+from copytrade.domain.ids import AccountId, FollowerId, ProviderId, RelationshipId
+
+from .conftest import Api
+
+
+def deposit(api: Api, user: dict[str, Any], amount: str) -> None:
+    api.runtime.platform.accounts.deposit(
+        AccountId(user["id"]), Decimal(amount), key=f"dep:{user['id']}:{amount}"
+    )
+
+
+def provider(api: Api, name: str, cash: str = "100000", **terms: Any) -> dict[str, Any]:
+    """A signed-up user with ``cash`` deposited who became a provider with ``terms``."""
+    user = api.sign_up(name)
+    deposit(api, user, cash)
+    reply = api.client.post("/api/providers/me", json=terms, headers=user["headers"])
+    assert reply.status_code == 201, reply.text
+    return user
+
+
+def follow(api: Api, follower: dict[str, Any], leader: dict[str, Any], amount: str) -> str:
+    """``follower`` copies ``leader`` with ``amount`` (engine call: not this API's job)."""
+    rel = RelationshipId(f"r-{follower['id']}-{leader['id']}")
+    api.runtime.act(
+        lambda: api.runtime.platform.engine.actions.follow(
+            rel,
+            FollowerId(follower["id"]),
+            ProviderId(leader["id"]),
+            Decimal(amount),
+            CopySettings(mode=SizingMode.PROPORTIONAL),
+        )
+    )
+    return str(rel)
+
+
+def market(api: Api, user: dict[str, Any], side: str, qty: str, **extra: Any) -> Any:
+    body = {"symbol": "BTC/USDT:USDT", "side": side, "qty": qty, **extra}
+    return api.client.post("/api/orders", json=body, headers=user["headers"])
