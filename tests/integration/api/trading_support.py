@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -44,3 +45,30 @@ def follow(api: Api, follower: dict[str, Any], leader: dict[str, Any], amount: s
 def market(api: Api, user: dict[str, Any], side: str, qty: str, **extra: Any) -> Any:
     body = {"symbol": "BTC/USDT:USDT", "side": side, "qty": qty, **extra}
     return api.client.post("/api/orders", json=body, headers=user["headers"])
+
+
+def price(api: Api, symbol: str, value: str, minutes: int = 1) -> None:
+    """A new price for the server's engine (and the venue), a few minutes later."""
+    clock = api.harness.clock
+    clock.advance(timedelta(minutes=minutes))
+    engine = api.runtime.platform.engine
+    api.runtime.act(lambda: engine.on_price(symbol, Decimal(value), clock.now()))
+
+
+def settle_week(api: Api) -> datetime:
+    """Move past the end of the harness's first week and settle it (period 2026-W02)."""
+    end = WEEK_END
+    api.harness.clock.advance(end - api.harness.clock.now() + timedelta(minutes=5))
+    summary = api.runtime.act(lambda: api.runtime.settlement_run.run(end))
+    assert not summary.failed
+    return end
+
+
+WEEK_END = datetime(2026, 1, 12, tzinfo=UTC)
+
+
+def sign_in_again(api: Api, *users: dict[str, Any]) -> None:
+    """New session headers for ``users`` (after the clock moved past their sessions)."""
+    for user in users:
+        token = api.login(user["email"])["token"]
+        user["headers"] = {"Authorization": f"Bearer {token}"}
