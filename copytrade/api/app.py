@@ -6,7 +6,15 @@ from fastapi import FastAPI
 
 from copytrade import __version__
 from copytrade.api.errors import install_error_handlers
-from copytrade.api.routers import admin, auth, discovery, orders, providers_me, statements
+from copytrade.api.routers import (
+    admin,
+    auth,
+    discovery,
+    events,
+    orders,
+    providers_me,
+    statements,
+)
 from copytrade.server.runtime import ServerRuntime
 
 
@@ -23,6 +31,6 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
     )
     app.state.runtime = runtime
     install_error_handlers(app)
-    for module in (auth, providers_me, discovery, orders, statements, admin):
+    for module in (auth, providers_me, discovery, orders, statements, admin, events):
         app.include_router(module.router)
     return app
