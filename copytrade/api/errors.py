@@ -20,6 +20,7 @@ from copytrade.domain.identity import (
     AuthenticationError,
     EmailTakenError,
     PermissionDeniedError,
+    TooManyAttemptsError,
 )
 from copytrade.domain.ledger.errors import IdempotencyConflictError, InsufficientFundsError
 from copytrade.engine.accounts import FeeModelLockedError
@@ -35,6 +36,7 @@ log = logging.getLogger("copytrade.api")
 
 # Most specific first: the first class an error is an instance of decides.
 _STATUS: list[tuple[type[Exception], int, str]] = [
+    (TooManyAttemptsError, 429, "too_many_attempts"),
     (AuthenticationError, 401, "unauthenticated"),
     (PermissionDeniedError, 403, "forbidden"),
     (EmailTakenError, 409, "email_taken"),
@@ -100,6 +102,8 @@ def install_error_handlers(app: FastAPI) -> None:
         else:
             message = str(error)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if isinstance(error, TooManyAttemptsError):
+            headers = {"Retry-After": str(int(error.retry_after_s))}
         return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
     # Our own errors become 4xx/503 answers; anything else is a bug: a logged 500.

@@ -20,6 +20,16 @@ class AuthenticationError(IdentityError):
     """Wrong e-mail or password, or a missing, expired or revoked session token."""
 
 
+class TooManyAttemptsError(AuthenticationError):
+    """Too many failed sign-ins for this address: wait before trying again."""
+
+    def __init__(self, retry_after_s: float) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(
+            f"too many failed sign-ins for this address; try again in {int(retry_after_s)} s"
+        )
+
+
 class EmailTakenError(IdentityError):
     """Someone has already signed up with that e-mail address."""
 

@@ -18,11 +18,16 @@ from copytrade.adapters.db.repositories.identity import StoredUser
 from copytrade.domain.identity import (
     AuthenticationError,
     EmailTakenError,
+    TooManyAttemptsError,
     check_password,
     normalise_email,
     normalise_jurisdiction,
 )
+from copytrade.service_layer.throttle import AttemptLimiter
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+
+FAILED_SIGN_INS = 5  # per address in the window below, then 429 until the oldest ages out
+FAILED_SIGN_IN_WINDOW = timedelta(minutes=15)
 
 
 class PasswordHasher(Protocol):
@@ -64,6 +69,7 @@ class IdentityService:
         self._passwords = passwords
         self._now = now
         self._ttl = session_ttl
+        self._failures = AttemptLimiter(FAILED_SIGN_INS, FAILED_SIGN_IN_WINDOW, now)
         # Verifying against a real hash when the e-mail is unknown keeps both answers
         # equally slow, so timing does not tell which addresses have accounts.
         self._decoy_hash = passwords.hash(secrets.token_hex(16))
@@ -90,13 +96,16 @@ class IdentityService:
             address = normalise_email(email)
         except ValueError:
             address = ""
+        wait = self._failures.retry_after(address)
+        if wait:
+            raise TooManyAttemptsError(wait)
         with self._uow_factory() as uow:
             stored = uow.users.by_email(address) if address else None
-        if stored is None:
-            self._passwords.verify(self._decoy_hash, password)
+        hashed = self._decoy_hash if stored is None else stored.password_hash
+        if not self._passwords.verify(hashed, password) or stored is None:
+            self._failures.failed(address)
             raise AuthenticationError("wrong e-mail or password")
-        if not self._passwords.verify(stored.password_hash, password):
-            raise AuthenticationError("wrong e-mail or password")
+        self._failures.succeeded(address)
         token = secrets.token_urlsafe(32)
         now = self._now()
         expires = now + self._ttl

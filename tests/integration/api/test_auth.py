@@ -82,3 +82,17 @@ def test_missing_or_forged_token_is_401(api: Api) -> None:
     assert api.client.get("/api/auth/me").status_code == 401
     forged = api.client.get("/api/auth/me", headers={"Authorization": "Bearer forged"})
     assert forged.status_code == 401 and "sign in" in forged.json()["error"]["message"]
+
+
+def test_repeated_wrong_passwords_are_throttled_then_allowed_again(api: Api) -> None:
+    api.sign_up("gu")
+    wrong = {"email": "gu@example.com", "password": "guess guess guess"}
+    answers = [api.client.post("/api/auth/login", json=wrong).status_code for _ in range(6)]
+    assert answers == [401] * 5 + [429]
+    right = api.client.post("/api/auth/login", json={**wrong, "password": PASSWORD})
+    assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0
+    assert right.json()["error"]["code"] == "too_many_attempts"
+    api.harness.clock.advance(timedelta(minutes=16))
+    assert (
+        api.client.post("/api/auth/login", json={**wrong, "password": PASSWORD}).status_code == 200
+    )
