@@ -14,7 +14,7 @@ from copytrade.domain.ids import ClientOrderId, ProviderId, RelationshipId
 from copytrade.domain.instruments import Side
 
 from .conftest import Api
-from .trading_support import WEEK_END, deposit, follow, market, provider, sign_in_again
+from .trading_support import deposit, follow, market, provider, subscribed
 
 
 def read_events(api: Api, user: dict[str, Any], **params: Any) -> tuple[list[dict[str, Any]], str]:
@@ -104,13 +104,7 @@ def test_a_stop_and_its_settlement_reach_both_sides_the_provider_without_names(a
 
 
 def test_subscription_charges_are_events_of_both_sides(api: Api) -> None:
-    lead = provider(api, "ss", fee_model="subscription", subscription_price="40")
-    fan = api.sign_up("tt")
-    deposit(api, fan, "1000")
-    follow(api, fan, lead, "500")
-    api.harness.clock.advance(WEEK_END - api.harness.clock.now())
-    api.runtime.act(lambda: api.runtime.platform.engine.subscriptions.charge_due(WEEK_END))
-    sign_in_again(api, lead, fan)
+    lead, fan = subscribed(api, "40", ("ss", "tt"))
     (paid,) = [e for e in read_events(api, fan)[0] if e["event"] == "subscription.charged"]
     (earned,) = [e for e in read_events(api, lead)[0] if e["event"] == "subscription.charged"]
     assert paid["period"] == earned["period"] == "2026-W03"

@@ -8,7 +8,6 @@ import pytest
 
 from .conftest import Api
 from .trading_support import (
-    WEEK_END,
     deposit,
     follow,
     market,
@@ -16,6 +15,7 @@ from .trading_support import (
     provider,
     settle_week,
     sign_in_again,
+    subscribed,
 )
 
 
@@ -64,13 +64,7 @@ def test_a_settled_week_shows_on_both_statements(api: Api) -> None:
 
 
 def test_subscriptions_show_as_paid_and_earned(api: Api) -> None:
-    lead = provider(api, "quo", fee_model="subscription", subscription_price="30")
-    fan = api.sign_up("rio")
-    deposit(api, fan, "1000")
-    follow(api, fan, lead, "500")
-    api.harness.clock.advance(WEEK_END - api.harness.clock.now())
-    api.runtime.act(lambda: api.runtime.platform.engine.subscriptions.charge_due(WEEK_END))
-    sign_in_again(api, lead, fan)
+    lead, fan = subscribed(api, "30", ("quo", "rio"))
     period = "2026-W03"  # the week that starts at the boundary, paid in advance
     paid = api.client.get(
         "/api/statements", params={"period": period}, headers=fan["headers"]

@@ -72,3 +72,16 @@ def sign_in_again(api: Api, *users: dict[str, Any]) -> None:
     for user in users:
         token = api.login(user["email"])["token"]
         user["headers"] = {"Authorization": f"Bearer {token}"}
+
+
+def subscribed(api: Api, price: str, names: tuple[str, str]) -> tuple[dict[str, Any], ...]:
+    """A subscription provider and a follower, charged for the week 2026-W03 (signed in
+    again afterwards)."""
+    lead = provider(api, names[0], fee_model="subscription", subscription_price=price)
+    fan = api.sign_up(names[1])
+    deposit(api, fan, "1000")
+    follow(api, fan, lead, "500")
+    api.harness.clock.advance(WEEK_END - api.harness.clock.now())
+    api.runtime.act(lambda: api.runtime.platform.engine.subscriptions.charge_due(WEEK_END))
+    sign_in_again(api, lead, fan)
+    return lead, fan
