@@ -14,7 +14,7 @@ from copytrade.domain.ids import ClientOrderId, ProviderId, RelationshipId
 from copytrade.domain.instruments import Side
 
 from .conftest import Api
-from .trading_support import deposit, follow, market, provider, subscribed
+from .trading_support import deposit, follow, market, price, provider, subscribed
 
 
 def read_events(api: Api, user: dict[str, Any], **params: Any) -> tuple[list[dict[str, Any]], str]:
@@ -101,6 +101,17 @@ def test_a_stop_and_its_settlement_reach_both_sides_the_provider_without_names(a
     assert w["A"]["id"] not in p_text and w["relA"] not in p_text
     b_events, _ = read_events(api, w["B"])
     assert not {"relationship.stopped", "settlement.settled"} & {e["event"] for e in b_events}
+
+
+def test_a_max_loss_stop_is_an_event_of_the_follower(api: Api) -> None:
+    lead = provider(api, "mm")
+    fan = api.sign_up("nn")
+    deposit(api, fan, "5000")
+    rel = follow(api, fan, lead, "5000", max_loss_pct=Decimal(10))
+    market(api, lead, "buy", "1")
+    price(api, "BTC/USDT:USDT", "35000")
+    stops = [e for e in read_events(api, fan)[0] if e["event"] == "relationship.stopped"]
+    assert [(s["relationship"], s["reason"]) for s in stops] == [(rel, "max_loss")]
 
 
 def test_subscription_charges_are_events_of_both_sides(api: Api) -> None:

@@ -27,7 +27,9 @@ def provider(api: Api, name: str, cash: str = "100000", **terms: Any) -> dict[st
     return user
 
 
-def follow(api: Api, follower: dict[str, Any], leader: dict[str, Any], amount: str) -> str:
+def follow(
+    api: Api, follower: dict[str, Any], leader: dict[str, Any], amount: str, **settings: Any
+) -> str:
     """``follower`` copies ``leader`` with ``amount`` (engine call: not this API's job)."""
     rel = RelationshipId(f"r-{follower['id']}-{leader['id']}")
     api.runtime.act(
@@ -36,7 +38,7 @@ def follow(api: Api, follower: dict[str, Any], leader: dict[str, Any], amount: s
             FollowerId(follower["id"]),
             ProviderId(leader["id"]),
             Decimal(amount),
-            CopySettings(mode=SizingMode.PROPORTIONAL),
+            CopySettings(mode=SizingMode.PROPORTIONAL, **settings),
         )
     )
     return str(rel)
