@@ -6,7 +6,17 @@ from fastapi import FastAPI
 
 from copytrade import __version__
 from copytrade.api.errors import install_error_handlers
-from copytrade.api.routers import accounts, auth, discovery, relationships
+from copytrade.api.routers import (
+    accounts,
+    admin,
+    auth,
+    discovery,
+    events,
+    orders,
+    providers_me,
+    relationships,
+    statements,
+)
 from copytrade.server.runtime import ServerRuntime
 from copytrade.web.install import install_web
 
@@ -24,7 +34,17 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
     )
     app.state.runtime = runtime
     install_error_handlers(app)
-    for module in (auth, discovery, accounts, relationships):
+    for module in (
+        auth,
+        providers_me,
+        discovery,
+        accounts,
+        relationships,
+        orders,
+        statements,
+        admin,
+        events,
+    ):
         app.include_router(module.router)
     install_web(app)  # the HTML pages: /, /providers/{id}, /signup, /login, /me
     return app

@@ -24,6 +24,7 @@ from copytrade.domain.identity import (
 )
 from copytrade.domain.ledger.errors import IdempotencyConflictError, InsufficientFundsError
 from copytrade.domain.profit_share.hwm import WithdrawalRefusedError
+from copytrade.engine.accounts import FeeModelLockedError
 from copytrade.service_layer.following import (
     AllocationLimitError,
     CopyingNotOfferedError,
@@ -34,7 +35,13 @@ from copytrade.service_layer.following import (
     SelfFollowError,
     UnknownProviderError,
 )
-from copytrade.venues.errors import PermanentVenueError, TemporaryVenueError, VenueError
+from copytrade.service_layer.trading import UnknownOrderOfUserError
+from copytrade.venues.errors import (
+    OrderNotCancellableError,
+    PermanentVenueError,
+    TemporaryVenueError,
+    VenueError,
+)
 
 log = logging.getLogger("copytrade.api")
 
@@ -46,6 +53,7 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (EmailTakenError, 409, "email_taken"),
     (DuplicateAccountError, 409, "duplicate"),
     (IdempotencyConflictError, 409, "idempotency_conflict"),
+    (FeeModelLockedError, 409, "fee_model_locked"),
     (UnknownAccountError, 404, "not_found"),
     (UnknownRelationshipError, 404, "not_found"),
     (UnknownProviderError, 404, "not_found"),
@@ -57,9 +65,11 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (SelfFollowError, 422, "cannot_follow_self"),
     (FreeBalanceTooLowError, 422, "insufficient_funds"),
     (WithdrawalRefusedError, 422, "insufficient_funds"),
+    (UnknownOrderOfUserError, 404, "not_found"),
     (InsufficientFundsError, 422, "insufficient_funds"),
     (InvalidTransitionError, 409, "invalid_state"),
     (InvalidValueError, 422, "invalid_value"),
+    (OrderNotCancellableError, 409, "not_cancellable"),
     (TemporaryVenueError, 503, "venue_unavailable"),
     (PermanentVenueError, 422, "venue_refused"),
     (DomainError, 422, "refused"),

@@ -13,6 +13,7 @@ from copytrade.cli.settle import settle, statement
 from copytrade.cli.simulate import simulate
 from copytrade.cli.stats import show_leaderboard, stats_app
 from copytrade.cli.subscriptions import subscriptions_app
+from copytrade.cli.users import users_app
 
 app = typer.Typer(
     name="copytrade",
@@ -32,6 +33,7 @@ app.command()(settle)
 app.command()(statement)
 app.add_typer(subscriptions_app, name="subscriptions")
 app.command()(serve)
+app.add_typer(users_app, name="users")
 
 
 @app.callback()

@@ -31,7 +31,7 @@ from copytrade.engine.execution import Executor, request_for
 from copytrade.engine.open_positions import plan_open_positions
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.settlement import SettlementService
-from copytrade.engine.stopping import close_intents, stop
+from copytrade.engine.stopping import STOPPED, close_intents, stop, stop_notifications
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.venues.paper.venue import PaperVenue
 
@@ -166,6 +166,7 @@ class FollowerActions:
             book = load_books(uow, [rel])[rel.book]
             stopped, intents = stop(rel, reason, book, now)
             uow.relationships.save(stopped, now)
+            uow.outbox.add_many(STOPPED, stop_notifications(stopped, now), now)
             uow.orders.add_intents(intents)
             uow.commit()
         self._cache.invalidate(str(rel.provider))

@@ -20,7 +20,7 @@ from copytrade.engine.execution import Executor, request_for
 from copytrade.engine.messages import ProviderFilled
 from copytrade.engine.planning import plan_copies
 from copytrade.engine.relationship_cache import RelationshipCache
-from copytrade.engine.stopping import stop
+from copytrade.engine.stopping import STOPPED, stop, stop_notifications
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 CONSUMER = "copy-fanout"
@@ -57,6 +57,7 @@ class CopyFanout:
             for rel in plan.must_stop:
                 stopped, closes = stop(rel, StopReason.MAX_LOSS, books[rel.book], now)
                 uow.relationships.save(stopped, now)
+                uow.outbox.add_many(STOPPED, stop_notifications(stopped, now), now)
                 intents.extend(closes)
             for stored in plan.reattach:
                 stored.detached = False

@@ -56,12 +56,13 @@ class ProviderOrders:
             reduce_only=reduce_only,
             provider_id=str(provider),
         )
+        request = request_for(intent, reduce_only)  # a malformed order is refused unrecorded
         with self._uow_factory() as uow:
             known = uow.orders.existing_ids([intent.client_order_id])
             if not known:
                 uow.orders.add_intents([intent])
                 uow.commit()
-        answer = self._venue.place(request_for(intent, reduce_only))
+        answer = self._venue.place(request)
         with self._uow_factory() as uow:
             uow.orders.record_venue_results([answer], self._now())
             uow.commit()

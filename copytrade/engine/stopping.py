@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from copytrade.adapters.db.repositories.orders import OrderIntent
 from copytrade.domain.copying import CopyRelationship, Stopped, StopReason, closes_positions_on_stop
@@ -11,6 +12,10 @@ from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
 from copytrade.engine.books import BookState
+
+# Told to both sides through the outbox (the event stream reads it); the provider's
+# message names no follower, like a settlement's.
+STOPPED = "relationship.stopped"
 
 
 def close_intents(
@@ -51,3 +56,18 @@ def stop(
     if not closes_positions_on_stop(reason, rel.settings.close_on_stop):
         return stopped, []
     return stopped, close_intents(rel, book, f"stop:{reason}", now)
+
+
+def stop_notifications(rel: CopyRelationship, now: datetime) -> list[tuple[str, dict[str, Any]]]:
+    """The follower's and the provider's message about a stopped relationship."""
+    reason = str(rel.state.stop_reason)
+    base = f"stopped:{rel.id}"
+    follower = {
+        "relationship": str(rel.id),
+        "provider": str(rel.provider),
+        "reason": reason,
+        "stopped_at": now.isoformat(),
+        "to": str(rel.follower),
+    }
+    provider = {"reason": reason, "stopped_at": now.isoformat(), "to": str(rel.provider)}
+    return [(f"{base}:follower", follower), (f"{base}:provider", provider)]

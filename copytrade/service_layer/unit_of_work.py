@@ -13,6 +13,7 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from copytrade.adapters.db.repositories.accounts import AccountRepository
+from copytrade.adapters.db.repositories.activity import ActivityRepository
 from copytrade.adapters.db.repositories.cursors import CursorRepository
 from copytrade.adapters.db.repositories.decisions import DecisionRepository
 from copytrade.adapters.db.repositories.equity import EquitySnapshotRepository
@@ -85,6 +86,7 @@ class SqlUnitOfWork:
         self.users = UserRepository(session)
         self.jurisdictions = JurisdictionRepository(session)
         self.risk_acknowledgements = RiskAcknowledgementRepository(session)
+        self.activity = ActivityRepository(session)
 
     def __exit__(
         self,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
@@ -134,6 +134,15 @@ class FeeRepository:
             select(SubscriptionChargeRow).order_by(SubscriptionChargeRow.id)
         )
         return [_record(row) for row in rows]
+
+    def charges_of(self, account: str, periods: Sequence[str]) -> list[ChargeRecord]:
+        """The charges ``account`` paid (follower) or earned (provider) in ``periods`` (all
+        when empty), oldest first."""
+        row = SubscriptionChargeRow
+        query = select(row).where(or_(row.follower_id == account, row.provider_id == account))
+        if periods:
+            query = query.where(row.period.in_(periods))
+        return [_record(r) for r in self._session.scalars(query.order_by(row.id))]
 
     def commission_books(self, books: Sequence[str]) -> set[str]:
         """Which of these books are relationships of a provider charging commission."""

@@ -8,6 +8,7 @@ raises (``post``) or is reported (``post_many``) and leaves the transaction usab
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from copytrade.adapters.db.repositories.ledger_reads import (
     statement,
     stored_balance,
     stored_balances,
+    sums_by_kind,
 )
 from copytrade.adapters.db.repositories.ledger_reconcile import Reconciliation, reconcile
 from copytrade.domain.ledger import LedgerAccount, PostResult, StatementLine, Transfer
@@ -90,6 +92,12 @@ class SqlLedger:
 
     def entries_for(self, account: LedgerAccount) -> tuple[StatementLine, ...]:
         return statement(self._session, account)
+
+    def sums_by_kind(
+        self, account: LedgerAccount, since: datetime | None = None, until: datetime | None = None
+    ) -> dict[str, Decimal]:
+        """What moved in or out of ``account`` per transfer kind (e.g. platform revenue)."""
+        return sums_by_kind(self._session, account, since, until)
 
     def reconcile(self) -> Reconciliation:
         """Stored balances vs their entries, zero sums, non-negativity (see ``reconcile``)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import suppress
+from datetime import datetime
 from decimal import Decimal
 from typing import TypeVar
 
@@ -156,3 +157,22 @@ def statement(session: Session, account: LedgerAccount) -> tuple[StatementLine, 
         running += amount
         lines.append(StatementLine(key, TransferKind(kind), ts, trimmed(amount), trimmed(running)))
     return tuple(lines)
+
+
+def sums_by_kind(
+    session: Session,
+    account: LedgerAccount,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[str, Decimal]:
+    """Transfer kind -> the sum of the account's entries of that kind, in [since, until)."""
+    query = select(_T.kind, _E.amount).join(_T, _T.id == _E.transfer_id)
+    query = query.where(_E.account == account.key)
+    if since is not None:
+        query = query.where(_T.ts >= since)
+    if until is not None:
+        query = query.where(_T.ts < until)
+    sums: dict[str, Decimal] = {}
+    for kind, amount in session.execute(query):
+        sums[kind] = sums.get(kind, ZERO) + amount  # summed here: SQLite keeps text
+    return {kind: trimmed(total) for kind, total in sums.items()}

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import FillRow, OrderRow
@@ -58,6 +59,18 @@ class StoredOrder:
     provider_id: str | None
     copy_of: str | None
     created_at: datetime
+
+
+class RecordedFill(NamedTuple):
+    """A fill as we recorded it, under our order's client order id."""
+
+    fill_id: str
+    order_id: str
+    qty: Decimal
+    price: Decimal
+    fee: Decimal
+    liquidity: str
+    ts: datetime
 
 
 _STORED_FIELDS = tuple(StoredOrder.__dataclass_fields__)
@@ -150,12 +163,28 @@ class OrderRepository:
     def all(self) -> list[StoredOrder]:
         return self._query()
 
+    def latest_of_book(self, book: str, limit: int, offset: int = 0) -> list[StoredOrder]:
+        """A page of a book's orders, newest first."""
+        query = (
+            select(OrderRow)
+            .where(OrderRow.book == book)
+            .order_by(OrderRow.created_at.desc(), OrderRow.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_stored(row) for row in self._session.scalars(query)]
+
+    def count_of_book(self, book: str) -> int:
+        query = select(func.count()).select_from(OrderRow).where(OrderRow.book == book)
+        return int(self._session.scalar(query) or 0)
+
     def _query(self, *conditions: object) -> list[StoredOrder]:
         query = select(OrderRow).where(*conditions).order_by(OrderRow.created_at, OrderRow.id)  # type: ignore[arg-type]
-        return [
-            StoredOrder(**{name: getattr(row, name) for name in _STORED_FIELDS})
-            for row in self._session.scalars(query)
-        ]
+        return [_stored(row) for row in self._session.scalars(query)]
+
+
+def _stored(row: OrderRow) -> StoredOrder:
+    return StoredOrder(**{name: getattr(row, name) for name in _STORED_FIELDS})
 
 
 class FillRepository:
@@ -200,3 +229,16 @@ class FillRepository:
                 ],
             )
         return new
+
+    def of_orders(self, order_ids: Sequence[str]) -> dict[str, list[RecordedFill]]:
+        """The fills recorded for each of these orders (by our client order id), in order."""
+        found: dict[str, list[RecordedFill]] = {}
+        for start in range(0, len(order_ids), _CHUNK):
+            query = (
+                select(*(getattr(FillRow, name) for name in RecordedFill._fields))
+                .where(FillRow.order_id.in_(order_ids[start : start + _CHUNK]))
+                .order_by(FillRow.id)
+            )
+            for row in self._session.execute(query):
+                found.setdefault(row.order_id, []).append(RecordedFill(*row))
+        return found

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, insert, or_, select
+from sqlalchemy import Select, Table, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
@@ -197,6 +197,26 @@ class SettlementRepository:
                 for r in rows
             )
         return found
+
+    def latest_of_account(self, account: str, limit: int, offset: int) -> list[SettlementRecord]:
+        """A page of the settlements ``account`` paid (follower) or earned (provider), newest
+        first."""
+        query = (
+            select(SettlementRow)
+            .where(self._of(account))
+            .order_by(SettlementRow.settled_at.desc(), SettlementRow.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return self._records(query)
+
+    def count_of_account(self, account: str) -> int:
+        query = select(func.count()).select_from(SettlementRow).where(self._of(account))
+        return int(self._session.scalar(query) or 0)
+
+    @staticmethod
+    def _of(account: str) -> Any:
+        return or_(SettlementRow.follower_id == account, SettlementRow.provider_id == account)
 
     @staticmethod
     def _in_periods(query: Select[Any], periods: Sequence[str]) -> Any:

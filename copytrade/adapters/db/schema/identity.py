@@ -52,9 +52,7 @@ class RiskAcknowledgementRow(Base):
 
     __tablename__ = "risk_acknowledgements"
 
-    relationship_id: Mapped[str] = mapped_column(
-        ForeignKey("relationships.id"), primary_key=True
-    )
+    relationship_id: Mapped[str] = mapped_column(ForeignKey("relationships.id"), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     disclosure_version: Mapped[str] = mapped_column(String(32))
     acknowledged_at: Mapped[datetime] = mapped_column(UtcDateTime())

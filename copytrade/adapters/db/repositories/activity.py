@@ -1,0 +1,104 @@
+"""What happened to one user, read forward from a cursor: the event stream's queries.
+
+Each source is read by its own autoincrement id, which grows in commit order
+while one process writes (the server's engine lock), so "rows after id N" is a
+resumable cursor and API servers keep no per-client state.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.schema import CopyDecisionRow, FillRow, OutboxRow, RelationshipRow
+
+
+class DecisionSeen(NamedTuple):
+    id: int
+    relationship_id: str
+    provider_id: str
+    provider_fill_id: str
+    leg: str
+    symbol: str
+    action: str
+    reason: str | None
+    qty: Decimal
+    notional: Decimal
+    price: Decimal
+    created_at: datetime
+
+
+class FillSeen(NamedTuple):
+    id: int
+    book: str
+    order_id: str
+    symbol: str
+    side: str
+    qty: Decimal
+    price: Decimal
+    fee: Decimal
+    ts: datetime
+
+
+class NoticeSeen(NamedTuple):
+    id: int
+    topic: str
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+def _columns(row: Any, names: Sequence[str]) -> list[Any]:
+    return [getattr(row, name) for name in names]
+
+
+class ActivityRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def decisions_after(self, follower: str, after: int, limit: int) -> list[DecisionSeen]:
+        """Copy decisions of the follower's relationships, by id."""
+        d = CopyDecisionRow
+        query = (
+            select(*_columns(d, DecisionSeen._fields))
+            .where(d.id > after, d.follower_id == follower)
+            .order_by(d.id)
+            .limit(limit)
+        )
+        return [DecisionSeen(*row) for row in self._session.execute(query)]
+
+    def fills_after(self, account: str, after: int, limit: int) -> list[FillSeen]:
+        """Fills of the account's own book and of its relationships' books, by id."""
+        mine = select(RelationshipRow.id).where(RelationshipRow.follower_id == account)
+        query = (
+            select(*_columns(FillRow, FillSeen._fields))
+            .where(FillRow.id > after, or_(FillRow.book == account, FillRow.book.in_(mine)))
+            .order_by(FillRow.id)
+            .limit(limit)
+        )
+        return [FillSeen(*row) for row in self._session.execute(query)]
+
+    def notices_after(
+        self, recipient: str, topics: Sequence[str], after: int, limit: int
+    ) -> list[NoticeSeen]:
+        """Outbox messages of ``topics`` addressed to ``recipient`` (their ``to``), by id."""
+        to = json.dumps({"to": recipient})[1:-1]  # exactly as the outbox wrote it
+        pattern = "%" + to.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        o = OutboxRow
+        query = (
+            select(o.id, o.topic, o.payload, o.created_at)
+            .where(o.id > after, o.topic.in_(topics), o.payload.like(pattern, escape="\\"))
+            .order_by(o.id)
+            .limit(limit)
+        )
+        found = []
+        for row in self._session.execute(query):
+            payload = json.loads(row.payload)
+            if payload.get("to") == recipient:  # the pattern could match inside a value
+                found.append(NoticeSeen(row.id, row.topic, payload, row.created_at))
+        return found

@@ -1,0 +1,99 @@
+"""``GET /api/events``: the signed-in user's own events as server-sent events.
+
+A cursor over committed rows (``EventFeed``), polled every half second: the
+server keeps nothing per client, and a client that reconnects with the last
+event id (the ``Last-Event-ID`` header a browser's EventSource sends, or
+``?after=``) resumes exactly there. ``?once=true`` sends what there is and
+closes (for tests and polling clients); ``?timeout=S`` closes after S seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from copytrade.api.deps import CurrentUser, Runtime, token_of
+from copytrade.domain.identity import AuthenticationError
+from copytrade.server.runtime import ServerRuntime
+from copytrade.service_layer.events import Cursor, Event, EventFeed
+
+router = APIRouter(prefix="/api", tags=["events"])
+
+POLL_S = 0.5
+KEEPALIVE_S = 15.0
+SESSION_CHECK_S = 60.0
+
+
+def sse(event: Event) -> str:
+    body = json.dumps({"type": event.type, **event.data}, separators=(",", ":"))
+    return f"id: {event.id}\nevent: {event.type}\ndata: {body}\n\n"
+
+
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def events(
+    request: Request,
+    user: CurrentUser,
+    runtime: Runtime,
+    once: bool = Query(False, description="Send the events so far, then close."),
+    after: str | None = Query(None, max_length=64, description="Resume after this event id."),
+    timeout: float | None = Query(None, gt=0, le=86_400, description="Close after S seconds."),
+    last_event_id: str | None = Header(None, max_length=64),
+) -> StreamingResponse:
+    """My copies (placed, capped, skipped), fills, stops, settlements and subscription
+    charges, oldest first; each event's id is the cursor to resume after it."""
+    start = Cursor.parse(after or last_event_id)  # a bad cursor is a 422 before streaming
+    stream = _stream(request, runtime, user.id, start, once, timeout)
+    return StreamingResponse(
+        stream,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _stream(
+    request: Request,
+    runtime: ServerRuntime,
+    user_id: str,
+    cursor: Cursor,
+    once: bool,
+    timeout: float | None,
+) -> AsyncIterator[str]:
+    feed = EventFeed(runtime.platform.uow)
+    token = token_of(request) or ""
+    started = last_sent = last_check = time.monotonic()
+    yield "retry: 2000\n\n"
+    while True:
+        found, cursor = await run_in_threadpool(feed.after, user_id, cursor)
+        for event in found:
+            yield sse(event)
+        now = time.monotonic()
+        if timeout is not None and now - started >= timeout:
+            return
+        if found:
+            last_sent = now
+            continue  # more may be waiting beyond this batch
+        if once:
+            return
+        if now - last_check >= SESSION_CHECK_S:
+            last_check = now
+            try:
+                await run_in_threadpool(runtime.identity.user_of, token)
+            except AuthenticationError:
+                yield 'event: end\ndata: {"reason":"session ended: sign in again"}\n\n'
+                return
+        if now - last_sent >= KEEPALIVE_S:
+            last_sent = now
+            yield ": keepalive\n\n"
+        if await request.is_disconnected():
+            return
+        await asyncio.sleep(POLL_S)

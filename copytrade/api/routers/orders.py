@@ -1,0 +1,154 @@
+"""A provider's own orders on the paper venue, the instruments and their prices.
+
+Every order goes through ``runtime.act``: when the request returns, the
+provider's fills are booked and copied to its followers.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel, Field
+
+from copytrade.api.deps import CurrentUser, Runtime
+from copytrade.api.encode import plain
+from copytrade.domain.instruments import Side
+from copytrade.domain.orders import OrderType
+from copytrade.service_layer.trading import MyOrder, OrderAsk, ProviderTrading
+
+router = APIRouter(prefix="/api", tags=["orders"])
+
+CLIENT_ORDER_ID = r"^[A-Za-z0-9_.\-]{1,64}$"
+
+
+class PlaceOrderBody(BaseModel):
+    symbol: str = Field(min_length=1, max_length=64, examples=["BTC/USDT:USDT"])
+    side: Side
+    qty: Decimal = Field(gt=0, max_digits=28, decimal_places=12)
+    type: OrderType = OrderType.MARKET
+    price: Decimal | None = Field(default=None, gt=0, max_digits=28, decimal_places=12)
+    leverage: Decimal = Field(default=Decimal(1), ge=1, le=200, max_digits=12)
+    reduce_only: bool = False
+    client_order_id: str | None = Field(default=None, pattern=CLIENT_ORDER_ID)
+
+
+def order_view(mine: MyOrder) -> dict[str, Any]:
+    o = mine.order
+    return {
+        "client_order_id": mine.client_order_id,
+        "symbol": o.symbol,
+        "side": o.side,
+        "type": o.type,
+        "qty": plain(o.qty),
+        "price": plain(o.limit_price),
+        "leverage": plain(o.leverage),
+        "reduce_only": o.reduce_only,
+        "status": o.status,
+        "filled_qty": plain(o.filled_qty),
+        "avg_fill_price": plain(o.avg_fill_price),
+        "fees": plain(o.fees),
+        "reason": o.reason,
+        "created_at": o.created_at.isoformat(),
+        "fills": [
+            {
+                "fill_id": f.fill_id,
+                "qty": plain(f.qty),
+                "price": plain(f.price),
+                "fee": plain(f.fee),
+                "liquidity": f.liquidity,
+                "ts": f.ts.isoformat(),
+            }
+            for f in mine.fills
+        ],
+    }
+
+
+@router.post("/orders", status_code=201)
+def place_order(
+    body: PlaceOrderBody, user: CurrentUser, runtime: Runtime, response: Response
+) -> dict[str, Any]:
+    """Place an order as a provider (201); the same client_order_id again returns it (200).
+
+    A venue rejection (e.g. insufficient balance) is an order with status
+    ``rejected`` and a ``reason``, not an error.
+    """
+    ask = OrderAsk(
+        body.symbol,
+        body.side,
+        body.qty,
+        body.type,
+        body.price,
+        body.leverage,
+        body.reduce_only,
+    )
+    trading = ProviderTrading(runtime.platform)
+    client_id, created = runtime.act(lambda: trading.place(user.id, body.client_order_id, ask))
+    if not created:
+        response.status_code = 200
+    return order_view(trading.get(user.id, client_id))
+
+
+@router.get("/orders")
+def my_orders(
+    user: CurrentUser,
+    runtime: Runtime,
+    page: int = Query(1, ge=1, le=100_000),
+    page_size: int = Query(50, ge=1, le=200),
+) -> dict[str, Any]:
+    """My orders, newest first, each with its fills."""
+    trading = ProviderTrading(runtime.platform)
+    orders, total = trading.latest(user.id, page_size, (page - 1) * page_size)
+    return {
+        "page": page,
+        "page_size": page_size,
+        "total": total,
+        "items": [order_view(o) for o in orders],
+    }
+
+
+@router.get("/orders/{client_order_id}")
+def my_order(
+    user: CurrentUser, runtime: Runtime, client_order_id: str = Path(pattern=CLIENT_ORDER_ID)
+) -> dict[str, Any]:
+    return order_view(ProviderTrading(runtime.platform).get(user.id, client_order_id))
+
+
+@router.delete("/orders/{client_order_id}")
+def cancel_order(
+    user: CurrentUser, runtime: Runtime, client_order_id: str = Path(pattern=CLIENT_ORDER_ID)
+) -> dict[str, Any]:
+    """Cancel an open limit order (409 when it is filled or rejected already)."""
+    trading = ProviderTrading(runtime.platform)
+    runtime.act(lambda: trading.cancel(user.id, client_order_id))
+    return order_view(trading.get(user.id, client_order_id))
+
+
+@router.get("/instruments")
+def instruments(runtime: Runtime) -> list[dict[str, Any]]:
+    """The markets a provider can trade, with their rules (tick, lot step, minimums, fees)."""
+    return [
+        {
+            "symbol": i.symbol,
+            "kind": i.kind.value,
+            "base": i.base,
+            "quote": i.quote.code,
+            "tick": plain(i.tick),
+            "lot_step": plain(i.lot_step),
+            "min_qty": plain(i.min_qty),
+            "min_notional": plain(i.min_notional),
+            "max_qty": plain(i.max_qty),
+            "maker_fee": plain(i.maker_fee),
+            "taker_fee": plain(i.taker_fee),
+            "max_leverage": plain(i.max_leverage),
+        }
+        for i in sorted(runtime.platform.engine.instruments.values(), key=lambda i: i.symbol)
+    ]
+
+
+@router.get("/prices")
+def prices(runtime: Runtime) -> dict[str, str]:
+    """The last price of each market, as the engine marks books at."""
+    snapshot = runtime.platform.engine.prices.snapshot()
+    return {symbol: plain(price) for symbol, price in sorted(snapshot.items())}

@@ -1,0 +1,104 @@
+"""Becoming a provider, changing its terms, and its followers (SPEC §1, docs/fees.md)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from copytrade.adapters.db.repositories.accounts import ProviderTerms
+from copytrade.api.deps import CurrentUser, Runtime
+from copytrade.api.encode import plain
+from copytrade.api.errors import NotFoundError
+from copytrade.service_layer.providers import ProviderService
+
+router = APIRouter(prefix="/api/providers/me", tags=["providers"])
+
+FeeModelName = Literal["profit_share", "subscription", "commission"]
+PeriodName = Literal["weekly", "monthly"]
+
+
+class BecomeProviderBody(BaseModel):
+    fee_model: FeeModelName = "profit_share"
+    share_pct: Decimal = Field(default=Decimal(10), ge=0, le=30, max_digits=12)
+    subscription_price: Decimal | None = Field(default=None, gt=0, max_digits=20)
+    follower_cap: int | None = Field(default=None, ge=1, le=1_000_000)
+    settlement_period: PeriodName = "weekly"
+
+
+class ChangeTermsBody(BaseModel):
+    fee_model: FeeModelName | None = None
+    share_pct: Decimal | None = Field(default=None, ge=0, le=30, max_digits=12)
+    subscription_price: Decimal | None = Field(default=None, gt=0, max_digits=20)
+    follower_cap: int | None = Field(default=None, ge=1, le=1_000_000)
+    settlement_period: PeriodName | None = None
+
+
+def terms_view(terms: ProviderTerms) -> dict[str, Any]:
+    return {
+        "id": terms.provider_id,
+        "fee_model": terms.fee_model,
+        "share_pct": plain(terms.share_pct),
+        "subscription_price": plain(terms.subscription_price),
+        "follower_cap": terms.follower_cap,
+        "settlement_period": terms.settlement_period,
+    }
+
+
+@router.get("")
+def my_terms(user: CurrentUser, runtime: Runtime) -> dict[str, Any]:
+    terms = ProviderService(runtime.platform).terms(user.id)
+    if terms is None:
+        raise NotFoundError("you are not a provider: POST /api/providers/me to become one")
+    return terms_view(terms)
+
+
+@router.post("", status_code=201)
+def become_provider(
+    body: BecomeProviderBody, user: CurrentUser, runtime: Runtime, response: Response
+) -> dict[str, Any]:
+    """Become a provider with these terms (201), or replace all of them (200)."""
+    service = ProviderService(runtime.platform)
+    terms = ProviderTerms(
+        user.id,
+        body.share_pct,
+        body.subscription_price,
+        body.follower_cap,
+        body.settlement_period,
+        body.fee_model,
+    )
+    existed = service.terms(user.id) is not None
+    stored = runtime.act(lambda: service.become(terms))
+    if existed:
+        response.status_code = 200
+    return terms_view(stored)
+
+
+@router.patch("")
+def change_terms(body: ChangeTermsBody, user: CurrentUser, runtime: Runtime) -> dict[str, Any]:
+    """Change some terms; the fee model is locked while followers copy (409)."""
+    service = ProviderService(runtime.platform)
+    if service.terms(user.id) is None:
+        raise NotFoundError("you are not a provider: POST /api/providers/me to become one")
+    changes = body.model_dump(exclude_unset=True)
+    for name in ("fee_model", "share_pct", "settlement_period"):
+        if name in changes and changes[name] is None:
+            del changes[name]  # an explicit null keeps these as they are
+    stored = runtime.act(lambda: service.change(user.id, changes))
+    return terms_view(stored)
+
+
+@router.get("/followers")
+def my_followers(user: CurrentUser, runtime: Runtime) -> dict[str, Any]:
+    """How many follow (active, paused, stopped), the cap, AUM (copy equity) and copier PnL."""
+    service = ProviderService(runtime.platform)
+    if service.terms(user.id) is None:
+        raise NotFoundError("you are not a provider: POST /api/providers/me to become one")
+    summary = service.followers(user.id)
+    view: dict[str, Any] = plain(summary)
+    view["open_to_new_followers"] = (
+        summary.follower_cap is None or summary.active < summary.follower_cap
+    )
+    return view
