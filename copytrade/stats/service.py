@@ -14,7 +14,9 @@ could count a trade twice or miss it until the next full refresh (≤ 5 min).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -28,6 +30,24 @@ from copytrade.stats.parallel import map_in_workers
 from copytrade.stats.records import add_trade, build_records
 
 CHUNK = 250  # providers per read (a few IN-list queries) and per write transaction
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for a while (forked workers inherit it off).
+
+    A full refresh builds a few hundred thousand small objects (rows, tallies,
+    records) that live until their chunk is written and hold no cycles, so
+    reference counting frees them all; the collector only re-scanned them, and
+    that was about a seventh of the refresh.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class StatsService:
@@ -62,6 +82,10 @@ class StatsService:
 
     def full_refresh(self) -> int:
         """Recompute every provider from its record; returns how many providers."""
+        with paused_gc():
+            return self._full_refresh()
+
+    def _full_refresh(self) -> int:
         with self._uow_factory() as uow:
             profiles = uow.accounts.provider_profiles()
         providers = sorted(profiles)

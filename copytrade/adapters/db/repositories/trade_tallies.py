@@ -24,8 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
+from copytrade.adapters.db.repositories.packed import packed_rows
 from copytrade.adapters.db.schema import TradeDayTallyRow, TradeTotalTallyRow
-from copytrade.adapters.db.types import raw_decimals
 from copytrade.domain.statistics import TradeTally, utc_day
 from copytrade.domain.statistics.numeric import STATS_CONTEXT, to_places
 from copytrade.domain.trades import Trade
@@ -136,25 +136,24 @@ class TradeTallyRepository:
     def windows_of(
         self, books: Sequence[str], first_day: date
     ) -> dict[str, dict[date, TradeTally]]:
-        """Each book's day tallies from ``first_day`` on, by day.
+        """Each book's day tallies from ``first_day`` on, by day (in day order).
 
-        Read as plain tuples with the decimals as the driver gives them (text on
-        SQLite, Decimal on PostgreSQL), parsed once here: a full refresh reads
-        up to 90 rows per provider, and the column types' per-value hooks were
-        most of the cost.
+        Packed per book by the database (``packed_rows``) and parsed here once:
+        a full refresh reads up to 90 rows per provider, and building a result
+        row for each was most of the cost.
         """
         found: dict[str, dict[date, TradeTally]] = {book: {} for book in books}
-        columns = [_DAYS.c.book, _DAYS.c.day, *(raw_decimals(_DAYS.c[name]) for name in _TALLY)]
-        new, dec, span = TradeTally, Decimal, timedelta
-        for part in chunks(books):
-            query = select(*columns).where(_DAYS.c.book.in_(part), _DAYS.c.day >= first_day)
-            rows = self._session.connection().execute(query).all()
-            for book, day, count, wins, profit, loss, worst, us, spot, lev_sum, lev_max in rows:
-                found[book][day] = new(
-                    count, wins, dec(profit), dec(loss), None if worst is None else dec(worst),
-                    span(microseconds=us), spot, dec(lev_sum),
-                    None if lev_max is None else dec(lev_max),
-                )  # fmt: skip
+        columns = [_DAYS.c.day, *(_DAYS.c[name] for name in _TALLY)]
+        packed = packed_rows(self._session, _DAYS.c.book, books, columns, _DAYS.c.day >= first_day)
+        new, dec, span, day_of = TradeTally, Decimal, timedelta, date.fromisoformat
+        for book, fields in packed.items():
+            found[book] = {
+                day_of(d): new(
+                    int(n), int(w), dec(p), dec(lo), dec(wo) if wo else None,
+                    span(microseconds=int(h)), int(sp), dec(ls), dec(lm) if lm else None,
+                )
+                for d, n, w, p, lo, wo, h, sp, ls, lm in zip(*fields, strict=True)
+            }  # fmt: skip
         return found
 
     def totals_of(self, books: Sequence[str]) -> dict[str, TradeTally]:
