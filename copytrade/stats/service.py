@@ -61,10 +61,14 @@ class StatsService:
         workers: int = 1,
         after_fork: Callable[[], None] = lambda: None,
         chunk_size: int = CHUNK,
+        read_uow_factory: Callable[[], SqlUnitOfWork] | None = None,
     ) -> None:
         if min_track_record_days < 0:
             raise ValueError(f"min_track_record_days must be ≥ 0, got {min_track_record_days}")
         self._uow_factory = uow_factory
+        # What a refresh reads through: best a read-only view (on SQLite a deferred
+        # BEGIN), so readers, workers included, never hold or wait for the write lock.
+        self._read_uow_factory = read_uow_factory or uow_factory
         self._prices = prices
         self._now = now
         self.min_track_record_days = min_track_record_days
@@ -86,7 +90,7 @@ class StatsService:
             return self._full_refresh()
 
     def _full_refresh(self) -> int:
-        with self._uow_factory() as uow:
+        with self._read_uow_factory() as uow:
             profiles = uow.accounts.provider_profiles()
         providers = sorted(profiles)
         prices = dict(self._prices())
@@ -144,7 +148,7 @@ class StatsService:
     ) -> list[ProviderStatsRecord]:
         """The providers' rows, read in one transaction and computed outside any."""
         now, as_of = self._now(), self.as_of()
-        with self._uow_factory() as uow:
+        with self._read_uow_factory() as uow:
             inputs = load_inputs(uow, providers, profiles, prices, as_of)
         return [
             record
