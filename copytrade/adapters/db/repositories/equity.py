@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from copytrade.adapters.db.repositories.packed import packed_rows
+from copytrade.adapters.db.repositories.bulk_reads import packed_rows
 from copytrade.adapters.db.schema import EquitySnapshotRow
 from copytrade.domain.statistics import EquityPoint, EquityRow
 

@@ -23,8 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.repositories.bulk_reads import driver_rows
 from copytrade.adapters.db.repositories.ledger_reads import chunks
-from copytrade.adapters.db.repositories.packed import packed_rows
 from copytrade.adapters.db.schema import TradeDayTallyRow, TradeTotalTallyRow
 from copytrade.domain.statistics import TradeTally, utc_day
 from copytrade.domain.statistics.numeric import STATS_CONTEXT, to_places
@@ -138,22 +138,24 @@ class TradeTallyRepository:
     ) -> dict[str, dict[date, TradeTally]]:
         """Each book's day tallies from ``first_day`` on, by day (in day order).
 
-        Packed per book by the database (``packed_rows``) and parsed here once:
-        a full refresh reads up to 90 rows per provider, and building a result
-        row for each was most of the cost.
+        Read as the driver's tuples and parsed here once (``driver_rows``): a
+        full refresh reads up to 90 rows per provider, and building a result row
+        for each was most of the cost.
         """
         found: dict[str, dict[date, TradeTally]] = {book: {} for book in books}
-        columns = [_DAYS.c.day, *(_DAYS.c[name] for name in _TALLY)]
-        packed = packed_rows(self._session, _DAYS.c.book, books, columns, _DAYS.c.day >= first_day)
-        new, dec, span, day_of = TradeTally, Decimal, timedelta, date.fromisoformat
-        for book, fields in packed.items():
-            found[book] = {
-                day_of(d): new(
-                    int(n), int(w), dec(p), dec(lo), dec(wo) if wo else None,
-                    span(microseconds=int(h)), int(sp), dec(ls), dec(lm) if lm else None,
-                )
-                for d, n, w, p, lo, wo, h, sp, ls, lm in zip(*fields, strict=True)
-            }  # fmt: skip
+        columns = [_DAYS.c.book, _DAYS.c.day, *(_DAYS.c[name] for name in _TALLY)]
+        new, dec, span = TradeTally, Decimal, timedelta
+        for part in chunks(books):
+            query = (
+                select(*columns)
+                .where(_DAYS.c.book.in_(part), _DAYS.c.day >= first_day)
+                .order_by(_DAYS.c.book, _DAYS.c.day)
+            )
+            for book, day, n, w, p, lo, wo, h, sp, ls, lm in driver_rows(self._session, query):
+                found[book][day if isinstance(day, date) else date.fromisoformat(day)] = new(
+                    n, w, dec(p), dec(lo), None if wo is None else dec(wo),
+                    span(microseconds=h), sp, dec(ls), None if lm is None else dec(lm),
+                )  # fmt: skip
         return found
 
     def totals_of(self, books: Sequence[str]) -> dict[str, TradeTally]:
