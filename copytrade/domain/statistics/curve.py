@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
+from itertools import accumulate
+from operator import mul
 
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.statistics.numeric import CURVE_PLACES, STATS_CONTEXT, to_places
@@ -53,14 +55,9 @@ def curve_values(returns: Sequence[Decimal], start: DecimalLike = DEFAULT_DEPOSI
     deposit = to_decimal(start, "curve start")
     if deposit <= 0:
         raise InvalidValueError(f"curve start must be positive, got {deposit}")
-    values: list[Decimal] = []
-    append = values.append
-    value = deposit
     with localcontext(STATS_CONTEXT):
-        for r in returns:
-            value *= ONE + r
-            append(value)
-    return values
+        # value × (1 + r), day after day; the first element is the deposit itself.
+        return list(accumulate(map(ONE.__add__, returns), mul, initial=deposit))[1:]
 
 
 def sample_curve(curve: Sequence[CurvePoint], n: int) -> tuple[CurvePoint, ...]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, localcontext
+from itertools import repeat
+from operator import sub
 
 from copytrade.domain.statistics.numeric import (
     SQRT_DAYS_PER_YEAR,
@@ -58,7 +60,9 @@ def deepest_fall(factors: Iterable[Decimal]) -> tuple[Decimal, Decimal]:
 
 def stdev(values: Sequence[Decimal], average: Decimal) -> Decimal:
     """Sample standard deviation (ddof = 1) around ``average``; needs two values."""
-    squares = sum(((v - average) ** 2 for v in values), ZERO)
+    # (v − average) ** 2 for each v, summed in order: the same operations as a
+    # generator expression, without a Python frame per value.
+    squares = sum(map(pow, map(sub, values, repeat(average)), repeat(2)), ZERO)
     return (squares / (len(values) - 1)).sqrt()
 
 

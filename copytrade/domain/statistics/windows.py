@@ -57,7 +57,7 @@ def trailing_windows(
     curve = curve_values(values)
     found: dict[int | None, WindowFigures] = {}
     with localcontext(STATS_CONTEXT):
-        factors = [ONE + r for r in values]
+        factors = list(map(ONE.__add__, values))
         losing = [i for i, r in enumerate(values) if r < 0]
         squares = [values[i] * values[i] for i in losing]
         for length in lengths:
