@@ -50,6 +50,12 @@ class Container:
         s = self.settings
         return FeeSettings(s.commission_pct, s.subscription_platform_cut_pct)
 
+    @property
+    def read_uow_factory(self) -> Callable[[], SqlUnitOfWork]:
+        """Units of work that only read: on SQLite they never take the write lock."""
+        factory = make_read_session_factory(self.engine)
+        return lambda: SqlUnitOfWork(factory)
+
     def stats_reads(self) -> StatsReadUnitOfWork:
         """A read-only unit of work for the leaderboard (no write lock on SQLite)."""
         return StatsReadUnitOfWork(make_read_session_factory(self.engine))

@@ -62,10 +62,14 @@ class StatsTarget:
             now,
             workers=workers,
             after_fork=lambda: engine.dispose(close=False),
+            read_uow_factory=self.read_uow_factory,
         )
 
     def uow_factory(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._session_factory, self._instruments)
+
+    def read_uow_factory(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._read_session_factory, self._instruments)
 
     def full_refresh(self) -> int:
         """Every provider's statistics recomputed; how many providers were refreshed."""

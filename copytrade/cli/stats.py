@@ -49,6 +49,7 @@ def refresh(
             minimum if min_track_record is None else min_track_record,
             workers=container.settings.stats_refresh_workers,
             after_fork=container.after_fork,
+            read_uow_factory=container.read_uow_factory,
         )
         count = service.full_refresh()
     typer.echo(f"refreshed statistics of {count} providers as of {service.as_of()}")

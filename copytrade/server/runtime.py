@@ -72,6 +72,7 @@ class ServerRuntime:
             platform.engine.prices.snapshot,
             clock.now,
             settings.min_track_record_days,
+            read_uow_factory=container.read_uow_factory,
         )
         platform.engine.listeners.append(stats)
         run = SettlementRun(platform.uow, platform.engine.settlements, clock.now)

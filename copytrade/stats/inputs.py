@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.relationships import Copier
-from copytrade.domain.statistics import EquityPoint, Period, TradeTally, utc_day
+from copytrade.domain.statistics import EquityRow, Period, TradeTally, utc_day
 from copytrade.domain.trades import Trade
 from copytrade.engine.books import load_book_states
 from copytrade.engine.provider_stats import CopierFigures, tally_copiers
@@ -52,7 +52,7 @@ class ProviderInputs:
     display_name: str
     share_pct: Decimal
     trades: TradeTallies
-    series: list[EquityPoint]
+    series: Sequence[EquityRow]  # (day, equity, net flow) in day order
     copiers: CopierFigures
 
 

@@ -17,16 +17,10 @@ from copytrade.domain.statistics import (
     Period,
     ProfileRule,
     TradeTally,
-    annualised_volatility,
-    compound_curve,
-    daily_returns,
-    max_drawdown,
+    returns_of_rows,
     risk_level_of,
-    roi,
-    sample_curve,
-    sharpe,
-    sortino,
     strategy_of,
+    trailing_windows,
 )
 from copytrade.domain.trades import Trade
 from copytrade.stats.inputs import ProviderInputs, TradeTallies
@@ -81,21 +75,20 @@ def build_records(
     """The provider's four rows, as of the close of ``as_of``, from its whole record.
 
     The same figures as ``compute_stats`` (tests compare them with
-    ``provider_report``), assembled from one pass over the returns and one over
-    the trades: a full refresh runs this for every provider.
+    ``provider_report``), the windows' return figures computed together
+    (``trailing_windows``) and the trade figures from day tallies: a full
+    refresh runs this for every provider.
     """
-    returns = daily_returns(inputs.series, through=as_of)
-    curve = compound_curve(returns)
+    returns = returns_of_rows(inputs.series, through=as_of)
     tallies = period_tallies(inputs.trades, as_of)
     whole = tallies[Period.ALL]
-    windows = {period: returns.last(period.days) for period in Period}
-    drawdowns = {period: max_drawdown(window) for period, window in windows.items()}
-    volatilities = {period: annualised_volatility(w) for period, w in windows.items()}
+    windows = trailing_windows(returns, (p.days for p in Period), SPARKLINE_POINTS)
+    everything = windows[None]
     has_record = bool(returns.values) or whole.count > 0
     risk = (
         risk_level_of(
-            volatilities[Period.ALL],
-            drawdowns[Period.ALL],
+            everything.volatility,
+            everything.max_drawdown,
             whole.leverage_sum,
             whole.leverage_max,
             whole.count,
@@ -105,10 +98,12 @@ def build_records(
         else None
     )
     strategy = strategy_of(whole.spot, whole.count, rule)
-    roi_30d = roi(windows[Period.D30])
+    roi_30d = windows[Period.D30.days].roi
+    track_record_days = len(returns.values)
+    copiers = inputs.copiers
     records = []
-    for period, window in windows.items():
-        days = len(curve) if period.days is None else period.days
+    for period in Period:
+        window = windows[period.days]
         records.append(
             ProviderStatsRecord(
                 provider_id=inputs.provider_id,
@@ -117,23 +112,20 @@ def build_records(
                 share_pct=inputs.share_pct,
                 as_of=as_of,
                 computed_at=computed_at,
-                ranked=len(returns.values) >= min_track_record_days,
-                roi=roi(window),
+                ranked=track_record_days >= min_track_record_days,
+                roi=window.roi,
                 roi_30d=roi_30d,
-                max_drawdown=drawdowns[period],
-                sharpe=sharpe(window),
-                sortino=sortino(window),
-                volatility=volatilities[period],
-                track_record_days=len(returns.values),
-                active_followers=inputs.copiers.active_followers,
-                aum=inputs.copiers.aum,
-                copier_pnl=inputs.copiers.copier_pnl,
+                max_drawdown=window.max_drawdown,
+                sharpe=window.sharpe,
+                sortino=window.sortino,
+                volatility=window.volatility,
+                track_record_days=track_record_days,
+                active_followers=copiers.active_followers,
+                aum=copiers.aum,
+                copier_pnl=copiers.copier_pnl,
                 risk_level=risk,
                 strategy=strategy,
-                sparkline=tuple(
-                    p.value
-                    for p in sample_curve(curve[max(len(curve) - days, 0) :], SPARKLINE_POINTS)
-                ),
+                sparkline=window.sparkline,
                 **tally_fields(tallies[period]),
             )
         )

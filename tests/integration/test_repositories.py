@@ -75,3 +75,22 @@ def test_equity_snapshots_keep_flows_apart_from_returns(db_engine: Engine) -> No
     ]
     # Day 1: (1010 − 1000 − 0) / (0 + 1000) = 1 %; day 2: (1540.2 − 500 − 1010) / 1510 = 2 %.
     assert list(daily_returns(series).values) == [D("0.01"), D("0.02")]
+
+
+def test_many_books_series_read_packed_equal_their_series_one_by_one(db_engine: Engine) -> None:
+    """Written out of day order, with gaps and withdrawals; a book without points reads []."""
+    days = {"a": [9, 2, 5, 1], "b": [3, 4, 1]}
+    with Session(db_engine) as session, session.begin():
+        repo = EquitySnapshotRepository(session)
+        for book, offsets in days.items():
+            for offset in offsets:
+                repo.add_flow(book, date(2026, 1, offset), D(-offset) if offset % 2 else D(1000))
+                repo.record_close(book, date(2026, 1, offset), D(f"{1000 + offset}.125"))
+    with Session(db_engine) as session:
+        repo = EquitySnapshotRepository(session)
+        found = repo.series_of(["a", "b", "none"])
+        one_by_one = {book: [p.row for p in repo.series(book)] for book in ("a", "b", "none")}
+    assert found == one_by_one
+    assert [day.day for day, _, _ in found["a"]] == [1, 2, 5, 9]
+    assert found["b"][0] == (date(2026, 1, 1), D("1001.125"), D(-1))
+    assert found["none"] == []

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, Dialect, Numeric, String, type_coerce
+from sqlalchemy import DateTime, Dialect, Numeric, String
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
@@ -58,11 +58,3 @@ class UtcDateTime(TypeDecorator[datetime]):
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
-
-def raw_decimals(column: ColumnElement[Any]) -> ColumnElement[Any]:
-    """``column`` without ``ExactDecimal``'s per-value result hook, for bulk reads.
-
-    Its values arrive as the driver gives them (text on SQLite, Decimal on
-    PostgreSQL); ``Decimal(value)`` parses either. Other columns are unchanged.
-    """
-    return type_coerce(column, String()) if isinstance(column.type, ExactDecimal) else column

@@ -23,9 +23,15 @@ from copytrade.domain.statistics.profile import (
     strategy,
     strategy_of,
 )
-from copytrade.domain.statistics.returns import DailyReturns, daily_returns, growth_factor, roi
+from copytrade.domain.statistics.returns import (
+    DailyReturns,
+    daily_returns,
+    growth_factor,
+    returns_of_rows,
+    roi,
+)
 from copytrade.domain.statistics.risk import annualised_volatility, max_drawdown, sharpe, sortino
-from copytrade.domain.statistics.series import EquityPoint, check_series, utc_day
+from copytrade.domain.statistics.series import EquityPoint, EquityRow, check_series, utc_day
 from copytrade.domain.statistics.summary import PeriodStats, ProviderStats, compute_stats
 from copytrade.domain.statistics.trade_stats import (
     TradeStats,
@@ -33,12 +39,14 @@ from copytrade.domain.statistics.trade_stats import (
     closed_between,
     trade_stats,
 )
+from copytrade.domain.statistics.windows import WindowFigures, trailing_windows
 
 __all__ = [
     "DEFAULT_PROFILE_RULE",
     "CurvePoint",
     "DailyReturns",
     "EquityPoint",
+    "EquityRow",
     "Period",
     "PeriodStats",
     "ProfileRule",
@@ -48,6 +56,7 @@ __all__ = [
     "Strategy",
     "TradeStats",
     "TradeTally",
+    "WindowFigures",
     "annualised_volatility",
     "check_series",
     "closed_between",
@@ -57,6 +66,7 @@ __all__ = [
     "equity_curve",
     "growth_factor",
     "max_drawdown",
+    "returns_of_rows",
     "risk_level",
     "risk_level_of",
     "roi",
@@ -66,5 +76,6 @@ __all__ = [
     "strategy",
     "strategy_of",
     "trade_stats",
+    "trailing_windows",
     "utc_day",
 ]

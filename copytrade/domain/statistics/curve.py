@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
+from itertools import accumulate
+from operator import mul
 
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.statistics.numeric import CURVE_PLACES, STATS_CONTEXT, to_places
@@ -41,25 +43,34 @@ def compound_curve(
     returns: DailyReturns, start: DecimalLike = DEFAULT_DEPOSIT
 ) -> tuple[CurvePoint, ...]:
     """``equity_curve`` from returns already computed (callers that need both)."""
+    values = curve_values(returns.values, start)
+    return tuple(
+        CurvePoint(day, to_places(value, CURVE_PLACES))
+        for day, value in zip(returns.days(), values, strict=True)
+    )
+
+
+def curve_values(returns: Sequence[Decimal], start: DecimalLike = DEFAULT_DEPOSIT) -> list[Decimal]:
+    """The curve's values, unrounded: ``start`` compounded by each return in turn."""
     deposit = to_decimal(start, "curve start")
     if deposit <= 0:
         raise InvalidValueError(f"curve start must be positive, got {deposit}")
-    curve: list[CurvePoint] = []
-    value = deposit
     with localcontext(STATS_CONTEXT):
-        for day, r in zip(returns.days(), returns.values, strict=True):
-            value *= ONE + r
-            curve.append(CurvePoint(day, to_places(value, CURVE_PLACES)))
-    return tuple(curve)
+        # value × (1 + r), day after day; the first element is the deposit itself.
+        return list(accumulate(map(ONE.__add__, returns), mul, initial=deposit))[1:]
 
 
 def sample_curve(curve: Sequence[CurvePoint], n: int) -> tuple[CurvePoint, ...]:
     """At most ``n`` evenly spaced points for a sparkline, always the first and the last."""
+    return tuple(curve[i] for i in sample_indices(len(curve), n))
+
+
+def sample_indices(size: int, n: int) -> Sequence[int]:
+    """The indices ``sample_curve`` keeps of a curve of ``size`` points."""
     if n < 2:
         raise InvalidValueError(f"a sparkline needs at least 2 points, got n={n}")
-    size = len(curve)
     if size <= n:
-        return tuple(curve)
+        return range(size)
     # Nearest index to i × (size − 1) / (n − 1), in integers: steps are ≥ 1, so no repeats.
     span, steps = size - 1, n - 1
-    return tuple(curve[(i * span + steps // 2) // steps] for i in range(n))
+    return [(i * span + steps // 2) // steps for i in range(n)]

@@ -8,6 +8,7 @@ and every published figure is quantized by ``to_places``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 from copytrade.domain.values import ZERO
@@ -32,6 +33,6 @@ def to_places(value: Decimal, places: Decimal = FIGURE_PLACES) -> Decimal:
     return result if result else abs(result)
 
 
-def mean(values: tuple[Decimal, ...]) -> Decimal:
-    """Arithmetic mean of a non-empty tuple, in the caller's (stats) context."""
+def mean(values: Sequence[Decimal]) -> Decimal:
+    """Arithmetic mean of a non-empty sequence, in the caller's (stats) context."""
     return sum(values, ZERO) / len(values)

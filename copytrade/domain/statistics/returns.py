@@ -11,13 +11,13 @@ without a point carries the last equity forward with no flow (return 0).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
 
 from copytrade.domain.statistics.numeric import STATS_CONTEXT, to_places
-from copytrade.domain.statistics.series import EquityPoint, check_series
+from copytrade.domain.statistics.series import EquityPoint, EquityRow, check_series, out_of_order
 from copytrade.domain.values import HUNDRED, ONE, ZERO
 
 
@@ -66,22 +66,34 @@ def daily_returns(points: Sequence[EquityPoint], through: date | None = None) ->
     ends at ``through`` when the series started on or before it.
     """
     check_series(points)
+    return returns_of_rows([point.row for point in points], through)
+
+
+def returns_of_rows(rows: Iterable[EquityRow], through: date | None = None) -> DailyReturns:
+    """``daily_returns`` of recorded points as plain rows, in day order.
+
+    A full refresh reads every provider's series; plain rows spare it building
+    an ``EquityPoint`` per day. Days must strictly increase up to ``through``.
+    """
     values: list[Decimal] = []
+    append, extend = values.append, values.extend
     first_day: date | None = None
     previous_day: date | None = None
     previous_equity = ZERO
     with localcontext(STATS_CONTEXT):
-        for point in points:
-            if through is not None and point.day > through:
+        for day, equity, net_flow in rows:
+            if through is not None and day > through:
                 break
             if previous_day is None:
-                first_day = point.day
-            else:
-                values.extend([ZERO] * ((point.day - previous_day).days - 1))
-            values.append(day_return(previous_equity, point.net_flow, point.equity))
-            previous_day, previous_equity = point.day, point.equity
+                first_day = day
+            elif day <= previous_day:
+                raise out_of_order(previous_day, day)
+            elif (gap := (day - previous_day).days) > 1:
+                extend([ZERO] * (gap - 1))
+            append(day_return(previous_equity, net_flow, equity))
+            previous_day, previous_equity = day, equity
     if through is not None and previous_day is not None:
-        values.extend([ZERO] * (through - previous_day).days)
+        extend([ZERO] * (through - previous_day).days)
     return DailyReturns(first_day, tuple(values))
 
 
@@ -100,5 +112,10 @@ def roi(returns: Sequence[Decimal]) -> Decimal:
     Never a sum of per-trade percents: that ignores compounding and position
     size (two trades of +50 % and −50 % on the whole account lose 25 %, not 0).
     """
+    return roi_of(growth_factor(returns))
+
+
+def roi_of(factor: Decimal) -> Decimal:
+    """The return in percent, 4 dp, of a compounded index ``factor`` (``growth_factor``)."""
     with localcontext(STATS_CONTEXT):
-        return to_places((growth_factor(returns) - ONE) * HUNDRED)
+        return to_places((factor - ONE) * HUNDRED)

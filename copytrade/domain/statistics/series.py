@@ -11,6 +11,9 @@ from itertools import pairwise
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.values import to_decimal
 
+# A recorded point as a plain row: (day, equity, net flow), as a full refresh reads it.
+EquityRow = tuple[date, Decimal, Decimal]
+
 
 @dataclass(frozen=True, slots=True)
 class EquityPoint:
@@ -33,18 +36,10 @@ class EquityPoint:
         object.__setattr__(self, "equity", equity)
         object.__setattr__(self, "net_flow", to_decimal(self.net_flow, f"net flow on {self.day}"))
 
-    @classmethod
-    def recorded(cls, day: date, equity: Decimal, net_flow: Decimal) -> EquityPoint:
-        """A point read back from the record, checked when it was written: not again.
-
-        A full statistics refresh reads hundreds of thousands of points; the
-        checks of ``__post_init__`` were half of decoding them.
-        """
-        point = object.__new__(cls)
-        object.__setattr__(point, "day", day)
-        object.__setattr__(point, "equity", equity)
-        object.__setattr__(point, "net_flow", net_flow)
-        return point
+    @property
+    def row(self) -> EquityRow:
+        """The point as the plain row a full refresh reads (``returns_of_rows``)."""
+        return self.day, self.equity, self.net_flow
 
 
 def check_series(points: Sequence[EquityPoint]) -> None:
@@ -55,9 +50,13 @@ def check_series(points: Sequence[EquityPoint]) -> None:
     """
     for before, after in pairwise(points):
         if after.day <= before.day:
-            raise InvalidValueError(
-                f"equity series days must be strictly increasing: {after.day} follows {before.day}"
-            )
+            raise out_of_order(before.day, after.day)
+
+
+def out_of_order(before: date, after: date) -> InvalidValueError:
+    return InvalidValueError(
+        f"equity series days must be strictly increasing: {after} follows {before}"
+    )
 
 
 def utc_day(moment: datetime) -> date:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, delete
 
-from copytrade.adapters.db.engine import make_engine
+from copytrade.adapters.db.engine import make_engine, make_read_session_factory
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.repositories.provider_stats import as_text
 from copytrade.adapters.db.schema import ProviderStatsRow
@@ -120,6 +120,7 @@ def test_a_refresh_computed_in_worker_processes_stores_the_same_rows(db_engine: 
         alone = _stored_text(uow, ids.values())
         uow.session.execute(delete(ProviderStatsRow))
         uow.commit()
+    reads = make_read_session_factory(db_engine)
     forked = StatsService(
         h.platform.uow,
         h.engine.prices.snapshot,
@@ -128,6 +129,7 @@ def test_a_refresh_computed_in_worker_processes_stores_the_same_rows(db_engine: 
         workers=2,
         after_fork=lambda: db_engine.dispose(close=False),
         chunk_size=1,  # one provider per part: every part goes to a worker
+        read_uow_factory=lambda: SqlUnitOfWork(reads),  # workers read without the write lock
     )
     assert forked.full_refresh() == len(ids)
     with h.platform.uow() as uow:

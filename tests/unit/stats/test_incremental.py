@@ -18,12 +18,15 @@ from tests.unit.domain.statistics.factories import DAY0, series, trade
 
 AS_OF = DAY0 + timedelta(days=40)
 NOW = datetime(AS_OF.year, AS_OF.month, AS_OF.day, 20, tzinfo=UTC)
-SERIES = series((0, "1000", "1000"), (5, "1100", "0"), (20, "900", "-100"), (39, "950", "0"))
+ROWS = [
+    p.row
+    for p in series((0, "1000", "1000"), (5, "1100", "0"), (20, "900", "-100"), (39, "950", "0"))
+]
 
 
 def inputs(trades: list[Trade]) -> ProviderInputs:
     copiers = CopierFigures(2, Decimal("2500"), Decimal("-12.5"))
-    return ProviderInputs("p1", "Pat", Decimal(10), TradeTallies.of(trades, AS_OF), SERIES, copiers)
+    return ProviderInputs("p1", "Pat", Decimal(10), TradeTallies.of(trades, AS_OF), ROWS, copiers)
 
 
 @st.composite

@@ -37,7 +37,7 @@ TRADES = [
 def ana(as_of: date) -> ProviderInputs:
     tallies = TradeTallies.of(TRADES, as_of)
     return ProviderInputs(
-        "ana", "Ana", D(20), tallies, SERIES, CopierFigures(3, D(2500), D("-12.5"))
+        "ana", "Ana", D(20), tallies, [p.row for p in SERIES], CopierFigures(3, D(2500), D("-12.5"))
     )
 
 

@@ -9,10 +9,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from copytrade.adapters.db.repositories.ledger_reads import chunks
+from copytrade.adapters.db.repositories.bulk_reads import packed_rows
 from copytrade.adapters.db.schema import EquitySnapshotRow
-from copytrade.adapters.db.types import raw_decimals
-from copytrade.domain.statistics import EquityPoint
+from copytrade.domain.statistics import EquityPoint, EquityRow
 
 
 class EquitySnapshotRepository:
@@ -61,21 +60,18 @@ class EquitySnapshotRepository:
         )
         return [EquityPoint(row.day, row.equity, row.net_flow) for row in rows]
 
-    def series_of(self, books: Sequence[str]) -> dict[str, list[EquityPoint]]:
-        """The series of many books, one query per chunk."""
-        found: dict[str, list[EquityPoint]] = {book: [] for book in books}
-        for part in chunks(books):
-            query = (
-                select(
-                    EquitySnapshotRow.book,
-                    EquitySnapshotRow.day,
-                    raw_decimals(EquitySnapshotRow.__table__.c.equity),
-                    raw_decimals(EquitySnapshotRow.__table__.c.net_flow),
-                )
-                .where(EquitySnapshotRow.book.in_(part))
-                .order_by(EquitySnapshotRow.book, EquitySnapshotRow.day)
-            )
-            # Plain tuples, decimals parsed here: a full refresh reads every point.
-            for book, day, equity, flow in self._session.connection().execute(query).all():
-                found[book].append(EquityPoint.recorded(day, Decimal(equity), Decimal(flow)))
+    def series_of(self, books: Sequence[str]) -> dict[str, list[EquityRow]]:
+        """The series of many books as plain rows (day, equity, net flow), in day order.
+
+        Packed per book by the database (``packed_rows``) and parsed here once:
+        a full refresh reads every point of every provider.
+        """
+        table = EquitySnapshotRow.__table__.c
+        found: dict[str, list[EquityRow]] = {book: [] for book in books}
+        day, number = date.fromisoformat, Decimal
+        packed = packed_rows(self._session, table.book, books,
+                             (table.day, table.equity, table.net_flow))  # fmt: skip
+        for book, (days, equities, flows) in packed.items():
+            found[book] = list(zip(map(day, days), map(number, equities), map(number, flows),
+                                   strict=True))  # fmt: skip
         return found

@@ -23,9 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.repositories.bulk_reads import driver_rows
 from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import TradeDayTallyRow, TradeTotalTallyRow
-from copytrade.adapters.db.types import raw_decimals
 from copytrade.domain.statistics import TradeTally, utc_day
 from copytrade.domain.statistics.numeric import STATS_CONTEXT, to_places
 from copytrade.domain.trades import Trade
@@ -136,24 +136,25 @@ class TradeTallyRepository:
     def windows_of(
         self, books: Sequence[str], first_day: date
     ) -> dict[str, dict[date, TradeTally]]:
-        """Each book's day tallies from ``first_day`` on, by day.
+        """Each book's day tallies from ``first_day`` on, by day (in day order).
 
-        Read as plain tuples with the decimals as the driver gives them (text on
-        SQLite, Decimal on PostgreSQL), parsed once here: a full refresh reads
-        up to 90 rows per provider, and the column types' per-value hooks were
-        most of the cost.
+        Read as the driver's tuples and parsed here once (``driver_rows``): a
+        full refresh reads up to 90 rows per provider, and building a result row
+        for each was most of the cost.
         """
         found: dict[str, dict[date, TradeTally]] = {book: {} for book in books}
-        columns = [_DAYS.c.book, _DAYS.c.day, *(raw_decimals(_DAYS.c[name]) for name in _TALLY)]
+        columns = [_DAYS.c.book, _DAYS.c.day, *(_DAYS.c[name] for name in _TALLY)]
         new, dec, span = TradeTally, Decimal, timedelta
         for part in chunks(books):
-            query = select(*columns).where(_DAYS.c.book.in_(part), _DAYS.c.day >= first_day)
-            rows = self._session.connection().execute(query).all()
-            for book, day, count, wins, profit, loss, worst, us, spot, lev_sum, lev_max in rows:
-                found[book][day] = new(
-                    count, wins, dec(profit), dec(loss), None if worst is None else dec(worst),
-                    span(microseconds=us), spot, dec(lev_sum),
-                    None if lev_max is None else dec(lev_max),
+            query = (
+                select(*columns)
+                .where(_DAYS.c.book.in_(part), _DAYS.c.day >= first_day)
+                .order_by(_DAYS.c.book, _DAYS.c.day)
+            )
+            for book, day, n, w, p, lo, wo, h, sp, ls, lm in driver_rows(self._session, query):
+                found[book][day if isinstance(day, date) else date.fromisoformat(day)] = new(
+                    n, w, dec(p), dec(lo), None if wo is None else dec(wo),
+                    span(microseconds=h), sp, dec(ls), None if lm is None else dec(lm),
                 )  # fmt: skip
         return found
 
