@@ -5,7 +5,8 @@ compute the HWM settlement with the domain core, and write — in the caller's
 unit of work — the settlement row, the ledger transfer (allocation → provider
 earnings and platform revenue), the new HWM and owed amount, both sides'
 notifications and the venue debits, the last two as outbox messages (one
-message carries a batch's venue debits, each with its own settlement key). All of a
+message carries a batch's notices, another its venue debits, each notice and
+debit with its own key derived from the pair). All of a
 batch commits together or not at all, so each relationship's rows are atomic;
 the unique (relationship, period) row and the ledger key, both derived from the
 pair, make a rerun or a concurrent run settle nothing twice.
@@ -97,15 +98,18 @@ def settle_in(
         for r in paid
     )
     uow.relationships.set_hwm_many(updated, now)
-    uow.outbox.add_many(SETTLED, [m for r in records for m in notifications(r)], now)
+    # One message for the batch's notices: each names its recipient and has its own id.
+    notices = [notice for r in records for notice in notifications(r)]
+    uow.outbox.add(SETTLED, f"settled:{records[0].key}", {"notices": notices}, now)
     if paid:  # one message for the batch's debits: the venue applies them together
         moves = {"moves": [move_payload(venue_debit(r)) for r in paid]}
         uow.outbox.add_many(VENUE_DEBIT, [(f"venue-debits:{paid[0].key}", moves)], now)
     return records
 
 
-def notifications(record: SettlementRecord) -> list[tuple[str, dict[str, Any]]]:
-    """The follower's and the provider's message; the provider's names no follower."""
+def notifications(record: SettlementRecord) -> list[dict[str, str]]:
+    """The follower's and the provider's notice, each with its own ``id`` (one per
+    pair and side, for a consumer to deliver once); the provider's names no follower."""
     s = record.settlement
     amounts = {
         "period": record.period,
@@ -117,9 +121,10 @@ def notifications(record: SettlementRecord) -> list[tuple[str, dict[str, Any]]]:
         "owed": decimal_text(s.owed_after),
     }
     base = f"settled:{record.relationship_id}:{record.period}"
-    follower = {**amounts, "relationship": record.relationship_id, "to": record.follower_id}
-    provider = {**amounts, "to": record.provider_id}
-    return [(f"{base}:follower", follower), (f"{base}:provider", provider)]
+    follower = {"id": f"{base}:follower", "relationship": record.relationship_id}
+    follower |= {**amounts, "to": record.follower_id}
+    provider = {**amounts, "id": f"{base}:provider", "to": record.provider_id}
+    return [follower, provider]
 
 
 def venue_debit(record: SettlementRecord) -> CashMove:

@@ -17,6 +17,7 @@ from typing import cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.schema import PaperCashMoveRow
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.values import ZERO
@@ -24,6 +25,7 @@ from copytrade.venues.errors import InsufficientFundsError
 from copytrade.venues.paper import store
 
 _MOVES = cast(Table, PaperCashMoveRow.__table__)
+_INSERT = BulkStatement(insert(_MOVES), ("key", "account", "currency", "amount", "created_at"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,5 +72,5 @@ def apply_once(
         | {"created_at": now}
         for m in fresh
     ]
-    session.execute(insert(_MOVES), rows)  # Core executemany
+    _INSERT.execute(session, rows)
     return [m.key for m in fresh]

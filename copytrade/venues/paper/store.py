@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.schema import (
     PaperBalanceRow,
     PaperFillRow,
@@ -43,6 +44,17 @@ _CHUNK = 500
 _LOCK_KEY = 0x7061706572  # "paper": one advisory lock serialises the venue's writers
 _RESTING = (OrderStatus.ACCEPTED.value, OrderStatus.PARTIALLY_FILLED.value)
 T = TypeVar("T")
+_BALANCE_TABLE = cast(Table, PaperBalanceRow.__table__)
+# Core by-key executemany: the ORM's bulk update by primary key costs far more per row.
+_UPDATE_CASH = BulkStatement(
+    update(_BALANCE_TABLE)
+    .where(
+        _BALANCE_TABLE.c.account == bindparam("b_account"),
+        _BALANCE_TABLE.c.currency == bindparam("b_currency"),
+    )
+    .values(amount=bindparam("b_amount")),
+    ("b_account", "b_currency", "b_amount"),
+)
 
 
 def lock_venue(session: Session) -> None:
@@ -158,14 +170,20 @@ def save_books(session: Session, books: Iterable[AccountBook]) -> None:
     positions: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
     for book in books:
         for currency in book.changed_cash:
-            values = {"account": book.account, "currency": currency, "amount": book.cash[currency]}
-            cash[currency in book.stored_cash].append(values)
+            amount = book.cash[currency]
+            if currency in book.stored_cash:
+                key = {"b_account": book.account, "b_currency": currency}
+                cash[True].append(key | {"b_amount": amount})
+            else:
+                cash[False].append(
+                    {"account": book.account, "currency": currency, "amount": amount}
+                )
         for symbol in book.changed_positions:
             state = book.positions[symbol].state()
             positions[symbol in book.stored_positions].append(
                 position_values(book.account, symbol, state)
             )
-    _execute(session, update(PaperBalanceRow), cash[True])
+    _UPDATE_CASH.execute(session, cash[True])
     _execute(session, insert(PaperBalanceRow), cash[False])
     _execute(session, update(PaperPositionRow), positions[True])
     _execute(session, insert(PaperPositionRow), positions[False])

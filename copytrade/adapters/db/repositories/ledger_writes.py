@@ -12,6 +12,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.repositories.ledger_reads import chunks, trimmed
 from copytrade.adapters.db.schema import LedgerBalanceRow, LedgerEntryRow, LedgerTransferRow
 from copytrade.domain.ledger import LedgerAccount, Transfer
@@ -21,10 +22,20 @@ _BALANCE_TABLE = cast(Table, LedgerBalanceRow.__table__)
 _TRANSFER_TABLE = cast(Table, LedgerTransferRow.__table__)
 _ENTRY_TABLE = cast(Table, LedgerEntryRow.__table__)
 _BALANCES = _BALANCE_TABLE.c
-_UPDATE_BALANCE = (
+_UPDATE_BALANCE = BulkStatement(
     update(_BALANCE_TABLE)
     .where(_BALANCES.account == bindparam("key"))
-    .values(balance=bindparam("new"))
+    .values(balance=bindparam("new")),
+    ("key", "new"),
+)
+_INSERT_BALANCES = BulkStatement(
+    insert(_BALANCE_TABLE), ("account", "kind", "owner", "currency", "balance")
+)
+_INSERT_TRANSFERS = BulkStatement(
+    insert(_TRANSFER_TABLE), ("idempotency_key", "kind", "memo", "reverses", "ts")
+)
+_INSERT_ENTRIES = BulkStatement(
+    insert(_ENTRY_TABLE), ("transfer_id", "account", "currency", "amount")
 )
 
 
@@ -61,11 +72,9 @@ def write_accepted(
     }
     order = sorted(changed)
     new_rows = [_balance_row(changed[key], balances[key]) for key in order if key not in existing]
-    if new_rows:
-        session.execute(insert(_BALANCE_TABLE), new_rows)  # Core executemany
+    _INSERT_BALANCES.execute(session, new_rows)
     updates = [{"key": key, "new": balances[key]} for key in order if key in existing]
-    if updates:
-        session.execute(_UPDATE_BALANCE, updates)  # one executemany
+    _UPDATE_BALANCE.execute(session, updates)
     transfer_rows = [
         {
             "idempotency_key": t.idempotency_key,
@@ -76,7 +85,7 @@ def write_accepted(
         }
         for t in accepted
     ]
-    session.execute(insert(_TRANSFER_TABLE), transfer_rows)
+    _INSERT_TRANSFERS.execute(session, transfer_rows)
     # Read the ids back by key: SQLite would insert row by row to return them in order.
     ids = _transfer_ids(session, [t.idempotency_key for t in accepted])
     entry_rows = [
@@ -89,7 +98,7 @@ def write_accepted(
         for t in accepted
         for p in t.entries
     ]
-    session.execute(insert(_ENTRY_TABLE), entry_rows)
+    _INSERT_ENTRIES.execute(session, entry_rows)
 
 
 def _transfer_ids(session: Session, keys: Sequence[str]) -> dict[str, int]:

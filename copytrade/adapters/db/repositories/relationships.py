@@ -11,6 +11,7 @@ from typing import NamedTuple, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import PositionRow, RelationshipRow
 from copytrade.domain.copying import (
@@ -113,10 +114,11 @@ class HwmState:
 
 
 _TABLE = cast(Table, RelationshipRow.__table__)
-_SET_HWM = (
+_SET_HWM = BulkStatement(
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("b_id"))
-    .values(hwm=bindparam("hwm"), owed=bindparam("owed"), updated_at=bindparam("updated_at"))
+    .values(hwm=bindparam("hwm"), owed=bindparam("owed"), updated_at=bindparam("updated_at")),
+    ("b_id", "hwm", "owed", "updated_at"),
 )
 
 
@@ -166,8 +168,7 @@ class RelationshipRepository:
             {"b_id": s.relationship_id, "hwm": s.hwm, "owed": s.owed, "updated_at": now}
             for s in states
         ]
-        if rows:
-            self._session.execute(_SET_HWM, rows)
+        _SET_HWM.execute(self._session, rows)
 
     def save(self, rel: CopyRelationship, now: datetime) -> None:
         self.save_many([rel], now)

@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, insert, or_, select
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import ProviderRow, RelationshipRow, SettlementRow
 from copytrade.domain.copying import RelationshipStatus
@@ -71,6 +72,12 @@ AMOUNTS = (
 )
 
 
+_INSERT = BulkStatement(
+    insert(_SETTLEMENTS),
+    ("relationship_id", "period", "follower_id", "provider_id", "settled_at", *AMOUNTS),
+)
+
+
 def record_values(record: SettlementRecord) -> dict[str, Any]:
     return {
         "relationship_id": record.relationship_id,
@@ -118,9 +125,7 @@ class SettlementRepository:
 
     def add_many(self, records: Iterable[SettlementRecord]) -> None:
         """Insert in one executemany; a pair settled before raises IntegrityError."""
-        rows = [record_values(record) for record in records]
-        if rows:
-            self._session.execute(insert(_SETTLEMENTS), rows)  # Core executemany
+        _INSERT.execute(self._session, [record_values(record) for record in records])
 
     def all(self) -> list[SettlementRecord]:
         return self._records(select(SettlementRow).order_by(SettlementRow.id))
