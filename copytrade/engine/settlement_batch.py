@@ -15,7 +15,7 @@ pair, make a rerun or a concurrent run settle nothing twice.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -66,6 +66,10 @@ def settle_in(
     if not todo:
         return []
     books = load_book_states(uow, [d.rel.relationship_id for d in todo])
+    shares = {  # one set of terms per provider, not per relationship
+        provider: ProfitShareTerms(terms[provider].share_pct, platform_fee_pct)
+        for provider in {d.rel.provider_id for d in todo}
+    }
     records: list[SettlementRecord] = []
     updated: list[HwmState] = []
     for due in todo:
@@ -74,16 +78,17 @@ def settle_in(
         # The venue lets only free cash (cash less unrealized perp losses) leave
         # an account: a share it could not pay out now is owed instead.
         cash = min(book.cash, venue_cash.get(rel.relationship_id, ZERO))
-        share = ProfitShareTerms(terms[rel.provider_id].share_pct, platform_fee_pct)
         settlement, hwm = HighWatermark(rel.hwm, rel.owed).settle(
-            book.value(prices).equity, cash, share
+            book.value(prices).equity, cash, shares[rel.provider_id]
         )
         records.append(
             SettlementRecord(
                 rel.relationship_id, due.period, rel.follower_id, rel.provider_id, settlement, now
             )
         )
-        updated.append(replace(rel, hwm=hwm.hwm, owed=hwm.owed))
+        updated.append(
+            HwmState(rel.relationship_id, rel.follower_id, rel.provider_id, hwm.hwm, hwm.owed)
+        )
     uow.settlements.add_many(records)
     paid = [r for r in records if r.settlement.debit > ZERO]
     uow.ledger.post_all(

@@ -59,7 +59,7 @@ class BulkStatement:
         # Column by column: map() the processor over a column's values, then zip
         # the columns back into rows (far fewer Python frames than row by row).
         columns = [
-            list(map(getter, rows)) if process is None else list(map(process, map(getter, rows)))
+            _converted(list(map(getter, rows)), process)
             for getter, process in zip(compiled.getters, compiled.processors, strict=True)
         ]
         params: list[Any] = list(zip(*columns, strict=True))
@@ -86,3 +86,13 @@ class BulkStatement:
             for name in names
         )
         return _Compiled(str(compiled), names, processors, positional)
+
+
+def _converted(values: list[Any], process: Processor | None) -> list[Any]:
+    """``values`` through ``process``; once only when they are all one object (a batch's
+    timestamp, say: a datetime's conversion costs microseconds). Processors are pure."""
+    if process is None:
+        return values
+    if len(set(map(id, values))) == 1:
+        return [process(values[0])] * len(values)
+    return list(map(process, values))

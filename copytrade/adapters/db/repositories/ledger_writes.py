@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
-from copytrade.adapters.db.repositories.ledger_reads import chunks, trimmed
+from copytrade.adapters.db.keyed import KeyedSelect, keys_param
+from copytrade.adapters.db.repositories.ledger_reads import CHUNK, trimmed
 from copytrade.adapters.db.schema import LedgerBalanceRow, LedgerEntryRow, LedgerTransferRow
 from copytrade.domain.ledger import LedgerAccount, Transfer
 
@@ -39,6 +40,29 @@ _INSERT_ENTRIES = BulkStatement(
 )
 
 
+def _locking(order: Any) -> KeyedSelect:
+    column = LedgerBalanceRow.account
+    return KeyedSelect(
+        select(column, LedgerBalanceRow.balance)
+        .where(column.in_(keys_param()))
+        .order_by(order)
+        .with_for_update(),
+        CHUNK,
+    )
+
+
+_LOCK = {  # ``COLLATE "C"`` on PostgreSQL, see lock_balances
+    "postgresql": _locking(LedgerBalanceRow.account.collate("C")),
+    "sqlite": _locking(LedgerBalanceRow.account),
+}
+_TRANSFER_IDS = KeyedSelect(
+    select(LedgerTransferRow.idempotency_key, LedgerTransferRow.id).where(
+        LedgerTransferRow.idempotency_key.in_(keys_param())
+    ),
+    CHUNK,
+)
+
+
 def lock_balances(session: Session, accounts: Sequence[str]) -> dict[str, Decimal]:
     """Current balances of the rows that exist, locked in one global (byte) order.
 
@@ -46,18 +70,8 @@ def lock_balances(session: Session, accounts: Sequence[str]) -> dict[str, Decima
     ``COLLATE "C"`` makes PostgreSQL's order Python's; SQLite ignores FOR UPDATE
     (its BEGIN IMMEDIATE write lock already serialises writers) and has no "C".
     """
-    column = LedgerBalanceRow.account
-    order = column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
-    locked: dict[str, Decimal] = {}
-    for part in chunks(accounts):
-        query = (
-            select(column, LedgerBalanceRow.balance)
-            .where(column.in_(part))
-            .order_by(order)
-            .with_for_update()
-        )
-        locked.update((account, trimmed(balance)) for account, balance in session.execute(query))
-    return locked
+    query = _LOCK["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
+    return {account: trimmed(balance) for account, balance in query.rows(session, accounts)}
 
 
 def write_accepted(
@@ -102,12 +116,7 @@ def write_accepted(
 
 
 def _transfer_ids(session: Session, keys: Sequence[str]) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    column = LedgerTransferRow.idempotency_key
-    for part in chunks(keys):
-        query = select(column, LedgerTransferRow.id).where(column.in_(part))
-        ids.update((key, transfer_id) for key, transfer_id in session.execute(query))
-    return ids
+    return {key: transfer_id for key, transfer_id in _TRANSFER_IDS.rows(session, keys)}
 
 
 def _balance_row(account: LedgerAccount, balance: Decimal) -> dict[str, object]:

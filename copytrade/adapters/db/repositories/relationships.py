@@ -12,6 +12,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
+from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import PositionRow, RelationshipRow
 from copytrade.domain.copying import (
@@ -120,6 +121,11 @@ _SET_HWM = BulkStatement(
     .values(hwm=bindparam("hwm"), owed=bindparam("owed"), updated_at=bindparam("updated_at")),
     ("b_id", "hwm", "owed", "updated_at"),
 )
+_HWM_STATES = KeyedSelect(
+    select(
+        _TABLE.c.id, _TABLE.c.follower_id, _TABLE.c.provider_id, _TABLE.c.hwm, _TABLE.c.owed
+    ).where(_TABLE.c.id.in_(keys_param()))
+)
 
 
 class Copier(NamedTuple):
@@ -154,12 +160,7 @@ class RelationshipRepository:
     def hwm_states(self, rel_ids: Sequence[str]) -> list[HwmState]:
         """The profit-share state of many relationships (what a settlement needs), in
         the order of ``rel_ids``; unknown ids are left out."""
-        rel = RelationshipRow
-        found: dict[str, HwmState] = {}
-        for part in chunks(rel_ids):
-            query = select(rel.id, rel.follower_id, rel.provider_id, rel.hwm, rel.owed)
-            rows = self._session.execute(query.where(rel.id.in_(part)))
-            found.update((row.id, HwmState(*row)) for row in rows)
+        found = {row.id: HwmState(*row) for row in _HWM_STATES.rows(self._session, rel_ids)}
         return [found[rel_id] for rel_id in rel_ids if rel_id in found]
 
     def set_hwm_many(self, states: Iterable[HwmState], now: datetime) -> None:
