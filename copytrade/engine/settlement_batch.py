@@ -5,7 +5,8 @@ compute the HWM settlement with the domain core, and write — in the caller's
 unit of work — the settlement row, the ledger transfer (allocation → provider
 earnings and platform revenue), the new HWM and owed amount, both sides'
 notifications and the venue debits, the last two as outbox messages (one
-message carries a batch's venue debits, each with its own settlement key). All of a
+message carries a batch's notices, another its venue debits, each notice and
+debit with its own key derived from the pair). All of a
 batch commits together or not at all, so each relationship's rows are atomic;
 the unique (relationship, period) row and the ledger key, both derived from the
 pair, make a rerun or a concurrent run settle nothing twice.
@@ -14,7 +15,7 @@ pair, make a rerun or a concurrent run settle nothing twice.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -65,6 +66,10 @@ def settle_in(
     if not todo:
         return []
     books = load_book_states(uow, [d.rel.relationship_id for d in todo])
+    shares = {  # one set of terms per provider, not per relationship
+        provider: ProfitShareTerms(terms[provider].share_pct, platform_fee_pct)
+        for provider in {d.rel.provider_id for d in todo}
+    }
     records: list[SettlementRecord] = []
     updated: list[HwmState] = []
     for due in todo:
@@ -73,16 +78,17 @@ def settle_in(
         # The venue lets only free cash (cash less unrealized perp losses) leave
         # an account: a share it could not pay out now is owed instead.
         cash = min(book.cash, venue_cash.get(rel.relationship_id, ZERO))
-        share = ProfitShareTerms(terms[rel.provider_id].share_pct, platform_fee_pct)
         settlement, hwm = HighWatermark(rel.hwm, rel.owed).settle(
-            book.value(prices).equity, cash, share
+            book.value(prices).equity, cash, shares[rel.provider_id]
         )
         records.append(
             SettlementRecord(
                 rel.relationship_id, due.period, rel.follower_id, rel.provider_id, settlement, now
             )
         )
-        updated.append(replace(rel, hwm=hwm.hwm, owed=hwm.owed))
+        updated.append(
+            HwmState(rel.relationship_id, rel.follower_id, rel.provider_id, hwm.hwm, hwm.owed)
+        )
     uow.settlements.add_many(records)
     paid = [r for r in records if r.settlement.debit > ZERO]
     uow.ledger.post_all(
@@ -97,15 +103,18 @@ def settle_in(
         for r in paid
     )
     uow.relationships.set_hwm_many(updated, now)
-    uow.outbox.add_many(SETTLED, [m for r in records for m in notifications(r)], now)
+    # One message for the batch's notices: each names its recipient and has its own id.
+    notices = [notice for r in records for notice in notifications(r)]
+    uow.outbox.add(SETTLED, f"settled:{records[0].key}", {"notices": notices}, now)
     if paid:  # one message for the batch's debits: the venue applies them together
         moves = {"moves": [move_payload(venue_debit(r)) for r in paid]}
         uow.outbox.add_many(VENUE_DEBIT, [(f"venue-debits:{paid[0].key}", moves)], now)
     return records
 
 
-def notifications(record: SettlementRecord) -> list[tuple[str, dict[str, Any]]]:
-    """The follower's and the provider's message; the provider's names no follower."""
+def notifications(record: SettlementRecord) -> list[dict[str, str]]:
+    """The follower's and the provider's notice, each with its own ``id`` (one per
+    pair and side, for a consumer to deliver once); the provider's names no follower."""
     s = record.settlement
     amounts = {
         "period": record.period,
@@ -117,9 +126,10 @@ def notifications(record: SettlementRecord) -> list[tuple[str, dict[str, Any]]]:
         "owed": decimal_text(s.owed_after),
     }
     base = f"settled:{record.relationship_id}:{record.period}"
-    follower = {**amounts, "relationship": record.relationship_id, "to": record.follower_id}
-    provider = {**amounts, "to": record.provider_id}
-    return [(f"{base}:follower", follower), (f"{base}:provider", provider)]
+    follower = {"id": f"{base}:follower", "relationship": record.relationship_id}
+    follower |= {**amounts, "to": record.follower_id}
+    provider = {**amounts, "id": f"{base}:provider", "to": record.provider_id}
+    return [follower, provider]
 
 
 def venue_debit(record: SettlementRecord) -> CashMove:

@@ -27,6 +27,7 @@ from copytrade.domain.profit_share.periods import (
 )
 from copytrade.domain.values import ZERO
 from copytrade.engine.settlement import Due, SettlementService
+from copytrade.service_layer.gc_pause import frozen_heap
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.simulation.jsonable import decimal_text
 
@@ -109,15 +110,16 @@ class SettlementRun:
             )
         summary = RunSummary(end, [p.id for p in periods])
         todo = self._todo(periods, summary)
-        for start in range(0, len(todo), self._batch_size):
-            part = todo[start : start + self._batch_size]
-            failures_before = len(self._service.failures)
-            summary.add(self._service.settle_many(self._dues(part)))
-            summary.failed.extend(
-                (due.rel.relationship_id, why)
-                for due, why in self._service.failures[failures_before:]
-            )
-            self._on_batch(start + len(part))
+        with frozen_heap():  # the to-do list and all alive now: not rescanned every batch
+            for start in range(0, len(todo), self._batch_size):
+                part = todo[start : start + self._batch_size]
+                failures_before = len(self._service.failures)
+                summary.add(self._service.settle_many(self._dues(part)))
+                summary.failed.extend(
+                    (due.rel.relationship_id, why)
+                    for due, why in self._service.failures[failures_before:]
+                )
+                self._on_batch(start + len(part))
         return summary
 
     def _pending(self, end: datetime) -> bool:

@@ -127,6 +127,7 @@ def _fill(row: FillSeen, user_id: str) -> dict[str, Any]:
 
 
 def _notice(row: NoticeSeen) -> dict[str, Any]:
-    data = {k: v for k, v in row.payload.items() if k != "to"}
+    # The notice's own id names the relationship; the stream's event id replaces it.
+    data = {k: v for k, v in row.payload.items() if k not in ("to", "id")}
     data["at"] = row.created_at.isoformat()
     return data

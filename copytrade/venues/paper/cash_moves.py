@@ -17,6 +17,8 @@ from typing import cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
+from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.schema import PaperCashMoveRow
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.values import ZERO
@@ -24,6 +26,8 @@ from copytrade.venues.errors import InsufficientFundsError
 from copytrade.venues.paper import store
 
 _MOVES = cast(Table, PaperCashMoveRow.__table__)
+_INSERT = BulkStatement(insert(_MOVES), ("key", "account", "currency", "amount", "created_at"))
+_APPLIED = KeyedSelect(select(_MOVES.c.key).where(_MOVES.c.key.in_(keys_param())))
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +47,7 @@ def apply_once(
     now: datetime,
 ) -> list[str]:
     """Apply the moves whose key is new, all or none; returns the keys applied now."""
-    keys = [m.key for m in moves]
-    done: set[str] = set()
-    for part in store.chunks(keys):
-        done.update(
-            session.scalars(select(PaperCashMoveRow.key).where(PaperCashMoveRow.key.in_(part)))
-        )
+    done = {key for (key,) in _APPLIED.rows(session, [m.key for m in moves])}
     fresh = [m for m in dict((m.key, m) for m in moves).values() if m.key not in done]
     if not fresh:
         return []
@@ -70,5 +69,5 @@ def apply_once(
         | {"created_at": now}
         for m in fresh
     ]
-    session.execute(insert(_MOVES), rows)  # Core executemany
+    _INSERT.execute(session, rows)
     return [m.key for m in fresh]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from copytrade.adapters.db.schema import PaperFillRow, PaperOrderRow, PaperPositionRow
+from copytrade.adapters.db.schema import PaperFillRow, PaperOrderRow
 from copytrade.domain.ids import AccountId, ClientOrderId, FillId, OrderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.order_events import Fill, Liquidity
@@ -103,5 +103,6 @@ def position_values(account: str, symbol: str, state: PositionState) -> dict[str
     return values
 
 
-def position_state(row: PaperPositionRow) -> PositionState:
+def position_state(row: Any) -> PositionState:
+    """From a ``PaperPositionRow`` or a plain row of its columns."""
     return PositionState(**{name: getattr(row, name) for name in _STATE_FIELDS})

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
+from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.schema import (
     PaperBalanceRow,
     PaperFillRow,
@@ -43,6 +45,26 @@ _CHUNK = 500
 _LOCK_KEY = 0x7061706572  # "paper": one advisory lock serialises the venue's writers
 _RESTING = (OrderStatus.ACCEPTED.value, OrderStatus.PARTIALLY_FILLED.value)
 T = TypeVar("T")
+_BALANCE_TABLE = cast(Table, PaperBalanceRow.__table__)
+_POSITION_TABLE = cast(Table, PaperPositionRow.__table__)
+_BALANCES_OF = KeyedSelect(
+    select(_BALANCE_TABLE.c.account, _BALANCE_TABLE.c.currency, _BALANCE_TABLE.c.amount).where(
+        _BALANCE_TABLE.c.account.in_(keys_param())
+    )
+)
+_POSITIONS_OF = KeyedSelect(
+    select(*_POSITION_TABLE.c).where(_POSITION_TABLE.c.account.in_(keys_param()))
+)
+# Core by-key executemany: the ORM's bulk update by primary key costs far more per row.
+_UPDATE_CASH = BulkStatement(
+    update(_BALANCE_TABLE)
+    .where(
+        _BALANCE_TABLE.c.account == bindparam("b_account"),
+        _BALANCE_TABLE.c.currency == bindparam("b_currency"),
+    )
+    .values(amount=bindparam("b_amount")),
+    ("b_account", "b_currency", "b_amount"),
+)
 
 
 def lock_venue(session: Session) -> None:
@@ -78,25 +100,18 @@ def load_books(
 ) -> dict[str, AccountBook]:
     """The cash and positions of ``accounts`` (positions of unlisted symbols are left out)."""
     books = {a: AccountBook(AccountId(a)) for a in set(accounts)}
-    for chunk in chunks(books):
-        balances = select(
-            PaperBalanceRow.account, PaperBalanceRow.currency, PaperBalanceRow.amount
-        ).where(PaperBalanceRow.account.in_(chunk))
-        for balance in session.execute(balances):  # plain rows: no ORM identity per balance
-            book = books[balance.account]
-            book.cash[balance.currency] = balance.amount
-            book.stored_cash.add(balance.currency)
-        for row in session.scalars(
-            select(PaperPositionRow).where(PaperPositionRow.account.in_(chunk))
-        ):
-            instrument = instruments.get(row.symbol)
-            if instrument is None:
-                continue
-            book = books[row.account]
-            book.positions[row.symbol] = Position.restore(
-                book.account, instrument, position_state(row)
-            )
-            book.stored_positions.add(row.symbol)
+    keys = list(books)
+    for balance in _BALANCES_OF.rows(session, keys):  # plain rows: no ORM identity
+        book = books[balance.account]
+        book.cash[balance.currency] = balance.amount
+        book.stored_cash.add(balance.currency)
+    for row in _POSITIONS_OF.rows(session, keys):
+        instrument = instruments.get(row.symbol)
+        if instrument is None:
+            continue
+        book = books[row.account]
+        book.positions[row.symbol] = Position.restore(book.account, instrument, position_state(row))
+        book.stored_positions.add(row.symbol)
     return books
 
 
@@ -158,14 +173,20 @@ def save_books(session: Session, books: Iterable[AccountBook]) -> None:
     positions: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
     for book in books:
         for currency in book.changed_cash:
-            values = {"account": book.account, "currency": currency, "amount": book.cash[currency]}
-            cash[currency in book.stored_cash].append(values)
+            amount = book.cash[currency]
+            if currency in book.stored_cash:
+                key = {"b_account": book.account, "b_currency": currency}
+                cash[True].append(key | {"b_amount": amount})
+            else:
+                cash[False].append(
+                    {"account": book.account, "currency": currency, "amount": amount}
+                )
         for symbol in book.changed_positions:
             state = book.positions[symbol].state()
             positions[symbol in book.stored_positions].append(
                 position_values(book.account, symbol, state)
             )
-    _execute(session, update(PaperBalanceRow), cash[True])
+    _UPDATE_CASH.execute(session, cash[True])
     _execute(session, insert(PaperBalanceRow), cash[False])
     _execute(session, update(PaperPositionRow), positions[True])
     _execute(session, insert(PaperPositionRow), positions[False])

@@ -99,6 +99,8 @@ class ActivityRepository:
         found = []
         for row in self._session.execute(query):
             payload = json.loads(row.payload)
-            if payload.get("to") == recipient:  # the pattern could match inside a value
-                found.append(NoticeSeen(row.id, row.topic, payload, row.created_at))
+            # A settlement batch's message carries many notices, each with its own ``to``.
+            for notice in payload.get("notices", [payload]):
+                if notice.get("to") == recipient:  # the pattern could match inside a value
+                    found.append(NoticeSeen(row.id, row.topic, notice, row.created_at))
         return found

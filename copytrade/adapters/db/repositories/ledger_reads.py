@@ -10,11 +10,12 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import suppress
 from datetime import datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.schema import (
     InstrumentRow,
     LedgerBalanceRow,
@@ -37,6 +38,16 @@ _ONE = Decimal(1)
 _T = LedgerTransferRow
 _E = LedgerEntryRow
 _B = LedgerBalanceRow
+_BALANCES_OF = KeyedSelect(
+    select(_B.account, _B.balance).where(_B.account.in_(keys_param())), CHUNK
+)
+_JOURNAL = KeyedSelect(
+    select(_T.idempotency_key, _T.kind, _T.ts, _T.memo, _T.reverses, _E.account, _E.amount)
+    .join(_E, _E.transfer_id == _T.id)
+    .where(_T.idempotency_key.in_(keys_param()))
+    .order_by(_E.id),
+    CHUNK,
+)
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
@@ -83,22 +94,15 @@ def load_transfers(
     session: Session, keys: Collection[str], currencies: Mapping[str, Currency]
 ) -> dict[str, Transfer]:
     """The journaled transfers under these idempotency keys, entries in posting order."""
-    found: dict[str, tuple[_T, list[Posting]]] = {}
+    found: dict[str, tuple[Any, list[Posting]]] = {}
     accounts: dict[str, LedgerAccount] = {}  # parse each key once per call
-    for part in chunks(sorted(keys)):
-        query = (
-            select(_T, _E.account, _E.amount)
-            .join(_E, _E.transfer_id == _T.id)
-            .where(_T.idempotency_key.in_(part))
-            .order_by(_E.id)
+    for row in _JOURNAL.rows(session, sorted(keys)):
+        account = accounts.get(row.account)
+        if account is None:
+            account = accounts[row.account] = LedgerAccount.from_key(row.account, currencies)
+        found.setdefault(row.idempotency_key, (row, []))[1].append(
+            Posting(account, trimmed(row.amount))
         )
-        for row, key, amount in session.execute(query):
-            account = accounts.get(key)
-            if account is None:
-                account = accounts[key] = LedgerAccount.from_key(key, currencies)
-            found.setdefault(row.idempotency_key, (row, []))[1].append(
-                Posting(account, trimmed(amount))
-            )
     return {
         key: Transfer(key, TransferKind(row.kind), tuple(entries), row.ts, row.memo, row.reverses)
         for key, (row, entries) in found.items()
@@ -122,13 +126,7 @@ def stored_balance(session: Session, account: LedgerAccount) -> Decimal:
 
 
 def stored_balances(session: Session, keys: Sequence[str]) -> dict[str, Decimal]:
-    found: dict[str, Decimal] = {}
-    for part in chunks(keys):
-        for key, value in session.execute(
-            select(_B.account, _B.balance).where(_B.account.in_(part))
-        ):
-            found[key] = trimmed(value)
-    return found
+    return {key: trimmed(value) for key, value in _BALANCES_OF.rows(session, keys)}
 
 
 def balances_by_currency(session: Session) -> dict[str, Decimal]:

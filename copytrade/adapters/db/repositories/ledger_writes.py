@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from copytrade.adapters.db.repositories.ledger_reads import chunks, trimmed
+from copytrade.adapters.db.bulk import BulkStatement
+from copytrade.adapters.db.keyed import KeyedSelect, keys_param
+from copytrade.adapters.db.repositories.ledger_reads import CHUNK, trimmed
 from copytrade.adapters.db.schema import LedgerBalanceRow, LedgerEntryRow, LedgerTransferRow
 from copytrade.domain.ledger import LedgerAccount, Transfer
 
@@ -21,10 +23,43 @@ _BALANCE_TABLE = cast(Table, LedgerBalanceRow.__table__)
 _TRANSFER_TABLE = cast(Table, LedgerTransferRow.__table__)
 _ENTRY_TABLE = cast(Table, LedgerEntryRow.__table__)
 _BALANCES = _BALANCE_TABLE.c
-_UPDATE_BALANCE = (
+_UPDATE_BALANCE = BulkStatement(
     update(_BALANCE_TABLE)
     .where(_BALANCES.account == bindparam("key"))
-    .values(balance=bindparam("new"))
+    .values(balance=bindparam("new")),
+    ("key", "new"),
+)
+_INSERT_BALANCES = BulkStatement(
+    insert(_BALANCE_TABLE), ("account", "kind", "owner", "currency", "balance")
+)
+_INSERT_TRANSFERS = BulkStatement(
+    insert(_TRANSFER_TABLE), ("idempotency_key", "kind", "memo", "reverses", "ts")
+)
+_INSERT_ENTRIES = BulkStatement(
+    insert(_ENTRY_TABLE), ("transfer_id", "account", "currency", "amount")
+)
+
+
+def _locking(order: Any) -> KeyedSelect:
+    column = LedgerBalanceRow.account
+    return KeyedSelect(
+        select(column, LedgerBalanceRow.balance)
+        .where(column.in_(keys_param()))
+        .order_by(order)
+        .with_for_update(),
+        CHUNK,
+    )
+
+
+_LOCK = {  # ``COLLATE "C"`` on PostgreSQL, see lock_balances
+    "postgresql": _locking(LedgerBalanceRow.account.collate("C")),
+    "sqlite": _locking(LedgerBalanceRow.account),
+}
+_TRANSFER_IDS = KeyedSelect(
+    select(LedgerTransferRow.idempotency_key, LedgerTransferRow.id).where(
+        LedgerTransferRow.idempotency_key.in_(keys_param())
+    ),
+    CHUNK,
 )
 
 
@@ -35,18 +70,8 @@ def lock_balances(session: Session, accounts: Sequence[str]) -> dict[str, Decima
     ``COLLATE "C"`` makes PostgreSQL's order Python's; SQLite ignores FOR UPDATE
     (its BEGIN IMMEDIATE write lock already serialises writers) and has no "C".
     """
-    column = LedgerBalanceRow.account
-    order = column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
-    locked: dict[str, Decimal] = {}
-    for part in chunks(accounts):
-        query = (
-            select(column, LedgerBalanceRow.balance)
-            .where(column.in_(part))
-            .order_by(order)
-            .with_for_update()
-        )
-        locked.update((account, trimmed(balance)) for account, balance in session.execute(query))
-    return locked
+    query = _LOCK["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
+    return {account: trimmed(balance) for account, balance in query.rows(session, accounts)}
 
 
 def write_accepted(
@@ -61,11 +86,9 @@ def write_accepted(
     }
     order = sorted(changed)
     new_rows = [_balance_row(changed[key], balances[key]) for key in order if key not in existing]
-    if new_rows:
-        session.execute(insert(_BALANCE_TABLE), new_rows)  # Core executemany
+    _INSERT_BALANCES.execute(session, new_rows)
     updates = [{"key": key, "new": balances[key]} for key in order if key in existing]
-    if updates:
-        session.execute(_UPDATE_BALANCE, updates)  # one executemany
+    _UPDATE_BALANCE.execute(session, updates)
     transfer_rows = [
         {
             "idempotency_key": t.idempotency_key,
@@ -76,7 +99,7 @@ def write_accepted(
         }
         for t in accepted
     ]
-    session.execute(insert(_TRANSFER_TABLE), transfer_rows)
+    _INSERT_TRANSFERS.execute(session, transfer_rows)
     # Read the ids back by key: SQLite would insert row by row to return them in order.
     ids = _transfer_ids(session, [t.idempotency_key for t in accepted])
     entry_rows = [
@@ -89,16 +112,11 @@ def write_accepted(
         for t in accepted
         for p in t.entries
     ]
-    session.execute(insert(_ENTRY_TABLE), entry_rows)
+    _INSERT_ENTRIES.execute(session, entry_rows)
 
 
 def _transfer_ids(session: Session, keys: Sequence[str]) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    column = LedgerTransferRow.idempotency_key
-    for part in chunks(keys):
-        query = select(column, LedgerTransferRow.id).where(column.in_(part))
-        ids.update((key, transfer_id) for key, transfer_id in session.execute(query))
-    return ids
+    return {key: transfer_id for key, transfer_id in _TRANSFER_IDS.rows(session, keys)}
 
 
 def _balance_row(account: LedgerAccount, balance: Decimal) -> dict[str, object]:

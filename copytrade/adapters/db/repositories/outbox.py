@@ -11,9 +11,13 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.schema import OutboxRow, ProcessedMessageRow
 
 _OUTBOX = cast(Table, OutboxRow.__table__)
+_INSERT = BulkStatement(
+    insert(_OUTBOX), ("message_id", "topic", "payload", "created_at", "attempts")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +51,7 @@ class OutboxRepository:
             }
             for message_id, payload in messages
         ]
-        self._session.execute(insert(_OUTBOX), rows)  # Core executemany: no ORM bulk
+        _INSERT.execute(self._session, rows)
 
     def pending(self, limit: int) -> list[OutboxMessage]:
         rows = self._session.execute(

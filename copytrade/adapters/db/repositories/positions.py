@@ -6,9 +6,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, select, tuple_, update
+from sqlalchemy import Select, bindparam, delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.schema import PositionRow
 from copytrade.domain.ids import AccountId
 from copytrade.domain.instruments import Instrument
@@ -21,6 +22,10 @@ _SELECT = select(
     PositionRow.symbol,
     PositionRow.detached,
     *(getattr(PositionRow, name) for name in _STATE_FIELDS),
+)
+_OF_BOOKS = KeyedSelect(_SELECT.where(PositionRow.book.in_(keys_param())))
+_OF_BOOKS_IN = KeyedSelect(  # in one symbol
+    _SELECT.where(PositionRow.book.in_(keys_param()), PositionRow.symbol == bindparam("symbol"))
 )
 
 
@@ -44,9 +49,12 @@ class PositionRepository:
         self._instruments = instruments
 
     def _load(self, query: Select[Any]) -> dict[tuple[str, str], StoredPosition]:
+        return self._restored(self._session.execute(query))
+
+    def _restored(self, rows: Iterable[Any]) -> dict[tuple[str, str], StoredPosition]:
         # Plain rows, not ORM entities: the fan-out loads thousands at a time.
         loaded: dict[tuple[str, str], StoredPosition] = {}
-        for row in self._session.execute(query):
+        for row in rows:
             book, symbol, detached, *state = row
             position = Position.restore(
                 AccountId(book), self._instruments[symbol], PositionState(*state)
@@ -58,13 +66,9 @@ class PositionRepository:
         self, books: Sequence[str], symbol: str | None = None
     ) -> dict[tuple[str, str], StoredPosition]:
         """Open positions of many books (optionally one symbol), loaded in chunks."""
-        found: dict[tuple[str, str], StoredPosition] = {}
-        for start in range(0, len(books), _CHUNK):
-            query = _SELECT.where(PositionRow.book.in_(books[start : start + _CHUNK]))
-            if symbol is not None:
-                query = query.where(PositionRow.symbol == symbol)
-            found.update(self._load(query))
-        return found
+        if symbol is None:
+            return self._restored(_OF_BOOKS.rows(self._session, books))
+        return self._restored(_OF_BOOKS_IN.rows(self._session, books, symbol=symbol))
 
     def for_book(self, book: str) -> list[StoredPosition]:
         query = _SELECT.where(PositionRow.book == book).order_by(PositionRow.symbol)

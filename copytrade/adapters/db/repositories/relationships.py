@@ -11,6 +11,8 @@ from typing import NamedTuple, cast
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
+from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import PositionRow, RelationshipRow
 from copytrade.domain.copying import (
@@ -113,10 +115,16 @@ class HwmState:
 
 
 _TABLE = cast(Table, RelationshipRow.__table__)
-_SET_HWM = (
+_SET_HWM = BulkStatement(
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("b_id"))
-    .values(hwm=bindparam("hwm"), owed=bindparam("owed"), updated_at=bindparam("updated_at"))
+    .values(hwm=bindparam("hwm"), owed=bindparam("owed"), updated_at=bindparam("updated_at")),
+    ("b_id", "hwm", "owed", "updated_at"),
+)
+_HWM_STATES = KeyedSelect(
+    select(
+        _TABLE.c.id, _TABLE.c.follower_id, _TABLE.c.provider_id, _TABLE.c.hwm, _TABLE.c.owed
+    ).where(_TABLE.c.id.in_(keys_param()))
 )
 
 
@@ -152,12 +160,7 @@ class RelationshipRepository:
     def hwm_states(self, rel_ids: Sequence[str]) -> list[HwmState]:
         """The profit-share state of many relationships (what a settlement needs), in
         the order of ``rel_ids``; unknown ids are left out."""
-        rel = RelationshipRow
-        found: dict[str, HwmState] = {}
-        for part in chunks(rel_ids):
-            query = select(rel.id, rel.follower_id, rel.provider_id, rel.hwm, rel.owed)
-            rows = self._session.execute(query.where(rel.id.in_(part)))
-            found.update((row.id, HwmState(*row)) for row in rows)
+        found = {row.id: HwmState(*row) for row in _HWM_STATES.rows(self._session, rel_ids)}
         return [found[rel_id] for rel_id in rel_ids if rel_id in found]
 
     def set_hwm_many(self, states: Iterable[HwmState], now: datetime) -> None:
@@ -166,8 +169,7 @@ class RelationshipRepository:
             {"b_id": s.relationship_id, "hwm": s.hwm, "owed": s.owed, "updated_at": now}
             for s in states
         ]
-        if rows:
-            self._session.execute(_SET_HWM, rows)
+        _SET_HWM.execute(self._session, rows)
 
     def save(self, rel: CopyRelationship, now: datetime) -> None:
         self.save_many([rel], now)

@@ -8,15 +8,23 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, func, insert, or_, select
+from sqlalchemy import Select, Table, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
+from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import ProviderRow, RelationshipRow, SettlementRow
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.profit_share import Settlement
 
 _SETTLEMENTS = cast(Table, SettlementRow.__table__)
+_SETTLED_OF = KeyedSelect(
+    select(_SETTLEMENTS.c.relationship_id).where(
+        _SETTLEMENTS.c.period == bindparam("period"),
+        _SETTLEMENTS.c.relationship_id.in_(keys_param()),
+    )
+)
 
 # Periods of settlements made at a stop start with this (see SettlementService).
 STOP_PREFIX = "stop:"
@@ -71,6 +79,12 @@ AMOUNTS = (
 )
 
 
+_INSERT = BulkStatement(
+    insert(_SETTLEMENTS),
+    ("relationship_id", "period", "follower_id", "provider_id", "settled_at", *AMOUNTS),
+)
+
+
 def record_values(record: SettlementRecord) -> dict[str, Any]:
     return {
         "relationship_id": record.relationship_id,
@@ -106,11 +120,9 @@ class SettlementRepository:
         for rel_id, period in pairs:
             by_period.setdefault(period, []).append(rel_id)
         found: set[tuple[str, str]] = set()
-        rel = SettlementRow.relationship_id
         for period, rel_ids in by_period.items():
-            for part in chunks(rel_ids):
-                query = select(rel).where(SettlementRow.period == period, rel.in_(part))
-                found.update((r, period) for r in self._session.scalars(query))
+            rows = _SETTLED_OF.rows(self._session, rel_ids, period=period)
+            found.update((rel_id, period) for (rel_id,) in rows)
         return found
 
     def add(self, record: SettlementRecord) -> None:
@@ -118,9 +130,7 @@ class SettlementRepository:
 
     def add_many(self, records: Iterable[SettlementRecord]) -> None:
         """Insert in one executemany; a pair settled before raises IntegrityError."""
-        rows = [record_values(record) for record in records]
-        if rows:
-            self._session.execute(insert(_SETTLEMENTS), rows)  # Core executemany
+        _INSERT.execute(self._session, [record_values(record) for record in records])
 
     def all(self) -> list[SettlementRecord]:
         return self._records(select(SettlementRow).order_by(SettlementRow.id))
