@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from copytrade.cli.common import load_settings
+from copytrade.cli.serve import run_server
 from copytrade.demo.runner import DemoOptions, DemoRun, run_demo
 from copytrade.domain.copying import StopReason
 from copytrade.domain.ledger import LedgerAccount
@@ -25,6 +27,10 @@ def demo(
     database: Path = typer.Option(
         Path("copytrade-demo.db"), help="SQLite file to (re)create for the demo."
     ),
+    serve: bool = typer.Option(
+        False, "--serve", help="Afterwards, serve the web UI and API on the demo's database."
+    ),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port for --serve."),
 ) -> None:
     """Run copytrade on the embedded default: SQLite, paper venue, synthetic market, bots."""
     options = DemoOptions(weeks=weeks, followers=followers, seed=seed, database=database)
@@ -42,6 +48,11 @@ def demo(
         task = progress.add_task("market", total=options.ticks)
         run = run_demo(options, lambda n: progress.advance(task, n))
     _print_report(run)
+    if serve:
+        url = f"sqlite:///{database}"
+        run_server(
+            load_settings().model_copy(update={"database_url": url}), "127.0.0.1", port, seed, True
+        )
 
 
 def _print_report(run: DemoRun) -> None:

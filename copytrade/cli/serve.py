@@ -9,6 +9,7 @@ import uvicorn
 
 from copytrade.bootstrap import Container
 from copytrade.cli.common import err_console, load_settings
+from copytrade.config import Settings
 from copytrade.marketdata.clock import SystemClock
 from copytrade.server.assembly import build_server
 
@@ -26,6 +27,11 @@ def serve(
     settings = load_settings()
     if database is not None:
         settings = settings.model_copy(update={"database_url": f"sqlite:///{database}"})
+    run_server(settings, host, port, seed, market)
+
+
+def run_server(settings: Settings, host: str, port: int, seed: int, market: bool) -> None:
+    """Serve until interrupted (``serve``, and ``demo --serve`` on the demo's database)."""
     container = Container.from_settings(settings)
     server = build_server(container, SystemClock(), seed, market)
     server.scheduler.start()

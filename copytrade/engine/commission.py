@@ -8,19 +8,16 @@ so the venue's cash follows the ledger once the relay delivers it.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from copytrade.domain.errors import DomainError
 from copytrade.domain.values import USDT
-from copytrade.venues.errors import VenueError
+from copytrade.engine.venue_cash import apply_once_or_each
+from copytrade.venues.paper.cash_moves import CashMove
 from copytrade.venues.paper.venue import PaperVenue
 
 COMMISSION_DEBITS = "fees.commission_venue_debits"
-
-log = logging.getLogger(__name__)
 
 
 def debits_payload(commissions: Sequence[tuple[str, Decimal]]) -> dict[str, Any]:
@@ -34,11 +31,10 @@ class VenueCommissions:
         self._venue = venue
 
     def handle(self, message_id: str, payload: Mapping[str, Any]) -> None:
-        """Withdraw each debit; one the venue refuses (its free cash is tied up in an
-        open perp's loss) is logged for reconciliation rather than retried forever."""
-        for debit in payload["debits"]:
-            book, amount = str(debit["book"]), Decimal(str(debit["amount"]))
-            try:
-                self._venue.withdraw(book, USDT.code, amount)
-            except (VenueError, DomainError) as error:
-                log.error("commission debit %s of %s refused by the venue: %s", book, amount, error)
+        """Withdraw each debit once ever, keyed by the message and its place in it, so a
+        message redelivered after a crash charges nothing twice (engine/venue_cash.py)."""
+        moves = [
+            CashMove(f"{message_id}:{i}", str(d["book"]), USDT.code, -Decimal(str(d["amount"])))
+            for i, d in enumerate(payload["debits"])
+        ]
+        apply_once_or_each(self._venue, moves, "commission debit")

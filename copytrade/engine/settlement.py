@@ -32,8 +32,9 @@ from copytrade.engine.settlement_batch import (
     settle_in,
     venue_debit,
 )
+from copytrade.engine.venue_cash import apply_once_or_each
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
-from copytrade.venues.errors import InsufficientFundsError, VenueError
+from copytrade.venues.errors import VenueError
 from copytrade.venues.paper.cash_moves import CashMove
 from copytrade.venues.paper.venue import PaperVenue
 
@@ -129,24 +130,8 @@ class VenueDebits:
         self._venue = venue
 
     def handle(self, message_id: str, payload: Mapping[str, Any]) -> None:
-        """Apply a batch's debits; a temporary venue error propagates (the relay retries).
-
-        When the batch is refused as a whole, the debits are applied one by one: a
-        debit the venue refuses for good (the cash left the account since the
-        settlement) cannot succeed on retry, so it is logged for reconciliation
-        instead of blocking every later message.
-        """
-        moves = moves_from_payload(payload)
-        try:
-            self._venue.move_cash_once(moves)
-            return
-        except InsufficientFundsError:
-            pass
-        for move in moves:
-            try:
-                self._venue.move_cash_once([move])
-            except InsufficientFundsError as error:
-                log.error("settlement debit %s refused by the venue: %s", move.key, error)
+        """Apply a batch's debits, each once ever (engine/venue_cash.py)."""
+        apply_once_or_each(self._venue, moves_from_payload(payload), "settlement debit")
 
 
 def _why(error: Exception) -> str:

@@ -23,28 +23,17 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
-    database = tmp_path / "served.db"
-    port = _free_port()
+def _start(args: list[str], port: int, wait_s: float = 60) -> tuple[str, subprocess.Popen[bytes]]:
+    """Run ``copytrade ARGS`` and wait until it answers HTTP on ``port``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("COPYTRADE_")}
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "copytrade.cli",
-            "serve",
-            "--database",
-            str(database),
-            "--port",
-            str(port),
-        ],
+        [sys.executable, "-m", "copytrade.cli", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/openapi.json", timeout=1).status_code == 200:
@@ -53,11 +42,23 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]
             time.sleep(0.2)
     else:
         process.kill()
-        pytest.fail(f"serve did not answer: {process.communicate()[0].decode()}")
-    yield base, database, process
+        pytest.fail(f"no HTTP answer: {process.communicate()[0].decode()}")
+    return base, process
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.kill()
         process.wait()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
+    database = tmp_path / "served.db"
+    port = _free_port()
+    base, process = _start(["serve", "--database", str(database), "--port", str(port)], port)
+    yield base, database, process
+    _stop(process)
 
 
 def test_serve_answers_signs_in_and_ticks_the_market(
@@ -89,3 +90,17 @@ def test_serve_answers_signs_in_and_ticks_the_market(
     # uvicorn shuts down gracefully, then re-raises the signal it caught.
     assert process.wait(timeout=30) in (0, -signal.SIGTERM)
     assert b"Traceback" not in (process.stdout.read() if process.stdout else b"")
+
+
+def test_demo_then_serves_its_providers(tmp_path: Path) -> None:
+    port = _free_port()
+    args = ["demo", "--weeks", "1", "--followers", "10", "--database", str(tmp_path / "d.db")]
+    base, process = _start([*args, "--serve", "--port", str(port)], port, wait_s=240)
+    try:
+        board = httpx.get(f"{base}/api/leaderboard", params={"period": "all"}).json()
+        assert board["total"] >= 1 and board["cards"]  # the demo's bots, ranked
+        first = board["cards"][0]["provider_id"]
+        detail = httpx.get(f"{base}/api/providers/{first}").json()
+        assert detail["equity_curve"] and detail["trades"]["items"]
+    finally:
+        _stop(process)

@@ -11,6 +11,7 @@ from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ledger import LedgerAccount, TransferKind
 from copytrade.engine.accounts import FeeModelLockedError
+from copytrade.engine.commission import VenueCommissions, debits_payload
 from copytrade.engine.subscriptions import FeeSettings
 
 from .harness import PERP, Harness
@@ -97,3 +98,18 @@ def test_provider_terms_are_validated_and_the_model_locked_while_copied(
     with h.platform.uow() as uow:
         terms = uow.accounts.terms("d")
     assert (terms.fee_model, terms.subscription_price) == ("subscription", D("12"))
+
+
+def test_a_commission_message_redelivered_after_a_crash_debits_the_venue_once(
+    db_engine: Engine,
+) -> None:
+    h = Harness(db_engine, FEES)
+    h.tick(PERP.symbol, "50000")
+    pro = h.provider("compro2", "10000", fee_model="commission")
+    rel = h.follow(h.follower("cara", "5000"), pro, "1000")
+    before = h.platform.venue.balances(str(rel))["USDT"]
+    consumer = VenueCommissions(h.platform.venue)
+    payload = debits_payload([(str(rel), D("1.5")), (str(rel), D("0.25"))])
+    for _ in range(3):  # the relay died after the venue applied it, then redelivered it
+        consumer.handle("venue-commissions:test", payload)
+    assert h.platform.venue.balances(str(rel))["USDT"] == before - D("1.75")
