@@ -102,5 +102,9 @@ def test_demo_then_serves_its_providers(tmp_path: Path) -> None:
         first = board["cards"][0]["provider_id"]
         detail = httpx.get(f"{base}/api/providers/{first}").json()
         assert detail["equity_curve"] and detail["trades"]["items"]
+        page = httpx.get(f"{base}/", params={"period": "all"})  # the web UI's leaderboard
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+        assert board["cards"][0]["display_name"] in page.text
+        assert "Past results do not guarantee future results" in page.text
     finally:
         _stop(process)
