@@ -84,7 +84,12 @@ def test_the_dashboard_shows_decisions_and_pauses_resumes_and_stops(
         )
         assert reply.status_code == 303 and reply.headers["location"] == "/dashboard"
         assert status_of(web, rel) == status
-    assert f"/dashboard/relationships/{rel}/stop" not in web.client.get("/dashboard").text
+    stopped = web.client.get("/dashboard").text
+    assert f"/dashboard/relationships/{rel}/stop" not in stopped
+    assert "<td>stop:follower</td>" in stopped[stopped.index(f'id="rel-{rel}"') :]
+    again = web.client.post(f"/dashboard/relationships/{rel}/resume", headers=ORIGIN)
+    assert again.status_code == 409 and 'role="alert"' in again.text  # the dashboard again
+    assert 'id="dashboard-account"' in again.text
     provider_trades(web, ids["pro"], Side.SELL, "0.1")  # the provider closes its position
 
 
@@ -119,7 +124,8 @@ def test_the_provider_dashboard_shows_aggregates_only(web: Api) -> None:
     provider_id = web.client.get("/api/auth/me").json()["id"]
     provider_cookies = dict(web.client.cookies)
     follower_email = signed_up(web, name="Fiona Follower")
-    follow(web, provider_id, "700")
+    rel = follow(web, provider_id, "700")
+    follower_cookies = dict(web.client.cookies)
     web.client.cookies.clear()
     web.client.cookies.update(provider_cookies)
     page = web.client.get("/provider")
@@ -128,6 +134,14 @@ def test_the_provider_dashboard_shows_aggregates_only(web: Api) -> None:
     assert 'id="aum">700.00 USDT' in page.text
     assert 'id="credits">0.00 USDT' in page.text
     assert follower_email not in page.text and "Fiona" not in page.text
+    web.client.cookies.clear()
+    web.client.cookies.update(follower_cookies)
+    assert web.client.post(f"/dashboard/relationships/{rel}/stop", headers=ORIGIN).is_success
+    web.client.cookies.clear()
+    web.client.cookies.update(provider_cookies)
+    settled = web.client.get("/provider").text
+    assert 'id="stopped">1<' in settled and "<td>stop:follower</td>" in settled
+    assert follower_email not in settled and rel not in settled
 
 
 def test_trade_places_orders_and_re_renders_problems(web: Api) -> None:
