@@ -1,0 +1,120 @@
+"""A provider's order ticket on the paper venue (/trade), with its recent orders and prices.
+
+The order goes through ``ProviderTrading`` under the engine lock (``runtime.act``),
+as ``POST /api/orders`` does: when the request returns, its fills are booked and
+copied to the followers. Every problem re-renders the page with a message.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from copytrade.api.deps import Runtime
+from copytrade.domain.errors import DomainError
+from copytrade.domain.instruments import Side
+from copytrade.domain.orders import OrderType
+from copytrade.server.runtime import ServerRuntime
+from copytrade.service_layer.identity import User
+from copytrade.service_layer.providers import ProviderService
+from copytrade.service_layer.trading import OrderAsk, ProviderTrading
+from copytrade.web import forms
+from copytrade.web.pages import redirect, refused, render, signed_in
+
+router = APIRouter(include_in_schema=False)
+
+ORDERS_SHOWN = 20
+MAX_LEVERAGE = Decimal(200)
+_KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")  # the API's client order id
+
+
+def order_ask(data: Mapping[str, object], symbols: list[str]) -> OrderAsk:
+    """The order the form asks for; a FormError names the field to correct."""
+    symbol = forms.text(data, "symbol", 64)
+    if symbol not in symbols:
+        raise forms.FormError(f"symbol must be one of {', '.join(symbols)}")
+    side = forms.choice(data, "side", Side, None)
+    if side is None:
+        raise forms.FormError("choose buy or sell")
+    qty = forms.decimal_or_none(data, "qty", low=Decimal(0))
+    if qty is None or qty <= 0:
+        raise forms.FormError("enter a quantity above 0")
+    kind = forms.choice(data, "type", OrderType, OrderType.MARKET) or OrderType.MARKET
+    price = forms.decimal_or_none(data, "price", low=Decimal(0))
+    if kind is OrderType.LIMIT and (price is None or price <= 0):
+        raise forms.FormError("a limit order needs a price above 0")
+    leverage = forms.decimal_or_none(data, "leverage", low=Decimal(1), high=MAX_LEVERAGE)
+    return OrderAsk(
+        symbol,
+        side,
+        qty,
+        kind,
+        price if kind is OrderType.LIMIT else None,
+        leverage if leverage is not None else Decimal(1),
+        False,
+    )
+
+
+def trade_page(
+    request: Request,
+    runtime: ServerRuntime,
+    user: User,
+    status_code: int = 200,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
+    platform = runtime.platform
+    if ProviderService(platform).terms(user.id) is None:
+        return render(
+            request,
+            "message.html",
+            403,
+            title="Providers only",
+            message="Only providers place orders here: become one through POST /api/providers/me.",
+        )
+    orders, total = ProviderTrading(platform).latest(user.id, ORDERS_SHOWN, 0)
+    context: dict[str, Any] = {
+        "instruments": sorted(platform.engine.instruments.values(), key=lambda i: i.symbol),
+        "prices": platform.engine.prices.snapshot(),
+        "orders": orders,
+        "total": total,
+        "order_key": uuid.uuid4().hex,  # one per form shown: a resubmission places once
+        "error": error,
+        "form": form or {},
+    }
+    return render(request, "trade.html", status_code, user=user, **context)
+
+
+@router.get("/trade", response_class=HTMLResponse)
+def trade(request: Request, runtime: Runtime) -> Response:
+    user = signed_in(request)
+    if user is None:
+        return redirect("/login")
+    return trade_page(request, runtime, user)
+
+
+@router.post("/trade", response_class=HTMLResponse)
+async def place(request: Request, runtime: Runtime) -> Response:
+    if not forms.same_origin(request):
+        return refused(request)
+    user = signed_in(request)
+    if user is None:
+        return redirect("/login")
+    data = await request.form()
+    shown = forms.kept(data, "symbol", "side", "qty", "type", "price", "leverage", max_length=40)
+    trading = ProviderTrading(runtime.platform)
+    try:
+        ask = order_ask(data, sorted(runtime.platform.engine.instruments))
+        key = forms.text(data, "key", 64)
+        if not _KEY.match(key):
+            raise forms.FormError("this form is out of date: reload the page and try again")
+        runtime.act(lambda: trading.place(user.id, key, ask))
+    except (forms.FormError, DomainError) as error:
+        return trade_page(request, runtime, user, forms.error_status(error), str(error), shown)
+    return redirect("/trade")
