@@ -17,7 +17,7 @@ from copytrade.api.deps import FollowerContext, Runtime, follower_context
 from copytrade.domain.errors import DomainError
 from copytrade.web import forms
 from copytrade.web.discovery import provider_page
-from copytrade.web.following import follow_request
+from copytrade.web.following import CHECKBOXES, FIELDS, follow_request
 from copytrade.web.pages import redirect, refused, render, signed_in
 
 router = APIRouter(include_in_schema=False)
@@ -97,10 +97,9 @@ async def copy_provider(request: Request, runtime: Runtime, provider_id: str) ->
     if isinstance(me, Response):
         return me
     data = await request.form()
-    shown = forms.kept(
-        data, "allocation", "mode", "fixed_amount", "multiplier", "max_loss_pct", max_length=40
-    )
-    shown["close_on_stop"] = "yes" if forms.kept(data, "close_on_stop")["close_on_stop"] else ""
+    shown = forms.kept(data, *FIELDS, max_length=200)
+    for box in CHECKBOXES:
+        shown[box] = "yes" if forms.kept(data, box)[box] else ""
     try:
         wanted = follow_request(provider_id, data)
         me.act(lambda: me.commands.follow(me.id, wanted))

@@ -9,9 +9,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from copytrade.api.deps import Runtime
+from copytrade.api.deps import Runtime, runtime_of
 from copytrade.api.errors import NotFoundError
 from copytrade.api.routers.discovery import get_provider
+from copytrade.domain.copying import CopySettings, SizingMode
 from copytrade.domain.copying.settings import DEFAULT_MAX_LOSS_PCT
 from copytrade.domain.disclosures import RISK_DISCLOSURE, RISK_DISCLOSURE_VERSION
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
@@ -136,6 +137,8 @@ def provider_page(
         "disclosure_version": RISK_DISCLOSURE_VERSION,
         "modes": {mode.value: label for mode, label in MODES.items()},
         "default_max_loss": DEFAULT_MAX_LOSS_PCT,
+        "defaults": CopySettings(SizingMode.PROPORTIONAL),
+        "symbols": ", ".join(sorted(runtime_of(request).platform.engine.instruments)),
         "follow_error": None,
         "form": {},
     }

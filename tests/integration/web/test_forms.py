@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 
 from httpx import Response
 from markupsafe import escape
@@ -198,3 +199,47 @@ def test_follow_form_needs_a_signed_in_user_and_our_origin(web: Api, ids: dict[s
     sign_up(web)
     assert web.client.post(url, data=FOLLOW).status_code == 403
     assert web.client.post("/me/deposit", data={"amount": "5", "key": "a"}).status_code == 403
+
+
+def test_the_follow_form_sets_every_relationship_setting(web: Api, ids: dict[str, str]) -> None:
+    sign_up(web)
+    deposit(web, "1000")
+    url = f"/providers/{ids['pro']}/copy"
+    page = web.client.get(f"/providers/{ids['pro']}").text
+    for field in (
+        "leverage",
+        "max_per_trade_pct",
+        "max_open_trades",
+        "slippage_pct",
+        "whitelist",
+        "blacklist",
+        "copy_open_positions",
+        "multiplier",
+    ):
+        assert f'name="{field}"' in page, field
+    every = {
+        **FOLLOW,
+        "mode": "multiplier",
+        "multiplier": "2.5",
+        "leverage": "3",
+        "max_per_trade_pct": "40",
+        "max_open_trades": "4",
+        "max_loss_pct": "15",
+        "slippage_pct": "0.5",
+        "whitelist": "BTC/USDT:USDT, ETH/USDT",
+        "blacklist": "SOL/USDT:USDT",
+        "close_on_stop": "",
+        "copy_open_positions": "yes",
+    }
+    bad = web.client.post(url, data={**every, "max_open_trades": "many"}, headers=ORIGIN)
+    assert bad.status_code == 422 and "max open trades must be a whole number" in bad.text
+    assert 'value="BTC/USDT:USDT, ETH/USDT"' in bad.text  # what was typed is kept
+    done = web.client.post(url, data=every, headers=ORIGIN, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    with web.runtime.platform.uow() as uow:
+        (rel,) = uow.relationships.for_follower(user_of(web))
+    s = rel.settings
+    assert (s.mode.value, s.multiplier, s.leverage) == ("multiplier", Decimal("2.5"), Decimal(3))
+    assert (s.max_per_trade_pct, s.max_open_trades, s.max_loss_pct) == (40, 4, 15)
+    assert s.slippage_pct == Decimal("0.5") and not s.close_on_stop and s.copy_open_positions
+    assert s.whitelist == {"BTC/USDT:USDT", "ETH/USDT"} and s.blacklist == {"SOL/USDT:USDT"}
