@@ -34,6 +34,7 @@ from copytrade.service_layer.following import (
     FreeBalanceTooLowError,
     RiskNotAcknowledgedError,
     SelfFollowError,
+    TotalAllocationLimitError,
     UnknownProviderError,
 )
 from copytrade.service_layer.throttle import TooManyRequestsError
@@ -64,6 +65,7 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (RiskNotAcknowledgedError, 422, "risk_not_acknowledged"),
     (CopyingNotOfferedError, 403, "copying_not_offered"),
     (AllocationLimitError, 422, "allocation_above_limit"),
+    (TotalAllocationLimitError, 422, "total_allocation_above_limit"),
     (FollowerCapReachedError, 409, "follower_cap_reached"),
     (SelfFollowError, 422, "cannot_follow_self"),
     (FreeBalanceTooLowError, 422, "insufficient_funds"),
