@@ -54,8 +54,16 @@ class SlidingWindowLimiter:
         with self._lock:
             self._events.pop(key, None)
 
+    def __len__(self) -> int:
+        """How many keys are held (those with an event in the window, or not yet read)."""
+        with self._lock:
+            return len(self._events)
+
     def _wait(self, key: str) -> float:
         recent = self._recent(key)
+        if not recent:
+            del self._events[key]  # keys come and go: keep only those with recent events
+            return 0.0
         if len(recent) < self._limit:
             return 0.0
         return max((recent[0] + self._window - self._now()).total_seconds(), 1.0)
