@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     stats_refresh_workers: int = Field(default=2, ge=1, le=64)
     # How long a sign-in lasts before the API asks for the password again.
     api_session_minutes: int = Field(default=720, ge=1, le=60 * 24 * 30)
+    # Orders a user may place per sliding window through the API (then 429).
+    order_rate_limit: int = Field(default=20, ge=1, le=100_000)
+    order_rate_window_seconds: float = Field(default=10.0, gt=0, le=3600)
 
     @model_validator(mode="before")
     @classmethod

@@ -7,6 +7,7 @@ the layers below raise their own errors and know nothing of HTTP.
 from __future__ import annotations
 
 import logging
+import math
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -33,8 +34,10 @@ from copytrade.service_layer.following import (
     FreeBalanceTooLowError,
     RiskNotAcknowledgedError,
     SelfFollowError,
+    TotalAllocationLimitError,
     UnknownProviderError,
 )
+from copytrade.service_layer.throttle import TooManyRequestsError
 from copytrade.service_layer.trading import UnknownOrderOfUserError
 from copytrade.venues.errors import (
     OrderNotCancellableError,
@@ -48,6 +51,7 @@ log = logging.getLogger("copytrade.api")
 # Most specific first: the first class an error is an instance of decides.
 _STATUS: list[tuple[type[Exception], int, str]] = [
     (TooManyAttemptsError, 429, "too_many_attempts"),
+    (TooManyRequestsError, 429, "too_many_requests"),
     (AuthenticationError, 401, "unauthenticated"),
     (PermissionDeniedError, 403, "forbidden"),
     (EmailTakenError, 409, "email_taken"),
@@ -61,6 +65,7 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (RiskNotAcknowledgedError, 422, "risk_not_acknowledged"),
     (CopyingNotOfferedError, 403, "copying_not_offered"),
     (AllocationLimitError, 422, "allocation_above_limit"),
+    (TotalAllocationLimitError, 422, "total_allocation_above_limit"),
     (FollowerCapReachedError, 409, "follower_cap_reached"),
     (SelfFollowError, 422, "cannot_follow_self"),
     (FreeBalanceTooLowError, 422, "insufficient_funds"),
@@ -122,8 +127,8 @@ def install_error_handlers(app: FastAPI) -> None:
         else:
             message = str(error)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        if isinstance(error, TooManyAttemptsError):
-            headers = {"Retry-After": str(int(error.retry_after_s))}
+        if isinstance(error, TooManyAttemptsError | TooManyRequestsError):
+            headers = {"Retry-After": str(math.ceil(error.retry_after_s))}
         return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
     # Our own errors become 4xx/503 answers; anything else is a bug: a logged 500.

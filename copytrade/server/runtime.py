@@ -23,6 +23,7 @@ from copytrade.engine.settlement_run import SettlementRun
 from copytrade.marketdata.clock import Clock
 from copytrade.platform import Platform
 from copytrade.service_layer.identity import IdentityService, PasswordHasher
+from copytrade.service_layer.throttle import SlidingWindowLimiter
 from copytrade.stats.service import StatsService
 
 T = TypeVar("T")
@@ -35,6 +36,8 @@ class ServerRuntime:
     identity: IdentityService
     stats: StatsService
     settlement_run: SettlementRun
+    # Orders placed per user (Settings.order_rate_limit per order_rate_window_seconds).
+    order_limiter: SlidingWindowLimiter
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     @classmethod
@@ -76,7 +79,9 @@ class ServerRuntime:
         )
         platform.engine.listeners.append(stats)
         run = SettlementRun(platform.uow, platform.engine.settlements, clock.now)
-        return cls(container, platform, identity, stats, run)
+        window = timedelta(seconds=settings.order_rate_window_seconds)
+        orders = SlidingWindowLimiter(settings.order_rate_limit, window, clock.now)
+        return cls(container, platform, identity, stats, run, orders)
 
     def act(self, change: Callable[[], T]) -> T:
         """Run a state change under the engine lock, then let the engine finish its work."""

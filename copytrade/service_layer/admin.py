@@ -30,6 +30,10 @@ class Revenue:
     total: Decimal
 
 
+def _cap(amount: Decimal | None, what: str) -> Decimal | None:
+    return None if amount is None else ledger_amount(amount, what, USDT, positive=True)
+
+
 class AdminService:
     def __init__(self, uow_factory: Callable[[], SqlUnitOfWork]) -> None:
         self._uow_factory = uow_factory
@@ -48,12 +52,20 @@ class AdminService:
         return stored, True
 
     def set_jurisdiction(
-        self, code: str, copying_offered: bool, max_allocation: Decimal | None
+        self,
+        code: str,
+        copying_offered: bool,
+        max_allocation: Decimal | None,
+        max_total_allocation: Decimal | None = None,
     ) -> Jurisdiction:
+        """The rules of ``code``: per-relationship and per-follower caps (None: none)."""
         code = normalise_jurisdiction(code)
-        if max_allocation is not None:
-            max_allocation = ledger_amount(max_allocation, "max allocation", USDT, positive=True)
-        rules = Jurisdiction(code, copying_offered, max_allocation)
+        rules = Jurisdiction(
+            code,
+            copying_offered,
+            _cap(max_allocation, "max allocation"),
+            _cap(max_total_allocation, "max total allocation"),
+        )
         with self._uow_factory() as uow:
             uow.jurisdictions.save(rules)
             uow.commit()

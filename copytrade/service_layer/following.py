@@ -2,8 +2,10 @@
 
 The regulatory rules of SPEC §8 are checked here, in the same transaction that
 creates (or tops up) the relationship, so a refused follow leaves nothing behind:
-- the follower's jurisdiction: copying offered at all, and the largest allocation
-  a relationship may hold (no stored rules for a jurisdiction: offered, no cap);
+- the follower's jurisdiction: copying offered at all, the largest allocation
+  a relationship may hold, and the largest total a follower may hold across its
+  copying (active or paused) relationships, each counted at its net allocation
+  or 0 if below (no stored rules for a jurisdiction: offered, no caps);
 - the provider's follower cap (relationships copying it, active or paused);
 - the risk acknowledgement: the follower accepted the current disclosure, stored
   with the relationship.
@@ -26,7 +28,7 @@ from copytrade.domain.disclosures import RISK_DISCLOSURE_VERSION
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId, FollowerId, ProviderId, RelationshipId
 from copytrade.domain.ledger.errors import InsufficientFundsError
-from copytrade.domain.values import USDT
+from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.accounts import COPYING, AccountService
 from copytrade.engine.actions import FollowerActions
 from copytrade.platform import Platform
@@ -51,6 +53,10 @@ class CopyingNotOfferedError(FollowRefusedError):
 
 class AllocationLimitError(FollowRefusedError):
     """The allocation is above the largest one the follower's jurisdiction allows."""
+
+
+class TotalAllocationLimitError(FollowRefusedError):
+    """The follower's allocations together would exceed its jurisdiction's total cap."""
 
 
 class FollowerCapReachedError(FollowRefusedError):
@@ -90,8 +96,10 @@ def owned_relationship(uow: SqlUnitOfWork, follower: str, rel_id: str) -> CopyRe
     return rel
 
 
-def check_jurisdiction(uow: SqlUnitOfWork, follower: str, allocation: Decimal) -> None:
-    """The follower's jurisdiction offers copying, up to its largest allocation (SPEC §8)."""
+def check_jurisdiction(uow: SqlUnitOfWork, follower: str, rel: CopyRelationship) -> None:
+    """The follower's jurisdiction offers copying, up to its largest allocation per
+    relationship and in total (SPEC §8); ``rel`` holds its new allocation."""
+    allocation = rel.net_allocated
     user = uow.users.by_id(follower)
     if user is None:
         return  # an account without a sign-in (bots, simulations): no jurisdiction
@@ -107,6 +115,16 @@ def check_jurisdiction(uow: SqlUnitOfWork, follower: str, allocation: Decimal) -
             f"an allocation of {allocation} {USDT} is above the {rules.max_allocation} {USDT} "
             f"a copy relationship may hold in your jurisdiction ({rules.code})"
         )
+    if rules.max_total_allocation is not None:
+        others = uow.relationships.allocations_of(follower, COPYING)
+        others.pop(str(rel.id), None)
+        total = sum((max(a, ZERO) for a in others.values()), max(allocation, ZERO))
+        if total > rules.max_total_allocation:
+            raise TotalAllocationLimitError(
+                f"your copy relationships would hold {total} {USDT} together, above the "
+                f"{rules.max_total_allocation} {USDT} a follower may hold in your "
+                f"jurisdiction ({rules.code}); nothing was changed"
+            )
 
 
 def check_follower_cap(uow: SqlUnitOfWork, provider: str) -> None:
@@ -163,7 +181,7 @@ class FollowingService:
                 raise UnknownProviderError(f"no provider {request.provider!r}")
 
         def within(uow: SqlUnitOfWork, rel: CopyRelationship) -> None:
-            check_jurisdiction(uow, follower, rel.net_allocated)
+            check_jurisdiction(uow, follower, rel)
             check_follower_cap(uow, str(rel.provider))
             ack = RiskAcknowledgement(
                 str(rel.id), follower, RISK_DISCLOSURE_VERSION, rel.created_at
@@ -204,7 +222,7 @@ class FollowingService:
         owned = self._owned(follower, rel_id)
 
         def within(uow: SqlUnitOfWork, rel: CopyRelationship) -> None:
-            check_jurisdiction(uow, follower, rel.net_allocated)
+            check_jurisdiction(uow, follower, rel)
 
         try:
             self._actions.top_up(owned, amount, f"api:top-up:{owned}:{key}", within)

@@ -23,7 +23,7 @@ from copytrade.domain.identity import (
     normalise_email,
     normalise_jurisdiction,
 )
-from copytrade.service_layer.throttle import AttemptLimiter
+from copytrade.service_layer.throttle import SlidingWindowLimiter
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 FAILED_SIGN_INS = 5  # per address in the window below, then 429 until the oldest ages out
@@ -69,7 +69,7 @@ class IdentityService:
         self._passwords = passwords
         self._now = now
         self._ttl = session_ttl
-        self._failures = AttemptLimiter(FAILED_SIGN_INS, FAILED_SIGN_IN_WINDOW, now)
+        self._failures = SlidingWindowLimiter(FAILED_SIGN_INS, FAILED_SIGN_IN_WINDOW, now)
         # Verifying against a real hash when the e-mail is unknown keeps both answers
         # equally slow, so timing does not tell which addresses have accounts.
         self._decoy_hash = passwords.hash(secrets.token_hex(16))
@@ -103,9 +103,9 @@ class IdentityService:
             stored = uow.users.by_email(address) if address else None
         hashed = self._decoy_hash if stored is None else stored.password_hash
         if not self._passwords.verify(hashed, password) or stored is None:
-            self._failures.failed(address)
+            self._failures.record(address)
             raise AuthenticationError("wrong e-mail or password")
-        self._failures.succeeded(address)
+        self._failures.forget(address)
         token = secrets.token_urlsafe(32)
         now = self._now()
         expires = now + self._ttl

@@ -1,8 +1,8 @@
-"""Failed sign-in attempts per key in a sliding window (brute-force guard).
+"""Events per key in a sliding window: failed sign-ins per address, orders per user.
 
 Kept in the process's memory: with several API servers each counts its own
-attempts, which still bounds guessing to servers × limit per window
-(docs/api.md says so; a shared store is the next step when that matters).
+events, which still bounds them to servers × limit per window (docs/api.md
+says so; a shared store is the next step when that matters).
 """
 
 from __future__ import annotations
@@ -12,33 +12,64 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from threading import Lock
 
+from copytrade.domain.errors import DomainError
 
-class AttemptLimiter:
+
+class TooManyRequestsError(DomainError):
+    """More requests of a kind than the window allows: wait ``retry_after_s`` seconds."""
+
+    def __init__(self, what: str, retry_after_s: float) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(f"too many {what}; try again in {int(retry_after_s)} s")
+
+
+class SlidingWindowLimiter:
+    """At most ``limit`` events per key in any ``window``."""
+
     def __init__(self, limit: int, window: timedelta, now: Callable[[], datetime]) -> None:
         self._limit = limit
         self._window = window
         self._now = now
-        self._failures: dict[str, deque[datetime]] = {}
+        self._events: dict[str, deque[datetime]] = {}
         self._lock = Lock()
 
     def retry_after(self, key: str) -> float:
         """Seconds until ``key`` may try again; 0 when it may try now."""
         with self._lock:
-            recent = self._recent(key)
-            if len(recent) < self._limit:
-                return 0.0
-            return max((recent[0] + self._window - self._now()).total_seconds(), 1.0)
+            return self._wait(key)
 
-    def failed(self, key: str) -> None:
+    def record(self, key: str) -> None:
         with self._lock:
             self._recent(key).append(self._now())
 
-    def succeeded(self, key: str) -> None:
+    def take(self, key: str) -> float:
+        """Record one event for ``key`` if the window allows it (then 0), else the wait."""
         with self._lock:
-            self._failures.pop(key, None)
+            wait = self._wait(key)
+            if not wait:
+                self._recent(key).append(self._now())
+            return wait
+
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._events.pop(key, None)
+
+    def __len__(self) -> int:
+        """How many keys are held (those with an event in the window, or not yet read)."""
+        with self._lock:
+            return len(self._events)
+
+    def _wait(self, key: str) -> float:
+        recent = self._recent(key)
+        if not recent:
+            del self._events[key]  # keys come and go: keep only those with recent events
+            return 0.0
+        if len(recent) < self._limit:
+            return 0.0
+        return max((recent[0] + self._window - self._now()).total_seconds(), 1.0)
 
     def _recent(self, key: str) -> deque[datetime]:
-        times = self._failures.setdefault(key, deque())
+        times = self._events.setdefault(key, deque())
         cutoff = self._now() - self._window
         while times and times[0] <= cutoff:
             times.popleft()

@@ -19,6 +19,7 @@ from copytrade.domain.instruments import Side
 from copytrade.domain.ledger.errors import IdempotencyConflictError
 from copytrade.domain.orders import OrderType
 from copytrade.platform import Platform
+from copytrade.service_layer.throttle import SlidingWindowLimiter, TooManyRequestsError
 
 
 class UnknownOrderOfUserError(DomainError, LookupError):
@@ -48,14 +49,19 @@ def stored_id(user_id: str, client_order_id: str) -> str:
 
 
 class ProviderTrading:
-    def __init__(self, platform: Platform) -> None:
+    def __init__(self, platform: Platform, limiter: SlidingWindowLimiter | None = None) -> None:
         self._platform = platform
+        self._limiter = limiter
 
     def place(self, user_id: str, client_order_id: str | None, ask: OrderAsk) -> tuple[str, bool]:
         """The order's client id, and whether it is new (False: placed before with that id).
 
         Its fills are booked when the engine pumps: read the order (``get``) after that.
+        Every attempt counts against the user's order rate limit, if one is set.
         """
+        wait = self._limiter.take(user_id) if self._limiter is not None else 0.0
+        if wait:
+            raise TooManyRequestsError("orders", wait)
         self._check(user_id, ask)
         client_id = client_order_id or uuid.uuid4().hex
         key = stored_id(user_id, client_id)

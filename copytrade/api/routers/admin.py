@@ -21,6 +21,8 @@ CODE = Path(min_length=2, max_length=8, examples=["DE", "US-NY"])
 class JurisdictionBody(BaseModel):
     copying_offered: bool
     max_allocation: Decimal | None = Field(default=None, gt=0, max_digits=28)
+    # The most one follower may hold across all its copy relationships.
+    max_total_allocation: Decimal | None = Field(default=None, gt=0, max_digits=28)
 
 
 def jurisdiction_view(rules: Jurisdiction, configured: bool = True) -> dict[str, Any]:
@@ -28,6 +30,7 @@ def jurisdiction_view(rules: Jurisdiction, configured: bool = True) -> dict[str,
         "code": rules.code,
         "copying_offered": rules.copying_offered,
         "max_allocation": plain(rules.max_allocation),
+        "max_total_allocation": plain(rules.max_total_allocation),
         "configured": configured,
     }
 
@@ -62,10 +65,13 @@ def jurisdiction(_: Admin, runtime: Runtime, code: str = CODE) -> dict[str, Any]
 def set_jurisdiction(
     body: JurisdictionBody, _: Admin, runtime: Runtime, code: str = CODE
 ) -> dict[str, Any]:
-    """Whether copying is offered in ``code`` and its largest allocation (null: none)."""
+    """Whether copying is offered in ``code``, the largest allocation of one relationship
+    and the largest total of one follower's relationships (null: none)."""
     service = AdminService(runtime.platform.uow)
     rules = runtime.act(
-        lambda: service.set_jurisdiction(code, body.copying_offered, body.max_allocation)
+        lambda: service.set_jurisdiction(
+            code, body.copying_offered, body.max_allocation, body.max_total_allocation
+        )
     )
     return jurisdiction_view(rules)
 

@@ -72,7 +72,7 @@ def place_order(
     """Place an order as a provider (201); the same client_order_id again returns it (200).
 
     A venue rejection (e.g. insufficient balance) is an order with status
-    ``rejected`` and a ``reason``, not an error.
+    ``rejected`` and a ``reason``, not an error. Too many orders in the window: 429.
     """
     ask = OrderAsk(
         body.symbol,
@@ -83,7 +83,7 @@ def place_order(
         body.leverage,
         body.reduce_only,
     )
-    trading = ProviderTrading(runtime.platform)
+    trading = ProviderTrading(runtime.platform, runtime.order_limiter)
     client_id, created = runtime.act(lambda: trading.place(user.id, body.client_order_id, ask))
     if not created:
         response.status_code = 200

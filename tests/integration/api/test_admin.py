@@ -79,6 +79,7 @@ def test_jurisdictions_are_set_and_read_back(api: Api) -> None:
         "code": "US-NY",
         "copying_offered": True,
         "max_allocation": "2500.5",
+        "max_total_allocation": None,
         "configured": True,
     }
     api.client.put(

@@ -32,6 +32,8 @@ class Jurisdiction:
     code: str
     copying_offered: bool
     max_allocation: Decimal | None
+    # The most a follower may hold across all its copy relationships (None: no cap).
+    max_total_allocation: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,10 @@ class UserRepository:
         return bool(getattr(result, "rowcount", 0))
 
 
+def _jurisdiction(row: JurisdictionRow) -> Jurisdiction:
+    return Jurisdiction(row.code, row.copying_offered, row.max_allocation, row.max_total_allocation)
+
+
 class JurisdictionRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -122,11 +128,11 @@ class JurisdictionRepository:
         row = self._session.get(JurisdictionRow, code)
         if row is None:
             return None
-        return Jurisdiction(row.code, row.copying_offered, row.max_allocation)
+        return _jurisdiction(row)
 
     def all(self) -> list[Jurisdiction]:
         rows = self._session.scalars(select(JurisdictionRow).order_by(JurisdictionRow.code))
-        return [Jurisdiction(r.code, r.copying_offered, r.max_allocation) for r in rows]
+        return [_jurisdiction(r) for r in rows]
 
     def save(self, rules: Jurisdiction) -> None:
         self._session.merge(
@@ -134,6 +140,7 @@ class JurisdictionRepository:
                 code=rules.code,
                 copying_offered=rules.copying_offered,
                 max_allocation=rules.max_allocation,
+                max_total_allocation=rules.max_total_allocation,
             )
         )
         self._session.flush()

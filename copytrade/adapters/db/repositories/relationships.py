@@ -224,6 +224,16 @@ class RelationshipRepository:
         rows = self._session.scalars(query.order_by(RelationshipRow.created_at, RelationshipRow.id))
         return [_relationship(row) for row in rows]
 
+    def allocations_of(
+        self, follower: str, statuses: Sequence[RelationshipStatus]
+    ) -> dict[str, Decimal]:
+        """The net allocation of each of a follower's relationships with these statuses."""
+        rel = RelationshipRow
+        query = select(rel.id, rel.net_allocated).where(
+            rel.follower_id == follower, rel.status.in_([s.value for s in statuses])
+        )
+        return {rel_id: amount for rel_id, amount in self._session.execute(query)}
+
     def all(self) -> list[CopyRelationship]:
         rows = self._session.scalars(select(RelationshipRow).order_by(RelationshipRow.id))
         return [_relationship(row) for row in rows]

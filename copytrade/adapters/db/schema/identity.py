@@ -45,6 +45,7 @@ class JurisdictionRow(Base):
     code: Mapped[str] = mapped_column(String(8), primary_key=True)
     copying_offered: Mapped[bool] = mapped_column(Boolean, default=True)
     max_allocation: Mapped[Decimal | None] = money(nullable=True)
+    max_total_allocation: Mapped[Decimal | None] = money(nullable=True)
 
 
 class RiskAcknowledgementRow(Base):
