@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     stats_refresh_workers: int = Field(default=2, ge=1, le=64)
     # How long a sign-in lasts before the API asks for the password again.
     api_session_minutes: int = Field(default=720, ge=1, le=60 * 24 * 30)
+    # Public leaderboard pages are kept this long as rendered JSON (0: no cache), at most
+    # this many pages per process; the stats behind them change every 5 minutes at most.
+    api_leaderboard_cache_s: float = Field(default=1.0, ge=0, le=300)
+    api_leaderboard_cache_entries: int = Field(default=1024, ge=1, le=1_000_000)
 
     @model_validator(mode="before")
     @classmethod
