@@ -202,7 +202,9 @@ def run_in_process(config: LoadConfig) -> LoadResult:
             process.kill()
 
 
-def start_process(target: Callable[..., None], *args: object) -> multiprocessing.process.BaseProcess:
+def start_process(
+    target: Callable[..., None], *args: object
+) -> multiprocessing.process.BaseProcess:
     """``target(*args)`` in a fresh (spawned) daemon process, started."""
     process = multiprocessing.get_context("spawn").Process(target=target, args=args, daemon=True)
     process.start()

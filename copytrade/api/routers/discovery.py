@@ -14,12 +14,13 @@ from starlette.concurrency import run_in_threadpool
 from copytrade.api.deps import Runtime, runtime_of
 from copytrade.api.encode import plain
 from copytrade.api.errors import NotFoundError
-from copytrade.api.page_cache import PageCache, normalised_key
+from copytrade.api.page_cache import PageCache, normalised_key, raw_query_key
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.disclosures import PAST_PERFORMANCE
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.domain.statistics.curve import equity_curve
 from copytrade.engine.accounts import COPYING
+from copytrade.server.runtime import ServerRuntime
 from copytrade.stats.leaderboard import (
     MAX_PAGE_SIZE,
     LeaderboardFilters,
@@ -27,7 +28,6 @@ from copytrade.stats.leaderboard import (
     card_of,
     leaderboard,
 )
-from copytrade.server.runtime import ServerRuntime
 
 router = APIRouter(prefix="/api", tags=["discovery"])
 
@@ -64,6 +64,7 @@ async def get_leaderboard(
             cache.get_or_compute, key, lambda: _leaderboard_json(runtime, filters, sort, page,
                                                                   page_size)
         )  # fmt: skip
+    cache.alias(raw_query_key(request.scope["query_string"]), key)
     return Response(body, media_type="application/json")
 
 
