@@ -114,10 +114,9 @@ def _ceiling(config: ApiBenchConfig, body_bytes: int) -> LoadResult:
     trivial = start_process(serve_trivial, port, body_bytes)
     try:
         wait_for_page(port, "/")
-        paths = ["/"]
-        short = LoadConfig(port, paths, config.concurrency, min(config.ceiling_s,
-                           config.duration_s), min(config.warmup_s, 1.0))  # fmt: skip
-        return run_in_process(short)
+        seconds = min(config.ceiling_s, config.duration_s)
+        warmup = min(config.warmup_s, 1.0)
+        return run_in_process(LoadConfig(port, ["/"], config.concurrency, seconds, warmup))
     finally:
         stop(trivial)
 
