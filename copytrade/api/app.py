@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from copytrade import __version__
 from copytrade.api.errors import install_error_handlers
+from copytrade.api.page_cache import CachedPages, PageCache
 from copytrade.api.routers import (
     accounts,
     admin,
@@ -33,6 +34,10 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
         ),
     )
     app.state.runtime = runtime
+    settings = runtime.container.settings
+    cache = PageCache(settings.api_leaderboard_cache_s, settings.api_leaderboard_cache_entries)
+    app.state.leaderboard_cache = cache
+    app.add_middleware(CachedPages, cache=cache, path="/api/leaderboard")
     install_error_handlers(app)
     for module in (
         auth,

@@ -15,7 +15,15 @@ def decimal_text(value: Decimal) -> str:
     return "0" if text in ("-0", "0") else text
 
 
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
 def plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _AS_IS:  # the common case first: a leaderboard page is thousands of these
+        return value
+    if kind is tuple or kind is list:
+        return [plain(v) for v in value]
     if isinstance(value, Decimal):
         return decimal_text(value)
     if isinstance(value, Enum):

@@ -131,3 +131,32 @@ def settle(
     with _progress_bar() as bar:
         result = run_settle_bench(config, RichStages(bar))
     _print(result, as_json)
+
+
+@bench_app.command("api")
+def api(
+    providers: int = typer.Option(2_000, min=1, help="Providers with precomputed stats."),
+    trades: int = typer.Option(20, min=1, help="Closed trades per provider in the set-up."),
+    concurrency: int = typer.Option(8, min=1, help="Keep-alive connections of the generator."),
+    duration: float = typer.Option(10.0, min=0.1, help="Timed seconds of load."),
+    warmup: float = typer.Option(2.0, min=0, help="Untimed seconds of load first."),
+    cache_ttl: float = typer.Option(1.0, min=0, help="Leaderboard page cache TTL (seconds)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Serve every page uncached."),
+    queries: int = typer.Option(200, min=1, help="Distinct leaderboard requests in the mix."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+) -> None:
+    """Leaderboard pages per second and p99 under concurrent load (docs/benchmarks.md)."""
+    from copytrade.bench.api import ApiBenchConfig, run_api_bench
+
+    config = ApiBenchConfig(
+        providers=providers,
+        trades=trades,
+        concurrency=concurrency,
+        duration_s=duration,
+        warmup_s=warmup,
+        cache_ttl_s=0.0 if no_cache else cache_ttl,
+        queries=queries,
+    )
+    with _progress_bar() as bar:
+        result = run_api_bench(config, RichStages(bar))
+    _print(result, as_json)

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from decimal import Decimal
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from copytrade.api.deps import Runtime
+from copytrade.api.deps import Runtime, runtime_of
 from copytrade.api.encode import plain
 from copytrade.api.errors import NotFoundError
+from copytrade.api.page_cache import PageCache, normalised_key, raw_query_key
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.disclosures import PAST_PERFORMANCE
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.domain.statistics.curve import equity_curve
 from copytrade.engine.accounts import COPYING
+from copytrade.server.runtime import ServerRuntime
 from copytrade.stats.leaderboard import (
     MAX_PAGE_SIZE,
     LeaderboardFilters,
@@ -26,9 +32,9 @@ from copytrade.stats.leaderboard import (
 router = APIRouter(prefix="/api", tags=["discovery"])
 
 
-@router.get("/leaderboard")
-def get_leaderboard(
-    runtime: Runtime,
+@router.get("/leaderboard", response_class=JSONResponse)
+async def get_leaderboard(
+    request: Request,
     period: Period = Period.D30,
     sort: LeaderboardSort = LeaderboardSort.ROI,
     min_aum: Decimal | None = Query(None, ge=0, max_digits=28),
@@ -39,15 +45,41 @@ def get_leaderboard(
     min_track_record_days: int | None = Query(None, ge=0, le=36500),
     page: int = Query(1, ge=1, le=100_000),
     page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
-) -> dict[str, Any]:
-    """Ranked providers, filtered and sorted, one page (from the precomputed stats)."""
+) -> Response:
+    """Ranked providers, filtered and sorted, one page (from the precomputed stats).
+
+    Public and the same for everyone, so the rendered page is cached for
+    ``api_leaderboard_cache_s`` (default 1 s; docs/benchmarks.md): a hit is
+    answered on the event loop, a miss reads the database in the thread pool.
+    """
     filters = LeaderboardFilters(
         period, min_aum, min_followers, max_drawdown, risk_level, strategy, min_track_record_days
     )
+    key = normalised_key(sort=sort, page=page, page_size=page_size, **_filter_params(filters))
+    cache: PageCache = request.app.state.leaderboard_cache
+    body = cache.get(key)
+    if body is None:
+        runtime = runtime_of(request)
+        body = await run_in_threadpool(
+            cache.get_or_compute, key, lambda: _leaderboard_json(runtime, filters, sort, page,
+                                                                  page_size)
+        )  # fmt: skip
+    cache.alias(raw_query_key(request.scope["query_string"]), key)
+    return Response(body, media_type="application/json")
+
+
+def _filter_params(filters: LeaderboardFilters) -> dict[str, object]:
+    return {f.name: getattr(filters, f.name) for f in dataclasses.fields(filters)}
+
+
+def _leaderboard_json(
+    runtime: ServerRuntime, filters: LeaderboardFilters, sort: LeaderboardSort, page: int,
+    page_size: int,
+) -> bytes:  # fmt: skip
     with runtime.container.stats_reads() as uow:
         result = leaderboard(uow, filters, sort, page, page_size)
-    return {
-        "period": period.value,
+    payload = {
+        "period": Period(filters.period).value,
         "sort": sort.value,
         "page": result.page,
         "page_size": result.page_size,
@@ -56,6 +88,8 @@ def get_leaderboard(
         "cards": plain(result.cards),
         "disclaimer": PAST_PERFORMANCE,
     }
+    # As FastAPI's JSONResponse renders it.
+    return json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
 @router.get("/providers/{provider_id}")
