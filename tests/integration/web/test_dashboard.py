@@ -7,6 +7,7 @@ import re
 import uuid
 from decimal import Decimal
 
+from copytrade.api.deps import SESSION_COOKIE
 from copytrade.domain.disclosures import PAST_PERFORMANCE, RISK_DISCLOSURE_VERSION
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
@@ -176,3 +177,34 @@ def test_trade_places_orders_and_re_renders_problems(web: Api) -> None:
     row = shown[shown.index('data-order="k1"') :]
     assert 'class="status">filled' in row and 'class="num fills">1<' in row
     assert web.client.post("/trade", data=good).status_code == 403  # no Origin: refused
+
+
+def test_a_user_becomes_a_provider_through_the_form(web: Api) -> None:
+    signed_up(web, name="Pia")
+    user = web.runtime.identity.user_of(web.client.cookies[SESSION_COOKIE]).id
+    page = web.client.get("/provider").text
+    assert 'id="become-form"' in page
+    url = "/provider/become"
+    for form, words in [
+        (
+            {"fee_model": "profit_share", "share_pct": "45"},
+            "share pct must be a number from 0 to 30",
+        ),
+        ({"fee_model": "lottery"}, "choose a fee model"),
+        ({"fee_model": "subscription"}, "subscription"),
+        ({"follower_cap": "0"}, "follower cap must be a whole number"),
+    ]:
+        reply = web.client.post(url, data=form, headers=ORIGIN)
+        assert reply.status_code in (409, 422) and words in reply.text, (form, reply.text[:300])
+        with web.runtime.platform.uow() as uow:
+            assert not uow.accounts.is_provider(user)
+    assert web.client.post(url, data={"share_pct": "12"}).status_code == 403  # no Origin
+    done = web.client.post(
+        url, data={"share_pct": "12", "follower_cap": "50"}, headers=ORIGIN, follow_redirects=False
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/provider"
+    with web.runtime.platform.uow() as uow:
+        terms = uow.accounts.terms(user)
+    assert (terms.share_pct, terms.follower_cap, terms.fee_model) == (12, 50, "profit_share")
+    assert 'id="followers"' in web.client.get("/provider").text
+    assert "Place orders" in web.client.get("/provider").text
