@@ -18,7 +18,7 @@ from copytrade.domain.errors import DomainError
 from copytrade.web import forms
 from copytrade.web.discovery import provider_page
 from copytrade.web.following import CHECKBOXES, FIELDS, follow_request
-from copytrade.web.pages import redirect, refused, render, signed_in
+from copytrade.web.pages import poster, redirect, render, signed_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,12 +41,8 @@ def account_page(
 
 async def _posted(request: Request, runtime: Runtime) -> FollowerContext | Response:
     """The signed-in follower behind a form POST from our own pages, or the answer to give."""
-    if not forms.same_origin(request):
-        return refused(request)
-    user = signed_in(request)
-    if user is None:
-        return redirect("/login")
-    return follower_context(user, runtime)
+    user = poster(request)
+    return user if isinstance(user, Response) else follower_context(user, runtime)
 
 
 @router.get("/me", response_class=HTMLResponse)

@@ -18,7 +18,7 @@ from copytrade.api.deps import Runtime
 from copytrade.domain.errors import DomainError
 from copytrade.service_layer.providers import ProviderService
 from copytrade.web import forms
-from copytrade.web.pages import redirect, refused, render, signed_in
+from copytrade.web.pages import poster, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,11 +49,9 @@ def terms_asked(user_id: str, data: Mapping[str, object]) -> ProviderTerms:
 
 @router.post("/provider/become", response_class=HTMLResponse)
 async def become(request: Request, runtime: Runtime) -> Response:
-    if not forms.same_origin(request):
-        return refused(request)
-    user = signed_in(request)
-    if user is None:
-        return redirect("/login")
+    user = poster(request)
+    if isinstance(user, Response):
+        return user
     data = await request.form()
     shown = forms.kept(data, *FIELDS, max_length=40)
     service = ProviderService(runtime.platform)

@@ -23,9 +23,7 @@ class FormError(ValueError):
     """A field the user must correct; the page is shown again with this message."""
 
 
-def text(
-    data: Mapping[str, object], name: str, max_length: int = 256, strip: bool = True
-) -> str:
+def text(data: Mapping[str, object], name: str, max_length: int = 256, strip: bool = True) -> str:
     value = data.get(name)
     found = "" if not isinstance(value, str) else value.strip() if strip else value
     if len(found) > max_length:
@@ -61,9 +59,7 @@ def amount(data: Mapping[str, object], name: str) -> Decimal:
     if value is None:
         raise FormError(f"enter the {label} in {USDT.code}")
     if value <= 0 or value != round(value, USDT.precision):
-        raise FormError(
-            f"the {label} must be more than 0, with at most {USDT.precision} decimals"
-        )
+        raise FormError(f"the {label} must be more than 0, with at most {USDT.precision} decimals")
     return value
 
 

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from copytrade.api.deps import optional_user
 from copytrade.domain.disclosures import PAST_PERFORMANCE
 from copytrade.service_layer.identity import User
+from copytrade.web.forms import same_origin
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -87,9 +88,7 @@ def signed_in(request: Request) -> User | None:
     return optional_user(request, request.app.state.runtime)
 
 
-def render(
-    request: Request, template: str, status_code: int = 200, **context: Any
-) -> HTMLResponse:
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     if "user" not in context:
         context["user"] = signed_in(request)
     html = environment.get_template(template).render(request=request, **context)
@@ -110,3 +109,12 @@ def refused(request: Request, message: str = "") -> HTMLResponse:
         message=message
         or "This form was not sent from a copytrade page. Reload the page and try again.",
     )
+
+
+def poster(request: Request) -> User | HTMLResponse | RedirectResponse:
+    """The signed-in user behind a form POST from our own pages, or the answer to give
+    (403 for another origin, to the sign-in page when signed out)."""
+    if not same_origin(request):
+        return refused(request)
+    user = signed_in(request)
+    return redirect("/login") if user is None else user

@@ -12,9 +12,7 @@ from decimal import Decimal
 _PX = Decimal("0.1")
 
 
-def polyline_points(
-    values: Sequence[Decimal], width: int, height: int, pad: int = 2
-) -> str:
+def polyline_points(values: Sequence[Decimal], width: int, height: int, pad: int = 2) -> str:
     """``x,y`` pairs left to right, the highest value at the top; "" for under two values."""
     if len(values) < 2:
         return ""

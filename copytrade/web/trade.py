@@ -25,7 +25,7 @@ from copytrade.service_layer.identity import User
 from copytrade.service_layer.providers import ProviderService
 from copytrade.service_layer.trading import OrderAsk, ProviderTrading
 from copytrade.web import forms
-from copytrade.web.pages import redirect, refused, render, signed_in
+from copytrade.web.pages import poster, redirect, render, signed_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -101,11 +101,9 @@ def trade(request: Request, runtime: Runtime) -> Response:
 
 @router.post("/trade", response_class=HTMLResponse)
 async def place(request: Request, runtime: Runtime) -> Response:
-    if not forms.same_origin(request):
-        return refused(request)
-    user = signed_in(request)
-    if user is None:
-        return redirect("/login")
+    user = poster(request)
+    if isinstance(user, Response):
+        return user
     data = await request.form()
     shown = forms.kept(data, "symbol", "side", "qty", "type", "price", "leverage", max_length=40)
     trading = ProviderTrading(runtime.platform)
