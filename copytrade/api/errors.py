@@ -48,8 +48,14 @@ from copytrade.venues.errors import (
 
 log = logging.getLogger("copytrade.api")
 
+
+class NotFoundError(DomainError, LookupError):
+    """The thing asked for does not exist (or is not the caller's to see)."""
+
+
 # Most specific first: the first class an error is an instance of decides.
 _STATUS: list[tuple[type[Exception], int, str]] = [
+    (NotFoundError, 404, "not_found"),
     (TooManyAttemptsError, 429, "too_many_attempts"),
     (TooManyRequestsError, 429, "too_many_requests"),
     (AuthenticationError, 401, "unauthenticated"),
@@ -79,13 +85,6 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (PermanentVenueError, 422, "venue_refused"),
     (DomainError, 422, "refused"),
 ]
-
-
-class NotFoundError(DomainError, LookupError):
-    """The thing asked for does not exist (or is not the caller's to see)."""
-
-
-_STATUS.insert(0, (NotFoundError, 404, "not_found"))
 
 
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:

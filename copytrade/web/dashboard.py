@@ -20,7 +20,7 @@ from copytrade.service_layer.my_statements import MyStatements, paid_total
 from copytrade.service_layer.providers import ProviderService
 from copytrade.service_layer.statements import FollowerLine
 from copytrade.web import forms
-from copytrade.web.pages import redirect, refused, render, signed_in
+from copytrade.web.pages import poster, redirect, render, signed_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -73,11 +73,9 @@ async def change_relationship(
 
     Someone else's (or an unknown) relationship answers a 404 page and changes nothing.
     """
-    if not forms.same_origin(request):
-        return refused(request)
-    user = signed_in(request)
-    if user is None:
-        return redirect("/login")
+    user = poster(request)
+    if isinstance(user, Response):
+        return user
     me = follower_context(user, runtime)
     commands = {
         "pause": lambda: me.commands.pause(me.id, rel_id),
