@@ -117,3 +117,20 @@ def test_a_provider_allocates_at_most_its_free_cash_at_the_venue(db_engine: Engi
     with h.platform.uow() as uow:
         assert uow.relationships.for_follower("me") == []
         assert uow.ledger.balance(LedgerAccount.follower_free("me")) == ledger_before
+
+
+def test_a_copys_fees_that_reach_the_max_loss_stop_the_relationship(db_engine: Engine) -> None:
+    h = Harness(db_engine)
+    h.tick(PERP.symbol, "50000")
+    pro = h.provider("pro", "10000")
+    rel = h.follow(h.follower("fol", "1000"), pro, "1000", mode=SizingMode.MULTIPLIER,
+                   multiplier=D(4), max_loss_pct=D(20))  # fmt: skip
+    h.trade(pro, "buy", "0.04", leverage="5")  # 0.016 BTC copied (margin 160), fee 0.4
+    # 0.016 × 12,468.8 = 199.5008 lost: equity 800.0992, a drawdown of 19.99 %.
+    h.tick(PERP.symbol, "37531.2")
+    with h.platform.uow() as uow:
+        assert uow.relationships.get(rel).state.mirrors_closes
+    # The provider adds 0.02: the copy (about 250 notional) pays about 0.13 in fees,
+    # which takes the drawdown past 20 %.
+    h.trade(pro, "buy", "0.02", leverage="5")
+    assert_stopped_settled_and_released(h, rel, StopReason.MAX_LOSS.value)
