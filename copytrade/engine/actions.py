@@ -196,7 +196,7 @@ class FollowerActions:
     ) -> CopyRelationship:
         now = self._now()
         with self._uow_factory() as uow:
-            rel = uow.relationships.get(rel_id)
+            rel = uow.relationships.get(rel_id, for_update=True)  # vs a settlement
             if not rel.state.mirrors_closes:
                 raise CopyActionError(f"{rel_id} is stopped: start a new copy instead")
             hwm = HighWatermark(rel.hwm, rel.owed).top_up(amount)
@@ -221,7 +221,7 @@ class FollowerActions:
         now = self._now()
         venue_cash = self._venue.withdrawable(str(rel_id), USDT.code)
         with self._uow_factory() as uow:
-            rel = uow.relationships.get(rel_id)
+            rel = uow.relationships.get(rel_id, for_update=True)  # vs a settlement
             if uow.ledger.transfer(key) is not None:
                 return rel  # this withdrawal was made already
             book = load_books(uow, [rel])[rel.book]
