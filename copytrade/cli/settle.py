@@ -47,7 +47,8 @@ def settle(
     with open_container(database) as container:
         container.migrate()
         try:
-            summary = container.settlement_run(SystemClock().now).run(end)
+            # Recovered first: venue debits a crashed run left in the outbox are made.
+            summary = container.settlement_run(SystemClock()).run(end)
         except DomainError as error:
             err_console.print(f"[red]cannot settle:[/red] {error}")
             raise typer.Exit(code=2) from None
