@@ -20,7 +20,6 @@ from copytrade.adapters.db.engine import (
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.config import Settings
 from copytrade.domain.instruments import Instrument
-from copytrade.engine.settlement_run import SettlementRun
 from copytrade.engine.subscriptions import FeeSettings
 from copytrade.marketdata.clock import Clock
 from copytrade.platform import Platform
@@ -73,7 +72,8 @@ class Container:
     def platform(
         self, clock: Clock, instruments: Iterable[Instrument] | None = None, *, recover: bool = True
     ) -> Platform:
-        """The platform on this migrated database (default: its stored instruments).
+        """The platform on this migrated database (default: its stored instruments),
+        its engine's prices where the venue's stand.
 
         Recovered before it is returned (``Platform.recover``, docs/engine.md
         "Recovery"): every entry point that writes starts from here. Pass
@@ -82,22 +82,10 @@ class Container:
         chosen = self.instruments() if instruments is None else list(instruments)
         s = self.settings
         platform = Platform.build(self.engine, chosen, clock, s.platform_fee_pct, fees=self.fees)
+        platform.resume_prices()
         if recover:
             platform.recover()
         return platform
-
-    def settlement_run(
-        self, clock: Clock, on_batch: Callable[[int], None] = lambda _: None
-    ) -> SettlementRun:
-        """The settlement run on this database (the CLI's ``settle``), on a recovered platform.
-
-        Prices are the paper venue's last stored prices (what the books are
-        marked at); the venue debits go to the venue after each batch commits,
-        and the ones a crash left in the outbox are made first, by the recovery.
-        """
-        platform = self.platform(clock)
-        settlements = platform.engine.settlements
-        return SettlementRun(platform.uow, settlements, clock.now, on_batch=on_batch)
 
     def after_fork(self) -> None:
         """In a forked worker: forget the parent's pooled connections, open new ones."""

@@ -60,18 +60,18 @@ class Platform:
         orders = ProviderOrders(uow_factory, venue, clock.now)
         return cls(engine, accounts, orders, venue, clock)
 
+    def resume_prices(self) -> None:
+        """A restarted process has no price feed yet: start from the venue's last prices."""
+        now = self.clock.now()
+        for symbol, price in self.venue.prices().items():
+            self.engine.prices.update(symbol, price, now)
+
     def recover(self) -> None:
         """Finish what a crash or a venue outage left undone (docs/engine.md "Recovery").
 
         Every entry point that writes calls this before anything else, and
-        ``copytrade serve`` again periodically. A restarted process has no price
-        feed yet, so the engine starts from the prices the venue last stored.
+        ``copytrade serve`` again periodically.
         """
-        known = self.engine.prices.snapshot()
-        now = self.clock.now()
-        for symbol, price in self.venue.prices().items():
-            if symbol not in known:
-                self.engine.prices.update(symbol, price, now)
         self.engine.recover()
 
     def uow(self) -> SqlUnitOfWork:
