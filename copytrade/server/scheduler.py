@@ -49,6 +49,8 @@ class Scheduler:
     def run_due(self) -> None:
         """Run every job whose interval has passed (one pass; the thread loops on it)."""
         for job in self.jobs:
+            if self._stop.is_set():
+                return  # shutting down: the jobs not yet run wait for the next start
             now = self.clock.now()
             if job.last_run is not None and now - job.last_run < job.every:
                 continue
