@@ -141,7 +141,7 @@ class FollowerActions:
 
     def _transition(self, rel_id: RelationshipId, event: Paused | Resumed) -> CopyRelationship:
         with self._uow_factory() as uow:
-            rel = uow.relationships.get(rel_id).apply(event)
+            rel = uow.relationships.get(rel_id, for_update=True).apply(event)
             uow.relationships.save(rel, self._now())
             uow.commit()
         self._cache.invalidate(str(rel.provider))
@@ -162,7 +162,7 @@ class FollowerActions:
         """
         now = self._now()
         with self._uow_factory() as uow:
-            rel = uow.relationships.get(rel_id)
+            rel = uow.relationships.get(rel_id, for_update=True)  # vs a settlement
             stopped_before = not rel.state.mirrors_closes
             if not stopped_before:
                 if close_on_stop is not None and close_on_stop != rel.settings.close_on_stop:
