@@ -53,9 +53,7 @@ def register(body: SignUpBody, runtime: Runtime) -> UserView:
 
 
 @router.post("/login")
-def login(
-    body: SignInBody, runtime: Runtime, request: Request, response: Response
-) -> SessionView:
+def login(body: SignInBody, runtime: Runtime, request: Request, response: Response) -> SessionView:
     signed_in = runtime.identity.sign_in(body.email, body.password)
     set_session_cookie(request, response, signed_in)
     return SessionView(
