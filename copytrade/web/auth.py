@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from copytrade.api.cookies import clear_session_cookie, set_session_cookie
 from copytrade.api.deps import Runtime, token_of
+from copytrade.api.origin import same_origin
 from copytrade.domain.errors import DomainError
 from copytrade.web import forms
 from copytrade.web.pages import redirect, refused, render
@@ -21,7 +22,7 @@ def signup_form(request: Request) -> HTMLResponse:
 
 @router.post("/signup", response_class=HTMLResponse)
 async def signup(request: Request, runtime: Runtime) -> Response:
-    if not forms.same_origin(request):
+    if not same_origin(request):
         return refused(request)
     data = await request.form()
     shown = forms.kept(data, "email", "display_name", "jurisdiction")
@@ -53,7 +54,7 @@ def login_form(request: Request) -> HTMLResponse:
 
 @router.post("/login", response_class=HTMLResponse)
 async def login(request: Request, runtime: Runtime) -> Response:
-    if not forms.same_origin(request):
+    if not same_origin(request):
         return refused(request)
     data = await request.form()
     shown = forms.kept(data, "email")
@@ -80,7 +81,7 @@ def logout_form(request: Request) -> HTMLResponse:
 
 @router.post("/logout", response_class=HTMLResponse)
 def logout(request: Request, runtime: Runtime) -> Response:
-    if not forms.same_origin(request):
+    if not same_origin(request):
         return refused(request)
     token = token_of(request)
     if token:
