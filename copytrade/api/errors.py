@@ -87,6 +87,10 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
 ]
 
 
+# Codes of the plain HTTP errors raised by the framework or our middleware (body_limit.py).
+HTTP_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 413: "body_too_large"}
+
+
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message}}
 
@@ -109,9 +113,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        code = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}.get(
-            error.status_code, "http_error"
-        )
+        code = HTTP_CODES.get(error.status_code, "http_error")
         return JSONResponse(
             error_body(code, str(error.detail)),
             status_code=error.status_code,
