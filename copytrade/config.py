@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # The largest request body the API and web forms read (then 413): the biggest real
     # one, a follow with long symbol lists, is a few KiB.
     api_max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=64 * 1024 * 1024)
+    # Well-formed sign-ups one client (IP address, IPv6 /64) may make per window (then 429).
+    sign_up_rate_limit: int = Field(default=10, ge=1, le=100_000)
+    sign_up_rate_window_seconds: float = Field(default=3600.0, gt=0, le=7 * 86400)
 
     @model_validator(mode="before")
     @classmethod

@@ -21,6 +21,7 @@ from copytrade.server.runtime import ServerRuntime
 from copytrade.service_layer.following import FollowingService
 from copytrade.service_layer.following_views import FollowingReads
 from copytrade.service_layer.identity import User
+from copytrade.service_layer.sign_in_throttle import client_key
 
 SESSION_COOKIE = "copytrade_session"
 T = TypeVar("T")
@@ -48,6 +49,11 @@ def token_of(request: Request) -> str | None:
             "'Authorization: Bearer <token>'"
         )
     return cookie
+
+
+def client_of(request: Request) -> str:
+    """Who is asking, for throttling: the peer's network (``sign_in_throttle.client_key``)."""
+    return client_key(request.client.host if request.client else None)
 
 
 def current_user(request: Request, runtime: Runtime) -> User:

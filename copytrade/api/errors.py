@@ -19,7 +19,6 @@ from copytrade.adapters.db.repositories.relationships import UnknownRelationship
 from copytrade.domain.errors import DomainError, InvalidTransitionError, InvalidValueError
 from copytrade.domain.identity import (
     AuthenticationError,
-    EmailTakenError,
     PermissionDeniedError,
     TooManyAttemptsError,
 )
@@ -60,7 +59,6 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (TooManyRequestsError, 429, "too_many_requests"),
     (AuthenticationError, 401, "unauthenticated"),
     (PermissionDeniedError, 403, "forbidden"),
-    (EmailTakenError, 409, "email_taken"),
     (DuplicateAccountError, 409, "duplicate"),
     (IdempotencyConflictError, 409, "idempotency_conflict"),
     (FeeModelLockedError, 409, "fee_model_locked"),
