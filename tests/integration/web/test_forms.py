@@ -153,6 +153,8 @@ def test_paper_deposits_are_idempotent_and_checked(web: Api) -> None:
         ("0", "more than 0"),
         ("1.123456789", "at most 8 decimals"),
         ("x", "amount must be a number"),
+        ("1_000", "amount must be a number"),  # the API's plain-decimal rule (DecimalIn)
+        ("1e3", "amount must be a number"),
         ("", "enter the amount"),
     ]:
         reply = deposit(web, amount)
