@@ -18,6 +18,7 @@ from copytrade.domain.ids import RelationshipId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.trades import Trade
+from copytrade.domain.values import USDT
 from copytrade.engine.actions import FollowerActions
 from copytrade.engine.bookkeeping import BookKeeper
 from copytrade.engine.bus import InProcessBus
@@ -111,6 +112,8 @@ class CopyEngine:
             uow_factory,
             clock.now,
             fees.subscription_platform_cut_pct,
+            self.venue_cash,
+            lambda account: venue.withdrawable(account, USDT.code),
             self.relationships.invalidate,
         )
         self.bus.subscribe(PROVIDER_FILLED, self.fanout.handle)

@@ -11,7 +11,10 @@ later (``pay_unpaid``, or a rerun of the same boundary) resumes it.
 Each relationship is charged in its own transaction: the charge row (unique
 per relationship and period), the ledger transfer (key ``sub:{rel}:{period}``),
 the pause or resume and both sides' notifications commit together, so a rerun
-or a restart after a crash charges nobody twice.
+or a restart after a crash charges nobody twice. A follower who is also a
+provider keeps its free balance in its venue account: its charge is limited to
+that account's free cash and leaves it as a keyed venue cash move recorded in
+the same transaction (docs/engine.md, "Value between the books").
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from copytrade.domain.profit_share import (
 from copytrade.domain.profit_share.billing_periods import period_starting
 from copytrade.domain.profit_share.periods import PeriodKind, is_boundary
 from copytrade.domain.values import ZERO
+from copytrade.engine.venue_cash import NO_MOVES, VenueCash, cash_move, record_moves
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 CHARGED = "subscription.charged"
@@ -87,11 +91,15 @@ class SubscriptionBilling:
         uow_factory: Callable[[], SqlUnitOfWork],
         now: Callable[[], datetime],
         platform_cut_pct: Decimal,
+        cash: VenueCash,
+        venue_free: Callable[[str], Decimal],
         on_state_changed: Callable[[str], None] = lambda _: None,
     ) -> None:
         self._uow_factory = uow_factory
         self._now = now
         self._platform_cut_pct = platform_cut_pct
+        self._cash = cash
+        self._venue_free = venue_free  # an account's withdrawable cash at the venue
         self._on_state_changed = on_state_changed  # told the provider id (copy caches)
 
     def charge_due(self, boundary: datetime) -> BillingSummary:
@@ -152,6 +160,8 @@ class SubscriptionBilling:
     def _charge(self, sub: Subscriber, period: str) -> ChargeRecord | None:
         """Charge or pause in one transaction; None when there is nothing to do."""
         now = self._now()
+        venue_free = self._venue_free(sub.follower_id)  # before: the venue reads on its own
+        moves = NO_MOVES
         with self._uow_factory() as uow:
             existing = uow.fees.charge(sub.relationship_id, period)
             if existing is not None and existing.status == PAID:
@@ -160,9 +170,18 @@ class SubscriptionBilling:
             if not rel.state.mirrors_closes:
                 return None  # stopped since: nothing more is charged
             free = uow.ledger.balance(LedgerAccount.follower_free(sub.follower_id))
+            is_provider = uow.accounts.is_provider(sub.follower_id)
+            if is_provider:
+                free = min(free, venue_free)
             result = subscription_charge(SubscriptionTerms(sub.price, self._platform_cut_pct), free)
             if isinstance(result, SubscriptionCharge):
                 record = self._paid(uow, rel, sub, period, result, existing, now)
+                if is_provider:  # paid out of its trading account: a flow, not a loss
+                    key = record.key
+                    moves = record_moves(
+                        uow, key, [cash_move(key, sub.follower_id, -result.price)], now
+                    )
+                    uow.equity.add_flow(sub.follower_id, now.date(), -result.price)
             elif existing is not None:
                 return None  # unpaid, paused and told already
             else:
@@ -175,6 +194,7 @@ class SubscriptionBilling:
                 uow.relationships.save(paused, now)
                 _notify(uow, UNPAID_NOTICE, record, now)
             uow.commit()
+        self._cash.apply_now(moves)
         return record
 
     def _paid(

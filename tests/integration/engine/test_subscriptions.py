@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from copytrade.adapters.db.schema import OutboxRow
 from copytrade.domain.copying import PauseReason, RelationshipStatus
 from copytrade.domain.errors import InvalidTransitionError
-from copytrade.domain.ids import AccountId, ProviderId, RelationshipId
+from copytrade.domain.ids import AccountId, FollowerId, ProviderId, RelationshipId
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.engine.subscriptions import CHARGED, UNPAID_NOTICE, SubscriptionError
 
@@ -131,3 +131,35 @@ def test_billing_refuses_a_time_that_starts_no_period(db_engine: Engine) -> None
         h.engine.subscriptions.charge_due(MONDAY - timedelta(hours=1))
     with pytest.raises(SubscriptionError, match="future"):
         h.engine.subscriptions.charge_due(MONDAY + timedelta(days=7))
+
+
+def test_a_provider_who_subscribes_pays_from_its_venue_account(db_engine: Engine) -> None:
+    # Its free balance is its venue account's cash: the charge leaves both books.
+    h = Harness(db_engine)
+    h.tick(PERP.symbol, "50000")
+    pro = h.provider("subpro", "10000", fee_model="subscription", subscription_price=D("25"))
+    me = h.provider("me", "1000")
+    h.follow(FollowerId("me"), pro, "500")
+    h.clock.advance(MONDAY - h.clock.now())
+    summary = h.engine.subscriptions.charge_due(MONDAY)
+    assert summary.charged == 1
+    assert _free(h, str(me)) == D(475)
+    assert h.platform.venue.balances(str(me))["USDT"] == D(475)
+    with h.platform.uow() as uow:
+        assert uow.outbox.pending(10, ["venue.cash_moves"]) == []
+
+
+def test_a_provider_who_subscribes_pays_only_from_its_free_cash_at_the_venue(
+    db_engine: Engine,
+) -> None:
+    h = Harness(db_engine)
+    h.tick(PERP.symbol, "50000")
+    pro = h.provider("subpro", "10000", fee_model="subscription", subscription_price=D("25"))
+    me = h.provider("me", "1000")
+    h.follow(FollowerId("me"), pro, "500")
+    h.trade(me, "buy", "0.009")  # 450 margin at 1×, 0.225 fee: 49.775 cash left
+    h.tick(PERP.symbol, "45000")  # 45 unrealized loss: 4.775 free at the venue
+    h.clock.advance(MONDAY - h.clock.now())
+    summary = h.engine.subscriptions.charge_due(MONDAY)
+    assert (summary.charged, summary.unpaid) == (0, 1)  # paused, not charged into the venue
+    assert h.platform.venue.balances(str(me))["USDT"] == _free(h, str(me))
