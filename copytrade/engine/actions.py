@@ -91,6 +91,8 @@ class FollowerActions:
         hwm = HighWatermark.start(allocation)
         follower_venue_cash = self._venue_cash_of_free_balance(str(follower))
         with self._uow_factory() as uow:
+            if not uow.accounts.exists(str(follower)):
+                raise CopyActionError(f"there is no account {follower!r} to copy for")
             if (
                 not uow.accounts.exists(str(provider))
                 or str(provider) not in uow.accounts.provider_ids()
