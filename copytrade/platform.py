@@ -56,7 +56,9 @@ class Platform:
         engine = CopyEngine(
             uow_factory, venue, by_symbol, clock, platform_fee_pct, checkpoints, fees=fees
         )
-        accounts = AccountService(uow_factory, venue, clock.now, engine.forget_providers)
+        accounts = AccountService(
+            uow_factory, venue, engine.venue_cash, clock.now, engine.forget_providers
+        )
         orders = ProviderOrders(uow_factory, venue, clock.now)
         return cls(engine, accounts, orders, venue, clock)
 

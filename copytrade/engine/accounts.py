@@ -16,9 +16,10 @@ from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId
-from copytrade.domain.ledger import deposit, withdraw
+from copytrade.domain.ledger import LedgerAccount, deposit, withdraw
 from copytrade.domain.profit_share.fee_model import FeeTerms, parse_fee_model
-from copytrade.domain.values import USDT, Money
+from copytrade.domain.values import USDT, ZERO, Money
+from copytrade.engine.venue_cash import NO_MOVES, VenueCash, cash_move, record_moves
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.venues.paper.venue import PaperVenue
 
@@ -29,16 +30,22 @@ class FeeModelLockedError(DomainError):
     """A provider's fee model cannot change while followers copy under it."""
 
 
+class AccountFundsError(DomainError):
+    """A withdrawal above what the account can take out now (the message says how much)."""
+
+
 class AccountService:
     def __init__(
         self,
         uow_factory: Callable[[], SqlUnitOfWork],
         venue: PaperVenue,
+        cash: VenueCash,
         now: Callable[[], datetime],
         on_providers_changed: Callable[[], None],
     ) -> None:
         self._uow_factory = uow_factory
         self._venue = venue
+        self._cash = cash
         self._now = now
         self._on_providers_changed = on_providers_changed
 
@@ -61,6 +68,8 @@ class AccountService:
             terms.subscription_price,
             terms.settlement_period,
         )
+        now = self._now()
+        moves = NO_MOVES
         with self._uow_factory() as uow:
             if uow.accounts.is_provider(terms.provider_id):
                 before = uow.accounts.terms(terms.provider_id).fee_model
@@ -71,6 +80,15 @@ class AccountService:
                         f"relationship(s) under {before}; its fee model cannot change to "
                         f"{fees.fee_model} until they stop"
                     )
+            else:
+                # A provider trades its free balance at the venue: what it holds when it
+                # becomes one moves there, so the two books keep one amount.
+                account = terms.provider_id
+                free = uow.ledger.balance(LedgerAccount.follower_free(AccountId(account)))
+                if free > ZERO:
+                    key = f"became-provider:{account}"
+                    moves = record_moves(uow, key, [cash_move(key, account, free)], now)
+                    uow.equity.add_flow(account, now.date(), free)
             validated = replace(
                 terms,
                 fee_model=fees.fee_model.value,
@@ -79,24 +97,37 @@ class AccountService:
             )
             uow.accounts.make_provider(validated)
             uow.commit()
+        self._cash.apply_now(moves)
         self._on_providers_changed()
 
     def deposit(self, account: AccountId, amount: Decimal, key: str) -> None:
+        """Money in from outside; a provider's reaches its venue account (docs/engine.md)."""
         now = self._now()
+        moves = NO_MOVES
         with self._uow_factory() as uow:
             result = uow.ledger.post(deposit(account, Money(amount, USDT), key=key, ts=now))
-            is_provider = str(account) in uow.accounts.provider_ids()
-            if is_provider and not result.replayed:
+            if uow.accounts.is_provider(str(account)) and not result.replayed:
                 uow.equity.add_flow(str(account), now.date(), amount)
+                moves = record_moves(uow, key, [cash_move(key, str(account), amount)], now)
             uow.commit()
-        if is_provider and not result.replayed:
-            self._venue.deposit(str(account), USDT.code, amount)
+        self._cash.apply_now(moves)
 
     def withdraw(self, account: AccountId, amount: Decimal, key: str) -> None:
+        """Money out to the outside; a provider can take out only its venue account's free
+        cash (open perp losses count against it), checked before anything is written."""
         now = self._now()
+        venue_free = self._venue.withdrawable(str(account), USDT.code)
+        moves = NO_MOVES
         with self._uow_factory() as uow:
+            is_provider = uow.accounts.is_provider(str(account))
+            if is_provider and uow.ledger.transfer(key) is None and amount > venue_free:
+                raise AccountFundsError(
+                    f"{account} can withdraw at most {venue_free} USDT now: its free cash at "
+                    f"the venue (open perp losses count against it)"
+                )
             result = uow.ledger.post(withdraw(account, Money(amount, USDT), key=key, ts=now))
-            is_provider = str(account) in uow.accounts.provider_ids()
+            if is_provider and not result.replayed:
+                uow.equity.add_flow(str(account), now.date(), -amount)
+                moves = record_moves(uow, key, [cash_move(key, str(account), -amount)], now)
             uow.commit()
-        if is_provider and not result.replayed:
-            self._venue.withdraw(str(account), USDT.code, amount)
+        self._cash.apply_now(moves)

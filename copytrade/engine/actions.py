@@ -7,10 +7,11 @@ recorded as intents in that transaction and sent after the commit, like copies.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from copytrade.adapters.db.repositories.orders import OrderIntent
 from copytrade.domain.copying import (
@@ -20,6 +21,7 @@ from copytrade.domain.copying import (
     RelationshipState,
     Resumed,
     StopReason,
+    max_loss_reached,
 )
 from copytrade.domain.errors import DomainError, InvalidTransitionError
 from copytrade.domain.ids import AccountId, FollowerId, ProviderId, RelationshipId
@@ -32,6 +34,7 @@ from copytrade.engine.open_positions import plan_open_positions
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.settlement import SettlementService
 from copytrade.engine.stopping import STOPPED, close_intents, stop, stop_notifications
+from copytrade.engine.venue_cash import RecordedMoves, VenueCash, cash_move, record_moves
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.venues.paper.venue import PaperVenue
 
@@ -58,6 +61,7 @@ class FollowerActions:
         executor: Executor,
         cache: RelationshipCache,
         venue: PaperVenue,
+        cash: VenueCash,
         settlements: SettlementService,
         prices: Callable[[], Mapping[str, Decimal]],
         now: Callable[[], datetime],
@@ -67,6 +71,7 @@ class FollowerActions:
         self._executor = executor
         self._cache = cache
         self._venue = venue
+        self._cash = cash
         self._prices = prices
         self._now = now
 
@@ -84,6 +89,7 @@ class FollowerActions:
             raise CopyActionError("copying needs the follower's risk acknowledgement (SPEC §8)")
         now = self._now()
         hwm = HighWatermark.start(allocation)
+        follower_venue_cash = self._venue_cash_of_free_balance(str(follower))
         with self._uow_factory() as uow:
             if (
                 not uow.accounts.exists(str(provider))
@@ -110,15 +116,11 @@ class FollowerActions:
             uow.relationships.add(rel)
             if within is not None:
                 within(uow, rel)
+            key = f"allocate:{rel_id}"
             uow.ledger.post(
-                allocate(
-                    AccountId(follower),
-                    rel_id,
-                    Money(allocation, USDT),
-                    key=f"allocate:{rel_id}",
-                    ts=now,
-                )
+                allocate(AccountId(follower), rel_id, Money(allocation, USDT), key=key, ts=now)
             )
+            moves = self._allocation_moves(uow, rel, allocation, key, follower_venue_cash, now)
             uow.equity.add_flow(rel.book, now.date(), allocation)
             intents: list[OrderIntent] = []
             if settings.copy_open_positions:
@@ -126,7 +128,7 @@ class FollowerActions:
                 uow.decisions.add_many(decisions)
                 uow.orders.add_intents(intents)
             uow.commit()
-        self._venue.deposit(rel.book, USDT.code, allocation)
+        self._cash.apply_now(moves)
         self._cache.invalidate(str(provider))
         self._executor.execute([request_for(i, i.reduce_only) for i in intents])
         return rel
@@ -155,46 +157,99 @@ class FollowerActions:
         (SPEC §7), then return the free cash to the follower's balance.
 
         ``close_on_stop`` given here replaces the relationship's setting for this stop.
+        Stopping a relationship whose stop a crash interrupted finishes that stop;
+        stopping one whose stop is complete is refused.
         """
         now = self._now()
         with self._uow_factory() as uow:
             rel = uow.relationships.get(rel_id)
-            if not rel.state.mirrors_closes:
+            stopped_before = not rel.state.mirrors_closes
+            if not stopped_before:
+                if close_on_stop is not None and close_on_stop != rel.settings.close_on_stop:
+                    settings = replace(rel.settings, close_on_stop=close_on_stop)
+                    rel = replace(rel, settings=settings)
+                book = load_books(uow, [rel])[rel.book]
+                stopped, intents = stop(rel, reason, book, now)
+                uow.relationships.save(stopped, now)
+                uow.outbox.add_many(STOPPED, stop_notifications(stopped, now), now)
+                uow.orders.add_intents(intents)
+                uow.commit()
+        if stopped_before:
+            if not self.finish_stop(rel_id):
                 raise InvalidTransitionError(f"{rel_id} is stopped already")
-            if close_on_stop is not None and close_on_stop != rel.settings.close_on_stop:
-                rel = replace(rel, settings=replace(rel.settings, close_on_stop=close_on_stop))
-            book = load_books(uow, [rel])[rel.book]
-            stopped, intents = stop(rel, reason, book, now)
-            uow.relationships.save(stopped, now)
-            uow.outbox.add_many(STOPPED, stop_notifications(stopped, now), now)
-            uow.orders.add_intents(intents)
-            uow.commit()
+            return
         self._cache.invalidate(str(rel.provider))
         self._executor.execute([request_for(i, i.reduce_only) for i in intents])
-        self._settlements.settle(rel_id, f"stop:{reason}")
-        self.release_free_cash(rel_id)
+        self.finish_stop(rel_id)
+
+    def finish_stop(self, rel_id: RelationshipId) -> bool:
+        """The rest of a stop, each step once ever: settle profit share at the stop, then
+        return the free cash to the follower (docs/engine.md, "Stopped relationships").
+
+        Run right after the stop, again when the stop's message is delivered, and by
+        recovery, so a crash anywhere in a stop (whoever raised it: the follower, a
+        price update or the gate) leaves nothing unsettled or stranded. While the
+        stop's closing orders wait for the venue's answer it waits too: recovery
+        finishes it once they are answered. True when it did something now.
+        """
+        with self._uow_factory() as uow:
+            rel = uow.relationships.get(rel_id)
+            waiting = bool(uow.orders.unconfirmed_of_book(rel.book))
+        if rel.state.mirrors_closes or waiting:
+            return False
+        period = f"stop:{rel.state.stop_reason}"
+        settled = self._settlements.settle(rel_id, period) is not None
+        return self.release_free_cash(rel_id) > ZERO or settled
+
+    def stop_at_max_loss(self, rels: Sequence[CopyRelationship]) -> list[str]:
+        """Stop (reason ``max_loss``) each relationship whose drawdown reached its limit,
+        marked at the current prices; the ids stopped."""
+        prices = self._prices()
+        with self._uow_factory() as uow:
+            books = load_books(uow, rels)
+        hit = [
+            rel
+            for rel in rels
+            if max_loss_reached(
+                books[rel.book].value(prices).equity, rel.net_allocated, rel.settings.max_loss_pct
+            )
+        ]
+        for rel in hit:
+            self.stop(rel.id, StopReason.MAX_LOSS)
+        return [str(rel.id) for rel in hit]
+
+    def on_stopped(self, message_id: str, payload: Mapping[str, Any]) -> None:
+        """The outbox consumer of a stop's message to the follower: finish the stop."""
+        if "relationship" in payload:
+            self.finish_stop(RelationshipId(str(payload["relationship"])))
 
     def release_free_cash(self, rel_id: RelationshipId) -> Decimal:
-        """Return a stopped relationship's free cash (less any owed share) to the follower."""
+        """Return a stopped relationship's free cash (less any owed share) to the follower,
+        once: the amount released, 0 when there was nothing to release or it was done."""
         now = self._now()
         venue_cash = self._venue.withdrawable(str(rel_id), USDT.code)
         with self._uow_factory() as uow:
+            if uow.ledger.transfer(release_on_stop_key(rel_id)) is not None:
+                return ZERO
             rel = uow.relationships.get(rel_id)
             book = load_books(uow, [rel])[rel.book]
             amount = HighWatermark(rel.hwm, rel.owed).withdrawable(min(book.cash, venue_cash))
             if amount <= ZERO:
                 return ZERO
-            self._release(uow, rel, amount, release_on_stop_key(rel_id), now)
+            moves = self._release(uow, rel, amount, release_on_stop_key(rel_id), now)
             # Like a withdrawal: copier PnL stays equity − net allocation after the stop.
             uow.relationships.save(replace(rel, net_allocated=rel.net_allocated - amount), now)
             uow.commit()
-        self._venue.withdraw(rel.book, USDT.code, amount)
+        self._cash.apply_now(moves)
         return amount
 
     def top_up(
         self, rel_id: RelationshipId, amount: Decimal, key: str, within: Within | None = None
     ) -> CopyRelationship:
         now = self._now()
+        with self._uow_factory() as uow:
+            follower = str(uow.relationships.get(rel_id).follower)
+        follower_venue_cash = self._venue_cash_of_free_balance(follower)
         with self._uow_factory() as uow:
             rel = uow.relationships.get(rel_id)
             if not rel.state.mirrors_closes:
@@ -205,13 +260,14 @@ class FollowerActions:
             )
             if uow.ledger.post(transfer).replayed:
                 return rel
+            moves = self._allocation_moves(uow, rel, amount, key, follower_venue_cash, now)
             uow.equity.add_flow(rel.book, now.date(), amount)
             rel = _with_money(rel, rel.net_allocated + amount, hwm)
             if within is not None:
                 within(uow, rel)
             uow.relationships.save(rel, now)
             uow.commit()
-        self._venue.deposit(rel.book, USDT.code, amount)
+        self._cash.apply_now(moves)
         self._cache.invalidate(str(rel.provider))
         return rel
 
@@ -228,12 +284,13 @@ class FollowerActions:
             equity = self._equity(rel, book)
             free = min(book.cash, venue_cash)
             hwm = HighWatermark(rel.hwm, rel.owed).withdraw(amount, equity, free)
-            self._release(uow, rel, amount, key, now)
+            moves = self._release(uow, rel, amount, key, now)
             rel = _with_money(rel, rel.net_allocated - amount, hwm)
             uow.relationships.save(rel, now)
             uow.commit()
-        self._venue.withdraw(rel.book, USDT.code, amount)
+        self._cash.apply_now(moves)
         self._cache.invalidate(str(rel.provider))
+        self.stop_at_max_loss([rel])  # a withdrawal changes the drawdown too (docs/engine.md)
         return rel
 
     def manual_close(self, rel_id: RelationshipId, symbol: str) -> None:
@@ -255,11 +312,49 @@ class FollowerActions:
 
     def _release(
         self, uow: SqlUnitOfWork, rel: CopyRelationship, amount: Decimal, key: str, now: datetime
-    ) -> None:
+    ) -> RecordedMoves:
+        """Allocation cash back to the follower's free balance, in the ledger and (recorded
+        for after the commit) at the venue: out of the book, and into the follower's own
+        venue account when the follower is a provider."""
         uow.ledger.post(
             release(rel.id, AccountId(rel.follower), Money(amount, USDT), key=key, ts=now)
         )
         uow.equity.add_flow(rel.book, now.date(), -amount)
+        moves = [cash_move(key, rel.book, -amount)]
+        if uow.accounts.is_provider(str(rel.follower)):
+            moves.append(cash_move(key, str(rel.follower), amount))
+            uow.equity.add_flow(str(rel.follower), now.date(), amount)
+        return record_moves(uow, key, moves, now)
+
+    def _allocation_moves(
+        self,
+        uow: SqlUnitOfWork,
+        rel: CopyRelationship,
+        amount: Decimal,
+        key: str,
+        follower_venue_cash: Decimal,
+        now: datetime,
+    ) -> RecordedMoves:
+        """The venue side of an allocation: into the book, and out of the follower's own
+        venue account when the follower is a provider, whose free balance is that
+        account's cash (so the same cash cannot also back its own trades)."""
+        moves = [cash_move(key, rel.book, amount)]
+        if uow.accounts.is_provider(str(rel.follower)):
+            if amount > follower_venue_cash:
+                raise CopyActionError(
+                    f"{rel.follower} can allocate at most {follower_venue_cash} USDT: its free "
+                    f"cash at the venue (open perp losses count against it)"
+                )
+            moves.append(cash_move(key, str(rel.follower), -amount))
+            # Its own trading equity falls by the allocation: a flow, not a loss.
+            uow.equity.add_flow(str(rel.follower), now.date(), -amount)
+        return record_moves(uow, key, moves, now)
+
+    def _venue_cash_of_free_balance(self, account: str) -> Decimal:
+        """What the account could take out of its own venue account now (a provider's
+        free balance lives there; others have none). Read before the unit of work: the
+        venue's own transaction would wait for our write lock on SQLite."""
+        return self._venue.withdrawable(account, USDT.code)
 
     def _equity(self, rel: CopyRelationship, book: BookState) -> Decimal:
         return book.value(self._prices()).equity

@@ -9,18 +9,17 @@ several workers replace the relay and the bus, not the steps (SPEC §10).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
-from copytrade.domain.copying import StopReason, max_loss_reached
+from copytrade.domain.ids import RelationshipId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.trades import Trade
 from copytrade.engine.actions import FollowerActions
 from copytrade.engine.bookkeeping import BookKeeper
-from copytrade.engine.books import load_books
 from copytrade.engine.bus import InProcessBus
 from copytrade.engine.commission import COMMISSION_DEBITS, VenueCommissions
 from copytrade.engine.day_close import close_day
@@ -31,13 +30,17 @@ from copytrade.engine.messages import PROVIDER_FILLED
 from copytrade.engine.prices import PriceBook
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.settlement import VENUE_DEBIT, SettlementService, VenueDebits
+from copytrade.engine.stopping import STOPPED
 from copytrade.engine.subscriptions import FeeSettings, SubscriptionBilling
+from copytrade.engine.venue_cash import VENUE_CASH, VenueCash
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.outbox_relay import OutboxRelay
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.venues.paper.venue import PaperVenue
 
 VENUE = "paper"
+# The topics that carry the venue's side of committed ledger transfers.
+CASH_TOPICS = (VENUE_CASH, VENUE_DEBIT, COMMISSION_DEBITS)
 
 
 class EngineListener(Protocol):
@@ -92,11 +95,13 @@ class CopyEngine:
         self.settlements = SettlementService(
             uow_factory, venue, snapshot, clock.now, platform_fee_pct
         )
+        self.venue_cash = VenueCash(venue, uow_factory, clock.now, checkpoints.before_venue_cash)
         self.actions = FollowerActions(
             uow_factory,
             self.executor,
             self.relationships,
             venue,
+            self.venue_cash,
             self.settlements,
             snapshot,
             clock.now,
@@ -108,8 +113,10 @@ class CopyEngine:
             self.relationships.invalidate,
         )
         self.bus.subscribe(PROVIDER_FILLED, self.fanout.handle)
+        self.bus.subscribe(VENUE_CASH, self.venue_cash.handle)
         self.bus.subscribe(VENUE_DEBIT, VenueDebits(venue).handle)
         self.bus.subscribe(COMMISSION_DEBITS, VenueCommissions(venue).handle)
+        self.bus.subscribe(STOPPED, self.actions.on_stopped)
 
     # --- the pipeline ----------------------------------------------------------
 
@@ -119,35 +126,42 @@ class CopyEngine:
             pass
 
     def recover(self) -> None:
-        """After a restart: finish interrupted copies, then catch up with the stream."""
+        """Finish what a crash (or a venue outage) interrupted, in causal order
+        (docs/engine.md, "Recovery"): the venue's side of committed cash moves first,
+        since later orders may need that cash; then orders recorded but never
+        answered, and the stops that waited for them; then every pending message
+        (copies to fan out, stops to finish) until the pipeline is quiet."""
+        self.relay.relay_all(CASH_TOPICS)
+        with self.uow_factory() as uow:
+            waiting = {o.book for o in uow.orders.unconfirmed() if o.relationship_id}
         self.executor.recover()
+        for book in sorted(waiting):
+            self.actions.finish_stop(RelationshipId(book))
         self.pump()
 
     def on_price(self, symbol: str, price: Decimal, ts: datetime) -> None:
         """A new price: fill crossed limit orders, copy them, then apply the max-loss rule."""
-        self.prices.update(symbol, price, ts)
-        self.venue.set_price(symbol, price, ts)
-        self.pump()
-        self.enforce_max_loss(symbol)
+        self.on_prices({symbol: price}, ts)
 
-    def enforce_max_loss(self, symbol: str | None = None) -> list[str]:
-        """Stop every relationship whose drawdown reached its max loss (SPEC §2)."""
-        prices = self.prices.snapshot()
+    def on_prices(self, points: Mapping[str, Decimal], ts: datetime) -> None:
+        """The prices of one moment, applied together before any check runs: crossed
+        limit orders fill and are copied, then the max-loss rule sees every book
+        marked at this moment's prices (docs/engine.md, "Max loss")."""
+        for symbol, price in points.items():
+            self.prices.update(symbol, price, ts)
+            self.venue.set_price(symbol, price, ts)
+        self.pump()
+        self.enforce_max_loss(points.keys())
+
+    def enforce_max_loss(self, symbols: Collection[str] | None = None) -> list[str]:
+        """Stop every relationship holding one of ``symbols`` (or anything) whose
+        drawdown reached its max loss (SPEC §2); their stops are finished too."""
         with self.uow_factory() as uow:
-            rels = [r for r in uow.relationships.holding(symbol) if r.state.mirrors_closes]
-            books = load_books(uow, rels)
-        hit = [
-            rel
-            for rel in rels
-            if max_loss_reached(
-                books[rel.book].value(prices).equity, rel.net_allocated, rel.settings.max_loss_pct
-            )
-        ]
-        for rel in hit:
-            self.actions.stop(rel.id, StopReason.MAX_LOSS)
+            rels = [r for r in uow.relationships.holding(symbols) if r.state.mirrors_closes]
+        hit = self.actions.stop_at_max_loss(rels)
         if hit:
             self.pump()
-        return [str(rel.id) for rel in hit]
+        return hit
 
     def close_day(self, day: date) -> int:
         """Mark every book's equity at the day's last prices (the daily equity series)."""

@@ -48,6 +48,8 @@ class Checkpoints:
 
     after_intents: Callable[[], None] = lambda: None
     after_submit: Callable[[], None] = lambda: None
+    # A ledger transfer with a venue side is committed; the venue has not applied it yet.
+    before_venue_cash: Callable[[], None] = lambda: None
 
 
 def request_for(order: OrderIntent | StoredOrder, reduce_only: bool) -> OrderRequest:
@@ -159,8 +161,8 @@ class Executor:
                     ) from None
                 self._sleep(delay)
             except PermanentVenueError as error:
-                reason = _fit(f"venue_error: {error}")
-                return [_rejected(r, reason, self._now()) for r in requests]
+                reason = venue_error_reason(error)
+                return [rejected_answer(r, reason, self._now()) for r in requests]
         raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -169,11 +171,14 @@ class Executor:
 _REASON_LIMIT = 200 - len("venue:")
 
 
-def _fit(reason: str) -> str:
+def venue_error_reason(error: Exception) -> str:
+    """A permanent venue error as an order's rejection reason, cut to fit."""
+    reason = f"venue_error: {error}"
     return reason if len(reason) <= _REASON_LIMIT else reason[: _REASON_LIMIT - 1] + "…"
 
 
-def _rejected(request: OrderRequest, reason: str, now: datetime) -> VenueOrder:
+def rejected_answer(request: OrderRequest, reason: str, now: datetime) -> VenueOrder:
+    """The answer recorded for an order the venue refused by raising, not by answering."""
     return VenueOrder(
         venue_order_id=OrderId(f"unplaced:{request.client_order_id}"),
         client_order_id=request.client_order_id,

@@ -15,8 +15,9 @@ from copytrade.adapters.db.repositories.orders import OrderIntent
 from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
-from copytrade.engine.execution import request_for
+from copytrade.engine.execution import rejected_answer, request_for, venue_error_reason
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.venues.errors import PermanentVenueError
 from copytrade.venues.port import Venue, VenueOrder
 
 
@@ -62,8 +63,18 @@ class ProviderOrders:
             if not known:
                 uow.orders.add_intents([intent])
                 uow.commit()
-        answer = self._venue.place(request)
+        try:
+            answer = self._venue.place(request)
+        except PermanentVenueError as error:
+            # Refused for good: recorded as rejected, so recovery never places it later.
+            self._record(rejected_answer(request, venue_error_reason(error), self._now()))
+            raise
+        # A temporary error propagates with the intent still ``new``: placing the same
+        # client order id again (the caller's retry, or recovery) sends it once.
+        self._record(answer)
+        return answer
+
+    def _record(self, answer: VenueOrder) -> None:
         with self._uow_factory() as uow:
             uow.orders.record_venue_results([answer], self._now())
             uow.commit()
-        return answer

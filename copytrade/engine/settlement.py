@@ -28,11 +28,10 @@ from copytrade.engine.settlement_batch import (
     SETTLED,
     VENUE_DEBIT,
     Due,
-    moves_from_payload,
     settle_in,
     venue_debit,
 )
-from copytrade.engine.venue_cash import apply_once_or_each
+from copytrade.engine.venue_cash import apply_once_or_each, moves_from_payload
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.venues.errors import VenueError
 from copytrade.venues.paper.cash_moves import CashMove

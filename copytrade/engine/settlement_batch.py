@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from copytrade.adapters.db.repositories.relationships import HwmState
 from copytrade.adapters.db.repositories.settlements import (
@@ -30,6 +29,7 @@ from copytrade.domain.ledger import profit_share
 from copytrade.domain.profit_share import HighWatermark, ProfitShareTerms
 from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.books import load_book_states
+from copytrade.engine.venue_cash import move_payload
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.simulation.jsonable import decimal_text
 from copytrade.venues.paper.cash_moves import CashMove
@@ -136,25 +136,3 @@ def venue_debit(record: SettlementRecord) -> CashMove:
     """The venue side of a settlement: the debit leaves the book's venue account
     (a relationship's book is its venue account, named by the relationship id)."""
     return CashMove(record.key, record.relationship_id, USDT.code, -record.settlement.debit)
-
-
-def move_payload(move: CashMove) -> dict[str, str]:
-    return {
-        "key": move.key,
-        "account": move.account,
-        "currency": move.currency,
-        "amount": decimal_text(move.amount),
-    }
-
-
-def moves_from_payload(payload: Mapping[str, Any]) -> list[CashMove]:
-    return [_move(move) for move in payload["moves"]]
-
-
-def _move(payload: Mapping[str, Any]) -> CashMove:
-    return CashMove(
-        str(payload["key"]),
-        str(payload["account"]),
-        str(payload["currency"]),
-        Decimal(str(payload["amount"])),
-    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, Protocol
 
 from copytrade.marketdata.clock import Clock
@@ -28,15 +28,16 @@ class OutboxRelay:
         self._clock = clock
         self._batch_size = batch_size
 
-    def relay_once(self) -> int:
-        """Publish one batch of pending messages; returns how many were delivered.
+    def relay_once(self, topics: Collection[str] | None = None) -> int:
+        """Publish one batch of pending messages (of ``topics`` only, when given);
+        returns how many were delivered.
 
         A message is marked delivered only after ``publish`` returned, so a crash
         in between delivers it again: consumers deduplicate by message id. A
         publish that raises stops the batch (order is kept) and propagates.
         """
         with self._uow_factory() as uow:
-            pending = uow.outbox.pending(self._batch_size)
+            pending = uow.outbox.pending(self._batch_size, topics)
         delivered: list[int] = []
         try:
             for message in pending:
@@ -50,8 +51,8 @@ class OutboxRelay:
                 uow.commit()
         return len(delivered)
 
-    def relay_all(self) -> int:
+    def relay_all(self, topics: Collection[str] | None = None) -> int:
         total = 0
-        while (count := self.relay_once()) > 0:
+        while (count := self.relay_once(topics)) > 0:
             total += count
         return total

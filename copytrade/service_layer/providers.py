@@ -1,9 +1,8 @@
 """A signed-in user becoming a provider, changing its terms, and seeing its followers.
 
-A provider trades its own free balance on the venue (``AccountService``): a
-user who deposited before becoming a provider has that balance only on the
-platform's books, so becoming one moves it to the user's venue account, once
-(a keyed cash move), the way a provider's later deposits reach the venue.
+A provider trades its own free balance on the venue: ``AccountService.make_provider``
+moves what a user holds when it becomes one to its venue account, in the same
+transaction as the change (docs/engine.md, "Value between the books").
 """
 
 from __future__ import annotations
@@ -14,11 +13,8 @@ from decimal import Decimal
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.errors import InvalidValueError
-from copytrade.domain.ledger import LedgerAccount
-from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.provider_stats import copier_figures
 from copytrade.platform import Platform
-from copytrade.venues.paper.cash_moves import CashMove
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +25,6 @@ class FollowerSummary:
     follower_cap: int | None
     aum: Decimal
     copier_pnl: Decimal
-
-
-def provider_start_key(user_id: str) -> str:
-    return f"provider-start:{user_id}"
 
 
 class ProviderService:
@@ -46,10 +38,7 @@ class ProviderService:
     def become(self, terms: ProviderTerms) -> ProviderTerms:
         """Make the user a provider (or replace all its terms), funding its venue account."""
         _check_cap(terms.follower_cap)
-        was_provider = self.terms(terms.provider_id) is not None
         self._platform.accounts.make_provider(terms)
-        if not was_provider:
-            self._fund_venue(terms.provider_id)
         stored = self.terms(terms.provider_id)
         assert stored is not None
         return stored
@@ -82,14 +71,6 @@ class ProviderService:
             figures.aum,
             figures.copier_pnl,
         )
-
-    def _fund_venue(self, user_id: str) -> None:
-        with self._platform.uow() as uow:
-            free = uow.ledger.balance(LedgerAccount.follower_free(user_id, USDT))
-        if free > ZERO:
-            move = CashMove(provider_start_key(user_id), user_id, USDT.code, free)
-            self._platform.venue.move_cash_once([move])
-
 
 def _check_cap(cap: int | None) -> None:
     if cap is not None and cap < 1:

@@ -17,7 +17,7 @@ from copytrade.domain.identity import PermissionDeniedError
 from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.ledger.errors import IdempotencyConflictError
-from copytrade.domain.orders import OrderType
+from copytrade.domain.orders import OrderStatus, OrderType
 from copytrade.platform import Platform
 from copytrade.service_layer.throttle import SlidingWindowLimiter, TooManyRequestsError
 
@@ -72,7 +72,9 @@ class ProviderTrading:
                 raise IdempotencyConflictError(
                     f"order {client_id!r} exists with other values; use a new client_order_id"
                 )
-            return client_id, False
+            if before.status != OrderStatus.NEW.value:
+                return client_id, False
+            # Recorded but never answered (the venue was down): send it again, once.
         self._platform.provider_orders.place(
             ProviderId(user_id),
             ClientOrderId(key),

@@ -20,7 +20,6 @@ from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId
 from copytrade.domain.orders import OrderStatus
 from copytrade.marketdata.clock import SimulatedClock
-from copytrade.marketdata.ticks import PriceTick
 from copytrade.platform import Platform
 from copytrade.simulation.scenario import (
     ChargeSubscriptions,
@@ -29,6 +28,7 @@ from copytrade.simulation.scenario import (
     Follow,
     ManualClose,
     Pause,
+    PricePoint,
     ProviderOrder,
     Resume,
     Scenario,
@@ -107,9 +107,9 @@ class ScenarioPlayer:
                 accounts.deposit(account, follower.deposit, key=f"deposit:{account}:initial")
 
     def play(self, item: TimelineItem) -> None:
-        if isinstance(item, PriceTick):
+        if isinstance(item, PricePoint):
             self._move_to(item.ts)
-            self._engine.on_price(item.symbol, item.price, item.ts)
+            self._engine.on_prices({t.symbol: t.price for t in item.ticks}, item.ts)
             return
         self._move_to(item.at)
         try:

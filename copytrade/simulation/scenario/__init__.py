@@ -23,7 +23,7 @@ from copytrade.simulation.scenario.model import (
     Scenario,
     SettlementPeriod,
 )
-from copytrade.simulation.scenario.timeline import TimelineItem, timeline
+from copytrade.simulation.scenario.timeline import PricePoint, TimelineItem, timeline
 
 __all__ = [
     "ChargeSubscriptions",
@@ -34,6 +34,7 @@ __all__ = [
     "FollowerSpec",
     "ManualClose",
     "Pause",
+    "PricePoint",
     "ProviderOrder",
     "ProviderSpec",
     "Resume",

@@ -1,28 +1,47 @@
 """The order a scenario is played in: one merged, deterministic stream.
 
-Sorted by time; at one time every price point comes before every action
-(SPEC §9: the price applies first), price points keep their (stable) order,
-and actions keep file order.
+Sorted by time; at one time every price comes before every action (the price
+applies first), and all the prices of one time form one ``PricePoint`` that the
+engine applies together before any check runs (docs/scenarios.md); actions keep
+file order.
 """
 
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from copytrade.marketdata.ticks import PriceTick
 from copytrade.simulation.scenario.events import Event
 from copytrade.simulation.scenario.model import Scenario
 
-TimelineItem = PriceTick | Event
+
+@dataclass(frozen=True, slots=True)
+class PricePoint:
+    """Every price of one moment, in file order (one per symbol: a later one wins)."""
+
+    ts: datetime
+    ticks: tuple[PriceTick, ...]
 
 
-def _time(item: TimelineItem) -> datetime:
+TimelineItem = PricePoint | Event
+
+
+def _time(item: PriceTick | Event) -> datetime:
     return item.ts if isinstance(item, PriceTick) else item.at
 
 
 def timeline(scenario: Scenario) -> Iterator[TimelineItem]:
-    """Price ticks and events merged by time, prices first at equal times."""
+    """Price points and events merged by time, prices first at equal times."""
     # heapq.merge breaks ties by the order of its inputs: prices are passed first.
-    return heapq.merge(scenario.prices, scenario.events, key=_time)
+    merged = heapq.merge(scenario.prices, scenario.events, key=_time)
+    for (ts, is_price), items in itertools.groupby(
+        merged, key=lambda item: (_time(item), isinstance(item, PriceTick))
+    ):
+        if is_price:
+            yield PricePoint(ts, tuple(t for t in items if isinstance(t, PriceTick)))
+        else:
+            yield from (e for e in items if not isinstance(e, PriceTick))

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 from copytrade.adapters.db.schema import OutboxRow
 from copytrade.domain.copying import SizingMode
 from copytrade.domain.ledger import LedgerAccount
+from copytrade.engine.messages import PROVIDER_FILLED
 
 from .harness import PERP, Harness
 
@@ -61,7 +62,7 @@ def test_redelivered_provider_fill_places_nothing_new(db_engine: Engine) -> None
     assert message == []  # delivered
     # Deliver the same message again straight to the fan-out.
     with h.platform.uow() as uow:
-        row = uow.session.scalars(select(OutboxRow)).one()
+        row = uow.session.scalars(select(OutboxRow).where(OutboxRow.topic == PROVIDER_FILLED)).one()
         payload, message_id = json.loads(row.payload), row.message_id
     h.engine.fanout.handle(message_id, payload)
     with h.platform.uow() as uow:

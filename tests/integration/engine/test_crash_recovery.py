@@ -181,7 +181,9 @@ def test_redelivering_a_completed_provider_fill_places_nothing(url: str) -> None
         assert_copied_exactly_once(h)
         before = state(h)
         with h.platform.uow() as uow:
-            row = uow.session.scalars(select(OutboxRow)).one()
+            row = uow.session.scalars(
+                select(OutboxRow).where(OutboxRow.topic == PROVIDER_FILLED)
+            ).one()
             message_id, payload = row.message_id, json.loads(row.payload)
         h.engine.bus.publish(PROVIDER_FILLED, message_id, payload)
         h.engine.recover()

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from copytrade.marketdata.ticks import PriceTick
-from copytrade.simulation.scenario import load_scenario, timeline
+from copytrade.simulation.scenario import PricePoint, load_scenario, timeline
 
 Write = Callable[[str, str], Path]
 
@@ -34,16 +33,15 @@ events:
 
 
 def _label(item: object) -> str:
-    if isinstance(item, PriceTick):
-        return f"{item.symbol[0]}@{item.ts:%H%M}"
+    if isinstance(item, PricePoint):
+        return "+".join(f"{t.symbol[0]}@{t.ts:%H%M}" for t in item.ticks)
     return f"{type(item).__name__.lower()}#{item.index}"  # type: ignore[attr-defined]
 
 
 def test_prices_come_first_at_equal_times_and_actions_keep_file_order(write: Write) -> None:
     order = [_label(item) for item in timeline(load_scenario(write("t.yaml", TEXT)))]
     assert order == [
-        "B@0000",  # both 00:00 prices, in file order (B is listed before A) ...
-        "A@0000",
+        "B@0000+A@0000",  # both 00:00 prices as one point, in file order (B before A) ...
         "deposit#0",  # ... then the 00:00 actions in file order
         "deposit#1",
         "B@0030",  # B's 00:30 point is listed after A's 01:00 one: time decides

@@ -157,6 +157,10 @@ class OrderRepository:
         """Intents whose venue answer was never recorded: the crash-recovery work list."""
         return self._query(OrderRow.status == OrderStatus.NEW.value)
 
+    def unconfirmed_of_book(self, book: str) -> list[StoredOrder]:
+        """A book's intents still waiting for the venue's answer."""
+        return self._query(OrderRow.book == book, OrderRow.status == OrderStatus.NEW.value)
+
     def for_book(self, book: str) -> list[StoredOrder]:
         return self._query(OrderRow.book == book)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -53,13 +53,13 @@ class OutboxRepository:
         ]
         _INSERT.execute(self._session, rows)
 
-    def pending(self, limit: int) -> list[OutboxMessage]:
-        rows = self._session.execute(
-            select(OutboxRow.id, OutboxRow.message_id, OutboxRow.topic, OutboxRow.payload)
-            .where(OutboxRow.delivered_at.is_(None))
-            .order_by(OutboxRow.id)
-            .limit(limit)
-        ).all()
+    def pending(self, limit: int, topics: Collection[str] | None = None) -> list[OutboxMessage]:
+        """The oldest undelivered messages (of ``topics`` only, when given), in order."""
+        query = select(OutboxRow.id, OutboxRow.message_id, OutboxRow.topic, OutboxRow.payload)
+        query = query.where(OutboxRow.delivered_at.is_(None))
+        if topics is not None:
+            query = query.where(OutboxRow.topic.in_(sorted(topics)))
+        rows = self._session.execute(query.order_by(OutboxRow.id).limit(limit)).all()
         return [OutboxMessage(r.id, r.message_id, r.topic, json.loads(r.payload)) for r in rows]
 
     def mark_delivered(self, ids: Sequence[int], now: datetime) -> None:
@@ -67,6 +67,14 @@ class OutboxRepository:
             self._session.execute(
                 update(OutboxRow).where(OutboxRow.id.in_(ids)).values(delivered_at=now)
             )
+
+    def mark_delivered_by_message_id(self, message_id: str, now: datetime) -> None:
+        """Mark a message delivered by its id, e.g. once its effect was applied directly."""
+        self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.message_id == message_id, OutboxRow.delivered_at.is_(None))
+            .values(delivered_at=now)
+        )
 
     def record_attempt(self, ids: Sequence[int]) -> None:
         if ids:

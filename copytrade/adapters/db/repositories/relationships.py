@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -238,11 +238,11 @@ class RelationshipRepository:
         rows = self._session.scalars(select(RelationshipRow).order_by(RelationshipRow.id))
         return [_relationship(row) for row in rows]
 
-    def holding(self, symbol: str | None = None) -> list[CopyRelationship]:
-        """Relationships whose book has a position (in ``symbol``, or any)."""
+    def holding(self, symbols: Collection[str] | None = None) -> list[CopyRelationship]:
+        """Relationships whose book has a position (in one of ``symbols``, or any)."""
         books = select(PositionRow.book)
-        if symbol is not None:
-            books = books.where(PositionRow.symbol == symbol)
+        if symbols is not None:
+            books = books.where(PositionRow.symbol.in_(sorted(symbols)))
         query = select(RelationshipRow).where(RelationshipRow.id.in_(books.distinct()))
         return [
             _relationship(row) for row in self._session.scalars(query.order_by(RelationshipRow.id))
