@@ -15,6 +15,8 @@ reruns one run exactly (the kill points are deterministic) and prints its report
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import subprocess
 import sys
@@ -179,8 +181,31 @@ def _checked(report: RunReport, db: Engine, journal: Journal, seed: int, ops: in
                 report.violations.append(Violation("serve-jobs-succeed", job, error))
     last = datetime.fromisoformat(generate(seed, ops)[-1]["ts"]) + timedelta(minutes=1)
     report.violations.extend(check_all(db, last))
+    report.violations.extend(_reconcile_command(report.url))
     db.dispose()
     return report
+
+
+def _reconcile_command(url: str) -> list[Violation]:
+    """``copytrade reconcile --json`` as an operator runs it, where the command exists;
+    the oracle above does not depend on it."""
+    env = {**os.environ, "COPYTRADE_DATABASE_URL": url}
+    proc = subprocess.run(
+        [sys.executable, "-m", "copytrade.cli", "reconcile", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if proc.returncode == 0 or "No such command" in proc.stderr:
+        return []
+    try:
+        found = json.loads(proc.stdout).get("differences", [])
+        detail = f"{len(found)} difference(s): {json.dumps(found[:5])}"
+    except ValueError:
+        detail = " ".join((proc.stderr or proc.stdout).strip().splitlines()[-1:])
+    return [Violation("copytrade-reconcile-clean", f"exit {proc.returncode}", detail)]
 
 
 def main() -> int:

@@ -230,8 +230,8 @@ def _change(op: Op, rt: ServerRuntime, now: datetime) -> object:
     p, kind = rt.platform, op["kind"]
     actions = p.engine.actions
     if kind == "price":
-        for symbol, price in op["prices"].items():
-            p.engine.on_price(symbol, D(price), now)
+        # One moment's prices together (SPEC §9): all applied, then the max-loss checks.
+        p.engine.on_prices({symbol: D(price) for symbol, price in op["prices"].items()}, now)
     elif kind == "register":
         p.accounts.register(AccountId(op["account"]), op["account"])
     elif kind == "make_provider":
