@@ -32,6 +32,7 @@ from copytrade.adapters.db.schema import (
 )
 from copytrade.adapters.db.schema.accounts import ProviderRow
 from copytrade.adapters.db.schema.fees import SubscriptionChargeRow
+from copytrade.adapters.db.schema.paper import PaperFillRow
 from copytrade.venues.paper.venue import PaperVenue
 
 from .scenario import boundaries
@@ -90,6 +91,7 @@ class State:
     stopped_at: dict[str, datetime]
     orders_new: list[str]
     outbox_pending: list[str]
+    venue_fills: set[str]
 
 
 def _read(db: Engine) -> State:
@@ -126,6 +128,7 @@ def _read(db: Engine) -> State:
             orders_new=list(
                 s.scalars(select(OrderRow.client_order_id).where(OrderRow.status == "new"))
             ),
+            venue_fills=set(s.scalars(select(PaperFillRow.fill_id))),
             outbox_pending=list(
                 s.scalars(select(OutboxRow.message_id).where(OutboxRow.delivered_at.is_(None)))
             ),
@@ -354,3 +357,8 @@ def _leftovers(st: State, _db: Engine, _now: datetime) -> Iterable[Violation]:
         yield Violation("no-order-left-new", cid, "still new (never answered by the venue)")
     for mid in st.outbox_pending:
         yield Violation("outbox-delivered", mid, "never delivered")
+    booked = Counter(f.fill_id for f in st.fills)
+    for fill_id in sorted(st.venue_fills - set(booked)):
+        yield Violation("venue-fills-booked", fill_id, "filled at the venue, never booked")
+    for fill_id in sorted(set(booked) - st.venue_fills):
+        yield Violation("venue-fills-booked", fill_id, "booked, but the venue has no such fill")
