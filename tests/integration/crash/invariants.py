@@ -39,6 +39,7 @@ from .scenario import boundaries
 from .world import INSTRUMENTS, START
 
 ZERO = D(0)
+CENT = D("0.01")
 OWNED_KINDS = ("follower_free", "allocation_cash", "provider_earnings", "platform_revenue")
 COINS = sorted({i.base for i in INSTRUMENTS if i.is_spot})
 
@@ -64,6 +65,7 @@ def check_all(db: Engine, now: datetime) -> list[Violation]:
     for check in (
         _ledger,
         _books,
+        _max_loss,
         _decisions,
         _settlements,
         _stops,
@@ -182,6 +184,30 @@ def _books(st: State, db: Engine, now: datetime) -> Iterable[Violation]:
         held = {c: v for c, v in venue.balances(account).items() if v != ZERO}
         if held:
             yield Violation("follower-has-no-venue-account", account, f"venue holds {held}")
+
+
+def _max_loss(st: State, db: Engine, now: datetime) -> Iterable[Violation]:
+    """No copying relationship rests past its max loss: equity (the venue's book at its
+    last prices, our arithmetic) above net allocated × (1 − max loss)."""
+    venue = PaperVenue(db, INSTRUMENTS, lambda: now)
+    prices = venue.prices()
+    for rel in st.rels:
+        if rel.status == "stopped" or rel.net_allocated <= ZERO:
+            continue
+        equity = venue.balances(rel.id).get("USDT", ZERO)
+        for p in venue.positions(rel.id):
+            mark = prices[p.symbol]
+            equity += (
+                p.qty * mark if _spot(p.symbol) else p.margin + p.qty * (mark - p.avg_entry_price)
+            )
+        floor = rel.net_allocated * (1 - rel.max_loss_pct / 100)
+        if equity < floor - CENT:
+            yield Violation(
+                "max-loss-enforced",
+                rel.id,
+                f"{rel.status} with equity {text(equity)} ≤ {text(floor)} "
+                f"(net allocated {text(rel.net_allocated)}, max loss {text(rel.max_loss_pct)} %)",
+            )
 
 
 def _legs(fills: list[FillRow], providers: set[str]) -> dict[str, set[str]]:
