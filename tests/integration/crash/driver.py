@@ -159,6 +159,8 @@ def _lived(report: RunReport, life: Life, proc: subprocess.CompletedProcess[str]
 
 def _last_started(journal: Journal) -> str:
     events = journal.events()
+    if events and events[-1]["event"] == "boot":
+        return "died in its recovery"
     done = {e["i"] for e in events if e["event"] in ("done", "dropped")}
     started = [e for e in events if e["event"] == "start" and e["i"] not in done]
     if started:
