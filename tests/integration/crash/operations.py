@@ -88,7 +88,8 @@ def resolve(op: Op, rt: ServerRuntime) -> Op:
             return {**base, "prices": op["moves"]}
         last = r.venue.prices()
         prices = {}
-        for symbol, rel in op["relative"].items():
+        relative = op.get("relative") or _against(r, op["against"], D(op["size"]))
+        for symbol, rel in relative.items():
             start, inst = START_PRICES[symbol], BY_SYMBOL[symbol]
             moved = last.get(symbol, start) * (1 + D(rel))
             moved = min(max(moved, start * D("0.4")), start * D("2.5"))
@@ -139,6 +140,11 @@ def resolve(op: Op, rt: ServerRuntime) -> Op:
     if kind == "stop":
         return {**out, "close_on_stop": op["close_on_stop"]}
     return out
+
+
+def _against(r: Resolver, provider: str, size: D) -> dict[str, str]:
+    """Moves of ``size`` against each of the provider's positions (its followers' too)."""
+    return {p.symbol: str(-size if p.qty > ZERO else size) for p in r.venue.positions(provider)}
 
 
 def _follow(op: Op, r: Resolver, base: Op) -> Op:

@@ -30,7 +30,8 @@ Op = dict[str, Any]
 
 WEIGHTS = {
     "order": 22,
-    "price": 18,
+    "price": 22,
+    "shock": 4,
     "follow": 10,
     "top_up": 6,
     "rel_withdraw": 6,
@@ -83,11 +84,11 @@ FOLLOW_DEFAULTS: Op = {
 }
 # Copying from the start: every provider has followers, p1 (a provider) copies p0.
 SETUP_FOLLOWS = (
-    ("f0", "p0", "15"),
+    ("f0", "p0", "5"),
     ("f1", "p0", "60"),
     ("f2", "p1", "8"),
     ("f3", "p2", "30"),
-    ("f4", "p3", "30"),
+    ("f4", "p3", "8"),
     ("p1", "p0", "30"),
     ("f0", "p3", "8"),
     ("f2", "p0", "30"),
@@ -106,16 +107,18 @@ def random_op(rng: random.Random) -> Op:
             "intent": rng.choices(["open", "close_part", "flip", "close_all"], [5, 3, 1, 1])[0],
             "side": rng.choice(["buy", "sell"]),
             "type": rng.choices(["market", "limit"], [3, 1])[0],
-            "leverage": str(rng.choice([1, 1, 2, 3])),
-            "size": frac(rng, 0.05, 0.4),
+            "leverage": str(rng.choice([1, 2, 3, 5])),
+            "size": frac(rng, 0.1, 0.6),
             "offset": frac(rng, 0.003, 0.02),
         }
+    if kind == "shock":  # against the copied positions, for max-loss stops
+        return {"kind": "price", "against": "p0", "size": frac(rng, 0.1, 0.25)}
     if kind == "price":
         moves = {}
         for instrument in INSTRUMENTS:
             if rng.random() < 0.7:
-                big = rng.random() < 0.15  # big enough to reach max-loss limits
-                size = rng.uniform(0.06, 0.2) if big else rng.uniform(0, 0.03)
+                big = rng.random() < 0.25  # big enough to reach max-loss limits
+                size = rng.uniform(0.08, 0.25) if big else rng.uniform(0, 0.03)
                 moves[instrument.symbol] = f"{rng.choice([-1, 1]) * size:.4f}"
         return {"kind": "price", "relative": moves}
     if kind == "follow":
@@ -127,7 +130,7 @@ def random_op(rng: random.Random) -> Op:
             "mode": rng.choices(["proportional", "fixed_amount", "multiplier"], [4, 1, 1])[0],
             "fixed_amount": str(rng.choice([100, 250, 500])),
             "multiplier": rng.choice(["0.5", "1.5", "2"]),
-            "max_loss_pct": str(rng.choice([8, 15, 30, 60])),
+            "max_loss_pct": str(rng.choice([5, 8, 15, 30, 60])),
             "close_on_stop": rng.random() < 0.6,
             "copy_open_positions": rng.random() < 0.3,
             "leverage": rng.choice([None, None, "2"]),
