@@ -88,7 +88,8 @@ def resolve(op: Op, rt: ServerRuntime) -> Op:
             return {**base, "prices": op["moves"]}
         last = r.venue.prices()
         prices = {}
-        relative = op.get("relative") or _against(r, op["against"], D(op["size"]))
+        shock = "against" in op
+        relative = _against(r, op["against"], D(op["size"])) if shock else op["relative"]
         for symbol, rel in relative.items():
             start, inst = START_PRICES[symbol], BY_SYMBOL[symbol]
             moved = last.get(symbol, start) * (1 + D(rel))
