@@ -231,7 +231,7 @@ class FollowerActions:
         with self._uow_factory() as uow:
             if uow.ledger.transfer(release_on_stop_key(rel_id)) is not None:
                 return ZERO
-            rel = uow.relationships.get(rel_id)
+            rel = uow.relationships.get(rel_id, for_update=True)
             book = load_books(uow, [rel])[rel.book]
             amount = HighWatermark(rel.hwm, rel.owed).withdrawable(min(book.cash, venue_cash))
             if amount <= ZERO:
@@ -251,7 +251,7 @@ class FollowerActions:
             follower = str(uow.relationships.get(rel_id).follower)
         follower_venue_cash = self._venue_cash_of_free_balance(follower)
         with self._uow_factory() as uow:
-            rel = uow.relationships.get(rel_id)
+            rel = uow.relationships.get(rel_id, for_update=True)  # vs a settlement
             if not rel.state.mirrors_closes:
                 raise CopyActionError(f"{rel_id} is stopped: start a new copy instead")
             hwm = HighWatermark(rel.hwm, rel.owed).top_up(amount)
@@ -277,7 +277,7 @@ class FollowerActions:
         now = self._now()
         venue_cash = self._venue.withdrawable(str(rel_id), USDT.code)
         with self._uow_factory() as uow:
-            rel = uow.relationships.get(rel_id)
+            rel = uow.relationships.get(rel_id, for_update=True)  # vs a settlement
             if uow.ledger.transfer(key) is not None:
                 return rel  # this withdrawal was made already
             book = load_books(uow, [rel])[rel.book]

@@ -8,17 +8,20 @@ A redelivered message finds itself processed and places nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from copytrade.domain.copying import StopReason
+from copytrade.adapters.db.repositories.orders import OrderIntent
+from copytrade.domain.copying import CopyRelationship, StopReason, max_loss_reached
 from copytrade.domain.instruments import Instrument
-from copytrade.engine.books import load_books
+from copytrade.engine.bookkeeping import BookedFills
+from copytrade.engine.books import BookState, load_books
 from copytrade.engine.execution import Executor, request_for
 from copytrade.engine.messages import ProviderFilled
-from copytrade.engine.planning import plan_copies
+from copytrade.engine.planning import CopyPlan, plan_copies
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.stopping import STOPPED, stop, stop_notifications
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
@@ -54,11 +57,7 @@ class CopyFanout:
             instrument = self._instruments[event.fill.symbol]
             plan = plan_copies(event, instrument, rels, books, self._prices(), now)
             intents = list(plan.intents)
-            for rel in plan.must_stop:
-                stopped, closes = stop(rel, StopReason.MAX_LOSS, books[rel.book], now)
-                uow.relationships.save(stopped, now)
-                uow.outbox.add_many(STOPPED, stop_notifications(stopped, now), now)
-                intents.extend(closes)
+            intents.extend(_stop_at_max_loss(uow, plan.must_stop, books, now))
             for stored in plan.reattach:
                 stored.detached = False
             uow.positions.save_many(plan.reattach)
@@ -68,4 +67,59 @@ class CopyFanout:
         if plan.must_stop:
             self._relationships.invalidate(str(event.provider))
         self._executor.checkpoints.after_intents()
+        booked = self._executor.execute([request_for(i, i.reduce_only) for i in intents])
+        self._stop_after_costs(event, plan, {r.id: r for r in rels}, booked)
+
+    def _stop_after_costs(
+        self,
+        event: ProviderFilled,
+        plan: CopyPlan,
+        rels: Mapping[str, CopyRelationship],
+        booked: BookedFills,
+    ) -> None:
+        """The copies' fees and commissions lower their equity: stop (``max_loss``) those
+        whose drawdown they took to the limit, like any other change of copy equity."""
+        costs: dict[str, Decimal] = defaultdict(Decimal)
+        for fill in booked.fills:
+            costs[str(fill.account)] += fill.fee
+        for book, amount in booked.commissions:
+            costs[book] += amount
+        hit = [
+            rels[rel_id]
+            for rel_id, cost in costs.items()
+            if rel_id in plan.equity_before
+            and rels[rel_id] not in plan.must_stop
+            and max_loss_reached(
+                plan.equity_before[rel_id] - cost,
+                rels[rel_id].net_allocated,
+                rels[rel_id].settings.max_loss_pct,
+            )
+        ]
+        if not hit:
+            return
+        now = self._now()
+        with self._uow_factory() as uow:
+            current = [uow.relationships.get(rel.id) for rel in hit]
+            current = [rel for rel in current if rel.state.mirrors_closes]
+            intents = _stop_at_max_loss(uow, current, load_books(uow, current), now)
+            uow.orders.add_intents(intents)
+            uow.commit()
+        self._relationships.invalidate(str(event.provider))
         self._executor.execute([request_for(i, i.reduce_only) for i in intents])
+
+
+def _stop_at_max_loss(
+    uow: SqlUnitOfWork,
+    rels: Sequence[CopyRelationship],
+    books: Mapping[str, BookState],
+    now: datetime,
+) -> list[OrderIntent]:
+    """Stop each relationship (reason ``max_loss``) in the unit of work, telling both sides;
+    the orders that close their positions. The stop's message finishes each stop."""
+    intents: list[OrderIntent] = []
+    for rel in rels:
+        stopped, closes = stop(rel, StopReason.MAX_LOSS, books[rel.book], now)
+        uow.relationships.save(stopped, now)
+        uow.outbox.add_many(STOPPED, stop_notifications(stopped, now), now)
+        intents.extend(closes)
+    return intents

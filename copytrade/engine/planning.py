@@ -43,6 +43,9 @@ class CopyPlan:
     must_stop: list[CopyRelationship] = field(default_factory=list)
     # Detached positions whose provider position has now closed: copy them again next time.
     reattach: list[StoredPosition] = field(default_factory=list)
+    # Copy equity before this fill of each relationship given an order: its fees then
+    # lower it (the fill is at the marked price), which the max-loss rule checks.
+    equity_before: dict[str, Decimal] = field(default_factory=dict)
 
 
 def plan_copies(
@@ -68,6 +71,8 @@ def plan_copies(
             if detached and close.fraction >= ONE and stored is not None:
                 plan.reattach.append(stored)
             side = Side.SELL if held > ZERO else Side.BUY
+            if decision.is_order and rel.id not in plan.equity_before:
+                plan.equity_before[rel.id] = book.value(prices).equity
             _record(plan, event, rel, CLOSE_LEG, decision, side, ZERO, now, reduce_only=True)
     if open_qty > ZERO:
         # A flipping order's opening part is what fixed_amount spreads over (SPEC §2).
@@ -82,12 +87,12 @@ def plan_copies(
             current_price=price,
         )
         for rel in rels:
-            book = books[rel.book]
-            decision = gate_opening(
-                rel.settings, context, _follower_book(rel, book, fill.symbol, prices)
-            )
+            follower = _follower_book(rel, books[rel.book], fill.symbol, prices)
+            decision = gate_opening(rel.settings, context, follower)
             if decision.must_stop:
                 plan.must_stop.append(rel)
+            if decision.is_order:
+                plan.equity_before.setdefault(rel.id, follower.copy_equity)
             lev = decision.leverage
             _record(plan, event, rel, OPEN_LEG, decision, fill.side, lev, now, reduce_only=False)
     return plan

@@ -5,9 +5,10 @@
 debits are also in the outbox, written in the same transaction, so a crash
 between the commit and the venue call is repaired by the relay (``VenueDebits``);
 the venue applies each settlement key once, so the second delivery is a no-op.
-A batch that fails (a concurrent run won a pair, a ledger refusal) is retried
-one relationship per transaction, so one bad relationship cannot hold up others.
-See docs/settlement.md.
+A batch that fails (a ledger refusal) is retried one relationship per
+transaction, so one bad relationship cannot hold up others. What a settlement
+computes from (HWM, owed, book) is read in its own transaction under the
+relationship's row lock. See docs/settlement.md.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.settlement_batch import (
     SETTLED,
     VENUE_DEBIT,
+    BatchOutcome,
     Due,
     settle_in,
     venue_debit,
@@ -37,7 +39,7 @@ from copytrade.venues.errors import VenueError
 from copytrade.venues.paper.cash_moves import CashMove
 from copytrade.venues.paper.venue import PaperVenue
 
-__all__ = ["SETTLED", "VENUE_DEBIT", "Due", "SettlementService", "VenueDebits"]
+__all__ = ["SETTLED", "VENUE_DEBIT", "BatchOutcome", "Due", "SettlementService", "VenueDebits"]
 
 log = logging.getLogger(__name__)
 
@@ -58,14 +60,13 @@ class SettlementService:
         self._now = now
         self._platform_fee_pct = platform_fee_pct
         self._after_commit = after_commit  # a test hook: the crash tests kill here
-        self.failures: list[tuple[Due, str]] = []
 
     def settle_all(self, period: str) -> list[SettlementRecord]:
         """Settle every relationship still copying (stopped ones settle at the stop)."""
         with self._uow_factory() as uow:
-            ids = [str(r.id) for r in uow.relationships.all() if r.state.mirrors_closes]
-            states = uow.relationships.hwm_states(ids)
-        return self.settle_many([Due(state, period) for state in states])
+            copying = [r for r in uow.relationships.all() if r.state.mirrors_closes]
+        dues = [Due(str(r.id), str(r.provider), period) for r in copying]
+        return self.settle_many(dues).records
 
     def settle(self, rel_id: str, period: str) -> SettlementRecord | None:
         """Settle one relationship for ``period``; None when it was settled before."""
@@ -73,44 +74,50 @@ class SettlementService:
             states = uow.relationships.hwm_states([rel_id])
         if not states:
             raise UnknownRelationshipError(f"no copy relationship {rel_id!r} to settle")
-        done = self._settle_batch([Due(states[0], period)])
+        done = self._settle_batch([Due(rel_id, states[0].provider_id, period)]).records
         return done[0] if done else None
 
-    def settle_many(self, dues: Sequence[Due]) -> list[SettlementRecord]:
+    def settle_many(self, dues: Sequence[Due]) -> BatchOutcome:
         """Settle a batch in one transaction; on failure, one per transaction.
 
         A relationship that still fails is left unsettled (a later run retries
-        it) and listed in ``failures``; the others are settled.
+        it) and listed in the outcome's ``failed``; the others are settled.
         """
         try:
             return self._settle_batch(dues)
         except (IntegrityError, DomainError) as error:
             if len(dues) == 1:
-                self.failures.append((dues[0], _why(error)))
-                return []
+                return BatchOutcome(failed=[(dues[0], _why(error))])
             log.warning("settlement batch failed (%s); settling one by one", _why(error))
-        return [record for due in dues for record in self.settle_many([due])]
+        outcome = BatchOutcome()
+        for due in dues:
+            outcome.extend(self.settle_many([due]))
+        return outcome
 
-    def _settle_batch(self, dues: Sequence[Due]) -> list[SettlementRecord]:
+    def _settle_batch(self, dues: Sequence[Due]) -> BatchOutcome:
         if not dues:
-            return []
+            return BatchOutcome()
         with self._uow_factory() as uow:
-            terms = uow.settlements.provider_terms([d.rel.provider_id for d in dues])
+            terms = uow.settlements.provider_terms([d.provider_id for d in dues])
         # Subscription and commission providers take no profit share (docs/fees.md).
-        dues = [d for d in dues if terms[d.rel.provider_id].shares_profit]
+        dues = [d for d in dues if terms[d.provider_id].shares_profit]
         if not dues:
-            return []
-        books = [d.rel.relationship_id for d in dues]
+            return BatchOutcome()
+        books = [d.relationship_id for d in dues]
+        # Read before the unit of work, in the venue's own transaction: a stale
+        # figure never changes what is charged, only how much of it is paid now
+        # (docs/settlement.md, "Concurrent writers").
         venue_cash = self._venue.withdrawable_many(books, USDT.code)
-        prices = self._prices()  # before the unit of work: the venue reads in its own
+        prices = self._prices()
         now = self._now()
         with self._uow_factory() as uow:
-            records = settle_in(uow, dues, prices, venue_cash, terms, self._platform_fee_pct, now)
+            outcome = settle_in(uow, dues, prices, venue_cash, terms, self._platform_fee_pct, now)
             uow.commit()
+        records = outcome.records
         self._after_commit(records)
         moves = [venue_debit(r) for r in records if r.settlement.debit > ZERO]
         self._move_at_venue(moves)
-        return records
+        return outcome
 
     def _move_at_venue(self, moves: Sequence[CashMove]) -> None:
         """Move the debits now; what fails stays in the outbox for the relay."""

@@ -1,21 +1,24 @@
 """Settle many (relationship, period) pairs in one transaction (SPEC §7).
 
-For each pair not settled before: mark the book's equity at the given prices,
-compute the HWM settlement with the domain core, and write — in the caller's
-unit of work — the settlement row, the ledger transfer (allocation → provider
-earnings and platform revenue), the new HWM and owed amount, both sides'
-notifications and the venue debits, the last two as outbox messages (one
-message carries a batch's notices, another its venue debits, each notice and
-debit with its own key derived from the pair). All of a
-batch commits together or not at all, so each relationship's rows are atomic;
-the unique (relationship, period) row and the ledger key, both derived from the
-pair, make a rerun or a concurrent run settle nothing twice.
+For each pair not settled before: lock the relationship's row, read its HWM,
+owed amount and book in that transaction, mark the book's equity at the given
+prices, compute the HWM settlement with the domain core, and write — in the
+caller's unit of work — the settlement row, the ledger transfer (allocation →
+provider earnings and platform revenue), the new HWM and owed amount, both
+sides' notifications and the venue debits, the last two as outbox messages
+(one message carries a batch's notices, another its venue debits, each notice
+and debit with its own key derived from the pair). All of a batch commits
+together or not at all, so each relationship's rows are atomic; the unique
+(relationship, period) row and the ledger key, both derived from the pair, make
+a rerun or a concurrent run settle nothing twice. Reading under the lock is what
+keeps a top-up or withdrawal from being charged or overwritten
+(docs/settlement.md, "Concurrent writers").
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -40,14 +43,31 @@ VENUE_DEBIT = "settlement.venue_debit"
 
 @dataclass(frozen=True, slots=True)
 class Due:
-    """One relationship to settle for one period."""
+    """One relationship to settle for one period. Only the parties are known
+    beforehand: the money it settles from is read under the row lock."""
 
-    rel: HwmState
+    relationship_id: str
+    provider_id: str
     period: str
 
     @property
     def pair(self) -> tuple[str, str]:
-        return (self.rel.relationship_id, self.period)
+        return (self.relationship_id, self.period)
+
+
+@dataclass
+class BatchOutcome:
+    """What settling some dues did: settled now, found settled (by another run
+    meanwhile, seen inside the transaction), or failed (with why)."""
+
+    records: list[SettlementRecord] = field(default_factory=list)
+    already_settled: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[Due, str]] = field(default_factory=list)
+
+    def extend(self, other: BatchOutcome) -> None:
+        self.records.extend(other.records)
+        self.already_settled.extend(other.already_settled)
+        self.failed.extend(other.failed)
 
 
 def settle_in(
@@ -58,22 +78,28 @@ def settle_in(
     terms: Mapping[str, ProviderSettlementTerms],
     platform_fee_pct: Decimal,
     now: datetime,
-) -> list[SettlementRecord]:
-    """Stage the settlements of ``dues`` in ``uow`` (not committed); pairs settled
-    before are skipped. ``venue_cash`` is each book's withdrawable venue cash."""
+) -> BatchOutcome:
+    """Stage the settlements of ``dues`` (one per relationship) in ``uow`` (not
+    committed); pairs settled before are skipped and listed. ``venue_cash`` is
+    each book's withdrawable venue cash."""
+    periods = {d.relationship_id: d.period for d in dues}
+    # Lock first: a pair settled by a run that held the lock is seen below, and no
+    # top-up or withdrawal can commit between these reads and our writes.
+    states = uow.relationships.lock_hwm_states(list(periods))
     done = uow.settlements.existing([d.pair for d in dues])
-    todo = [d for d in dues if d.pair not in done]
+    outcome = BatchOutcome(already_settled=[d.pair for d in dues if d.pair in done])
+    todo = [s for s in states if (s.relationship_id, periods[s.relationship_id]) not in done]
     if not todo:
-        return []
-    books = load_book_states(uow, [d.rel.relationship_id for d in todo])
+        return outcome
+    books = load_book_states(uow, [rel.relationship_id for rel in todo])
     shares = {  # one set of terms per provider, not per relationship
         provider: ProfitShareTerms(terms[provider].share_pct, platform_fee_pct)
-        for provider in {d.rel.provider_id for d in todo}
+        for provider in {rel.provider_id for rel in todo}
     }
-    records: list[SettlementRecord] = []
+    records = outcome.records
     updated: list[HwmState] = []
-    for due in todo:
-        rel = due.rel
+    for rel in todo:
+        period = periods[rel.relationship_id]
         book = books[rel.relationship_id]
         # The venue lets only free cash (cash less unrealized perp losses) leave
         # an account: a share it could not pay out now is owed instead.
@@ -83,7 +109,7 @@ def settle_in(
         )
         records.append(
             SettlementRecord(
-                rel.relationship_id, due.period, rel.follower_id, rel.provider_id, settlement, now
+                rel.relationship_id, period, rel.follower_id, rel.provider_id, settlement, now
             )
         )
         updated.append(
@@ -109,7 +135,7 @@ def settle_in(
     if paid:  # one message for the batch's debits: the venue applies them together
         moves = {"moves": [move_payload(venue_debit(r)) for r in paid]}
         uow.outbox.add_many(VENUE_DEBIT, [(f"venue-debits:{paid[0].key}", moves)], now)
-    return records
+    return outcome
 
 
 def notifications(record: SettlementRecord) -> list[dict[str, str]]:

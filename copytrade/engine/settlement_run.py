@@ -11,13 +11,13 @@ scheduler (``copytrade serve``) still has to run. See docs/settlement.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from copytrade.adapters.db.repositories.settlements import Candidate, SettlementRecord
+from copytrade.adapters.db.repositories.settlements import Candidate
 from copytrade.domain.errors import DomainError
 from copytrade.domain.profit_share.periods import (
     BillingPeriod,
@@ -26,7 +26,7 @@ from copytrade.domain.profit_share.periods import (
     periods_ending,
 )
 from copytrade.domain.values import ZERO
-from copytrade.engine.settlement import Due, SettlementService
+from copytrade.engine.settlement import BatchOutcome, Due, SettlementService
 from copytrade.service_layer.gc_pause import frozen_heap
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.simulation.jsonable import decimal_text
@@ -52,9 +52,13 @@ class RunSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     totals: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(_TOTALS, ZERO))
 
-    def add(self, records: Sequence[SettlementRecord]) -> None:
-        self.settled += len(records)
-        for record in records:
+    def add(self, outcome: BatchOutcome) -> None:
+        """Count a batch: pairs a concurrent run settled after the to-do list was
+        made are found inside the batch's transaction and count as settled before."""
+        self.settled += len(outcome.records)
+        self.already_settled += len(outcome.already_settled)
+        self.failed.extend((due.relationship_id, why) for due, why in outcome.failed)
+        for record in outcome.records:
             for name in _TOTALS:
                 self.totals[name] += getattr(record.settlement, name)
 
@@ -113,12 +117,7 @@ class SettlementRun:
         with frozen_heap():  # the to-do list and all alive now: not rescanned every batch
             for start in range(0, len(todo), self._batch_size):
                 part = todo[start : start + self._batch_size]
-                failures_before = len(self._service.failures)
-                summary.add(self._service.settle_many(self._dues(part)))
-                summary.failed.extend(
-                    (due.rel.relationship_id, why)
-                    for due, why in self._service.failures[failures_before:]
-                )
+                summary.add(self._service.settle_many(part))
                 self._on_batch(start + len(part))
         return summary
 
@@ -126,8 +125,11 @@ class SettlementRun:
         summary = RunSummary(end, [])
         return bool(self._todo(periods_ending(end), summary))
 
-    def _todo(self, periods: list[BillingPeriod], summary: RunSummary) -> list[tuple[str, str]]:
-        """The (relationship, period id) pairs left to settle, in relationship order."""
+    def _todo(self, periods: list[BillingPeriod], summary: RunSummary) -> list[Due]:
+        """The (relationship, period id) pairs left to settle, in relationship order.
+
+        Only who is due is known here; what each settles from is read in its
+        batch's transaction (``settle_in``)."""
         by_kind = {p.kind.value: p for p in periods}
         since = min(p.start for p in periods)
         with self._uow_factory() as uow:
@@ -142,17 +144,11 @@ class SettlementRun:
                 continue  # billed by subscription or commission instead (docs/fees.md)
             period = by_kind[terms[candidate.provider_id].settlement_period]
             if _still_due(candidate, period, settled_at_stop):
-                pairs.append((candidate.relationship_id, period.id))
+                pairs.append(Due(candidate.relationship_id, candidate.provider_id, period.id))
         summary.candidates = len(pairs)
-        todo = [pair for pair in pairs if pair not in done]
+        todo = [due for due in pairs if due.pair not in done]
         summary.already_settled = len(pairs) - len(todo)
         return todo
-
-    def _dues(self, pairs: Sequence[tuple[str, str]]) -> list[Due]:
-        periods = dict(pairs)
-        with self._uow_factory() as uow:
-            states = uow.relationships.hwm_states([rel_id for rel_id, _ in pairs])
-        return [Due(state, periods[state.relationship_id]) for state in states]
 
 
 def _still_due(candidate: Candidate, period: BillingPeriod, settled_at_stop: set[str]) -> bool:

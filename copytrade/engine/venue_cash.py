@@ -76,7 +76,7 @@ class VenueCash:
         self._venue = venue
         self._uow_factory = uow_factory
         self._now = now
-        self._before_apply = before_apply  # a test hook: the crash tests kill here
+        self.before_apply = before_apply  # a test hook: the crash tests kill here
 
     def apply_now(self, recorded: RecordedMoves) -> None:
         """Apply committed moves at once and mark their message delivered; what fails
@@ -84,7 +84,7 @@ class VenueCash:
         skipped when the relay delivers the message again)."""
         if not recorded.moves:
             return
-        self._before_apply()
+        self.before_apply()
         try:
             self._venue.move_cash_once(recorded.moves)
         except (VenueError, DomainError) as error:

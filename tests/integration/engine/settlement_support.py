@@ -2,26 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_DOWN
 from decimal import Decimal as D
 
 from copytrade.adapters.db.repositories.settlements import SettlementRecord
+from copytrade.domain.ids import RelationshipId
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.values import USDT, ZERO
+from copytrade.engine.settlement import SettlementService
 from copytrade.engine.settlement_run import RunSummary, SettlementRun
 
-from .harness import Harness
+from .harness import SPOT, Harness
 
 CENT = D("0.00000001")  # USDT's unit
 
 
-def run_at(h: Harness, period_end: datetime) -> RunSummary:
+def run_at(
+    h: Harness,
+    period_end: datetime,
+    service: SettlementService | None = None,
+    batch_size: int = 1_000,
+) -> RunSummary:
     """Move the clock just past ``period_end`` and run the settlement there."""
+    past(h, period_end)
+    service = h.engine.settlements if service is None else service
+    run = SettlementRun(h.engine.uow_factory, service, h.clock.now, batch_size)
+    return run.run(period_end)
+
+
+def past(h: Harness, period_end: datetime) -> None:
+    """Move the clock just past ``period_end`` (not back)."""
     if h.clock.now() < period_end + timedelta(minutes=1):
         h.clock.advance(period_end + timedelta(minutes=1) - h.clock.now())
-    run = SettlementRun(h.engine.uow_factory, h.engine.settlements, h.clock.now)
-    return run.run(period_end)
 
 
 def monday(day: int, month: int = 1) -> datetime:
@@ -60,3 +74,27 @@ def hwm_of(h: Harness, rel: str) -> tuple[D, D]:
     with h.platform.uow() as uow:
         state = uow.relationships.get(rel)
     return state.hwm, state.owed
+
+
+def racing_run(h: Harness, period_end: datetime, meanwhile: Callable[[], None]) -> RunSummary:
+    """``run_at``, with ``meanwhile`` run once by each batch after the run made its
+    to-do list and read the venue, right before the batch's transaction: the
+    window of a concurrent writer. (The service reads its prices there.)"""
+
+    def prices() -> Mapping[str, D]:
+        meanwhile()
+        return h.engine.prices.snapshot()
+
+    service = SettlementService(h.engine.uow_factory, h.platform.venue, prices, h.clock.now, D(2))
+    return run_at(h, period_end, service)
+
+
+def gained_copier(h: Harness, share_pct: D, followers: int = 1) -> list[RelationshipId]:
+    """Followers of a spot provider whose books made a gain and hold cash only."""
+    h.tick(SPOT.symbol, "2000")
+    provider = h.provider("pro", "10000", share_pct=str(share_pct))
+    rels = [h.follow(h.follower(f"fol{i}", "5000"), provider, "1000") for i in range(followers)]
+    h.trade(provider, "buy", "2", symbol=SPOT.symbol)
+    h.tick(SPOT.symbol, "2500")
+    h.trade(provider, "sell", "2", symbol=SPOT.symbol)
+    return rels

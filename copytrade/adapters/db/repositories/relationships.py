@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -121,11 +121,20 @@ _SET_HWM = BulkStatement(
     .values(hwm=bindparam("hwm"), owed=bindparam("owed"), updated_at=bindparam("updated_at")),
     ("b_id", "hwm", "owed", "updated_at"),
 )
-_HWM_STATES = KeyedSelect(
-    select(
-        _TABLE.c.id, _TABLE.c.follower_id, _TABLE.c.provider_id, _TABLE.c.hwm, _TABLE.c.owed
-    ).where(_TABLE.c.id.in_(keys_param()))
-)
+_HWM_QUERY = select(
+    _TABLE.c.id, _TABLE.c.follower_id, _TABLE.c.provider_id, _TABLE.c.hwm, _TABLE.c.owed
+).where(_TABLE.c.id.in_(keys_param()))
+_HWM_STATES = KeyedSelect(_HWM_QUERY)
+
+
+def _locking(order: Any) -> KeyedSelect:
+    return KeyedSelect(_HWM_QUERY.order_by(order).with_for_update())
+
+
+_LOCKED_HWM_STATES = {  # ``COLLATE "C"`` on PostgreSQL: Python's order, as the ledger's locks
+    "postgresql": _locking(_TABLE.c.id.collate("C")),
+    "sqlite": _locking(_TABLE.c.id),
+}
 
 
 class Copier(NamedTuple):
@@ -151,8 +160,11 @@ class RelationshipRepository:
         if rows:
             self._session.execute(insert(RelationshipRow), rows)
 
-    def get(self, rel_id: str) -> CopyRelationship:
-        row = self._session.get(RelationshipRow, rel_id)
+    def get(self, rel_id: str, for_update: bool = False) -> CopyRelationship:
+        """The relationship; ``for_update`` locks its row until the transaction ends,
+        for a read-modify-write of its money (HWM, owed, net allocation) that a
+        settlement must not overwrite, nor be overwritten by (docs/settlement.md)."""
+        row = self._session.get(RelationshipRow, rel_id, with_for_update=for_update or None)
         if row is None:
             raise UnknownRelationshipError(f"no copy relationship {rel_id!r}")
         return _relationship(row)
@@ -162,6 +174,17 @@ class RelationshipRepository:
         the order of ``rel_ids``; unknown ids are left out."""
         found = {row.id: HwmState(*row) for row in _HWM_STATES.rows(self._session, rel_ids)}
         return [found[rel_id] for rel_id in rel_ids if rel_id in found]
+
+    def lock_hwm_states(self, rel_ids: Iterable[str]) -> list[HwmState]:
+        """``hwm_states`` with the rows locked until the transaction ends, in id order.
+
+        Every locker of many rows locks in this one order, so two settlement runs
+        cannot deadlock. SQLite ignores FOR UPDATE: its BEGIN IMMEDIATE already
+        serialises writers, so the read only has to be in the writing transaction.
+        """
+        dialect = self._session.get_bind().dialect.name
+        query = _LOCKED_HWM_STATES["postgresql" if dialect == "postgresql" else "sqlite"]
+        return [HwmState(*row) for row in query.rows(self._session, sorted(set(rel_ids)))]
 
     def set_hwm_many(self, states: Iterable[HwmState], now: datetime) -> None:
         """Write new HWM and owed amounts, one executemany by primary key."""
