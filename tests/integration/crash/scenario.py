@@ -82,7 +82,8 @@ FOLLOW_DEFAULTS: Op = {
     "copy_open_positions": False,
     "leverage": None,
 }
-# Copying from the start: every provider has followers, p1 (a provider) copies p0.
+# Copying from the start: every provider has followers; p1, a provider, copies p0 and
+# pays p2's subscription from its free balance, which is its venue account.
 SETUP_FOLLOWS = (
     ("f0", "p0", "5"),
     ("f1", "p0", "60"),
@@ -92,6 +93,7 @@ SETUP_FOLLOWS = (
     ("p1", "p0", "30"),
     ("f0", "p3", "8"),
     ("f2", "p0", "30"),
+    ("p1", "p2", "30"),
 )
 
 

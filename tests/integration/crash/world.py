@@ -46,8 +46,8 @@ PROVIDERS = (
     ProviderSpec("p3", "commission", D(0)),
 )
 FOLLOWERS = ("f0", "f1", "f2", "f3", "f4")
-# p1 is a provider who also follows p0 (its free balance is its venue account).
-COPIERS = {**{f: tuple(p.name for p in PROVIDERS) for f in FOLLOWERS}, "p1": ("p0",)}
+# p1 is a provider who also follows (its free balance is its venue account).
+COPIERS = {**{f: tuple(p.name for p in PROVIDERS) for f in FOLLOWERS}, "p1": ("p0", "p2", "p3")}
 ACCOUNTS = tuple(p.name for p in PROVIDERS) + FOLLOWERS
 PROVIDER_NAMES = frozenset(p.name for p in PROVIDERS)
 
