@@ -6,9 +6,8 @@ connecting objects, and each entry point (CLI verb, server, test) makes one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,9 +19,10 @@ from copytrade.adapters.db.engine import (
 )
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.config import Settings
-from copytrade.engine.settlement import SettlementService
-from copytrade.engine.settlement_run import SettlementRun
+from copytrade.domain.instruments import Instrument
 from copytrade.engine.subscriptions import FeeSettings
+from copytrade.marketdata.clock import Clock
+from copytrade.platform import Platform
 from copytrade.service_layer.read_unit_of_work import StatsReadUnitOfWork
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.venues.paper.venue import PaperVenue
@@ -60,25 +60,32 @@ class Container:
         """A read-only unit of work for the leaderboard (no write lock on SQLite)."""
         return StatsReadUnitOfWork(make_read_session_factory(self.engine))
 
-    def settlement_run(
-        self, now: Callable[[], datetime], on_batch: Callable[[int], None] = lambda _: None
-    ) -> SettlementRun:
-        """The settlement run on this database: the CLI's ``settle``, a scheduler later.
-
-        Prices are the paper venue's last stored prices (what the books are
-        marked at); the venue debits go to the venue after each batch commits.
-        """
+    def instruments(self) -> list[Instrument]:
+        """The instruments stored in the (migrated) database."""
         with self.uow_factory() as uow:
-            instruments = uow.instruments.all()
-        factory = self.session_factory
+            return list(uow.instruments.all().values())
 
-        def uow_factory() -> SqlUnitOfWork:
-            return SqlUnitOfWork(factory, instruments)
+    def venue(self, clock: Clock) -> PaperVenue:
+        """The paper venue on this database, trading its stored instruments."""
+        return PaperVenue(self.engine, self.instruments(), clock.now)
 
-        venue = PaperVenue(self.engine, instruments.values(), now)
-        fee = self.settings.platform_fee_pct
-        service = SettlementService(uow_factory, venue, venue.prices, now, fee)
-        return SettlementRun(uow_factory, service, now, on_batch=on_batch)
+    def platform(
+        self, clock: Clock, instruments: Iterable[Instrument] | None = None, *, recover: bool = True
+    ) -> Platform:
+        """The platform on this migrated database (default: its stored instruments),
+        its engine's prices where the venue's stand.
+
+        Recovered before it is returned (``Platform.recover``, docs/engine.md
+        "Recovery"): every entry point that writes starts from here. Pass
+        ``recover=False`` only to attach listeners first, then recover.
+        """
+        chosen = self.instruments() if instruments is None else list(instruments)
+        s = self.settings
+        platform = Platform.build(self.engine, chosen, clock, s.platform_fee_pct, fees=self.fees)
+        platform.resume_prices()
+        if recover:
+            platform.recover()
+        return platform
 
     def after_fork(self) -> None:
         """In a forked worker: forget the parent's pooled connections, open new ones."""

@@ -62,5 +62,19 @@ class Platform:
         orders = ProviderOrders(uow_factory, venue, clock.now)
         return cls(engine, accounts, orders, venue, clock)
 
+    def resume_prices(self) -> None:
+        """A restarted process has no price feed yet: start from the venue's last prices."""
+        now = self.clock.now()
+        for symbol, price in self.venue.prices().items():
+            self.engine.prices.update(symbol, price, now)
+
+    def recover(self) -> None:
+        """Finish what a crash or a venue outage left undone (docs/engine.md "Recovery").
+
+        Every entry point that writes calls this before anything else, and
+        ``copytrade serve`` again periodically.
+        """
+        self.engine.recover()
+
     def uow(self) -> SqlUnitOfWork:
         return self.engine.uow_factory()

@@ -8,6 +8,7 @@ from copytrade import __version__
 from copytrade.cli.bench import bench_app
 from copytrade.cli.db import db_app
 from copytrade.cli.demo import demo
+from copytrade.cli.reconcile import reconcile_books
 from copytrade.cli.serve import serve
 from copytrade.cli.settle import settle, statement
 from copytrade.cli.simulate import simulate
@@ -31,6 +32,7 @@ app.add_typer(stats_app, name="stats")
 app.command("leaderboard")(show_leaderboard)
 app.command()(settle)
 app.command()(statement)
+app.command("reconcile")(reconcile_books)
 app.add_typer(subscriptions_app, name="subscriptions")
 app.command()(serve)
 app.add_typer(users_app, name="users")

@@ -40,4 +40,6 @@ def run_server(settings: Settings, host: str, port: int, seed: int, market: bool
         uvicorn.run(server.app, host=host, port=port, log_level="warning")
     finally:
         server.scheduler.stop()
+        # Deliver what the last jobs wrote (notices, venue moves) before the process ends.
+        server.scheduler.runtime.act(lambda: None)
         container.close()

@@ -20,7 +20,7 @@ from rich.table import Table
 from copytrade.cli.common import DATABASE, err_console, open_container
 from copytrade.domain.errors import DomainError
 from copytrade.domain.profit_share.periods import periods_ending
-from copytrade.engine.settlement_run import RunSummary
+from copytrade.engine.settlement_run import RunSummary, SettlementRun
 from copytrade.marketdata.clock import SystemClock
 from copytrade.service_layer.statements import Statement, StatementService
 from copytrade.simulation.jsonable import decimal_text
@@ -46,11 +46,15 @@ def settle(
     end = None if period_end is None else _parse_time(period_end)
     with open_container(database) as container:
         container.migrate()
+        # Recovered first: the venue debits a crashed run left in the outbox are made.
+        platform = container.platform(SystemClock())
+        run = SettlementRun(platform.uow, platform.engine.settlements, platform.clock.now)
         try:
-            summary = container.settlement_run(SystemClock().now).run(end)
+            summary = run.run(end)
         except DomainError as error:
             err_console.print(f"[red]cannot settle:[/red] {error}")
             raise typer.Exit(code=2) from None
+        platform.engine.pump()  # relays what the run wrote: nothing is left pending
     if as_json:
         typer.echo(json.dumps(summary.to_json()))
     else:

@@ -37,6 +37,7 @@ def refresh(
     """Recompute every provider's statistics from the recorded trades and equity."""
     with open_container(database) as container:
         container.migrate()
+        container.platform(SystemClock())  # recovered first (docs/engine.md "Recovery")
         with container.uow_factory() as uow:
             market = recorded_market(uow)
         # As of the last recorded price (see copytrade.stats.recorded), else the wall clock.

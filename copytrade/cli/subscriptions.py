@@ -21,6 +21,7 @@ from copytrade.cli.common import DATABASE, err_console, open_container
 from copytrade.domain.errors import DomainError
 from copytrade.domain.profit_share.periods import latest_boundary
 from copytrade.engine.subscriptions import SubscriptionBilling
+from copytrade.marketdata.clock import SystemClock
 
 subscriptions_app = typer.Typer(help="Subscription billing (SPEC §7).", no_args_is_help=True)
 
@@ -56,11 +57,12 @@ def pay(relationship: str, database: Path | None = DATABASE) -> None:
 
 @contextmanager
 def _billing(database: Path | None) -> Iterator[SubscriptionBilling]:
-    """Billing on the configured database; a refusal exits 2 with its message."""
+    """Billing on the configured, recovered database; a refusal exits 2 with its message."""
     with open_container(database) as container:
-        cut = container.fees.subscription_platform_cut_pct
+        container.migrate()
+        platform = container.platform(SystemClock())  # docs/engine.md "Recovery"
         try:
-            yield SubscriptionBilling(container.uow_factory, lambda: datetime.now(UTC), cut)
+            yield platform.engine.subscriptions
         except DomainError as error:
             err_console.print(f"[red]{error}[/red]")
             raise typer.Exit(code=2) from None

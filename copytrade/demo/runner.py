@@ -75,6 +75,7 @@ def run_demo(options: DemoOptions, progress: Callable[[int], None] = lambda _n: 
     upgrade_database(db)
     clock = SimulatedClock(DEMO_START)
     platform = Platform.build(db, population.instruments, clock)
+    platform.recover()  # nothing to finish on a fresh database; every writer starts so
     feed = SyntheticFeed(
         options.seed, population.symbol_specs, DEMO_START, options.step, options.steps
     )

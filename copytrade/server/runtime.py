@@ -22,7 +22,9 @@ from copytrade.domain.instruments import Instrument
 from copytrade.engine.settlement_run import SettlementRun
 from copytrade.marketdata.clock import Clock
 from copytrade.platform import Platform
+from copytrade.server.alerts import Alerts
 from copytrade.service_layer.identity import IdentityService, PasswordHasher
+from copytrade.service_layer.reconcile import ReconcileReport, reconcile
 from copytrade.service_layer.throttle import SlidingWindowLimiter
 from copytrade.stats.service import StatsService
 
@@ -39,6 +41,7 @@ class ServerRuntime:
     # Orders placed per user (Settings.order_rate_limit per order_rate_window_seconds).
     order_limiter: SlidingWindowLimiter
     lock: threading.RLock = field(default_factory=threading.RLock)
+    alerts: Alerts = field(default_factory=Alerts)
 
     @classmethod
     def build(
@@ -48,21 +51,16 @@ class ServerRuntime:
         passwords: PasswordHasher | None = None,
         instruments: Iterable[Instrument] | None = None,
     ) -> ServerRuntime:
-        """Migrate, then wire the platform on the container's database.
+        """Migrate, wire the platform on the container's database, then recover it.
 
         The instruments are the database's own, or the demo's markets on a new one.
+        Recovery (docs/engine.md "Recovery") runs before the first request, once
+        the stats listen, so trades it closes reach the statistics too.
         """
         container.migrate()
-        with container.uow_factory() as uow:
-            stored = list(uow.instruments.all().values())
-        chosen = list(instruments or stored or DEMO_INSTRUMENTS)
+        chosen = list(instruments or container.instruments() or DEMO_INSTRUMENTS)
         settings = container.settings
-        platform = Platform.build(
-            container.engine, chosen, clock, settings.platform_fee_pct, fees=container.fees
-        )
-        now = clock.now()
-        for symbol, price in platform.venue.prices().items():
-            platform.engine.prices.update(symbol, price, now)  # where a restart left off
+        platform = container.platform(clock, chosen, recover=False)
         identity = IdentityService(
             platform.uow,
             passwords or Argon2Passwords(),
@@ -78,10 +76,17 @@ class ServerRuntime:
             read_uow_factory=container.read_uow_factory,
         )
         platform.engine.listeners.append(stats)
+        platform.recover()
         run = SettlementRun(platform.uow, platform.engine.settlements, clock.now)
         window = timedelta(seconds=settings.order_rate_window_seconds)
         orders = SlidingWindowLimiter(settings.order_rate_limit, window, clock.now)
         return cls(container, platform, identity, stats, run, orders)
+
+    def reconcile(self) -> ReconcileReport:
+        """Ledger vs venue for every book, under the engine lock (nothing moves meanwhile)."""
+        with self.lock:
+            platform = self.platform
+            return reconcile(platform.uow, platform.venue, platform.clock.now)
 
     def act(self, change: Callable[[], T]) -> T:
         """Run a state change under the engine lock, then let the engine finish its work."""

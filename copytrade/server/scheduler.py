@@ -1,4 +1,5 @@
-"""Periodic jobs of ``copytrade serve``: market ticks, day closes, stats, settlement, billing.
+"""Periodic jobs of ``copytrade serve``: market ticks, recovery, day closes, stats,
+settlement, billing and reconciliation.
 
 One background thread runs the jobs in turn under the runtime's lock. A job
 that fails is logged with its traceback and its error kept for the admin
@@ -16,10 +17,15 @@ from datetime import date, datetime, timedelta
 
 from copytrade.domain.profit_share.periods import latest_boundary
 from copytrade.marketdata.clock import Clock
+from copytrade.server.alerts import RECONCILE, reconcile_alert
 from copytrade.server.runtime import ServerRuntime
 from copytrade.stats.refresher import StatsRefresher
 
 log = logging.getLogger("copytrade.serve")
+
+RECOVERY_EVERY = timedelta(seconds=10)
+# Reads every book and sums the whole ledger, under the engine lock: not too often.
+RECONCILE_EVERY = timedelta(minutes=5)
 
 
 @dataclass
@@ -43,6 +49,8 @@ class Scheduler:
     def run_due(self) -> None:
         """Run every job whose interval has passed (one pass; the thread loops on it)."""
         for job in self.jobs:
+            if self._stop.is_set():
+                return  # shutting down: the jobs not yet run wait for the next start
             now = self.clock.now()
             if job.last_run is not None and now - job.last_run < job.every:
                 continue
@@ -112,15 +120,29 @@ def charge_subscriptions(runtime: ServerRuntime, clock: Clock) -> None:
     runtime.platform.engine.subscriptions.charge_due(latest_boundary(clock.now()))
 
 
+def check_books(runtime: ServerRuntime) -> bool:
+    """Reconcile ledger and venue; a difference raises the admin alert, agreement clears it."""
+    report = runtime.reconcile()
+    alert = reconcile_alert(report)
+    if alert is None:
+        runtime.alerts.clear(RECONCILE)
+    else:
+        runtime.alerts.raise_alert(alert)
+    return report.ok
+
+
 def default_jobs(
     runtime: ServerRuntime, clock: Clock, market: Callable[[], object] | None
 ) -> list[Job]:
     refresher = StatsRefresher(runtime.stats, clock)
     jobs = [
+        # Intents a venue outage left `new` and venue moves left pending (docs/engine.md).
+        Job("recovery", RECOVERY_EVERY, runtime.platform.recover),
         Job("day-close", timedelta(seconds=30), DayCloser(runtime, clock)),
         Job("stats-refresh", timedelta(seconds=30), refresher.tick),
         Job("settlement", timedelta(minutes=1), lambda: settle_due(runtime)),
         Job("subscriptions", timedelta(minutes=1), lambda: charge_subscriptions(runtime, clock)),
+        Job("reconcile", RECONCILE_EVERY, lambda: check_books(runtime)),
     ]
     if market is not None:
         jobs.insert(0, Job("market", timedelta(seconds=1), market))

@@ -17,22 +17,35 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
 Result = dict[str, Any]
 
 
-def run_cli(scenario: Path, out: Path) -> Any:
-    return CliRunner().invoke(app, ["simulate", str(scenario), "--out", str(out)])
+def run_cli(scenario: Path, out: Path, *db: str) -> Any:
+    return CliRunner().invoke(app, ["simulate", str(scenario), "--out", str(out), *db])
 
 
 @pytest.fixture(scope="session")
-def simulate(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Result]:
-    """``simulate("gate_skips")``: RESULT.json of that example, run once via the CLI."""
+def examples_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where each example's RESULT.json and database are kept for the session."""
+    return tmp_path_factory.mktemp("results")
+
+
+@pytest.fixture(scope="session")
+def simulate(examples_folder: Path) -> Callable[[str], Result]:
+    """``simulate("gate_skips")``: RESULT.json of that example, run once via the CLI.
+
+    Its database is kept as ``<examples_folder>/<name>.db`` (see ``example_db``).
+    """
     cache: dict[str, Result] = {}
-    folder = tmp_path_factory.mktemp("results")
 
     def run(name: str) -> Result:
         if name not in cache:
-            out = folder / f"{name}.json"
-            done = run_cli(EXAMPLES / f"{name}.yaml", out)
+            out = examples_folder / f"{name}.json"
+            db = f"sqlite:///{example_db(examples_folder, name)}"
+            done = run_cli(EXAMPLES / f"{name}.yaml", out, "--db", db)
             assert done.exit_code == 0, done.output
             cache[name] = json.loads(out.read_text(encoding="utf-8"))
         return cache[name]
 
     return run
+
+
+def example_db(folder: Path, name: str) -> Path:
+    return folder / f"{name}.db"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,6 +40,11 @@ def test_demo_runs_copies_settles_and_balances(tmp_path: Path) -> None:
     # second Monday (stopped ones settled at their stop).
     assert {s.period for s in settlements} >= {"week:2026-01-12"}
     assert set(sums.values()) == {Decimal(0)}
+    # The ledger and the venue agree on every book (`copytrade reconcile`).
+    checked = CliRunner().invoke(app, ["reconcile", "--database", str(database), "--json"])
+    assert checked.exit_code == 0, checked.output
+    report = json.loads(checked.stdout)
+    assert report["differences"] == [] and report["books"] == len(rels) + 5  # 5 bot providers
 
 
 def test_demo_is_deterministic(tmp_path: Path) -> None:

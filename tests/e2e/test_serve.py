@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,50 +12,16 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _start(args: list[str], port: int, wait_s: float = 60) -> tuple[str, subprocess.Popen[bytes]]:
-    """Run ``copytrade ARGS`` and wait until it answers HTTP on ``port``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COPYTRADE_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "copytrade.cli", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + wait_s
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/openapi.json", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"no HTTP answer: {process.communicate()[0].decode()}")
-    return base, process
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+from .serving import free_port, start, stop
 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
     database = tmp_path / "served.db"
-    port = _free_port()
-    base, process = _start(["serve", "--database", str(database), "--port", str(port)], port)
+    port = free_port()
+    base, process = start(["serve", "--database", str(database), "--port", str(port)], port)
     yield base, database, process
-    _stop(process)
+    stop(process)
 
 
 def test_serve_answers_signs_in_and_ticks_the_market(
@@ -93,9 +56,9 @@ def test_serve_answers_signs_in_and_ticks_the_market(
 
 
 def test_demo_then_serves_its_providers(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     args = ["demo", "--weeks", "1", "--followers", "10", "--database", str(tmp_path / "d.db")]
-    base, process = _start([*args, "--serve", "--port", str(port)], port, wait_s=240)
+    base, process = start([*args, "--serve", "--port", str(port)], port, wait_s=240)
     try:
         board = httpx.get(f"{base}/api/leaderboard", params={"period": "all"}).json()
         assert board["total"] >= 1 and board["cards"]  # the demo's bots, ranked
@@ -107,4 +70,4 @@ def test_demo_then_serves_its_providers(tmp_path: Path) -> None:
         assert board["cards"][0]["display_name"] in page.text
         assert "Past results do not guarantee future results" in page.text
     finally:
-        _stop(process)
+        stop(process)

@@ -6,12 +6,17 @@ the comments here only point at it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
-from .conftest import EXAMPLES, Result
+from copytrade.cli.app import app
+
+from .conftest import EXAMPLES, Result, example_db
 
 Simulate = Callable[[str], Result]
 ALL_EXAMPLES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
@@ -32,11 +37,20 @@ def cash(result: Result, owner: str, kind: str = "allocation_cash") -> str:
 
 
 @pytest.mark.parametrize("name", ALL_EXAMPLES)
-def test_every_example_balances_and_runs_clean(simulate: Simulate, name: str) -> None:
+def test_every_example_balances_and_runs_clean(
+    simulate: Simulate, examples_folder: Path, name: str
+) -> None:
     result = simulate(name)
     assert set(result["ledger_sum"].values()) == {"0"}
     assert result["orders"] and result["decisions"]
     assert all(o["status"] == "filled" for o in result["orders"])
+    # The ledger and the venue agree on every book afterwards (`copytrade reconcile`).
+    database = example_db(examples_folder, name)
+    done = CliRunner().invoke(app, ["reconcile", "--database", str(database), "--json"])
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    assert report["differences"] == [] and report["ok"] is True
+    assert report["books"] > len(result["relationships"])  # and the providers' books
 
 
 def test_proportional_and_multiplier_copy_then_settle(simulate: Simulate) -> None:

@@ -90,16 +90,24 @@ def revenue(
 
 @router.get("/health")
 def health(_: Admin, request: Request, runtime: Runtime) -> dict[str, Any]:
-    """The scheduled jobs (runs, last run, last error) and the outbox backlog."""
+    """The scheduled jobs (runs, last run, last error), the alerts in force, the outbox backlog."""
     scheduler = getattr(request.app.state, "scheduler", None)
     with runtime.platform.uow() as uow:
         pending = uow.outbox.count_pending()
     jobs = scheduler.health() if scheduler is not None else None
     failing = [job["job"] for job in jobs or [] if job["last_error"]]
+    alerts = [alert.to_json() for alert in runtime.alerts.active()]
     return {
-        "status": "degraded" if failing else "ok",
+        "status": "degraded" if failing or alerts else "ok",
         "now": plain(runtime.platform.clock.now()),
         "scheduler": jobs,
         "failing_jobs": failing,
+        "alerts": alerts,
         "outbox_pending": pending,
     }
+
+
+@router.get("/reconcile")
+def reconcile(_: Admin, runtime: Runtime) -> dict[str, Any]:
+    """Ledger vs venue for every book, and the ledger's own check (docs/engine.md)."""
+    return runtime.reconcile().to_json()

@@ -60,7 +60,8 @@ class AccountBook:
 
         Cash moves by the margin locked or released, the realized PnL and the
         fee. A fill that opens anything must leave the free cash at 0 or more;
-        a pure close is never refused (SPEC §2). A spot sell needs the holding.
+        a pure close is never refused (SPEC §2), and a loss beyond the cash leaves
+        it at 0. A spot sell needs the holding.
         ``dry_run`` checks without keeping the change (a limit order about to rest).
         """
         symbol, currency = instrument.symbol, instrument.quote.code
@@ -88,6 +89,10 @@ class AccountBook:
             else:
                 self.positions[symbol] = Position.restore(self.account, instrument, before)
             return ok
+        if self.cash[currency] < ZERO:
+            # A close lost more than the cash: the venue absorbs the rest (an insurance
+            # fund), as the ledger books it (domain/ledger/fills.py), so both books agree.
+            self.cash[currency] = ZERO
         self.changed_cash.add(currency)
         self.changed_positions.add(symbol)
         return True

@@ -20,10 +20,10 @@ from copytrade.domain.instruments import Instrument
 from copytrade.domain.order_events import Fill
 from copytrade.domain.values import ZERO
 from copytrade.venues.errors import InsufficientFundsError, UnknownOrderError
-from copytrade.venues.paper import matching, store
+from copytrade.venues.paper import holdings, matching, store
 from copytrade.venues.paper.book import AccountBook
 from copytrade.venues.paper.cash_moves import CashMove, apply_once
-from copytrade.venues.paper.rules import locked_margin
+from copytrade.venues.paper.holdings import AccountHoldings
 from copytrade.venues.paper.transaction import venue_transaction
 from copytrade.venues.port import (
     OrderRequest,
@@ -129,13 +129,12 @@ class PaperVenue:
 
     def balances(self, account: str) -> dict[str, Decimal]:
         """Free cash per currency, and the base asset of each spot holding."""
-        book = self._book(account)
-        result = dict(book.cash)
-        for position in book.positions.values():
-            if position.instrument.is_spot and position.qty:
-                base = position.instrument.base
-                result[base] = result.get(base, ZERO) + position.qty
-        return result
+        return holdings.balances(self._book(account))
+
+    def holdings(self) -> dict[str, AccountHoldings]:
+        """Every account's balances and open positions, read at one instant (reconciliation)."""
+        with venue_transaction(self._engine, write=False) as session:
+            return holdings.all_holdings(session, self._instruments)
 
     def withdrawable(self, account: str, currency: str) -> Decimal:
         """What ``withdraw`` would allow now: cash less the perps' net unrealized loss."""
@@ -167,21 +166,7 @@ class PaperVenue:
             return apply_once(session, moves, self._instruments, self._clock())
 
     def positions(self, account: str) -> list[VenuePosition]:
-        book = self._book(account)
-        return [
-            VenuePosition(
-                account=account,
-                symbol=symbol,
-                qty=p.qty,
-                avg_entry_price=p.avg_entry_price,
-                leverage=p.leverage,
-                margin=locked_margin(p),
-                realized_pnl=p.realized_pnl,
-                fees_paid=p.fees_paid,
-            )
-            for symbol, p in sorted(book.positions.items())
-            if p.qty
-        ]
+        return holdings.positions(self._book(account))
 
     def _book(self, account: str) -> AccountBook:
         with venue_transaction(self._engine, write=False) as session:

@@ -28,6 +28,7 @@ ADMIN_GETS = [
     "/api/admin/jurisdictions/DE",
     "/api/admin/revenue",
     "/api/admin/health",
+    "/api/admin/reconcile",
 ]
 
 

@@ -4,10 +4,10 @@
     python -m tests.integration.crash.child final URL WORKDIR SEED COUNT
 
 A life starts as ``copytrade serve`` does (the composition root, then
-``engine.recover()``), then runs again (``retry``, a user repeating a request)
-or drops (``drop``) the operation the previous life was killed in, then runs
-the rest of the seeded sequence until the kill point kills it (SIGKILL, exit
--9) or the sequence ends (exit 0).
+``Platform.recover()`` in ``ServerRuntime.build``), then runs again
+(``retry``, a user repeating a request) or drops (``drop``) the operation the
+previous life was killed in, then runs the rest of the seeded sequence until
+the kill point kills it (SIGKILL, exit -9) or the sequence ends (exit 0).
 ``final`` only starts, recovers and runs ``serve``'s periodic jobs once
 (settlement of every due period, subscription charges, day close, stats).
 
@@ -26,6 +26,8 @@ import traceback
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Engine
 
 from copytrade.domain.errors import DomainError
 from copytrade.marketdata.clock import SimulatedClock
@@ -101,11 +103,14 @@ def main(
         interrupted = None
     clock = SimulatedClock(start)
     switch: list[KillSwitch] = []
+
+    def hook(db: Engine) -> None:
+        switch.append(KillSwitch(db, point))
+        switch[0].arm_at(-1)  # a kill point at -1 counts from the start, recovery included
+
     journal.write(event="boot", mode=mode, next=nxt, resume=resume, kill=kill)
-    with platform_on(url, clock, lambda db: switch.append(KillSwitch(db, point))) as rt:
-        switch[0].arm_at(-1)
-        # The platform's whole recovery where it has one, else the engine's (older main).
-        getattr(rt.platform, "recover", rt.platform.engine.recover)()
+    # ServerRuntime.build recovers (Platform.recover), as serve does before its first request.
+    with platform_on(url, clock, hook) as rt:
         journal.write(event="recovered")
         if mode == "final":
             return _serve_jobs(rt, clock, journal)

@@ -5,7 +5,7 @@
 form is what the child records before running it, so a retried operation is
 the same one. ``execute`` runs it the way ``copytrade serve`` does: under the
 runtime's lock, the engine pumped after (``ServerRuntime.act``), except the
-``cli`` settlement, which runs as ``copytrade settle`` does, on its own.
+``cli`` settlement, which runs as ``copytrade settle`` does, on a platform of its own.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from copytrade.domain.instruments import Side
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.orders import OrderType
 from copytrade.domain.values import ZERO
+from copytrade.engine.settlement_run import SettlementRun
 from copytrade.server.runtime import ServerRuntime
 
 from .scenario import Op
@@ -227,8 +228,11 @@ def execute(op: Op, rt: ServerRuntime, now: datetime) -> object:
     kind = op["kind"]
     if kind == "settle":
         end = datetime.fromisoformat(op["period_end"])
-        if op["via"] == "cli":  # copytrade settle: its own settlement run and venue
-            return rt.container.settlement_run(p.clock.now).run(end).to_json()
+        if op["via"] == "cli":  # as copytrade settle does: its own recovered platform
+            own = rt.container.platform(p.clock)
+            summary = SettlementRun(own.uow, own.engine.settlements, own.clock.now).run(end)
+            own.engine.pump()
+            return summary.to_json()
         return rt.act(lambda: rt.settlement_run.run(end).to_json())
     return rt.act(lambda: _change(op, rt, now))
 

@@ -4,11 +4,13 @@ A child process runs the weekly settlement in batches and is SIGKILLed after
 the second batch commits (its venue debits not made) or after the second batch
 is done. A restarted run then settles only the rest, the outbox relay makes
 the missing venue debits, and every relationship is charged exactly once: in
-the settlements table, in the ledger and at the venue.
+the settlements table, in the ledger and at the venue. ``copytrade settle``
+rerun after such a kill makes the lost debits itself (it recovers first).
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from decimal import Decimal as D
@@ -16,10 +18,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
 from copytrade.adapters.db.engine import make_engine
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.schema import PaperCashMoveRow, SettlementRow
+from copytrade.cli.app import app
 from copytrade.config import Settings
 from copytrade.domain.ids import ProviderId
 from copytrade.domain.ledger import LedgerAccount
@@ -107,3 +111,43 @@ def test_a_killed_run_restarted_charges_everyone_exactly_once(url: str, step: st
                  "currency": "USDT", "amount": str(-records[0].settlement.debit)}  # fmt: skip
         VenueDebits(h.platform.venue).handle("redelivered", {"moves": [again]})
     assert venue_cash(url) == after
+
+
+def cli(url: str, *args: str) -> tuple[int, str]:
+    """``copytrade ARGS`` on the database at ``url``, as an operator runs it."""
+    result = CliRunner().invoke(app, list(args), env={"COPYTRADE_DATABASE_URL": url})
+    return result.exit_code, result.stdout
+
+
+def test_copytrade_settle_rerun_makes_the_venue_debits_a_killed_run_left(url: str) -> None:
+    """Defect 11: a rerun of ``copytrade settle`` recovers first, so no debit stays lost."""
+    before = venue_cash(url)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.integration.engine.settle_crash_child", url, "after_commit"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == -9, proc.stderr  # killed between batch 2's commit and its debits
+    code, out = cli(url, "reconcile", "--json")
+    found = json.loads(out)
+    assert code == 1 and len(found["differences"]) == 3  # batch 2 charged in the ledger only
+    assert found["outbox_pending"] > 0  # the debits wait in the outbox (and the notices)
+
+    code, out = cli(url, "settle", "--period-end", PERIOD_END.isoformat(), "--json")
+    assert code == 0, out
+    summary = json.loads(out)
+    assert (summary["settled"], summary["already_settled"]) == (FOLLOWERS - 6, 6)
+    with running(url) as h, h.platform.uow() as uow:
+        debits = {
+            r.relationship_id: r.settlement.debit
+            for r in uow.settlements.all()
+            if r.period == "2026-W02"
+        }
+        assert uow.outbox.pending(100) == []
+    after = venue_cash(url)
+    assert {rel: before[rel] - after[rel] for rel in before} == debits
+    assert all(debit > 0 for debit in debits.values())
+    code, out = cli(url, "reconcile", "--json")
+    assert code == 0 and json.loads(out)["differences"] == []

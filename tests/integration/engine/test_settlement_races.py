@@ -126,8 +126,8 @@ def _withdraw_in_flight(h: Harness, rel: RelationshipId, settlement: SettlementT
 
     e = h.engine
     actions = FollowerActions(
-        e.uow_factory, e.executor, e.relationships, h.platform.venue, e.settlements, prices,
-        h.clock.now,
+        e.uow_factory, e.executor, e.relationships, h.platform.venue, e.venue_cash,
+        e.settlements, prices, h.clock.now,
     )  # fmt: skip
     actions.withdraw(rel, AMOUNT, key="in-flight")
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from copytrade.adapters.db.repositories.ledger_posting import PostOutcome, PostStatus, post_batch
 from copytrade.adapters.db.repositories.ledger_reads import (
     balances_by_currency,
+    balances_of_kind,
     ledger_currencies,
     load_transfers,
     statement,
@@ -24,7 +25,13 @@ from copytrade.adapters.db.repositories.ledger_reads import (
     sums_by_kind,
 )
 from copytrade.adapters.db.repositories.ledger_reconcile import Reconciliation, reconcile
-from copytrade.domain.ledger import LedgerAccount, PostResult, StatementLine, Transfer
+from copytrade.domain.ledger import (
+    LedgerAccount,
+    LedgerAccountKind,
+    PostResult,
+    StatementLine,
+    Transfer,
+)
 from copytrade.domain.values import USDT, Currency
 
 
@@ -80,6 +87,10 @@ class SqlLedger:
     def balances_of(self, accounts: Sequence[LedgerAccount]) -> dict[str, Decimal]:
         """Balances of many accounts by key, in a few queries (absent means zero)."""
         return stored_balances(self._session, [account.key for account in accounts])
+
+    def balances_of_kind(self, kind: LedgerAccountKind) -> dict[tuple[str, str], Decimal]:
+        """(owner, currency code) -> balance of every account of ``kind`` (reconciliation)."""
+        return balances_of_kind(self._session, kind)
 
     def transfer(self, key: str) -> Transfer | None:
         return load_transfers(self._session, (key,), self.currencies).get(key)

@@ -23,7 +23,14 @@ from copytrade.adapters.db.schema import (
     LedgerTransferRow,
 )
 from copytrade.domain.errors import InvalidValueError
-from copytrade.domain.ledger import LedgerAccount, Posting, StatementLine, Transfer, TransferKind
+from copytrade.domain.ledger import (
+    LedgerAccount,
+    LedgerAccountKind,
+    Posting,
+    StatementLine,
+    Transfer,
+    TransferKind,
+)
 from copytrade.domain.values import USDT, ZERO, Currency
 
 T = TypeVar("T")
@@ -135,6 +142,12 @@ def balances_by_currency(session: Session) -> dict[str, Decimal]:
     for code, balance in session.execute(select(_B.currency, _B.balance)):
         sums[code] = sums.get(code, ZERO) + balance
     return {code: trimmed(total) for code, total in sums.items()}
+
+
+def balances_of_kind(session: Session, kind: LedgerAccountKind) -> dict[tuple[str, str], Decimal]:
+    """(owner, currency code) -> stored balance of every account of ``kind``."""
+    rows = session.execute(select(_B.owner, _B.currency, _B.balance).where(_B.kind == kind.value))
+    return {(owner, code): trimmed(balance) for owner, code, balance in rows}
 
 
 def statement(session: Session, account: LedgerAccount) -> tuple[StatementLine, ...]:
