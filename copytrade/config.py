@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     # this many pages per process; the stats behind them change every 5 minutes at most.
     api_leaderboard_cache_s: float = Field(default=1.0, ge=0, le=300)
     api_leaderboard_cache_entries: int = Field(default=1024, ge=1, le=1_000_000)
+    # The largest request body the API and web forms read (then 413): the biggest real
+    # one, a follow with long symbol lists, is a few KiB.
+    api_max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=64 * 1024 * 1024)
+    # Well-formed sign-ups one client (IP address, IPv6 /64) may make per window (then 429).
+    sign_up_rate_limit: int = Field(default=10, ge=1, le=100_000)
+    sign_up_rate_window_seconds: float = Field(default=3600.0, gt=0, le=7 * 86400)
 
     @model_validator(mode="before")
     @classmethod

@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from copytrade import __version__
+from copytrade.api.body_limit import BodyLimit
 from copytrade.api.errors import install_error_handlers
+from copytrade.api.headers import AnswerHeaders
 from copytrade.api.page_cache import CachedPages, PageCache
 from copytrade.api.routers import (
     accounts,
@@ -38,6 +40,10 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
     cache = PageCache(settings.api_leaderboard_cache_s, settings.api_leaderboard_cache_entries)
     app.state.leaderboard_cache = cache
     app.add_middleware(CachedPages, cache=cache, path="/api/leaderboard")
+    # Added last, so outermost: a cached page gets the headers; a body is refused unread.
+    public = {"/api/leaderboard": int(settings.api_leaderboard_cache_s)}
+    app.add_middleware(AnswerHeaders, public=public)
+    app.add_middleware(BodyLimit, limit=settings.api_max_body_bytes)
     install_error_handlers(app)
     for module in (
         auth,

@@ -2,7 +2,9 @@
 
 A client signs in once and sends the token as ``Authorization: Bearer …``; the
 web UI keeps the same token in an HttpOnly cookie. Either way it is checked
-against the stored sessions, so a sign-out takes effect on every server.
+against the stored sessions, so a sign-out takes effect on every server. A change
+(any method but GET, HEAD, OPTIONS) signed in by the cookie must also come from one
+of our pages (``origin.same_origin``): the CSRF rule, whatever SameSite a browser keeps.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
+from copytrade.api.origin import SAFE_METHODS, same_origin
 from copytrade.domain.identity import AuthenticationError, PermissionDeniedError
 from copytrade.server.runtime import ServerRuntime
 from copytrade.service_layer.following import FollowingService
 from copytrade.service_layer.following_views import FollowingReads
 from copytrade.service_layer.identity import User
+from copytrade.service_layer.sign_in_throttle import client_key
 
 SESSION_COOKIE = "copytrade_session"
 T = TypeVar("T")
@@ -32,11 +36,24 @@ Runtime = Annotated[ServerRuntime, Depends(runtime_of)]
 
 
 def token_of(request: Request) -> str | None:
+    """The bearer token, else the session cookie's (refused on a cross-site change)."""
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    return request.cookies.get(SESSION_COOKIE)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie and request.method not in SAFE_METHODS and not same_origin(request):
+        raise PermissionDeniedError(
+            "a change signed in by the session cookie must come from a copytrade page "
+            "(its Origin or Referer names this server); API clients send "
+            "'Authorization: Bearer <token>'"
+        )
+    return cookie
+
+
+def client_of(request: Request) -> str:
+    """Who is asking, for throttling: the peer's network (``sign_in_throttle.client_key``)."""
+    return client_key(request.client.host if request.client else None)
 
 
 def current_user(request: Request, runtime: Runtime) -> User:
@@ -59,12 +76,10 @@ Admin = Annotated[User, Depends(current_admin)]
 
 
 def optional_user(request: Request, runtime: Runtime) -> User | None:
-    token = token_of(request)
-    if not token:
-        return None
     try:
-        return runtime.identity.user_of(token)
-    except AuthenticationError:
+        token = token_of(request)
+        return runtime.identity.user_of(token) if token else None
+    except (AuthenticationError, PermissionDeniedError):
         return None
 
 

@@ -19,7 +19,6 @@ from copytrade.adapters.db.repositories.relationships import UnknownRelationship
 from copytrade.domain.errors import DomainError, InvalidTransitionError, InvalidValueError
 from copytrade.domain.identity import (
     AuthenticationError,
-    EmailTakenError,
     PermissionDeniedError,
     TooManyAttemptsError,
 )
@@ -60,7 +59,6 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (TooManyRequestsError, 429, "too_many_requests"),
     (AuthenticationError, 401, "unauthenticated"),
     (PermissionDeniedError, 403, "forbidden"),
-    (EmailTakenError, 409, "email_taken"),
     (DuplicateAccountError, 409, "duplicate"),
     (IdempotencyConflictError, 409, "idempotency_conflict"),
     (FeeModelLockedError, 409, "fee_model_locked"),
@@ -87,6 +85,10 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
 ]
 
 
+# Codes of the plain HTTP errors raised by the framework or our middleware (body_limit.py).
+HTTP_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 413: "body_too_large"}
+
+
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message}}
 
@@ -109,9 +111,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        code = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}.get(
-            error.status_code, "http_error"
-        )
+        code = HTTP_CODES.get(error.status_code, "http_error")
         return JSONResponse(
             error_body(code, str(error.detail)),
             status_code=error.status_code,

@@ -141,7 +141,7 @@ class FollowerActions:
 
     def _transition(self, rel_id: RelationshipId, event: Paused | Resumed) -> CopyRelationship:
         with self._uow_factory() as uow:
-            rel = uow.relationships.get(rel_id).apply(event)
+            rel = uow.relationships.get(rel_id, for_update=True).apply(event)
             uow.relationships.save(rel, self._now())
             uow.commit()
         self._cache.invalidate(str(rel.provider))
@@ -162,7 +162,7 @@ class FollowerActions:
         """
         now = self._now()
         with self._uow_factory() as uow:
-            rel = uow.relationships.get(rel_id)
+            rel = uow.relationships.get(rel_id, for_update=True)  # vs a settlement
             stopped_before = not rel.state.mirrors_closes
             if not stopped_before:
                 if close_on_stop is not None and close_on_stop != rel.settings.close_on_stop:
@@ -278,8 +278,9 @@ class FollowerActions:
         venue_cash = self._venue.withdrawable(str(rel_id), USDT.code)
         with self._uow_factory() as uow:
             rel = uow.relationships.get(rel_id, for_update=True)  # vs a settlement
-            if uow.ledger.transfer(key) is not None:
-                return rel  # this withdrawal was made already
+            moved = release(rel.id, AccountId(rel.follower), Money(amount, USDT), key=key, ts=now)
+            if uow.ledger.already_posted(moved):  # the same key and amount: made already
+                return rel
             book = load_books(uow, [rel])[rel.book]
             equity = self._equity(rel, book)
             free = min(book.cash, venue_cash)

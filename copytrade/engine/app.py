@@ -96,6 +96,7 @@ class CopyEngine:
             uow_factory, venue, snapshot, clock.now, platform_fee_pct
         )
         self.venue_cash = VenueCash(venue, uow_factory, clock.now, checkpoints.before_venue_cash)
+        self.settlements.at_max_loss = self._stop_at_max_loss
         self.actions = FollowerActions(
             uow_factory,
             self.executor,
@@ -162,6 +163,12 @@ class CopyEngine:
         if hit:
             self.pump()
         return hit
+
+    def _stop_at_max_loss(self, rel_ids: list[str]) -> None:
+        """Stop the relationships a settlement's debit took to their max loss."""
+        with self.uow_factory() as uow:
+            rels = [uow.relationships.get(rel_id) for rel_id in rel_ids]
+        self.actions.stop_at_max_loss([r for r in rels if r.state.mirrors_closes])
 
     def close_day(self, day: date) -> int:
         """Mark every book's equity at the day's last prices (the daily equity series)."""

@@ -99,9 +99,7 @@ class CopyFanout:
             return
         now = self._now()
         with self._uow_factory() as uow:
-            current = [uow.relationships.get(rel.id) for rel in hit]
-            current = [rel for rel in current if rel.state.mirrors_closes]
-            intents = _stop_at_max_loss(uow, current, load_books(uow, current), now)
+            intents = _stop_at_max_loss(uow, hit, load_books(uow, hit), now)
             uow.orders.add_intents(intents)
             uow.commit()
         self._relationships.invalidate(str(event.provider))
@@ -115,9 +113,15 @@ def _stop_at_max_loss(
     now: datetime,
 ) -> list[OrderIntent]:
     """Stop each relationship (reason ``max_loss``) in the unit of work, telling both sides;
-    the orders that close their positions. The stop's message finishes each stop."""
+    the orders that close their positions. The stop's message finishes each stop.
+
+    Each is read again under its row lock: the fan-out's copy may be stale, and saving
+    it whole would overwrite what a settlement or a top-up committed meanwhile."""
     intents: list[OrderIntent] = []
-    for rel in rels:
+    for cached in rels:
+        rel = uow.relationships.get(cached.id, for_update=True)
+        if not rel.state.mirrors_closes:
+            continue  # stopped meanwhile
         stopped, closes = stop(rel, StopReason.MAX_LOSS, books[rel.book], now)
         uow.relationships.save(stopped, now)
         uow.outbox.add_many(STOPPED, stop_notifications(stopped, now), now)

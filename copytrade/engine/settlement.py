@@ -53,6 +53,7 @@ class SettlementService:
         now: Callable[[], datetime],
         platform_fee_pct: Decimal,
         after_commit: Callable[[list[SettlementRecord]], None] = lambda _: None,
+        at_max_loss: Callable[[list[str]], None] = lambda _: None,
     ) -> None:
         self._uow_factory = uow_factory
         self._venue = venue
@@ -60,6 +61,8 @@ class SettlementService:
         self._now = now
         self._platform_fee_pct = platform_fee_pct
         self._after_commit = after_commit  # a test hook: the crash tests kill here
+        # Told the relationships a debit took to their max loss, to stop them (the engine).
+        self.at_max_loss = at_max_loss
 
     def settle_all(self, period: str) -> list[SettlementRecord]:
         """Settle every relationship still copying (stopped ones settle at the stop)."""
@@ -117,6 +120,8 @@ class SettlementService:
         self._after_commit(records)
         moves = [venue_debit(r) for r in records if r.settlement.debit > ZERO]
         self._move_at_venue(moves)
+        if outcome.at_max_loss:
+            self.at_max_loss(outcome.at_max_loss)
         return outcome
 
     def _move_at_venue(self, moves: Sequence[CashMove]) -> None:

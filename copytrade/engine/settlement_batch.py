@@ -18,7 +18,7 @@ keeps a top-up or withdrawal from being charged or overwritten
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -27,6 +27,7 @@ from copytrade.adapters.db.repositories.settlements import (
     ProviderSettlementTerms,
     SettlementRecord,
 )
+from copytrade.domain.copying import max_loss_reached
 from copytrade.domain.ids import ProviderId, RelationshipId
 from copytrade.domain.ledger import profit_share
 from copytrade.domain.profit_share import HighWatermark, ProfitShareTerms
@@ -63,11 +64,14 @@ class BatchOutcome:
     records: list[SettlementRecord] = field(default_factory=list)
     already_settled: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[Due, str]] = field(default_factory=list)
+    # Relationships whose debit took the drawdown to their max loss: to be stopped.
+    at_max_loss: list[str] = field(default_factory=list)
 
     def extend(self, other: BatchOutcome) -> None:
         self.records.extend(other.records)
         self.already_settled.extend(other.already_settled)
         self.failed.extend(other.failed)
+        self.at_max_loss.extend(other.at_max_loss)
 
 
 def settle_in(
@@ -104,17 +108,20 @@ def settle_in(
         # The venue lets only free cash (cash less unrealized perp losses) leave
         # an account: a share it could not pay out now is owed instead.
         cash = min(book.cash, venue_cash.get(rel.relationship_id, ZERO))
+        equity = book.value(prices).equity
         settlement, hwm = HighWatermark(rel.hwm, rel.owed).settle(
-            book.value(prices).equity, cash, shares[rel.provider_id]
+            equity, cash, shares[rel.provider_id]
         )
+        if settlement.debit > ZERO and max_loss_reached(
+            equity - settlement.debit, rel.net_allocated, rel.max_loss_pct
+        ):
+            outcome.at_max_loss.append(rel.relationship_id)
         records.append(
             SettlementRecord(
                 rel.relationship_id, period, rel.follower_id, rel.provider_id, settlement, now
             )
         )
-        updated.append(
-            HwmState(rel.relationship_id, rel.follower_id, rel.provider_id, hwm.hwm, hwm.owed)
-        )
+        updated.append(replace(rel, hwm=hwm.hwm, owed=hwm.owed))
     uow.settlements.add_many(records)
     paid = [r for r in records if r.settlement.debit > ZERO]
     uow.ledger.post_all(

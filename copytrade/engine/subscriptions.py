@@ -156,7 +156,7 @@ class SubscriptionBilling:
             existing = uow.fees.charge(sub.relationship_id, period)
             if existing is not None and existing.status == PAID:
                 return None
-            rel = uow.relationships.get(sub.relationship_id)
+            rel = uow.relationships.get(sub.relationship_id, for_update=True)
             if not rel.state.mirrors_closes:
                 return None  # stopped since: nothing more is charged
             free = uow.ledger.balance(LedgerAccount.follower_free(sub.follower_id))

@@ -66,6 +66,7 @@ class ServerRuntime:
             passwords or Argon2Passwords(),
             clock.now,
             timedelta(minutes=settings.api_session_minutes),
+            (settings.sign_up_rate_limit, timedelta(seconds=settings.sign_up_rate_window_seconds)),
         )
         # One process: forking workers beside the server's threads could inherit held locks.
         stats = StatsService(

@@ -2,11 +2,11 @@
 
 Sources: the copy decisions of the user's relationships (placed, capped,
 skipped), the fills of its own book and of its relationships' books, and the
-outbox notices addressed to it (settlements, subscription charges, stops; a
-provider's notices name no follower). The cursor is the last id read of each
-source, written ``D.F.N``; every event carries the cursor after it, so a client
-that reconnects with it (SSE ``Last-Event-ID``) misses nothing and sees nothing
-twice.
+outbox notices addressed to it (settlements, subscription charges, stops, sign-ups
+tried with its address; a provider's notices name no follower). The cursor is the
+last id read of each source, written ``D.F.N``; every event carries the cursor after
+it, so a client that reconnects with it (SSE ``Last-Event-ID``) misses nothing and
+sees nothing twice.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ from copytrade.domain.errors import InvalidValueError
 from copytrade.engine.settlement_batch import SETTLED
 from copytrade.engine.stopping import STOPPED
 from copytrade.engine.subscriptions import CHARGED, UNPAID_NOTICE
+from copytrade.service_layer.identity import SIGN_UP_ATTEMPT
 from copytrade.service_layer.trading import stored_id
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.simulation.jsonable import decimal_text
 
-NOTICE_TOPICS = (SETTLED, CHARGED, UNPAID_NOTICE, STOPPED)
+NOTICE_TOPICS = (SETTLED, CHARGED, UNPAID_NOTICE, STOPPED, SIGN_UP_ATTEMPT)
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -2,6 +2,13 @@
 
 A token is 32 random bytes shown to the client once; the database keeps only its
 SHA-256, so API servers stay stateless and a sign-out revokes it everywhere.
+
+Neither answer tells whether an address has an account: a sign-in with an unknown
+address is verified against a decoy hash (same answer, same time), and a sign-up
+with a taken address does the same work and returns as a new one does, while the
+owner is told through a notice on its event stream (``SIGN_UP_ATTEMPT``). Failed
+sign-ins are throttled per client and per (address, client) (sign_in_throttle.py),
+well-formed sign-ups per client.
 """
 
 from __future__ import annotations
@@ -17,17 +24,21 @@ from typing import Protocol
 from copytrade.adapters.db.repositories.identity import StoredUser
 from copytrade.domain.identity import (
     AuthenticationError,
-    EmailTakenError,
     TooManyAttemptsError,
     check_password,
     normalise_email,
     normalise_jurisdiction,
 )
-from copytrade.service_layer.throttle import SlidingWindowLimiter
+from copytrade.service_layer.sign_in_throttle import SignInThrottle
+from copytrade.service_layer.throttle import SlidingWindowLimiter, TooManyRequestsError
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
-FAILED_SIGN_INS = 5  # per address in the window below, then 429 until the oldest ages out
-FAILED_SIGN_IN_WINDOW = timedelta(minutes=15)
+SIGN_UP_ATTEMPT = "account.sign_up_attempt"  # an outbox notice to an address's owner
+# What a sign-up answers, whether the address was new or had an account already.
+SIGNED_UP = (
+    "Signed up: sign in with this e-mail and password. If the address had an account "
+    "already, that account is unchanged and its owner has been told."
+)
 
 
 class PasswordHasher(Protocol):
@@ -64,48 +75,62 @@ class IdentityService:
         passwords: PasswordHasher,
         now: Callable[[], datetime],
         session_ttl: timedelta,
+        sign_ups: tuple[int, timedelta] = (10, timedelta(hours=1)),
     ) -> None:
         self._uow_factory = uow_factory
         self._passwords = passwords
         self._now = now
         self._ttl = session_ttl
-        self._failures = SlidingWindowLimiter(FAILED_SIGN_INS, FAILED_SIGN_IN_WINDOW, now)
+        self._failures = SignInThrottle(now)
+        self._sign_ups = SlidingWindowLimiter(*sign_ups, now)
         # Verifying against a real hash when the e-mail is unknown keeps both answers
         # equally slow, so timing does not tell which addresses have accounts.
         self._decoy_hash = passwords.hash(secrets.token_hex(16))
 
-    def sign_up(self, email: str, password: str, display_name: str, jurisdiction: str) -> User:
+    def sign_up(
+        self, email: str, password: str, display_name: str, jurisdiction: str, client: str = ""
+    ) -> User | None:
+        """The new user; None when the address has an account already, which the caller
+        must not tell (its owner gets a ``SIGN_UP_ATTEMPT`` notice instead)."""
         address = normalise_email(email)
-        check_password(password)
-        code = normalise_jurisdiction(jurisdiction)
         name = display_name.strip() or address.split("@")[0]
+        check_password(password, (address, address.split("@")[0], name))
+        code = normalise_jurisdiction(jurisdiction)
+        wait = self._sign_ups.take(client)  # well-formed ones only: the others cost nothing
+        if wait:
+            raise TooManyRequestsError("sign-ups from this network", wait)
         password_hash = self._passwords.hash(password)
         now = self._now()
         account_id = f"u-{uuid.uuid4().hex[:16]}"
         with self._uow_factory() as uow:
-            if uow.users.by_email(address) is not None:
-                raise EmailTakenError(f"{address} has an account already: sign in instead")
+            owner = uow.users.by_email(address)
+            if owner is not None:
+                notice = {"to": owner.id, "email": address}
+                uow.outbox.add(SIGN_UP_ATTEMPT, f"sign-up:{account_id}", notice, now)
+                uow.commit()
+                return None
             uow.accounts.add(account_id, name[:200], now)
             stored = StoredUser(account_id, address, password_hash, code, False, now)
             uow.users.add(stored)
             uow.commit()
         return User(account_id, address, name[:200], code, False, False)
 
-    def sign_in(self, email: str, password: str) -> SignIn:
+    def sign_in(self, email: str, password: str, client: str = "") -> SignIn:
         try:
             address = normalise_email(email)
         except ValueError:
-            address = ""
-        wait = self._failures.retry_after(address)
+            address = ""  # no account has it: refused below, counted nowhere
+        wait = self._failures.retry_after(address, client)
         if wait:
             raise TooManyAttemptsError(wait)
         with self._uow_factory() as uow:
             stored = uow.users.by_email(address) if address else None
         hashed = self._decoy_hash if stored is None else stored.password_hash
         if not self._passwords.verify(hashed, password) or stored is None:
-            self._failures.record(address)
+            if address:
+                self._failures.failed(address, client)
             raise AuthenticationError("wrong e-mail or password")
-        self._failures.forget(address)
+        self._failures.succeeded(address, client)
         token = secrets.token_urlsafe(32)
         now = self._now()
         expires = now + self._ttl

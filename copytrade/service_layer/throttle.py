@@ -1,4 +1,4 @@
-"""Events per key in a sliding window: failed sign-ins per address, orders per user.
+"""Events per key in a sliding window: failed sign-ins, sign-ups, orders per user.
 
 Kept in the process's memory: with several API servers each counts its own
 events, which still bounds them to servers × limit per window (docs/api.md
@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from threading import Lock
 
 from copytrade.domain.errors import DomainError
+
+SWEEP_EVERY = 1024  # events recorded between two sweeps of idle keys
 
 
 class TooManyRequestsError(DomainError):
@@ -32,6 +34,7 @@ class SlidingWindowLimiter:
         self._now = now
         self._events: dict[str, deque[datetime]] = {}
         self._lock = Lock()
+        self._since_sweep = 0
 
     def retry_after(self, key: str) -> float:
         """Seconds until ``key`` may try again; 0 when it may try now."""
@@ -40,14 +43,14 @@ class SlidingWindowLimiter:
 
     def record(self, key: str) -> None:
         with self._lock:
-            self._recent(key).append(self._now())
+            self._add(key)
 
     def take(self, key: str) -> float:
         """Record one event for ``key`` if the window allows it (then 0), else the wait."""
         with self._lock:
             wait = self._wait(key)
             if not wait:
-                self._recent(key).append(self._now())
+                self._add(key)
             return wait
 
     def forget(self, key: str) -> None:
@@ -67,6 +70,16 @@ class SlidingWindowLimiter:
         if len(recent) < self._limit:
             return 0.0
         return max((recent[0] + self._window - self._now()).total_seconds(), 1.0)
+
+    def _add(self, key: str) -> None:
+        self._recent(key).append(self._now())
+        # Keys recorded once and never read again (a sprayed address) would stay for good:
+        # now and then, drop those whose events all left the window (amortized O(1)).
+        self._since_sweep += 1
+        if self._since_sweep >= SWEEP_EVERY:
+            self._since_sweep = 0
+            for idle in [k for k in self._events if not self._recent(k)]:
+                del self._events[idle]
 
     def _recent(self, key: str) -> deque[datetime]:
         times = self._events.setdefault(key, deque())

@@ -6,9 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
-from urllib.parse import urlsplit
 
-from fastapi import Request
 from pydantic import TypeAdapter, ValidationError
 
 from copytrade.api.errors import status_of
@@ -83,20 +81,6 @@ def choice(data: Mapping[str, object], name: str, kind: type[E], default: E | No
     except ValueError:
         options = ", ".join(member.value for member in kind)
         raise FormError(f"{name.replace('_', ' ')} must be one of {options}") from None
-
-
-def same_origin(request: Request) -> bool:
-    """A form POST from one of our own pages: its Origin (or else Referer) is this host.
-
-    With the SameSite=Strict session cookie this is the CSRF defence; a POST that
-    carries neither header is refused too.
-    """
-    source = request.headers.get("origin") or request.headers.get("referer")
-    if not source or source == "null":
-        return False
-    host = request.headers.get("host", "")
-    parts = urlsplit(source)
-    return parts.scheme in ("http", "https") and parts.netloc == host
 
 
 def error_status(error: Exception) -> int:

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from copytrade.api.deps import optional_user
+from copytrade.api.origin import same_origin
 from copytrade.domain.disclosures import PAST_PERFORMANCE
 from copytrade.service_layer.identity import User
-from copytrade.web.forms import same_origin
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"

@@ -31,7 +31,7 @@ def test_serve_answers_signs_in_and_ticks_the_market(
     spec = httpx.get(f"{base}/openapi.json").json()
     assert "/api/leaderboard" in spec["paths"] and "/api/auth/login" in spec["paths"]
     body = {"email": "eve@example.com", "password": "a long passphrase", "jurisdiction": "NL"}
-    assert httpx.post(f"{base}/api/auth/register", json=body).status_code == 201
+    assert httpx.post(f"{base}/api/auth/register", json=body).status_code == 202
     login = httpx.post(f"{base}/api/auth/login", json=body).json()
     me = httpx.get(f"{base}/api/auth/me", headers={"Authorization": f"Bearer {login['token']}"})
     assert me.json()["email"] == "eve@example.com"

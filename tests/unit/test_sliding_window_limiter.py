@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from copytrade.service_layer.throttle import SlidingWindowLimiter
+from copytrade.service_layer.throttle import SWEEP_EVERY, SlidingWindowLimiter
 
 
 class Clock:
@@ -36,3 +36,14 @@ def test_forgotten_and_idle_keys_are_not_kept() -> None:
     clock.now += timedelta(seconds=11)
     assert limiter.retry_after("b") == 0.0
     assert len(limiter) == 0  # what a flood of one-off keys would otherwise hold
+
+
+def test_keys_recorded_once_and_never_read_again_are_swept() -> None:
+    clock = Clock()
+    limiter = SlidingWindowLimiter(5, timedelta(seconds=10), clock)
+    for i in range(SWEEP_EVERY - 1):
+        limiter.record(f"sprayed-{i}")  # each address once, never asked about again
+    assert len(limiter) == SWEEP_EVERY - 1
+    clock.now += timedelta(seconds=11)
+    limiter.record("fresh")  # the sweep runs every SWEEP_EVERY records
+    assert len(limiter) == 1

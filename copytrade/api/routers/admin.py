@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import AwareDatetime, BaseModel, Field
@@ -11,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from copytrade.adapters.db.repositories.identity import Jurisdiction
 from copytrade.api.deps import Admin, Runtime
 from copytrade.api.encode import plain
+from copytrade.api.inputs import DecimalIn
 from copytrade.service_layer.admin import AdminService
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
@@ -20,9 +20,9 @@ CODE = Path(min_length=2, max_length=8, examples=["DE", "US-NY"])
 
 class JurisdictionBody(BaseModel):
     copying_offered: bool
-    max_allocation: Decimal | None = Field(default=None, gt=0, max_digits=28)
+    max_allocation: Annotated[DecimalIn, Field(gt=0, max_digits=28)] | None = None
     # The most one follower may hold across all its copy relationships.
-    max_total_allocation: Decimal | None = Field(default=None, gt=0, max_digits=28)
+    max_total_allocation: Annotated[DecimalIn, Field(gt=0, max_digits=28)] | None = None
 
 
 def jurisdiction_view(rules: Jurisdiction, configured: bool = True) -> dict[str, Any]:

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from copytrade.api.cookies import clear_session_cookie, set_session_cookie
-from copytrade.api.deps import CurrentUser, Runtime, token_of
-from copytrade.service_layer.identity import User
+from copytrade.api.deps import CurrentUser, Runtime, client_of, token_of
+from copytrade.domain.identity import normalise_email
+from copytrade.service_layer.identity import SIGNED_UP, User
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -46,17 +47,23 @@ class SessionView(BaseModel):
     user: UserView
 
 
-@router.post("/register", status_code=201)
-def register(body: SignUpBody, runtime: Runtime) -> UserView:
-    user = runtime.identity.sign_up(body.email, body.password, body.display_name, body.jurisdiction)
-    return UserView.of(user)
+class SignUpView(BaseModel):
+    email: str
+    message: str = SIGNED_UP
+
+
+@router.post("/register", status_code=202)
+def register(body: SignUpBody, runtime: Runtime, request: Request) -> SignUpView:
+    """The same answer whether the address is new or has an account (docs/api.md)."""
+    runtime.identity.sign_up(
+        body.email, body.password, body.display_name, body.jurisdiction, client_of(request)
+    )
+    return SignUpView(email=normalise_email(body.email))
 
 
 @router.post("/login")
-def login(
-    body: SignInBody, runtime: Runtime, request: Request, response: Response
-) -> SessionView:
-    signed_in = runtime.identity.sign_in(body.email, body.password)
+def login(body: SignInBody, runtime: Runtime, request: Request, response: Response) -> SessionView:
+    signed_in = runtime.identity.sign_in(body.email, body.password, client_of(request))
     set_session_cookie(request, response, signed_in)
     return SessionView(
         token=signed_in.token, expires_at=signed_in.expires_at, user=UserView.of(signed_in.user)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from copytrade.api.deps import Runtime, runtime_of
 from copytrade.api.encode import plain
 from copytrade.api.errors import NotFoundError
+from copytrade.api.inputs import DecimalIn
 from copytrade.api.page_cache import PageCache, normalised_key, raw_query_key
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.disclosures import PAST_PERFORMANCE
@@ -37,9 +38,9 @@ async def get_leaderboard(
     request: Request,
     period: Period = Period.D30,
     sort: LeaderboardSort = LeaderboardSort.ROI,
-    min_aum: Decimal | None = Query(None, ge=0, max_digits=28),
+    min_aum: Annotated[DecimalIn, Field(ge=0, max_digits=28)] | None = None,
     min_followers: int | None = Query(None, ge=0, le=1_000_000_000),
-    max_drawdown: Decimal | None = Query(None, ge=0, le=100),
+    max_drawdown: Annotated[DecimalIn, Field(ge=0, le=100)] | None = None,
     risk_level: RiskLevel | None = None,
     strategy: Strategy | None = None,
     min_track_record_days: int | None = Query(None, ge=0, le=36500),

@@ -7,13 +7,14 @@ provider's fills are booked and copied to its followers.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from copytrade.api.deps import CurrentUser, Runtime
 from copytrade.api.encode import plain
+from copytrade.api.inputs import DecimalIn
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
 from copytrade.service_layer.trading import MyOrder, OrderAsk, ProviderTrading
@@ -26,10 +27,10 @@ CLIENT_ORDER_ID = r"^[A-Za-z0-9_.\-]{1,64}$"
 class PlaceOrderBody(BaseModel):
     symbol: str = Field(min_length=1, max_length=64, examples=["BTC/USDT:USDT"])
     side: Side
-    qty: Decimal = Field(gt=0, max_digits=28, decimal_places=12)
+    qty: Annotated[DecimalIn, Field(gt=0, max_digits=28, decimal_places=12)]
     type: OrderType = OrderType.MARKET
-    price: Decimal | None = Field(default=None, gt=0, max_digits=28, decimal_places=12)
-    leverage: Decimal = Field(default=Decimal(1), ge=1, le=200, max_digits=12)
+    price: Annotated[DecimalIn, Field(gt=0, max_digits=28, decimal_places=12)] | None = None
+    leverage: Annotated[DecimalIn, Field(ge=1, le=200, max_digits=12)] = Decimal(1)
     reduce_only: bool = False
     client_order_id: str | None = Field(default=None, pattern=CLIENT_ORDER_ID)
 

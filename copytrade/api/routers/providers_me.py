@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
@@ -12,6 +12,7 @@ from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.api.deps import CurrentUser, Runtime
 from copytrade.api.encode import plain
 from copytrade.api.errors import NotFoundError
+from copytrade.api.inputs import DecimalIn
 from copytrade.service_layer.providers import ProviderService
 
 router = APIRouter(prefix="/api/providers/me", tags=["providers"])
@@ -22,16 +23,16 @@ PeriodName = Literal["weekly", "monthly"]
 
 class BecomeProviderBody(BaseModel):
     fee_model: FeeModelName = "profit_share"
-    share_pct: Decimal = Field(default=Decimal(10), ge=0, le=30, max_digits=12)
-    subscription_price: Decimal | None = Field(default=None, gt=0, max_digits=20)
+    share_pct: Annotated[DecimalIn, Field(ge=0, le=30, max_digits=12)] = Decimal(10)
+    subscription_price: Annotated[DecimalIn, Field(gt=0, max_digits=20)] | None = None
     follower_cap: int | None = Field(default=None, ge=1, le=1_000_000)
     settlement_period: PeriodName = "weekly"
 
 
 class ChangeTermsBody(BaseModel):
     fee_model: FeeModelName | None = None
-    share_pct: Decimal | None = Field(default=None, ge=0, le=30, max_digits=12)
-    subscription_price: Decimal | None = Field(default=None, gt=0, max_digits=20)
+    share_pct: Annotated[DecimalIn, Field(ge=0, le=30, max_digits=12)] | None = None
+    subscription_price: Annotated[DecimalIn, Field(gt=0, max_digits=20)] | None = None
     follower_cap: int | None = Field(default=None, ge=1, le=1_000_000)
     settlement_period: PeriodName | None = None
 

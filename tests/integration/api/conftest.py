@@ -40,7 +40,7 @@ class Api:
                 "jurisdiction": jurisdiction,
             },
         )
-        assert reply.status_code == 201, reply.text
+        assert reply.status_code == 202, reply.text
         session = self.login(email)
         return {**session["user"], "headers": {"Authorization": f"Bearer {session['token']}"}}
 

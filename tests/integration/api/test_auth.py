@@ -44,15 +44,6 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(api: Api) -> None:
     assert wrong.json() == unknown.json()
 
 
-def test_email_taken_is_a_conflict_whatever_its_case(api: Api) -> None:
-    api.sign_up("di")
-    again = api.client.post(
-        "/api/auth/register",
-        json={"email": "DI@Example.com", "password": PASSWORD, "jurisdiction": "FR"},
-    )
-    assert again.status_code == 409 and again.json()["error"]["code"] == "email_taken"
-
-
 def test_bad_sign_ups_are_422_with_a_reason_and_create_nothing(api: Api) -> None:
     cases = [
         {"email": "not-an-email", "password": PASSWORD, "jurisdiction": "DE"},

@@ -29,7 +29,7 @@ PROVIDER_GETS: list[tuple[str, dict[str, str]]] = [
 
 def _follower(api: Api, email: str, name: str, cash: str, allocation: str, lead: str) -> Any:
     body = {"email": email, "password": PASSWORD, "display_name": name, "jurisdiction": "DE"}
-    assert api.client.post("/api/auth/register", json=body).status_code == 201
+    assert api.client.post("/api/auth/register", json=body).status_code == 202
     session = api.login(email)
     user = {**session["user"], "headers": {"Authorization": f"Bearer {session['token']}"}}
     deposit(api, user, cash)

@@ -5,6 +5,7 @@ price point of several symbols; and a provider who also follows spends its cash 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
@@ -133,4 +134,24 @@ def test_a_copys_fees_that_reach_the_max_loss_stop_the_relationship(db_engine: E
     # The provider adds 0.02: the copy (about 250 notional) pays about 0.13 in fees,
     # which takes the drawdown past 20 %.
     h.trade(pro, "buy", "0.02", leverage="5")
+    assert_stopped_settled_and_released(h, rel, StopReason.MAX_LOSS.value)
+
+
+def test_a_settlement_debit_that_reaches_the_max_loss_stops_the_relationship(
+    db_engine: Engine,
+) -> None:
+    h = Harness(db_engine)
+    h.tick(PERP.symbol, "50000")
+    pro = h.provider("pro", "10000", share_pct="30")
+    rel = h.follow(h.follower("fol", "1000"), pro, "1000", max_loss_pct=D(10))
+    # A high-watermark of 600 under a net allocation of 1,000 (what losses followed by
+    # withdrawals can leave), set through the repository the settlement itself uses.
+    with h.platform.uow() as uow:
+        (state,) = uow.relationships.hwm_states([rel])
+        uow.relationships.set_hwm_many([replace(state, hwm=D(600))], h.clock.now())
+        uow.commit()
+    # Equity 1,000: gross (1,000 − 600) × 30 % = 120, leaving 880: a drawdown of 12 % ≥ 10 %.
+    (record,) = h.engine.settlements.settle_all("2026-W02")
+    assert record.settlement.gross == D(120)
+    h.engine.pump()
     assert_stopped_settled_and_released(h, rel, StopReason.MAX_LOSS.value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
+from fastapi.testclient import TestClient
 from httpx import Response
 from markupsafe import escape
 
@@ -44,14 +45,13 @@ def test_sign_up_sets_a_strict_httponly_cookie_and_shows_the_account(web: Api) -
 
 
 def test_sign_up_problems_re_render_the_form_with_the_message(web: Api) -> None:
-    _, taken = sign_up(web)
-    web.client.cookies.clear()
     for fields, status, words in [
         ({"email": "not-an-address"}, 422, "is not an e-mail address"),
         ({"password": "short", "password_again": "short"}, 422, "a password needs 10"),
         ({"password_again": "something else"}, 422, "the two passwords differ"),
         ({"jurisdiction": "Germany"}, 422, "is not a jurisdiction code"),
-        ({"email": taken}, 409, "has an account already"),
+        ({"password": "1234567890", "password_again": "1234567890"}, 422, "digits only"),
+        ({"password": "password123", "password_again": "password123"}, 422, "too easy to guess"),
         ({"email": ""}, 422, "is not an e-mail address"),
     ]:
         reply, _ = sign_up(web, **fields)
@@ -60,6 +60,42 @@ def test_sign_up_problems_re_render_the_form_with_the_message(web: Api) -> None:
         assert "set-cookie" not in reply.headers
     shown, _ = sign_up(web, display_name="<b>bold</b>", jurisdiction="Germany")
     assert "&lt;b&gt;bold&lt;/b&gt;" in shown.text and "<b>bold</b>" not in shown.text
+
+
+def test_a_taken_address_signs_up_as_the_api_answers_and_changes_nothing(web: Api) -> None:
+    _, taken = sign_up(web)
+    web.client.cookies.clear()
+    reply, _ = sign_up(
+        web, email=taken.upper(), password="violet tram kettle", password_again="violet tram kettle"
+    )
+    assert reply.status_code == 200 and 'id="login-form"' in reply.text
+    assert "its owner has been told" in reply.text and "set-cookie" not in reply.headers
+    assert "has an account" not in reply.text
+    wrong = web.client.post(
+        "/login", data={"email": taken, "password": "violet tram kettle"}, headers=ORIGIN
+    )
+    assert wrong.status_code == 401  # the account kept its own password
+    # The owner typing its own password on the sign-up form is simply signed in.
+    again, _ = sign_up(web, email=taken)
+    assert again.status_code == 303 and again.headers["location"] == "/me"
+
+
+def test_web_sign_ins_share_the_per_client_throttle(web: Api) -> None:
+    _, email = sign_up(web)
+    web.client.cookies.clear()
+    wrong = {"email": email, "password": "wrong password!"}
+    answers = [web.client.post("/login", data=wrong, headers=ORIGIN).status_code for _ in range(6)]
+    assert answers == [401] * 5 + [429]
+    api = web.client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+    assert api.status_code == 429  # the same client, the same count
+    elsewhere = TestClient(web.client.app, client=("198.51.100.20", 40000))
+    owner = elsewhere.post(
+        "/login",
+        data={"email": email, "password": PASSWORD},
+        headers=ORIGIN,
+        follow_redirects=False,
+    )
+    assert owner.status_code == 303 and owner.headers["location"] == "/me"
 
 
 def test_sign_in_and_out(web: Api) -> None:
@@ -117,6 +153,8 @@ def test_paper_deposits_are_idempotent_and_checked(web: Api) -> None:
         ("0", "more than 0"),
         ("1.123456789", "at most 8 decimals"),
         ("x", "amount must be a number"),
+        ("1_000", "amount must be a number"),  # the API's plain-decimal rule (DecimalIn)
+        ("1e3", "amount must be a number"),
         ("", "enter the amount"),
     ]:
         reply = deposit(web, amount)

@@ -32,6 +32,7 @@ from copytrade.domain.ledger import (
     StatementLine,
     Transfer,
 )
+from copytrade.domain.ledger.rules import is_replay
 from copytrade.domain.values import USDT, Currency
 
 
@@ -94,6 +95,14 @@ class SqlLedger:
 
     def transfer(self, key: str) -> Transfer | None:
         return load_transfers(self._session, (key,), self.currencies).get(key)
+
+    def already_posted(self, transfer: Transfer) -> bool:
+        """Whether ``transfer`` was posted before under its key (a replay: do nothing).
+
+        Raises ``IdempotencyConflictError`` when the key was used for another movement
+        (another amount or other accounts), as ``post`` would.
+        """
+        return is_replay(self.transfer(transfer.idempotency_key), transfer)
 
     def balance(self, account: LedgerAccount) -> Decimal:
         return stored_balance(self._session, account)

@@ -112,6 +112,9 @@ class HwmState:
     provider_id: str
     hwm: Decimal
     owed: Decimal
+    # What the max-loss rule needs after a settlement's debit (docs/engine.md, "Max loss").
+    net_allocated: Decimal
+    max_loss_pct: Decimal
 
 
 _TABLE = cast(Table, RelationshipRow.__table__)
@@ -122,7 +125,13 @@ _SET_HWM = BulkStatement(
     ("b_id", "hwm", "owed", "updated_at"),
 )
 _HWM_QUERY = select(
-    _TABLE.c.id, _TABLE.c.follower_id, _TABLE.c.provider_id, _TABLE.c.hwm, _TABLE.c.owed
+    _TABLE.c.id,
+    _TABLE.c.follower_id,
+    _TABLE.c.provider_id,
+    _TABLE.c.hwm,
+    _TABLE.c.owed,
+    _TABLE.c.net_allocated,
+    _TABLE.c.max_loss_pct,
 ).where(_TABLE.c.id.in_(keys_param()))
 _HWM_STATES = KeyedSelect(_HWM_QUERY)
 
