@@ -14,10 +14,8 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
-from copytrade.domain.values import USDT
+from copytrade.domain.values import MAX_AMOUNT, USDT
 
-# Far above any real allocation, well inside the database's NUMERIC(38, 18).
-MAX_AMOUNT = Decimal("1000000000000")
 _DECIMAL_TEXT = re.compile(r" *[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)? *")
 
 

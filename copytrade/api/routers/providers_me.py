@@ -12,6 +12,7 @@ from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.api.deps import CurrentUser, Runtime
 from copytrade.api.encode import plain
 from copytrade.api.errors import NotFoundError
+from copytrade.domain.values import MAX_AMOUNT
 from copytrade.service_layer.providers import ProviderService
 
 router = APIRouter(prefix="/api/providers/me", tags=["providers"])
@@ -23,7 +24,7 @@ PeriodName = Literal["weekly", "monthly"]
 class BecomeProviderBody(BaseModel):
     fee_model: FeeModelName = "profit_share"
     share_pct: Decimal = Field(default=Decimal(10), ge=0, le=30, max_digits=12)
-    subscription_price: Decimal | None = Field(default=None, gt=0, max_digits=20)
+    subscription_price: Decimal | None = Field(default=None, gt=0, le=MAX_AMOUNT)
     follower_cap: int | None = Field(default=None, ge=1, le=1_000_000)
     settlement_period: PeriodName = "weekly"
 
@@ -31,7 +32,7 @@ class BecomeProviderBody(BaseModel):
 class ChangeTermsBody(BaseModel):
     fee_model: FeeModelName | None = None
     share_pct: Decimal | None = Field(default=None, ge=0, le=30, max_digits=12)
-    subscription_price: Decimal | None = Field(default=None, gt=0, max_digits=20)
+    subscription_price: Decimal | None = Field(default=None, gt=0, le=MAX_AMOUNT)
     follower_cap: int | None = Field(default=None, ge=1, le=1_000_000)
     settlement_period: PeriodName | None = None
 
