@@ -28,7 +28,7 @@ def simulate(scenario: ScenarioArg, out: OutOption, db: DbOption = None) -> None
     """Run a scenario file on the real engine, venue and ledger; write RESULT.json."""
     if not out.parent.is_dir():  # found out now, not after the whole run
         raise FileNotFoundError(2, f"cannot write it: no folder {out.parent}", str(out))
-    loaded = load_scenario(scenario)  # a ScenarioError is one line, exit 2 (cli/common.py)
+    loaded = load_scenario(scenario)  # a ScenarioError: "error: …", exit 2 (cli/common.py)
     result = run_scenario(loaded, db)
     out.write_text(dump_result(result), encoding="utf-8")
     Console().print(_summary(result, out))
