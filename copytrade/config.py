@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -64,9 +64,12 @@ class Settings(BaseSettings):
     def _no_unknown_environment_keys(cls, data: Any) -> Any:
         # pydantic-settings ignores COPYTRADE_* variables it does not know, so a
         # typo (COPYTRADE_DATABSE_URL) would silently run on the default database.
+        # It reads names in any case (copytrade_database_url too), so the guard does.
         prefix = "COPYTRADE_"
         known = {prefix + name.upper() for name in cls.model_fields}
-        unknown = sorted(k for k in os.environ if k.startswith(prefix) and k not in known)
+        unknown = sorted(
+            k for k in os.environ if k.upper().startswith(prefix) and k.upper() not in known
+        )
         if unknown:
             raise ValueError(
                 f"unknown setting(s) in the environment: {', '.join(unknown)}; "
@@ -85,3 +88,20 @@ class Settings(BaseSettings):
             # psycopg 3 is our driver; the bare scheme would select psycopg2.
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
+
+
+class SettingsError(ValueError):
+    """The settings are invalid; the message is one line naming each problem."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from the environment (``overrides`` win), or SettingsError."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in problem['loc']) or 'settings'}: "
+            f"{problem['msg'].removeprefix('Value error, ')}"
+            for problem in error.errors()
+        )
+        raise SettingsError(f"configuration error: {problems}") from None

@@ -17,10 +17,8 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from copytrade.domain.values import USDT
+from copytrade.domain.values import MAX_AMOUNT, USDT
 
-# Far above any real allocation, well inside the database's NUMERIC(38, 18).
-MAX_AMOUNT = Decimal("1000000000000")
 MAX_DECIMAL_TEXT = 40  # characters: NUMERIC(38, 18) needs at most 38 digits, a sign, a point
 PLAIN_DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
 _PLAIN_DECIMAL = re.compile(PLAIN_DECIMAL)

@@ -6,6 +6,7 @@ import typer
 
 from copytrade import __version__
 from copytrade.cli.bench import bench_app
+from copytrade.cli.common import MappedErrors, load_settings
 from copytrade.cli.db import db_app
 from copytrade.cli.demo import demo
 from copytrade.cli.reconcile import reconcile_books
@@ -21,6 +22,7 @@ app = typer.Typer(
     help="copytrade: copy trading for crypto markets (providers, followers, fair copies).",
     no_args_is_help=True,
     add_completion=False,
+    cls=MappedErrors,
 )
 
 
@@ -41,6 +43,8 @@ app.add_typer(users_app, name="users")
 @app.callback()
 def root() -> None:
     """copytrade: copy trading for crypto markets."""
+    # Before any verb touches anything: invalid settings stop every one of them here.
+    load_settings()
 
 
 @app.command()

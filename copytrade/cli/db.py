@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from copytrade.bootstrap import Container
-from copytrade.cli.common import load_settings
+from copytrade.cli.common import checked_container, load_settings
 
 db_app = typer.Typer(help="Database maintenance (migrations).", no_args_is_help=True)
 
@@ -14,7 +13,7 @@ db_app = typer.Typer(help="Database maintenance (migrations).", no_args_is_help=
 def upgrade() -> None:
     """Create or migrate the configured database to the newest schema."""
     settings = load_settings()
-    container = Container.from_settings(settings)
+    container = checked_container(settings, writing=True)
     try:
         container.migrate()
     finally:

@@ -33,6 +33,7 @@ def demo(
     port: int = typer.Option(8000, min=1, max=65535, help="Port for --serve."),
 ) -> None:
     """Run copytrade on the embedded default: SQLite, paper venue, synthetic market, bots."""
+    settings = load_settings()  # before the previous demo database is deleted
     options = DemoOptions(weeks=weeks, followers=followers, seed=seed, database=database)
     console.print(
         f"[bold]copytrade demo[/bold]: {weeks} weeks, {followers} followers, seed {seed}, "
@@ -46,13 +47,11 @@ def demo(
         console=console,
     ) as progress:
         task = progress.add_task("market", total=options.ticks)
-        run = run_demo(options, lambda n: progress.advance(task, n))
+        run = run_demo(options, lambda n: progress.advance(task, n), settings)
     _print_report(run)
     if serve:
         url = f"sqlite:///{database}"
-        run_server(
-            load_settings().model_copy(update={"database_url": url}), "127.0.0.1", port, seed, True
-        )
+        run_server(settings.model_copy(update={"database_url": url}), "127.0.0.1", port, seed, True)
 
 
 def _print_report(run: DemoRun) -> None:

@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 import uvicorn
 
-from copytrade.bootstrap import Container
-from copytrade.cli.common import err_console, load_settings
+from copytrade.cli.common import checked_container, err_console, load_settings
 from copytrade.config import Settings
 from copytrade.marketdata.clock import SystemClock
 from copytrade.server.assembly import build_server
@@ -32,7 +31,7 @@ def serve(
 
 def run_server(settings: Settings, host: str, port: int, seed: int, market: bool) -> None:
     """Serve until interrupted (``serve``, and ``demo --serve`` on the demo's database)."""
-    container = Container.from_settings(settings)
+    container = checked_container(settings, writing=True)
     server = build_server(container, SystemClock(), seed, market)
     server.scheduler.start()
     err_console.print(f"copytrade serving on http://{host}:{port}/ (API docs at /docs)")

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from copytrade.simulation.jsonable import dump_result
 from copytrade.simulation.runner import run_scenario
-from copytrade.simulation.scenario import ScenarioError, load_scenario
+from copytrade.simulation.scenario import load_scenario
 
 ScenarioArg = Annotated[Path, typer.Argument(help="A scenario file (.yaml, .yml or .json).")]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Where to write RESULT.json.")]
@@ -26,12 +26,9 @@ DbOption = Annotated[
 
 def simulate(scenario: ScenarioArg, out: OutOption, db: DbOption = None) -> None:
     """Run a scenario file on the real engine, venue and ledger; write RESULT.json."""
-    try:
-        loaded = load_scenario(scenario)
-    except ScenarioError as error:
-        # Plain echo, not Rich: field paths like events[3] are not markup.
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(code=2) from None
+    if not out.parent.is_dir():  # found out now, not after the whole run
+        raise FileNotFoundError(2, f"cannot write it: no folder {out.parent}", str(out))
+    loaded = load_scenario(scenario)  # a ScenarioError: "error: …", exit 2 (cli/common.py)
     result = run_scenario(loaded, db)
     out.write_text(dump_result(result), encoding="utf-8")
     Console().print(_summary(result, out))

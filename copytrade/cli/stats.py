@@ -73,7 +73,7 @@ def show_leaderboard(
     filters = LeaderboardFilters(
         period, min_aum, min_followers, max_drawdown, risk, strategy, min_track_record
     )
-    with open_container(database) as container:
+    with open_container(database, writing=False) as container:
         if not inspect(container.engine).has_table("provider_stats"):
             err_console.print("[red]no statistics table: run `copytrade stats refresh` first[/red]")
             raise typer.Exit(code=2)

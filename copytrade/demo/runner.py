@@ -15,9 +15,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from copytrade.adapters.db.engine import make_engine
+from copytrade.adapters.db.health import check_sqlite_file
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
-from copytrade.config import Settings
+from copytrade.config import Settings, load_settings
 from copytrade.demo.bots import Bot
 from copytrade.demo.instruments import demo_symbol_specs
 from copytrade.demo.population import DemoPopulation, demo_population
@@ -62,16 +63,28 @@ class DemoRun:
     refused: list[str] = field(default_factory=list)
 
 
-def _fresh_database(path: Path) -> Settings:
+def _fresh_database(path: Path, settings: Settings) -> Settings:
+    """Delete the previous demo database, after checking that it is one (never a stranger's
+    file) and that its folder exists, so a refusal deletes nothing."""
+    check_sqlite_file(path)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return Settings(database_url=f"sqlite:///{path}")
+    return settings.model_copy(update={"database_url": f"sqlite:///{path}"})
 
 
-def run_demo(options: DemoOptions, progress: Callable[[int], None] = lambda _n: None) -> DemoRun:
-    """Play ``options.weeks`` of market through the platform; ``progress`` gets each step."""
+def run_demo(
+    options: DemoOptions,
+    progress: Callable[[int], None] = lambda _n: None,
+    settings: Settings | None = None,
+) -> DemoRun:
+    """Play ``options.weeks`` of market through the platform; ``progress`` gets each step.
+
+    ``settings`` (default: the environment's) are validated by the caller before this
+    deletes the previous demo database.
+    """
     population = demo_population(options.seed, options.followers)
-    db = make_engine(_fresh_database(options.database))
+    base = load_settings() if settings is None else settings
+    db = make_engine(_fresh_database(options.database, base))
     upgrade_database(db)
     clock = SimulatedClock(DEMO_START)
     platform = Platform.build(db, population.instruments, clock)

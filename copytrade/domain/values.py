@@ -7,7 +7,7 @@ not 0.1 and money that drifts by a fraction is money that goes missing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from typing import Self
 
 from copytrade.domain.errors import CurrencyMismatchError, InvalidValueError
@@ -17,6 +17,16 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
 DecimalLike = Decimal | int | str
+
+# The one limit on an amount (money, quantity, price) anyone may ask for, from any
+# entry point (API, web, scenario, service): its 16 integer digits and at most 18
+# decimals fit the database's NUMERIC(38, 18) exactly, and so does a balance summing
+# 10,000 such amounts (below 1e20). docs/domain.md, "Amount limits".
+MAX_AMOUNT = Decimal("1e15")
+MAX_DECIMALS = 18
+# Wide enough to quantize any amount within the limit to 18 decimals exactly (the
+# default 28-digit context cannot: 1e10 at 18 decimals is 29 digits).
+_WIDE = Context(prec=60)
 
 
 def to_decimal(value: object, what: str = "value") -> Decimal:
@@ -37,6 +47,16 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
         raise InvalidValueError(f"{what} must be a number, got {type(value).__name__}")
     if not result.is_finite():
         raise InvalidValueError(f"{what} must be finite, got {value!r}")
+    return result
+
+
+def bounded_amount(value: object, what: str, decimals: int = MAX_DECIMALS) -> Decimal:
+    """A finite Decimal of magnitude at most MAX_AMOUNT with at most ``decimals`` decimals."""
+    result = to_decimal(value, what)
+    if result.copy_abs() > MAX_AMOUNT:  # copy_abs: abs() would round to 28 digits
+        raise InvalidValueError(f"{what} must be at most {MAX_AMOUNT:,f}, got {result}")
+    if _WIDE.quantize(result, ONE.scaleb(-decimals)) != result:
+        raise InvalidValueError(f"{what} has more than {decimals} decimals: {result}")
     return result
 
 

@@ -18,8 +18,9 @@ from typing import Any
 from sqlalchemy import Engine
 
 from copytrade.adapters.db.engine import make_engine
+from copytrade.adapters.db.health import check_database, check_empty
 from copytrade.adapters.db.migrate import upgrade_database
-from copytrade.config import Settings, SqliteSync
+from copytrade.config import SqliteSync, load_settings
 from copytrade.engine.subscriptions import FeeSettings
 from copytrade.marketdata.clock import SimulatedClock
 from copytrade.platform import Platform
@@ -31,7 +32,8 @@ from copytrade.simulation.scenario import Scenario, timeline
 def run_scenario(scenario: Scenario, db_url: str | None = None) -> dict[str, Any]:
     """Play ``scenario`` on a new database and return RESULT.json's content.
 
-    ``db_url`` must name an empty database (it is migrated here); by default a
+    ``db_url`` must name an empty database (it is migrated here; one with any table
+    is refused with DatabaseNotEmptyError before anything is written); by default a
     temporary SQLite file is made and deleted afterwards.
     """
     with _database(db_url) as db:
@@ -52,8 +54,10 @@ def run_scenario(scenario: Scenario, db_url: str | None = None) -> dict[str, Any
 @contextmanager
 def _database(db_url: str | None) -> Iterator[Engine]:
     if db_url is not None:
-        engine = make_engine(Settings(database_url=db_url))
+        engine = make_engine(load_settings(database_url=db_url))
         try:
+            check_database(engine, writing=True)
+            check_empty(engine)
             yield engine
         finally:
             engine.dispose()
@@ -61,7 +65,7 @@ def _database(db_url: str | None) -> Iterator[Engine]:
     with tempfile.TemporaryDirectory(prefix="copytrade-sim-") as folder:
         url = f"sqlite:///{Path(folder) / 'simulation.db'}"
         # A throwaway file: durability against power loss buys nothing here.
-        engine = make_engine(Settings(database_url=url, sqlite_synchronous=SqliteSync.NORMAL))
+        engine = make_engine(load_settings(database_url=url, sqlite_synchronous=SqliteSync.NORMAL))
         try:
             yield engine
         finally:

@@ -20,12 +20,9 @@ from copytrade.domain.ids import AccountId, ClientOrderId, OrderId
 from copytrade.domain.instruments import Side, parse_side
 from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import TERMINAL_STATUSES, OrderStatus, OrderType, parse_order_type
-from copytrade.domain.values import ONE, to_decimal
+from copytrade.domain.values import ONE, bounded_amount
 
 MAX_SYMBOL_LENGTH = 64
-# What every adapter can store exactly (NUMERIC(38, 18)): at most 18 decimals, below 1e20.
-_AMOUNT_LIMIT = Decimal("1e20")
-_AMOUNT_STEP = Decimal("1e-18")
 
 
 class RejectReason(StrEnum):
@@ -42,13 +39,9 @@ class RejectReason(StrEnum):
 
 
 def storable_amount(value: object, what: str) -> Decimal:
-    """A finite Decimal of at most 18 decimals and below 1e20, or InvalidValueError."""
-    result = to_decimal(value, what)
-    if abs(result) >= _AMOUNT_LIMIT:
-        raise InvalidValueError(f"{what} must be below {_AMOUNT_LIMIT:f}, got {result}")
-    if result.quantize(_AMOUNT_STEP) != result:
-        raise InvalidValueError(f"{what} has more than 18 decimals: {result}")
-    return result
+    """What every adapter can store exactly: the domain's one amount limit (MAX_AMOUNT,
+    at most 18 decimals), or InvalidValueError."""
+    return bounded_amount(value, what)
 
 
 @dataclass(frozen=True, slots=True)

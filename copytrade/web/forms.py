@@ -10,8 +10,8 @@ from typing import TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from copytrade.api.errors import status_of
-from copytrade.api.inputs import MAX_AMOUNT, DecimalIn
-from copytrade.domain.values import USDT
+from copytrade.api.inputs import DecimalIn
+from copytrade.domain.values import MAX_AMOUNT, USDT
 
 E = TypeVar("E", bound=StrEnum)
 _NUMBER: TypeAdapter[Decimal] = TypeAdapter(DecimalIn)

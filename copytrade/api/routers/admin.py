@@ -11,6 +11,7 @@ from copytrade.adapters.db.repositories.identity import Jurisdiction
 from copytrade.api.deps import Admin, Runtime
 from copytrade.api.encode import plain
 from copytrade.api.inputs import DecimalIn
+from copytrade.domain.values import MAX_AMOUNT
 from copytrade.service_layer.admin import AdminService
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
@@ -20,9 +21,9 @@ CODE = Path(min_length=2, max_length=8, examples=["DE", "US-NY"])
 
 class JurisdictionBody(BaseModel):
     copying_offered: bool
-    max_allocation: Annotated[DecimalIn, Field(gt=0, max_digits=28)] | None = None
+    max_allocation: Annotated[DecimalIn, Field(gt=0, le=MAX_AMOUNT)] | None = None
     # The most one follower may hold across all its copy relationships.
-    max_total_allocation: Annotated[DecimalIn, Field(gt=0, max_digits=28)] | None = None
+    max_total_allocation: Annotated[DecimalIn, Field(gt=0, le=MAX_AMOUNT)] | None = None
 
 
 def jurisdiction_view(rules: Jurisdiction, configured: bool = True) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from copytrade.api.encode import plain
 from copytrade.api.inputs import DecimalIn
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
+from copytrade.domain.values import MAX_AMOUNT
 from copytrade.service_layer.trading import MyOrder, OrderAsk, ProviderTrading
 
 router = APIRouter(prefix="/api", tags=["orders"])
@@ -27,9 +28,9 @@ CLIENT_ORDER_ID = r"^[A-Za-z0-9_.\-]{1,64}$"
 class PlaceOrderBody(BaseModel):
     symbol: str = Field(min_length=1, max_length=64, examples=["BTC/USDT:USDT"])
     side: Side
-    qty: Annotated[DecimalIn, Field(gt=0, max_digits=28, decimal_places=12)]
+    qty: Annotated[DecimalIn, Field(gt=0, le=MAX_AMOUNT, decimal_places=12)]
     type: OrderType = OrderType.MARKET
-    price: Annotated[DecimalIn, Field(gt=0, max_digits=28, decimal_places=12)] | None = None
+    price: Annotated[DecimalIn, Field(gt=0, le=MAX_AMOUNT, decimal_places=12)] | None = None
     leverage: Annotated[DecimalIn, Field(ge=1, le=200, max_digits=12)] = Decimal(1)
     reduce_only: bool = False
     client_order_id: str | None = Field(default=None, pattern=CLIENT_ORDER_ID)

@@ -13,6 +13,7 @@ from copytrade.api.deps import CurrentUser, Runtime
 from copytrade.api.encode import plain
 from copytrade.api.errors import NotFoundError
 from copytrade.api.inputs import DecimalIn
+from copytrade.domain.values import MAX_AMOUNT
 from copytrade.service_layer.providers import ProviderService
 
 router = APIRouter(prefix="/api/providers/me", tags=["providers"])
@@ -24,7 +25,7 @@ PeriodName = Literal["weekly", "monthly"]
 class BecomeProviderBody(BaseModel):
     fee_model: FeeModelName = "profit_share"
     share_pct: Annotated[DecimalIn, Field(ge=0, le=30, max_digits=12)] = Decimal(10)
-    subscription_price: Annotated[DecimalIn, Field(gt=0, max_digits=20)] | None = None
+    subscription_price: Annotated[DecimalIn, Field(gt=0, le=MAX_AMOUNT)] | None = None
     follower_cap: int | None = Field(default=None, ge=1, le=1_000_000)
     settlement_period: PeriodName = "weekly"
 
@@ -32,7 +33,7 @@ class BecomeProviderBody(BaseModel):
 class ChangeTermsBody(BaseModel):
     fee_model: FeeModelName | None = None
     share_pct: Annotated[DecimalIn, Field(ge=0, le=30, max_digits=12)] | None = None
-    subscription_price: Annotated[DecimalIn, Field(gt=0, max_digits=20)] | None = None
+    subscription_price: Annotated[DecimalIn, Field(gt=0, le=MAX_AMOUNT)] | None = None
     follower_cap: int | None = Field(default=None, ge=1, le=1_000_000)
     settlement_period: PeriodName | None = None
 

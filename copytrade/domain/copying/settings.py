@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from copytrade.domain.copying.choices import parse_choice
 from copytrade.domain.errors import InvalidValueError
-from copytrade.domain.values import HUNDRED, ONE, ZERO, percent, to_decimal
+from copytrade.domain.values import HUNDRED, ONE, ZERO, bounded_amount, percent, to_decimal
 
 # Defaults (docs/domain.md gives the reasons).
 DEFAULT_MULTIPLIER = ONE
@@ -64,7 +64,8 @@ class CopySettings:
         put = object.__setattr__
         put(self, "mode", parse_mode(self.mode))
         if self.fixed_amount is not None:
-            put(self, "fixed_amount", _positive(self.fixed_amount, "fixed_amount"))
+            amount = bounded_amount(self.fixed_amount, "fixed_amount")
+            put(self, "fixed_amount", _positive(amount, "fixed_amount"))
         elif self.mode is SizingMode.FIXED_AMOUNT:
             raise InvalidValueError("fixed_amount is required when the sizing mode is fixed_amount")
         multiplier = _positive(self.multiplier, "multiplier")

@@ -12,7 +12,7 @@ from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ledger._enums import parse_enum
 from copytrade.domain.ledger.accounts import LedgerAccount
 from copytrade.domain.ledger.errors import UnbalancedTransferError
-from copytrade.domain.values import ZERO, round_down, to_decimal
+from copytrade.domain.values import ZERO, bounded_amount, round_down
 
 _MAX_KEY_LENGTH = 200
 
@@ -43,7 +43,9 @@ class Posting:
     def __post_init__(self) -> None:
         if not isinstance(self.account, LedgerAccount):
             raise InvalidValueError(f"a posting needs a LedgerAccount, got {self.account!r}")
-        amount = to_decimal(self.amount, f"amount posted to {self.account}")
+        # The one amount limit (MAX_AMOUNT): nothing larger is ever written, so every
+        # movement fits storage and is refused before its transaction writes anything.
+        amount = bounded_amount(self.amount, f"amount posted to {self.account}")
         currency = self.account.currency
         if amount == ZERO:
             raise InvalidValueError(f"a posting to {self.account} must move a non-zero amount")

@@ -13,7 +13,7 @@ from decimal import (
 )
 
 from copytrade.domain.errors import InvalidValueError
-from copytrade.domain.values import HUNDRED, Currency, round_down, to_decimal
+from copytrade.domain.values import HUNDRED, Currency, bounded_amount, round_down, to_decimal
 
 # Settlement arithmetic runs in this context so that no intermediate product is
 # rounded at the default 28 digits: a floor or ceiling to the currency unit is
@@ -29,9 +29,11 @@ def ledger_amount(
     """An amount that moves through the ledger: not negative and whole currency units.
 
     Sub-unit amounts cannot be held by any account, so one arriving here is a
-    bug upstream; refusing it keeps every balance and state on the unit.
+    bug upstream; refusing it keeps every balance and state on the unit. A
+    ``positive`` amount is one asked for (an allocation, a top-up, a price, a cap),
+    so it is also held to the one amount limit, MAX_AMOUNT; a state (an HWM) is not.
     """
-    amount = to_decimal(value, what)
+    amount = bounded_amount(value, what) if positive else to_decimal(value, what)
     if amount < 0 or (positive and amount == 0):
         kind = "positive" if positive else "zero or positive"
         raise InvalidValueError(f"{what} must be {kind}, got {amount} {currency}")

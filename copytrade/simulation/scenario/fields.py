@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, ConfigDict
 
 from copytrade.domain.errors import InvalidValueError
-from copytrade.domain.values import to_decimal
+from copytrade.domain.values import bounded_amount
 from copytrade.marketdata.csv_bars import parse_timestamp
 
 # Every schema model: unknown keys are errors, and nothing is coerced behind
@@ -25,7 +25,8 @@ STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 def _decimal(value: Any) -> Decimal:
     try:
-        return to_decimal(value, "value")
+        # The domain's one amount limit: what the platform could store (docs/domain.md).
+        return bounded_amount(value, "value")
     except InvalidValueError as error:
         raise ValueError(str(error)) from None
 

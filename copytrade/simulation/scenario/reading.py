@@ -77,9 +77,16 @@ def read_document(path: Path) -> Any:
     return _read_yaml(path, text) if suffix in YAML_SUFFIXES else _read_json(path, text)
 
 
+def _too_deep(path: Path) -> ScenarioError:
+    # The parsers recurse once per level; Python's stack ends long before a real scenario.
+    return ScenarioError(path, None, "the document nests lists or mappings too deeply")
+
+
 def _read_yaml(path: Path, text: str) -> Any:
     try:
         return yaml.load(text, Loader=_ExactLoader)  # a SafeLoader subclass: no arbitrary objects
+    except RecursionError:
+        raise _too_deep(path) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -108,6 +115,8 @@ def _read_json(path: Path, text: str) -> Any:
         return json.loads(
             text, parse_float=Decimal, object_pairs_hook=_json_pairs, parse_constant=_no_constant
         )
+    except RecursionError:
+        raise _too_deep(path) from None
     except json.JSONDecodeError as error:
         raise ScenarioError(
             path, None, f"column {error.colno}: invalid JSON: {error.msg}", line=error.lineno

@@ -188,6 +188,19 @@ def test_reconcile_finds_a_balance_edited_behind_the_ledgers_back(session: Sessi
     assert report.negative == (FREE.key,)
 
 
+def test_a_balance_beyond_what_storage_holds_is_refused_before_writing(session: Session) -> None:
+    ledger = ledger_on(session)
+    ledger.post(STEPS[0])
+    nearly = -(D("1e20") - D(500))  # as if 10^5 maximal deposits had come in before
+    session.execute(
+        update(LedgerBalanceRow).where(LedgerBalanceRow.account == WORLD.key).values(balance=nearly)
+    )
+    with pytest.raises(UnstorableTransferError, match="below 100000000000000000000"):
+        ledger.post(movements.deposit(ALICE, usdt("1000"), key="dep-2", ts=at(2)))
+    assert (ledger.balance(WORLD), ledger.balance(FREE)) == (nearly, D(1000))
+    assert ledger.transfer("dep-2") is None
+
+
 def test_large_amounts_read_back_exactly_and_unknown_things_read_as_empty(
     session: Session,
 ) -> None:

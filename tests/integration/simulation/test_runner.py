@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+from sqlalchemy import Engine
+
+from copytrade.adapters.db.errors import DatabaseNotEmptyError
 from copytrade.config import Settings
 from copytrade.simulation.jsonable import dump_result
 from copytrade.simulation.runner import run_scenario
 from copytrade.simulation.scenario import load_scenario, scenario_from_data
+
+from ..rows import every_row
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "scenarios"
 
@@ -79,3 +85,14 @@ def test_every_day_is_closed_and_settling_twice_at_one_time_settles_once() -> No
     ]
     # ann: 1,000 × 40 % = 400 → 0.01 BTC, +40 at 44,000; 10 % share = 4.
     assert [(s["equity"], s["gross"]) for s in result["settlements"]] == [(1040, 4)]
+
+
+def test_a_database_with_tables_is_refused_untouched(
+    db_engine: Engine, db_settings: Settings
+) -> None:
+    """``--db`` must be empty: a scenario's accounts and instruments would mix with its rows."""
+    before = every_row(db_engine)
+    scenario = load_scenario(EXAMPLES / "fixed_amount_partial.yaml")
+    with pytest.raises(DatabaseNotEmptyError, match="is not empty"):
+        run_scenario(scenario, db_settings.database_url)
+    assert every_row(db_engine) == before

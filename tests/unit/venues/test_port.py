@@ -40,7 +40,9 @@ def test_strings_are_parsed_into_their_types() -> None:
         ({"qty": 0.01}, "float"),
         ({"qty": Decimal("NaN")}, "finite"),
         ({"qty": Decimal("1e-19")}, "more than 18 decimals"),
-        ({"limit_price": Decimal("1e21")}, "below 100000000000000000000"),
+        ({"limit_price": Decimal("1e21")}, "at most 1,000,000,000,000,000"),
+        ({"qty": Decimal("1000000000000000.000000000000000001")}, "at most"),
+        ({"qty": Decimal("12345.0000000000000000001")}, "more than 18 decimals"),
         ({"account": ""}, "AccountId"),
         ({"symbol": "X" * 65}, "1..64"),
         ({"side": "long"}, "'long'"),
@@ -50,6 +52,12 @@ def test_strings_are_parsed_into_their_types() -> None:
 def test_malformed_values_are_refused_naming_them(changes: dict[str, object], named: str) -> None:
     with pytest.raises(InvalidValueError, match=named):
         request(**changes)
+
+
+def test_amounts_up_to_the_limit_keep_all_18_decimals() -> None:
+    # 1e10 at 18 decimals is 29 digits: the default 28-digit context could not check it.
+    for qty in ("10000000000", "9999999999.999999999999999999", "1000000000000000"):
+        assert request(qty=Decimal(qty)).qty == Decimal(qty)
 
 
 def test_an_off_lot_quantity_is_not_refused_here() -> None:

@@ -28,6 +28,9 @@ from copytrade.domain.ledger import (
 from copytrade.domain.values import Currency
 
 MEMO_LENGTH = 200  # ledger_transfers.memo is VARCHAR(200)
+# ledger_balances.balance is NUMERIC(38, 18): below 1e20. One amount is far smaller
+# (MAX_AMOUNT); a balance summing very many is refused here, not overflowed mid-write.
+BALANCE_BOUND = Decimal("1e20")
 # A concurrent writer can win a race we cannot lock against (a new key, a new
 # account); the batch is then re-read and re-decided, which settles it.
 ATTEMPTS = 5
@@ -123,12 +126,22 @@ def _decide(
     if target is not None:
         check_reversal(transfer, journal.get(target), reversed_by.get(target))
     after = check_transfer(transfer, balances)
+    _check_balances_storable(transfer, after)
     # Trimmed as if read back, so later messages in the batch match one-by-one posting.
     balances.update((account, trimmed(balance)) for account, balance in after.items())
     journal[key] = transfer
     if target is not None:
         reversed_by[target] = key
     return PostOutcome(PostStatus.POSTED, transfer)
+
+
+def _check_balances_storable(transfer: Transfer, after: Mapping[str, Decimal]) -> None:
+    for account, balance in after.items():
+        if balance.copy_abs() >= BALANCE_BOUND:
+            raise UnstorableTransferError(
+                f"transfer {transfer.idempotency_key!r} would take {account} to {balance}; "
+                f"the ledger stores balances below {BALANCE_BOUND:f} in magnitude"
+            )
 
 
 def _check_storable(transfer: Transfer, currencies: Mapping[str, Currency]) -> None:
