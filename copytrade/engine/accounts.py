@@ -116,6 +116,7 @@ class AccountService:
         """Money out to the outside; a provider can take out only its venue account's free
         cash (open perp losses count against it), checked before anything is written."""
         now = self._now()
+        transfer = withdraw(account, Money(amount, USDT), key=key, ts=now)  # a valid amount
         venue_free = self._venue.withdrawable(str(account), USDT.code)
         moves = NO_MOVES
         with self._uow_factory() as uow:
@@ -125,7 +126,7 @@ class AccountService:
                     f"{account} can withdraw at most {venue_free} USDT now: its free cash at "
                     f"the venue (open perp losses count against it)"
                 )
-            result = uow.ledger.post(withdraw(account, Money(amount, USDT), key=key, ts=now))
+            result = uow.ledger.post(transfer)
             if is_provider and not result.replayed:
                 uow.equity.add_flow(str(account), now.date(), -amount)
                 moves = record_moves(uow, key, [cash_move(key, str(account), -amount)], now)

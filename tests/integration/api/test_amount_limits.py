@@ -36,7 +36,7 @@ def test_ten_billion_reaches_the_ledger_and_the_venue(api: Api) -> None:
     assert deposit(api, trader, "10000000000")["free_balance"] == "10000000000"
     assert _venue_usdt(api, trader["id"]) == D("1e10")
     ana = api.sign_up("ana")
-    deposit(api, ana, str(MAX_AMOUNT))
+    deposit(api, ana, f"{MAX_AMOUNT:f}")
     rel = follow(api, ana, "pro", "10000000000")["relationship"]
     assert _venue_usdt(api, rel["id"]) == D("1e10")
     assert account(api, ana)["allocated"] == "10000000000"
