@@ -293,8 +293,13 @@ def _settlements(st: State, _db: Engine, now: datetime) -> Iterable[Violation]:
     for (rel_id, period), n in sorted(count.items()):
         if n > 1:
             yield Violation("settled-at-most-once", rel_id, f"{period} settled {n} times")
+    # A period still unsettled when its relationship stopped is covered by the stop's
+    # settlement, which charges every gain above the HWM up to the stop (docs/settlement.md).
+    settled_at_stop = {s.relationship_id for s in st.settlements if s.period.startswith("stop:")}
     for rel, end, kind in _copying_at_boundaries(st, "profit_share", now):
         pid = period_id(end, kind)
+        if count[(rel.id, pid)] == 0 and rel.id in settled_at_stop:
+            continue
         if count[(rel.id, pid)] != 1:
             yield Violation(
                 "due-period-settled", rel.id, f"{pid} (ended {end:%Y-%m-%d}) not settled"
