@@ -33,12 +33,18 @@ def run_server(settings: Settings, host: str, port: int, seed: int, market: bool
     """Serve until interrupted (``serve``, and ``demo --serve`` on the demo's database)."""
     container = checked_container(settings, writing=True)
     server = build_server(container, SystemClock(), seed, market)
+
+    def drain() -> None:
+        """On a graceful shutdown (uvicorn re-raises SIGTERM after it, so no ``finally``
+        of ours would run): let the running job end, then deliver what it wrote."""
+        server.scheduler.stop()
+        server.runtime.act(lambda: None)
+
+    server.app.router.on_shutdown.append(drain)
     server.scheduler.start()
     err_console.print(f"copytrade serving on http://{host}:{port}/ (API docs at /docs)")
     try:
         uvicorn.run(server.app, host=host, port=port, log_level="warning")
     finally:
         server.scheduler.stop()
-        # Deliver what the last jobs wrote (notices, venue moves) before the process ends.
-        server.scheduler.runtime.act(lambda: None)
         container.close()
