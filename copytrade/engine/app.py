@@ -30,7 +30,7 @@ from copytrade.engine.ingest import FillIngestor
 from copytrade.engine.messages import PROVIDER_FILLED
 from copytrade.engine.prices import PriceBook
 from copytrade.engine.relationship_cache import RelationshipCache
-from copytrade.engine.settlement import VENUE_DEBIT, SettlementService, VenueDebits
+from copytrade.engine.settlement import VENUE_DEBIT, SettlementService
 from copytrade.engine.stopping import STOPPED
 from copytrade.engine.subscriptions import FeeSettings, SubscriptionBilling
 from copytrade.engine.venue_cash import VENUE_CASH, VenueCash
@@ -118,7 +118,7 @@ class CopyEngine:
         )
         self.bus.subscribe(PROVIDER_FILLED, self.fanout.handle)
         self.bus.subscribe(VENUE_CASH, self.venue_cash.handle)
-        self.bus.subscribe(VENUE_DEBIT, VenueDebits(venue).handle)
+        self.bus.subscribe(VENUE_DEBIT, self.venue_cash.handle)
         self.bus.subscribe(COMMISSION_DEBITS, VenueCommissions(venue).handle)
         self.bus.subscribe(STOPPED, self.actions.on_stopped)
 

@@ -3,8 +3,9 @@
 ``SettlementService.settle_many`` settles a batch in one transaction (see
 ``settlement_batch``) and then asks the venue to move the debits. The venue
 debits are also in the outbox, written in the same transaction, so a crash
-between the commit and the venue call is repaired by the relay (``VenueDebits``);
-the venue applies each settlement key once, so the second delivery is a no-op.
+between the commit and the venue call is repaired by the relay (``VenueCash``, the
+one way value moves between the books, docs/engine.md); the venue applies each
+settlement key once, so the second delivery is a no-op.
 A batch that fails (a ledger refusal) is retried one relationship per
 transaction, so one bad relationship cannot hold up others. What a settlement
 computes from (HWM, owed, book) is read in its own transaction under the
@@ -17,29 +18,25 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
 from copytrade.adapters.db.repositories.settlements import SettlementRecord
 from copytrade.domain.errors import DomainError
-from copytrade.domain.values import USDT, ZERO
+from copytrade.domain.values import USDT
 from copytrade.engine.settlement_batch import (
     SETTLED,
     VENUE_DEBIT,
     BatchOutcome,
     Due,
     settle_in,
-    venue_debit,
 )
-from copytrade.engine.venue_cash import apply_once_or_each, moves_from_payload
+from copytrade.engine.venue_cash import VenueCash
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
-from copytrade.venues.errors import VenueError
-from copytrade.venues.paper.cash_moves import CashMove
 from copytrade.venues.paper.venue import PaperVenue
 
-__all__ = ["SETTLED", "VENUE_DEBIT", "BatchOutcome", "Due", "SettlementService", "VenueDebits"]
+__all__ = ["SETTLED", "VENUE_DEBIT", "BatchOutcome", "Due", "SettlementService"]
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +54,7 @@ class SettlementService:
     ) -> None:
         self._uow_factory = uow_factory
         self._venue = venue
+        self._cash = VenueCash(venue, uow_factory, now)
         self._prices = prices
         self._now = now
         self._platform_fee_pct = platform_fee_pct
@@ -118,31 +116,10 @@ class SettlementService:
             uow.commit()
         records = outcome.records
         self._after_commit(records)
-        moves = [venue_debit(r) for r in records if r.settlement.debit > ZERO]
-        self._move_at_venue(moves)
+        self._cash.apply_now(outcome.venue_moves)
         if outcome.at_max_loss:
             self.at_max_loss(outcome.at_max_loss)
         return outcome
-
-    def _move_at_venue(self, moves: Sequence[CashMove]) -> None:
-        """Move the debits now; what fails stays in the outbox for the relay."""
-        if not moves:
-            return
-        try:
-            self._venue.move_cash_once(moves)
-        except (VenueError, DomainError) as error:
-            log.warning("venue debits left to the relay: %s", _why(error))
-
-
-class VenueDebits:
-    """The outbox consumer that performs settlement debits at the venue, once per key."""
-
-    def __init__(self, venue: PaperVenue) -> None:
-        self._venue = venue
-
-    def handle(self, message_id: str, payload: Mapping[str, Any]) -> None:
-        """Apply a batch's debits, each once ever (engine/venue_cash.py)."""
-        apply_once_or_each(self._venue, moves_from_payload(payload), "settlement debit")
 
 
 def _why(error: Exception) -> str:

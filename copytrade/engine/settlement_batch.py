@@ -33,7 +33,7 @@ from copytrade.domain.ledger import profit_share
 from copytrade.domain.profit_share import HighWatermark, ProfitShareTerms
 from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.books import load_book_states
-from copytrade.engine.venue_cash import move_payload
+from copytrade.engine.venue_cash import NO_MOVES, RecordedMoves, record_moves
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.simulation.jsonable import decimal_text
 from copytrade.venues.paper.cash_moves import CashMove
@@ -66,6 +66,8 @@ class BatchOutcome:
     failed: list[tuple[Due, str]] = field(default_factory=list)
     # Relationships whose debit took the drawdown to their max loss: to be stopped.
     at_max_loss: list[str] = field(default_factory=list)
+    # This batch's venue debits, applied by the batch itself after its commit.
+    venue_moves: RecordedMoves = NO_MOVES
 
     def extend(self, other: BatchOutcome) -> None:
         self.records.extend(other.records)
@@ -139,9 +141,10 @@ def settle_in(
     # One message for the batch's notices: each names its recipient and has its own id.
     notices = [notice for r in records for notice in notifications(r)]
     uow.outbox.add(SETTLED, f"settled:{records[0].key}", {"notices": notices}, now)
-    if paid:  # one message for the batch's debits: the venue applies them together
-        moves = {"moves": [move_payload(venue_debit(r)) for r in paid]}
-        uow.outbox.add_many(VENUE_DEBIT, [(f"venue-debits:{paid[0].key}", moves)], now)
+    # One message for the batch's debits: the venue applies them together.
+    debits = [venue_debit(r) for r in paid]
+    key = f"venue-debits:{paid[0].key}" if paid else ""
+    outcome.venue_moves = record_moves(uow, key, debits, now, topic=VENUE_DEBIT)
     return outcome
 
 

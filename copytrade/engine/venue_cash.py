@@ -52,14 +52,19 @@ NO_MOVES = RecordedMoves("", ())
 
 
 def record_moves(
-    uow: SqlUnitOfWork, key: str, moves: Sequence[CashMove], now: datetime
+    uow: SqlUnitOfWork,
+    key: str,
+    moves: Sequence[CashMove],
+    now: datetime,
+    topic: str = VENUE_CASH,
 ) -> RecordedMoves:
-    """Stage the venue side of the ledger transfer ``key`` in the same transaction."""
+    """Stage the venue side of the ledger transfer ``key`` in the same transaction
+    (settlement debits keep their own topic, ``settlement.venue_debit``)."""
     if not moves:
         return NO_MOVES
     recorded = RecordedMoves(f"cash:{key}", tuple(moves))
     payload = {"moves": [move_payload(m) for m in moves]}
-    uow.outbox.add(VENUE_CASH, recorded.message_id, payload, now)
+    uow.outbox.add(topic, recorded.message_id, payload, now)
     return recorded
 
 

@@ -17,10 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from copytrade.adapters.db.engine import make_engine
-from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.schema import PaperCashMoveRow
-from copytrade.config import Settings
 from copytrade.domain.ids import ProviderId
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.values import USDT, ZERO
@@ -35,15 +32,9 @@ PROVIDERS = ("pro", "pp", "late")
 RELATIONSHIPS = ("fol:pro", "fresh:pro", "pp:pro")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        database_url = f"sqlite:///{tmp_path / 'cash.db'}"
-    else:
-        database_url = request.getfixturevalue("postgres_schema_url")
-    db = make_engine(Settings(database_url=database_url))
-    upgrade_database(db)
-    db.dispose()
+@pytest.fixture
+def url(migrated_url: str) -> str:
+    database_url = migrated_url
     with running(database_url) as h:
         h.tick(PERP.symbol, "50000")
         pro = h.provider("pro", "10000")

@@ -20,15 +20,11 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from copytrade.adapters.db.engine import make_engine
-from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.schema import PaperCashMoveRow, SettlementRow
 from copytrade.cli.app import app
-from copytrade.config import Settings
 from copytrade.domain.ids import ProviderId
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.values import USDT, ZERO
-from copytrade.engine.settlement import VenueDebits
 
 from .crash_scenario import running
 from .harness import SPOT
@@ -39,15 +35,9 @@ FOLLOWERS = 8
 PROVIDER = "pro"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        database_url = f"sqlite:///{tmp_path / 'settle.db'}"
-    else:
-        database_url = request.getfixturevalue("postgres_schema_url")
-    db = make_engine(Settings(database_url=database_url))
-    upgrade_database(db)
-    db.dispose()
+@pytest.fixture
+def url(migrated_url: str) -> str:
+    database_url = migrated_url
     with running(database_url) as h:
         h.tick(SPOT.symbol, "2000")
         h.provider(PROVIDER, "10000", share_pct="20")
@@ -109,7 +99,7 @@ def test_a_killed_run_restarted_charges_everyone_exactly_once(url: str, step: st
     with running(url) as h:
         again = {"key": records[0].key, "account": records[0].relationship_id,
                  "currency": "USDT", "amount": str(-records[0].settlement.debit)}  # fmt: skip
-        VenueDebits(h.platform.venue).handle("redelivered", {"moves": [again]})
+        h.engine.venue_cash.handle("redelivered", {"moves": [again]})
     assert venue_cash(url) == after
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+import json
 
+from sqlalchemy import Engine, select
+
+from copytrade.adapters.db.repositories.outbox import OutboxMessage
+from copytrade.adapters.db.schema import OutboxRow
 from copytrade.engine.settlement import SETTLED, VENUE_DEBIT
 from copytrade.simulation.jsonable import decimal_text
 
@@ -18,14 +22,12 @@ def test_a_batch_writes_one_message_with_a_notice_per_side_and_pair(db_engine: E
     rels = [h.follow(h.follower(name, "2000"), provider, "1000") for name in ("a", "b")]
     h.trade(provider, "buy", "1", symbol=SPOT.symbol)
     h.tick(SPOT.symbol, "3000")  # a gain: both pay
-    with h.platform.uow() as uow:
-        before = len(uow.outbox.pending(1000))
+    before = len(_written(h))
 
     run_at(h, monday(12))
     run_at(h, monday(12))  # a rerun writes no message
 
-    with h.platform.uow() as uow:
-        written = uow.outbox.pending(1000)[before:]
+    written = _written(h)[before:]  # the debits are applied and marked delivered at once
     assert sorted(m.topic for m in written) == [SETTLED, VENUE_DEBIT]
     notices = next(m for m in written if m.topic == SETTLED).payload["notices"]
     ids = [n["id"] for n in notices]
@@ -41,3 +43,14 @@ def test_a_batch_writes_one_message_with_a_notice_per_side_and_pair(db_engine: E
         assert follower not in to_provider[0].values()
     moves = next(m for m in written if m.topic == VENUE_DEBIT).payload["moves"]
     assert sorted(m["account"] for m in moves) == sorted(rels)
+
+
+def _written(h: Harness) -> list[OutboxMessage]:
+    """Every outbox message, delivered or not, in the order written."""
+    with h.platform.uow() as uow:
+        rows = uow.session.execute(
+            select(OutboxRow.id, OutboxRow.message_id, OutboxRow.topic, OutboxRow.payload).order_by(
+                OutboxRow.id
+            )
+        ).all()
+    return [OutboxMessage(r.id, r.message_id, r.topic, json.loads(r.payload)) for r in rows]

@@ -21,7 +21,6 @@ from copytrade.adapters.db.repositories.settlements import SettlementRecord
 from copytrade.config import Settings
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId, ProviderId, RelationshipId
-from copytrade.engine.settlement import VenueDebits
 from copytrade.engine.settlement_run import RunSummary, SettlementRun, SettlementRunError
 from copytrade.service_layer.statements import StatementService
 
@@ -164,7 +163,7 @@ def test_a_venue_debit_refused_for_good_does_not_block_the_others(db_engine: Eng
         {"key": "k-a", "account": a, "currency": "USDT", "amount": "-10"},
         {"key": "k-b", "account": b, "currency": "USDT", "amount": "-5000"},  # > its cash
     ]
-    debits = VenueDebits(h.platform.venue)
+    debits = h.engine.venue_cash
     debits.handle("m", {"moves": moves})
     debits.handle("m", {"moves": moves})  # redelivered: applied once
     venue = h.platform.venue

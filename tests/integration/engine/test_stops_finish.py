@@ -42,7 +42,6 @@ def test_a_max_loss_stop_raised_by_the_gate_is_settled_and_released(db_engine: E
     h.trade(pro, "buy", "0.04")
     # The market falls to 35,000 without a price update reaching the max-loss check
     # (the gate is the check before every copy): 0.016 × 15,000 = 240 lost, 24 %.
-    h.clock.advance(h.clock.now() - h.clock.now())
     h.engine.prices.update(PERP.symbol, D(35000), h.clock.now())
     h.platform.venue.set_price(PERP.symbol, D(35000), h.clock.now())
     h.trade(pro, "buy", "0.01")
@@ -77,7 +76,6 @@ def test_a_stop_at_a_price_point_closes_every_symbol_at_that_points_prices(
                    multiplier=D(4), max_loss_pct=D(20))  # fmt: skip
     h.trade(pro, "buy", "0.4")  # 1,000 × 20 % × 4 = 800 → 0.016 BTC
     h.trade(pro, "buy", "1", symbol=SPOT.symbol)  # 1,000 × ~2.6 % × 4 → ETH
-    h.clock.advance(h.clock.now() - h.clock.now())
     # One moment: BTC falls far enough to stop the copy, and ETH is quoted lower.
     h.engine.on_prices({PERP.symbol: D(30000), SPOT.symbol: D("2556.68")}, h.clock.now())
     assert_stopped_settled_and_released(h, rel, StopReason.MAX_LOSS.value)
