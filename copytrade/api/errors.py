@@ -16,6 +16,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from copytrade.adapters.db.repositories.accounts import DuplicateAccountError, UnknownAccountError
 from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
+from copytrade.adapters.venues.errors import (
+    OrderNotCancellableError,
+    PermanentVenueError,
+    TemporaryVenueError,
+    VenueError,
+)
 from copytrade.domain.errors import DomainError, InvalidTransitionError, InvalidValueError
 from copytrade.domain.identity import (
     AuthenticationError,
@@ -38,12 +44,6 @@ from copytrade.service_layer.following import (
 )
 from copytrade.service_layer.throttle import TooManyRequestsError
 from copytrade.service_layer.trading import UnknownOrderOfUserError
-from copytrade.venues.errors import (
-    OrderNotCancellableError,
-    PermanentVenueError,
-    TemporaryVenueError,
-    VenueError,
-)
 
 log = logging.getLogger("copytrade.api")
 

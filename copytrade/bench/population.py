@@ -21,6 +21,8 @@ from sqlalchemy import Engine
 from copytrade.adapters.db.engine import make_engine
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
+from copytrade.adapters.venues.paper import store
+from copytrade.adapters.venues.paper.transaction import venue_transaction
 from copytrade.config import Settings, SqliteSync
 from copytrade.domain.copying import (
     CopyRelationship,
@@ -34,8 +36,6 @@ from copytrade.domain.ledger import allocate, deposit
 from copytrade.domain.values import USDT, Money
 from copytrade.marketdata.clock import SimulatedClock
 from copytrade.platform import Platform
-from copytrade.venues.paper import store
-from copytrade.venues.paper.transaction import venue_transaction
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 PRICE = Decimal(50000)

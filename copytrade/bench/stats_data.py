@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from copytrade.adapters.venues.paper.rules import fee_for
 from copytrade.demo.instruments import BTC_PERP, BTC_SPOT, DEMO_INSTRUMENTS, ETH_PERP, SOL_PERP
 from copytrade.domain.ids import AccountId
 from copytrade.domain.instruments import Instrument
@@ -25,7 +26,6 @@ from copytrade.domain.order_events import Liquidity
 from copytrade.domain.statistics import EquityPoint
 from copytrade.domain.trades import PositionSide, Trade
 from copytrade.domain.values import ZERO
-from copytrade.venues.paper.rules import fee_for
 
 START = datetime(2025, 7, 1, tzinfo=UTC)
 DEPOSIT = Decimal(10000)

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
+from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.domain.ids import RelationshipId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount
@@ -38,7 +39,6 @@ from copytrade.engine.venue_cash import VENUE_CASH, VenueCash
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.outbox_relay import OutboxRelay
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
-from copytrade.venues.paper.venue import PaperVenue
 
 VENUE = "paper"
 # The topics that carry the venue's side of committed ledger transfers.

@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from copytrade.adapters.venues.paper.cash_moves import CashMove
+from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.domain.values import USDT
 from copytrade.engine.venue_cash import apply_once_or_each
-from copytrade.venues.paper.cash_moves import CashMove
-from copytrade.venues.paper.venue import PaperVenue
 
 COMMISSION_DEBITS = "fees.commission_venue_debits"
 

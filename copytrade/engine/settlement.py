@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
 from copytrade.adapters.db.repositories.settlements import SettlementRecord
+from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.domain.errors import DomainError
 from copytrade.domain.values import USDT
 from copytrade.engine.settlement_batch import (
@@ -34,7 +35,6 @@ from copytrade.engine.settlement_batch import (
 )
 from copytrade.engine.venue_cash import VenueCash
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
-from copytrade.venues.paper.venue import PaperVenue
 
 __all__ = ["SETTLED", "VENUE_DEBIT", "BatchOutcome", "Due", "SettlementService"]
 

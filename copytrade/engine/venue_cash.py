@@ -21,13 +21,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from copytrade.adapters.venues.errors import InsufficientFundsError, VenueError
+from copytrade.adapters.venues.paper.cash_moves import CashMove
+from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.domain.errors import DomainError
 from copytrade.domain.values import USDT
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.simulation.jsonable import decimal_text
-from copytrade.venues.errors import InsufficientFundsError, VenueError
-from copytrade.venues.paper.cash_moves import CashMove
-from copytrade.venues.paper.venue import PaperVenue
 
 log = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from copytrade.adapters.venues.errors import TemporaryVenueError
 from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.ledger import LedgerAccount
@@ -18,7 +19,6 @@ from copytrade.domain.values import USDT
 from copytrade.engine.execution import Executor, VenueUnavailableError
 from copytrade.engine.fanout import CopyFanout
 from copytrade.server.scheduler import Job, Scheduler, default_jobs
-from copytrade.venues.errors import TemporaryVenueError
 
 from ..engine.harness import PERP, Harness
 from ..engine.test_venue_errors import RETRY, FlakyVenue

@@ -33,7 +33,7 @@ from copytrade.adapters.db.schema import (
 from copytrade.adapters.db.schema.accounts import ProviderRow
 from copytrade.adapters.db.schema.fees import SubscriptionChargeRow
 from copytrade.adapters.db.schema.paper import PaperFillRow
-from copytrade.venues.paper.venue import PaperVenue
+from copytrade.adapters.venues.paper.venue import PaperVenue
 
 from .scenario import boundaries
 from .world import INSTRUMENTS, START

@@ -25,11 +25,11 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from copytrade.adapters.venues.paper.venue import PaperVenue
+from copytrade.adapters.venues.port import OrderRequest, VenueOrder
 from copytrade.engine.execution import Checkpoints
 from copytrade.engine.messages import PROVIDER_FILLED
 from copytrade.engine.provider_orders import ProviderOrders
-from copytrade.venues.paper.venue import PaperVenue
-from copytrade.venues.port import OrderRequest, VenueOrder
 
 from .crash_scenario import place_provider_order, running
 

@@ -10,12 +10,12 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import Engine
 
+from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
 from copytrade.engine.provider_orders import ProviderOrders
 from copytrade.service_layer.trading import OrderAsk, ProviderTrading, stored_id
-from copytrade.venues.errors import PermanentVenueError, TemporaryVenueError
 
 from .harness import PERP, Harness
 from .test_venue_errors import FlakyVenue

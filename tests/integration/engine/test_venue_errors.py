@@ -15,14 +15,14 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import Engine
 
+from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError, VenueError
+from copytrade.adapters.venues.paper.venue import PaperVenue
+from copytrade.adapters.venues.port import OrderRequest, VenueOrder, VenuePosition
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.order_events import Fill
 from copytrade.engine.execution import Executor, RetryPolicy, VenueUnavailableError
 from copytrade.engine.fanout import CopyFanout
-from copytrade.venues.errors import PermanentVenueError, TemporaryVenueError, VenueError
-from copytrade.venues.paper.venue import PaperVenue
-from copytrade.venues.port import OrderRequest, VenueOrder, VenuePosition
 
 from .harness import PERP, Harness
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from copytrade.venues.paper import PaperVenue
+from copytrade.adapters.venues.paper import PaperVenue
 from tests.unit.venues.instruments import INSTRUMENTS, T0
 
 

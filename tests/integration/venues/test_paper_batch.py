@@ -9,9 +9,9 @@ from decimal import Decimal
 from sqlalchemy import Engine, insert
 
 from copytrade.adapters.db.schema import PaperBalanceRow
+from copytrade.adapters.venues.paper import PaperVenue
+from copytrade.adapters.venues.port import OrderRequest, RejectReason, VenueOrder
 from copytrade.domain.orders import OrderStatus
-from copytrade.venues.paper import PaperVenue
-from copytrade.venues.port import OrderRequest, RejectReason, VenueOrder
 from tests.unit.venues.instruments import PERP, SPOT, T0, req
 
 D = Decimal

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
+from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError
+from copytrade.adapters.venues.paper import PaperVenue
+from copytrade.adapters.venues.paper.transaction import venue_transaction
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.orders import OrderStatus
-from copytrade.venues.errors import PermanentVenueError, TemporaryVenueError
-from copytrade.venues.paper import PaperVenue
-from copytrade.venues.paper.transaction import venue_transaction
 from tests.integration.venues.conftest import StepClock
 from tests.unit.venues.instruments import INSTRUMENTS, PERP, SPOT, T0, req
 

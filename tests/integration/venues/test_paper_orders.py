@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from copytrade.adapters.venues.errors import OrderNotCancellableError, UnknownOrderError
+from copytrade.adapters.venues.paper import PaperVenue
+from copytrade.adapters.venues.port import OrderRequest, RejectReason
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.order_events import Liquidity
 from copytrade.domain.orders import OrderStatus
-from copytrade.venues.errors import OrderNotCancellableError, UnknownOrderError
-from copytrade.venues.paper import PaperVenue
-from copytrade.venues.port import OrderRequest, RejectReason
 from tests.unit.venues.instruments import PERP, SPOT, T0, req
 
 D = Decimal

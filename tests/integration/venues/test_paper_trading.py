@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from copytrade.adapters.venues.paper import PaperVenue
+from copytrade.adapters.venues.port import RejectReason
 from copytrade.domain.order_events import Liquidity
 from copytrade.domain.orders import OrderStatus
-from copytrade.venues.paper import PaperVenue
-from copytrade.venues.port import RejectReason
 from tests.unit.venues.instruments import PERP, SPOT, T0, req
 
 D = Decimal

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from copytrade.adapters.venues.port import OrderRequest
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.instruments import Instrument, InstrumentKind
 from copytrade.domain.values import USDT
-from copytrade.venues.port import OrderRequest
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 

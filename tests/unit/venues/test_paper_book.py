@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from copytrade.adapters.venues.paper.book import AccountBook
 from copytrade.domain.ids import AccountId
-from copytrade.venues.paper.book import AccountBook
 from tests.unit.domain.fills_factory import ACCOUNT, fill
 from tests.unit.venues.instruments import PERP, SPOT
 

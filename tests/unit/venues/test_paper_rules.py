@@ -7,10 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from copytrade.domain.instruments import Instrument, Side
-from copytrade.domain.order_events import Liquidity
-from copytrade.domain.positions import Position
-from copytrade.venues.paper.rules import (
+from copytrade.adapters.venues.paper.rules import (
     Rejection,
     Ticket,
     check_request,
@@ -19,7 +16,10 @@ from copytrade.venues.paper.rules import (
     locked_margin,
     reduce_only_violation,
 )
-from copytrade.venues.port import RejectReason
+from copytrade.adapters.venues.port import RejectReason
+from copytrade.domain.instruments import Instrument, Side
+from copytrade.domain.order_events import Liquidity
+from copytrade.domain.positions import Position
 from tests.unit.domain.fills_factory import ACCOUNT, fill
 from tests.unit.venues.instruments import PERP, SPOT, T0, req
 

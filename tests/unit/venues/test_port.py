@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
+from copytrade.adapters.venues.port import OrderRequest
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
-from copytrade.venues.port import OrderRequest
 
 
 def request(**changes: object) -> OrderRequest:

@@ -12,9 +12,9 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import FillRow, OrderRow
+from copytrade.adapters.venues.port import VenueOrder
 from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import OrderStatus
-from copytrade.venues.port import VenueOrder
 
 _CHUNK = 500
 

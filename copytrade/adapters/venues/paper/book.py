@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from copytrade.adapters.venues.paper.rules import locked_margin
 from copytrade.domain.ids import AccountId
 from copytrade.domain.instruments import Instrument, Side
 from copytrade.domain.order_events import Fill
 from copytrade.domain.positions import Position
 from copytrade.domain.values import ZERO
-from copytrade.venues.paper.rules import locked_margin
 
 
 @dataclass(slots=True)

@@ -13,8 +13,8 @@ from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
-from copytrade.venues.errors import PermanentVenueError, TemporaryVenueError
-from copytrade.venues.paper.store import lock_venue
+from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError
+from copytrade.adapters.venues.paper.store import lock_venue
 
 # Locked database, dropped connection, pool exhausted: a retry may succeed. An
 # integrity error means a concurrent writer stored the same order first; the

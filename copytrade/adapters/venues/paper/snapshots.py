@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from copytrade.adapters.venues.paper.rules import Rejection, venue_order_id
+from copytrade.adapters.venues.port import OrderRequest, VenueOrder
 from copytrade.domain.ids import AccountId, FillId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.order_events import (
@@ -20,8 +22,6 @@ from copytrade.domain.order_events import (
 )
 from copytrade.domain.orders import Order, OrderStatus
 from copytrade.domain.values import ZERO, Price, Quantity
-from copytrade.venues.paper.rules import Rejection, venue_order_id
-from copytrade.venues.port import OrderRequest, VenueOrder
 
 
 def rejected(request: OrderRequest, rejection: Rejection, now: datetime) -> VenueOrder:

@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.schema import PaperCashMoveRow
+from copytrade.adapters.venues.errors import InsufficientFundsError
+from copytrade.adapters.venues.paper import store
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.values import ZERO
-from copytrade.venues.errors import InsufficientFundsError
-from copytrade.venues.paper import store
 
 _MOVES = cast(Table, PaperCashMoveRow.__table__)
 _INSERT = BulkStatement(insert(_MOVES), ("key", "account", "currency", "amount", "created_at"))

@@ -6,13 +6,13 @@ from dataclasses import fields
 from typing import Any
 
 from copytrade.adapters.db.schema import PaperFillRow, PaperOrderRow
+from copytrade.adapters.venues.port import RejectReason, VenueOrder
 from copytrade.domain.ids import AccountId, ClientOrderId, FillId, OrderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.order_events import Fill, Liquidity
 from copytrade.domain.orders import OrderStatus, OrderType
 from copytrade.domain.positions import PositionState
 from copytrade.domain.values import Price, Quantity
-from copytrade.venues.port import RejectReason, VenueOrder
 
 
 def order_values(order: VenueOrder) -> dict[str, Any]:

@@ -14,24 +14,24 @@ from decimal import Decimal
 
 from sqlalchemy import Engine
 
-from copytrade.domain.errors import InvalidValueError
-from copytrade.domain.ids import ClientOrderId
-from copytrade.domain.instruments import Instrument
-from copytrade.domain.order_events import Fill
-from copytrade.domain.values import ZERO
-from copytrade.venues.errors import InsufficientFundsError, UnknownOrderError
-from copytrade.venues.paper import holdings, matching, store
-from copytrade.venues.paper.book import AccountBook
-from copytrade.venues.paper.cash_moves import CashMove, apply_once
-from copytrade.venues.paper.holdings import AccountHoldings
-from copytrade.venues.paper.transaction import venue_transaction
-from copytrade.venues.port import (
+from copytrade.adapters.venues.errors import InsufficientFundsError, UnknownOrderError
+from copytrade.adapters.venues.paper import holdings, matching, store
+from copytrade.adapters.venues.paper.book import AccountBook
+from copytrade.adapters.venues.paper.cash_moves import CashMove, apply_once
+from copytrade.adapters.venues.paper.holdings import AccountHoldings
+from copytrade.adapters.venues.paper.transaction import venue_transaction
+from copytrade.adapters.venues.port import (
     OrderRequest,
     Venue,
     VenueOrder,
     VenuePosition,
     storable_amount,
 )
+from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.ids import ClientOrderId
+from copytrade.domain.instruments import Instrument
+from copytrade.domain.order_events import Fill
+from copytrade.domain.values import ZERO
 
 Clock = Callable[[], datetime]
 

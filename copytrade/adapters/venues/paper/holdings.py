@@ -14,12 +14,12 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import PaperBalanceRow, PaperPositionRow
+from copytrade.adapters.venues.paper import store
+from copytrade.adapters.venues.paper.book import AccountBook
+from copytrade.adapters.venues.paper.rules import locked_margin
+from copytrade.adapters.venues.port import VenuePosition
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.values import ZERO
-from copytrade.venues.paper import store
-from copytrade.venues.paper.book import AccountBook
-from copytrade.venues.paper.rules import locked_margin
-from copytrade.venues.port import VenuePosition
 
 
 @dataclass(frozen=True, slots=True)

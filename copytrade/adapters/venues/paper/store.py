@@ -24,14 +24,9 @@ from copytrade.adapters.db.schema import (
     PaperPositionRow,
     PaperPriceRow,
 )
-from copytrade.domain.ids import AccountId
-from copytrade.domain.instruments import Instrument
-from copytrade.domain.order_events import Fill
-from copytrade.domain.orders import OrderStatus
-from copytrade.domain.positions import Position
-from copytrade.venues.paper.book import AccountBook
-from copytrade.venues.paper.matching import OrderKey, WorkingSet
-from copytrade.venues.paper.rows import (
+from copytrade.adapters.venues.paper.book import AccountBook
+from copytrade.adapters.venues.paper.matching import OrderKey, WorkingSet
+from copytrade.adapters.venues.paper.rows import (
     fill_from_row,
     fill_values,
     order_from_row,
@@ -39,7 +34,12 @@ from copytrade.venues.paper.rows import (
     position_state,
     position_values,
 )
-from copytrade.venues.port import VenueOrder
+from copytrade.adapters.venues.port import VenueOrder
+from copytrade.domain.ids import AccountId
+from copytrade.domain.instruments import Instrument
+from copytrade.domain.order_events import Fill
+from copytrade.domain.orders import OrderStatus
+from copytrade.domain.positions import Position
 
 _CHUNK = 500
 _LOCK_KEY = 0x7061706572  # "paper": one advisory lock serialises the venue's writers

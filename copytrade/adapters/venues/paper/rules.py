@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from copytrade.adapters.venues.port import OrderRequest, RejectReason
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import AccountId, ClientOrderId, OrderId
 from copytrade.domain.instruments import Instrument, Side
@@ -17,7 +18,6 @@ from copytrade.domain.order_events import Liquidity
 from copytrade.domain.orders import Order
 from copytrade.domain.positions import Position
 from copytrade.domain.values import ZERO, Price, round_down
-from copytrade.venues.port import OrderRequest, RejectReason
 
 
 @dataclass(frozen=True, slots=True)

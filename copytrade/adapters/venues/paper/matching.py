@@ -11,6 +11,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from copytrade.adapters.venues.errors import OrderNotCancellableError, PermanentVenueError
+from copytrade.adapters.venues.paper.book import AccountBook
+from copytrade.adapters.venues.paper.rules import (
+    Rejection,
+    check_request,
+    fee_for,
+    is_marketable,
+    reduce_only_violation,
+)
+from copytrade.adapters.venues.paper.snapshots import next_fill, rejected, replay, snapshot
+from copytrade.adapters.venues.port import OrderRequest, RejectReason, VenueOrder
 from copytrade.domain.errors import InvalidTransitionError
 from copytrade.domain.ids import AccountId
 from copytrade.domain.instruments import Instrument, Side
@@ -22,17 +33,6 @@ from copytrade.domain.order_events import (
     OrderFilled,
 )
 from copytrade.domain.orders import Order, OrderStatus
-from copytrade.venues.errors import OrderNotCancellableError, PermanentVenueError
-from copytrade.venues.paper.book import AccountBook
-from copytrade.venues.paper.rules import (
-    Rejection,
-    check_request,
-    fee_for,
-    is_marketable,
-    reduce_only_violation,
-)
-from copytrade.venues.paper.snapshots import next_fill, rejected, replay, snapshot
-from copytrade.venues.port import OrderRequest, RejectReason, VenueOrder
 
 OrderKey = tuple[str, str]  # (account, client order id): unique at the venue
 
