@@ -18,14 +18,14 @@ from copytrade.adapters.db.engine import (
     make_session_factory,
 )
 from copytrade.adapters.db.migrate import upgrade_database
+from copytrade.adapters.db.read_unit_of_work import StatsReadUnitOfWork
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.config import Settings
 from copytrade.domain.instruments import Instrument
 from copytrade.engine.subscriptions import FeeSettings
 from copytrade.marketdata.clock import Clock
 from copytrade.platform import Platform
-from copytrade.service_layer.read_unit_of_work import StatsReadUnitOfWork
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 @dataclass(frozen=True)

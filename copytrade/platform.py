@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import Engine
 
 from copytrade.adapters.db.engine import make_session_factory
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.domain.instruments import Instrument
 from copytrade.engine.accounts import AccountService
@@ -21,7 +22,6 @@ from copytrade.engine.execution import Checkpoints
 from copytrade.engine.provider_orders import ProviderOrders
 from copytrade.engine.subscriptions import FeeSettings
 from copytrade.marketdata.clock import Clock
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 @dataclass(frozen=True)

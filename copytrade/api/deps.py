@@ -15,13 +15,13 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
+from copytrade.adapters.sign_in_throttle import client_key
 from copytrade.api.origin import SAFE_METHODS, same_origin
 from copytrade.domain.identity import AuthenticationError, PermissionDeniedError
 from copytrade.server.runtime import ServerRuntime
 from copytrade.service_layer.following import FollowingService
 from copytrade.service_layer.following_views import FollowingReads
 from copytrade.service_layer.identity import User
-from copytrade.service_layer.sign_in_throttle import client_key
 
 SESSION_COOKIE = "copytrade_session"
 T = TypeVar("T")

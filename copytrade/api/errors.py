@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from copytrade.adapters.db.repositories.accounts import DuplicateAccountError, UnknownAccountError
 from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
+from copytrade.adapters.throttle import TooManyRequestsError
 from copytrade.adapters.venues.errors import (
     OrderNotCancellableError,
     PermanentVenueError,
@@ -42,7 +43,6 @@ from copytrade.service_layer.following import (
     TotalAllocationLimitError,
     UnknownProviderError,
 )
-from copytrade.service_layer.throttle import TooManyRequestsError
 from copytrade.service_layer.trading import UnknownOrderOfUserError
 
 log = logging.getLogger("copytrade.api")

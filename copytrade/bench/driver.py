@@ -17,7 +17,7 @@ from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderStatus
 from copytrade.engine.bus import InProcessBus
 from copytrade.engine.messages import PROVIDER_FILLED
-from copytrade.service_layer.outbox_relay import OutboxRelay
+from copytrade.engine.outbox_relay import OutboxRelay
 
 # 0.1 BTC at 50,000 = 5,000 notional on the provider's 100,000: a 5 % usage.
 PROVIDER_QTY = Decimal("0.1")

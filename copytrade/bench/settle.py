@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine
 
 from copytrade.adapters.db.engine import make_session_factory
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.bench.settle_load import books, load_books
 from copytrade.bench.stats_backends import postgres_database, sqlite_database
@@ -28,7 +29,6 @@ from copytrade.demo.instruments import DEMO_INSTRUMENTS
 from copytrade.domain.values import ZERO
 from copytrade.engine.settlement import SettlementService
 from copytrade.engine.settlement_run import BATCH, SettlementRun
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 PERIOD_END = datetime(2026, 11, 23, tzinfo=UTC)  # a Monday: the week 2026-W47
 CREATED = PERIOD_END - timedelta(days=30)

@@ -23,6 +23,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from copytrade.adapters.db.schema import AccountRow, PaperBalanceRow, ProviderRow
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import (
     CopyRelationship,
     CopySettings,
@@ -33,7 +34,6 @@ from copytrade.domain.copying import (
 from copytrade.domain.ids import AccountId, FollowerId, ProviderId, RelationshipId
 from copytrade.domain.ledger import LedgerAccount, Transfer, allocate, deposit, realized_pnl
 from copytrade.domain.values import USDT, ZERO, Money
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 CHUNK = 5_000  # relationships per set-up transaction (whole providers)
 FOLLOWERS_PER_PROVIDER = 100

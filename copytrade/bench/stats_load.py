@@ -24,6 +24,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from copytrade.adapters.db.schema import AccountRow, EquitySnapshotRow, ProviderRow
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.bench.stats_data import (
     DEPOSIT,
     INSTRUMENTS,
@@ -44,7 +45,6 @@ from copytrade.domain.copying import (
 from copytrade.domain.ids import AccountId, FollowerId, ProviderId, RelationshipId
 from copytrade.domain.ledger import LedgerAccount, Transfer, allocate, deposit, realized_pnl
 from copytrade.domain.values import USDT, ZERO, Money
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 CHUNK = 50  # providers per transaction (~25,000 trades at 500 each)
 _SETTINGS = CopySettings(mode=SizingMode.PROPORTIONAL)

@@ -15,11 +15,11 @@ from decimal import Decimal
 from sqlalchemy.orm import Session, sessionmaker
 
 from copytrade.adapters.db.engine import make_read_session_factory
+from copytrade.adapters.db.read_unit_of_work import StatsReadUnitOfWork
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.domain.trades import Trade
-from copytrade.service_layer.read_unit_of_work import StatsReadUnitOfWork
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.stats.leaderboard import LeaderboardFilters, LeaderboardSort, leaderboard
 from copytrade.stats.service import StatsService
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.errors import DomainError
@@ -21,7 +22,6 @@ from copytrade.domain.ledger import LedgerAccount, deposit, withdraw
 from copytrade.domain.profit_share.fee_model import FeeTerms, parse_fee_model
 from copytrade.domain.values import USDT, ZERO, Money
 from copytrade.engine.venue_cash import NO_MOVES, VenueCash, cash_move, record_moves
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 COPYING = (RelationshipStatus.ACTIVE, RelationshipStatus.PAUSED)
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from copytrade.adapters.db.repositories.orders import OrderIntent
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.domain.copying import (
     CopyRelationship,
@@ -36,7 +37,6 @@ from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.settlement import SettlementService
 from copytrade.engine.stopping import STOPPED, close_intents, stop, stop_notifications
 from copytrade.engine.venue_cash import RecordedMoves, VenueCash, cash_move, record_moves
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 def release_on_stop_key(rel_id: RelationshipId) -> str:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.domain.ids import RelationshipId
 from copytrade.domain.instruments import Instrument
@@ -29,6 +30,7 @@ from copytrade.engine.execution import Checkpoints, Executor
 from copytrade.engine.fanout import CopyFanout
 from copytrade.engine.ingest import FillIngestor
 from copytrade.engine.messages import PROVIDER_FILLED
+from copytrade.engine.outbox_relay import OutboxRelay
 from copytrade.engine.prices import PriceBook
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.settlement import VENUE_DEBIT, SettlementService
@@ -37,8 +39,6 @@ from copytrade.engine.stopping import STOPPED
 from copytrade.engine.subscriptions import FeeSettings, SubscriptionBilling
 from copytrade.engine.venue_cash import VENUE_CASH, VenueCash
 from copytrade.marketdata.clock import Clock
-from copytrade.service_layer.outbox_relay import OutboxRelay
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 VENUE = "paper"
 # The topics that carry the venue's side of committed ledger transfers.

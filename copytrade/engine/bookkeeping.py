@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.positions import StoredPosition
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.ids import AccountId, RelationshipId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount, Transfer
@@ -23,7 +24,6 @@ from copytrade.domain.profit_share import trade_commission
 from copytrade.domain.trades import Trade
 from copytrade.domain.values import ONE, ZERO
 from copytrade.engine.commission import COMMISSION_DEBITS, debits_payload
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 CashAccountOf = Callable[[SqlUnitOfWork, str], LedgerAccount]
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.positions import StoredPosition
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.values import ZERO
 from copytrade.engine.valuation import BookValue, value_book
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 @dataclass(slots=True)

@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.engine.books import BookState
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 def close_day(

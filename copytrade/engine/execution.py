@@ -15,13 +15,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.orders import OrderIntent, StoredOrder
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError
 from copytrade.adapters.venues.port import OrderRequest, Venue, VenueOrder
 from copytrade.domain.ids import ClientOrderId, OrderId
 from copytrade.domain.instruments import parse_side
 from copytrade.domain.orders import OrderStatus, parse_order_type
 from copytrade.engine.bookkeeping import BookedFills, BookKeeper
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from copytrade.adapters.db.repositories.orders import OrderIntent
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship, StopReason, max_loss_reached
 from copytrade.domain.instruments import Instrument
 from copytrade.engine.bookkeeping import BookedFills
@@ -25,7 +26,6 @@ from copytrade.engine.planning import CopyPlan, plan_copies
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.shards import Shard
 from copytrade.engine.stopping import STOPPED, stop, stop_notifications
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 class CopyFanout:

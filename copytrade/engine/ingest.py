@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from decimal import Decimal
 
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.port import Venue
 from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.ledger import LedgerAccount
@@ -23,7 +24,6 @@ from copytrade.domain.values import ONE, ZERO
 from copytrade.engine.bookkeeping import BookKeeper
 from copytrade.engine.messages import PROVIDER_FILLED, ProviderFilled
 from copytrade.engine.valuation import value_book
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 STREAM = "venue-fills"
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from copytrade.adapters.db.repositories.decisions import DecisionRecord
 from copytrade.adapters.db.repositories.orders import OrderIntent
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship, FillContext, FollowerBook, gate_opening
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.instruments import Side
@@ -23,7 +24,6 @@ from copytrade.domain.orders import OrderType
 from copytrade.domain.values import ZERO
 from copytrade.engine.planning import OPEN_LEG
 from copytrade.engine.valuation import value_book
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 def plan_open_positions(

@@ -12,13 +12,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.orders import OrderIntent
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.errors import PermanentVenueError
 from copytrade.adapters.venues.port import Venue, VenueOrder
 from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
 from copytrade.engine.execution import rejected_answer, request_for, venue_error_reason
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 class ProviderOrders:

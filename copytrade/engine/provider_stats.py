@@ -13,10 +13,10 @@ from datetime import date
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.relationships import Copier
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.statistics import ProviderStats, compute_stats
 from copytrade.domain.values import ZERO
 from copytrade.engine.books import BookState, load_books
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,8 @@ message (SPEC §10). Stopped relationships are never copied, so not cached.
 
 from __future__ import annotations
 
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship, RelationshipStatus
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 _COPYING = (RelationshipStatus.ACTIVE, RelationshipStatus.PAUSED)
 

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
 from copytrade.adapters.db.repositories.settlements import SettlementRecord
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.domain.errors import DomainError
 from copytrade.domain.values import USDT
@@ -34,7 +35,6 @@ from copytrade.engine.settlement_batch import (
     settle_in,
 )
 from copytrade.engine.venue_cash import VenueCash
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 __all__ = ["SETTLED", "VENUE_DEBIT", "BatchOutcome", "Due", "SettlementService"]
 

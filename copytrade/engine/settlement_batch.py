@@ -27,6 +27,7 @@ from copytrade.adapters.db.repositories.settlements import (
     ProviderSettlementTerms,
     SettlementRecord,
 )
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.paper.cash_moves import CashMove
 from copytrade.domain.copying import max_loss_reached
 from copytrade.domain.ids import ProviderId, RelationshipId
@@ -35,7 +36,6 @@ from copytrade.domain.profit_share import HighWatermark, ProfitShareTerms
 from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.books import load_book_states
 from copytrade.engine.venue_cash import NO_MOVES, RecordedMoves, record_moves
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.simulation.jsonable import decimal_text
 
 SETTLED = "settlement.settled"

@@ -18,6 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from copytrade.adapters.db.repositories.settlements import Candidate
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.gc_pause import frozen_heap
 from copytrade.domain.errors import DomainError
 from copytrade.domain.profit_share.periods import (
     BillingPeriod,
@@ -27,8 +29,6 @@ from copytrade.domain.profit_share.periods import (
 )
 from copytrade.domain.values import ZERO
 from copytrade.engine.settlement import BatchOutcome, Due, SettlementService
-from copytrade.service_layer.gc_pause import frozen_heap
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.simulation.jsonable import decimal_text
 
 BATCH = 1_000

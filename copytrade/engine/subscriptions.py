@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from copytrade.adapters.db.repositories.fees import PAID, UNPAID, ChargeRecord, Subscriber
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship, Paused, PauseReason, Resumed
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId, ProviderId
@@ -43,7 +44,6 @@ from copytrade.domain.profit_share.billing_periods import period_starting
 from copytrade.domain.profit_share.periods import PeriodKind, is_boundary
 from copytrade.domain.values import ZERO
 from copytrade.engine.venue_cash import NO_MOVES, VenueCash, cash_move, record_moves
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 CHARGED = "subscription.charged"
 UNPAID_NOTICE = "subscription.unpaid"

@@ -21,12 +21,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.errors import InsufficientFundsError, VenueError
 from copytrade.adapters.venues.paper.cash_moves import CashMove
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.domain.errors import DomainError
 from copytrade.domain.values import USDT
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.simulation.jsonable import decimal_text
 
 log = logging.getLogger(__name__)

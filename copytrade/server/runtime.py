@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from copytrade.adapters.passwords import Argon2Passwords
+from copytrade.adapters.throttle import SlidingWindowLimiter
 from copytrade.bootstrap import Container
 from copytrade.demo.instruments import DEMO_INSTRUMENTS
 from copytrade.domain.instruments import Instrument
@@ -25,7 +26,6 @@ from copytrade.platform import Platform
 from copytrade.server.alerts import Alerts
 from copytrade.service_layer.identity import IdentityService, PasswordHasher
 from copytrade.service_layer.reconcile import ReconcileReport, reconcile
-from copytrade.service_layer.throttle import SlidingWindowLimiter
 from copytrade.stats.service import StatsService
 
 T = TypeVar("T")

@@ -8,12 +8,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.identity import Jurisdiction
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.identity import normalise_jurisdiction
 from copytrade.domain.ledger import LedgerAccount, TransferKind
 from copytrade.domain.profit_share.amounts import ledger_amount
 from copytrade.domain.values import USDT, ZERO
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 # The ledger's transfer kinds that pay the platform, by the name the admin area shows.
 REVENUE_SOURCES = {

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from copytrade.adapters.db.repositories.identity import RiskAcknowledgement
 from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship, CopySettings
 from copytrade.domain.disclosures import RISK_DISCLOSURE_VERSION
 from copytrade.domain.errors import DomainError
@@ -32,7 +33,6 @@ from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.accounts import COPYING, AccountService
 from copytrade.engine.actions import FollowerActions
 from copytrade.platform import Platform
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 class FollowRefusedError(DomainError):

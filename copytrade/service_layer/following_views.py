@@ -16,12 +16,12 @@ from typing import Any
 
 from copytrade.adapters.db.repositories.decisions import DecisionRecord
 from copytrade.adapters.db.repositories.positions import StoredPosition
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship, CopySettings, RelationshipStatus
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.books import BookState, load_books
 from copytrade.service_layer.following import owned_relationship
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,9 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from copytrade.adapters.db.repositories.identity import StoredUser
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.sign_in_throttle import SignInThrottle
+from copytrade.adapters.throttle import SlidingWindowLimiter, TooManyRequestsError
 from copytrade.domain.identity import (
     AuthenticationError,
     TooManyAttemptsError,
@@ -29,9 +32,6 @@ from copytrade.domain.identity import (
     normalise_email,
     normalise_jurisdiction,
 )
-from copytrade.service_layer.sign_in_throttle import SignInThrottle
-from copytrade.service_layer.throttle import SlidingWindowLimiter, TooManyRequestsError
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 SIGN_UP_ATTEMPT = "account.sign_up_attempt"  # an outbox notice to an address's owner
 # What a sign-up answers, whether the address was new or had an account already.

@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.fees import PAID, ChargeRecord
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.values import ZERO
 from copytrade.service_layer.statements import (
     FollowerLine,
@@ -21,7 +22,6 @@ from copytrade.service_layer.statements import (
     follower_line,
     provider_line,
 )
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

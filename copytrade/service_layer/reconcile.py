@@ -28,11 +28,11 @@ from decimal import Decimal
 from typing import Any
 
 from copytrade.adapters.db.repositories.ledger_reconcile import Reconciliation
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.paper.holdings import AccountHoldings
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.domain.ledger import LedgerAccountKind
 from copytrade.domain.values import ZERO
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.simulation.jsonable import decimal_text
 
 PROVIDER, RELATIONSHIP, VENUE_ONLY = "provider", "relationship", "venue only"

@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from copytrade.adapters.db.repositories.settlements import SettlementRecord
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.values import ZERO
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.simulation.jsonable import decimal_text
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.orders import RecordedFill, StoredOrder
+from copytrade.adapters.throttle import SlidingWindowLimiter, TooManyRequestsError
 from copytrade.domain.errors import DomainError, InvalidValueError
 from copytrade.domain.identity import PermissionDeniedError
 from copytrade.domain.ids import ClientOrderId, ProviderId
@@ -19,7 +20,6 @@ from copytrade.domain.instruments import Side
 from copytrade.domain.ledger.errors import IdempotencyConflictError
 from copytrade.domain.orders import OrderStatus, OrderType
 from copytrade.platform import Platform
-from copytrade.service_layer.throttle import SlidingWindowLimiter, TooManyRequestsError
 
 
 class UnknownOrderOfUserError(DomainError, LookupError):

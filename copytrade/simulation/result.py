@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.profit_share.fee_model import FeeModel
 from copytrade.platform import Platform
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.simulation.player import RunError
 from copytrade.simulation.result_books import (
     balances_section,

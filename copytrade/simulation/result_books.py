@@ -16,10 +16,10 @@ from sqlalchemy import select
 from copytrade.adapters.db.repositories.ledger_reads import trimmed
 from copytrade.adapters.db.repositories.orders import StoredOrder
 from copytrade.adapters.db.schema import FillRow, LedgerBalanceRow
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship
 from copytrade.engine.books import load_books
 from copytrade.engine.planning import CLOSE_LEG, OPEN_LEG
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 Row = dict[str, Any]
 _LEG_RANK = {CLOSE_LEG: 0, OPEN_LEG: 1}

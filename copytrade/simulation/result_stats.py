@@ -24,9 +24,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.statistics import PeriodStats, ProviderStats
 from copytrade.engine.provider_stats import provider_report
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 def equity_series_section(uow: SqlUnitOfWork, providers: Sequence[str]) -> dict[str, list[Any]]:

@@ -16,8 +16,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from copytrade.adapters.db.schema import PaperPriceRow
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.paper.store import load_prices
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,9 +22,9 @@ from decimal import Decimal
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRecord
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.statistics import DEFAULT_PROFILE_RULE, Period, ProfileRule, utc_day
 from copytrade.domain.trades import Trade
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.stats.inputs import load_inputs
 from copytrade.stats.parallel import map_in_workers
 from copytrade.stats.records import add_trade, build_records

@@ -9,9 +9,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from copytrade.adapters.db.engine import make_engine, make_session_factory
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.cli.app import app
 from copytrade.config import Settings
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 def test_demo_runs_copies_settles_and_balances(tmp_path: Path) -> None:

@@ -7,11 +7,11 @@ from decimal import Decimal
 from sqlalchemy import Engine
 
 from copytrade.adapters.db.engine import make_session_factory
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.bench.stats_data import INSTRUMENTS, StatsDataConfig, generate
 from copytrade.bench.stats_load import load_stats_data, relationship_id
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.ledger import LedgerAccount
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 CONFIG = StatsDataConfig(providers=7, trades=40, days=20)
 

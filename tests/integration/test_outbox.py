@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine
 
 from copytrade.adapters.db.engine import make_session_factory
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork, UnitOfWorkError
+from copytrade.engine.outbox_relay import OutboxRelay
 from copytrade.marketdata.clock import SimulatedClock
-from copytrade.service_layer.outbox_relay import OutboxRelay
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork, UnitOfWorkError
 
 NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
 

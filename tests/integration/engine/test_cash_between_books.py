@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import select
 
 from copytrade.adapters.db.schema import PaperCashMoveRow
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.ids import ProviderId
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.actions import release_on_stop_key
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 from .crash_scenario import running
 from .harness import PERP, Harness

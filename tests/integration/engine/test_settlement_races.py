@@ -17,12 +17,12 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import Engine
 
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship
 from copytrade.domain.ids import RelationshipId
 from copytrade.domain.profit_share import HighWatermark
 from copytrade.engine.actions import FollowerActions
 from copytrade.engine.settlement_run import RunSummary, SettlementRun
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 from .harness import Harness
 from .settlement_support import (

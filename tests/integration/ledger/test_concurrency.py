@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from copytrade.adapters.db.engine import make_engine, make_session_factory
 from copytrade.adapters.db.migrate import upgrade_database
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.config import Settings
 from copytrade.domain.ids import AccountId, RelationshipId
 from copytrade.domain.ledger import LedgerAccount, Transfer, movements
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from tests.unit.domain.ledger.support import at, usdt
 
 from .conftest import ledger_on

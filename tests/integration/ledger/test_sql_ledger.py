@@ -13,6 +13,7 @@ from copytrade.adapters.db.repositories.ledger import SqlLedger
 from copytrade.adapters.db.repositories.ledger_posting import UnstorableTransferError
 from copytrade.adapters.db.repositories.ledger_reconcile import BalanceMismatch
 from copytrade.adapters.db.schema import LedgerBalanceRow, LedgerTransferRow, OutboxRow
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.ledger import (
     IdempotencyConflictError,
     InsufficientFundsError,
@@ -23,7 +24,6 @@ from copytrade.domain.ledger import (
     reversal_of,
 )
 from copytrade.domain.values import Currency, Money
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from tests.integration.engine.harness import PERP as BTC_PERP
 from tests.unit.domain.ledger.support import (
     ALICE,

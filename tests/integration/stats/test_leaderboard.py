@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 
 from copytrade.adapters.db.engine import make_session_factory
 from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRecord
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.stats.leaderboard import (
     LeaderboardFilters,
     LeaderboardSort,

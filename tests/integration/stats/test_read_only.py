@@ -7,8 +7,8 @@ import time
 from sqlalchemy import Engine
 
 from copytrade.adapters.db.engine import make_read_session_factory, make_session_factory
-from copytrade.service_layer.read_unit_of_work import StatsReadUnitOfWork
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.db.read_unit_of_work import StatsReadUnitOfWork
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.stats.leaderboard import LeaderboardFilters, LeaderboardSort, leaderboard
 from tests.integration.stats.test_leaderboard import expected_ids, generated
 

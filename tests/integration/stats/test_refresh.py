@@ -11,10 +11,10 @@ from copytrade.adapters.db.engine import make_engine, make_read_session_factory
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.repositories.provider_stats import as_text
 from copytrade.adapters.db.schema import ProviderStatsRow
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.config import Settings
 from copytrade.domain.statistics import Period, equity_curve, sample_curve
 from copytrade.engine.provider_stats import provider_report
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 from copytrade.stats.service import StatsService
 
 from ..conftest import sqlite_settings

@@ -21,7 +21,7 @@ import ipaddress
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from copytrade.service_layer.throttle import SlidingWindowLimiter
+from copytrade.adapters.throttle import SlidingWindowLimiter
 
 WINDOW = timedelta(minutes=15)
 PER_ACCOUNT = 5

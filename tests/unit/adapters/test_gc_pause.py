@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from copytrade.service_layer.gc_pause import frozen_heap
+from copytrade.adapters.gc_pause import frozen_heap
 
 
 def test_the_heap_is_frozen_inside_and_given_back_by_the_outermost_block() -> None:

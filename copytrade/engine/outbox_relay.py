@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, Protocol
 
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.marketdata.clock import Clock
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 
 class Publisher(Protocol):

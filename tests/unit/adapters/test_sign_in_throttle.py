@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from copytrade.service_layer.sign_in_throttle import SignInThrottle, client_key
+from copytrade.adapters.sign_in_throttle import SignInThrottle, client_key
 
 
 def test_client_keys() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRepository
-from copytrade.service_layer.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 
 
 class StatsReadUnitOfWork(SqlUnitOfWork):

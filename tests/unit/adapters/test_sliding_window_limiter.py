@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from copytrade.service_layer.throttle import SWEEP_EVERY, SlidingWindowLimiter
+from copytrade.adapters.throttle import SWEEP_EVERY, SlidingWindowLimiter
 
 
 class Clock:
