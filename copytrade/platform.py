@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from copytrade.adapters.db.engine import make_session_factory
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.paper.venue import PaperVenue
+from copytrade.adapters.venues.port import Venue
 from copytrade.domain.instruments import Instrument
 from copytrade.engine.accounts import AccountService
 from copytrade.engine.app import CopyEngine
@@ -29,7 +30,7 @@ class Platform:
     engine: CopyEngine
     accounts: AccountService
     provider_orders: ProviderOrders
-    venue: PaperVenue
+    venue: Venue
     clock: Clock
 
     @classmethod

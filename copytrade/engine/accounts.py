@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
-from copytrade.adapters.venues.paper.venue import PaperVenue
+from copytrade.adapters.venues.port import Venue
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId
@@ -38,7 +38,7 @@ class AccountService:
     def __init__(
         self,
         uow_factory: Callable[[], SqlUnitOfWork],
-        venue: PaperVenue,
+        venue: Venue,
         cash: VenueCash,
         now: Callable[[], datetime],
         on_providers_changed: Callable[[], None],

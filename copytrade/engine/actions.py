@@ -15,7 +15,7 @@ from typing import Any
 
 from copytrade.adapters.db.repositories.orders import OrderIntent
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
-from copytrade.adapters.venues.paper.venue import PaperVenue
+from copytrade.adapters.venues.port import Venue
 from copytrade.domain.copying import (
     CopyRelationship,
     CopySettings,
@@ -60,7 +60,7 @@ class FollowerActions:
         uow_factory: Callable[[], SqlUnitOfWork],
         executor: Executor,
         cache: RelationshipCache,
-        venue: PaperVenue,
+        venue: Venue,
         cash: VenueCash,
         settlements: SettlementService,
         prices: Callable[[], Mapping[str, Decimal]],

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
-from copytrade.adapters.venues.paper.venue import PaperVenue
+from copytrade.adapters.venues.port import Venue
 from copytrade.domain.ids import RelationshipId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount
@@ -57,7 +57,7 @@ class CopyEngine:
     def __init__(
         self,
         uow_factory: Callable[[], SqlUnitOfWork],
-        venue: PaperVenue,
+        venue: Venue,
         instruments: Mapping[str, Instrument],
         clock: Clock,
         platform_fee_pct: Decimal = Decimal(2),

@@ -12,8 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from copytrade.adapters.venues.paper.cash_moves import CashMove
-from copytrade.adapters.venues.paper.venue import PaperVenue
+from copytrade.adapters.venues.port import CashMove, Venue
 from copytrade.domain.values import USDT
 from copytrade.engine.venue_cash import apply_once_or_each
 
@@ -27,7 +26,7 @@ def debits_payload(commissions: Sequence[tuple[str, Decimal]]) -> dict[str, Any]
 class VenueCommissions:
     """The outbox consumer that debits the commissions at the venue."""
 
-    def __init__(self, venue: PaperVenue) -> None:
+    def __init__(self, venue: Venue) -> None:
         self._venue = venue
 
     def handle(self, message_id: str, payload: Mapping[str, Any]) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
 from copytrade.adapters.db.repositories.settlements import SettlementRecord
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
-from copytrade.adapters.venues.paper.venue import PaperVenue
+from copytrade.adapters.venues.port import Venue
 from copytrade.domain.errors import DomainError
 from copytrade.domain.values import USDT
 from copytrade.engine.settlement_batch import (
@@ -45,7 +45,7 @@ class SettlementService:
     def __init__(
         self,
         uow_factory: Callable[[], SqlUnitOfWork],
-        venue: PaperVenue,
+        venue: Venue,
         prices: Callable[[], Mapping[str, Decimal]],
         now: Callable[[], datetime],
         platform_fee_pct: Decimal,

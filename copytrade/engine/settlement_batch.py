@@ -28,7 +28,7 @@ from copytrade.adapters.db.repositories.settlements import (
     SettlementRecord,
 )
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
-from copytrade.adapters.venues.paper.cash_moves import CashMove
+from copytrade.adapters.venues.port import CashMove
 from copytrade.domain.copying import max_loss_reached
 from copytrade.domain.ids import ProviderId, RelationshipId
 from copytrade.domain.ledger import profit_share

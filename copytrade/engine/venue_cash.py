@@ -23,8 +23,7 @@ from typing import Any
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.errors import InsufficientFundsError, VenueError
-from copytrade.adapters.venues.paper.cash_moves import CashMove
-from copytrade.adapters.venues.paper.venue import PaperVenue
+from copytrade.adapters.venues.port import CashMove, Venue
 from copytrade.domain.errors import DomainError
 from copytrade.domain.values import USDT
 from copytrade.simulation.jsonable import decimal_text
@@ -73,7 +72,7 @@ class VenueCash:
 
     def __init__(
         self,
-        venue: PaperVenue,
+        venue: Venue,
         uow_factory: Callable[[], SqlUnitOfWork],
         now: Callable[[], datetime],
         before_apply: Callable[[], None] = lambda: None,
@@ -104,7 +103,7 @@ class VenueCash:
         apply_once_or_each(self._venue, moves_from_payload(payload), "cash move")
 
 
-def apply_once_or_each(venue: PaperVenue, moves: Sequence[CashMove], what: str) -> None:
+def apply_once_or_each(venue: Venue, moves: Sequence[CashMove], what: str) -> None:
     """Apply the moves together, each key once ever; a temporary error propagates
     (the outbox relay retries the message, and applied keys are skipped then).
 

@@ -29,8 +29,7 @@ from typing import Any
 
 from copytrade.adapters.db.repositories.ledger_reconcile import Reconciliation
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
-from copytrade.adapters.venues.paper.holdings import AccountHoldings
-from copytrade.adapters.venues.paper.venue import PaperVenue
+from copytrade.adapters.venues.port import AccountHoldings, Venue
 from copytrade.domain.ledger import LedgerAccountKind
 from copytrade.domain.values import ZERO
 from copytrade.simulation.jsonable import decimal_text
@@ -110,7 +109,7 @@ class _LedgerSide:
 
 
 def reconcile(
-    uow_factory: Callable[[], SqlUnitOfWork], venue: PaperVenue, now: Callable[[], datetime]
+    uow_factory: Callable[[], SqlUnitOfWork], venue: Venue, now: Callable[[], datetime]
 ) -> ReconcileReport:
     """Compare every book; a difference counts when a second comparison sees it too."""
     first = _compare(uow_factory, venue, now)
@@ -131,7 +130,7 @@ def reconcile(
 
 
 def _compare(
-    uow_factory: Callable[[], SqlUnitOfWork], venue: PaperVenue, now: Callable[[], datetime]
+    uow_factory: Callable[[], SqlUnitOfWork], venue: Venue, now: Callable[[], datetime]
 ) -> ReconcileReport:
     ledger = _read_ledger(uow_factory)
     held = venue.holdings()

@@ -8,7 +8,7 @@ venue already has, which is what makes a retried copy safe (SPEC §2).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -130,6 +130,24 @@ class VenuePosition:
     fees_paid: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class CashMove:
+    """``amount`` into (positive) or out of (negative) ``account``'s free cash."""
+
+    key: str
+    account: str
+    currency: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AccountHoldings:
+    """``balances``: free cash per currency plus each spot holding's base asset."""
+
+    balances: dict[str, Decimal]
+    positions: list[VenuePosition]
+
+
 class Venue(Protocol):
     """An exchange: the paper venue now, live exchanges through ccxt later.
 
@@ -155,9 +173,42 @@ class Venue(Protocol):
         """Fills after ``cursor`` in the venue's order, and the cursor to resume from."""
         ...
 
+    # --- prices (the paper venue matches resting orders against them) -------------
+
+    def set_price(self, symbol: str, price: Decimal, ts: datetime) -> list[Fill]:
+        """Make ``price`` the price in force; the fills of the limit orders it crossed."""
+        ...
+
+    def prices(self) -> dict[str, Decimal]:
+        """The last price of every symbol that has one."""
+        ...
+
+    # --- cash ------------------------------------------------------------------
+
+    def deposit(self, account: str, currency: str, amount: Decimal) -> Decimal: ...
+
+    def withdraw(self, account: str, currency: str, amount: Decimal) -> Decimal: ...
+
+    def withdrawable(self, account: str, currency: str) -> Decimal:
+        """What ``withdraw`` would allow now: cash less the perps' net unrealized loss."""
+        ...
+
+    def withdrawable_many(self, accounts: Iterable[str], currency: str) -> dict[str, Decimal]:
+        ...
+
+    def move_cash_once(self, moves: Sequence[CashMove]) -> list[str]:
+        """Apply keyed cash moves, all or none, each key once ever; the keys applied now."""
+        ...
+
+    def holdings(self) -> dict[str, AccountHoldings]:
+        """Every account's balances and open positions, read at one instant."""
+        ...
+
 
 __all__ = [
     "MAX_SYMBOL_LENGTH",
+    "AccountHoldings",
+    "CashMove",
     "OrderRequest",
     "RejectReason",
     "Venue",

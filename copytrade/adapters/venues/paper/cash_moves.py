@@ -9,9 +9,7 @@ the key makes the second a no-op.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import cast
 
 from sqlalchemy import Table, insert, select
@@ -22,22 +20,13 @@ from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.schema import PaperCashMoveRow
 from copytrade.adapters.venues.errors import InsufficientFundsError
 from copytrade.adapters.venues.paper import store
+from copytrade.adapters.venues.port import CashMove
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.values import ZERO
 
 _MOVES = cast(Table, PaperCashMoveRow.__table__)
 _INSERT = BulkStatement(insert(_MOVES), ("key", "account", "currency", "amount", "created_at"))
 _APPLIED = KeyedSelect(select(_MOVES.c.key).where(_MOVES.c.key.in_(keys_param())))
-
-
-@dataclass(frozen=True, slots=True)
-class CashMove:
-    """``amount`` into (positive) or out of (negative) ``account``'s free cash."""
-
-    key: str
-    account: str
-    currency: str
-    amount: Decimal
 
 
 def apply_once(

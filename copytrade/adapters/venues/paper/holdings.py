@@ -7,7 +7,6 @@ One definition serves ``PaperVenue.balances`` / ``positions`` (one account) and
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select, union
@@ -17,17 +16,9 @@ from copytrade.adapters.db.schema import PaperBalanceRow, PaperPositionRow
 from copytrade.adapters.venues.paper import store
 from copytrade.adapters.venues.paper.book import AccountBook
 from copytrade.adapters.venues.paper.rules import locked_margin
-from copytrade.adapters.venues.port import VenuePosition
+from copytrade.adapters.venues.port import AccountHoldings, VenuePosition
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.values import ZERO
-
-
-@dataclass(frozen=True, slots=True)
-class AccountHoldings:
-    """``balances``: free cash per currency plus each spot holding's base asset."""
-
-    balances: dict[str, Decimal]
-    positions: list[VenuePosition]
 
 
 def balances(book: AccountBook) -> dict[str, Decimal]:

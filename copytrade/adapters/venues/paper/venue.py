@@ -17,10 +17,11 @@ from sqlalchemy import Engine
 from copytrade.adapters.venues.errors import InsufficientFundsError, UnknownOrderError
 from copytrade.adapters.venues.paper import holdings, matching, store
 from copytrade.adapters.venues.paper.book import AccountBook
-from copytrade.adapters.venues.paper.cash_moves import CashMove, apply_once
-from copytrade.adapters.venues.paper.holdings import AccountHoldings
+from copytrade.adapters.venues.paper.cash_moves import apply_once
 from copytrade.adapters.venues.paper.transaction import venue_transaction
 from copytrade.adapters.venues.port import (
+    AccountHoldings,
+    CashMove,
     OrderRequest,
     Venue,
     VenueOrder,
