@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.schema import CopyDecisionRow
+from copytrade.domain.copying.plan import PlannedDecision
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,28 @@ class DecisionRepository:
 
     def add_many(self, decisions: Sequence[DecisionRecord]) -> None:
         rows = [{name: getattr(d, name) for name in _FIELDS} for d in decisions]
+        _INSERT.execute(self._session, rows)
+
+    def add_planned(self, decisions: Sequence[PlannedDecision]) -> None:
+        """The copy pipeline's decisions for one provider fill, in one statement."""
+        rows = [
+            {
+                "provider_fill_id": d.provider_fill_id,
+                "relationship_id": d.relationship_id,
+                "leg": d.leg.value,
+                "follower_id": d.follower_id,
+                "provider_id": d.provider_id,
+                "symbol": d.symbol,
+                "action": d.decision.action.value,
+                "reason": d.decision.reason.value if d.decision.reason else None,
+                "qty": d.decision.qty,
+                "notional": d.decision.notional,
+                "price": d.decision.price,
+                "client_order_id": d.client_order_id,
+                "created_at": d.created_at,
+            }
+            for d in decisions
+        ]
         _INSERT.execute(self._session, rows)
 
     def mark_rejected(self, reasons: dict[str, str | None]) -> None:

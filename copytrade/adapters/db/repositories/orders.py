@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.schema import FillRow, OrderRow
+from copytrade.domain.copying.plan import CopyOrder
 from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import OrderStatus
 from copytrade.venues.port import VenueOrder
@@ -132,12 +133,44 @@ def _intent_row(intent: OrderIntent) -> dict[str, object]:
     }
 
 
+def _copy_order_row(order: CopyOrder, venue: str) -> dict[str, object]:
+    return {
+        "id": order.client_order_id,
+        "client_order_id": order.client_order_id,
+        "venue": venue,
+        "book": order.book,
+        "relationship_id": order.relationship_id,
+        "provider_id": order.provider_id,
+        "copy_of": order.copy_of,
+        "symbol": order.symbol,
+        "side": order.side.value,
+        "type": order.type.value,
+        "qty": order.qty,
+        "limit_price": None,
+        "leverage": order.leverage,
+        "reduce_only": order.reduce_only,
+        "status": _NEW,
+        "filled_qty": _ZERO,
+        "fees": _ZERO,
+        "created_at": order.created_at,
+        "updated_at": order.created_at,
+    }
+
+
+_NEW = OrderStatus.NEW.value
+_ZERO = Decimal(0)
+
+
 class OrderRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def add_intents(self, intents: Sequence[OrderIntent]) -> None:
         _INSERT_INTENTS.execute(self._session, [_intent_row(i) for i in intents])
+
+    def add_copy_orders(self, orders: Sequence[CopyOrder], venue: str = "paper") -> None:
+        """The copy pipeline's planned orders, as intents (status ``new``), in one statement."""
+        _INSERT_INTENTS.execute(self._session, [_copy_order_row(o, venue) for o in orders])
 
     def existing_ids(self, client_order_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
