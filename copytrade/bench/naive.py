@@ -25,7 +25,7 @@ from typing import Any
 
 from copytrade.bench.timing import now_ns
 from copytrade.engine.books import load_books
-from copytrade.engine.execution import request_for
+from copytrade.engine.execution import copy_request
 from copytrade.engine.fanout import CopyFanout
 from copytrade.engine.messages import ProviderFilled
 from copytrade.engine.planning import plan_copies
@@ -60,9 +60,9 @@ class NaiveFanout(CopyFanout):
                         f"{rel.id} must stop or reattach: the naive bench copies plain opens "
                         "and closes only"
                     )
-                uow.decisions.add_many(plan.decisions)
-                uow.orders.add_intents(plan.intents)
+                uow.decisions.add_planned(plan.decisions)
+                uow.orders.add_copy_orders(plan.orders)
                 uow.commit()
-            self._executor.execute([request_for(i, i.reduce_only) for i in plan.intents])
+            self._executor.execute([copy_request(order) for order in plan.orders])
         self.loop_ns = now_ns() - start
         self.copied = len(rels)

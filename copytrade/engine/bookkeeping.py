@@ -26,6 +26,8 @@ from copytrade.domain.values import ONE, ZERO
 from copytrade.engine.commission import COMMISSION_DEBITS, debits_payload
 
 CashAccountOf = Callable[[SqlUnitOfWork, str], LedgerAccount]
+# How many committed fill ids a process remembers for the ingestor at the most.
+_REMEMBERED = 1_000_000
 
 
 @dataclass(slots=True)
@@ -52,6 +54,31 @@ class BookKeeper:
         self._cash_account = cash_account
         self._venue = venue
         self._commission_pct = commission_pct
+        # Ids of fills whose booking has committed in this process, until the fill
+        # stream shows them: the ingestor then skips them without a query.
+        self._committed: set[str] = set()
+
+    def committed(self, booked: BookedFills) -> None:
+        """Call once the transaction that booked ``booked`` has committed (never before:
+        a fill remembered here is one the ingestor trusts to be in the books)."""
+        if len(self._committed) > _REMEMBERED:
+            self._committed.clear()  # only an optimisation: the ingestor then queries
+        self._committed.update(str(fill.fill_id) for fill in booked.fills)
+
+    def not_booked_here(self, fills: Sequence[Fill]) -> list[Fill]:
+        """``fills`` without those this process booked and committed (each forgotten
+        once seen: the stream shows a fill once)."""
+        if not self._committed:
+            return list(fills)
+        remembered = self._committed
+        rest: list[Fill] = []
+        for fill in fills:
+            key = str(fill.fill_id)
+            if key in remembered:
+                remembered.discard(key)
+            else:
+                rest.append(fill)
+        return rest
 
     def record(
         self,

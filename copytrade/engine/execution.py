@@ -18,6 +18,7 @@ from copytrade.adapters.db.repositories.orders import OrderIntent, StoredOrder
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError
 from copytrade.adapters.venues.port import OrderRequest, Venue, VenueOrder
+from copytrade.domain.copying.plan import CopyOrder
 from copytrade.domain.ids import ClientOrderId, OrderId
 from copytrade.domain.instruments import parse_side
 from copytrade.domain.orders import OrderStatus, parse_order_type
@@ -66,6 +67,20 @@ def request_for(order: OrderIntent | StoredOrder, reduce_only: bool) -> OrderReq
     )
 
 
+def copy_request(order: CopyOrder) -> OrderRequest:
+    """A planned copy as the venue's request: its typed values passed on, never parsed."""
+    return OrderRequest(
+        client_order_id=order.client_order_id,
+        account=order.book,
+        symbol=order.symbol,
+        side=order.side,
+        type=order.type,
+        qty=order.qty,
+        leverage=order.leverage,
+        reduce_only=order.reduce_only,
+    )
+
+
 class Executor:
     def __init__(
         self,
@@ -107,6 +122,7 @@ class Executor:
             uow.decisions.mark_rejected(rejected)
             booked = self._bookkeeper.record(uow, fills, leverage, now)
             uow.commit()
+        self._bookkeeper.committed(booked)
         return booked
 
     def recover(self) -> BookedFills:

@@ -20,7 +20,7 @@ from copytrade.domain.copying import CopyRelationship, StopReason, max_loss_reac
 from copytrade.domain.instruments import Instrument
 from copytrade.engine.bookkeeping import BookedFills
 from copytrade.engine.books import BookState, load_books
-from copytrade.engine.execution import Executor, request_for
+from copytrade.engine.execution import Executor, copy_request, request_for
 from copytrade.engine.messages import ProviderFilled
 from copytrade.engine.planning import CopyPlan, plan_copies
 from copytrade.engine.relationship_cache import RelationshipCache
@@ -58,18 +58,21 @@ class CopyFanout:
             books = load_books(uow, rels)
             instrument = self._instruments[event.fill.symbol]
             plan = plan_copies(event, instrument, rels, books, self._prices(), now)
-            intents = list(plan.intents)
-            intents.extend(_stop_at_max_loss(uow, plan.must_stop, books, now))
-            for stored in plan.reattach:
+            stops = _stop_at_max_loss(uow, plan.must_stop, books, now)
+            reattached = [books[book].positions[symbol] for book, symbol in plan.reattach]
+            for stored in reattached:
                 stored.detached = False
-            uow.positions.save_many(plan.reattach)
-            uow.decisions.add_many(plan.decisions)
-            uow.orders.add_intents(intents)
+            uow.positions.save_many(reattached)
+            uow.decisions.add_planned(plan.decisions)
+            uow.orders.add_copy_orders(plan.orders)
+            uow.orders.add_intents(stops)
             uow.commit()
         if plan.must_stop:
             self._relationships.invalidate(str(event.provider))
         self._executor.checkpoints.after_intents()
-        booked = self._executor.execute([request_for(i, i.reduce_only) for i in intents])
+        requests = [copy_request(order) for order in plan.orders]
+        requests.extend(request_for(i, i.reduce_only) for i in stops)
+        booked = self._executor.execute(requests)
         self._stop_after_costs(event, plan, {r.id: r for r in rels}, booked)
 
     def _stop_after_costs(

@@ -101,6 +101,8 @@ class FillIngestor:
         return resting
 
     def _flush(self, uow: SqlUnitOfWork, fills: list[Fill]) -> None:
+        # The executor booked its copies' fills from the venue's answers: not again.
+        fills = self._bookkeeper.not_booked_here(fills)
         if fills:
             leverage = uow.orders.leverages([str(f.client_order_id) for f in fills])
             self._bookkeeper.record(uow, fills, leverage, self._now())

@@ -1,8 +1,9 @@
 """Plan the copies of one provider fill: a decision per relationship, and the orders.
 
 Pure with respect to storage: it reads the books handed in and returns what to
-record. Closing is mirrored first (never blocked by opening checks), then the
-opening part goes through the risk gate (SPEC §2); a flip is both.
+record, as the domain's typed plan values (``domain/copying/plan.py``), never
+adapter rows. Closing is mirrored first (never blocked by opening checks), then
+the opening part goes through the risk gate (docs/engine.md); a flip is both.
 """
 
 from __future__ import annotations
@@ -12,9 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from copytrade.adapters.db.repositories.decisions import DecisionRecord
-from copytrade.adapters.db.repositories.orders import OrderIntent
-from copytrade.adapters.db.repositories.positions import StoredPosition
 from copytrade.domain.copying import (
     CloseContext,
     CopyDecision,
@@ -25,24 +23,27 @@ from copytrade.domain.copying import (
     gate_opening,
     split_flip,
 )
-from copytrade.domain.ids import ClientOrderId, RelationshipId
+from copytrade.domain.copying.plan import CopyLeg, CopyOrder, PlannedDecision
+from copytrade.domain.ids import AccountId, ClientOrderId
 from copytrade.domain.instruments import Instrument, Side
-from copytrade.domain.orders import OrderType
 from copytrade.domain.values import ONE, ZERO
 from copytrade.engine.books import BookState
 from copytrade.engine.messages import ProviderFilled
 
-OPEN_LEG = "open"
-CLOSE_LEG = "close"
+# The legs as stored text, for the use cases that record decisions of their own.
+OPEN_LEG = CopyLeg.OPEN.value
+CLOSE_LEG = CopyLeg.CLOSE.value
+_ONE_X = Decimal(1)
 
 
 @dataclass(slots=True)
 class CopyPlan:
-    decisions: list[DecisionRecord] = field(default_factory=list)
-    intents: list[OrderIntent] = field(default_factory=list)
+    decisions: list[PlannedDecision] = field(default_factory=list)
+    orders: list[CopyOrder] = field(default_factory=list)
     must_stop: list[CopyRelationship] = field(default_factory=list)
-    # Detached positions whose provider position has now closed: copy them again next time.
-    reattach: list[StoredPosition] = field(default_factory=list)
+    # Detached positions (book, symbol) whose provider position has now closed: copy
+    # them again next time.
+    reattach: list[tuple[str, str]] = field(default_factory=list)
     # Copy equity before this fill of each relationship given an order: its fees then
     # lower it (the fill is at the marked price), which the max-loss rule checks.
     equity_before: dict[str, Decimal] = field(default_factory=dict)
@@ -68,12 +69,12 @@ def plan_copies(
             held = stored.position.qty if stored is not None else ZERO
             detached = stored is not None and stored.detached
             decision = gate_closing(close, rel.state.status, held, detached)
-            if detached and close.fraction >= ONE and stored is not None:
-                plan.reattach.append(stored)
+            if detached and close.fraction >= ONE:
+                plan.reattach.append((rel.book, fill.symbol))
             side = Side.SELL if held > ZERO else Side.BUY
             if decision.is_order and rel.id not in plan.equity_before:
                 plan.equity_before[rel.id] = book.value(prices).equity
-            _record(plan, event, rel, CLOSE_LEG, decision, side, ZERO, now, reduce_only=True)
+            _record(plan, event, rel, CopyLeg.CLOSE, decision, side, ZERO, now, reduce_only=True)
     if open_qty > ZERO:
         # A flipping order's opening part is what fixed_amount spreads over (SPEC §2).
         order_open_qty = event.order_qty - close_qty if close_qty > ZERO else event.order_qty
@@ -94,7 +95,9 @@ def plan_copies(
             if decision.is_order:
                 plan.equity_before.setdefault(rel.id, follower.copy_equity)
             lev = decision.leverage
-            _record(plan, event, rel, OPEN_LEG, decision, fill.side, lev, now, reduce_only=False)
+            _record(
+                plan, event, rel, CopyLeg.OPEN, decision, fill.side, lev, now, reduce_only=False
+            )
     return plan
 
 
@@ -118,7 +121,7 @@ def _record(
     plan: CopyPlan,
     event: ProviderFilled,
     rel: CopyRelationship,
-    leg: str,
+    leg: CopyLeg,
     decision: CopyDecision,
     side: Side,
     leverage: Decimal,
@@ -129,36 +132,31 @@ def _record(
     fill = event.fill
     client_order_id = None
     if decision.is_order:
-        client_order_id = str(ClientOrderId.for_copy(fill.fill_id, RelationshipId(rel.id), leg))
-        plan.intents.append(
-            OrderIntent(
+        client_order_id = ClientOrderId.for_copy(fill.fill_id, rel.id, leg.value)
+        plan.orders.append(
+            CopyOrder(
                 client_order_id=client_order_id,
-                book=rel.book,
+                book=AccountId(rel.book),
+                relationship_id=rel.id,
+                provider_id=event.provider,
+                copy_of=fill.fill_id,
                 symbol=fill.symbol,
-                side=side.value,
-                type=OrderType.MARKET.value,
+                side=side,
                 qty=decision.qty,
-                leverage=leverage if leverage > ZERO else Decimal(1),
-                created_at=now,
+                leverage=leverage if leverage > ZERO else _ONE_X,
                 reduce_only=reduce_only,
-                relationship_id=str(rel.id),
-                provider_id=str(event.provider),
-                copy_of=str(fill.fill_id),
+                created_at=now,
             )
         )
     plan.decisions.append(
-        DecisionRecord(
-            provider_fill_id=str(fill.fill_id),
-            relationship_id=str(rel.id),
+        PlannedDecision(
+            provider_fill_id=fill.fill_id,
+            relationship_id=rel.id,
             leg=leg,
-            follower_id=str(rel.follower),
-            provider_id=str(event.provider),
+            follower_id=rel.follower,
+            provider_id=event.provider,
             symbol=fill.symbol,
-            action=decision.action.value,
-            reason=decision.reason.value if decision.reason else None,
-            qty=decision.qty,
-            notional=decision.notional,
-            price=decision.price,
+            decision=decision,
             client_order_id=client_order_id,
             created_at=now,
         )

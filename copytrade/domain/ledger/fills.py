@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 from copytrade.domain.instruments import Instrument, Side
 from copytrade.domain.ledger.accounts import DEFAULT_VENUE, LedgerAccount
@@ -58,7 +59,7 @@ def fill_transfer(
     None when the fill moves no value (fee-free and locking no margin).
     """
     unit = instrument.quote.unit
-    market = LedgerAccount.market(venue, instrument.quote)
+    market, fees = _venue_accounts(venue, instrument.quote)
     amounts: dict[LedgerAccount, Decimal] = {}
     if instrument.is_spot:
         notional = _money(fill.qty * fill.price, unit)
@@ -75,7 +76,7 @@ def fill_transfer(
         _add(amounts, cash, pnl - delta)
         _add(amounts, market, delta - pnl)
     _add(amounts, cash, -fill.fee)
-    _add(amounts, LedgerAccount.trading_fees(venue, instrument.quote), fill.fee)
+    _add(amounts, fees, fill.fee)
     shortfall = -(cash_available + amounts.get(cash, ZERO))
     if shortfall > ZERO:
         _add(amounts, cash, shortfall)
@@ -85,6 +86,13 @@ def fill_transfer(
         return None
     memo = f"{fill.side} {fill.qty} {fill.symbol} @ {fill.price}"
     return Transfer(fill_key(fill, venue), TransferKind.TRADE, postings, ts, memo=memo)
+
+
+@lru_cache(maxsize=64)
+def _venue_accounts(venue: str, quote: Currency) -> tuple[LedgerAccount, LedgerAccount]:
+    """The venue's ``market`` and ``trading_fees`` accounts in ``quote``: immutable values,
+    made once rather than for every fill."""
+    return LedgerAccount.market(venue, quote), LedgerAccount.trading_fees(venue, quote)
 
 
 def _money(amount: Decimal, unit: Decimal) -> Decimal:

@@ -12,7 +12,7 @@ from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ledger._enums import parse_enum
 from copytrade.domain.ledger.accounts import LedgerAccount
 from copytrade.domain.ledger.errors import UnbalancedTransferError
-from copytrade.domain.values import ZERO, bounded_amount, round_down
+from copytrade.domain.values import MAX_AMOUNT, ZERO, bounded_amount, round_down
 
 _MAX_KEY_LENGTH = 200
 
@@ -43,10 +43,16 @@ class Posting:
     def __post_init__(self) -> None:
         if not isinstance(self.account, LedgerAccount):
             raise InvalidValueError(f"a posting needs a LedgerAccount, got {self.account!r}")
+        currency = self.account.currency
+        if _in_units(self.amount, currency.precision):
+            # Already a Decimal within the limit on the currency's unit: every check
+            # below would pass but the zero check (one exponent test, not two quantizes).
+            if self.amount == ZERO:
+                raise InvalidValueError(f"a posting to {self.account} must move a non-zero amount")
+            return
         # The one amount limit (MAX_AMOUNT): nothing larger is ever written, so every
         # movement fits storage and is refused before its transaction writes anything.
         amount = bounded_amount(self.amount, f"amount posted to {self.account}")
-        currency = self.account.currency
         if amount == ZERO:
             raise InvalidValueError(f"a posting to {self.account} must move a non-zero amount")
         # Refuse rather than round: the caller decides who gets the fraction (SPEC §1).
@@ -56,6 +62,18 @@ class Posting:
                 f"({currency.precision}); round it before posting to {self.account}"
             )
         object.__setattr__(self, "amount", amount)
+
+
+def _in_units(amount: object, precision: int) -> bool:
+    """A finite Decimal of at most MAX_AMOUNT whose exponent is on the unit of a currency
+    of ``precision`` decimals (so on its unit, and within 18 decimals); False means
+    "check it fully", never "invalid"."""
+    if type(amount) is not Decimal or not amount.is_finite():
+        return False
+    exponent = amount.as_tuple().exponent
+    return (
+        isinstance(exponent, int) and exponent >= -precision and (amount.copy_abs() <= MAX_AMOUNT)
+    )
 
 
 def sums_by_currency(postings: Iterable[Posting]) -> dict[str, Decimal]:

@@ -6,11 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.schema import CopyDecisionRow
+from copytrade.domain.copying.plan import PlannedDecision
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +34,14 @@ class DecisionRecord:
 
 
 _FIELDS = tuple(DecisionRecord.__dataclass_fields__)
+_TABLE = cast(Table, CopyDecisionRow.__table__)
+_INSERT = BulkStatement(insert(_TABLE), _FIELDS)
+_MARK_REJECTED = BulkStatement(
+    update(_TABLE)
+    .where(_TABLE.c.client_order_id == bindparam("key"))
+    .values(action=bindparam("new_action"), reason=bindparam("new_reason")),
+    ("key", "new_action", "new_reason"),
+)
 
 
 def _record(row: CopyDecisionRow) -> DecisionRecord:
@@ -42,18 +53,38 @@ class DecisionRepository:
         self._session = session
 
     def add_many(self, decisions: Sequence[DecisionRecord]) -> None:
-        if decisions:
-            rows = [{name: getattr(d, name) for name in _FIELDS} for d in decisions]
-            self._session.execute(insert(CopyDecisionRow), rows)
+        rows = [{name: getattr(d, name) for name in _FIELDS} for d in decisions]
+        _INSERT.execute(self._session, rows)
+
+    def add_planned(self, decisions: Sequence[PlannedDecision]) -> None:
+        """The copy pipeline's decisions for one provider fill, in one statement."""
+        rows = [
+            {
+                "provider_fill_id": d.provider_fill_id,
+                "relationship_id": d.relationship_id,
+                "leg": d.leg.value,
+                "follower_id": d.follower_id,
+                "provider_id": d.provider_id,
+                "symbol": d.symbol,
+                "action": d.decision.action.value,
+                "reason": d.decision.reason.value if d.decision.reason else None,
+                "qty": d.decision.qty,
+                "notional": d.decision.notional,
+                "price": d.decision.price,
+                "client_order_id": d.client_order_id,
+                "created_at": d.created_at,
+            }
+            for d in decisions
+        ]
+        _INSERT.execute(self._session, rows)
 
     def mark_rejected(self, reasons: dict[str, str | None]) -> None:
         """A placed copy the venue refused becomes a skip with the venue's reason."""
-        for client_order_id, reason in reasons.items():
-            self._session.execute(
-                update(CopyDecisionRow)
-                .where(CopyDecisionRow.client_order_id == client_order_id)
-                .values(action="skipped", reason=f"venue:{reason}")
-            )
+        rows = [
+            {"key": key, "new_action": "skipped", "new_reason": f"venue:{reason}"}
+            for key, reason in reasons.items()
+        ]
+        _MARK_REJECTED.execute(self._session, rows)
 
     def _query(self, *conditions: object) -> list[DecisionRecord]:
         rows = self._session.scalars(

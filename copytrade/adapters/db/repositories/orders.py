@@ -6,13 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
+from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.schema import FillRow, OrderRow
 from copytrade.adapters.venues.port import VenueOrder
+from copytrade.domain.copying.plan import CopyOrder
 from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import OrderStatus
 
@@ -74,6 +77,36 @@ class RecordedFill(NamedTuple):
 
 
 _STORED_FIELDS = tuple(StoredOrder.__dataclass_fields__)
+_ORDERS = cast(Table, OrderRow.__table__)
+_FILLS = cast(Table, FillRow.__table__)
+_INTENT_COLUMNS = (
+    "id", "client_order_id", "venue", "book", "relationship_id", "provider_id", "copy_of",
+    "symbol", "side", "type", "qty", "limit_price", "leverage", "reduce_only", "status",
+    "filled_qty", "fees", "created_at", "updated_at",
+)  # fmt: skip
+_INSERT_INTENTS = BulkStatement(insert(_ORDERS), _INTENT_COLUMNS)
+_RESULT_COLUMNS = ("status", "filled_qty", "avg_fill_price", "fees", "reason", "updated_at")
+_RECORD_RESULTS = BulkStatement(
+    update(_ORDERS)
+    .where(_ORDERS.c.id == bindparam("order_id"))
+    .values({name: bindparam(f"new_{name}") for name in _RESULT_COLUMNS}),
+    ("order_id", *(f"new_{name}" for name in _RESULT_COLUMNS)),
+)
+_FILL_COLUMNS = (
+    "venue", "fill_id", "order_id", "book", "symbol", "side", "qty", "price", "fee",
+    "liquidity", "ts",
+)  # fmt: skip
+_INSERT_FILLS = BulkStatement(insert(_FILLS), _FILL_COLUMNS)
+_SEEN_FILLS = KeyedSelect(
+    select(FillRow.fill_id).where(
+        FillRow.venue == bindparam("venue"), FillRow.fill_id.in_(keys_param())
+    )
+)
+_LEVERAGES = KeyedSelect(
+    select(OrderRow.client_order_id, OrderRow.leverage).where(
+        OrderRow.client_order_id.in_(keys_param())
+    )
+)
 
 
 def _intent_row(intent: OrderIntent) -> dict[str, object]:
@@ -100,13 +133,44 @@ def _intent_row(intent: OrderIntent) -> dict[str, object]:
     }
 
 
+def _copy_order_row(order: CopyOrder, venue: str) -> dict[str, object]:
+    return {
+        "id": order.client_order_id,
+        "client_order_id": order.client_order_id,
+        "venue": venue,
+        "book": order.book,
+        "relationship_id": order.relationship_id,
+        "provider_id": order.provider_id,
+        "copy_of": order.copy_of,
+        "symbol": order.symbol,
+        "side": order.side.value,
+        "type": order.type.value,
+        "qty": order.qty,
+        "limit_price": None,
+        "leverage": order.leverage,
+        "reduce_only": order.reduce_only,
+        "status": _NEW,
+        "filled_qty": _ZERO,
+        "fees": _ZERO,
+        "created_at": order.created_at,
+        "updated_at": order.created_at,
+    }
+
+
+_NEW = OrderStatus.NEW.value
+_ZERO = Decimal(0)
+
+
 class OrderRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def add_intents(self, intents: Sequence[OrderIntent]) -> None:
-        if intents:
-            self._session.execute(insert(OrderRow), [_intent_row(i) for i in intents])
+        _INSERT_INTENTS.execute(self._session, [_intent_row(i) for i in intents])
+
+    def add_copy_orders(self, orders: Sequence[CopyOrder], venue: str = "paper") -> None:
+        """The copy pipeline's planned orders, as intents (status ``new``), in one statement."""
+        _INSERT_INTENTS.execute(self._session, [_copy_order_row(o, venue) for o in orders])
 
     def existing_ids(self, client_order_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
@@ -123,18 +187,17 @@ class OrderRepository:
         """Copy the venue's answer (status, fills so far, reject reason) onto our orders."""
         rows = [
             {
-                "id": str(r.client_order_id),
-                "status": r.status.value,
-                "filled_qty": r.filled_qty,
-                "avg_fill_price": r.avg_fill_price,
-                "fees": r.fees,
-                "reason": (r.reject_reason.value if r.reject_reason else r.reason),
-                "updated_at": now,
+                "order_id": str(r.client_order_id),
+                "new_status": r.status.value,
+                "new_filled_qty": r.filled_qty,
+                "new_avg_fill_price": r.avg_fill_price,
+                "new_fees": r.fees,
+                "new_reason": (r.reject_reason.value if r.reject_reason else r.reason),
+                "new_updated_at": now,
             }
             for r in results
         ]
-        if rows:
-            self._session.execute(update(OrderRow), rows)
+        _RECORD_RESULTS.execute(self._session, rows)
 
     def get(self, client_order_id: str) -> StoredOrder | None:
         found = self._query(OrderRow.client_order_id == client_order_id)
@@ -142,16 +205,7 @@ class OrderRepository:
 
     def leverages(self, client_order_ids: Sequence[str]) -> dict[str, Decimal]:
         """The leverage each of these orders asked for (orders we did not place are absent)."""
-        found: dict[str, Decimal] = {}
-        for start in range(0, len(client_order_ids), _CHUNK):
-            chunk = client_order_ids[start : start + _CHUNK]
-            rows = self._session.execute(
-                select(OrderRow.client_order_id, OrderRow.leverage).where(
-                    OrderRow.client_order_id.in_(chunk)
-                )
-            )
-            found.update({r.client_order_id: r.leverage for r in rows})
-        return found
+        return dict(_LEVERAGES.rows(self._session, client_order_ids))
 
     def unconfirmed(self) -> list[StoredOrder]:
         """Intents whose venue answer was never recorded: the crash-recovery work list."""
@@ -197,41 +251,32 @@ class FillRepository:
 
     def add_new(self, fills: Sequence[Fill], venue: str = "paper") -> list[Fill]:
         """Store the fills not seen before and return them (a re-delivered fill is a no-op)."""
-        seen: set[str] = set()
         ids = [str(f.fill_id) for f in fills]
-        for start in range(0, len(ids), _CHUNK):
-            seen.update(
-                self._session.scalars(
-                    select(FillRow.fill_id).where(
-                        FillRow.venue == venue, FillRow.fill_id.in_(ids[start : start + _CHUNK])
-                    )
-                )
-            )
+        seen: set[str] = {row[0] for row in _SEEN_FILLS.rows(self._session, ids, venue=venue)}
         new: list[Fill] = []
         for fill in fills:
             if str(fill.fill_id) not in seen:
                 seen.add(str(fill.fill_id))
                 new.append(fill)
-        if new:
-            self._session.execute(
-                insert(FillRow),
-                [
-                    {
-                        "venue": venue,
-                        "fill_id": str(f.fill_id),
-                        "order_id": str(f.client_order_id or f.order_id),
-                        "book": str(f.account),
-                        "symbol": f.symbol,
-                        "side": f.side.value,
-                        "qty": f.qty,
-                        "price": f.price,
-                        "fee": f.fee,
-                        "liquidity": f.liquidity.value,
-                        "ts": f.ts,
-                    }
-                    for f in new
-                ],
-            )
+        _INSERT_FILLS.execute(
+            self._session,
+            [
+                {
+                    "venue": venue,
+                    "fill_id": str(f.fill_id),
+                    "order_id": str(f.client_order_id or f.order_id),
+                    "book": str(f.account),
+                    "symbol": f.symbol,
+                    "side": f.side.value,
+                    "qty": f.qty,
+                    "price": f.price,
+                    "fee": f.fee,
+                    "liquidity": f.liquidity.value,
+                    "ts": f.ts,
+                }
+                for f in new
+            ],
+        )
         return new
 
     def of_orders(self, order_ids: Sequence[str]) -> dict[str, list[RecordedFill]]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import Select, Table, bindparam, delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.schema import PositionRow
 from copytrade.domain.ids import AccountId
@@ -24,6 +25,14 @@ _SELECT = select(
     *(getattr(PositionRow, name) for name in _STATE_FIELDS),
 )
 _OF_BOOKS = KeyedSelect(_SELECT.where(PositionRow.book.in_(keys_param())))
+_TABLE = cast(Table, PositionRow.__table__)
+_INSERT = BulkStatement(insert(_TABLE), ("book", "symbol", "detached", *_STATE_FIELDS))
+_UPDATE = BulkStatement(
+    update(_TABLE)
+    .where(_TABLE.c.book == bindparam("key_book"), _TABLE.c.symbol == bindparam("key_symbol"))
+    .values({name: bindparam(f"new_{name}") for name in ("detached", *_STATE_FIELDS)}),
+    ("key_book", "key_symbol", *(f"new_{name}" for name in ("detached", *_STATE_FIELDS))),
+)
 _OF_BOOKS_IN = KeyedSelect(  # in one symbol
     _SELECT.where(PositionRow.book.in_(keys_param()), PositionRow.symbol == bindparam("symbol"))
 )
@@ -36,11 +45,6 @@ class StoredPosition:
     position: Position
     stored: bool
     detached: bool = False
-
-
-def _state_values(position: Position) -> dict[str, object]:
-    state = position.state()
-    return {name: getattr(state, name) for name in _STATE_FIELDS}
 
 
 class PositionRepository:
@@ -91,14 +95,18 @@ class PositionRepository:
                     flat.append(key)
                     item.stored = False
                 continue
-            values = {"book": key[0], "symbol": key[1], "detached": item.detached}
-            values.update(_state_values(item.position))
-            (updates if item.stored else inserts).append(values)
+            state = item.position.state()
+            if item.stored:
+                values = {"key_book": key[0], "key_symbol": key[1], "new_detached": item.detached}
+                values.update({f"new_{name}": getattr(state, name) for name in _STATE_FIELDS})
+                updates.append(values)
+            else:
+                values = {"book": key[0], "symbol": key[1], "detached": item.detached}
+                values.update({name: getattr(state, name) for name in _STATE_FIELDS})
+                inserts.append(values)
             item.stored = True
-        if inserts:
-            self._session.execute(insert(PositionRow), inserts)
-        if updates:
-            self._session.execute(update(PositionRow), updates)
+        _INSERT.execute(self._session, inserts)
+        _UPDATE.execute(self._session, updates)
         for start in range(0, len(flat), _CHUNK):
             chunk = flat[start : start + _CHUNK]
             self._session.execute(

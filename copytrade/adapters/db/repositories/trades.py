@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
-from sqlalchemy import DateTime, insert, select, type_coerce
+from sqlalchemy import DateTime, Table, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import TradeRow
 from copytrade.domain.ids import AccountId
@@ -45,6 +46,15 @@ def _row(trade: Trade) -> dict[str, object]:
     }
 
 
+_INSERT = BulkStatement(
+    insert(cast(Table, TradeRow.__table__)),
+    (
+        "book", "symbol", "side", "qty", "entry_price", "exit_price", "cost", "pnl", "fees",
+        "leverage", "is_spot", "opened_at", "closed_at",
+    ),
+)  # fmt: skip
+
+
 def _trade(row: TradeRow) -> Trade:
     return Trade(
         account=AccountId(row.book),
@@ -68,8 +78,7 @@ class TradeRepository:
         self._session = session
 
     def add_many(self, trades: Sequence[Trade]) -> None:
-        if trades:
-            self._session.execute(insert(TradeRow), [_row(t) for t in trades])
+        _INSERT.execute(self._session, [_row(t) for t in trades])
 
     def for_book(self, book: str, closed_since: datetime | None = None) -> list[Trade]:
         query = select(TradeRow).where(TradeRow.book == book)

@@ -125,3 +125,24 @@ def test_describe_lists_every_entry() -> None:
     assert transfer(Posting(WORLD, Decimal(-1)), Posting(FREE, Decimal(1))).describe() == (
         "deposit: world:world:USDT -1, follower_free:alice:USDT +1"
     )
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        # On the unit (the one-exponent-test path) but beyond the amount limit.
+        (Decimal("1E+16"), "at most"),
+        (Decimal("-1000000000000000.00000001"), "at most"),
+        (Decimal("-0.00000000"), "non-zero amount"),
+        (Decimal("Infinity"), "finite"),
+    ],
+)
+def test_amounts_on_the_unit_still_meet_every_rule(amount: Decimal, message: str) -> None:
+    with pytest.raises(InvalidValueError, match=message):
+        Posting(FREE, amount)
+
+
+def test_an_amount_on_the_unit_is_kept_as_given() -> None:
+    amount = Decimal("-5.05000000")
+    assert Posting(FREE, amount).amount is amount
+    assert Posting(FREE, Decimal("1E+3")).amount == 1000
