@@ -84,6 +84,22 @@ def fanout(
     _print(result, as_json)
 
 
+@bench_app.command("sweep")
+def sweep(
+    followers: int = typer.Option(10_000, min=1, help="Relationships, each holding a position."),
+    repeat: int = typer.Option(10, min=1, help="Timed price updates that stop no one."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+) -> None:
+    """A price update's max-loss check over N relationships (docs/benchmarks.md)."""
+    from copytrade.bench.sweep import run_sweep
+
+    with _progress_bar() as bar:
+        task = bar.add_task(f"sweep: {followers} relationships", total=None)
+        result = run_sweep(followers, repeat).to_json()
+        bar.update(task, total=1, completed=1)
+    _print(result, as_json)
+
+
 @bench_app.command("stats")
 def stats(
     providers: int = typer.Option(2_000, min=1, help="Providers, each with its own record."),

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.port import Venue
+from copytrade.domain.copying.exposure import at_max_loss
 from copytrade.domain.ids import RelationshipId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount
@@ -175,9 +176,13 @@ class CopyEngine:
     def enforce_max_loss(self, symbols: Collection[str] | None = None) -> list[str]:
         """Stop every relationship holding one of ``symbols`` (or anything) whose
         drawdown reached its max loss (SPEC §2); their stops are finished too."""
+        # The sweep reads plain values and does the arithmetic alone; only the relationships
+        # it finds at the limit are loaded whole and stopped (which values them again).
+        spot = {symbol: i.is_spot for symbol, i in self.instruments.items()}
         with self.uow_factory() as uow:
-            rels = [r for r in uow.relationships.holding(symbols) if r.state.mirrors_closes]
-        hit = self.actions.stop_at_max_loss(rels)
+            found = at_max_loss(uow.relationships.exposures(symbols), spot, self.prices.snapshot())
+            rels = [uow.relationships.get(rel_id) for rel_id in found]
+        hit = self.actions.stop_at_max_loss(rels) if rels else []
         if hit:
             self.pump()
         return hit

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.keyed import KeyedSelect, keys_param
+from copytrade.adapters.db.repositories.exposures import exposures_holding
 from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import PositionRow, RelationshipRow
 from copytrade.domain.copying import (
@@ -24,6 +25,7 @@ from copytrade.domain.copying import (
     parse_pause_reason,
     parse_stop_reason,
 )
+from copytrade.domain.copying.exposure import Exposure
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import FollowerId, ProviderId, RelationshipId
 
@@ -279,3 +281,7 @@ class RelationshipRepository:
         return [
             _relationship(row) for row in self._session.scalars(query.order_by(RelationshipRow.id))
         ]
+
+    def exposures(self, symbols: Collection[str] | None = None) -> list[Exposure]:
+        """What the max-loss sweep needs of the copying relationships ``holding`` them."""
+        return exposures_holding(self._session, symbols)

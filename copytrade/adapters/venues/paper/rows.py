@@ -1,11 +1,14 @@
-"""Rows of the paper tables to and from the port's objects (no queries here)."""
+"""Rows of the paper tables to and from the port's objects (no queries here).
+
+Rows read are plain Core rows (attribute access by column name); rows written are
+mappings of column name to value, for the bulk statements of writes.py.
+"""
 
 from __future__ import annotations
 
 from dataclasses import fields
 from typing import Any
 
-from copytrade.adapters.db.schema import PaperFillRow, PaperOrderRow
 from copytrade.adapters.venues.port import RejectReason, VenueOrder
 from copytrade.domain.ids import AccountId, ClientOrderId, FillId, OrderId
 from copytrade.domain.instruments import Side
@@ -38,7 +41,7 @@ def order_values(order: VenueOrder) -> dict[str, Any]:
     }
 
 
-def order_from_row(row: PaperOrderRow, fills: tuple[Fill, ...]) -> VenueOrder:
+def order_from_row(row: Any, fills: tuple[Fill, ...]) -> VenueOrder:
     return VenueOrder(
         venue_order_id=OrderId(row.id),
         client_order_id=ClientOrderId(row.client_order_id),
@@ -78,7 +81,7 @@ def fill_values(fill: Fill) -> dict[str, Any]:
     }
 
 
-def fill_from_row(row: PaperFillRow) -> Fill:
+def fill_from_row(row: Any) -> Fill:
     return Fill(
         fill_id=FillId(row.fill_id),
         order_id=OrderId(row.order_id),

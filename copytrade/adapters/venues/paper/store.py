@@ -1,21 +1,20 @@
 """Every query of the paper venue: load a working set, write back what changed.
 
 Reads go by chunks of keys (``IN`` lists stay under SQLite's parameter limit);
-writes are executemany inserts and by-primary-key bulk updates, so a batch of
+writes are one driver executemany per table (writes.py), so a batch of
 thousands of orders is a handful of statements in one transaction.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, text, update
+from sqlalchemy import Table, bindparam, select, text
 from sqlalchemy.orm import Session
 
-from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.schema import (
     PaperBalanceRow,
@@ -24,6 +23,7 @@ from copytrade.adapters.db.schema import (
     PaperPositionRow,
     PaperPriceRow,
 )
+from copytrade.adapters.venues.paper import writes
 from copytrade.adapters.venues.paper.book import AccountBook
 from copytrade.adapters.venues.paper.matching import OrderKey, WorkingSet
 from copytrade.adapters.venues.paper.rows import (
@@ -41,10 +41,8 @@ from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import OrderStatus
 from copytrade.domain.positions import Position
 
-_CHUNK = 500
 _LOCK_KEY = 0x7061706572  # "paper": one advisory lock serialises the venue's writers
 _RESTING = (OrderStatus.ACCEPTED.value, OrderStatus.PARTIALLY_FILLED.value)
-T = TypeVar("T")
 _BALANCE_TABLE = cast(Table, PaperBalanceRow.__table__)
 _POSITION_TABLE = cast(Table, PaperPositionRow.__table__)
 _BALANCES_OF = KeyedSelect(
@@ -55,15 +53,27 @@ _BALANCES_OF = KeyedSelect(
 _POSITIONS_OF = KeyedSelect(
     select(*_POSITION_TABLE.c).where(_POSITION_TABLE.c.account.in_(keys_param()))
 )
-# Core by-key executemany: the ORM's bulk update by primary key costs far more per row.
-_UPDATE_CASH = BulkStatement(
-    update(_BALANCE_TABLE)
-    .where(
-        _BALANCE_TABLE.c.account == bindparam("b_account"),
-        _BALANCE_TABLE.c.currency == bindparam("b_currency"),
-    )
-    .values(amount=bindparam("b_amount")),
-    ("b_account", "b_currency", "b_amount"),
+# Orders and fills as plain Core rows too: no ORM identity map for thousands of orders.
+_ORDER_TABLE = cast(Table, PaperOrderRow.__table__)
+_FILL_TABLE = cast(Table, PaperFillRow.__table__)
+_ORDERS_OF = KeyedSelect(
+    select(*_ORDER_TABLE.c).where(_ORDER_TABLE.c.client_order_id.in_(keys_param()))
+)
+_FILLS_OF = KeyedSelect(
+    select(*_FILL_TABLE.c)
+    .where(_FILL_TABLE.c.order_id.in_(keys_param()))
+    .order_by(_FILL_TABLE.c.seq)
+)
+_RESTING_ON = (
+    select(*_ORDER_TABLE.c)
+    .where(_ORDER_TABLE.c.symbol == bindparam("symbol"), _ORDER_TABLE.c.status.in_(_RESTING))
+    .order_by(_ORDER_TABLE.c.created_at, _ORDER_TABLE.c.id)
+)
+_FILLS_AFTER = (
+    select(*_FILL_TABLE.c)
+    .where(_FILL_TABLE.c.seq > bindparam("cursor"))
+    .order_by(_FILL_TABLE.c.seq)
+    .limit(bindparam("limit"))
 )
 
 
@@ -75,12 +85,6 @@ def lock_venue(session: Session) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-
-
-def chunks(items: Collection[T]) -> Iterator[list[T]]:
-    values = list(items)
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
 
 
 def load_prices(session: Session) -> dict[str, Decimal]:
@@ -120,10 +124,7 @@ def load_orders(session: Session, keys: Collection[OrderKey]) -> dict[OrderKey, 
     wanted = set(keys)
     rows = [
         row
-        for chunk in chunks({cid for _, cid in wanted})
-        for row in session.scalars(
-            select(PaperOrderRow).where(PaperOrderRow.client_order_id.in_(chunk))
-        )
+        for row in _ORDERS_OF.rows(session, sorted({cid for _, cid in wanted}))
         if (row.account, row.client_order_id) in wanted
     ]
     return {(o.account, o.client_order_id): o for o in _with_fills(session, rows)}
@@ -131,67 +132,46 @@ def load_orders(session: Session, keys: Collection[OrderKey]) -> dict[OrderKey, 
 
 def load_resting(session: Session, symbol: str) -> list[VenueOrder]:
     """Orders resting on ``symbol``, oldest first (the order they fill in)."""
-    rows = session.scalars(
-        select(PaperOrderRow)
-        .where(PaperOrderRow.symbol == symbol, PaperOrderRow.status.in_(_RESTING))
-        .order_by(PaperOrderRow.created_at, PaperOrderRow.id)
-    ).all()
+    rows = session.connection().execute(_RESTING_ON, {"symbol": symbol}).all()
     return _with_fills(session, rows)
 
 
-def _with_fills(session: Session, rows: Sequence[PaperOrderRow]) -> list[VenueOrder]:
+def _with_fills(session: Session, rows: Sequence[Any]) -> list[VenueOrder]:
     filled = [row.id for row in rows if row.filled_qty]
     fills: dict[str, list[Fill]] = defaultdict(list)
-    for chunk in chunks(filled):
-        for fill_row in session.scalars(
-            select(PaperFillRow).where(PaperFillRow.order_id.in_(chunk)).order_by(PaperFillRow.seq)
-        ):
-            fills[fill_row.order_id].append(fill_from_row(fill_row))
+    for fill_row in _FILLS_OF.rows(session, filled):
+        fills[fill_row.order_id].append(fill_from_row(fill_row))
     return [order_from_row(row, tuple(fills.get(row.id, ()))) for row in rows]
 
 
 def fills_since(session: Session, cursor: int, limit: int) -> tuple[list[Fill], int]:
-    rows = session.scalars(
-        select(PaperFillRow)
-        .where(PaperFillRow.seq > cursor)
-        .order_by(PaperFillRow.seq)
-        .limit(limit)
-    ).all()
+    rows = session.connection().execute(_FILLS_AFTER, {"cursor": cursor, "limit": limit}).all()
     return [fill_from_row(row) for row in rows], (rows[-1].seq if rows else cursor)
 
 
 def save(session: Session, work: WorkingSet) -> None:
     """Write what ``work`` changed: orders before their fills (the foreign key)."""
-    _execute(session, insert(PaperOrderRow), [order_values(o) for o in work.new_orders])
-    _execute(session, update(PaperOrderRow), [order_values(o) for o in work.changed_orders])
-    _execute(session, insert(PaperFillRow), [fill_values(f) for f in work.new_fills])
+    writes.INSERT_ORDERS.execute(session, [order_values(o) for o in work.new_orders])
+    writes.UPDATE_ORDERS.execute(session, [order_values(o) for o in work.changed_orders])
+    writes.INSERT_FILLS.execute(session, [fill_values(f) for f in work.new_fills])
     save_books(session, work.books.values())
 
 
 def save_books(session: Session, books: Iterable[AccountBook]) -> None:
+    """Write the cash and positions the books changed: update a stored row, insert a new one."""
     cash: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
     positions: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
     for book in books:
         for currency in book.changed_cash:
-            amount = book.cash[currency]
-            if currency in book.stored_cash:
-                key = {"b_account": book.account, "b_currency": currency}
-                cash[True].append(key | {"b_amount": amount})
-            else:
-                cash[False].append(
-                    {"account": book.account, "currency": currency, "amount": amount}
-                )
+            cash[currency in book.stored_cash].append(
+                {"account": book.account, "currency": currency, "amount": book.cash[currency]}
+            )
         for symbol in book.changed_positions:
             state = book.positions[symbol].state()
             positions[symbol in book.stored_positions].append(
                 position_values(book.account, symbol, state)
             )
-    _UPDATE_CASH.execute(session, cash[True])
-    _execute(session, insert(PaperBalanceRow), cash[False])
-    _execute(session, update(PaperPositionRow), positions[True])
-    _execute(session, insert(PaperPositionRow), positions[False])
-
-
-def _execute(session: Session, statement: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:  # executemany: one statement for all rows (bulk update goes by primary key)
-        session.execute(statement, rows)
+    writes.UPDATE_BALANCES.execute(session, cash[True])
+    writes.INSERT_BALANCES.execute(session, cash[False])
+    writes.UPDATE_POSITIONS.execute(session, positions[True])
+    writes.INSERT_POSITIONS.execute(session, positions[False])

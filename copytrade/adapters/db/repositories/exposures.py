@@ -1,0 +1,71 @@
+"""What the max-loss sweep reads: every copying relationship holding a symbol, in one query.
+
+One row per (relationship, position): the relationship's net allocation and max
+loss %, its book's allocation cash (the ledger balance, absent meaning 0) and
+the position's quantity, cost and leverage, as plain values
+(domain/copying/exposure.py). Stopped relationships are left out; a book's
+positions are all of its rows, as ``PositionRepository.for_books`` loads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.schema import LedgerBalanceRow, PositionRow, RelationshipRow
+from copytrade.domain.copying import RelationshipStatus
+from copytrade.domain.copying.exposure import Exposure, HeldPosition
+from copytrade.domain.ledger import LedgerAccountKind
+from copytrade.domain.values import USDT, ZERO
+
+_R, _P, _B = RelationshipRow, PositionRow, LedgerBalanceRow
+_QUERY = (
+    select(
+        _R.id,
+        _R.net_allocated,
+        _R.max_loss_pct,
+        _B.balance,
+        _P.symbol,
+        _P.qty,
+        _P.entry_cost,
+        _P.leverage,
+    )
+    .join(_P, _P.book == _R.id)
+    .outerjoin(
+        _B,
+        and_(
+            _B.owner == _R.id,
+            _B.kind == LedgerAccountKind.ALLOCATION_CASH.value,
+            _B.currency == USDT.code,
+        ),
+    )
+    .where(_R.status != RelationshipStatus.STOPPED.value)
+    .order_by(_R.id, _P.symbol)
+)
+
+
+def exposures_holding(session: Session, symbols: Collection[str] | None) -> list[Exposure]:
+    """Copying relationships whose book has a position (in one of ``symbols``, or any),
+    by relationship id."""
+    query = _QUERY
+    if symbols is not None:
+        holders = select(_P.book).where(_P.symbol.in_(sorted(symbols))).distinct()
+        query = query.where(_R.id.in_(holders))
+    rows = session.execute(query).all()
+    return [_exposure(rel_id, list(group)) for rel_id, group in groupby(rows, key=itemgetter(0))]
+
+
+def _exposure(rel_id: str, rows: list[Any]) -> Exposure:
+    _, net_allocated, max_loss_pct, cash, *_ = rows[0]
+    return Exposure(
+        relationship_id=rel_id,
+        net_allocated=net_allocated,
+        max_loss_pct=max_loss_pct,
+        cash=ZERO if cash is None else cash,
+        positions=tuple(HeldPosition(r[4], r[5], r[6], r[7]) for r in rows),
+    )
