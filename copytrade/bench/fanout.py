@@ -1,27 +1,37 @@
 """``copytrade bench fanout``: one provider fill copied to N followers, end to end.
 
-See docs/benchmarks.md for what each figure measures. Every database is a
-fresh SQLite file in a temporary directory with the engine's own pragmas.
+See docs/benchmarks.md for what each figure measures. Every database is made
+for the run (``bench/databases.py``): a fresh SQLite file in a temporary
+directory with the engine's own pragmas, or with ``database`` a fresh schema
+of that PostgreSQL database, dropped afterwards.
 """
 
 from __future__ import annotations
 
+import resource
 import sqlite3
 import sys
-import tempfile
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
+from sqlalchemy import Engine
+
+from copytrade.bench.databases import check_database_url, fresh_database
 from copytrade.bench.driver import PROVIDER_QTY, FillDriver
 from copytrade.bench.floor import measure_floor
-from copytrade.bench.population import database_settings, populate
+from copytrade.bench.population import populate
 from copytrade.bench.timing import ms, now_ns, percentile
 from copytrade.config import SqliteSync
 from copytrade.domain.instruments import Side
 
 # Each open takes 5 % of a follower's allocation as margin: 10 in a row use half.
 OPENS_PER_CLOSE = 10
+# Issue 13's targets: p50 (opens and closes) within 8× the floor, 10× from 100,000
+# followers up; the naive loop at least 100× slower than the batched fan-out.
+FLOOR_RATIO_TARGET = 8.0
+LARGE_FOLLOWERS = 100_000
+LARGE_FLOOR_RATIO_TARGET = 10.0
+NAIVE_SPEEDUP_TARGET = 100.0
 
 
 class Progress(Protocol):
@@ -49,6 +59,7 @@ class FanoutConfig:
     naive_repeat: int = 1
     floor_repeat: int = 5
     warmup: int = 1
+    database: str | None = None  # a PostgreSQL URL; None: a fresh SQLite file
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +70,29 @@ class FanoutResult:
     mean_ms: float
     copies_per_s: float
     close_p50_ms: float
+    close_p99_ms: float
+    close_copies_per_s: float
     floor_ms: float
+    p50_floor_ratio: float
+    close_floor_ratio: float
     naive_ms: float
+    naive_speedup: float
     naive_sampled: int
     naive_per_follower_ms: float
     copies_filled_per_iteration: int
+    peak_rss_mb: float
     repeat: int
-    synchronous: str
+    closes: int
+    backend: str
+    synchronous: str | None
     setup_s: float
+    setup_per_follower_us: float
     total_s: float
     python: str
     sqlite_version: str
+    database_version: str
+    targets: dict[str, float] = field(default_factory=dict)
+    within_targets: dict[str, bool] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -80,42 +103,89 @@ def run_fanout(config: FanoutConfig, progress: Progress | None = None) -> Fanout
     progress = progress or NoProgress()
     if config.followers < 1 or config.repeat < 1:
         raise ValueError("followers and repeat must be at least 1")
+    check_database_url(config.database)
     run_start = now_ns()
-    with tempfile.TemporaryDirectory(prefix="copytrade-bench-") as tmp:
-        directory = Path(tmp)
-        settings = database_settings(directory, "fanout.db", config.synchronous)
+    with fresh_database(config.database, config.synchronous, "fanout.db") as db:
         progress.stage(f"set-up: {config.followers} followers", config.followers)
         setup_start = now_ns()
-        population = populate(settings, config.followers, progress.advance)
+        population = populate(db, config.followers, progress.advance)
         setup_ns = now_ns() - setup_start
         driver = FillDriver(population)
         opens, closes, filled = _rounds(driver, config, progress)
         naive_ns, sampled, per_follower_ns = _naive(driver, config, progress)
-        progress.stage("storage floor", config.floor_repeat)
-        floor_settings = database_settings(directory, "floor.db", config.synchronous)
-        floor = measure_floor(floor_settings, config.followers, config.floor_repeat)
-        progress.advance(config.floor_repeat)
-        population.db.dispose()
-    p50 = percentile(opens, 50)
+        backend, version = db.dialect.name, _server_version(db)
+    progress.stage("storage floor", config.floor_repeat)
+    with fresh_database(config.database, config.synchronous, "floor.db", migrate=False) as fdb:
+        floor = percentile(measure_floor(fdb, config.followers, config.floor_repeat), 50)
+    progress.advance(config.floor_repeat)
+    p50, close_p50 = percentile(opens, 50), percentile(closes, 50)
+    targets = targets_for(config.followers)
+    ratios = {
+        "p50_floor_ratio": round(p50 / floor, 1),
+        "close_floor_ratio": round(close_p50 / floor, 1),
+        "naive_speedup": round(naive_ns / p50, 1),
+    }
     return FanoutResult(
         followers=config.followers,
         p50_ms=ms(p50),
         p99_ms=ms(percentile(opens, 99)),
         mean_ms=ms(sum(opens) / len(opens)),
-        copies_per_s=round(config.followers / (p50 / 1e9), 1),
-        close_p50_ms=ms(percentile(closes, 50)),
-        floor_ms=ms(percentile(floor, 50)),
+        copies_per_s=_per_s(config.followers, p50),
+        close_p50_ms=ms(close_p50),
+        close_p99_ms=ms(percentile(closes, 99)),
+        close_copies_per_s=_per_s(config.followers, close_p50),
+        floor_ms=ms(floor),
         naive_ms=ms(naive_ns),
         naive_sampled=sampled,
         naive_per_follower_ms=ms(per_follower_ns),
         copies_filled_per_iteration=min(filled),
+        peak_rss_mb=peak_rss_mb(),
         repeat=config.repeat,
-        synchronous=config.synchronous.value,
+        closes=len(closes),
+        backend=backend,
+        synchronous=config.synchronous.value if backend == "sqlite" else None,
         setup_s=round(setup_ns / 1e9, 3),
+        setup_per_follower_us=round(setup_ns / 1e3 / config.followers, 1),
         total_s=round((now_ns() - run_start) / 1e9, 3),
         python=sys.version.split()[0],
         sqlite_version=sqlite3.sqlite_version,
+        database_version=version,
+        targets=targets,
+        within_targets={key: within(key, ratios[key], limit) for key, limit in targets.items()},
+        **ratios,
     )
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set so far, in MiB (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def targets_for(followers: int) -> dict[str, float]:
+    floor = LARGE_FLOOR_RATIO_TARGET if followers >= LARGE_FOLLOWERS else FLOOR_RATIO_TARGET
+    return {
+        "p50_floor_ratio": floor,
+        "close_floor_ratio": floor,
+        "naive_speedup": NAIVE_SPEEDUP_TARGET,
+    }
+
+
+def within(key: str, value: float, limit: float) -> bool:
+    """Ratios to the floor are upper limits; the speed-up over the naive loop a lower one."""
+    return value >= limit if key == "naive_speedup" else value <= limit
+
+
+def _per_s(copies: int, elapsed_ns: int) -> float:
+    return round(copies / (elapsed_ns / 1e9), 1)
+
+
+def _server_version(db: Engine) -> str:
+    """The database's own version: SQLite's library, or PostgreSQL's server."""
+    if db.dialect.name == "sqlite":
+        return sqlite3.sqlite_version
+    info = db.dialect.server_version_info
+    return ".".join(map(str, info)) if info else "unknown"
 
 
 def _rounds(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import socket
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ from sqlalchemy import Engine, text
 
 from copytrade.adapters.db.engine import make_engine
 from copytrade.adapters.db.migrate import upgrade_database
+from copytrade.bench.databases import fresh_schema
 from copytrade.config import Settings
 
 # The local test database the integration tests use (tests/conftest.py).
@@ -59,17 +59,8 @@ def postgres_unreachable(url: str) -> str | None:
 @contextmanager
 def postgres_database(url: str) -> Iterator[Engine]:
     """A schema made for this run alone (as tests/integration/conftest.py does), dropped after."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(Settings(database_url=url))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        with _migrated(f"{url}?options=-csearch_path%3D{schema}") as engine:
-            yield engine
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_schema(url) as schema_url, _migrated(schema_url) as engine:
+        yield engine
 
 
 @contextmanager

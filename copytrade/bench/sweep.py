@@ -8,18 +8,17 @@ round moves the price and runs ``CopyEngine.enforce_max_loss`` on the symbol.
 from __future__ import annotations
 
 import sys
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import update
 
 from copytrade.adapters.db.schema import RelationshipRow
+from copytrade.bench.databases import fresh_database
 from copytrade.bench.driver import FillDriver
-from copytrade.bench.population import PERP, PROVIDER, Population, database_settings, populate
+from copytrade.bench.population import PERP, PROVIDER, Population, populate
 from copytrade.bench.timing import ms, now_ns, percentile
 from copytrade.config import SqliteSync
 from copytrade.domain.instruments import Side
@@ -55,16 +54,14 @@ def run_sweep(followers: int, repeat: int) -> SweepResult:
     if followers < 1 or repeat < 1:
         raise ValueError("followers and repeat must be at least 1")
     run_start = now_ns()
-    with tempfile.TemporaryDirectory(prefix="copytrade-bench-") as tmp:
-        settings = database_settings(Path(tmp), "sweep.db", SqliteSync.FULL)
-        population = populate(settings, followers)
+    with fresh_database(None, SqliteSync.FULL, "sweep.db") as db:
+        population = populate(db, followers)
         FillDriver(population).fill(Side.BUY, population.platform.engine.pump)
         setup_ns = now_ns() - run_start
         _check(population, 1)  # warm-up: caches and compiled statements
         sweeps = [_check(population, i) for i in range(repeat)]
         full = [_full_valuation(population, i) for i in range(repeat)]
         hit_ns, hits = _hit_round(population)
-        population.db.dispose()
     if hits != len(range(0, followers, HIT_EVERY)):
         raise RuntimeError(f"the hit round stopped {hits} relationships, not every tenth")
     p50 = percentile(sweeps, 50)

@@ -12,6 +12,7 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from copytrade.bench.databases import check_database_url
 from copytrade.bench.fanout import FanoutConfig, run_fanout
 from copytrade.cli.common import err_console
 from copytrade.config import SqliteSync
@@ -68,9 +69,18 @@ def fanout(
     ),
     naive_repeat: int = typer.Option(1, min=1, help="Timed naive opening fills."),
     floor_repeat: int = typer.Option(5, min=1, help="Rounds of the storage floor."),
+    database: str | None = typer.Option(
+        None,
+        help="Run on PostgreSQL at this URL (fresh schemas, dropped after) instead of a "
+        "fresh SQLite file.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """One provider opening fill copied to N followers, end to end (docs/benchmarks.md)."""
+    try:
+        check_database_url(database)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--database") from error
     config = FanoutConfig(
         followers=followers,
         repeat=repeat,
@@ -78,6 +88,7 @@ def fanout(
         naive_sample=naive_sample,
         naive_repeat=naive_repeat,
         floor_repeat=floor_repeat,
+        database=database,
     )
     with _progress_bar() as bar:
         result = run_fanout(config, RichStages(bar)).to_json()

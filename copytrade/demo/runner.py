@@ -8,10 +8,10 @@ clock is simulated, so a seed gives the same weeks on every machine.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from itertools import groupby
 from pathlib import Path
 
 from copytrade.adapters.db.engine import make_engine
@@ -22,10 +22,9 @@ from copytrade.config import Settings, load_settings
 from copytrade.demo.bots import Bot
 from copytrade.demo.instruments import demo_symbol_specs
 from copytrade.demo.population import DemoPopulation, demo_population
+from copytrade.demo.provider_books import ProviderBooks
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId, ClientOrderId, ProviderId, RelationshipId
-from copytrade.domain.ledger import LedgerAccount
-from copytrade.engine.valuation import value_book
 from copytrade.marketdata.clock import SimulatedClock
 from copytrade.marketdata.synthetic import SyntheticFeed
 from copytrade.marketdata.ticks import PriceTick
@@ -93,31 +92,42 @@ def run_demo(
         options.seed, population.symbol_specs, DEMO_START, options.step, options.steps
     )
     run = DemoRun(platform, population, DEMO_START.date())
-    ticks = iter(feed)
-    first = [next(ticks) for _ in population.symbol_specs]
-    for tick in first:
-        platform.engine.on_price(tick.symbol, tick.price, tick.ts)
+    grouped = moments(feed)
+    first = next(grouped)
+    platform.engine.on_prices({t.symbol: t.price for t in first}, first[0].ts)
     _open_accounts(platform, population)
     bots = population.bots()
     by_symbol: dict[str, list[tuple[ProviderId, Bot]]] = {}
     for provider, bot in bots.items():
         for symbol in bot.symbols:
             by_symbol.setdefault(symbol, []).append((provider, bot))
+    books = ProviderBooks(platform.uow, platform.engine.prices.snapshot)
+    providers = [str(provider) for provider in bots]
     day = DEMO_START.date()
-    for tick in ticks:
-        if tick.ts.date() != day:
-            _close_day(platform, day, tick.ts)
-            day = tick.ts.date()
-        clock.set(tick.ts)
-        platform.engine.on_price(tick.symbol, tick.price, tick.ts)
-        for provider, bot in by_symbol.get(tick.symbol, ()):
-            _let_bot_trade(run, provider, bot, tick)
-        progress(1)
+    for moment in grouped:
+        ts = moment[0].ts
+        if ts.date() != day:
+            _close_day(platform, day, ts)
+            day = ts.date()
+        clock.set(ts)
+        # A moment's prices apply together, then the bots trade (docs/demo.md).
+        platform.engine.on_prices({t.symbol: t.price for t in moment}, ts)
+        books.refresh(providers)
+        for tick in moment:
+            for provider, bot in by_symbol.get(tick.symbol, ()):
+                _let_bot_trade(run, books, provider, bot, tick)
+            progress(1)
     platform.engine.close_day(day)
     run.last_day = day
     # Precompute the statistics, so `copytrade leaderboard --database <demo db>` works.
     StatsService(platform.uow, platform.engine.prices.snapshot, clock.now).full_refresh()
     return run
+
+
+def moments(ticks: Iterable[PriceTick]) -> Iterator[list[PriceTick]]:
+    """The feed's ticks grouped by timestamp: one list per moment, in feed order."""
+    for _ts, group in groupby(ticks, key=lambda tick: tick.ts):
+        yield list(group)
 
 
 def _open_accounts(platform: Platform, population: DemoPopulation) -> None:
@@ -144,10 +154,13 @@ def _close_day(platform: Platform, day: date, next_ts: datetime) -> None:
         platform.engine.settlements.settle_all(f"week:{monday.isoformat()}")
 
 
-def _let_bot_trade(run: DemoRun, provider: ProviderId, bot: Bot, tick: PriceTick) -> None:
+def _let_bot_trade(
+    run: DemoRun, books: ProviderBooks, provider: ProviderId, bot: Bot, tick: PriceTick
+) -> None:
     platform = run.platform
-    qty, equity = _provider_book(platform, str(provider), tick.symbol)
-    for order in bot.on_tick(tick, qty, equity):
+    qty, equity = books.position_and_equity(str(provider), tick.symbol)
+    orders = bot.on_tick(tick, qty, equity)
+    for order in orders:
         run.orders += 1
         try:
             platform.provider_orders.place(
@@ -162,16 +175,5 @@ def _let_bot_trade(run: DemoRun, provider: ProviderId, bot: Bot, tick: PriceTick
         except DomainError as error:
             run.refused.append(f"{provider}: {error}")
         platform.engine.pump()
-
-
-def _provider_book(platform: Platform, provider: str, symbol: str) -> tuple[Decimal, Decimal]:
-    with platform.uow() as uow:
-        positions = uow.positions.for_books([provider])
-        cash = uow.ledger.balances_of([LedgerAccount.follower_free(provider)])
-    held = positions.get((provider, symbol))
-    book = value_book(
-        cash.get(LedgerAccount.follower_free(provider).key, Decimal(0)),
-        (p.position for p in positions.values()),
-        platform.engine.prices.snapshot(),
-    )
-    return (held.position.qty if held is not None else Decimal(0)), book.equity
+    if orders:
+        books.traded(str(provider))
