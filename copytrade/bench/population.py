@@ -23,6 +23,7 @@ from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.adapters.venues.paper import store
 from copytrade.adapters.venues.paper.transaction import venue_transaction
+from copytrade.bootstrap import build_platform
 from copytrade.config import Settings, SqliteSync
 from copytrade.domain.copying import (
     CopyRelationship,
@@ -35,7 +36,7 @@ from copytrade.domain.instruments import Instrument, InstrumentKind
 from copytrade.domain.ledger import allocate, deposit
 from copytrade.domain.values import USDT, Money
 from copytrade.marketdata.clock import SimulatedClock
-from copytrade.platform import Platform
+from copytrade.service_layer.platform import Platform
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 PRICE = Decimal(50000)
@@ -84,7 +85,7 @@ def populate(
     db = make_engine(settings)
     upgrade_database(db)
     clock = SimulatedClock(START)
-    platform = Platform.build(db, [PERP], clock)
+    platform = build_platform(db, [PERP], clock)
     platform.engine.on_price(PERP.symbol, PRICE, clock.now())
     accounts = platform.accounts
     accounts.register(AccountId(PROVIDER), "bench provider")
