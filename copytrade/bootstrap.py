@@ -2,12 +2,15 @@
 
 Nothing connects at import time; ``Container.from_settings`` builds lazily
 connecting objects, and each entry point (CLI verb, server, test) makes one.
+``build_platform`` is the only place that builds the platform: the paper venue,
+the copy engine and the use cases around it, each given the ports it names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,9 +26,17 @@ from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.config import Settings
 from copytrade.domain.instruments import Instrument
-from copytrade.engine.subscriptions import FeeSettings
+from copytrade.domain.profit_share.fee_settings import FeeSettings
+from copytrade.domain.values import USDT
+from copytrade.engine.app import CopyEngine
+from copytrade.engine.execution import Checkpoints
 from copytrade.marketdata.clock import Clock
-from copytrade.platform import Platform
+from copytrade.service_layer.accounts import AccountService
+from copytrade.service_layer.following.actions import FollowerActions
+from copytrade.service_layer.platform import Platform
+from copytrade.service_layer.provider_orders import ProviderOrders
+from copytrade.service_layer.settlement.service import SettlementService
+from copytrade.service_layer.subscriptions import SubscriptionBilling
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,7 @@ class Container:
 
     @property
     def fees(self) -> FeeSettings:
-        """The platform's fee settings, for ``Platform.build`` and the billing (docs/fees.md)."""
+        """The platform's fee settings, for ``build_platform`` and the billing (docs/fees.md)."""
         s = self.settings
         return FeeSettings(s.commission_pct, s.subscription_platform_cut_pct)
 
@@ -81,7 +92,7 @@ class Container:
         """
         chosen = self.instruments() if instruments is None else list(instruments)
         s = self.settings
-        platform = Platform.build(self.engine, chosen, clock, s.platform_fee_pct, fees=self.fees)
+        platform = build_platform(self.engine, chosen, clock, s.platform_fee_pct, fees=self.fees)
         platform.resume_prices()
         if recover:
             platform.recover()
@@ -96,3 +107,57 @@ class Container:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def build_platform(
+    db: Engine,
+    instruments: Iterable[Instrument],
+    clock: Clock,
+    platform_fee_pct: Decimal = Decimal(2),
+    checkpoints: Checkpoints = Checkpoints(),
+    fees: FeeSettings = FeeSettings(),
+    shards: int = 1,
+) -> Platform:
+    """Wire everything on a migrated database; stores the instruments it trades.
+
+    The copy engine names the ports it needs (the venue, units of work, its stops);
+    the use cases are built on the engine's parts and attached here.
+    """
+    by_symbol = {i.symbol: i for i in instruments}
+    session_factory = make_session_factory(db)
+    with SqlUnitOfWork(session_factory, by_symbol) as uow:
+        uow.instruments.save(by_symbol.values())
+        uow.commit()
+
+    def uow_factory() -> SqlUnitOfWork:
+        return SqlUnitOfWork(session_factory, by_symbol)
+
+    venue = PaperVenue(db, by_symbol.values(), clock.now)
+    engine = CopyEngine(uow_factory, venue, by_symbol, clock, checkpoints, fees=fees, shards=shards)
+    prices = engine.prices.snapshot
+    settlements = SettlementService(uow_factory, venue, prices, clock.now, platform_fee_pct)
+    settlements.at_max_loss = engine.stop_at_max_loss
+    actions = FollowerActions(
+        uow_factory,
+        engine.executor,
+        engine.relationships,
+        venue,
+        engine.venue_cash,
+        settlements,
+        prices,
+        clock.now,
+    )
+    engine.attach_stops(actions)
+    subscriptions = SubscriptionBilling(
+        uow_factory,
+        clock.now,
+        fees.subscription_platform_cut_pct,
+        engine.venue_cash,
+        lambda account: venue.withdrawable(account, USDT.code),
+        engine.relationships.invalidate,
+    )
+    accounts = AccountService(
+        uow_factory, venue, engine.venue_cash, clock.now, engine.forget_providers
+    )
+    orders = ProviderOrders(uow_factory, venue, clock.now)
+    return Platform(engine, accounts, orders, actions, settlements, subscriptions, venue, clock)

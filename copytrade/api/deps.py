@@ -19,8 +19,8 @@ from copytrade.adapters.sign_in_throttle import client_key
 from copytrade.api.origin import SAFE_METHODS, same_origin
 from copytrade.domain.identity import AuthenticationError, PermissionDeniedError
 from copytrade.server.runtime import ServerRuntime
-from copytrade.service_layer.following import FollowingService
-from copytrade.service_layer.following_views import FollowingReads
+from copytrade.service_layer.following.service import FollowingService
+from copytrade.service_layer.following.views import FollowingReads
 from copytrade.service_layer.identity import User
 
 SESSION_COOKIE = "copytrade_session"

@@ -31,8 +31,8 @@ from copytrade.domain.identity import (
 )
 from copytrade.domain.ledger.errors import IdempotencyConflictError, InsufficientFundsError
 from copytrade.domain.profit_share.hwm import WithdrawalRefusedError
-from copytrade.engine.accounts import FeeModelLockedError
-from copytrade.service_layer.following import (
+from copytrade.service_layer.accounts import FeeModelLockedError
+from copytrade.service_layer.following.service import (
     AllocationLimitError,
     CopyingNotOfferedError,
     DisclosureOutdatedError,

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, insert
 
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.adapters.db.schema import AccountRow, EquitySnapshotRow, PaperBalanceRow
+from copytrade.bootstrap import build_platform
 from copytrade.domain.copying import (
     CopyRelationship,
     CopySettings,
@@ -30,7 +31,7 @@ from copytrade.domain.instruments import Instrument, InstrumentKind
 from copytrade.domain.ledger import allocate, deposit
 from copytrade.domain.values import USDT, Money
 from copytrade.marketdata.clock import SimulatedClock
-from copytrade.platform import Platform
+from copytrade.service_layer.platform import Platform
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 PRICE = Decimal(50000)
@@ -74,7 +75,7 @@ def populate(
     ``advance(k)`` reports k more followers created (for a progress bar).
     """
     clock = SimulatedClock(START)
-    platform = Platform.build(db, [PERP], clock)
+    platform = build_platform(db, [PERP], clock)
     platform.engine.on_price(PERP.symbol, PRICE, clock.now())
     accounts = platform.accounts
     accounts.register(AccountId(PROVIDER), "bench provider")

@@ -27,8 +27,8 @@ from copytrade.bench.timing import now_ns
 from copytrade.config import Settings
 from copytrade.demo.instruments import DEMO_INSTRUMENTS
 from copytrade.domain.values import ZERO
-from copytrade.engine.settlement import SettlementService
-from copytrade.engine.settlement_run import BATCH, SettlementRun
+from copytrade.service_layer.settlement.run import BATCH, SettlementRun
+from copytrade.service_layer.settlement.service import SettlementService
 
 PERIOD_END = datetime(2026, 11, 23, tzinfo=UTC)  # a Monday: the week 2026-W47
 CREATED = PERIOD_END - timedelta(days=30)

@@ -105,7 +105,7 @@ def _full_valuation(population: Population, round_: int) -> int:
     start = now_ns()
     with engine.uow_factory() as uow:
         rels = [r for r in uow.relationships.holding([PERP.symbol]) if r.state.mirrors_closes]
-    stopped = engine.actions.stop_at_max_loss(rels)
+    stopped = engine.stops.stop_at_max_loss(rels)
     elapsed = now_ns() - start
     if stopped:
         raise RuntimeError(f"a small move stopped {len(stopped)} relationships")

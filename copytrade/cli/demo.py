@@ -14,8 +14,8 @@ from copytrade.cli.serve import run_server
 from copytrade.demo.runner import DemoOptions, DemoRun, run_demo
 from copytrade.domain.copying import StopReason
 from copytrade.domain.ledger import LedgerAccount
-from copytrade.engine.provider_stats import provider_report
 from copytrade.reports.leaderboard import leaderboard_table, outcomes_table
+from copytrade.service_layer.provider_stats import provider_report
 
 console = Console()
 

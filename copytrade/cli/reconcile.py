@@ -16,10 +16,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from copytrade.adapters.jsonable import decimal_text
 from copytrade.cli.common import DATABASE, open_container
 from copytrade.marketdata.clock import SystemClock
 from copytrade.service_layer.reconcile import ReconcileReport, reconcile
-from copytrade.simulation.jsonable import decimal_text
 
 SHOWN = 200  # rows of the table; --json lists every difference
 

@@ -17,13 +17,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from copytrade.adapters.jsonable import decimal_text
 from copytrade.cli.common import DATABASE, err_console, open_container
 from copytrade.domain.errors import DomainError
 from copytrade.domain.profit_share.periods import periods_ending
-from copytrade.engine.settlement_run import RunSummary, SettlementRun
 from copytrade.marketdata.clock import SystemClock
+from copytrade.service_layer.settlement.run import RunSummary, SettlementRun
 from copytrade.service_layer.statements import Statement, StatementService
-from copytrade.simulation.jsonable import decimal_text
 
 
 def _parse_time(value: str) -> datetime:
@@ -48,7 +48,7 @@ def settle(
         container.migrate()
         # Recovered first: the venue debits a crashed run left in the outbox are made.
         platform = container.platform(SystemClock())
-        run = SettlementRun(platform.uow, platform.engine.settlements, platform.clock.now)
+        run = SettlementRun(platform.uow, platform.settlements, platform.clock.now)
         try:
             summary = run.run(end)
         except DomainError as error:

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from copytrade.simulation.jsonable import dump_result
+from copytrade.adapters.jsonable import dump_result
 from copytrade.simulation.runner import run_scenario
 from copytrade.simulation.scenario import load_scenario
 

@@ -20,8 +20,8 @@ import typer
 from copytrade.cli.common import DATABASE, err_console, open_container
 from copytrade.domain.errors import DomainError
 from copytrade.domain.profit_share.periods import latest_boundary
-from copytrade.engine.subscriptions import SubscriptionBilling
 from copytrade.marketdata.clock import SystemClock
+from copytrade.service_layer.subscriptions import SubscriptionBilling
 
 subscriptions_app = typer.Typer(help="Subscription billing (SPEC §7).", no_args_is_help=True)
 
@@ -62,7 +62,7 @@ def _billing(database: Path | None) -> Iterator[SubscriptionBilling]:
         container.migrate()
         platform = container.platform(SystemClock())  # docs/engine.md "Recovery"
         try:
-            yield platform.engine.subscriptions
+            yield platform.subscriptions
         except DomainError as error:
             err_console.print(f"[red]{error}[/red]")
             raise typer.Exit(code=2) from None

@@ -18,6 +18,7 @@ from copytrade.adapters.db.engine import make_engine
 from copytrade.adapters.db.health import check_sqlite_file
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
+from copytrade.bootstrap import build_platform
 from copytrade.config import Settings, load_settings
 from copytrade.demo.bots import Bot
 from copytrade.demo.instruments import demo_symbol_specs
@@ -28,7 +29,7 @@ from copytrade.domain.ids import AccountId, ClientOrderId, ProviderId, Relations
 from copytrade.marketdata.clock import SimulatedClock
 from copytrade.marketdata.synthetic import SyntheticFeed
 from copytrade.marketdata.ticks import PriceTick
-from copytrade.platform import Platform
+from copytrade.service_layer.platform import Platform
 from copytrade.stats.service import StatsService
 
 # A Monday, so every week settles on a Monday 00:00 UTC boundary (SPEC §7).
@@ -86,7 +87,7 @@ def run_demo(
     db = make_engine(_fresh_database(options.database, base))
     upgrade_database(db)
     clock = SimulatedClock(DEMO_START)
-    platform = Platform.build(db, population.instruments, clock)
+    platform = build_platform(db, population.instruments, clock)
     platform.recover()  # nothing to finish on a fresh database; every writer starts so
     feed = SyntheticFeed(
         options.seed, population.symbol_specs, DEMO_START, options.step, options.steps
@@ -142,7 +143,7 @@ def _open_accounts(platform: Platform, population: DemoPopulation) -> None:
         accounts.deposit(AccountId(str(person.id)), person.deposit, key=f"deposit:{person.id}")
     for spec in population.relationships:
         rel_id = RelationshipId(f"{spec.follower}:{spec.provider}")
-        platform.engine.actions.follow(
+        platform.actions.follow(
             rel_id, spec.follower, spec.provider, spec.allocation, spec.settings
         )
 
@@ -151,7 +152,7 @@ def _close_day(platform: Platform, day: date, next_ts: datetime) -> None:
     platform.engine.close_day(day)
     monday = next_ts.date()
     if monday.weekday() == 0:
-        platform.engine.settlements.settle_all(f"week:{monday.isoformat()}")
+        platform.settlements.settle_all(f"week:{monday.isoformat()}")
 
 
 def _let_bot_trade(

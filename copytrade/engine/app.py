@@ -4,25 +4,25 @@ One object per process. ``pump`` runs the pipeline until it is quiet:
 venue fills → books (and ProviderFilled into the outbox) → outbox relay → bus →
 fan-out → venue → books. Everything is synchronous and deterministic, which is
 what the simulator, the demo and the benchmark need; a broker-backed bus and
-several workers replace the relay and the bus, not the steps (SPEC §10).
+several workers replace the relay and the bus, not the steps (docs/engine.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.port import Venue
+from copytrade.domain.copying import CopyRelationship
 from copytrade.domain.copying.exposure import at_max_loss
 from copytrade.domain.ids import RelationshipId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount
+from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.domain.trades import Trade
-from copytrade.domain.values import USDT
-from copytrade.engine.actions import FollowerActions
 from copytrade.engine.bookkeeping import BookKeeper
 from copytrade.engine.bus import InProcessBus
 from copytrade.engine.commission import COMMISSION_DEBITS, VenueCommissions
@@ -34,11 +34,9 @@ from copytrade.engine.messages import PROVIDER_FILLED
 from copytrade.engine.outbox_relay import OutboxRelay
 from copytrade.engine.prices import PriceBook
 from copytrade.engine.relationship_cache import RelationshipCache
-from copytrade.engine.settlement import VENUE_DEBIT, SettlementService
 from copytrade.engine.shards import all_shards
 from copytrade.engine.stopping import STOPPED
-from copytrade.engine.subscriptions import FeeSettings, SubscriptionBilling
-from copytrade.engine.venue_cash import VENUE_CASH, VenueCash
+from copytrade.engine.venue_cash import VENUE_CASH, VENUE_DEBIT, VenueCash
 from copytrade.marketdata.clock import Clock
 
 VENUE = "paper"
@@ -54,6 +52,34 @@ class EngineListener(Protocol):
     def on_day_closed(self, day: date) -> None: ...
 
 
+class Stops(Protocol):
+    """What the pipeline asks of the following use case (``FollowerActions``), wired by
+    the composition root: finish a stop, and stop the relationships at their max loss."""
+
+    def finish_stop(self, rel_id: RelationshipId) -> bool: ...
+
+    def stop_at_max_loss(self, rels: Sequence[CopyRelationship]) -> list[str]: ...
+
+    def on_stopped(self, message_id: str, payload: Mapping[str, Any]) -> None: ...
+
+
+class _NoStops:
+    """Until the composition root attaches the use case: a stop fails loudly."""
+
+    def finish_stop(self, rel_id: RelationshipId) -> bool:
+        raise _unwired()
+
+    def stop_at_max_loss(self, rels: Sequence[CopyRelationship]) -> list[str]:
+        raise _unwired()
+
+    def on_stopped(self, message_id: str, payload: Mapping[str, Any]) -> None:
+        raise _unwired()
+
+
+def _unwired() -> RuntimeError:
+    return RuntimeError("the engine's stops are not attached (build it with copytrade.bootstrap)")
+
+
 class CopyEngine:
     def __init__(
         self,
@@ -61,7 +87,6 @@ class CopyEngine:
         venue: Venue,
         instruments: Mapping[str, Instrument],
         clock: Clock,
-        platform_fee_pct: Decimal = Decimal(2),
         checkpoints: Checkpoints = Checkpoints(),
         *,
         fees: FeeSettings = FeeSettings(),
@@ -108,35 +133,22 @@ class CopyEngine:
             on_provider_trades=self._provider_trades_closed,
         )
         self.relay = OutboxRelay(uow_factory, self.bus, clock)
-        self.settlements = SettlementService(
-            uow_factory, venue, snapshot, clock.now, platform_fee_pct
-        )
         self.venue_cash = VenueCash(venue, uow_factory, clock.now, checkpoints.before_venue_cash)
-        self.settlements.at_max_loss = self._stop_at_max_loss
-        self.actions = FollowerActions(
-            uow_factory,
-            self.executor,
-            self.relationships,
-            venue,
-            self.venue_cash,
-            self.settlements,
-            snapshot,
-            clock.now,
-        )
-        self.subscriptions = SubscriptionBilling(
-            uow_factory,
-            clock.now,
-            fees.subscription_platform_cut_pct,
-            self.venue_cash,
-            lambda account: venue.withdrawable(account, USDT.code),
-            self.relationships.invalidate,
-        )
+        self.stops: Stops = _NoStops()
         for fanout in self.fanouts:
             self.bus.subscribe(PROVIDER_FILLED, fanout.handle)
         self.bus.subscribe(VENUE_CASH, self.venue_cash.handle)
         self.bus.subscribe(VENUE_DEBIT, self.venue_cash.handle)
         self.bus.subscribe(COMMISSION_DEBITS, VenueCommissions(venue).handle)
-        self.bus.subscribe(STOPPED, self.actions.on_stopped)
+        self.bus.subscribe(STOPPED, self._on_stopped)
+
+    def attach_stops(self, stops: Stops) -> None:
+        """The use case that finishes stops and applies the max-loss rule (the
+        composition root's ``FollowerActions``)."""
+        self.stops = stops
+
+    def _on_stopped(self, message_id: str, payload: Mapping[str, Any]) -> None:
+        self.stops.on_stopped(message_id, payload)
 
     # --- the pipeline ----------------------------------------------------------
 
@@ -156,7 +168,7 @@ class CopyEngine:
             waiting = {o.book for o in uow.orders.unconfirmed() if o.relationship_id}
         self.executor.recover()
         for book in sorted(waiting):
-            self.actions.finish_stop(RelationshipId(book))
+            self.stops.finish_stop(RelationshipId(book))
         self.pump()
 
     def on_price(self, symbol: str, price: Decimal, ts: datetime) -> None:
@@ -182,16 +194,17 @@ class CopyEngine:
         with self.uow_factory() as uow:
             found = at_max_loss(uow.relationships.exposures(symbols), spot, self.prices.snapshot())
             rels = [uow.relationships.get(rel_id) for rel_id in found]
-        hit = self.actions.stop_at_max_loss(rels) if rels else []
+        hit = self.stops.stop_at_max_loss(rels) if rels else []
         if hit:
             self.pump()
         return hit
 
-    def _stop_at_max_loss(self, rel_ids: list[str]) -> None:
-        """Stop the relationships a settlement's debit took to their max loss."""
+    def stop_at_max_loss(self, rel_ids: list[str]) -> None:
+        """Stop the relationships a settlement's debit took to their max loss
+        (the settlement's ``at_max_loss`` hook, wired by the composition root)."""
         with self.uow_factory() as uow:
             rels = [uow.relationships.get(rel_id) for rel_id in rel_ids]
-        self.actions.stop_at_max_loss([r for r in rels if r.state.mirrors_closes])
+        self.stops.stop_at_max_loss([r for r in rels if r.state.mirrors_closes])
 
     def close_day(self, day: date) -> int:
         """Mark every book's equity at the day's last prices (the daily equity series)."""

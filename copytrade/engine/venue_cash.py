@@ -22,15 +22,17 @@ from decimal import Decimal
 from typing import Any
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.jsonable import decimal_text
 from copytrade.adapters.venues.errors import InsufficientFundsError, VenueError
 from copytrade.adapters.venues.port import CashMove, Venue
 from copytrade.domain.errors import DomainError
 from copytrade.domain.values import USDT
-from copytrade.simulation.jsonable import decimal_text
 
 log = logging.getLogger(__name__)
 
 VENUE_CASH = "venue.cash_moves"
+# A settlement's debits: the same consumer, a topic of their own (docs/settlement.md).
+VENUE_DEBIT = "settlement.venue_debit"
 
 
 def cash_move(key: str, account: str, amount: Decimal) -> CashMove:

@@ -15,8 +15,8 @@ from rich.table import Table
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.statistics import Period, equity_curve, sample_curve
-from copytrade.engine.provider_stats import ProviderReport
 from copytrade.reports.sparkline import sparkline
+from copytrade.service_layer.provider_stats import ProviderReport
 from copytrade.stats.leaderboard import LeaderboardPage
 
 DISCLAIMER = "Past results do not guarantee future results. Copy trading can lose money."

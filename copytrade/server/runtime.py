@@ -20,12 +20,12 @@ from copytrade.adapters.throttle import SlidingWindowLimiter
 from copytrade.bootstrap import Container
 from copytrade.demo.instruments import DEMO_INSTRUMENTS
 from copytrade.domain.instruments import Instrument
-from copytrade.engine.settlement_run import SettlementRun
 from copytrade.marketdata.clock import Clock
-from copytrade.platform import Platform
 from copytrade.server.alerts import Alerts
 from copytrade.service_layer.identity import IdentityService, PasswordHasher
+from copytrade.service_layer.platform import Platform
 from copytrade.service_layer.reconcile import ReconcileReport, reconcile
+from copytrade.service_layer.settlement.run import SettlementRun
 from copytrade.stats.service import StatsService
 
 T = TypeVar("T")
@@ -78,7 +78,7 @@ class ServerRuntime:
         )
         platform.engine.listeners.append(stats)
         platform.recover()
-        run = SettlementRun(platform.uow, platform.engine.settlements, clock.now)
+        run = SettlementRun(platform.uow, platform.settlements, clock.now)
         window = timedelta(seconds=settings.order_rate_window_seconds)
         orders = SlidingWindowLimiter(settings.order_rate_limit, window, clock.now)
         return cls(container, platform, identity, stats, run, orders)

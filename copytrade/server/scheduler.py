@@ -117,7 +117,7 @@ def settle_due(runtime: ServerRuntime) -> int:
 
 def charge_subscriptions(runtime: ServerRuntime, clock: Clock) -> None:
     """Bill the subscription periods that started at the latest boundary (once each)."""
-    runtime.platform.engine.subscriptions.charge_due(latest_boundary(clock.now()))
+    runtime.platform.subscriptions.charge_due(latest_boundary(clock.now()))
 
 
 def check_books(runtime: ServerRuntime) -> bool:

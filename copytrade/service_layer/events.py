@@ -19,13 +19,13 @@ from typing import Any
 
 from copytrade.adapters.db.repositories.activity import DecisionSeen, FillSeen, NoticeSeen
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.jsonable import decimal_text
 from copytrade.domain.errors import InvalidValueError
-from copytrade.engine.settlement_batch import SETTLED
 from copytrade.engine.stopping import STOPPED
-from copytrade.engine.subscriptions import CHARGED, UNPAID_NOTICE
 from copytrade.service_layer.identity import SIGN_UP_ATTEMPT
+from copytrade.service_layer.settlement.batch import SETTLED
+from copytrade.service_layer.subscriptions import CHARGED, UNPAID_NOTICE
 from copytrade.service_layer.trading import stored_id
-from copytrade.simulation.jsonable import decimal_text
 
 NOTICE_TOPICS = (SETTLED, CHARGED, UNPAID_NOTICE, STOPPED, SIGN_UP_ATTEMPT)
 

@@ -13,8 +13,8 @@ from decimal import Decimal
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.errors import InvalidValueError
-from copytrade.engine.provider_stats import copier_figures
-from copytrade.platform import Platform
+from copytrade.service_layer.platform import Platform
+from copytrade.service_layer.provider_stats import copier_figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,7 @@ class ProviderService:
             figures.aum,
             figures.copier_pnl,
         )
+
 
 def _check_cap(cap: int | None) -> None:
     if cap is not None and cap < 1:

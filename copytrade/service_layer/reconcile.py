@@ -29,10 +29,10 @@ from typing import Any
 
 from copytrade.adapters.db.repositories.ledger_reconcile import Reconciliation
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.jsonable import decimal_text
 from copytrade.adapters.venues.port import AccountHoldings, Venue
 from copytrade.domain.ledger import LedgerAccountKind
 from copytrade.domain.values import ZERO
-from copytrade.simulation.jsonable import decimal_text
 
 PROVIDER, RELATIONSHIP, VENUE_ONLY = "provider", "relationship", "venue only"
 

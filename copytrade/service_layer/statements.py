@@ -16,8 +16,8 @@ from typing import Any
 
 from copytrade.adapters.db.repositories.settlements import SettlementRecord
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.jsonable import decimal_text
 from copytrade.domain.values import ZERO
-from copytrade.simulation.jsonable import decimal_text
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.ledger.errors import IdempotencyConflictError
 from copytrade.domain.orders import OrderStatus, OrderType
-from copytrade.platform import Platform
+from copytrade.service_layer.platform import Platform
 
 
 class UnknownOrderOfUserError(DomainError, LookupError):

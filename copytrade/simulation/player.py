@@ -20,7 +20,7 @@ from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId
 from copytrade.domain.orders import OrderStatus
 from copytrade.marketdata.clock import SimulatedClock
-from copytrade.platform import Platform
+from copytrade.service_layer.platform import Platform
 from copytrade.simulation.scenario import (
     ChargeSubscriptions,
     Deposit,
@@ -129,7 +129,7 @@ class ScenarioPlayer:
         self._clock.set(at)
 
     def _apply(self, event: Event) -> None:
-        actions = self._engine.actions
+        actions = self._platform.actions
         if isinstance(event, ProviderOrder):
             answer = self._platform.provider_orders.place(
                 event.provider,
@@ -166,9 +166,9 @@ class ScenarioPlayer:
         elif isinstance(event, ManualClose):
             actions.manual_close(event.relationship, event.symbol)
         elif isinstance(event, Settle):
-            self._engine.settlements.settle_all(settlement_period(event))
+            self._platform.settlements.settle_all(settlement_period(event))
         elif isinstance(event, ChargeSubscriptions):
-            self._engine.subscriptions.charge_due(event.at)
+            self._platform.subscriptions.charge_due(event.at)
         else:
             key = f"deposit:{event.account}:events[{event.index}]"
             self._platform.accounts.deposit(event.account, event.amount, key=key)

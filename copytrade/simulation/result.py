@@ -8,7 +8,7 @@ from typing import Any
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.profit_share.fee_model import FeeModel
-from copytrade.platform import Platform
+from copytrade.service_layer.platform import Platform
 from copytrade.simulation.player import RunError
 from copytrade.simulation.result_books import (
     balances_section,

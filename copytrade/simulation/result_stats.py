@@ -12,7 +12,7 @@ in here, from the provider's relationships at the end of the run:
   the net allocation like a withdrawal. That is realized plus unrealized PnL,
   net of trading fees and of the profit share paid.
 
-All three come from ``copytrade.engine.provider_stats``, shared with the demo
+All three come from ``copytrade.service_layer.provider_stats``, shared with the demo
 and the leaderboard.
 """
 
@@ -26,7 +26,7 @@ from typing import Any
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.statistics import PeriodStats, ProviderStats
-from copytrade.engine.provider_stats import provider_report
+from copytrade.service_layer.provider_stats import provider_report
 
 
 def equity_series_section(uow: SqlUnitOfWork, providers: Sequence[str]) -> dict[str, list[Any]]:

@@ -20,10 +20,10 @@ from sqlalchemy import Engine
 from copytrade.adapters.db.engine import make_engine
 from copytrade.adapters.db.health import check_database, check_empty
 from copytrade.adapters.db.migrate import upgrade_database
+from copytrade.bootstrap import build_platform
 from copytrade.config import SqliteSync, load_settings
-from copytrade.engine.subscriptions import FeeSettings
+from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.marketdata.clock import SimulatedClock
-from copytrade.platform import Platform
 from copytrade.simulation.player import ScenarioPlayer
 from copytrade.simulation.result import collect_result
 from copytrade.simulation.scenario import Scenario, timeline
@@ -42,7 +42,7 @@ def run_scenario(scenario: Scenario, db_url: str | None = None, shards: int = 1)
         upgrade_database(db)
         clock = SimulatedClock(scenario.start)
         fees = FeeSettings(scenario.commission_pct, scenario.subscription_platform_cut_pct)
-        platform = Platform.build(
+        platform = build_platform(
             db,
             scenario.instruments,
             clock,

@@ -18,7 +18,7 @@ from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.statistics import EquityRow, Period, TradeTally, utc_day
 from copytrade.domain.trades import Trade
 from copytrade.engine.books import load_book_states
-from copytrade.engine.provider_stats import CopierFigures, tally_copiers
+from copytrade.service_layer.provider_stats import CopierFigures, tally_copiers
 
 
 @dataclass(frozen=True, slots=True)

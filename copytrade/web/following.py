@@ -18,7 +18,7 @@ from copytrade.domain.copying.settings import (
     DEFAULT_MULTIPLIER,
     DEFAULT_SLIPPAGE_PCT,
 )
-from copytrade.service_layer.following import FollowRequest
+from copytrade.service_layer.following.service import FollowRequest
 from copytrade.web import forms
 
 # The form's fields, shown again as typed when the page re-renders with a message.

@@ -20,8 +20,8 @@ from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.disclosures import PAST_PERFORMANCE
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.domain.statistics.curve import equity_curve
-from copytrade.engine.accounts import COPYING
 from copytrade.server.runtime import ServerRuntime
+from copytrade.service_layer.accounts import COPYING
 from copytrade.stats.leaderboard import (
     MAX_PAGE_SIZE,
     LeaderboardFilters,

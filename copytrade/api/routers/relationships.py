@@ -30,7 +30,7 @@ from copytrade.domain.disclosures import (
     RISK_DISCLOSURE,
     RISK_DISCLOSURE_VERSION,
 )
-from copytrade.service_layer.following import FollowRequest
+from copytrade.service_layer.following.service import FollowRequest
 
 router = APIRouter(prefix="/api", tags=["relationships"])
 

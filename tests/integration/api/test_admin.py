@@ -123,7 +123,7 @@ def test_revenue_by_source_from_the_ledger(api: Api) -> None:
     market(api, lead, "buy", "1")
     price(api, "BTC/USDT:USDT", "56000")
     settle_week(api)
-    api.runtime.act(lambda: api.runtime.platform.engine.subscriptions.charge_due(WEEK_END))
+    api.runtime.act(lambda: api.runtime.platform.subscriptions.charge_due(WEEK_END))
     boss = admin(api)
     sign_in_again(api, fan)
     body = api.client.get("/api/admin/revenue", headers=boss["headers"]).json()

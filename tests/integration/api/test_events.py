@@ -87,7 +87,7 @@ def test_a_stop_and_its_settlement_reach_both_sides_the_provider_without_names(a
     w = two_pairs(api)
     market(api, w["P"], "buy", "0.5")
     start = read_events(api, w["P"])[0][-1]["id"]
-    actions = api.runtime.platform.engine.actions
+    actions = api.runtime.platform.actions
     api.runtime.act(lambda: actions.stop(RelationshipId(w["relA"]), StopReason.FOLLOWER))
     a_events, _ = read_events(api, w["A"])
     stops = [e for e in a_events if e["event"] == "relationship.stopped"]

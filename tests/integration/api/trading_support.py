@@ -33,7 +33,7 @@ def follow(
     """``follower`` copies ``leader`` with ``amount`` (engine call: not this API's job)."""
     rel = RelationshipId(f"r-{follower['id']}-{leader['id']}")
     api.runtime.act(
-        lambda: api.runtime.platform.engine.actions.follow(
+        lambda: api.runtime.platform.actions.follow(
             rel,
             FollowerId(follower["id"]),
             ProviderId(leader["id"]),
@@ -84,6 +84,6 @@ def subscribed(api: Api, price: str, names: tuple[str, str]) -> tuple[dict[str, 
     deposit(api, fan, "1000")
     follow(api, fan, lead, "500")
     api.harness.clock.advance(WEEK_END - api.harness.clock.now())
-    api.runtime.act(lambda: api.runtime.platform.engine.subscriptions.charge_due(WEEK_END))
+    api.runtime.act(lambda: api.runtime.platform.subscriptions.charge_due(WEEK_END))
     sign_in_again(api, lead, fan)
     return lead, fan

@@ -22,8 +22,8 @@ from copytrade.domain.instruments import Side
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.orders import OrderType
 from copytrade.domain.values import ZERO
-from copytrade.engine.settlement_run import SettlementRun
 from copytrade.server.runtime import ServerRuntime
+from copytrade.service_layer.settlement.run import SettlementRun
 
 from .scenario import Op
 from .world import INSTRUMENTS, PROVIDER_NAMES, PROVIDERS, START_PRICES
@@ -230,7 +230,7 @@ def execute(op: Op, rt: ServerRuntime, now: datetime) -> object:
         end = datetime.fromisoformat(op["period_end"])
         if op["via"] == "cli":  # as copytrade settle does: its own recovered platform
             own = rt.container.platform(p.clock)
-            summary = SettlementRun(own.uow, own.engine.settlements, own.clock.now).run(end)
+            summary = SettlementRun(own.uow, own.settlements, own.clock.now).run(end)
             own.engine.pump()
             return summary.to_json()
         return rt.act(lambda: rt.settlement_run.run(end).to_json())
@@ -239,7 +239,7 @@ def execute(op: Op, rt: ServerRuntime, now: datetime) -> object:
 
 def _change(op: Op, rt: ServerRuntime, now: datetime) -> object:
     p, kind = rt.platform, op["kind"]
-    actions = p.engine.actions
+    actions = p.actions
     if kind == "price":
         # One moment's prices together (SPEC §9): all applied, then the max-loss checks.
         p.engine.on_prices({symbol: D(price) for symbol, price in op["prices"].items()}, now)
@@ -261,7 +261,7 @@ def _change(op: Op, rt: ServerRuntime, now: datetime) -> object:
     elif kind == "withdraw":
         p.accounts.withdraw(AccountId(op["account"]), D(op["amount"]), key=op["key"])
     elif kind == "charge":
-        return p.engine.subscriptions.charge_due(datetime.fromisoformat(op["boundary"])).to_json()
+        return p.subscriptions.charge_due(datetime.fromisoformat(op["boundary"])).to_json()
     elif kind == "follow":
         s = op["settings"]
         settings = CopySettings(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Engine
 
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
+from copytrade.bootstrap import build_platform
 from copytrade.demo.instruments import BTC_PERP, DEMO_INSTRUMENTS, ETH_PERP
 from copytrade.demo.provider_books import ProviderBooks
 from copytrade.demo.runner import moments
@@ -15,14 +16,13 @@ from copytrade.domain.ids import AccountId, ClientOrderId, ProviderId
 from copytrade.domain.instruments import Side
 from copytrade.marketdata.clock import SimulatedClock
 from copytrade.marketdata.ticks import PriceTick
-from copytrade.platform import Platform
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 
 
 def test_a_book_is_read_again_only_after_its_provider_traded(db_engine: Engine) -> None:
     clock = SimulatedClock(START)
-    platform = Platform.build(db_engine, DEMO_INSTRUMENTS, clock)
+    platform = build_platform(db_engine, DEMO_INSTRUMENTS, clock)
     platform.engine.on_prices({BTC_PERP: Decimal(50000), ETH_PERP: Decimal(3000)}, START)
     for name in ("p-a", "p-b"):
         platform.accounts.register(AccountId(name), name)

@@ -33,7 +33,7 @@ def main(url: str, operation: str) -> int:
     checkpoints = Checkpoints(after_submit=kill if operation == "stop_with_position" else _noop)
     with running(url, checkpoints) as h:
         h.engine.venue_cash.before_apply = kill if operation != "stop_with_position" else _noop
-        accounts, actions = h.platform.accounts, h.engine.actions
+        accounts, actions = h.platform.accounts, h.platform.actions
         if operation == "provider_deposit":
             accounts.deposit(AccountId("pro"), D(500), key="crash:deposit")
         elif operation == "provider_withdraw":

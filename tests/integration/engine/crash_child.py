@@ -29,7 +29,7 @@ from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.adapters.venues.port import OrderRequest, VenueOrder
 from copytrade.engine.execution import Checkpoints
 from copytrade.engine.messages import PROVIDER_FILLED
-from copytrade.engine.provider_orders import ProviderOrders
+from copytrade.service_layer.provider_orders import ProviderOrders
 
 from .crash_scenario import place_provider_order, running
 

@@ -8,13 +8,14 @@ from decimal import Decimal as D
 from sqlalchemy import Engine
 
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
+from copytrade.bootstrap import build_platform
 from copytrade.domain.copying import CopySettings, SizingMode
 from copytrade.domain.ids import AccountId, ClientOrderId, FollowerId, ProviderId, RelationshipId
 from copytrade.domain.instruments import Instrument, InstrumentKind, Side
+from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.domain.values import USDT
-from copytrade.engine.subscriptions import FeeSettings
 from copytrade.marketdata.clock import SimulatedClock
-from copytrade.platform import Platform
+from copytrade.service_layer.platform import Platform
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 PERP = Instrument(
@@ -49,7 +50,7 @@ SPOT = Instrument(
 class Harness:
     def __init__(self, db: Engine, fees: FeeSettings = FeeSettings()) -> None:
         clock = SimulatedClock(START)
-        self._drive(Platform.build(db, [PERP, SPOT], clock, fees=fees), clock)
+        self._drive(build_platform(db, [PERP, SPOT], clock, fees=fees), clock)
 
     @classmethod
     def over(cls, platform: Platform, clock: SimulatedClock) -> Harness:
@@ -88,7 +89,7 @@ class Harness:
     ) -> RelationshipId:
         rel = RelationshipId(f"{follower}:{provider}")
         copy_settings = CopySettings(mode=settings.pop("mode", SizingMode.PROPORTIONAL), **settings)  # type: ignore[arg-type]
-        self.engine.actions.follow(rel, follower, provider, D(allocation), copy_settings)
+        self.platform.actions.follow(rel, follower, provider, D(allocation), copy_settings)
         return rel
 
     def trade(

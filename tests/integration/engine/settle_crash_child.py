@@ -18,8 +18,8 @@ import sys
 from datetime import timedelta
 
 from copytrade.adapters.db.repositories.settlements import SettlementRecord
-from copytrade.engine.settlement import SettlementService
-from copytrade.engine.settlement_run import SettlementRun
+from copytrade.service_layer.settlement.run import SettlementRun
+from copytrade.service_layer.settlement.service import SettlementService
 
 from .crash_scenario import running
 from .harness import Harness

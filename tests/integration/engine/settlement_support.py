@@ -11,8 +11,8 @@ from copytrade.adapters.db.repositories.settlements import SettlementRecord
 from copytrade.domain.ids import RelationshipId
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.values import USDT, ZERO
-from copytrade.engine.settlement import SettlementService
-from copytrade.engine.settlement_run import RunSummary, SettlementRun
+from copytrade.service_layer.settlement.run import RunSummary, SettlementRun
+from copytrade.service_layer.settlement.service import SettlementService
 
 from .harness import SPOT, Harness
 
@@ -27,7 +27,7 @@ def run_at(
 ) -> RunSummary:
     """Move the clock just past ``period_end`` and run the settlement there."""
     past(h, period_end)
-    service = h.engine.settlements if service is None else service
+    service = h.platform.settlements if service is None else service
     run = SettlementRun(h.engine.uow_factory, service, h.clock.now, batch_size)
     return run.run(period_end)
 

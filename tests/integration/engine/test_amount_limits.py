@@ -58,13 +58,13 @@ REFUSALS: dict[str, Callable[[Harness], object]] = {
     ),
     "follow too large": lambda h: h.follow("bob", "pro", str(TOO_LARGE)),  # type: ignore[arg-type]
     "follow too precise": lambda h: h.follow("bob", "pro", str(TOO_PRECISE)),  # type: ignore[arg-type]
-    "top-up too large": lambda h: h.engine.actions.top_up(
+    "top-up too large": lambda h: h.platform.actions.top_up(
         RelationshipId("alice:pro"), TOO_LARGE, "t"
     ),
-    "top-up too precise": lambda h: h.engine.actions.top_up(
+    "top-up too precise": lambda h: h.platform.actions.top_up(
         RelationshipId("alice:pro"), TOO_PRECISE, "t"
     ),
-    "relationship withdraw too large": lambda h: h.engine.actions.withdraw(
+    "relationship withdraw too large": lambda h: h.platform.actions.withdraw(
         RelationshipId("alice:pro"), TOO_LARGE, "w"
     ),
     "fixed amount too large": lambda h: CopySettings(SizingMode.FIXED_AMOUNT, TOO_LARGE),

@@ -22,7 +22,7 @@ from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.ids import ProviderId
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.values import USDT, ZERO
-from copytrade.engine.actions import release_on_stop_key
+from copytrade.service_layer.following.actions import release_on_stop_key
 
 from .crash_scenario import running
 from .harness import PERP, Harness

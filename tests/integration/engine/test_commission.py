@@ -10,9 +10,9 @@ from sqlalchemy import Engine
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ledger import LedgerAccount, TransferKind
-from copytrade.engine.accounts import FeeModelLockedError
+from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.engine.commission import VenueCommissions, debits_payload
-from copytrade.engine.subscriptions import FeeSettings
+from copytrade.service_layer.accounts import FeeModelLockedError
 
 from .harness import PERP, Harness
 

@@ -14,7 +14,7 @@ from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenue
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
-from copytrade.engine.provider_orders import ProviderOrders
+from copytrade.service_layer.provider_orders import ProviderOrders
 from copytrade.service_layer.trading import OrderAsk, ProviderTrading, stored_id
 
 from .harness import PERP, Harness

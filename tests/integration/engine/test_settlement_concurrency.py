@@ -39,10 +39,10 @@ def _work(h: Harness, rels: list[RelationshipId], ops: dict[str, list[Op]], seed
             amount = D(rng.randint(100, 5_000_000_000)) / D(10**8)  # 1 to 50 USDT, 8 places
             key = f"race:{rel}:{round_}"
             if rng.random() < 0.5:
-                h.engine.actions.top_up(rel, amount, key=key)
+                h.platform.actions.top_up(rel, amount, key=key)
                 ops[rel].append(("top-up", amount))
             else:
-                h.engine.actions.withdraw(rel, amount, key=key)
+                h.platform.actions.withdraw(rel, amount, key=key)
                 ops[rel].append(("withdrawal", amount))
 
 

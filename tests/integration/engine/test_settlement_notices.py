@@ -8,8 +8,8 @@ from sqlalchemy import Engine, select
 
 from copytrade.adapters.db.repositories.outbox import OutboxMessage
 from copytrade.adapters.db.schema import OutboxRow
-from copytrade.engine.settlement import SETTLED, VENUE_DEBIT
-from copytrade.simulation.jsonable import decimal_text
+from copytrade.adapters.jsonable import decimal_text
+from copytrade.service_layer.settlement.service import SETTLED, VENUE_DEBIT
 
 from .harness import SPOT, Harness
 from .settlement_support import monday, record, run_at

@@ -21,8 +21,8 @@ from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship
 from copytrade.domain.ids import RelationshipId
 from copytrade.domain.profit_share import HighWatermark
-from copytrade.engine.actions import FollowerActions
-from copytrade.engine.settlement_run import RunSummary, SettlementRun
+from copytrade.service_layer.following.actions import FollowerActions
+from copytrade.service_layer.settlement.run import RunSummary, SettlementRun
 
 from .harness import Harness
 from .settlement_support import (
@@ -44,11 +44,11 @@ AMOUNT = D("100")
 
 
 def _top_up(h: Harness, rel: RelationshipId) -> None:
-    h.engine.actions.top_up(rel, AMOUNT, key="racing-top-up")
+    h.platform.actions.top_up(rel, AMOUNT, key="racing-top-up")
 
 
 def _withdraw(h: Harness, rel: RelationshipId) -> None:
-    h.engine.actions.withdraw(rel, AMOUNT, key="racing-withdrawal")
+    h.platform.actions.withdraw(rel, AMOUNT, key="racing-withdrawal")
 
 
 OPERATIONS = {"top-up": _top_up, "withdrawal": _withdraw}
@@ -94,7 +94,7 @@ class SettlementThread:
     transaction: it must wait for that transaction to end."""
 
     def __init__(self, h: Harness) -> None:
-        run = SettlementRun(h.engine.uow_factory, h.engine.settlements, h.clock.now)
+        run = SettlementRun(h.engine.uow_factory, h.platform.settlements, h.clock.now)
         self._summaries: list[RunSummary] = []
         self._thread = threading.Thread(target=lambda: self._summaries.append(run.run(monday(12))))
         self.waited: bool | None = None
@@ -116,7 +116,7 @@ def _top_up_in_flight(h: Harness, rel: RelationshipId, settlement: SettlementThr
     def within(_uow: SqlUnitOfWork, _rel: CopyRelationship) -> None:
         settlement.start()  # inside the top-up's transaction, after it read the row
 
-    h.engine.actions.top_up(rel, AMOUNT, key="in-flight", within=within)
+    h.platform.actions.top_up(rel, AMOUNT, key="in-flight", within=within)
 
 
 def _withdraw_in_flight(h: Harness, rel: RelationshipId, settlement: SettlementThread) -> None:
@@ -127,7 +127,7 @@ def _withdraw_in_flight(h: Harness, rel: RelationshipId, settlement: SettlementT
     e = h.engine
     actions = FollowerActions(
         e.uow_factory, e.executor, e.relationships, h.platform.venue, e.venue_cash,
-        e.settlements, prices, h.clock.now,
+        h.platform.settlements, prices, h.clock.now,
     )  # fmt: skip
     actions.withdraw(rel, AMOUNT, key="in-flight")
 

@@ -21,7 +21,7 @@ from copytrade.adapters.db.repositories.settlements import SettlementRecord
 from copytrade.config import Settings
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId, ProviderId, RelationshipId
-from copytrade.engine.settlement_run import RunSummary, SettlementRun, SettlementRunError
+from copytrade.service_layer.settlement.run import RunSummary, SettlementRun, SettlementRunError
 from copytrade.service_layer.statements import StatementService
 
 from .harness import SPOT, Harness
@@ -89,9 +89,9 @@ def test_gain_owed_top_up_withdrawal_loss_and_recovery(db_engine: Engine) -> Non
 
     # A top-up raises the HWM by its amount; a withdrawal scales it down.
     hwm, _ = hwm_of(h, rel)
-    h.engine.actions.top_up(RelationshipId(rel), D(500), key="top-up")
+    h.platform.actions.top_up(RelationshipId(rel), D(500), key="top-up")
     assert hwm_of(h, rel)[0] == hwm + 500
-    h.engine.actions.withdraw(RelationshipId(rel), D(300), key="withdrawal")
+    h.platform.actions.withdraw(RelationshipId(rel), D(300), key="withdrawal")
     assert hwm_of(h, rel)[0] < hwm + 500 - 300 + 1
     hwm, owed = hwm_of(h, rel)
     run_at(h, monday(26))
@@ -133,7 +133,7 @@ def test_a_future_or_odd_period_end_is_refused_and_settles_nothing(db_engine: En
     with pytest.raises(SettlementRunError, match="ends no settlement period"):
         run_at(h, monday(13))
     with pytest.raises(SettlementRunError, match="in the future"):
-        SettlementRun(h.engine.uow_factory, h.engine.settlements, h.clock.now).run(monday(19))
+        SettlementRun(h.engine.uow_factory, h.platform.settlements, h.clock.now).run(monday(19))
     with h.platform.uow() as uow:
         assert uow.settlements.all() == []
     assert issubclass(SettlementRunError, DomainError)
@@ -143,7 +143,7 @@ def test_due_lists_unsettled_period_ends_until_they_are_run(db_engine: Engine) -
     h = Harness(db_engine)
     h.follow(h.follower("a", "2000"), h.provider("p", "10000"), "1000")
     h.clock.advance(monday(20) - h.clock.now())
-    run = SettlementRun(h.engine.uow_factory, h.engine.settlements, h.clock.now)
+    run = SettlementRun(h.engine.uow_factory, h.platform.settlements, h.clock.now)
     assert run.due() == [monday(12), monday(19)]
     run.run(monday(12))
     assert run.due() == [monday(19)]

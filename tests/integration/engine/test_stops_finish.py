@@ -15,7 +15,7 @@ from copytrade.domain.copying import SizingMode, StopReason
 from copytrade.domain.ids import FollowerId, RelationshipId
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.values import USDT, ZERO
-from copytrade.engine.actions import CopyActionError, release_on_stop_key
+from copytrade.service_layer.following.actions import CopyActionError, release_on_stop_key
 
 from .harness import PERP, SPOT, Harness
 
@@ -60,7 +60,7 @@ def test_a_withdrawal_past_the_max_loss_stops_an_all_cash_relationship(db_engine
     with h.platform.uow() as uow:
         assert uow.relationships.get(rel).state.mirrors_closes
     # (849.4 − 300) / (1,000 − 300) = 0.785: a drawdown of 21.5 % ≥ 20 %.
-    h.engine.actions.withdraw(rel, D(300), key="w1")
+    h.platform.actions.withdraw(rel, D(300), key="w1")
     h.engine.pump()  # what every entry point does after an action: the stop's messages
     assert_stopped_settled_and_released(h, rel, StopReason.MAX_LOSS.value)
 
@@ -149,7 +149,7 @@ def test_a_settlement_debit_that_reaches_the_max_loss_stops_the_relationship(
         uow.relationships.set_hwm_many([replace(state, hwm=D(600))], h.clock.now())
         uow.commit()
     # Equity 1,000: gross (1,000 − 600) × 30 % = 120, leaving 880: a drawdown of 12 % ≥ 10 %.
-    (record,) = h.engine.settlements.settle_all("2026-W02")
+    (record,) = h.platform.settlements.settle_all("2026-W02")
     assert record.settlement.gross == D(120)
     h.engine.pump()
     assert_stopped_settled_and_released(h, rel, StopReason.MAX_LOSS.value)

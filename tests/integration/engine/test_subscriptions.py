@@ -14,7 +14,7 @@ from copytrade.domain.copying import PauseReason, RelationshipStatus
 from copytrade.domain.errors import InvalidTransitionError
 from copytrade.domain.ids import AccountId, FollowerId, ProviderId, RelationshipId
 from copytrade.domain.ledger import LedgerAccount
-from copytrade.engine.subscriptions import CHARGED, UNPAID_NOTICE, SubscriptionError
+from copytrade.service_layer.subscriptions import CHARGED, UNPAID_NOTICE, SubscriptionError
 
 from .harness import PERP, Harness
 
@@ -45,7 +45,7 @@ def _messages(db: Engine, topic: str) -> list[dict[str, str]]:
 
 def test_a_period_is_charged_once_to_provider_and_platform(db_engine: Engine) -> None:
     h, rel = _world(db_engine, "1000")
-    billing = h.engine.subscriptions
+    billing = h.platform.subscriptions
 
     first = billing.charge_due(MONDAY)
     again = billing.charge_due(MONDAY)
@@ -71,8 +71,8 @@ def test_a_period_is_charged_once_to_provider_and_platform(db_engine: Engine) ->
 def test_a_follower_who_cannot_pay_is_paused_then_resumed_by_paying(db_engine: Engine) -> None:
     h, rel = _world(db_engine, "510")  # 10 left free after allocating 500: 25 is too much
 
-    unpaid = h.engine.subscriptions.charge_due(MONDAY)
-    rerun = h.engine.subscriptions.charge_due(MONDAY)
+    unpaid = h.platform.subscriptions.charge_due(MONDAY)
+    rerun = h.platform.subscriptions.charge_due(MONDAY)
 
     assert (unpaid.unpaid, rerun.unpaid, rerun.charged) == (1, 0, 0)
     assert _free(h, "alice") == D("10")  # never charged into the negative
@@ -83,17 +83,17 @@ def test_a_follower_who_cannot_pay_is_paused_then_resumed_by_paying(db_engine: E
     assert state.pause_reason is PauseReason.SUBSCRIPTION_UNPAID
     assert len(_messages(db_engine, UNPAID_NOTICE)) == 2  # told once, both sides
     with pytest.raises(InvalidTransitionError, match="subscription"):
-        h.engine.actions.resume(RelationshipId(rel))
+        h.platform.actions.resume(RelationshipId(rel))
     # A paused copy skips new openings.
     h.trade(ProviderId("subpro"), "buy", "0.04")
     with h.platform.uow() as uow:
         assert [d.reason for d in uow.decisions.for_relationship(rel)] == ["not_active"]
 
     h.platform.accounts.deposit(AccountId("alice"), D("100"), key="dep:alice:2")
-    paid = h.engine.subscriptions.pay_unpaid(rel)
+    paid = h.platform.subscriptions.pay_unpaid(rel)
 
     assert paid is not None and paid.status == "paid"
-    assert h.engine.subscriptions.pay_unpaid(rel) is None
+    assert h.platform.subscriptions.pay_unpaid(rel) is None
     assert _free(h, "alice") == D("85")
     with h.platform.uow() as uow:
         assert uow.relationships.get(rel).state.status is RelationshipStatus.ACTIVE
@@ -102,11 +102,11 @@ def test_a_follower_who_cannot_pay_is_paused_then_resumed_by_paying(db_engine: E
 
 def test_the_next_period_resumes_a_follower_who_can_pay_again(db_engine: Engine) -> None:
     h, rel = _world(db_engine, "510")
-    h.engine.subscriptions.charge_due(MONDAY)
+    h.platform.subscriptions.charge_due(MONDAY)
     h.platform.accounts.deposit(AccountId("alice"), D("100"), key="dep:alice:2")
     h.clock.advance(timedelta(days=7))
 
-    summary = h.engine.subscriptions.charge_due(MONDAY + timedelta(days=7))
+    summary = h.platform.subscriptions.charge_due(MONDAY + timedelta(days=7))
 
     assert (summary.charged, summary.periods) == (1, ["2026-W04"])
     with h.platform.uow() as uow:
@@ -119,7 +119,7 @@ def test_a_subscription_relationship_is_not_charged_profit_share(db_engine: Engi
     h.trade(ProviderId("subpro"), "buy", "0.04")
     h.tick(PERP.symbol, "60000")
 
-    assert h.engine.settlements.settle(rel, "2026-W03") is None
+    assert h.platform.settlements.settle(rel, "2026-W03") is None
 
     with h.platform.uow() as uow:
         assert uow.settlements.all() == []
@@ -128,9 +128,9 @@ def test_a_subscription_relationship_is_not_charged_profit_share(db_engine: Engi
 def test_billing_refuses_a_time_that_starts_no_period(db_engine: Engine) -> None:
     h, _ = _world(db_engine, "1000")
     with pytest.raises(SubscriptionError, match="starts no period"):
-        h.engine.subscriptions.charge_due(MONDAY - timedelta(hours=1))
+        h.platform.subscriptions.charge_due(MONDAY - timedelta(hours=1))
     with pytest.raises(SubscriptionError, match="future"):
-        h.engine.subscriptions.charge_due(MONDAY + timedelta(days=7))
+        h.platform.subscriptions.charge_due(MONDAY + timedelta(days=7))
 
 
 def test_a_provider_who_subscribes_pays_from_its_venue_account(db_engine: Engine) -> None:
@@ -141,7 +141,7 @@ def test_a_provider_who_subscribes_pays_from_its_venue_account(db_engine: Engine
     me = h.provider("me", "1000")
     h.follow(FollowerId("me"), pro, "500")
     h.clock.advance(MONDAY - h.clock.now())
-    summary = h.engine.subscriptions.charge_due(MONDAY)
+    summary = h.platform.subscriptions.charge_due(MONDAY)
     assert summary.charged == 1
     assert _free(h, str(me)) == D(475)
     assert h.platform.venue.balances(str(me))["USDT"] == D(475)
@@ -160,6 +160,6 @@ def test_a_provider_who_subscribes_pays_only_from_its_free_cash_at_the_venue(
     h.trade(me, "buy", "0.009")  # 450 margin at 1×, 0.225 fee: 49.775 cash left
     h.tick(PERP.symbol, "45000")  # 45 unrealized loss: 4.775 free at the venue
     h.clock.advance(MONDAY - h.clock.now())
-    summary = h.engine.subscriptions.charge_due(MONDAY)
+    summary = h.platform.subscriptions.charge_due(MONDAY)
     assert (summary.charged, summary.unpaid) == (0, 1)  # paused, not charged into the venue
     assert h.platform.venue.balances(str(me))["USDT"] == _free(h, str(me))

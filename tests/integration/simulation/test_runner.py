@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine
 
 from copytrade.adapters.db.errors import DatabaseNotEmptyError
+from copytrade.adapters.jsonable import dump_result
 from copytrade.config import Settings
-from copytrade.simulation.jsonable import dump_result
 from copytrade.simulation.runner import run_scenario
 from copytrade.simulation.scenario import load_scenario, scenario_from_data
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from copytrade.adapters.jsonable import dump_result
 from copytrade.engine.shards import Shard, all_shards, shard_of
-from copytrade.simulation.jsonable import dump_result
 from copytrade.simulation.runner import run_scenario
 from copytrade.simulation.scenario import load_scenario, scenario_from_data
 

@@ -14,7 +14,7 @@ from copytrade.adapters.db.schema import ProviderStatsRow
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.config import Settings
 from copytrade.domain.statistics import Period, equity_curve, sample_curve
-from copytrade.engine.provider_stats import provider_report
+from copytrade.service_layer.provider_stats import provider_report
 from copytrade.stats.service import StatsService
 
 from ..conftest import sqlite_settings

@@ -7,8 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
+from copytrade.adapters.jsonable import decimal_text, dump_result, to_jsonable
 from copytrade.domain.copying import ReasonCode
-from copytrade.simulation.jsonable import decimal_text, dump_result, to_jsonable
 
 
 @pytest.mark.parametrize(

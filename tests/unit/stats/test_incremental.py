@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from copytrade.domain.statistics import Period, TradeTally
 from copytrade.domain.trades import Trade
-from copytrade.engine.provider_stats import CopierFigures
+from copytrade.service_layer.provider_stats import CopierFigures
 from copytrade.stats.inputs import ProviderInputs, TradeTallies
 from copytrade.stats.records import add_trade, build_records, tally_fields
 from tests.unit.domain.statistics.factories import DAY0, series, trade

@@ -9,7 +9,7 @@ import pytest
 
 from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRecord
 from copytrade.domain.statistics import EquityPoint, Period
-from copytrade.engine.provider_stats import CopierFigures
+from copytrade.service_layer.provider_stats import CopierFigures
 from copytrade.stats.inputs import ProviderInputs, TradeTallies
 from copytrade.stats.records import add_trade, build_records
 from tests.unit.domain.statistics.factories import trade

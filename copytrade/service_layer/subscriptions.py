@@ -51,14 +51,6 @@ UNPAID_NOTICE = "subscription.unpaid"
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class FeeSettings:
-    """The platform's side of the alternatives to profit share (Settings, docs/fees.md)."""
-
-    commission_pct: Decimal = ZERO
-    subscription_platform_cut_pct: Decimal = Decimal(2)
-
-
 @dataclass
 class BillingSummary:
     """What one ``charge_due`` did."""

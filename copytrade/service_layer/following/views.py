@@ -21,7 +21,7 @@ from copytrade.domain.copying import CopyRelationship, CopySettings, Relationshi
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.books import BookState, load_books
-from copytrade.service_layer.following import owned_relationship
+from copytrade.service_layer.following.service import owned_relationship
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,9 +30,9 @@ from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId, FollowerId, ProviderId, RelationshipId
 from copytrade.domain.ledger.errors import InsufficientFundsError
 from copytrade.domain.values import USDT, ZERO
-from copytrade.engine.accounts import COPYING, AccountService
-from copytrade.engine.actions import FollowerActions
-from copytrade.platform import Platform
+from copytrade.service_layer.accounts import COPYING, AccountService
+from copytrade.service_layer.following.actions import FollowerActions
+from copytrade.service_layer.platform import Platform
 
 
 class FollowRefusedError(DomainError):
@@ -161,7 +161,7 @@ class FollowingService:
 
     @classmethod
     def of(cls, platform: Platform) -> FollowingService:
-        return cls(platform.uow, platform.engine.actions, platform.accounts)
+        return cls(platform.uow, platform.actions, platform.accounts)
 
     def follow(self, follower: str, request: FollowRequest) -> CopyRelationship:
         if not request.risk_acknowledged:

@@ -20,6 +20,7 @@ from typing import Any
 from copytrade.adapters.db.repositories.settlements import Candidate
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.gc_pause import frozen_heap
+from copytrade.adapters.jsonable import decimal_text
 from copytrade.domain.errors import DomainError
 from copytrade.domain.profit_share.periods import (
     BillingPeriod,
@@ -28,8 +29,7 @@ from copytrade.domain.profit_share.periods import (
     periods_ending,
 )
 from copytrade.domain.values import ZERO
-from copytrade.engine.settlement import BatchOutcome, Due, SettlementService
-from copytrade.simulation.jsonable import decimal_text
+from copytrade.service_layer.settlement.service import BatchOutcome, Due, SettlementService
 
 BATCH = 1_000
 LOOKBACK = timedelta(days=35)  # how far back ``due`` looks for a missed run

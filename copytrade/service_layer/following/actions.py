@@ -32,11 +32,11 @@ from copytrade.domain.profit_share import HighWatermark
 from copytrade.domain.values import USDT, ZERO, Money
 from copytrade.engine.books import BookState, load_books
 from copytrade.engine.execution import Executor, request_for
-from copytrade.engine.open_positions import plan_open_positions
 from copytrade.engine.relationship_cache import RelationshipCache
-from copytrade.engine.settlement import SettlementService
 from copytrade.engine.stopping import STOPPED, close_intents, stop, stop_notifications
 from copytrade.engine.venue_cash import RecordedMoves, VenueCash, cash_move, record_moves
+from copytrade.service_layer.following.open_positions import plan_open_positions
+from copytrade.service_layer.settlement.service import SettlementService
 
 
 def release_on_stop_key(rel_id: RelationshipId) -> str:

@@ -27,14 +27,13 @@ from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.port import Venue
 from copytrade.domain.errors import DomainError
 from copytrade.domain.values import USDT
-from copytrade.engine.settlement_batch import (
+from copytrade.engine.venue_cash import VENUE_DEBIT, VenueCash
+from copytrade.service_layer.settlement.batch import (
     SETTLED,
-    VENUE_DEBIT,
     BatchOutcome,
     Due,
     settle_in,
 )
-from copytrade.engine.venue_cash import VenueCash
 
 __all__ = ["SETTLED", "VENUE_DEBIT", "BatchOutcome", "Due", "SettlementService"]
 

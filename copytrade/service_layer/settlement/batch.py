@@ -28,6 +28,7 @@ from copytrade.adapters.db.repositories.settlements import (
     SettlementRecord,
 )
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.jsonable import decimal_text
 from copytrade.adapters.venues.port import CashMove
 from copytrade.domain.copying import max_loss_reached
 from copytrade.domain.ids import ProviderId, RelationshipId
@@ -35,11 +36,9 @@ from copytrade.domain.ledger import profit_share
 from copytrade.domain.profit_share import HighWatermark, ProfitShareTerms
 from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.books import load_book_states
-from copytrade.engine.venue_cash import NO_MOVES, RecordedMoves, record_moves
-from copytrade.simulation.jsonable import decimal_text
+from copytrade.engine.venue_cash import NO_MOVES, VENUE_DEBIT, RecordedMoves, record_moves
 
 SETTLED = "settlement.settled"
-VENUE_DEBIT = "settlement.venue_debit"
 
 
 @dataclass(frozen=True, slots=True)
