@@ -41,6 +41,7 @@ class Platform:
         platform_fee_pct: Decimal = Decimal(2),
         checkpoints: Checkpoints = Checkpoints(),
         fees: FeeSettings = FeeSettings(),
+        shards: int = 1,
     ) -> Platform:
         """Wire everything on a migrated database; stores the instruments it trades."""
         by_symbol = {i.symbol: i for i in instruments}
@@ -54,7 +55,14 @@ class Platform:
 
         venue = PaperVenue(db, by_symbol.values(), clock.now)
         engine = CopyEngine(
-            uow_factory, venue, by_symbol, clock, platform_fee_pct, checkpoints, fees=fees
+            uow_factory,
+            venue,
+            by_symbol,
+            clock,
+            platform_fee_pct,
+            checkpoints,
+            fees=fees,
+            shards=shards,
         )
         accounts = AccountService(
             uow_factory, venue, engine.venue_cash, clock.now, engine.forget_providers

@@ -23,13 +23,25 @@ DbOption = Annotated[
     ),
 ]
 
+ShardsOption = Annotated[
+    int,
+    typer.Option(
+        "--shards",
+        min=1,
+        help="Split each fan-out over this many in-process workers (docs/engine.md "
+        '"Shards"); the result is the same.',
+    ),
+]
 
-def simulate(scenario: ScenarioArg, out: OutOption, db: DbOption = None) -> None:
+
+def simulate(
+    scenario: ScenarioArg, out: OutOption, db: DbOption = None, shards: ShardsOption = 1
+) -> None:
     """Run a scenario file on the real engine, venue and ledger; write RESULT.json."""
     if not out.parent.is_dir():  # found out now, not after the whole run
         raise FileNotFoundError(2, f"cannot write it: no folder {out.parent}", str(out))
     loaded = load_scenario(scenario)  # a ScenarioError: "error: …", exit 2 (cli/common.py)
-    result = run_scenario(loaded, db)
+    result = run_scenario(loaded, db, shards)
     out.write_text(dump_result(result), encoding="utf-8")
     Console().print(_summary(result, out))
 

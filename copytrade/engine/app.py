@@ -31,6 +31,7 @@ from copytrade.engine.messages import PROVIDER_FILLED
 from copytrade.engine.prices import PriceBook
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.settlement import VENUE_DEBIT, SettlementService
+from copytrade.engine.shards import all_shards
 from copytrade.engine.stopping import STOPPED
 from copytrade.engine.subscriptions import FeeSettings, SubscriptionBilling
 from copytrade.engine.venue_cash import VENUE_CASH, VenueCash
@@ -63,6 +64,7 @@ class CopyEngine:
         checkpoints: Checkpoints = Checkpoints(),
         *,
         fees: FeeSettings = FeeSettings(),
+        shards: int = 1,
     ) -> None:
         self.uow_factory = uow_factory
         self.venue = venue
@@ -79,9 +81,21 @@ class CopyEngine:
             venue, uow_factory, self.bookkeeper, clock.now, checkpoints=checkpoints
         )
         snapshot = self.prices.snapshot
-        self.fanout = CopyFanout(
-            uow_factory, instruments, self.relationships, self.executor, snapshot, clock.now
+        # One fan-out per shard, each a consumer of every provider fill (docs/engine.md
+        # "Shards"); with one shard, ``fanout`` is the whole fan-out.
+        self.fanouts = tuple(
+            CopyFanout(
+                uow_factory,
+                instruments,
+                self.relationships,
+                self.executor,
+                snapshot,
+                clock.now,
+                shard,
+            )
+            for shard in all_shards(shards)
         )
+        self.fanout = self.fanouts[0]
         self.listeners: list[EngineListener] = []
         self.ingestor = FillIngestor(
             venue,
@@ -116,7 +130,8 @@ class CopyEngine:
             lambda account: venue.withdrawable(account, USDT.code),
             self.relationships.invalidate,
         )
-        self.bus.subscribe(PROVIDER_FILLED, self.fanout.handle)
+        for fanout in self.fanouts:
+            self.bus.subscribe(PROVIDER_FILLED, fanout.handle)
         self.bus.subscribe(VENUE_CASH, self.venue_cash.handle)
         self.bus.subscribe(VENUE_DEBIT, self.venue_cash.handle)
         self.bus.subscribe(COMMISSION_DEBITS, VenueCommissions(venue).handle)

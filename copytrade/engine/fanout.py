@@ -23,10 +23,9 @@ from copytrade.engine.execution import Executor, copy_request, request_for
 from copytrade.engine.messages import ProviderFilled
 from copytrade.engine.planning import CopyPlan, plan_copies
 from copytrade.engine.relationship_cache import RelationshipCache
+from copytrade.engine.shards import Shard
 from copytrade.engine.stopping import STOPPED, stop, stop_notifications
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
-
-CONSUMER = "copy-fanout"
 
 
 class CopyFanout:
@@ -38,6 +37,7 @@ class CopyFanout:
         executor: Executor,
         prices: Callable[[], Mapping[str, Decimal]],
         now: Callable[[], datetime],
+        shard: Shard = Shard(),
     ) -> None:
         self._uow_factory = uow_factory
         self._instruments = instruments
@@ -45,14 +45,16 @@ class CopyFanout:
         self._executor = executor
         self._prices = prices
         self._now = now
+        self._shard = shard
 
     def handle(self, message_id: str, payload: Mapping[str, Any]) -> None:
         event = ProviderFilled.from_payload(dict(payload))
         now = self._now()
         with self._uow_factory() as uow:
-            if not uow.processed.first_time(CONSUMER, message_id, now):
+            if not uow.processed.first_time(self._shard.consumer, message_id, now):
                 return
-            rels = self._relationships.for_provider(uow, str(event.provider))
+            copying = self._relationships.for_provider(uow, str(event.provider))
+            rels = [rel for rel in copying if self._shard.owns(str(rel.id))]
             books = load_books(uow, rels)
             instrument = self._instruments[event.fill.symbol]
             plan = plan_copies(event, instrument, rels, books, self._prices(), now)

@@ -18,9 +18,11 @@ from copytrade.adapters.db.repositories.orders import StoredOrder
 from copytrade.adapters.db.schema import FillRow, LedgerBalanceRow
 from copytrade.domain.copying import CopyRelationship
 from copytrade.engine.books import load_books
+from copytrade.engine.planning import CLOSE_LEG, OPEN_LEG
 from copytrade.service_layer.unit_of_work import SqlUnitOfWork
 
 Row = dict[str, Any]
+_LEG_RANK = {CLOSE_LEG: 0, OPEN_LEG: 1}
 
 
 def orders_section(uow: SqlUnitOfWork, followers: Mapping[str, str]) -> list[Row]:
@@ -62,7 +64,20 @@ def _order(order: StoredOrder, followers: Mapping[str, str], fill_orders: Mappin
 
 
 def decisions_section(uow: SqlUnitOfWork) -> list[Row]:
-    """Every copy decision, in the order the engine took them."""
+    """Every copy decision, provider fill by provider fill as the engine took them;
+    within one fill, the closing leg's then the opening leg's, each by relationship id.
+
+    That is the order one fan-out records them in; with several shards
+    (docs/engine.md "Shards") each records its own share, so the rows are put
+    in this order here rather than taken in the order they were written.
+    """
+    decisions = uow.decisions.all()
+    fill_rank: dict[str, int] = {}
+    for decision in decisions:
+        fill_rank.setdefault(decision.provider_fill_id, len(fill_rank))
+    decisions.sort(
+        key=lambda d: (fill_rank[d.provider_fill_id], _LEG_RANK[d.leg], d.relationship_id)
+    )
     return [
         {
             "follower": d.follower_id,
@@ -79,7 +94,7 @@ def decisions_section(uow: SqlUnitOfWork) -> list[Row]:
             "order": d.client_order_id,
             "at": d.created_at,
         }
-        for d in uow.decisions.all()
+        for d in decisions
     ]
 
 

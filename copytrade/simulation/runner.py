@@ -29,19 +29,26 @@ from copytrade.simulation.result import collect_result
 from copytrade.simulation.scenario import Scenario, timeline
 
 
-def run_scenario(scenario: Scenario, db_url: str | None = None) -> dict[str, Any]:
+def run_scenario(scenario: Scenario, db_url: str | None = None, shards: int = 1) -> dict[str, Any]:
     """Play ``scenario`` on a new database and return RESULT.json's content.
 
     ``db_url`` must name an empty database (it is migrated here; one with any table
     is refused with DatabaseNotEmptyError before anything is written); by default a
-    temporary SQLite file is made and deleted afterwards.
+    temporary SQLite file is made and deleted afterwards. ``shards`` splits every
+    fan-out over that many in-process workers (docs/engine.md "Shards"): the result
+    is the same byte for byte.
     """
     with _database(db_url) as db:
         upgrade_database(db)
         clock = SimulatedClock(scenario.start)
         fees = FeeSettings(scenario.commission_pct, scenario.subscription_platform_cut_pct)
         platform = Platform.build(
-            db, scenario.instruments, clock, platform_fee_pct=scenario.platform_fee_pct, fees=fees
+            db,
+            scenario.instruments,
+            clock,
+            platform_fee_pct=scenario.platform_fee_pct,
+            fees=fees,
+            shards=shards,
         )
         player = ScenarioPlayer(scenario, platform, clock)
         player.open_accounts()
