@@ -1,1 +1,2 @@
-"""The HTTP edge (FastAPI): JSON API under /api, the web UI, and the event stream."""
+"""The HTTP edge (FastAPI): the JSON API under /api, the event stream, and the runtime
+(the platform under the engine lock) that it, the web pages and the server share."""

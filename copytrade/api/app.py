@@ -20,12 +20,12 @@ from copytrade.api.routers import (
     relationships,
     statements,
 )
-from copytrade.server.runtime import ServerRuntime
-from copytrade.web.install import install_web
+from copytrade.api.runtime import ServerRuntime
 
 
 def create_app(runtime: ServerRuntime) -> FastAPI:
-    """The API over one runtime; ``copytrade serve`` and the tests each build their own."""
+    """The JSON API over one runtime; ``server.assembly.create_http_app`` adds the web
+    pages (``copytrade serve`` and the tests each build their own)."""
     app = FastAPI(
         title="copytrade",
         version=__version__,
@@ -57,5 +57,4 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
         events,
     ):
         app.include_router(module.router)
-    install_web(app)  # the HTML pages: /, /providers/{id}, /signup, /login, /me
     return app

@@ -17,8 +17,8 @@ from fastapi import Depends, Request
 
 from copytrade.adapters.sign_in_throttle import client_key
 from copytrade.api.origin import SAFE_METHODS, same_origin
+from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.identity import AuthenticationError, PermissionDeniedError
-from copytrade.server.runtime import ServerRuntime
 from copytrade.service_layer.following.service import FollowingService
 from copytrade.service_layer.following.views import FollowingReads
 from copytrade.service_layer.identity import User

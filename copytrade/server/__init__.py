@@ -1,1 +1,2 @@
-"""What ``copytrade serve`` runs besides the HTTP edge: the platform and its schedules."""
+"""What ``copytrade serve`` runs: the assembly of the API and the web pages on one
+runtime, the live market and the scheduled jobs."""

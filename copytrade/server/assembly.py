@@ -1,4 +1,8 @@
-"""Put ``copytrade serve`` together: runtime, live market, schedules and the HTTP app."""
+"""Put ``copytrade serve`` together: runtime, live market, schedules and the HTTP app.
+
+The entry point on top of the HTTP edge: it imports the API and the web pages,
+never the other way round.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,14 @@ from dataclasses import dataclass, replace
 from fastapi import FastAPI
 
 from copytrade.api.app import create_app
+from copytrade.api.runtime import ServerRuntime
 from copytrade.bootstrap import Container
 from copytrade.marketdata.clock import Clock
 from copytrade.marketdata.errors import UnknownSymbolError
 from copytrade.marketdata.specs import SymbolSpec, default_symbol_specs
 from copytrade.server.market import LiveMarket
-from copytrade.server.runtime import ServerRuntime
 from copytrade.server.scheduler import Scheduler, default_jobs
+from copytrade.web.install import install_web
 
 
 @dataclass
@@ -37,11 +42,18 @@ def market_specs(runtime: ServerRuntime) -> list[SymbolSpec]:
     return specs
 
 
+def create_http_app(runtime: ServerRuntime) -> FastAPI:
+    """The HTTP app over one runtime: the JSON API, then the web pages."""
+    app = create_app(runtime)
+    install_web(app)  # the HTML pages: /, /providers/{id}, /signup, /login, /me
+    return app
+
+
 def build_server(container: Container, clock: Clock, seed: int, market: bool = True) -> Server:
     runtime = ServerRuntime.build(container, clock)
     specs = market_specs(runtime) if market else []
     live = LiveMarket(runtime, clock, specs, seed) if specs else None
     scheduler = Scheduler(runtime, clock, default_jobs(runtime, clock, live))
-    app = create_app(runtime)
+    app = create_http_app(runtime)
     app.state.scheduler = scheduler
     return Server(runtime, scheduler, app)

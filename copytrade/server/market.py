@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 
+from copytrade.api.runtime import ServerRuntime
 from copytrade.marketdata.clock import Clock
 from copytrade.marketdata.specs import SymbolSpec
 from copytrade.marketdata.synthetic import SyntheticFeed
 from copytrade.marketdata.ticks import PriceTick
-from copytrade.server.runtime import ServerRuntime
 
 TICK = timedelta(seconds=1)
 A_YEAR_OF_TICKS = 366 * 24 * 3600

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from copytrade.api.alerts import RECONCILE, reconcile_alert
+from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.profit_share.periods import latest_boundary
 from copytrade.marketdata.clock import Clock
-from copytrade.server.alerts import RECONCILE, reconcile_alert
-from copytrade.server.runtime import ServerRuntime
 from copytrade.stats.refresher import StatsRefresher
 
 log = logging.getLogger("copytrade.serve")

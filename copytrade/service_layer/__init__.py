@@ -1,1 +1,2 @@
-"""Application services: units of work and the use cases that run inside them."""
+"""The use cases: each opens a unit of work, calls the domain and the copy pipeline,
+and commits; ``Platform`` is the object the entry points drive."""

@@ -17,10 +17,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from copytrade.api.deps import Runtime
+from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.errors import DomainError
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
-from copytrade.server.runtime import ServerRuntime
 from copytrade.service_layer.identity import User
 from copytrade.service_layer.providers import ProviderService
 from copytrade.service_layer.trading import OrderAsk, ProviderTrading

@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from copytrade.server.runtime import ServerRuntime
+from copytrade.api.runtime import ServerRuntime
 
 from ..integration.web.seed import SeededWorld, seeded_world
 

@@ -16,11 +16,11 @@ from copytrade.api.encode import plain
 from copytrade.api.errors import NotFoundError
 from copytrade.api.inputs import DecimalIn
 from copytrade.api.page_cache import PageCache, normalised_key, raw_query_key
+from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.disclosures import PAST_PERFORMANCE
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.domain.statistics.curve import equity_curve
-from copytrade.server.runtime import ServerRuntime
 from copytrade.service_layer.accounts import COPYING
 from copytrade.stats.leaderboard import (
     MAX_PAGE_SIZE,

@@ -19,8 +19,8 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from copytrade.api.deps import CurrentUser, Runtime, token_of
+from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.identity import AuthenticationError
-from copytrade.server.runtime import ServerRuntime
 from copytrade.service_layer.events import Cursor, Event, EventFeed
 
 router = APIRouter(prefix="/api", tags=["events"])

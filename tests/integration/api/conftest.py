@@ -12,10 +12,10 @@ from sqlalchemy import Engine
 
 from copytrade.adapters.db.engine import make_session_factory
 from copytrade.adapters.passwords import fast_test_passwords
-from copytrade.api.app import create_app
+from copytrade.api.runtime import ServerRuntime
 from copytrade.bootstrap import Container
 from copytrade.config import Settings
-from copytrade.server.runtime import ServerRuntime
+from copytrade.server.assembly import create_http_app
 
 from ..engine.harness import PERP, SPOT, Harness
 
@@ -57,7 +57,7 @@ def make_api(db_engine: Engine, db_settings: Settings, harness: Harness) -> Api:
     runtime = ServerRuntime.build(
         container, harness.clock, fast_test_passwords(), instruments=[PERP, SPOT]
     )
-    return Api(TestClient(create_app(runtime)), runtime, harness)
+    return Api(TestClient(create_http_app(runtime)), runtime, harness)
 
 
 @pytest.fixture

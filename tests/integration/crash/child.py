@@ -30,9 +30,9 @@ from typing import Any
 from sqlalchemy import Engine
 
 from copytrade.adapters.venues.errors import VenueError
+from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.errors import DomainError
 from copytrade.marketdata.clock import SimulatedClock
-from copytrade.server.runtime import ServerRuntime
 from copytrade.server.scheduler import Scheduler, default_jobs
 
 from .kill_points import KillPoint, KillSwitch

@@ -16,13 +16,13 @@ from decimal import Decimal as D
 from typing import Any
 
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
+from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.copying import CopyRelationship, CopySettings, SizingMode
 from copytrade.domain.ids import AccountId, ClientOrderId, FollowerId, ProviderId, RelationshipId
 from copytrade.domain.instruments import Side
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.orders import OrderType
 from copytrade.domain.values import ZERO
-from copytrade.server.runtime import ServerRuntime
 from copytrade.service_layer.settlement.run import SettlementRun
 
 from .scenario import Op

@@ -16,10 +16,10 @@ from decimal import Decimal as D
 from sqlalchemy import Engine
 
 from copytrade.adapters.passwords import fast_test_passwords
+from copytrade.api.runtime import ServerRuntime
 from copytrade.bootstrap import Container
 from copytrade.config import Settings, SqliteSync
 from copytrade.marketdata.clock import SimulatedClock
-from copytrade.server.runtime import ServerRuntime
 
 from ..engine.harness import PERP, SPOT
 

@@ -17,11 +17,11 @@ from typing import TypeVar
 
 from copytrade.adapters.passwords import Argon2Passwords
 from copytrade.adapters.throttle import SlidingWindowLimiter
+from copytrade.api.alerts import Alerts
 from copytrade.bootstrap import Container
 from copytrade.demo.instruments import DEMO_INSTRUMENTS
 from copytrade.domain.instruments import Instrument
 from copytrade.marketdata.clock import Clock
-from copytrade.server.alerts import Alerts
 from copytrade.service_layer.identity import IdentityService, PasswordHasher
 from copytrade.service_layer.platform import Platform
 from copytrade.service_layer.reconcile import ReconcileReport, reconcile
