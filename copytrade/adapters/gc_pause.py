@@ -1,6 +1,6 @@
 """Keep Python's cyclic garbage collector off a batch job's long-lived state.
 
-A batch job (a settlement run) allocates and drops hundreds of objects per
+A batch job (a settlement run, the copy engine's pump) allocates and drops hundreds of objects per
 item. Every 700 allocations the collector runs, and every few of those runs it
 rescans every object still alive: the run's to-do list of 100,000 pairs, the
 ORM's caches, whatever the process holds. That rescanning cost about a fifth of

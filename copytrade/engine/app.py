@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.gc_pause import frozen_heap
 from copytrade.adapters.venues.port import Venue
 from copytrade.domain.copying import CopyRelationship
 from copytrade.domain.copying.exposure import at_max_loss
@@ -153,9 +154,14 @@ class CopyEngine:
     # --- the pipeline ----------------------------------------------------------
 
     def pump(self) -> None:
-        """Run fills → books → messages → copies until nothing is left to do."""
-        while self.ingestor.pump() + self.relay.relay_all() > 0:
-            pass
+        """Run fills → books → messages → copies until nothing is left to do.
+
+        The process's long-lived objects are kept out of the garbage collector's
+        rescans meanwhile (``frozen_heap``): a fan-out allocates per copy, and the
+        rescans of everything else alive cost about a quarter of its CPU time."""
+        with frozen_heap():
+            while self.ingestor.pump() + self.relay.relay_all() > 0:
+                pass
 
     def recover(self) -> None:
         """Finish what a crash (or a venue outage) interrupted, in causal order
