@@ -24,8 +24,14 @@ from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.config import Settings
 from copytrade.domain.instruments import Instrument
 from copytrade.engine.subscriptions import FeeSettings
+from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import Clock
 from copytrade.platform import Platform
+
+
+# The SQL unit of work is the one the copy pipeline runs on: mypy checks here that it
+# satisfies the pipeline's port (docs/engine.md, "The unit of work port").
+PIPELINE_UNIT_OF_WORK: type[PipelineUnitOfWork] = SqlUnitOfWork
 
 
 @dataclass(frozen=True)
