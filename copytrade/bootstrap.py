@@ -28,7 +28,6 @@ from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import Clock
 from copytrade.platform import Platform
 
-
 # The SQL unit of work is the one the copy pipeline runs on: mypy checks here that it
 # satisfies the pipeline's port (docs/engine.md, "The unit of work port").
 PIPELINE_UNIT_OF_WORK: type[PipelineUnitOfWork] = SqlUnitOfWork

@@ -37,8 +37,9 @@ class ProcessedPort(Protocol):
 
 
 class OutboxPort(Protocol):
-    def add(self, topic: str, message_id: str, payload: Mapping[str, Any], now: datetime) -> None:
-        ...
+    def add(
+        self, topic: str, message_id: str, payload: Mapping[str, Any], now: datetime
+    ) -> None: ...
 
     def add_many(
         self, topic: str, messages: Sequence[tuple[str, Mapping[str, Any]]], now: datetime
