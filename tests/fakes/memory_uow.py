@@ -285,6 +285,8 @@ class MemoryRelationships:
         self._instruments = instruments
 
     def get(self, rel_id: str, for_update: bool = False) -> CopyRelationship:
+        """``for_update`` locks nothing: the fake serves one thread, so each unit of work
+        already reads the state as the last commit left it."""
         found = self._state.relationships.get(rel_id)
         if found is None:
             raise UnknownRelationshipError(f"no copy relationship {rel_id!r}")

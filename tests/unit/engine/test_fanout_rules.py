@@ -40,9 +40,9 @@ def test_a_provider_fill_records_a_decision_for_every_relationship_skips_with_th
     assert positions[(copier.book, PERP.symbol)].qty == D("0.010")
     assert positions[(other.book, PERP.symbol)].qty == D("0.020")
     assert (barred.book, PERP.symbol) not in positions
-    # Fee 0.0005 x 500 = 0.25 left ann's cash, kept to the quote's precision; the
-    # ledger's currencies still sum to zero.
-    assert p.cash(copier) < D(1000)
+    # ann's 0.01 BTC at 50,000 locks 500 of margin (1x) and pays 0.0005 x 500 = 0.25;
+    # the ledger's currencies still sum to zero.
+    assert p.cash(copier) == D(1000) - D(500) - D("0.25")
     assert all(total == 0 for total in p.ledger_sums().values())
 
 
