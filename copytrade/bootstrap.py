@@ -30,6 +30,7 @@ from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.domain.values import USDT
 from copytrade.engine.app import CopyEngine
 from copytrade.engine.execution import Checkpoints
+from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.accounts import AccountService
 from copytrade.service_layer.following.actions import FollowerActions
@@ -37,6 +38,10 @@ from copytrade.service_layer.platform import Platform
 from copytrade.service_layer.provider_orders import ProviderOrders
 from copytrade.service_layer.settlement.service import SettlementService
 from copytrade.service_layer.subscriptions import SubscriptionBilling
+
+# The SQL unit of work is the one the copy pipeline runs on: mypy checks here that it
+# satisfies the pipeline's port (docs/engine.md, "The unit of work port").
+PIPELINE_UNIT_OF_WORK: type[PipelineUnitOfWork] = SqlUnitOfWork
 
 
 @dataclass(frozen=True)

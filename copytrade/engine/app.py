@@ -37,6 +37,7 @@ from copytrade.engine.prices import PriceBook
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.shards import all_shards
 from copytrade.engine.stopping import STOPPED
+from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.engine.venue_cash import VENUE_CASH, VENUE_DEBIT, VenueCash
 from copytrade.marketdata.clock import Clock
 
@@ -82,6 +83,8 @@ def _unwired() -> RuntimeError:
 
 
 class CopyEngine:
+    # ``uow_factory`` is the SQL one: besides the pipeline (which sees it through its port,
+    # ``PipelineUnitOfWork``) the engine still wires use cases that need the whole of it.
     def __init__(
         self,
         uow_factory: Callable[[], SqlUnitOfWork],
@@ -228,7 +231,7 @@ class CopyEngine:
 
     # --- accounts ----------------------------------------------------------------
 
-    def provider_ids(self, uow: SqlUnitOfWork) -> set[str]:
+    def provider_ids(self, uow: PipelineUnitOfWork) -> set[str]:
         """Provider accounts, cached; read through the caller's open unit of work."""
         if self._providers is None:
             self._providers = uow.accounts.provider_ids()
@@ -237,7 +240,7 @@ class CopyEngine:
     def forget_providers(self) -> None:
         self._providers = None
 
-    def _cash_account(self, uow: SqlUnitOfWork, book: str) -> LedgerAccount:
+    def _cash_account(self, uow: PipelineUnitOfWork, book: str) -> LedgerAccount:
         if book in self.provider_ids(uow):
             return LedgerAccount.follower_free(book)
         return LedgerAccount.allocation_cash(book)

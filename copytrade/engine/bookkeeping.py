@@ -12,7 +12,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.positions import StoredPosition
-from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.ids import AccountId, RelationshipId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount, Transfer
@@ -24,8 +23,9 @@ from copytrade.domain.profit_share import trade_commission
 from copytrade.domain.trades import Trade
 from copytrade.domain.values import ONE, ZERO
 from copytrade.engine.commission import COMMISSION_DEBITS, debits_payload
+from copytrade.engine.unit_of_work import PipelineUnitOfWork
 
-CashAccountOf = Callable[[SqlUnitOfWork, str], LedgerAccount]
+CashAccountOf = Callable[[PipelineUnitOfWork, str], LedgerAccount]
 # How many committed fill ids a process remembers for the ingestor at the most.
 _REMEMBERED = 1_000_000
 
@@ -82,7 +82,7 @@ class BookKeeper:
 
     def record(
         self,
-        uow: SqlUnitOfWork,
+        uow: PipelineUnitOfWork,
         fills: Sequence[Fill],
         leverage: Mapping[str, Decimal],
         now: datetime,

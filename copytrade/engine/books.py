@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.positions import StoredPosition
-from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.values import ZERO
+from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.engine.valuation import BookValue, value_book
 
 
@@ -32,12 +32,12 @@ class BookState:
         return stored.position.qty if stored is not None else ZERO
 
 
-def load_books(uow: SqlUnitOfWork, rels: Sequence[CopyRelationship]) -> dict[str, BookState]:
+def load_books(uow: PipelineUnitOfWork, rels: Sequence[CopyRelationship]) -> dict[str, BookState]:
     """Cash and positions of every relationship's book, keyed by relationship id."""
     return load_book_states(uow, [rel.book for rel in rels])
 
 
-def load_book_states(uow: SqlUnitOfWork, books: Sequence[str]) -> dict[str, BookState]:
+def load_book_states(uow: PipelineUnitOfWork, books: Sequence[str]) -> dict[str, BookState]:
     """Cash and positions of these books (relationship ids), keyed by book."""
     accounts = [LedgerAccount.allocation_cash(book) for book in books]
     cash = uow.ledger.balances_of(accounts)

@@ -10,16 +10,16 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 
-from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.engine.books import BookState
+from copytrade.engine.unit_of_work import PipelineUnitOfWork
 
 
 def close_day(
-    uow: SqlUnitOfWork,
+    uow: PipelineUnitOfWork,
     day: date,
     prices: Mapping[str, Decimal],
-    provider_ids: Callable[[SqlUnitOfWork], set[str]],
+    provider_ids: Callable[[PipelineUnitOfWork], set[str]],
 ) -> int:
     """Record the closing equity of every provider and relationship book; returns how many."""
     providers = sorted(provider_ids(uow))

@@ -15,7 +15,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.orders import OrderIntent, StoredOrder
-from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError
 from copytrade.adapters.venues.port import OrderRequest, Venue, VenueOrder
 from copytrade.domain.copying.plan import CopyOrder
@@ -23,6 +22,7 @@ from copytrade.domain.ids import ClientOrderId, OrderId
 from copytrade.domain.instruments import parse_side
 from copytrade.domain.orders import OrderStatus, parse_order_type
 from copytrade.engine.bookkeeping import BookedFills, BookKeeper
+from copytrade.engine.unit_of_work import PipelineUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +85,7 @@ class Executor:
     def __init__(
         self,
         venue: Venue,
-        uow_factory: Callable[[], SqlUnitOfWork],
+        uow_factory: Callable[[], PipelineUnitOfWork],
         bookkeeper: BookKeeper,
         now: Callable[[], datetime],
         retry: RetryPolicy = RetryPolicy(),

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from copytrade.adapters.db.repositories.orders import OrderIntent
-from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship, StopReason, max_loss_reached
 from copytrade.domain.instruments import Instrument
 from copytrade.engine.bookkeeping import BookedFills
@@ -26,12 +25,13 @@ from copytrade.engine.planning import CopyPlan, plan_copies
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.shards import Shard
 from copytrade.engine.stopping import STOPPED, stop, stop_notifications
+from copytrade.engine.unit_of_work import PipelineUnitOfWork
 
 
 class CopyFanout:
     def __init__(
         self,
-        uow_factory: Callable[[], SqlUnitOfWork],
+        uow_factory: Callable[[], PipelineUnitOfWork],
         instruments: Mapping[str, Instrument],
         relationships: RelationshipCache,
         executor: Executor,
@@ -112,7 +112,7 @@ class CopyFanout:
 
 
 def _stop_at_max_loss(
-    uow: SqlUnitOfWork,
+    uow: PipelineUnitOfWork,
     rels: Sequence[CopyRelationship],
     books: Mapping[str, BookState],
     now: datetime,

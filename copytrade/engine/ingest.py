@@ -13,7 +13,6 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from decimal import Decimal
 
-from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.port import Venue
 from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.ledger import LedgerAccount
@@ -23,6 +22,7 @@ from copytrade.domain.trades import Trade
 from copytrade.domain.values import ONE, ZERO
 from copytrade.engine.bookkeeping import BookKeeper
 from copytrade.engine.messages import PROVIDER_FILLED, ProviderFilled
+from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.engine.valuation import value_book
 
 STREAM = "venue-fills"
@@ -32,9 +32,9 @@ class FillIngestor:
     def __init__(
         self,
         venue: Venue,
-        uow_factory: Callable[[], SqlUnitOfWork],
+        uow_factory: Callable[[], PipelineUnitOfWork],
         bookkeeper: BookKeeper,
-        providers: Callable[[SqlUnitOfWork], Collection[str]],
+        providers: Callable[[PipelineUnitOfWork], Collection[str]],
         prices: Callable[[], Mapping[str, Decimal]],
         now: Callable[[], datetime],
         batch_size: int = 2000,
@@ -85,7 +85,7 @@ class FillIngestor:
                 uow.orders.record_venue_results(answers, self._now())
                 uow.commit()
 
-    def _book(self, uow: SqlUnitOfWork, fills: list[Fill]) -> list[tuple[str, ClientOrderId]]:
+    def _book(self, uow: PipelineUnitOfWork, fills: list[Fill]) -> list[tuple[str, ClientOrderId]]:
         providers = self._providers(uow)
         pending: list[Fill] = []
         resting: list[tuple[str, ClientOrderId]] = []
@@ -100,14 +100,14 @@ class FillIngestor:
         self._flush(uow, pending)
         return resting
 
-    def _flush(self, uow: SqlUnitOfWork, fills: list[Fill]) -> None:
+    def _flush(self, uow: PipelineUnitOfWork, fills: list[Fill]) -> None:
         # The executor booked its copies' fills from the venue's answers: not again.
         fills = self._bookkeeper.not_booked_here(fills)
         if fills:
             leverage = uow.orders.leverages([str(f.client_order_id) for f in fills])
             self._bookkeeper.record(uow, fills, leverage, self._now())
 
-    def _book_provider_fill(self, uow: SqlUnitOfWork, fill: Fill) -> bool:
+    def _book_provider_fill(self, uow: PipelineUnitOfWork, fill: Fill) -> bool:
         """Book one provider fill and announce it; True when its order may still be resting."""
         book = str(fill.account)
         positions = uow.positions.for_books([book])

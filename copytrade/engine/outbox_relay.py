@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, Protocol
 
-from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import Clock
 
 
@@ -18,7 +18,7 @@ class Publisher(Protocol):
 class OutboxRelay:
     def __init__(
         self,
-        uow_factory: Callable[[], SqlUnitOfWork],
+        uow_factory: Callable[[], PipelineUnitOfWork],
         publisher: Publisher,
         clock: Clock,
         batch_size: int = 500,

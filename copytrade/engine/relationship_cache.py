@@ -7,8 +7,8 @@ message (SPEC §10). Stopped relationships are never copied, so not cached.
 
 from __future__ import annotations
 
-from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship, RelationshipStatus
+from copytrade.engine.unit_of_work import PipelineUnitOfWork
 
 _COPYING = (RelationshipStatus.ACTIVE, RelationshipStatus.PAUSED)
 
@@ -17,7 +17,7 @@ class RelationshipCache:
     def __init__(self) -> None:
         self._by_provider: dict[str, list[CopyRelationship]] = {}
 
-    def for_provider(self, uow: SqlUnitOfWork, provider: str) -> list[CopyRelationship]:
+    def for_provider(self, uow: PipelineUnitOfWork, provider: str) -> list[CopyRelationship]:
         cached = self._by_provider.get(provider)
         if cached is None:
             cached = uow.relationships.for_provider(provider, _COPYING)

@@ -21,12 +21,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.jsonable import decimal_text
 from copytrade.adapters.venues.errors import InsufficientFundsError, VenueError
 from copytrade.adapters.venues.port import CashMove, Venue
 from copytrade.domain.errors import DomainError
 from copytrade.domain.values import USDT
+from copytrade.engine.unit_of_work import PipelineUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ NO_MOVES = RecordedMoves("", ())
 
 
 def record_moves(
-    uow: SqlUnitOfWork,
+    uow: PipelineUnitOfWork,
     key: str,
     moves: Sequence[CashMove],
     now: datetime,
@@ -75,7 +75,7 @@ class VenueCash:
     def __init__(
         self,
         venue: Venue,
-        uow_factory: Callable[[], SqlUnitOfWork],
+        uow_factory: Callable[[], PipelineUnitOfWork],
         now: Callable[[], datetime],
         before_apply: Callable[[], None] = lambda: None,
     ) -> None:

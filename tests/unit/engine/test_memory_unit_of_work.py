@@ -1,0 +1,71 @@
+"""The in-memory unit of work keeps the SQL one's promises: commit or nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from copytrade.adapters.db.repositories.orders import OrderIntent
+from copytrade.domain.ids import AccountId
+from copytrade.domain.ledger import InsufficientFundsError, LedgerAccount, withdraw
+from copytrade.domain.values import USDT, Money
+
+from ...fakes.memory_uow import DuplicateKeyError
+from ..domain.fills_factory import PERP
+from .memory_pipeline import START, MemoryPipeline
+
+PROVIDER_CASH = LedgerAccount.follower_free("prov")
+
+
+def _intent(cid: str) -> OrderIntent:
+    return OrderIntent(cid, "ann:prov", PERP.symbol, "buy", "market", D("0.01"), D(1), START)
+
+
+def test_a_change_is_seen_by_the_next_unit_of_work_only_after_commit() -> None:
+    store = MemoryPipeline().store
+    with store.unit_of_work() as writer:
+        writer.orders.add_intents([_intent("c1")])
+        with store.unit_of_work() as reader:
+            assert reader.orders.get("c1") is None
+        writer.commit()
+    with store.unit_of_work() as reader:
+        assert reader.orders.get("c1") is not None
+
+
+def test_leaving_without_commit_discards_every_change() -> None:
+    store = MemoryPipeline().store
+    with store.unit_of_work() as uow:
+        uow.orders.add_intents([_intent("c1")])
+        uow.outbox.add("topic", "m1", {"x": 1}, START)
+        uow.processed.first_time("consumer", "m1", START)
+    with store.unit_of_work() as uow:
+        assert uow.orders.get("c1") is None
+        assert uow.outbox.pending(10) == []
+        assert uow.processed.first_time("consumer", "m1", START)
+
+
+def test_the_ledger_posts_with_the_domain_rules_and_a_refusal_keeps_nothing() -> None:
+    store = MemoryPipeline().store
+    out = withdraw(AccountId("prov"), Money(D(4000), USDT), key="w1", ts=START)
+    too_much = withdraw(AccountId("prov"), Money(D(7000), USDT), key="w2", ts=START)
+    with pytest.raises(InsufficientFundsError), store.unit_of_work() as uow:
+        uow.ledger.post_all([out, too_much])
+        uow.commit()
+    assert store.balance(PROVIDER_CASH) == D(10000)
+    with store.unit_of_work() as uow:
+        uow.ledger.post_all([out])
+        uow.commit()
+    assert store.balance(PROVIDER_CASH) == D(6000)
+    assert store.state.ledger.sum_by_currency() == {"USDT": D(0)}
+
+
+def test_keys_the_schema_keeps_unique_are_refused_twice() -> None:
+    store = MemoryPipeline().store
+    with store.unit_of_work() as uow:
+        uow.orders.add_intents([_intent("c1")])
+        with pytest.raises(DuplicateKeyError):
+            uow.orders.add_intents([_intent("c1")])
+        uow.outbox.add("topic", "m1", {}, START)
+        with pytest.raises(DuplicateKeyError):
+            uow.outbox.add("topic", "m1", {}, START)
