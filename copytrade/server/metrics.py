@@ -34,11 +34,19 @@ class OutboxGauges(Collector):
         self._reads = reads
         self._now = now
 
+    def describe(self) -> Iterator[Metric]:
+        """The families without their values: registering reads nothing."""
+        return self._families(None, None)
+
     def collect(self) -> Iterator[Metric]:
         with self._reads() as uow:
             pending = uow.outbox.count_pending()
             oldest = uow.outbox.oldest_pending_at()
         age = 0.0 if oldest is None else max(0.0, (self._now() - oldest).total_seconds())
+        return self._families(pending, age)
+
+    @staticmethod
+    def _families(pending: int | None, age: float | None) -> Iterator[Metric]:
         yield GaugeMetricFamily(
             "copytrade_outbox_pending_messages",
             "Outbox messages written and not yet delivered.",

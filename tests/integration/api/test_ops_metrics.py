@@ -3,11 +3,14 @@ read back through Prometheus's own parser (docs/operations.md "Metrics")."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.server.metrics import ServeMetrics
 from copytrade.server.scheduler import Job, Scheduler, default_jobs
 
 from ..engine.harness import PERP, Harness
@@ -99,3 +102,17 @@ def test_two_servers_count_apart(api: Api) -> None:
     api.client.get("/healthz")
     first = value(scrape(api), "copytrade_http_request_duration_seconds_count", route="/healthz")
     assert first == 1  # a fresh registry of this server's own, not the global default
+
+
+def test_the_outbox_is_read_at_scrape_time_only() -> None:
+    reads: list[str] = []
+
+    def unit_of_work() -> SqlUnitOfWork:
+        reads.append("read")
+        raise LookupError("no database here")
+
+    metrics = ServeMetrics(unit_of_work, lambda: datetime.now(UTC))  # registering reads nothing
+    assert reads == []
+    with pytest.raises(LookupError):
+        metrics.exposition()
+    assert reads == ["read"]
