@@ -11,6 +11,7 @@ from sqlalchemy import text
 from copytrade.adapters.db.engine import make_engine
 from copytrade.adapters.db.health import schema_revision
 from copytrade.adapters.db.migrate import upgrade_database
+from copytrade.api.deps import SESSION_COOKIE
 from copytrade.server.scheduler import Scheduler
 
 from ..conftest import sqlite_settings
@@ -39,6 +40,16 @@ def failed(body: dict[str, object]) -> dict[str, str]:
 def test_healthz_answers_without_sign_in(api: Api) -> None:
     reply = api.client.get("/healthz")
     assert reply.status_code == 200 and reply.json() == {"status": "ok"}
+
+
+def test_the_probes_ignore_origin_and_are_not_rate_limited(api: Api) -> None:
+    user = api.sign_up("olga")
+    api.client.cookies.set(SESSION_COOKIE, user["headers"]["Authorization"][7:])
+    foreign = {"Origin": "https://elsewhere.example"}
+    answers = {api.client.get(path, headers=foreign).status_code for path in ["/healthz"] * 200}
+    assert answers == {200}
+    assert api.client.get("/readyz", headers=foreign).status_code == 503  # no scheduler: checked
+    assert api.client.get("/metrics", headers=foreign).status_code == 200
 
 
 def test_readyz_is_ready_on_a_current_database_with_the_scheduler_running(api: Api) -> None:
