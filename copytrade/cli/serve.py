@@ -42,8 +42,8 @@ def run_server(
     """Serve until interrupted (``serve``, and ``demo --serve`` on the demo's database)."""
     if log_level.lower() not in LOG_LEVELS:
         raise typer.BadParameter(f"--log-level must be one of {', '.join(LOG_LEVELS)}")
+    container = checked_container(settings, writing=True)  # a refusal stays one error line
     configure_logging(log_level)  # once, here: JSON lines unless stderr is a terminal
-    container = checked_container(settings, writing=True)
     server = build_server(container, SystemClock(), seed, market)
 
     def drain() -> None:

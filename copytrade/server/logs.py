@@ -6,7 +6,7 @@ uvicorn's) through one handler on stderr: JSON lines when stderr is not a termin
 structlog's console rendering when it is. Every line carries its time, level and
 logger, and inside an HTTP request its request id. Values under a key that names a
 secret (password, token, cookie, authorization, secret, api key) are replaced before
-anything is written.
+anything is written. alembic logs from warning up only.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import structlog
 from structlog.typing import Processor
 
 REDACTED = "[redacted]"
+# Libraries whose info lines are chatter (alembic names its SQL dialect at every start).
+QUIET = {"alembic": logging.WARNING}
 SECRET_WORDS = ("password", "passphrase", "token", "cookie", "authorization", "secret", "api_key")
 
 
@@ -66,3 +68,5 @@ def configure_logging(level: str = "info", stream: TextIO | None = None) -> None
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())
+    for name, least in QUIET.items():
+        logging.getLogger(name).setLevel(max(least, root.level))
