@@ -8,7 +8,7 @@ the copy engine and the use cases around it, each given the ports it names.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,6 +30,7 @@ from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.domain.values import USDT
 from copytrade.engine.app import CopyEngine
 from copytrade.engine.execution import Checkpoints
+from copytrade.engine.observer import FanoutObserver
 from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.accounts import AccountService
@@ -86,18 +87,26 @@ class Container:
         return PaperVenue(self.engine, self.instruments(), clock.now)
 
     def platform(
-        self, clock: Clock, instruments: Iterable[Instrument] | None = None, *, recover: bool = True
+        self,
+        clock: Clock,
+        instruments: Iterable[Instrument] | None = None,
+        *,
+        recover: bool = True,
+        observers: Sequence[FanoutObserver] = (),
     ) -> Platform:
         """The platform on this migrated database (default: its stored instruments),
         its engine's prices where the venue's stand.
 
         Recovered before it is returned (``Platform.recover``, docs/engine.md
         "Recovery"): every entry point that writes starts from here. Pass
-        ``recover=False`` only to attach listeners first, then recover.
+        ``recover=False`` only to attach listeners first, then recover. ``observers``
+        are told of each fan-out (``copytrade serve``'s metrics and decision log).
         """
         chosen = self.instruments() if instruments is None else list(instruments)
         s = self.settings
-        platform = build_platform(self.engine, chosen, clock, s.platform_fee_pct, fees=self.fees)
+        platform = build_platform(
+            self.engine, chosen, clock, s.platform_fee_pct, fees=self.fees, observers=observers
+        )
         platform.resume_prices()
         if recover:
             platform.recover()
@@ -122,6 +131,7 @@ def build_platform(
     checkpoints: Checkpoints = Checkpoints(),
     fees: FeeSettings = FeeSettings(),
     shards: int = 1,
+    observers: Sequence[FanoutObserver] = (),
 ) -> Platform:
     """Wire everything on a migrated database; stores the instruments it trades.
 
@@ -138,7 +148,16 @@ def build_platform(
         return SqlUnitOfWork(session_factory, by_symbol)
 
     venue = PaperVenue(db, by_symbol.values(), clock.now)
-    engine = CopyEngine(uow_factory, venue, by_symbol, clock, checkpoints, fees=fees, shards=shards)
+    engine = CopyEngine(
+        uow_factory,
+        venue,
+        by_symbol,
+        clock,
+        checkpoints,
+        fees=fees,
+        shards=shards,
+        observers=observers,
+    )
     prices = engine.prices.snapshot
     settlements = SettlementService(uow_factory, venue, prices, clock.now, platform_fee_pct)
     settlements.at_max_loss = engine.stop_at_max_loss

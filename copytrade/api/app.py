@@ -9,12 +9,14 @@ from copytrade.api.body_limit import BodyLimit
 from copytrade.api.errors import install_error_handlers
 from copytrade.api.headers import AnswerHeaders
 from copytrade.api.page_cache import CachedPages, PageCache
+from copytrade.api.request_log import RequestLog
 from copytrade.api.routers import (
     accounts,
     admin,
     auth,
     discovery,
     events,
+    ops,
     orders,
     providers_me,
     relationships,
@@ -44,6 +46,8 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
     public = {"/api/leaderboard": int(settings.api_leaderboard_cache_s)}
     app.add_middleware(AnswerHeaders, public=public)
     app.add_middleware(BodyLimit, limit=settings.api_max_body_bytes)
+    # Outermost: every answer gets its request id, access line and latency.
+    app.add_middleware(RequestLog, observe=runtime.metrics.http_done)
     install_error_handlers(app)
     for module in (
         auth,
@@ -55,6 +59,7 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
         statements,
         admin,
         events,
+        ops,
     ):
         app.include_router(module.router)
     return app

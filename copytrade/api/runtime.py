@@ -18,6 +18,8 @@ from typing import TypeVar
 from copytrade.adapters.passwords import Argon2Passwords
 from copytrade.adapters.throttle import SlidingWindowLimiter
 from copytrade.api.alerts import Alerts
+from copytrade.api.decision_log import DecisionLog
+from copytrade.api.metrics import ServeMetrics
 from copytrade.bootstrap import Container
 from copytrade.demo.instruments import DEMO_INSTRUMENTS
 from copytrade.domain.instruments import Instrument
@@ -40,6 +42,7 @@ class ServerRuntime:
     settlement_run: SettlementRun
     # Orders placed per user (Settings.order_rate_limit per order_rate_window_seconds).
     order_limiter: SlidingWindowLimiter
+    metrics: ServeMetrics
     lock: threading.RLock = field(default_factory=threading.RLock)
     alerts: Alerts = field(default_factory=Alerts)
 
@@ -60,7 +63,10 @@ class ServerRuntime:
         container.migrate()
         chosen = list(instruments or container.instruments() or DEMO_INSTRUMENTS)
         settings = container.settings
-        platform = container.platform(clock, chosen, recover=False)
+        metrics = ServeMetrics(container.read_uow_factory, clock.now)
+        platform = container.platform(
+            clock, chosen, recover=False, observers=(metrics, DecisionLog())
+        )
         identity = IdentityService(
             platform.uow,
             passwords or Argon2Passwords(),
@@ -81,7 +87,7 @@ class ServerRuntime:
         run = SettlementRun(platform.uow, platform.settlements, clock.now)
         window = timedelta(seconds=settings.order_rate_window_seconds)
         orders = SlidingWindowLimiter(settings.order_rate_limit, window, clock.now)
-        return cls(container, platform, identity, stats, run, orders)
+        return cls(container, platform, identity, stats, run, orders, metrics)
 
     def reconcile(self) -> ReconcileReport:
         """Ledger vs venue for every book, under the engine lock (nothing moves meanwhile)."""

@@ -32,6 +32,7 @@ from copytrade.engine.execution import Checkpoints, Executor
 from copytrade.engine.fanout import CopyFanout
 from copytrade.engine.ingest import FillIngestor
 from copytrade.engine.messages import PROVIDER_FILLED
+from copytrade.engine.observer import FanoutObserver
 from copytrade.engine.outbox_relay import OutboxRelay
 from copytrade.engine.prices import PriceBook
 from copytrade.engine.relationship_cache import RelationshipCache
@@ -95,6 +96,7 @@ class CopyEngine:
         *,
         fees: FeeSettings = FeeSettings(),
         shards: int = 1,
+        observers: Sequence[FanoutObserver] = (),
     ) -> None:
         self.uow_factory = uow_factory
         self.venue = venue
@@ -122,6 +124,7 @@ class CopyEngine:
                 snapshot,
                 clock.now,
                 shard,
+                observers,
             )
             for shard in all_shards(shards)
         )

@@ -8,6 +8,7 @@ A redelivered message finds itself processed and places nothing.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -21,6 +22,7 @@ from copytrade.engine.bookkeeping import BookedFills
 from copytrade.engine.books import BookState, load_books
 from copytrade.engine.execution import Executor, copy_request, request_for
 from copytrade.engine.messages import ProviderFilled
+from copytrade.engine.observer import FanoutObserver
 from copytrade.engine.planning import CopyPlan, plan_copies
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.shards import Shard
@@ -38,6 +40,7 @@ class CopyFanout:
         prices: Callable[[], Mapping[str, Decimal]],
         now: Callable[[], datetime],
         shard: Shard = Shard(),
+        observers: Sequence[FanoutObserver] = (),
     ) -> None:
         self._uow_factory = uow_factory
         self._instruments = instruments
@@ -46,8 +49,10 @@ class CopyFanout:
         self._prices = prices
         self._now = now
         self._shard = shard
+        self._observers = tuple(observers)
 
     def handle(self, message_id: str, payload: Mapping[str, Any]) -> None:
+        started = time.perf_counter()
         event = ProviderFilled.from_payload(dict(payload))
         now = self._now()
         with self._uow_factory() as uow:
@@ -74,6 +79,9 @@ class CopyFanout:
         requests.extend(request_for(i, i.reduce_only) for i in stops)
         booked = self._executor.execute(requests)
         self._stop_after_costs(event, plan, {r.id: r for r in rels}, booked)
+        elapsed = time.perf_counter() - started
+        for observer in self._observers:
+            observer.fanout_done(elapsed, plan.decisions)
 
     def _stop_after_costs(
         self,

@@ -5,12 +5,16 @@ One background thread runs the jobs in turn under the runtime's lock. A job
 that fails is logged with its traceback and its error kept for the admin
 area (``/api/admin/health``); it runs again at its next turn, since every job
 is idempotent (day closes, settlements and charges are keyed once-only).
+Each run's duration, and each failure, is counted by job in the server's metrics;
+the loop notes when it last finished a pass, which ``/readyz`` reads
+(docs/operations.md).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -45,6 +49,7 @@ class Scheduler:
     jobs: list[Job] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+    _last_tick: float | None = None  # time.monotonic() when the loop last finished a pass
 
     def run_due(self) -> None:
         """Run every job whose interval has passed (one pass; the thread loops on it)."""
@@ -55,18 +60,23 @@ class Scheduler:
             if job.last_run is not None and now - job.last_run < job.every:
                 continue
             job.last_run = now
+            started = time.perf_counter()
+            failed = False
             try:
                 self.runtime.act(job.run)
                 job.last_error = None
                 job.runs += 1
             except Exception as error:  # a job's failure must not stop the others
+                failed = True
                 job.last_error = f"{type(error).__name__}: {error}"
                 log.exception("scheduled job %s failed; it runs again in %s", job.name, job.every)
+            self.runtime.metrics.job_done(job.name, time.perf_counter() - started, failed)
 
     def start(self, poll_s: float = 0.5) -> None:
         def loop() -> None:
             while not self._stop.wait(poll_s):
                 self.run_due()
+                self._last_tick = time.monotonic()
 
         self._thread = threading.Thread(target=loop, name="copytrade-scheduler", daemon=True)
         self._thread.start()
@@ -75,6 +85,13 @@ class Scheduler:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
+
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and not self._stop.is_set()
+
+    def seconds_since_tick(self, now: float) -> float | None:
+        """Seconds (of ``time.monotonic``) since the loop last finished a pass; None before."""
+        return None if self._last_tick is None else now - self._last_tick
 
     def health(self) -> list[dict[str, object]]:
         return [

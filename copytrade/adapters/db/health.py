@@ -118,3 +118,13 @@ def _quick_check(conn: Connection, path: Path) -> None:
             "nothing was written; "
             f"{_RESTORE}"
         )
+
+
+def schema_revision(engine: Engine) -> tuple[str | None, str | None]:
+    """The database's migration and the newest this copytrade knows (its head).
+
+    Connects (read-only) each call; a database it cannot reach raises ``DBAPIError``.
+    """
+    with engine.execution_options(**{READ_ONLY: True}).connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current, ScriptDirectory.from_config(alembic_config()).get_current_head()

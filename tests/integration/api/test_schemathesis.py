@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from copytrade.adapters.db.engine import make_engine
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.config import Settings
+from copytrade.server.scheduler import Scheduler
 
 from ..engine.harness import PERP, SPOT, Harness
 from .conftest import Api, make_api
@@ -42,8 +43,13 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     harness.tick(PERP.symbol, "50000")
     harness.tick(SPOT.symbol, "3000")
     made = make_api(engine, settings_, harness)
+    # A scheduler loop without jobs, as `serve` runs one: /readyz answers ready (not 503).
+    scheduler = Scheduler(made.runtime, harness.clock, [])
+    made.client.app.state.scheduler = scheduler  # type: ignore[attr-defined]
+    scheduler.start(poll_s=0.05)
     with made.client:
         yield made
+    scheduler.stop()
     engine.dispose()
 
 

@@ -92,6 +92,12 @@ class OutboxRepository:
             or 0
         )
 
+    def oldest_pending_at(self) -> datetime | None:
+        """When the oldest undelivered message was written; None when none waits."""
+        return self._session.scalar(
+            select(func.min(OutboxRow.created_at)).where(OutboxRow.delivered_at.is_(None))
+        )
+
 
 class ProcessedMessages:
     """What each consumer has already handled, so redelivery is a no-op."""
