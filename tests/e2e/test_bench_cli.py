@@ -31,10 +31,15 @@ def _assert_sane(report: dict[str, Any], followers: int) -> None:
     for key in FIGURES:
         assert isinstance(report[key], float | int) and report[key] > 0, key
     assert report["p99_ms"] >= report["p50_ms"]
-    # The ratios are the figures beside them, read off directly (rounded to 0.1).
-    assert abs(report["p50_floor_ratio"] - report["p50_ms"] / report["floor_ms"]) <= 0.1
-    assert abs(report["close_floor_ratio"] - report["close_p50_ms"] / report["floor_ms"]) <= 0.1
-    assert abs(report["naive_speedup"] - report["naive_ms"] / report["p50_ms"]) <= 0.1
+    # The ratios are the figures beside them, read off directly: rounded to 0.1, and
+    # computed before the ms figures were rounded to 0.001 ms (which moves a quotient by
+    # up to 0.1 % when a floor is under a millisecond on a small run).
+    def read_off(ratio: float, quotient: float) -> bool:
+        return abs(ratio - quotient) <= 0.05 + 0.002 * quotient
+
+    assert read_off(report["p50_floor_ratio"], report["p50_ms"] / report["floor_ms"])
+    assert read_off(report["close_floor_ratio"], report["close_p50_ms"] / report["floor_ms"])
+    assert read_off(report["naive_speedup"], report["naive_ms"] / report["p50_ms"])
     assert report["targets"] == {
         "p50_floor_ratio": 8.0,
         "close_floor_ratio": 8.0,
