@@ -11,7 +11,7 @@ from copytrade.domain.ids import AccountId
 from copytrade.domain.ledger import InsufficientFundsError, LedgerAccount, withdraw
 from copytrade.domain.values import USDT, Money
 
-from ...fakes.memory_uow import DuplicateKeyError
+from ...fakes.memory_state import DuplicateKeyError
 from ..domain.fills_factory import PERP
 from .memory_pipeline import START, MemoryPipeline
 

@@ -1,0 +1,113 @@
+"""The fake's book repositories: ledger, positions, relationships (memory_uow.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from copytrade.adapters.db.repositories.positions import StoredPosition
+from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
+from copytrade.domain.copying import CopyRelationship, RelationshipStatus
+from copytrade.domain.copying.exposure import Exposure, HeldPosition
+from copytrade.domain.instruments import Instrument
+from copytrade.domain.ledger import LedgerAccount, Transfer
+
+from .memory_state import MemoryState, restore
+
+
+class MemoryLedger:
+    """The domain's in-memory ledger behind the pipeline's ledger port."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    def balances_of(self, accounts: Sequence[LedgerAccount]) -> dict[str, Decimal]:
+        ledger = self._state.ledger
+        return {account.key: ledger.balance(account) for account in accounts}
+
+    def post_all(self, transfers: Iterable[Transfer]) -> list[Transfer]:
+        """Each posted with the domain's rules; a refusal raises, and the unit of work
+        (left uncommitted) discards the transfers posted before it."""
+        return [self._state.ledger.post(t).transfer for t in transfers]
+
+
+class MemoryPositions:
+    def __init__(self, state: MemoryState, instruments: Mapping[str, Instrument]) -> None:
+        self._state = state
+        self._instruments = instruments
+
+    def for_books(self, books: Sequence[str]) -> dict[tuple[str, str], StoredPosition]:
+        wanted = set(books)
+        return {
+            key: StoredPosition(restore(self._instruments, key, state), True, detached)
+            for key, (state, detached) in sorted(self._state.positions.items())
+            if key[0] in wanted
+        }
+
+    def save_many(self, positions: Iterable[StoredPosition]) -> None:
+        """As the SQL repository: flat positions are deleted unless detached."""
+        for item in positions:
+            key = (str(item.position.account), item.position.instrument.symbol)
+            if item.position.is_flat and not item.detached:
+                self._state.positions.pop(key, None)
+                item.stored = False
+                continue
+            self._state.positions[key] = (item.position.state(), item.detached)
+            item.stored = True
+
+
+class MemoryRelationships:
+    def __init__(self, state: MemoryState, instruments: Mapping[str, Instrument]) -> None:
+        self._state = state
+        self._instruments = instruments
+
+    def get(self, rel_id: str, for_update: bool = False) -> CopyRelationship:
+        """``for_update`` locks nothing: the fake serves one thread, so each unit of work
+        already reads the state as the last commit left it."""
+        found = self._state.relationships.get(rel_id)
+        if found is None:
+            raise UnknownRelationshipError(f"no copy relationship {rel_id!r}")
+        return found
+
+    def save(self, rel: CopyRelationship, now: datetime) -> None:
+        self.get(str(rel.id))
+        self._state.relationships[str(rel.id)] = rel
+
+    def for_provider(
+        self, provider: str, statuses: Sequence[RelationshipStatus] | None = None
+    ) -> list[CopyRelationship]:
+        return [
+            rel
+            for _, rel in sorted(self._state.relationships.items())
+            if str(rel.provider) == provider and (statuses is None or rel.state.status in statuses)
+        ]
+
+    def all(self) -> list[CopyRelationship]:
+        return [rel for _, rel in sorted(self._state.relationships.items())]
+
+    def exposures(self, symbols: Collection[str] | None = None) -> list[Exposure]:
+        """As the SQL query: copying relationships holding a position (in ``symbols``)."""
+        held: dict[str, list[HeldPosition]] = {}
+        for (book, symbol), (state, _) in sorted(self._state.positions.items()):
+            held.setdefault(book, []).append(
+                HeldPosition(symbol, state.qty, state.entry_cost, state.leverage)
+            )
+        found = []
+        for rel in self.all():
+            positions = held.get(rel.book, [])
+            if rel.state.status is RelationshipStatus.STOPPED or not positions:
+                continue
+            if symbols is not None and not any(p.symbol in symbols for p in positions):
+                continue
+            cash = self._state.ledger.balance(LedgerAccount.allocation_cash(rel.book))
+            found.append(
+                Exposure(
+                    relationship_id=str(rel.id),
+                    net_allocated=rel.net_allocated,
+                    max_loss_pct=rel.settings.max_loss_pct,
+                    cash=cash,
+                    positions=tuple(positions),
+                )
+            )
+        return found

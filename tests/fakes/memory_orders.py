@@ -1,0 +1,150 @@
+"""The fake's order repositories: orders, fills, copy decisions (memory_uow.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+from copytrade.adapters.db.repositories.decisions import DecisionRecord
+from copytrade.adapters.db.repositories.orders import OrderIntent, StoredOrder
+from copytrade.adapters.venues.port import VenueOrder
+from copytrade.domain.copying.plan import CopyOrder, PlannedDecision
+from copytrade.domain.order_events import Fill
+from copytrade.domain.orders import OrderStatus
+from copytrade.domain.values import ZERO
+
+from .memory_state import DuplicateKeyError, MemoryState
+
+
+def _new_order(intent: OrderIntent) -> StoredOrder:
+    return StoredOrder(
+        client_order_id=intent.client_order_id,
+        book=intent.book,
+        symbol=intent.symbol,
+        side=intent.side,
+        type=intent.type,
+        qty=intent.qty,
+        limit_price=intent.limit_price,
+        leverage=intent.leverage,
+        reduce_only=intent.reduce_only,
+        status=OrderStatus.NEW.value,
+        filled_qty=ZERO,
+        avg_fill_price=None,
+        fees=ZERO,
+        reason=None,
+        relationship_id=intent.relationship_id,
+        provider_id=intent.provider_id,
+        copy_of=intent.copy_of,
+        created_at=intent.created_at,
+    )
+
+
+class MemoryOrders:
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    def add_intents(self, intents: Sequence[OrderIntent]) -> None:
+        for intent in intents:
+            if intent.client_order_id in self._state.orders:
+                raise DuplicateKeyError(f"order {intent.client_order_id} exists")
+            self._state.orders[intent.client_order_id] = _new_order(intent)
+
+    def add_copy_orders(self, orders: Sequence[CopyOrder]) -> None:
+        self.add_intents(
+            [
+                OrderIntent(
+                    client_order_id=str(o.client_order_id),
+                    book=str(o.book),
+                    symbol=o.symbol,
+                    side=o.side.value,
+                    type=o.type.value,
+                    qty=o.qty,
+                    leverage=o.leverage,
+                    created_at=o.created_at,
+                    reduce_only=o.reduce_only,
+                    relationship_id=str(o.relationship_id),
+                    provider_id=str(o.provider_id),
+                    copy_of=str(o.copy_of),
+                )
+                for o in orders
+            ]
+        )
+
+    def record_venue_results(self, results: Sequence[VenueOrder], now: datetime) -> None:
+        orders = self._state.orders
+        for r in results:
+            key = str(r.client_order_id)
+            if key in orders:  # an update by key, as in SQL: unknown ids change nothing
+                orders[key] = replace(
+                    orders[key],
+                    status=r.status.value,
+                    filled_qty=r.filled_qty,
+                    avg_fill_price=r.avg_fill_price,
+                    fees=r.fees,
+                    reason=r.reject_reason.value if r.reject_reason else r.reason,
+                )
+
+    def get(self, client_order_id: str) -> StoredOrder | None:
+        return self._state.orders.get(client_order_id)
+
+    def leverages(self, client_order_ids: Sequence[str]) -> dict[str, Decimal]:
+        orders = self._state.orders
+        return {cid: orders[cid].leverage for cid in client_order_ids if cid in orders}
+
+    def unconfirmed(self) -> list[StoredOrder]:
+        new = [o for o in self._state.orders.values() if o.status == OrderStatus.NEW.value]
+        return sorted(new, key=lambda o: (o.created_at, o.client_order_id))
+
+
+class MemoryFills:
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    def add_new(self, fills: Sequence[Fill], venue: str) -> list[Fill]:
+        new = []
+        for fill in fills:
+            key = (venue, str(fill.fill_id))
+            if key not in self._state.fills:
+                self._state.fills[key] = fill
+                new.append(fill)
+        return new
+
+
+class MemoryDecisions:
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    def add_planned(self, decisions: Sequence[PlannedDecision]) -> None:
+        taken = {(d.provider_fill_id, d.relationship_id, d.leg) for d in self._state.decisions}
+        for d in decisions:
+            key = (str(d.provider_fill_id), str(d.relationship_id), d.leg.value)
+            if key in taken:
+                raise DuplicateKeyError(f"decision {key} exists")
+            taken.add(key)
+            self._state.decisions.append(
+                DecisionRecord(
+                    provider_fill_id=key[0],
+                    relationship_id=key[1],
+                    leg=key[2],
+                    follower_id=str(d.follower_id),
+                    provider_id=str(d.provider_id),
+                    symbol=d.symbol,
+                    action=d.decision.action.value,
+                    reason=d.decision.reason.value if d.decision.reason else None,
+                    qty=d.decision.qty,
+                    notional=d.decision.notional,
+                    price=d.decision.price,
+                    client_order_id=str(d.client_order_id) if d.client_order_id else None,
+                    created_at=d.created_at,
+                )
+            )
+
+    def mark_rejected(self, reasons: dict[str, str | None]) -> None:
+        self._state.decisions = [
+            replace(d, action="skipped", reason=f"venue:{reasons[d.client_order_id]}")
+            if d.client_order_id in reasons
+            else d
+            for d in self._state.decisions
+        ]
