@@ -39,7 +39,8 @@ class Settings(BaseSettings):
     subscription_platform_cut_pct: Decimal = Field(default=Decimal(2), ge=0, le=100)
     commission_pct: Decimal = Field(default=Decimal(0), ge=0, le=100)
     quote_currency: str = "USDT"
-    # Days of equity history before a provider is ranked on the leaderboard (SPEC §6).
+    # Days of equity history before a provider is ranked on the leaderboard (docs/statistics.md,
+    # Leaderboard).
     min_track_record_days: int = Field(default=7, ge=0)
     # Processes a full statistics refresh computes in (docs/statistics.md): one per core.
     stats_refresh_workers: int = Field(default=2, ge=1, le=64)

@@ -1,1 +1,1 @@
-"""Benchmarks behind ``copytrade bench NAME --json`` (SPEC §9), see docs/benchmarks.md."""
+"""Benchmarks behind ``copytrade bench NAME --json`` (docs/scenarios.md), see docs/benchmarks.md."""

@@ -7,7 +7,7 @@ same guarantees; only the batching is gone. For each relationship, in turn:
 
 1. a unit of work loads that one book (cash and positions), sizes it through
    the same ``plan_copies`` (sizing and the risk gate), records its decision
-   and its order intent, and commits (intent durable before the send, SPEC §2);
+   and its order intent, and commits (intent durable before the send, docs/domain.md, Copying);
 2. the venue places that one order in its own transaction (order, fill, venue
    position and cash), like ``PaperVenue.place`` for any single order;
 3. the executor books the answer in a unit of work (order status, the fill,

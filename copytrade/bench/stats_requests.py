@@ -42,7 +42,8 @@ def new_trades(
 
 
 def leaderboard_queries(rng: random.Random, count: int) -> Iterator[LeaderboardQuery]:
-    """Every period and sort, pages 1–5, each SPEC §6 filter on about 30 % of requests."""
+    """Every period and sort, pages 1–5, each docs/statistics.md, Leaderboard filter on about 30 %
+    of requests."""
     for _ in range(count):
         yield LeaderboardQuery(
             period=rng.choice(tuple(Period)),

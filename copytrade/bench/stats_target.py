@@ -28,7 +28,8 @@ PAGE_SIZE = 20
 
 @dataclass(frozen=True, slots=True)
 class LeaderboardQuery:
-    """One leaderboard request: SPEC §6's filters (None: not filtered), a sort, a page."""
+    """One leaderboard request: docs/statistics.md, Leaderboard's filters (None: not filtered), a
+    sort, a page."""
 
     period: Period
     sort: str  # a LeaderboardSort value: roi, pnl, win_rate, drawdown, sharpe, ...

@@ -1,4 +1,4 @@
-"""``copytrade bench NAME``: benchmarks that print their figures (SPEC §9).
+"""``copytrade bench NAME``: benchmarks that print their figures (docs/scenarios.md).
 
 Each benchmark is one command of the ``bench`` group; progress goes to stderr
 (a Rich bar), so ``--json`` leaves exactly one JSON object on stdout.

@@ -1,4 +1,5 @@
-"""``copytrade settle`` and ``copytrade statement``: profit-share settlement (SPEC §7).
+"""``copytrade settle`` and ``copytrade statement``: profit-share settlement (docs/domain.md,
+Profit share).
 
 ``settle`` runs the settlement of the periods ending at ``--period-end``
 (default: the latest period boundary not after now) and prints a Rich summary;

@@ -22,7 +22,7 @@ from copytrade.stats.leaderboard import LeaderboardFilters, LeaderboardSort, lea
 from copytrade.stats.recorded import recorded_market
 from copytrade.stats.service import StatsService
 
-stats_app = typer.Typer(help="Provider statistics (SPEC §5).", no_args_is_help=True)
+stats_app = typer.Typer(help="Provider statistics (docs/statistics.md).", no_args_is_help=True)
 
 
 @stats_app.command("refresh")

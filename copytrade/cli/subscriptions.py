@@ -23,7 +23,9 @@ from copytrade.domain.profit_share.periods import latest_boundary
 from copytrade.marketdata.clock import SystemClock
 from copytrade.service_layer.subscriptions import SubscriptionBilling
 
-subscriptions_app = typer.Typer(help="Subscription billing (SPEC §7).", no_args_is_help=True)
+subscriptions_app = typer.Typer(
+    help="Subscription billing (docs/fees.md).", no_args_is_help=True
+)
 
 AT = typer.Option(None, help="Boundary to bill (ISO time, UTC); default: the latest one.")
 

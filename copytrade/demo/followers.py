@@ -2,7 +2,7 @@
 
 Every number is drawn from the ``random.Random`` the caller passes, so one
 seed gives one population. The mix is chosen so the demo shows each rule of
-SPEC §2 at work: the three sizing modes, tight and loose max-loss stops,
+docs/domain.md, Copying at work: the three sizing modes, tight and loose max-loss stops,
 open-trade limits, slippage tolerances, whitelists, followers who keep their
 positions on stop, and a few who set their own leverage.
 """

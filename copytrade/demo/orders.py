@@ -3,7 +3,7 @@
 Bots never emit an order the venue would refuse for its lot step, minimum
 quantity, minimum notional or maximum quantity: every order is built by
 ``market_order``, which rounds DOWN to the lot step and returns None when
-what is left is below the minimums (SPEC §1: quantities round down).
+what is left is below the minimums (docs/domain.md: quantities round down).
 """
 
 from __future__ import annotations

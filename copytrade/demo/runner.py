@@ -32,7 +32,7 @@ from copytrade.marketdata.ticks import PriceTick
 from copytrade.service_layer.platform import Platform
 from copytrade.stats.service import StatsService
 
-# A Monday, so every week settles on a Monday 00:00 UTC boundary (SPEC §7).
+# A Monday, so every week settles on a Monday 00:00 UTC boundary (docs/domain.md, Profit share).
 DEMO_START = datetime(2026, 1, 5, tzinfo=UTC)
 
 

@@ -1,4 +1,5 @@
-"""The texts SPEC §8 requires: shown on performance pages and accepted before a follow."""
+"""The texts docs/api.md, Rules a follow must pass requires: shown on performance pages and
+accepted before a follow."""
 
 from __future__ import annotations
 

@@ -72,7 +72,7 @@ class ClientOrderId(_Id):
         """Deterministic id of the copy of one provider fill for one relationship.
 
         Re-delivering the same provider fill derives the same id, so a venue that
-        deduplicates by client order id never receives a second order (SPEC §2).
+        deduplicates by client order id never receives a second order (docs/domain.md, Copying).
         ``leg`` tells apart the two orders of a flip ("close" then "open").
         """
         return cls.derive("cp", provider_fill, relationship, leg)

@@ -31,7 +31,7 @@ class Fill:
 
     ``fee`` is in the instrument's quote currency and never negative (a maker
     rebate is booked by the ledger, not netted here), so a trade's fees are a
-    plain sum. Every copy is triggered by one of these (SPEC §2).
+    plain sum. Every copy is triggered by one of these (docs/domain.md, Copying).
     """
 
     fill_id: FillId

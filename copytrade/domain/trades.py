@@ -1,4 +1,4 @@
-"""A trade: one position from open (from flat) to flat again (SPEC §5)."""
+"""A trade: one position from open (from flat) to flat again (docs/statistics.md)."""
 
 from __future__ import annotations
 
@@ -64,5 +64,5 @@ class Trade:
 
     @property
     def is_win(self) -> bool:
-        """Breakeven is not a win (SPEC §5)."""
+        """Breakeven is not a win (docs/statistics.md)."""
         return self.pnl > ZERO

@@ -199,7 +199,7 @@ class CopyEngine:
 
     def enforce_max_loss(self, symbols: Collection[str] | None = None) -> list[str]:
         """Stop every relationship holding one of ``symbols`` (or anything) whose
-        drawdown reached its max loss (SPEC §2); their stops are finished too."""
+        drawdown reached its max loss (docs/domain.md, Copying); their stops are finished too."""
         # The sweep reads plain values and does the arithmetic alone; only the relationships
         # it finds at the limit are loaded whole and stopped (which values them again).
         spot = {symbol: i.is_spot for symbol, i in self.instruments.items()}

@@ -1,7 +1,7 @@
 """The message bus port and its in-process implementation.
 
 The engine only publishes and subscribes by topic; ordering is per key (the
-provider for fills), so a broker-backed bus (NATS JetStream, SPEC §10) can
+provider for fills), so a broker-backed bus (NATS JetStream, docs/engine.md, Shards) can
 shard consumers by key without the engine changing.
 """
 

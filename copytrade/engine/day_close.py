@@ -1,4 +1,4 @@
-"""The UTC day close: every book's equity marked at the day's last prices (SPEC §5).
+"""The UTC day close: every book's equity marked at the day's last prices (docs/statistics.md).
 
 Deposits and withdrawals were recorded as the day's flows when they happened,
 so the daily series gives time-weighted returns.

@@ -1,6 +1,6 @@
 """Send recorded intents to the venue and record what it answered.
 
-The intents were committed before this runs (SPEC §2: recorded durably before
+The intents were committed before this runs (docs/domain.md, Copying: recorded durably before
 they are sent). Temporary venue errors are retried with exponential backoff
 up to a cap; a permanent one rejects the whole batch with its reason. Either
 way every intent ends with a recorded answer: nothing is logged and forgotten.

@@ -4,7 +4,7 @@ Every fill is booked exactly once (fills are deduplicated by id), in stream
 order, with the stream cursor committed in the same transaction. A provider's
 fill additionally becomes a ``ProviderFilled`` message in the outbox, carrying
 the provider's position and equity *before* the fill, which is what sizing
-needs (SPEC §2: usage = fill notional / equity before the fill).
+needs (docs/domain.md, Copying: usage = fill notional / equity before the fill).
 """
 
 from __future__ import annotations

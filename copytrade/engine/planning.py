@@ -76,7 +76,8 @@ def plan_copies(
                 plan.equity_before[rel.id] = book.value(prices).equity
             _record(plan, event, rel, CopyLeg.CLOSE, decision, side, ZERO, now, reduce_only=True)
     if open_qty > ZERO:
-        # A flipping order's opening part is what fixed_amount spreads over (SPEC §2).
+        # A flipping order's opening part is what fixed_amount spreads over (docs/domain.md,
+        # Copying).
         order_open_qty = event.order_qty - close_qty if close_qty > ZERO else event.order_qty
         context = FillContext(
             instrument,

@@ -2,7 +2,7 @@
 
 Every change to a relationship goes through the service layer, which calls
 ``invalidate``; with several engine processes the same call arrives as a bus
-message (SPEC §10). Stopped relationships are never copied, so not cached.
+message (docs/engine.md, Shards). Stopped relationships are never copied, so not cached.
 """
 
 from __future__ import annotations

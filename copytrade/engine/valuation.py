@@ -1,4 +1,5 @@
-"""Equity of trading books: quote cash plus each open position at the mark (SPEC §2)."""
+"""Equity of trading books: quote cash plus each open position at the mark (docs/domain.md,
+Copying)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Market data and time: price feeds (synthetic, CSV replay) and clocks.
 
 Free of I/O except reading the CSV file a replay is given; nothing here reads
-the wall clock except ``SystemClock`` (SPEC §3, §9: simulations are
+the wall clock except ``SystemClock`` (docs/venues.md; docs/scenarios.md: simulations are
 deterministic). See docs/marketdata.md.
 """
 

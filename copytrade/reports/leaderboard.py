@@ -3,7 +3,8 @@
 The demo's table computes ``provider_report`` (recorded trades, daily equity
 and the relationships' books) directly; ``cards_table`` prints a page of the
 precomputed leaderboard (copytrade.stats). The disclaimer goes with every
-table that shows performance (SPEC §6, §8).
+table that shows performance (docs/statistics.md, Leaderboard; docs/api.md, Rules a follow must
+pass).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The operator's area: jurisdiction rules (SPEC §8) and the platform's revenue by source."""
+"""The operator's area: jurisdiction rules (docs/api.md, Rules a follow must pass) and the
+platform's revenue by source."""
 
 from __future__ import annotations
 

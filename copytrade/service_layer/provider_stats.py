@@ -1,4 +1,4 @@
-"""A provider's statistics from what the platform recorded (SPEC §5), with its copiers.
+"""A provider's statistics from what the platform recorded (docs/statistics.md), with its copiers.
 
 Per-record figures come from the pure ``compute_stats`` over the provider's
 booked trades and daily equity series; the copier figures (active followers,

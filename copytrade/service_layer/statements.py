@@ -1,4 +1,4 @@
-"""Settlement statements per follower and per provider (SPEC §7).
+"""Settlement statements per follower and per provider (docs/domain.md, Profit share).
 
 The query side of settlement, shared by the CLI now and the HTTP API later. A
 follower sees each of its relationships' settlements in full; a provider sees

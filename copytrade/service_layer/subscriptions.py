@@ -1,4 +1,4 @@
-"""Subscription billing (SPEC §1, §7; docs/fees.md): each period charged once, in advance.
+"""Subscription billing (docs/domain.md; docs/fees.md): each period charged once, in advance.
 
 ``charge_due(boundary)`` charges, for every kind of period that starts at
 ``boundary`` (weekly on Mondays 00:00 UTC, monthly on the 1st), every copying

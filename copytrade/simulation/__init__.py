@@ -1,1 +1,2 @@
-"""Simulation: running the real engine on a scenario file (SPEC §9, ``copytrade simulate``)."""
+"""Simulation: running the real engine on a scenario file (docs/scenarios.md, ``copytrade
+simulate``)."""

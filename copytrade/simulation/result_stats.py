@@ -1,4 +1,4 @@
-"""RESULT.json ``stats`` and ``equity_series``: each provider's record (SPEC §5).
+"""RESULT.json ``stats`` and ``equity_series``: each provider's record (docs/statistics.md).
 
 The record figures are ``compute_stats`` over the provider's own trades and
 daily equity series, as of the last simulated day. The copy figures are joined

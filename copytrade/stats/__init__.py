@@ -1,4 +1,4 @@
-"""Provider statistics as a service: precomputed per period, refreshed, ranked (SPEC §5, §6).
+"""Provider statistics as a service: precomputed per period, refreshed, ranked (docs/statistics.md).
 
 ``StatsService`` keeps the ``provider_stats`` table up to date (a full
 refresh, and O(1) updates when a trade closes); ``leaderboard`` reads it;

@@ -1,4 +1,5 @@
-"""Leaderboard and discovery (SPEC §6), served from ``provider_stats`` alone.
+"""Leaderboard and discovery (docs/statistics.md, Leaderboard), served from ``provider_stats``
+alone.
 
 One indexed query per page plus a count: the period's rows, ranked ones only
 (the minimum track record), filtered and ordered on the REAL sort keys, ties
@@ -84,7 +85,8 @@ class LeaderboardFilters:
 
 @dataclass(frozen=True, slots=True)
 class ProviderCard:
-    """What a leaderboard card shows (SPEC §6), plus the sorted period's figures."""
+    """What a leaderboard card shows (docs/statistics.md, Leaderboard), plus the sorted period's
+    figures."""
 
     provider_id: str
     display_name: str

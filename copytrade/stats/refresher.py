@@ -1,4 +1,4 @@
-"""The scheduled full refresh (SPEC §5: at least every 5 minutes), driven by a clock.
+"""The scheduled full refresh (docs/statistics.md: at least every 5 minutes), driven by a clock.
 
 ``copytrade serve`` calls ``tick()`` from its loop; tests drive it with a
 ``SimulatedClock``. The first tick refreshes at once (a process that just

@@ -1,7 +1,7 @@
 """Becoming a provider from the web UI (/provider/become): the terms form's POST.
 
 The provider service decides (fee model, share 0–30 %, subscription price, follower
-cap, settlement period: SPEC §1, docs/fees.md) and funds the new provider's venue
+cap, settlement period: docs/domain.md, docs/fees.md) and funds the new provider's venue
 account; the form only turns text into terms, with messages for the user.
 """
 

@@ -1,6 +1,7 @@
 """The "Copy this provider" form's fields as a follow request for the following service.
 
-The service decides (SPEC §8 jurisdiction rules and allocation caps, the provider's
+The service decides (docs/api.md, Rules a follow must pass jurisdiction rules and allocation caps,
+the provider's
 follower cap, the free balance) and stores the risk acknowledgement with the
 relationship; the form only turns text into values, with messages for the user.
 """

@@ -3,7 +3,7 @@
 Requests and answers are frozen dataclasses, so an adapter can hand them across
 threads and processes. Every order carries a client order id chosen by the
 caller; placing the same id again (for the same account) returns the order the
-venue already has, which is what makes a retried copy safe (SPEC §2).
+venue already has, which is what makes a retried copy safe (docs/domain.md, Copying).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Leaderboard, provider cards and provider detail (SPEC §5, §6): public, precomputed."""
+"""Leaderboard, provider cards and provider detail (docs/statistics.md): public, precomputed."""
 
 from __future__ import annotations
 

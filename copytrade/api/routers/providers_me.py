@@ -1,4 +1,4 @@
-"""Becoming a provider, changing its terms, and its followers (SPEC §1, docs/fees.md)."""
+"""Becoming a provider, changing its terms, and its followers (docs/domain.md, docs/fees.md)."""
 
 from __future__ import annotations
 

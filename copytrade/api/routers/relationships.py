@@ -1,5 +1,6 @@
 """Copy relationships of the signed-in follower: follow, read, pause, resume, stop,
-top up, withdraw; and the risk disclosure a follow accepts (SPEC §2, §7, §8).
+top up, withdraw; and the risk disclosure a follow accepts (docs/domain.md; docs/api.md, Rules a
+follow must pass).
 
 Someone else's relationship answers 404 exactly like one that does not exist.
 """
@@ -166,14 +167,16 @@ def close_position(rel_id: str, body: CloseBody, me: Me) -> dict[str, Any]:
 
 @router.post("/relationships/{rel_id}/top-up")
 def top_up(rel_id: str, body: MoneyMove, me: Me) -> dict[str, Any]:
-    """Move free balance into the allocation; the HWM rises by the amount (SPEC §7)."""
+    """Move free balance into the allocation; the HWM rises by the amount (docs/domain.md, Profit
+    share)."""
     me.act(lambda: me.commands.top_up(me.id, rel_id, body.amount, body.idempotency_key))
     return _detail(me, rel_id)
 
 
 @router.post("/relationships/{rel_id}/withdraw")
 def withdraw(rel_id: str, body: MoneyMove, me: Me) -> dict[str, Any]:
-    """Take free cash out of the allocation; the HWM scales down with it (SPEC §7)."""
+    """Take free cash out of the allocation; the HWM scales down with it (docs/domain.md, Profit
+    share)."""
     me.act(lambda: me.commands.withdraw(me.id, rel_id, body.amount, body.idempotency_key))
     return _detail(me, rel_id)
 

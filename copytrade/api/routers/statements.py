@@ -1,4 +1,5 @@
-"""The signed-in user's statements and settlements (SPEC §7, docs/settlement.md)."""
+"""The signed-in user's statements and settlements (docs/domain.md, Profit share,
+docs/settlement.md)."""
 
 from __future__ import annotations
 

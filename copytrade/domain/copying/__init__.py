@@ -1,4 +1,5 @@
-"""Copy relationships: settings, lifecycle, sizing, the risk gate, max loss, closes (SPEC §2)."""
+"""Copy relationships: settings, lifecycle, sizing, the risk gate, max loss, closes
+(docs/domain.md, Copying)."""
 
 from copytrade.domain.copying.closing import (
     CloseContext,

@@ -1,4 +1,4 @@
-"""Close synchronisation: followers reduce as the provider reduces (SPEC §2).
+"""Close synchronisation: followers reduce as the provider reduces (docs/domain.md, Copying).
 
 fraction = min(1, fill_qty / provider_position_qty_before_fill); each follower
 reduces its copied position by that fraction at market, rounded down to the lot

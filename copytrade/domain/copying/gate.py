@@ -1,6 +1,6 @@
 """The copy risk gate: one decision per follower per opening provider fill.
 
-Checks run in SPEC §2 order, each returning at once with its reason:
+Checks run in docs/domain.md, Copying order, each returning at once with its reason:
   1  not_active            relationship paused or stopped
   1b max_loss              drawdown ≥ max_loss_pct: skip, and the relationship must stop
   2  symbol_not_allowed    whitelist / blacklist

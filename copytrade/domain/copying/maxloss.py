@@ -1,4 +1,4 @@
-"""The max-loss auto-stop rule (SPEC §2).
+"""The max-loss auto-stop rule (docs/domain.md, Copying).
 
 ``drawdown = 1 − copy_equity / net_allocated``, net_allocated = allocations −
 withdrawals. When it reaches ``max_loss_pct`` the relationship closes all its

@@ -2,7 +2,7 @@
 
 Every follower ends a fill with exactly one ``CopyDecision``: an order to place
 (``placed`` or ``capped``) or a ``skipped`` record carrying a machine-readable
-``ReasonCode`` that the follower can see (SPEC §2).
+``ReasonCode`` that the follower can see (docs/domain.md, Copying).
 """
 
 from __future__ import annotations

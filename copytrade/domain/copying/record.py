@@ -18,7 +18,7 @@ class CopyRelationship:
     """One (follower, provider) pair. Its allocation is its own trading book.
 
     ``net_allocated`` is allocations minus withdrawals (the max-loss base);
-    ``hwm`` and ``owed`` are the profit-share high-watermark state (SPEC §7).
+    ``hwm`` and ``owed`` are the profit-share high-watermark state (docs/domain.md, Profit share).
     """
 
     id: RelationshipId

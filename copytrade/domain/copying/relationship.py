@@ -148,7 +148,7 @@ class RelationshipState:
 def closes_positions_on_stop(reason: StopReason, close_on_stop: bool) -> bool:
     """Whether stopping closes the copied positions at market.
 
-    The max-loss rule always closes them (SPEC §2: that is its purpose). Any
+    The max-loss rule always closes them (docs/domain.md, Copying: that is its purpose). Any
     other stop follows the follower's ``close_on_stop``: it is the follower's
     wish for its positions when copying ends, whoever ends it.
     """

@@ -1,4 +1,4 @@
-"""Sizing a copy: the notional and leverage for one follower (SPEC §2).
+"""Sizing a copy: the notional and leverage for one follower (docs/domain.md, Copying).
 
 usage = fill_qty × fill_price / provider_equity_before_fill
   fixed_amount:  notional = fixed_amount × fill_qty / provider_order_qty

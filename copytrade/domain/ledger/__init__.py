@@ -1,4 +1,5 @@
-"""The double-entry ledger (SPEC §4): accounts, transfers, posting rules, a reference ledger.
+"""The double-entry ledger (docs/domain.md, The ledger): accounts, transfers, posting rules, a
+reference ledger.
 
 Every movement of value is a ``Transfer`` whose entries sum to zero per currency;
 ``check_transfer`` decides whether it may be posted against current balances.

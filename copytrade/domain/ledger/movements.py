@@ -1,8 +1,8 @@
-"""Constructors for every movement of value the platform makes (SPEC §4).
+"""Constructors for every movement of value the platform makes (docs/domain.md, The ledger).
 
 Each returns a balanced ``Transfer``; none looks at balances, which is the job of
 ``check_transfer`` at posting time. Amounts must already be rounded to the
-currency's precision (ROUND_DOWN where the platform charges, SPEC §1).
+currency's precision (ROUND_DOWN where the platform charges, docs/domain.md).
 """
 
 from __future__ import annotations
@@ -153,7 +153,8 @@ def profit_share(
     ts: datetime,
     currency: Currency = USDT,
 ) -> Transfer:
-    """Settlement: the allocation pays gross = provider_credit + platform_fee (SPEC §7)."""
+    """Settlement: the allocation pays gross = provider_credit + platform_fee (docs/domain.md,
+    Profit share)."""
     payer = LedgerAccount.allocation_cash(relationship, currency)
     return split_payment(
         TransferKind.PROFIT_SHARE, payer, provider, provider_credit, platform_fee, key=key, ts=ts

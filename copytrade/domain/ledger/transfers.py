@@ -55,7 +55,7 @@ class Posting:
         amount = bounded_amount(self.amount, f"amount posted to {self.account}")
         if amount == ZERO:
             raise InvalidValueError(f"a posting to {self.account} must move a non-zero amount")
-        # Refuse rather than round: the caller decides who gets the fraction (SPEC §1).
+        # Refuse rather than round: the caller decides who gets the fraction (docs/domain.md).
         if round_down(amount, currency.unit) != amount:
             raise InvalidValueError(
                 f"{amount} {currency} has more decimals than {currency} keeps "

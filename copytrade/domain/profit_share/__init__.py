@@ -1,6 +1,6 @@
 """Monetization arithmetic: high-watermark profit share, subscriptions, commissions.
 
-Pure functions and frozen values (SPEC §7); the ledger moves the money and the
+Pure functions and frozen values (docs/domain.md, Profit share); the ledger moves the money and the
 application layer makes each settlement happen exactly once per period.
 """
 

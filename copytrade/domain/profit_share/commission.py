@@ -1,4 +1,4 @@
-"""The platform's per-copied-trade commission (SPEC §1, §7)."""
+"""The platform's per-copied-trade commission (docs/domain.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""How a provider is paid (SPEC §1, §7): profit share, a subscription, or nothing per trade.
+"""How a provider is paid (docs/domain.md): profit share, a subscription, or nothing per trade.
 
 ``profit_share`` (the default): the high-watermark share at each settlement.
 ``subscription``: a fixed price per settlement period, from the follower's free

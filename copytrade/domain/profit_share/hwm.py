@@ -1,4 +1,4 @@
-"""The high-watermark of one copy relationship and what moves it (SPEC §7).
+"""The high-watermark of one copy relationship and what moves it (docs/domain.md, Profit share).
 
 A value: every operation returns a new state and leaves the old one alone, so
 a caller can compute, persist and only then adopt the result.

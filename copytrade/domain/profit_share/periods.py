@@ -1,4 +1,4 @@
-"""Settlement periods: their boundaries and canonical ids (SPEC §7).
+"""Settlement periods: their boundaries and canonical ids (docs/domain.md, Profit share).
 
 A weekly period ends on a Monday 00:00 UTC, a monthly one on the first of a
 month 00:00 UTC. A period is named after the time it covers, not the run that

@@ -1,4 +1,5 @@
-"""One profit-share settlement of one relationship (SPEC §7), as pure arithmetic."""
+"""One profit-share settlement of one relationship (docs/domain.md, Profit share), as pure
+arithmetic."""
 
 from __future__ import annotations
 

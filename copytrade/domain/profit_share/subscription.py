@@ -1,4 +1,5 @@
-"""The fixed-subscription alternative to profit share (SPEC §7): charge or pause."""
+"""The fixed-subscription alternative to profit share (docs/domain.md, Profit share): charge or
+pause."""
 
 from __future__ import annotations
 

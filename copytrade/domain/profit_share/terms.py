@@ -1,4 +1,4 @@
-"""The percents a provider's profit share is settled with (SPEC §1, §7)."""
+"""The percents a provider's profit share is settled with (docs/domain.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Provider performance statistics as pure functions (SPEC §5; docs/domain.md).
+"""Provider performance statistics as pure functions (docs/statistics.md; docs/domain.md).
 
 Inputs are the provider's closed trades and its daily equity series; outputs
 are Decimal figures computed in one fixed decimal context and rounded the

@@ -1,4 +1,4 @@
-"""The equity curve: a hypothetical deposit following the daily returns (SPEC §5)."""
+"""The equity curve: a hypothetical deposit following the daily returns (docs/statistics.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The reporting windows of SPEC §5/§6: the last 7, 30 and 90 UTC days, and all."""
+"""The reporting windows of docs/statistics.md: the last 7, 30 and 90 UTC days, and all."""
 
 from __future__ import annotations
 

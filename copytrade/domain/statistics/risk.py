@@ -2,7 +2,7 @@
 
 Each takes the unrounded daily returns of one window and publishes a figure
 rounded to 4 dp. Ratios are annualised with √365 (crypto trades every day)
-and a risk-free rate of 0 (SPEC §5).
+and a risk-free rate of 0 (docs/statistics.md).
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def sortino(returns: Sequence[Decimal]) -> Decimal | None:
 
     None with fewer than 2 returns, and None when no day lost money: the
     downside deviation is then 0 and the ratio unbounded, which a ranking
-    must not read as "best" (SPEC §5: null on zero deviation).
+    must not read as "best" (docs/statistics.md: null on zero deviation).
     """
     values = tuple(returns)
     if len(values) < 2:

@@ -21,7 +21,7 @@ class EquityPoint:
 
     ``net_flow`` is deposits minus withdrawals during the day (negative for a
     net withdrawal); it is taken out of the day's change so that moving money
-    in or out is never counted as performance (SPEC §5).
+    in or out is never counted as performance (docs/statistics.md).
     """
 
     day: date

@@ -1,4 +1,4 @@
-"""Everything the record alone says about a provider, as of one UTC day (SPEC §5).
+"""Everything the record alone says about a provider, as of one UTC day (docs/statistics.md).
 
 Followers, AUM and copier PnL come from the copy relationships and are
 joined in by the caller; this module only reads trades and the equity series.
@@ -43,7 +43,7 @@ class PeriodStats:
 
 @dataclass(frozen=True, slots=True)
 class ProviderStats(TradeStats):
-    """SPEC §5 keys the record determines; keys without a period cover the whole record.
+    """docs/statistics.md keys the record determines; keys without a period cover the whole record.
 
     The per-trade keys are those of ``TradeStats`` over every trade closed by
     ``as_of``; the rest come from the daily returns and the trades' kinds.

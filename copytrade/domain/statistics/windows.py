@@ -1,4 +1,4 @@
-"""What the daily returns give each trailing window, computed together (SPEC §5).
+"""What the daily returns give each trailing window, computed together (docs/statistics.md).
 
 A full refresh needs, for the last 7, 30 and 90 days and the whole record,
 the ROI, drawdown, volatility, Sharpe and Sortino ratios and a sparkline.

@@ -1,5 +1,5 @@
 """What a follower does with a copy relationship: follow, pause, resume, stop,
-top up, withdraw, close a position by hand (SPEC §2, §7).
+top up, withdraw, close a position by hand (docs/domain.md).
 
 Each action is one unit of work on the platform's books; orders it needs are
 recorded as intents in that transaction and sent after the commit, like copies.
@@ -48,7 +48,8 @@ class CopyActionError(DomainError):
     """A follower action that cannot be done as asked (the message says why)."""
 
 
-# Checks and records of the layer above (SPEC §8: jurisdiction rules, follower caps,
+# Checks and records of the layer above (docs/api.md, Rules a follow must pass: jurisdiction rules,
+# follower caps,
 # the risk acknowledgement), run in the action's own transaction on the relationship
 # as it will be stored: raising refuses the action and nothing is written.
 Within = Callable[[SqlUnitOfWork, CopyRelationship], None]
@@ -86,7 +87,10 @@ class FollowerActions:
         within: Within | None = None,
     ) -> CopyRelationship:
         if not risk_acknowledged:
-            raise CopyActionError("copying needs the follower's risk acknowledgement (SPEC §8)")
+            raise CopyActionError(
+                "copying needs the follower's risk acknowledgement "
+                "(docs/api.md, Rules a follow must pass)"
+            )
         now = self._now()
         hwm = HighWatermark.start(allocation)
         follower_venue_cash = self._venue_cash_of_free_balance(str(follower))
@@ -156,7 +160,7 @@ class FollowerActions:
         close_on_stop: bool | None = None,
     ) -> None:
         """Stop copying: close positions where asked, settle profit share at the stop
-        (SPEC §7), then return the free cash to the follower's balance.
+        (docs/domain.md, Profit share), then return the free cash to the follower's balance.
 
         ``close_on_stop`` given here replaces the relationship's setting for this stop.
         Stopping a relationship whose stop a crash interrupted finishes that stop;
@@ -274,7 +278,8 @@ class FollowerActions:
         return rel
 
     def withdraw(self, rel_id: RelationshipId, amount: Decimal, key: str) -> CopyRelationship:
-        """Take cash out of the allocation: at most its free cash (SPEC §7), which the
+        """Take cash out of the allocation: at most its free cash (docs/domain.md, Profit share),
+        which the
         venue counts net of unrealized perp losses; the HWM scales down with it."""
         now = self._now()
         venue_cash = self._venue.withdrawable(str(rel_id), USDT.code)
@@ -297,7 +302,8 @@ class FollowerActions:
         return rel
 
     def manual_close(self, rel_id: RelationshipId, symbol: str) -> None:
-        """Close one copied position by hand; it is detached from the provider's (SPEC §2)."""
+        """Close one copied position by hand; it is detached from the provider's (docs/domain.md,
+        Copying)."""
         now = self._now()
         with self._uow_factory() as uow:
             rel = uow.relationships.get(rel_id)

@@ -1,7 +1,7 @@
 """``copy_open_positions`` on start: open the provider's current positions, in proportion.
 
 Each open provider position is treated as one opening fill of its whole size at
-the current price, through the same sizing and risk gate as any copy (SPEC §2),
+the current price, through the same sizing and risk gate as any copy (docs/domain.md, Copying),
 so the new follower ends up where it would be had it copied from the start, as
 far as its own settings allow. Decisions are recorded under the pseudo fill id
 ``start:<relationship>:<symbol>``.

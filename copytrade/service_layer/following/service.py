@@ -1,6 +1,8 @@
-"""Following providers and managing one's own relationships and money (SPEC §2, §7, §8).
+"""Following providers and managing one's own relationships and money (docs/domain.md; docs/api.md,
+Rules a follow must pass).
 
-The regulatory rules of SPEC §8 are checked here, in the same transaction that
+The regulatory rules of docs/api.md, Rules a follow must pass are checked here, in the same
+transaction that
 creates (or tops up) the relationship, so a refused follow leaves nothing behind:
 - the follower's jurisdiction: copying offered at all, the largest allocation
   a relationship may hold, and the largest total a follower may hold across its
@@ -36,7 +38,8 @@ from copytrade.service_layer.platform import Platform
 
 
 class FollowRefusedError(DomainError):
-    """A follow or top-up the platform's rules refuse (SPEC §8); nothing was changed."""
+    """A follow or top-up the platform's rules refuse (docs/api.md, Rules a follow must pass);
+    nothing was changed."""
 
 
 class RiskNotAcknowledgedError(FollowRefusedError):
@@ -98,7 +101,8 @@ def owned_relationship(uow: SqlUnitOfWork, follower: str, rel_id: str) -> CopyRe
 
 def check_jurisdiction(uow: SqlUnitOfWork, follower: str, rel: CopyRelationship) -> None:
     """The follower's jurisdiction offers copying, up to its largest allocation per
-    relationship and in total (SPEC §8); ``rel`` holds its new allocation."""
+    relationship and in total (docs/api.md, Rules a follow must pass); ``rel`` holds its new
+    allocation."""
     allocation = rel.net_allocated
     user = uow.users.by_id(follower)
     if user is None:
@@ -215,7 +219,8 @@ class FollowingService:
         self._actions.stop(self._owned(follower, rel_id), close_on_stop=close_on_stop)
 
     def close_position(self, follower: str, rel_id: str, symbol: str) -> None:
-        """Close one copied position by hand; later provider closes skip it (SPEC §2)."""
+        """Close one copied position by hand; later provider closes skip it (docs/domain.md,
+        Copying)."""
         self._actions.manual_close(self._owned(follower, rel_id), symbol)
 
     def top_up(self, follower: str, rel_id: str, amount: Decimal, key: str) -> None:

@@ -1,7 +1,7 @@
 """What a follower sees of its money and its copy relationships (the query side).
 
 Equity is the relationship's cash plus its copied positions marked at the
-current prices (SPEC §2); a relationship's PnL is its equity less its net
+current prices (docs/domain.md, Copying); a relationship's PnL is its equity less its net
 allocation (allocations less withdrawals), so moving money in or out is not
 counted as gain or loss.
 """

@@ -1,4 +1,4 @@
-"""Settle many (relationship, period) pairs in one transaction (SPEC §7).
+"""Settle many (relationship, period) pairs in one transaction (docs/domain.md, Profit share).
 
 For each pair not settled before: lock the relationship's row, read its HWM,
 owed amount and book in that transaction, mark the book's equity at the given

@@ -1,4 +1,5 @@
-"""The periodic settlement run (SPEC §7): every due relationship of a period, once.
+"""The periodic settlement run (docs/domain.md, Profit share): every due relationship of a period,
+once.
 
 ``run(period_end)`` settles, for each kind of period ending at ``period_end``
 (weekly on Mondays, monthly on the first), every relationship of a provider

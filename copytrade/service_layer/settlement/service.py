@@ -1,4 +1,4 @@
-"""Profit-share settlement: exactly once per (relationship, period) (SPEC §7).
+"""Profit-share settlement: exactly once per (relationship, period) (docs/domain.md, Profit share).
 
 ``SettlementService.settle_many`` settles a batch in one transaction (see
 ``settlement_batch``) and then asks the venue to move the debits. The venue

@@ -27,7 +27,7 @@ from copytrade.domain.values import Price, Quantity
 
 @dataclass(frozen=True, slots=True)
 class ProviderOrder:
-    """The provider places an order; its fills are what followers copy (SPEC §2)."""
+    """The provider places an order; its fills are what followers copy (docs/domain.md, Copying)."""
 
     at: datetime
     index: int
@@ -71,7 +71,8 @@ class Resume(_FollowerAction):
 
 @dataclass(frozen=True, slots=True)
 class Stop(_FollowerAction):
-    """Stop by the follower: close_on_stop decides the positions, then settle (SPEC §7)."""
+    """Stop by the follower: close_on_stop decides the positions, then settle (docs/domain.md,
+    Profit share)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""Following through the API: the SPEC §8 rules a follow must pass, and what it stores."""
+"""Following through the API: the docs/api.md, Rules a follow must pass rules a follow must pass,
+and what it stores."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A relationship's life through the API while its provider trades: pause, resume,
-stop, top-up and withdraw, with the copy decisions and the HWM of SPEC §2 and §7."""
+stop, top-up and withdraw, with the copy decisions and the HWM of docs/domain.md."""
 
 from __future__ import annotations
 
@@ -103,7 +103,8 @@ def test_a_position_closed_by_hand_is_detached_from_the_providers(api: Api) -> N
 
 
 def _hwm_after_withdrawal(hwm: Decimal, withdrawn: Decimal, equity: Decimal) -> Decimal:
-    """SPEC §7: scaled by (1 − w / copy equity before), rounded up to the USDT unit."""
+    """docs/domain.md, Profit share: scaled by (1 − w / copy equity before), rounded up to the USDT
+    unit."""
     return (hwm * (1 - withdrawn / equity)).quantize(USDT.unit, rounding=ROUND_CEILING)
 
 

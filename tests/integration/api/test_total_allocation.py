@@ -1,4 +1,5 @@
-"""A jurisdiction's cap on one follower's allocations together (SPEC §8), beside the
+"""A jurisdiction's cap on one follower's allocations together (docs/api.md, Rules a follow must
+pass), beside the
 per-relationship cap: set by an admin, enforced at follow and at top-up."""
 
 from __future__ import annotations

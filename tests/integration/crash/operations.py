@@ -241,7 +241,7 @@ def _change(op: Op, rt: ServerRuntime, now: datetime) -> object:
     p, kind = rt.platform, op["kind"]
     actions = p.actions
     if kind == "price":
-        # One moment's prices together (SPEC §9): all applied, then the max-loss checks.
+        # One moment's prices together (docs/scenarios.md): all applied, then the max-loss checks.
         p.engine.on_prices({symbol: D(price) for symbol, price in op["prices"].items()}, now)
     elif kind == "register":
         p.accounts.register(AccountId(op["account"]), op["account"])

@@ -1,4 +1,5 @@
-"""Both sides of every settlement are notified through the outbox, once (SPEC §7)."""
+"""Both sides of every settlement are notified through the outbox, once (docs/domain.md, Profit
+share)."""
 
 from __future__ import annotations
 

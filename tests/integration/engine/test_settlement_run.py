@@ -1,4 +1,4 @@
-"""The settlement run end to end on both backends: SPEC §7's worked cases.
+"""The settlement run end to end on both backends: docs/domain.md, Profit share's worked cases.
 
 One follower copies a spot provider (share 20 %, platform fee 2 %) through
 gain, owed share, top-up, withdrawal, loss and recovery below and above the
@@ -39,7 +39,8 @@ SHARE = D(20)
 
 
 def _check_period(h: Harness, rel: str, period: str, hwm: D, owed: D) -> D:
-    """The run's record for ``period`` follows SPEC §7 from (hwm, owed) before it."""
+    """The run's record for ``period`` follows docs/domain.md, Profit share from (hwm, owed) before
+    it."""
     s = record(h, rel, period).settlement
     assert (s.hwm_before, s.owed_before) == (hwm, owed)
     net = s.equity - owed

@@ -127,7 +127,8 @@ def test_the_same_client_order_id_returns_the_existing_order(funded: PaperVenue)
 
 def test_a_reduce_only_close_below_the_minimums_is_accepted(funded: PaperVenue) -> None:
     # Spot min notional is 10: 0.0001 BTC at 50,000 = 5 could not be sold on its own,
-    # but a close must never be blocked by minimums (SPEC §2), so reduce-only is exempt.
+    # but a close must never be blocked by minimums (docs/domain.md, Copying), so reduce-only is
+    # exempt.
     funded.place(req("o1", "buy", "0.01"))
     funded.place(req("o2", "sell", "0.0099"))
     dust = funded.place(req("o3", "sell", "0.0001", reduce_only=True))

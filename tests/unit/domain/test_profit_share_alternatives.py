@@ -1,4 +1,5 @@
-"""Subscriptions and per-trade commissions: the alternatives to profit share (SPEC §7)."""
+"""Subscriptions and per-trade commissions: the alternatives to profit share (docs/domain.md,
+Profit share)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The high-watermark state: start, top-ups and withdrawals (SPEC §7)."""
+"""The high-watermark state: start, top-ups and withdrawals (docs/domain.md, Profit share)."""
 
 from __future__ import annotations
 

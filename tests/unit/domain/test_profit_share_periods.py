@@ -1,4 +1,5 @@
-"""Settlement period boundaries and ids (SPEC §7): worked cases and properties."""
+"""Settlement period boundaries and ids (docs/domain.md, Profit share): worked cases and
+properties."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hypothesis properties of profit-share settlement (SPEC §7).
+"""Hypothesis properties of profit-share settlement (docs/domain.md, Profit share).
 
 (a) value is conserved in every settlement and nothing is negative;
 (b) the same gain is never charged twice, checked along random lives of a

@@ -1,4 +1,4 @@
-"""SPEC §7 worked examples: settlements along a relationship's life.
+"""docs/domain.md, Profit share worked examples: settlements along a relationship's life.
 
 Default terms unless a row says otherwise: share 10 %, platform fee 2 % of the
 gross share. The HWM starts at a first allocation of 1000 USDT. N is the net

@@ -1,4 +1,5 @@
-"""Profit-share terms validation (SPEC §1: share 0–30 %, default 10; platform fee default 2 %)."""
+"""Profit-share terms validation (docs/domain.md: share 0–30 %, default 10; platform fee default 2
+%)."""
 
 from __future__ import annotations
 

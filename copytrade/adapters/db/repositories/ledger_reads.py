@@ -80,7 +80,7 @@ def ledger_currencies(session: Session) -> dict[str, Currency]:
     also the list of what the ledger can hold. It stores no precision for base
     assets, so they get ``Currency``'s default of 8 decimals (what BTC, ETH and the
     venues' spot balances use); a quote currency's stored precision wins over that,
-    and USDT is always the domain's USDT (8 decimals, SPEC §1) whatever a row says.
+    and USDT is always the domain's USDT (8 decimals, docs/domain.md) whatever a row says.
     """
     bases: dict[str, Currency] = {}
     quotes: dict[str, Currency] = {}

@@ -24,7 +24,8 @@ _CHUNK = 500
 
 @dataclass(frozen=True, slots=True)
 class OrderIntent:
-    """An order the platform decided to send, recorded before it is sent (SPEC §2)."""
+    """An order the platform decided to send, recorded before it is sent (docs/domain.md,
+    Copying)."""
 
     client_order_id: str
     book: str

@@ -83,7 +83,7 @@ class PositionRepository:
 
         A flat position the follower detached (closed by hand) is kept, flag and
         all, until the provider's own position closes: later provider closes of
-        it are then skipped as ``detached`` (SPEC §2).
+        it are then skipped as ``detached`` (docs/domain.md, Copying).
         """
         inserts: list[dict[str, object]] = []
         updates: list[dict[str, object]] = []

@@ -107,7 +107,7 @@ def _new_row(rel: CopyRelationship) -> dict[str, object]:
 
 @dataclass(frozen=True, slots=True)
 class HwmState:
-    """A relationship's parties and its high-watermark state (SPEC §7)."""
+    """A relationship's parties and its high-watermark state (docs/domain.md, Profit share)."""
 
     relationship_id: str
     follower_id: str

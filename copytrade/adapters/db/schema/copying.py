@@ -22,7 +22,7 @@ class RelationshipRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     stop_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
     pause_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    # Settings (SPEC §2); symbol lists are space-separated symbols.
+    # Settings (docs/domain.md, Copying); symbol lists are space-separated symbols.
     mode: Mapped[str] = mapped_column(String(16))
     fixed_amount: Mapped[Decimal | None] = money(nullable=True)
     multiplier: Mapped[Decimal] = money(default=Decimal(1))
@@ -35,7 +35,7 @@ class RelationshipRow(Base):
     symbols_blocked: Mapped[str] = mapped_column(Text, default="")
     close_on_stop: Mapped[bool] = mapped_column(Boolean, default=True)
     copy_open_positions: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Money bookkeeping of the allocation (SPEC §2 max loss, §7 high-watermark).
+    # Money bookkeeping of the allocation (docs/domain.md: max loss, high-watermark).
     net_allocated: Mapped[Decimal] = money(default=Decimal(0))
     hwm: Mapped[Decimal] = money(default=Decimal(0))
     owed: Mapped[Decimal] = money(default=Decimal(0))
@@ -78,7 +78,7 @@ class PerRelationshipPeriod:
 
 
 class SettlementRow(PerRelationshipPeriod, Base):
-    """One relationship's profit-share settlement for one period (SPEC §7)."""
+    """One relationship's profit-share settlement for one period (docs/domain.md, Profit share)."""
 
     __tablename__ = "settlements"
     __table_args__ = (UniqueConstraint("relationship_id", "period"),)

@@ -38,7 +38,8 @@ class ApiSessionRow(Base):
 
 
 class JurisdictionRow(Base):
-    """Whether copying is offered in a jurisdiction, and its largest allocation (SPEC §8)."""
+    """Whether copying is offered in a jurisdiction, and its largest allocation (docs/api.md, Rules
+    a follow must pass)."""
 
     __tablename__ = "jurisdictions"
 
@@ -49,7 +50,8 @@ class JurisdictionRow(Base):
 
 
 class RiskAcknowledgementRow(Base):
-    """The risk disclosure a follower accepted when starting a relationship (SPEC §8)."""
+    """The risk disclosure a follower accepted when starting a relationship (docs/api.md, Rules a
+    follow must pass)."""
 
     __tablename__ = "risk_acknowledgements"
 

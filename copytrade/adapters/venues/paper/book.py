@@ -60,7 +60,7 @@ class AccountBook:
 
         Cash moves by the margin locked or released, the realized PnL and the
         fee. A fill that opens anything must leave the free cash at 0 or more;
-        a pure close is never refused (SPEC §2), and a loss beyond the cash leaves
+        a pure close is never refused (docs/domain.md, Copying), and a loss beyond the cash leaves
         it at 0. A spot sell needs the holding.
         ``dry_run`` checks without keeping the change (a limit order about to rest).
         """

@@ -89,7 +89,7 @@ def check_request(
     fill_price = limit if rests else price
     assert fill_price is not None  # one of the two is set, by the checks above
     # Reduce-only orders are exempt, as on the big exchanges: a close must never be
-    # blocked by minimums (SPEC §2), or dust would stay behind forever.
+    # blocked by minimums (docs/domain.md, Copying), or dust would stay behind forever.
     if not request.reduce_only and not instrument.meets_minimums(order.qty, fill_price):
         return Rejection(
             RejectReason.BELOW_MINIMUM,

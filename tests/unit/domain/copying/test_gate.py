@@ -152,7 +152,7 @@ def test_skip_reasons(
 @pytest.mark.parametrize(
     ("s", "f", "b", "reason"),
     [
-        # Each row breaks two checks; the earlier one in SPEC order is recorded.
+        # Each row breaks two checks; the earlier one in the documented order is recorded.
         ({}, {}, {"status": RelationshipStatus.PAUSED, "copy_equity": D(1)}, R.NOT_ACTIVE),
         ({"blacklist": {PERP_SYMBOL}}, {}, {"copy_equity": D(1)}, R.MAX_LOSS),
         ({"blacklist": {PERP_SYMBOL}}, {"current_price": D(0)}, {}, R.SYMBOL_NOT_ALLOWED),
