@@ -45,6 +45,8 @@ class ServerRuntime:
     metrics: ServeMetrics
     lock: threading.RLock = field(default_factory=threading.RLock)
     alerts: Alerts = field(default_factory=Alerts)
+    # Set when the server begins to shut down: event streams end at their next poll.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     @classmethod
     def build(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-import uvicorn
 
 from copytrade.cli.common import checked_container, err_console, load_settings
 from copytrade.config import Settings
 from copytrade.marketdata.clock import SystemClock
 from copytrade.server.assembly import build_server
+from copytrade.server.http import serve_http
 from copytrade.server.logs import configure_logging
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -56,10 +56,7 @@ def run_server(
     server.scheduler.start()
     err_console.print(f"copytrade serving on http://{host}:{port}/ (API docs at /docs)")
     try:
-        # Our own handler renders uvicorn's lines too; the access log is ours (RequestLog).
-        uvicorn.run(
-            server.app, host=host, port=port, log_level="warning", log_config=None, access_log=False
-        )
+        serve_http(server.app, host, port, server.runtime.stopping)
     finally:
         server.scheduler.stop()
         container.close()

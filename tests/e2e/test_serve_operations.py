@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from .serving import free_port, start, stop
@@ -53,3 +54,36 @@ def test_serve_probes_metrics_and_json_logs(tmp_path: Path) -> None:
         ("copytrade.access", "/api/leaderboard", 200)
     ]
     assert b"Traceback" not in output
+
+
+def test_shutdown_is_prompt_with_an_event_stream_open(tmp_path: Path) -> None:
+    """SIGINT with a client on /api/events: the stream ends with ``event: end`` and
+    the process exits within seconds, not when the client gives up."""
+    port = free_port()
+    args = ["serve", "--database", str(tmp_path / "sse.db"), "--port", str(port)]
+    base, process = start(args, port)
+    received: list[str] = []
+    try:
+        body = {"email": "sse@example.com", "password": "a long passphrase", "jurisdiction": "NL"}
+        assert httpx.post(f"{base}/api/auth/register", json=body).status_code == 202
+        token = httpx.post(f"{base}/api/auth/login", json=body).json()["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        # Keepalives come every 15 s: a stream still open after SIGINT times out here.
+        with httpx.stream("GET", f"{base}/api/events", headers=headers, timeout=8) as stream:
+            lines = stream.iter_lines()
+            received.append(next(lines))  # the stream is open: ``retry: …``
+            process.send_signal(signal.SIGINT)
+            signalled = time.monotonic()
+            try:
+                received.extend(lines)  # until the server closes the stream
+            except httpx.ReadTimeout:
+                pytest.fail(f"the event stream stayed open after SIGINT: {received}")
+        process.wait(timeout=15)
+        took = time.monotonic() - signalled
+    finally:
+        stop(process)
+    assert received[0].startswith("retry:")
+    assert "event: end" in received
+    assert any("server shutting down" in line for line in received)
+    assert took < 10, f"shutdown took {took:.1f} s with a client connected"
+    assert b"Traceback" not in (process.stdout.read() if process.stdout else b"")

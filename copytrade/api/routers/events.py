@@ -5,6 +5,8 @@ server keeps nothing per client, and a client that reconnects with the last
 event id (the ``Last-Event-ID`` header a browser's EventSource sends, or
 ``?after=``) resumes exactly there. ``?once=true`` sends what there is and
 closes (for tests and polling clients); ``?timeout=S`` closes after S seconds.
+When the server shuts down, each stream sends ``event: end`` and closes within
+a poll, so a shutdown never waits on connected clients.
 """
 
 from __future__ import annotations
@@ -83,6 +85,9 @@ async def _stream(
             last_sent = now
             continue  # more may be waiting beyond this batch
         if once:
+            return
+        if runtime.stopping.is_set():
+            yield 'event: end\ndata: {"reason":"server shutting down: reconnect later"}\n\n'
             return
         if now - last_check >= SESSION_CHECK_S:
             last_check = now
