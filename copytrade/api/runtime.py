@@ -4,7 +4,8 @@ The engine is single-threaded by design (one writer on SQLite; the copy
 pipeline pumps in order), so every request that changes state and every
 scheduled job runs under one lock and pumps the engine before it lets go:
 a copy, a stop or a settlement is done when the request returns. Reads that
-only need committed rows (leaderboard, statements) do not take the lock.
+only need committed rows (leaderboard, statements) do not take the lock, and
+neither does the stats refresh's reading and computing (only its writes do).
 """
 
 from __future__ import annotations
@@ -76,20 +77,23 @@ class ServerRuntime:
             timedelta(minutes=settings.api_session_minutes),
             (settings.sign_up_rate_limit, timedelta(seconds=settings.sign_up_rate_window_seconds)),
         )
+        lock = threading.RLock()
         # One process: forking workers beside the server's threads could inherit held locks.
+        # A full refresh computes outside the engine lock and writes under it.
         stats = StatsService(
             platform.uow,
             platform.engine.prices.snapshot,
             clock.now,
             settings.min_track_record_days,
             read_uow_factory=container.read_uow_factory,
+            write_guard=lambda: lock,
         )
         platform.engine.listeners.append(stats)
         platform.recover()
         run = SettlementRun(platform.uow, platform.settlements, clock.now)
         window = timedelta(seconds=settings.order_rate_window_seconds)
         orders = SlidingWindowLimiter(settings.order_rate_limit, window, clock.now)
-        return cls(container, platform, identity, stats, run, orders, metrics)
+        return cls(container, platform, identity, stats, run, orders, metrics, lock)
 
     def reconcile(self) -> ReconcileReport:
         """Ledger vs venue for every book, under the engine lock (nothing moves meanwhile)."""

@@ -1,7 +1,9 @@
 """Periodic jobs of ``copytrade serve``: market ticks, recovery, day closes, stats,
 settlement, billing and reconciliation.
 
-One background thread runs the jobs in turn under the runtime's lock. A job
+One background thread runs the jobs in turn, under the runtime's lock unless a
+job only reads the books (the stats refresh: it takes the lock for its writes
+alone, so orders and ticks do not wait seconds behind it). A job
 that fails is logged with its traceback and its error kept for the admin
 area (``/api/admin/health``); it runs again at its next turn, since every job
 is idempotent (day closes, settlements and charges are keyed once-only).
@@ -40,6 +42,8 @@ class Job:
     last_run: datetime | None = None
     last_error: str | None = None
     runs: int = 0
+    # False for jobs that change no books and guard their own writes (see above).
+    under_lock: bool = True
 
 
 @dataclass
@@ -63,7 +67,10 @@ class Scheduler:
             started = time.perf_counter()
             failed = False
             try:
-                self.runtime.act(job.run)
+                if job.under_lock:
+                    self.runtime.act(job.run)
+                else:
+                    job.run()
                 job.last_error = None
                 job.runs += 1
             except Exception as error:  # a job's failure must not stop the others
@@ -156,7 +163,7 @@ def default_jobs(
         # Intents a venue outage left `new` and venue moves left pending (docs/engine.md).
         Job("recovery", RECOVERY_EVERY, runtime.platform.recover),
         Job("day-close", timedelta(seconds=30), DayCloser(runtime, clock)),
-        Job("stats-refresh", timedelta(seconds=30), refresher.tick),
+        Job("stats-refresh", timedelta(seconds=30), refresher.tick, under_lock=False),
         Job("settlement", timedelta(minutes=1), lambda: settle_due(runtime)),
         Job("subscriptions", timedelta(minutes=1), lambda: charge_subscriptions(runtime, clock)),
         Job("reconcile", RECONCILE_EVERY, lambda: check_books(runtime)),

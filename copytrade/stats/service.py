@@ -7,16 +7,21 @@ provider's four rows in O(1) from their stored tallies; anything the tallies
 cannot express (a new day, windows sliding, series figures, copier figures)
 is recomputed from the record by ``refresh_provider`` / ``full_refresh``.
 
-One writer at a time: the engine calls the hooks from its own thread, and the
-refresher runs between pumps. A refresh racing a hook in another process
-could count a trade twice or miss it until the next full refresh (≤ 5 min).
+A full refresh reads and computes outside the engine's lock (seconds at
+thousands of providers: orders must not wait for it) and writes each chunk under
+``write_guard`` (the engine's lock in ``serve``). A hook may meanwhile have added
+a trade to a provider of the chunk: the chunk was computed without it, so those
+providers are recomputed under the guard instead of written stale; and if a day
+closed meanwhile (whose own refresh wrote newer rows), the chunk is recomputed.
+So no trade is missed or counted twice in this process. A hook in another
+process could still race a refresh until the next one (≤ 5 min).
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -62,6 +67,7 @@ class StatsService:
         after_fork: Callable[[], None] = lambda: None,
         chunk_size: int = CHUNK,
         read_uow_factory: Callable[[], SqlUnitOfWork] | None = None,
+        write_guard: Callable[[], AbstractContextManager[object]] = nullcontext,
     ) -> None:
         if min_track_record_days < 0:
             raise ValueError(f"min_track_record_days must be ≥ 0, got {min_track_record_days}")
@@ -83,6 +89,9 @@ class StatsService:
         # After close_day(D) the day in progress is D + 1, even if the clock that
         # drives us has not ticked past midnight yet.
         self._day_after_close = date.min
+        self._write_guard = write_guard
+        # Trades the hooks added per provider: a chunk computed before one is stale.
+        self._added: dict[str, int] = {}
 
     def full_refresh(self) -> int:
         """Recompute every provider from its record; returns how many providers."""
@@ -90,21 +99,29 @@ class StatsService:
             return self._full_refresh()
 
     def _full_refresh(self) -> int:
+        added, as_of = dict(self._added), self.as_of()  # before anything is read
         with self._read_uow_factory() as uow:
             profiles = uow.accounts.provider_profiles()
         providers = sorted(profiles)
         prices = dict(self._prices())
         parts = list(chunks(providers, self._chunk_size))
+
+        def compute(part: Sequence[str]) -> list[ProviderStatsRecord]:
+            return self._compute(part, profiles, prices)
+
         if self._workers == 1 or len(parts) == 1:
-            for part in parts:
-                self._write(self._compute(part, profiles, prices))
+            computed: Iterable[list[ProviderStatsRecord]] = map(compute, parts)
         else:
-
-            def compute(part: Sequence[str]) -> list[ProviderStatsRecord]:
-                return self._compute(part, profiles, prices)
-
-            for records in map_in_workers(compute, parts, self._workers, self._after_fork):
-                self._write(records)
+            computed = map_in_workers(compute, parts, self._workers, self._after_fork)
+        for part, records in zip(parts, computed, strict=True):
+            with self._write_guard():
+                if self.as_of() != as_of:  # a day closed meanwhile
+                    self._write(compute(part))
+                    continue
+                stale = {p for p in part if self._added.get(p, 0) != added.get(p, 0)}
+                self._write([r for r in records if r.provider_id not in stale])
+                if stale:
+                    self._write(compute(sorted(stale)))
         return len(providers)
 
     def refresh_provider(self, provider_id: str) -> None:
@@ -117,6 +134,7 @@ class StatsService:
 
     def on_trade_closed(self, provider_id: str, trade: Trade) -> None:
         """Add a just-closed trade to the provider's rows (O(1)), or recompute when stale."""
+        self._added[provider_id] = self._added.get(provider_id, 0) + 1
         now, as_of = self._now(), self.as_of()
         with self._uow_factory() as uow:
             records = uow.provider_stats.of_provider(provider_id)
