@@ -6,7 +6,9 @@ the real server (``build_server(..., market=False)`` under uvicorn, one
 process of its own). A load generator in another process (``api_load``)
 keeps C keep-alive connections busy with a seeded mix of leaderboard pages
 (``api_queries``) for D seconds after a warm-up. Its own ceiling is measured
-first against a trivial server answering bodies of the same size.
+first against a trivial server answering bodies of the same size. Then the
+database is served again with its schedules running and the stats refresh
+back to back, and one client's orders are timed (``api_orders``).
 See docs/benchmarks.md.
 """
 
@@ -28,6 +30,7 @@ from copytrade.bench.api_load import (
     serve_trivial,
     start_process,
 )
+from copytrade.bench.api_orders import orders_during_refreshes, orders_report, refresh_back_to_back
 from copytrade.bench.api_queries import query_pool, request_mix
 from copytrade.bench.fanout import NoProgress, Progress
 from copytrade.bench.stats_backends import sqlite_database
@@ -52,12 +55,15 @@ class ApiBenchConfig:
     queries: int = 200  # distinct leaderboard requests in the pool
     ceiling_s: float = 3.0  # how long the generator's ceiling is measured
     seed: int = 5
+    orders_s: float = 10.0  # timed seconds of orders during full refreshes (0: skipped)
 
     def __post_init__(self) -> None:
         if min(self.providers, self.trades, self.concurrency, self.queries) < 1:
             raise ValueError("providers, trades, concurrency and queries must be at least 1")
-        if self.duration_s <= 0 or self.warmup_s < 0 or self.cache_ttl_s < 0:
-            raise ValueError("duration_s must be positive, warmup_s and cache_ttl_s not negative")
+        if self.duration_s <= 0 or min(self.warmup_s, self.cache_ttl_s, self.orders_s) < 0:
+            raise ValueError(
+                "duration_s must be positive, warmup_s, cache_ttl_s and orders_s not negative"
+            )
 
 
 def run_api_bench(config: ApiBenchConfig, progress: Progress | None = None) -> dict[str, Any]:
@@ -69,7 +75,7 @@ def run_api_bench(config: ApiBenchConfig, progress: Progress | None = None) -> d
         _populate(engine, config, progress)
         url = engine.url.render_as_string(hide_password=False)
         port = free_port()
-        server = start_process(serve_database, url, port, config.cache_ttl_s)
+        server = start_process(serve_database, url, port, config.cache_ttl_s, False)
         try:
             body = wait_for_page(port, pool[0])
             progress.stage("generator ceiling (trivial server)", 1)
@@ -80,7 +86,20 @@ def run_api_bench(config: ApiBenchConfig, progress: Progress | None = None) -> d
             progress.advance()
         finally:
             stop(server)
-    return _report(config, load, ceiling, len(set(mix)))
+        report = _report(config, load, ceiling, len(set(mix)))
+        if config.orders_s > 0:
+            progress.stage(f"orders during full stats refreshes, {config.orders_s:g} s", 1)
+            port = free_port()
+            server = start_process(serve_database, url, port, config.cache_ttl_s, True)
+            try:
+                wait_for_page(port, pool[0])
+                report["orders_during_refresh"] = orders_report(
+                    orders_during_refreshes(port, config.orders_s)
+                )
+            finally:
+                stop(server)
+            progress.advance()
+    return report
 
 
 def _populate(engine: Engine, config: ApiBenchConfig, progress: Progress) -> None:
@@ -91,21 +110,29 @@ def _populate(engine: Engine, config: ApiBenchConfig, progress: Progress) -> Non
     StatsTarget(session_factory, INSTRUMENTS, lambda: PRICES, clock.now, 1).full_refresh()
 
 
-def serve_database(url: str, port: int, cache_ttl_s: float) -> None:
-    """The real server on ``url`` (no live market, no schedules), until terminated."""
-    import uvicorn
-
+def serve_database(url: str, port: int, cache_ttl_s: float, scheduled: bool) -> None:
+    """The real server on ``url``, until terminated: without market and schedules, or
+    (``scheduled``) with them and the stats refresh back to back."""
     from copytrade.bootstrap import Container
     from copytrade.config import Settings
     from copytrade.marketdata.clock import SystemClock
     from copytrade.server.assembly import build_server
+    from copytrade.server.http import serve_http
+    from copytrade.server.logs import configure_logging
 
-    settings = Settings(database_url=url, api_leaderboard_cache_s=cache_ttl_s)
+    configure_logging("warning")  # on stderr: stdout carries the benchmark's JSON alone
+    settings = Settings(
+        database_url=url, api_leaderboard_cache_s=cache_ttl_s, order_rate_limit=100_000
+    )
     container = Container.from_settings(settings)
-    server = build_server(container, SystemClock(), seed=7, market=False)
-    try:  # as ``copytrade serve`` runs it: one process, uvicorn's defaults
-        uvicorn.run(server.app, host="127.0.0.1", port=port, log_level="warning")
+    server = build_server(container, SystemClock(), seed=7, market=scheduled)
+    if scheduled:
+        refresh_back_to_back(server)
+        server.scheduler.start()
+    try:  # as ``copytrade serve`` runs it: one process
+        serve_http(server.app, "127.0.0.1", port, server.runtime.stopping)
     finally:
+        server.scheduler.stop()
         container.close()
 
 

@@ -170,9 +170,13 @@ def api(
     cache_ttl: float = typer.Option(1.0, min=0, help="Leaderboard page cache TTL (seconds)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Serve every page uncached."),
     queries: int = typer.Option(200, min=1, help="Distinct leaderboard requests in the mix."),
+    orders_duration: float = typer.Option(
+        10.0, min=0, help="Timed seconds of orders during full stats refreshes (0: skip)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
-    """Leaderboard pages per second and p99 under concurrent load (docs/benchmarks.md)."""
+    """Leaderboard pages per second and p99 under concurrent load, then an order's
+    latency while full stats refreshes run (docs/benchmarks.md)."""
     from copytrade.bench.api import ApiBenchConfig, run_api_bench
 
     config = ApiBenchConfig(
@@ -183,6 +187,7 @@ def api(
         warmup_s=warmup,
         cache_ttl_s=0.0 if no_cache else cache_ttl,
         queries=queries,
+        orders_s=orders_duration,
     )
     with _progress_bar() as bar:
         result = run_api_bench(config, RichStages(bar))

@@ -16,6 +16,7 @@ KEYS = {
 
 def _bench(*extra: str) -> dict[str, object]:
     sizes = ["--providers", "5", "--trades", "5", "--duration", "1", "--warmup", "0.2"]
+    sizes += ["--orders-duration", "0"]  # the orders phase has a test of its own
     args = ["bench", "api", *sizes, "--concurrency", "2", "--queries", "10", "--json", *extra]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
@@ -40,3 +41,12 @@ def test_bench_api_serves_pages_to_a_separate_load_process_without_errors() -> N
 def test_bench_api_no_cache_reports_a_zero_ttl() -> None:
     report = _bench("--no-cache")
     assert report["cache_ttl_s"] == 0.0 and report["errors"] == 0
+
+
+def test_bench_api_times_orders_while_full_refreshes_run() -> None:
+    report = _bench("--orders-duration", "2")
+    orders = report["orders_during_refresh"]
+    assert isinstance(orders, dict)
+    assert orders["orders"] >= 1 and orders["orders_rejected"] == 0, orders
+    assert orders["order_max_ms"] >= orders["order_p99_ms"] >= orders["order_p50_ms"] > 0
+    assert orders["full_refreshes"] >= 1 and orders["full_refresh_ms"] > 0
