@@ -166,8 +166,8 @@ class CcxtVenue:
                 credentials = self._accounts.get(account)
                 if credentials is None:
                     raise PermanentVenueError(
-                        f"account {account!r} has no linked {self._quirks.exchange} "
-                        "account: link one with `copytrade venues add`",
+                        f"account {account!r} has no linked {self._quirks.exchange} account "
+                        "among the venue's accounts",
                         "account_not_linked",
                     )
                 client = self._new_client(credentials)
