@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -59,6 +60,10 @@ class Settings(BaseSettings):
     # Well-formed sign-ups one client (IP address, IPv6 /64) may make per window (then 429).
     sign_up_rate_limit: int = Field(default=10, ge=1, le=100_000)
     sign_up_rate_window_seconds: float = Field(default=3600.0, gt=0, le=7 * 86400)
+    # The master key sealing exchange API keys at rest (docs/venues.md, "Keys at rest"):
+    # base64 of 32 bytes, or a file holding it. Needed only to link or use live accounts.
+    secret_key: SecretStr | None = None
+    secret_key_file: Path | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from copytrade.adapters.db.repositories.orders import OrderIntent, StoredOrder
 from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError
-from copytrade.adapters.venues.port import OrderRequest, Venue, VenueOrder
+from copytrade.adapters.venues.port import OrderRequest, Venue, VenueOrder, rejected_order
 from copytrade.domain.copying.plan import CopyOrder
 from copytrade.domain.ids import ClientOrderId, OrderId
 from copytrade.domain.instruments import parse_side
@@ -189,30 +189,13 @@ _REASON_LIMIT = 200 - len("venue:")
 
 def venue_error_reason(error: Exception) -> str:
     """A permanent venue error as an order's rejection reason, cut to fit."""
-    reason = f"venue_error: {error}"
+    code = error.reason if isinstance(error, PermanentVenueError) else "venue_error"
+    reason = f"{code}: {error}"
     return reason if len(reason) <= _REASON_LIMIT else reason[: _REASON_LIMIT - 1] + "…"
 
 
 def rejected_answer(request: OrderRequest, reason: str, now: datetime) -> VenueOrder:
     """The answer recorded for an order the venue refused by raising, not by answering."""
-    return VenueOrder(
-        venue_order_id=OrderId(f"unplaced:{request.client_order_id}"),
-        client_order_id=request.client_order_id,
-        account=request.account,
-        symbol=request.symbol,
-        side=request.side,
-        type=request.type,
-        qty=request.qty,
-        limit_price=request.limit_price,
-        leverage=request.leverage,
-        reduce_only=request.reduce_only,
-        status=OrderStatus.REJECTED,
-        filled_qty=Decimal(0),
-        avg_fill_price=None,
-        fees=Decimal(0),
-        reject_reason=None,
-        reason=reason,
-        created_at=now,
-        updated_at=now,
-        fills=(),
+    return rejected_order(
+        request, OrderId(f"unplaced:{request.client_order_id}"), None, reason, now
     )

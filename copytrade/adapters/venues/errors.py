@@ -18,7 +18,18 @@ class TemporaryVenueError(VenueError):
 
 
 class PermanentVenueError(VenueError):
-    """Retrying the same request cannot help: record it with its reason."""
+    """Retrying the same request cannot help: record it with its reason.
+
+    ``reason`` is a short machine-readable code (``authentication_failed``,
+    ``permission_denied``...) the copy decision records before the message.
+    """
+
+    reason: str = "venue_error"
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        if reason is not None:
+            self.reason = reason
 
 
 class UnknownOrderError(PermanentVenueError):
@@ -33,11 +44,18 @@ class InsufficientFundsError(PermanentVenueError):
     """A withdrawal asks for more than the account's free cash."""
 
 
+class UnsupportedOperationError(PermanentVenueError):
+    """The venue cannot do this at all: a live exchange has no set_price or cash moves."""
+
+    reason = "not_supported"
+
+
 __all__ = [
     "InsufficientFundsError",
     "OrderNotCancellableError",
     "PermanentVenueError",
     "TemporaryVenueError",
     "UnknownOrderError",
+    "UnsupportedOperationError",
     "VenueError",
 ]

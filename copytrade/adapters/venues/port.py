@@ -36,6 +36,9 @@ class RejectReason(StrEnum):
     INVALID_LEVERAGE = "invalid_leverage"
     REDUCE_ONLY_WOULD_INCREASE = "reduce_only_would_increase"
     NO_MARKET_PRICE = "no_market_price"
+    # A live exchange refused the order for a reason none of the above names; the
+    # order's ``reason`` carries the exchange's own message.
+    EXCHANGE_REFUSED = "exchange_refused"
 
 
 def storable_amount(value: object, what: str) -> Decimal:
@@ -114,6 +117,37 @@ class VenueOrder:
     @property
     def is_terminal(self) -> bool:
         return self.status in TERMINAL_STATUSES
+
+
+def rejected_order(
+    request: OrderRequest,
+    venue_order_id: OrderId,
+    reject_reason: RejectReason | None,
+    reason: str,
+    now: datetime,
+) -> VenueOrder:
+    """The answer for a request refused before anything traded: the request as asked,
+    rejected, with nothing filled."""
+    return VenueOrder(
+        venue_order_id=venue_order_id,
+        client_order_id=request.client_order_id,
+        account=request.account,
+        symbol=request.symbol,
+        side=request.side,
+        type=request.type,
+        qty=request.qty,
+        limit_price=request.limit_price,
+        leverage=request.leverage,
+        reduce_only=request.reduce_only,
+        status=OrderStatus.REJECTED,
+        filled_qty=Decimal(0),
+        avg_fill_price=None,
+        fees=Decimal(0),
+        reject_reason=reject_reason,
+        reason=reason,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,5 +248,6 @@ __all__ = [
     "Venue",
     "VenueOrder",
     "VenuePosition",
+    "rejected_order",
     "storable_amount",
 ]

@@ -27,6 +27,7 @@ from copytrade.adapters.db.schema.paper import (
 from copytrade.adapters.db.schema.stats import EquitySnapshotRow, ProviderStatsRow
 from copytrade.adapters.db.schema.tallies import TradeDayTallyRow, TradeTotalTallyRow
 from copytrade.adapters.db.schema.trading import FillRow, OrderRow, PositionRow, TradeRow
+from copytrade.adapters.db.schema.venues import LinkedExchangeAccountRow
 
 __all__ = [
     "AccountRow",
@@ -40,6 +41,7 @@ __all__ = [
     "LedgerBalanceRow",
     "LedgerEntryRow",
     "LedgerTransferRow",
+    "LinkedExchangeAccountRow",
     "OrderRow",
     "OutboxRow",
     "PaperBalanceRow",

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.venues.paper.rules import Rejection, venue_order_id
-from copytrade.adapters.venues.port import OrderRequest, VenueOrder
+from copytrade.adapters.venues.port import OrderRequest, VenueOrder, rejected_order
 from copytrade.domain.ids import AccountId, FillId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.order_events import (
@@ -21,29 +21,16 @@ from copytrade.domain.order_events import (
     OrderFilled,
 )
 from copytrade.domain.orders import Order, OrderStatus
-from copytrade.domain.values import ZERO, Price, Quantity
+from copytrade.domain.values import Price, Quantity
 
 
 def rejected(request: OrderRequest, rejection: Rejection, now: datetime) -> VenueOrder:
-    return VenueOrder(
-        venue_order_id=venue_order_id(request.account, request.client_order_id),
-        client_order_id=request.client_order_id,
-        account=request.account,
-        symbol=request.symbol,
-        side=request.side,
-        type=request.type,
-        qty=request.qty,
-        limit_price=request.limit_price,
-        leverage=request.leverage,
-        reduce_only=request.reduce_only,
-        status=OrderStatus.REJECTED,
-        filled_qty=ZERO,
-        avg_fill_price=None,
-        fees=ZERO,
-        reject_reason=rejection.reason,
-        reason=rejection.message,
-        created_at=now,
-        updated_at=now,
+    return rejected_order(
+        request,
+        venue_order_id(request.account, request.client_order_id),
+        rejection.reason,
+        rejection.message,
+        now,
     )
 
 
