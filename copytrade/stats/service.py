@@ -84,27 +84,36 @@ class StatsService:
         # drives us has not ticked past midnight yet.
         self._day_after_close = date.min
 
-    def full_refresh(self) -> int:
-        """Recompute every provider from its record; returns how many providers."""
+    def full_refresh(self, progress: Callable[[int, int], None] = lambda _d, _t: None) -> int:
+        """Recompute every provider from its record; returns how many providers.
+        ``progress`` is told (providers done, providers in all) after each chunk."""
         with paused_gc():
-            return self._full_refresh()
+            return self._full_refresh(progress)
 
-    def _full_refresh(self) -> int:
+    def _full_refresh(self, progress: Callable[[int, int], None]) -> int:
         with self._read_uow_factory() as uow:
             profiles = uow.accounts.provider_profiles()
         providers = sorted(profiles)
         prices = dict(self._prices())
         parts = list(chunks(providers, self._chunk_size))
+        done = 0
         if self._workers == 1 or len(parts) == 1:
             for part in parts:
-                self._write(self._compute(part, profiles, prices))
+                records = self._compute(part, profiles, prices)
+                self._write(records)
+                done += len(part)
+                progress(done, len(providers))
         else:
 
             def compute(part: Sequence[str]) -> list[ProviderStatsRecord]:
                 return self._compute(part, profiles, prices)
 
-            for records in map_in_workers(compute, parts, self._workers, self._after_fork):
+            for part, records in zip(
+                parts, map_in_workers(compute, parts, self._workers, self._after_fork), strict=True
+            ):
                 self._write(records)
+                done += len(part)
+                progress(done, len(providers))
         return len(providers)
 
     def refresh_provider(self, provider_id: str) -> None:
