@@ -21,7 +21,6 @@ app = typer.Typer(
     name="copytrade",
     help="copytrade: copy trading for crypto markets (providers, followers, fair copies).",
     no_args_is_help=True,
-    add_completion=False,
     cls=MappedErrors,
 )
 
@@ -40,8 +39,23 @@ app.command()(serve)
 app.add_typer(users_app, name="users")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
 @app.callback()
-def root() -> None:
+def root(
+    _version: bool = typer.Option(
+        False,
+        "--version",
+        metavar="",
+        is_eager=True,
+        callback=_print_version,
+        help="Print the installed copytrade version and exit.",
+    ),
+) -> None:
     """copytrade: copy trading for crypto markets."""
     # Before any verb touches anything: invalid settings stop every one of them here.
     load_settings()

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 from copytrade.bench.databases import check_database_url
 from copytrade.bench.fanout import FanoutConfig, run_fanout
-from copytrade.cli.common import err_console
+from copytrade.cli.common import JSON, err_console
 from copytrade.config import SqliteSync
 
 bench_app = typer.Typer(help="Benchmarks (copytrade bench NAME --json).", no_args_is_help=True)
@@ -74,7 +74,7 @@ def fanout(
         help="Run on PostgreSQL at this URL (fresh schemas, dropped after) instead of a "
         "fresh SQLite file.",
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    as_json: bool = JSON,
 ) -> None:
     """One provider opening fill copied to N followers, end to end (docs/benchmarks.md)."""
     try:
@@ -99,7 +99,7 @@ def fanout(
 def sweep(
     followers: int = typer.Option(10_000, min=1, help="Relationships, each holding a position."),
     repeat: int = typer.Option(10, min=1, help="Timed price updates that stop no one."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    as_json: bool = JSON,
 ) -> None:
     """A price update's max-loss check over N relationships (docs/benchmarks.md)."""
     from copytrade.bench.sweep import run_sweep
@@ -122,7 +122,7 @@ def stats(
     workers: int = typer.Option(2, min=1, help="Processes a full refresh computes in."),
     incremental: int = typer.Option(200, min=1, help="Timed single closed trades."),
     requests: int = typer.Option(500, min=1, help="Timed leaderboard pages."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    as_json: bool = JSON,
 ) -> None:
     """Provider statistics and the leaderboard at scale (docs/benchmarks.md)."""
     # Imported here: it pulls in the stats service, which the other verbs do not need.
@@ -149,7 +149,7 @@ def settle(
     postgres_url: str | None = typer.Option(
         None, help="Run on PostgreSQL at this URL (a fresh schema) instead of SQLite."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    as_json: bool = JSON,
 ) -> None:
     """One weekly settlement run over N relationships (docs/settlement.md)."""
     from copytrade.bench.settle import SettleBenchConfig, run_settle_bench
@@ -170,10 +170,14 @@ def api(
     cache_ttl: float = typer.Option(1.0, min=0, help="Leaderboard page cache TTL (seconds)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Serve every page uncached."),
     queries: int = typer.Option(200, min=1, help="Distinct leaderboard requests in the mix."),
+<<<<<<< HEAD
     orders_duration: float = typer.Option(
         10.0, min=0, help="Timed seconds of orders during full stats refreshes (0: skip)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+=======
+    as_json: bool = JSON,
+>>>>>>> h-cli
 ) -> None:
     """Leaderboard pages per second and p99 under concurrent load, then an order's
     latency while full stats refreshes run (docs/benchmarks.md)."""

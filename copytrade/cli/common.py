@@ -7,13 +7,15 @@ printed as one line on stderr with exit code 2, never as a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
 from copytrade.adapters.db.errors import DatabaseUnusableError
@@ -38,6 +40,10 @@ USER_ERROR_EXIT = 2
 class MappedErrors(TyperGroup):
     """The root command group: runs the verb and maps USER_ERRORS to one line, exit 2."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        _plain_flags(self, ctx)  # before --help, which is parsed (and printed) here
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: Any) -> Any:  # typer vendors click: its Context type is private
         try:
             return super().invoke(ctx)
@@ -45,6 +51,17 @@ class MappedErrors(TyperGroup):
             # Plain echo, not Rich: it neither wraps the line nor reads [..] as markup.
             typer.echo(f"error: {_one_line(error)}", err=True)
             raise typer.Exit(code=USER_ERROR_EXIT) from None
+
+
+def _plain_flags(command: Any, ctx: Any) -> None:
+    """Give every flag of the command tree an empty metavar: Typer's help labels a flag,
+    which takes no value, ``<bool>`` otherwise (Typer's own --help and completion too)."""
+    help_option = command.get_help_option(ctx)
+    for param in [*command.params, *([help_option] if help_option else [])]:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    for sub in getattr(command, "commands", {}).values():
+        _plain_flags(sub, ctx)
 
 
 def _one_line(error: Exception) -> str:
@@ -59,8 +76,25 @@ def load_settings() -> Settings:
 
 
 DATABASE = typer.Option(
-    None, help="SQLite file to use instead of COPYTRADE_DATABASE_URL (e.g. copytrade-demo.db)."
+    None,
+    "--database",
+    metavar="FILE|URL",
+    help="SQLite file (e.g. copytrade-demo.db) or database URL to use instead of "
+    "COPYTRADE_DATABASE_URL.",
 )
+JSON = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout.")
+
+
+def database_url(database: str) -> str:
+    """``--database``: a URL as it is (it has ``://``), else a SQLite file's URL."""
+    return database if "://" in database else f"sqlite:///{database}"
+
+
+def with_database(settings: Settings, database: str | None) -> Settings:
+    """``settings`` on ``--database`` when given."""
+    if database is None:
+        return settings
+    return settings.model_copy(update={"database_url": database_url(database)})
 
 
 def checked_container(settings: Settings, *, writing: bool) -> Container:
@@ -75,15 +109,34 @@ def checked_container(settings: Settings, *, writing: bool) -> Container:
 
 
 @contextmanager
-def open_container(database: Path | None, *, writing: bool = True) -> Iterator[Container]:
-    """The composition root on the configured database, or on ``database`` (SQLite)."""
-    settings = load_settings()
-    if database is not None:
-        if not database.exists():
-            raise DatabaseUnusableError(f"no database file {database}")
-        settings = settings.model_copy(update={"database_url": f"sqlite:///{database}"})
+def open_container(database: str | None, *, writing: bool = True) -> Iterator[Container]:
+    """The composition root on the configured database, or on ``--database``."""
+    if database is not None and "://" not in database and not Path(database).exists():
+        raise DatabaseUnusableError(f"no database file {database}")
+    settings = with_database(load_settings(), database)
     container = checked_container(settings, writing=writing)
     try:
         yield container
     finally:
         container.close()
+
+
+@contextmanager
+def stage_bar(description: str, *, as_json: bool) -> Iterator[Callable[[int, int | None], None]]:
+    """A progress bar of long work on stderr, shown only on a terminal and never with
+    --json; yields ``advance(done, total)`` (total None while unknown)."""
+    with Progress(
+        TextColumn(description),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=as_json or not sys.stderr.isatty(),
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def advance(done: int, total: int | None = None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance

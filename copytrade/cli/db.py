@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from copytrade.cli.common import checked_container, load_settings
+from copytrade.cli.common import DATABASE, checked_container, load_settings, with_database
 
 db_app = typer.Typer(help="Database maintenance (migrations).", no_args_is_help=True)
 
 
 @db_app.command("upgrade")
-def upgrade() -> None:
-    """Create or migrate the configured database to the newest schema."""
-    settings = load_settings()
+def upgrade(database: str | None = DATABASE) -> None:
+    """Create or migrate the configured database (or --database) to the newest schema."""
+    settings = with_database(load_settings(), database)
     container = checked_container(settings, writing=True)
     try:
         container.migrate()

@@ -10,14 +10,13 @@ start of every command that writes (e.g. ``copytrade settle``) and in ``serve``.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from copytrade.adapters.jsonable import decimal_text
-from copytrade.cli.common import DATABASE, open_container
+from copytrade.cli.common import DATABASE, JSON, open_container
 from copytrade.marketdata.clock import SystemClock
 from copytrade.service_layer.reconcile import ReconcileReport, reconcile
 
@@ -25,8 +24,8 @@ SHOWN = 200  # rows of the table; --json lists every difference
 
 
 def reconcile_books(
-    database: Path | None = DATABASE,
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    database: str | None = DATABASE,
+    as_json: bool = JSON,
 ) -> None:
     """Compare ledger and venue for every book; exit 1 on any difference."""
     with open_container(database) as container:

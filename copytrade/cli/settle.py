@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from copytrade.adapters.jsonable import decimal_text
-from copytrade.cli.common import DATABASE, err_console, open_container
+from copytrade.cli.common import DATABASE, JSON, err_console, open_container, stage_bar
 from copytrade.domain.errors import DomainError
 from copytrade.domain.profit_share.periods import periods_ending
 from copytrade.marketdata.clock import SystemClock
@@ -40,8 +39,8 @@ def settle(
     period_end: str | None = typer.Option(
         None, help="ISO period end, e.g. 2026-11-23T00:00Z (default: latest boundary ≤ now)."
     ),
-    database: Path | None = DATABASE,
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    database: str | None = DATABASE,
+    as_json: bool = JSON,
 ) -> None:
     """Settle profit share for the periods ending at --period-end, exactly once each."""
     end = None if period_end is None else _parse_time(period_end)
@@ -49,12 +48,18 @@ def settle(
         container.migrate()
         # Recovered first: the venue debits a crashed run left in the outbox are made.
         platform = container.platform(SystemClock())
-        run = SettlementRun(platform.uow, platform.settlements, platform.clock.now)
-        try:
-            summary = run.run(end)
-        except DomainError as error:
-            err_console.print(f"[red]cannot settle:[/red] {error}")
-            raise typer.Exit(code=2) from None
+        with stage_bar("settling relationships", as_json=as_json) as advance:
+            run = SettlementRun(
+                platform.uow,
+                platform.settlements,
+                platform.clock.now,
+                on_batch=lambda done: advance(done, None),
+            )
+            try:
+                summary = run.run(end)
+            except DomainError as error:
+                err_console.print(f"[red]cannot settle:[/red] {error}")
+                raise typer.Exit(code=2) from None
         platform.engine.pump()  # relays what the run wrote: nothing is left pending
     if as_json:
         typer.echo(json.dumps(summary.to_json()))
@@ -86,8 +91,8 @@ def statement(
     period: str | None = typer.Option(
         None, help="Period id (2026-W47, 2026-11, stop:follower) or ISO period end; default all."
     ),
-    database: Path | None = DATABASE,
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    database: str | None = DATABASE,
+    as_json: bool = JSON,
 ) -> None:
     """A follower's or a provider's settlements: fees, earnings and amounts owed."""
     if (follower is None) == (provider is None):

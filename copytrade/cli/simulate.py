@@ -11,17 +11,23 @@ from rich.console import Console
 from rich.table import Table
 
 from copytrade.adapters.jsonable import dump_result
+from copytrade.cli.common import database_url
 from copytrade.simulation.runner import run_scenario
 from copytrade.simulation.scenario import load_scenario
 
 ScenarioArg = Annotated[Path, typer.Argument(help="A scenario file (.yaml, .yml or .json).")]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Where to write RESULT.json.")]
-DbOption = Annotated[
+DatabaseOption = Annotated[
     str | None,
     typer.Option(
-        "--db", help="An empty database URL to run on (kept); default: a temporary SQLite file."
+        "--database",
+        metavar="FILE|URL",
+        help="An empty database (SQLite file or URL) to run on, kept; default: a temporary "
+        "SQLite file.",
     ),
 ]
+# The option's earlier name, still accepted.
+DbAlias = Annotated[str | None, typer.Option("--db", hidden=True)]
 
 ShardsOption = Annotated[
     int,
@@ -35,13 +41,20 @@ ShardsOption = Annotated[
 
 
 def simulate(
-    scenario: ScenarioArg, out: OutOption, db: DbOption = None, shards: ShardsOption = 1
+    scenario: ScenarioArg,
+    out: OutOption,
+    database: DatabaseOption = None,
+    shards: ShardsOption = 1,
+    db: DbAlias = None,
 ) -> None:
-    """Run a scenario file on the real engine, venue and ledger; write RESULT.json."""
+    """Run a scenario on the engine, venue and ledger; write RESULT.json (docs/scenarios.md)."""
+    if database is not None and db is not None:
+        raise typer.BadParameter("give --database only (--db is its old name)")
+    chosen = database if database is not None else db
     if not out.parent.is_dir():  # found out now, not after the whole run
         raise FileNotFoundError(2, f"cannot write it: no folder {out.parent}", str(out))
     loaded = load_scenario(scenario)  # a ScenarioError: "error: …", exit 2 (cli/common.py)
-    result = run_scenario(loaded, db, shards)
+    result = run_scenario(loaded, None if chosen is None else database_url(chosen), shards)
     out.write_text(dump_result(result), encoding="utf-8")
     Console().print(_summary(result, out))
 

@@ -7,17 +7,17 @@ the demo's: ``copytrade leaderboard --database copytrade-demo.db``.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
-from pathlib import Path
 
 import typer
 from rich.console import Console
 from sqlalchemy import inspect
 
-from copytrade.cli.common import DATABASE, err_console, open_container
+from copytrade.cli.common import DATABASE, JSON, err_console, open_container, stage_bar
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.marketdata.clock import SystemClock
-from copytrade.reports.leaderboard import cards_table
+from copytrade.reports.leaderboard import cards_table, leaderboard_json
 from copytrade.stats.leaderboard import LeaderboardFilters, LeaderboardSort, leaderboard
 from copytrade.stats.recorded import recorded_market
 from copytrade.stats.service import StatsService
@@ -27,7 +27,7 @@ stats_app = typer.Typer(help="Provider statistics (docs/statistics.md).", no_arg
 
 @stats_app.command("refresh")
 def refresh(
-    database: Path | None = DATABASE,
+    database: str | None = DATABASE,
     min_track_record: int | None = typer.Option(
         None,
         min=0,
@@ -52,12 +52,13 @@ def refresh(
             after_fork=container.after_fork,
             read_uow_factory=container.read_uow_factory,
         )
-        count = service.full_refresh()
+        with stage_bar("refreshing statistics", as_json=False) as advance:
+            count = service.full_refresh(advance)
     typer.echo(f"refreshed statistics of {count} providers as of {service.as_of()}")
 
 
 def show_leaderboard(
-    database: Path | None = DATABASE,
+    database: str | None = DATABASE,
     period: Period = typer.Option(Period.D30, help="Window the figures cover."),
     sort: LeaderboardSort = typer.Option(LeaderboardSort.ROI, help="Rank by."),
     min_aum: Decimal | None = typer.Option(None, help="Minimum assets under management."),
@@ -66,8 +67,9 @@ def show_leaderboard(
     risk: RiskLevel | None = typer.Option(None, help="Risk level."),
     strategy: Strategy | None = typer.Option(None, help="Strategy."),
     min_track_record: int | None = typer.Option(None, min=0, help="Minimum days of history."),
-    page: int = typer.Option(1, min=1),
-    page_size: int = typer.Option(20, min=1, max=200),
+    page: int = typer.Option(1, min=1, help="Page to print."),
+    page_size: int = typer.Option(20, min=1, max=200, help="Providers per page."),
+    as_json: bool = JSON,
 ) -> None:
     """Print the ranked providers from the precomputed statistics."""
     filters = LeaderboardFilters(
@@ -79,6 +81,9 @@ def show_leaderboard(
             raise typer.Exit(code=2)
         with container.stats_reads() as uow:
             result = leaderboard(uow, filters, sort, page, page_size)
+    if as_json:
+        typer.echo(json.dumps(leaderboard_json(result, sort.value)))
+        return
     console = Console()  # made per call: it reads the terminal width (COLUMNS) now
     console.print(cards_table(result, sort.value))
     if result.total == 0:

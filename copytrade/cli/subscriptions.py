@@ -13,7 +13,6 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 
 import typer
 
@@ -31,7 +30,7 @@ AT = typer.Option(None, help="Boundary to bill (ISO time, UTC); default: the lat
 
 
 @subscriptions_app.command("charge")
-def charge(at: str | None = AT, database: Path | None = DATABASE) -> None:
+def charge(at: str | None = AT, database: str | None = DATABASE) -> None:
     """Charge every subscription period starting at the boundary; print a JSON summary."""
     now = datetime.now(UTC)
     boundary = latest_boundary(now) if at is None else _parse(at)
@@ -43,7 +42,7 @@ def charge(at: str | None = AT, database: Path | None = DATABASE) -> None:
 
 
 @subscriptions_app.command("pay")
-def pay(relationship: str, database: Path | None = DATABASE) -> None:
+def pay(relationship: str, database: str | None = DATABASE) -> None:
     """Charge a relationship's unpaid period now; paid, it resumes copying."""
     with _billing(database) as billing:
         record = billing.pay_unpaid(relationship)
@@ -58,7 +57,7 @@ def pay(relationship: str, database: Path | None = DATABASE) -> None:
 
 
 @contextmanager
-def _billing(database: Path | None) -> Iterator[SubscriptionBilling]:
+def _billing(database: str | None) -> Iterator[SubscriptionBilling]:
     """Billing on the configured, recovered database; a refusal exits 2 with its message."""
     with open_container(database) as container:
         container.migrate()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import typer
 
@@ -19,7 +18,7 @@ users_app = typer.Typer(help="Users of the HTTP API and web UI.", no_args_is_hel
 @users_app.command("make-admin")
 def make_admin(
     email: str = typer.Argument(..., help="E-mail the user signed up with."),
-    database: Path | None = DATABASE,
+    database: str | None = DATABASE,
 ) -> None:
     """Make the user with EMAIL a platform administrator (idempotent)."""
     with open_container(database) as container:

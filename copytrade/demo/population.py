@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from copytrade.demo.bots import Bot
 from copytrade.demo.followers import FollowerSpec, RelationshipSpec, copy_settings, follower
@@ -36,10 +37,11 @@ class DemoPopulation:
     def instruments_by_symbol(self) -> Mapping[str, Instrument]:
         return {instrument.symbol: instrument for instrument in self.instruments}
 
-    def bots(self) -> dict[ProviderId, Bot]:
-        """A fresh bot for every provider (bots hold state: one set per run)."""
+    def bots(self, scale: Decimal = ONE) -> dict[ProviderId, Bot]:
+        """A fresh bot for every provider (bots hold state: one set per run); ``scale``:
+        see ``build_bot``."""
         by_symbol = self.instruments_by_symbol
-        return {provider.id: build_bot(provider, by_symbol) for provider in self.providers}
+        return {provider.id: build_bot(provider, by_symbol, scale) for provider in self.providers}
 
 
 def demo_population(seed: int, followers: int = 300) -> DemoPopulation:

@@ -9,11 +9,14 @@ from decimal import Decimal
 from enum import StrEnum
 
 from copytrade.demo.bots import Bot, Gambler, MeanReverter, SpotHolder, TrendFollower
+from copytrade.demo.bots.gambler import MIN_MOVE_PCT
+from copytrade.demo.bots.spot_holder import DIP_PCT, TAKE_PROFIT_PCT
+from copytrade.demo.bots.trend import BAND_PCT
 from copytrade.demo.instruments import BTC_PERP, BTC_SPOT, ETH_PERP, SOL_PERP
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import ProviderId
 from copytrade.domain.instruments import Instrument
-from copytrade.domain.values import percent
+from copytrade.domain.values import ONE, percent
 
 
 class BotStyle(StrEnum):
@@ -80,14 +83,21 @@ def demo_providers(rng: random.Random) -> tuple[ProviderSpec, ...]:
     return tuple(providers)
 
 
-def build_bot(provider: ProviderSpec, instruments: Mapping[str, Instrument]) -> Bot:
-    """A fresh bot of the provider's style on its symbols' instruments."""
+def build_bot(
+    provider: ProviderSpec, instruments: Mapping[str, Instrument], scale: Decimal = ONE
+) -> Bot:
+    """A fresh bot of the provider's style on its symbols' instruments.
+
+    ``scale`` multiplies the bot's price-move thresholds (percent bands, moves, dips and
+    take-profits; a z-score needs none): a bot fed ticks k times as often sees moves
+    √k times smaller, so a served demo scales them by √k to keep the bot's character.
+    """
     traded = [instruments[symbol] for symbol in provider.symbols]
     if provider.style is BotStyle.TREND:
-        return TrendFollower(traded)
+        return TrendFollower(traded, band_pct=BAND_PCT * scale)
     if provider.style is BotStyle.MEAN_REVERSION:
         return MeanReverter(traded)
     if provider.style is BotStyle.GAMBLER:
-        return Gambler(traded)
+        return Gambler(traded, min_move_pct=MIN_MOVE_PCT * scale)
     (spot,) = traded
-    return SpotHolder(spot)
+    return SpotHolder(spot, dip_pct=DIP_PCT * scale, take_profit_pct=TAKE_PROFIT_PCT * scale)

@@ -3,13 +3,15 @@
 A fresh SQLite file, the paper venue and a seeded synthetic market; bot
 providers trade, a few hundred followers copy them through the real engine,
 days close, weeks settle; then the leaderboard and the copy outcomes. The
-clock is simulated, so a seed gives the same weeks on every machine.
+clock is simulated, so a seed and an end give the same weeks on every machine. The
+simulated weeks are the ones that end at ``DemoOptions.end`` (default: now), so a served
+demo (``--serve``) goes on from where its history stops (docs/demo.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from pathlib import Path
@@ -20,29 +22,37 @@ from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.bootstrap import build_platform
 from copytrade.config import Settings, load_settings
-from copytrade.demo.bots import Bot
+from copytrade.demo.desk import BotDesk
 from copytrade.demo.instruments import demo_symbol_specs
 from copytrade.demo.population import DemoPopulation, demo_population
-from copytrade.demo.provider_books import ProviderBooks
-from copytrade.domain.errors import DomainError
-from copytrade.domain.ids import AccountId, ClientOrderId, ProviderId, RelationshipId
+from copytrade.domain.ids import AccountId, RelationshipId
 from copytrade.marketdata.clock import SimulatedClock
 from copytrade.marketdata.synthetic import SyntheticFeed
 from copytrade.marketdata.ticks import PriceTick
 from copytrade.service_layer.platform import Platform
 from copytrade.stats.service import StatsService
 
-# A Monday, so every week settles on a Monday 00:00 UTC boundary (docs/domain.md, Profit share).
-DEMO_START = datetime(2026, 1, 5, tzinfo=UTC)
+
+def demo_end(now: datetime) -> datetime:
+    """The default end of the simulated weeks: ``now``, to the whole minute (UTC)."""
+    return now.astimezone(UTC).replace(second=0, microsecond=0)
 
 
 @dataclass(frozen=True, slots=True)
 class DemoOptions:
+    """``end`` is the time of the simulated history's last prices; its ``weeks`` end there
+    (the first prices are ``steps - 1`` steps before)."""
+
+    end: datetime
     weeks: int = 4
     followers: int = 300
     seed: int = 7
     database: Path = Path("copytrade-demo.db")
     step: timedelta = timedelta(hours=1)
+
+    @property
+    def start(self) -> datetime:
+        return self.end - self.step * (self.steps - 1)
 
     @property
     def steps(self) -> int:
@@ -58,9 +68,18 @@ class DemoOptions:
 class DemoRun:
     platform: Platform
     population: DemoPopulation
+    desk: BotDesk
+    start: datetime
+    end: datetime
     last_day: date
-    orders: int = 0
-    refused: list[str] = field(default_factory=list)
+
+    @property
+    def orders(self) -> int:
+        return self.desk.orders
+
+    @property
+    def refused(self) -> list[str]:
+        return self.desk.refused
 
 
 def _fresh_database(path: Path, settings: Settings) -> Settings:
@@ -86,25 +105,19 @@ def run_demo(
     base = load_settings() if settings is None else settings
     db = make_engine(_fresh_database(options.database, base))
     upgrade_database(db)
-    clock = SimulatedClock(DEMO_START)
+    start = options.start
+    clock = SimulatedClock(start)
     platform = build_platform(db, population.instruments, clock)
     platform.recover()  # nothing to finish on a fresh database; every writer starts so
-    feed = SyntheticFeed(
-        options.seed, population.symbol_specs, DEMO_START, options.step, options.steps
-    )
-    run = DemoRun(platform, population, DEMO_START.date())
+    feed = SyntheticFeed(options.seed, population.symbol_specs, start, options.step, options.steps)
     grouped = moments(feed)
     first = next(grouped)
     platform.engine.on_prices({t.symbol: t.price for t in first}, first[0].ts)
+    progress(len(first))
     _open_accounts(platform, population)
-    bots = population.bots()
-    by_symbol: dict[str, list[tuple[ProviderId, Bot]]] = {}
-    for provider, bot in bots.items():
-        for symbol in bot.symbols:
-            by_symbol.setdefault(symbol, []).append((provider, bot))
-    books = ProviderBooks(platform.uow, platform.engine.prices.snapshot)
-    providers = [str(provider) for provider in bots]
-    day = DEMO_START.date()
+    desk = BotDesk(platform, population.bots())
+    run = DemoRun(platform, population, desk, start, feed.end, start.date())
+    day = start.date()
     for moment in grouped:
         ts = moment[0].ts
         if ts.date() != day:
@@ -113,11 +126,8 @@ def run_demo(
         clock.set(ts)
         # A moment's prices apply together, then the bots trade (docs/demo.md).
         platform.engine.on_prices({t.symbol: t.price for t in moment}, ts)
-        books.refresh(providers)
-        for tick in moment:
-            for provider, bot in by_symbol.get(tick.symbol, ()):
-                _let_bot_trade(run, books, provider, bot, tick)
-            progress(1)
+        desk.on_moment(moment)
+        progress(len(moment))
     platform.engine.close_day(day)
     run.last_day = day
     # Precompute the statistics, so `copytrade leaderboard --database <demo db>` works.
@@ -153,28 +163,3 @@ def _close_day(platform: Platform, day: date, next_ts: datetime) -> None:
     monday = next_ts.date()
     if monday.weekday() == 0:
         platform.settlements.settle_all(f"week:{monday.isoformat()}")
-
-
-def _let_bot_trade(
-    run: DemoRun, books: ProviderBooks, provider: ProviderId, bot: Bot, tick: PriceTick
-) -> None:
-    platform = run.platform
-    qty, equity = books.position_and_equity(str(provider), tick.symbol)
-    orders = bot.on_tick(tick, qty, equity)
-    for order in orders:
-        run.orders += 1
-        try:
-            platform.provider_orders.place(
-                provider,
-                ClientOrderId(f"{provider}-{run.orders}"),
-                order.symbol,
-                order.side,
-                order.qty,
-                leverage=order.leverage,
-                reduce_only=order.reduce_only,
-            )
-        except DomainError as error:
-            run.refused.append(f"{provider}: {error}")
-        platform.engine.pump()
-    if orders:
-        books.traded(str(provider))

@@ -10,11 +10,14 @@ pass).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from decimal import Decimal
+from typing import Any
 
 from rich.table import Table
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.jsonable import to_jsonable
 from copytrade.domain.statistics import Period, equity_curve, sample_curve
 from copytrade.reports.sparkline import sparkline
 from copytrade.service_layer.provider_stats import ProviderReport
@@ -128,3 +131,16 @@ def cards_table(page: LeaderboardPage, sort: str) -> Table:
             sparkline(card.sparkline),
         )
     return table
+
+
+def leaderboard_json(page: LeaderboardPage, sort: str) -> dict[str, Any]:
+    """One leaderboard page as JSON (``copytrade leaderboard --json``): the cards' fields."""
+    return {
+        "sort": sort,
+        "page": page.page,
+        "pages": page.pages,
+        "page_size": page.page_size,
+        "total": page.total,
+        "disclaimer": DISCLAIMER,
+        "providers": to_jsonable([asdict(card) for card in page.cards]),
+    }

@@ -6,6 +6,7 @@ never the other way round.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from fastapi import FastAPI
@@ -17,7 +18,7 @@ from copytrade.marketdata.clock import Clock
 from copytrade.marketdata.errors import UnknownSymbolError
 from copytrade.marketdata.specs import SymbolSpec, default_symbol_specs
 from copytrade.server.market import LiveMarket
-from copytrade.server.scheduler import Scheduler, default_jobs
+from copytrade.server.scheduler import Job, Scheduler, default_jobs
 from copytrade.web.install import install_web
 
 
@@ -49,11 +50,26 @@ def create_http_app(runtime: ServerRuntime) -> FastAPI:
     return app
 
 
-def build_server(container: Container, clock: Clock, seed: int, market: bool = True) -> Server:
+# Jobs an entry point adds to the server's (the served demo's bots), made on its runtime.
+ExtraJobs = Callable[[ServerRuntime, Clock], list[Job]]
+
+
+def build_server(
+    container: Container,
+    clock: Clock,
+    seed: int,
+    market: bool = True,
+    extra_jobs: ExtraJobs | None = None,
+) -> Server:
+    """The server on ``container``; ``extra_jobs`` run right after each market tick."""
     runtime = ServerRuntime.build(container, clock)
     specs = market_specs(runtime) if market else []
     live = LiveMarket(runtime, clock, specs, seed) if specs else None
-    scheduler = Scheduler(runtime, clock, default_jobs(runtime, clock, live))
+    jobs = default_jobs(runtime, clock, live)
+    if extra_jobs is not None:
+        first = 1 if live is not None else 0
+        jobs[first:first] = extra_jobs(runtime, clock)
+    scheduler = Scheduler(runtime, clock, jobs)
     app = create_http_app(runtime)
     app.state.scheduler = scheduler
     return Server(runtime, scheduler, app)

@@ -93,12 +93,13 @@ class StatsService:
         # Trades the hooks added per provider: a chunk computed before one is stale.
         self._added: dict[str, int] = {}
 
-    def full_refresh(self) -> int:
-        """Recompute every provider from its record; returns how many providers."""
+    def full_refresh(self, progress: Callable[[int, int], None] = lambda _d, _t: None) -> int:
+        """Recompute every provider from its record; returns how many providers.
+        ``progress`` is told (providers done, providers in all) after each chunk."""
         with paused_gc():
-            return self._full_refresh()
+            return self._full_refresh(progress)
 
-    def _full_refresh(self) -> int:
+    def _full_refresh(self, progress: Callable[[int, int], None]) -> int:
         added, as_of = dict(self._added), self.as_of()  # before anything is read
         with self._read_uow_factory() as uow:
             profiles = uow.accounts.provider_profiles()
@@ -113,15 +114,18 @@ class StatsService:
             computed: Iterable[list[ProviderStatsRecord]] = map(compute, parts)
         else:
             computed = map_in_workers(compute, parts, self._workers, self._after_fork)
+        done = 0
         for part, records in zip(parts, computed, strict=True):
             with self._write_guard():
                 if self.as_of() != as_of:  # a day closed meanwhile
                     self._write(compute(part))
-                    continue
-                stale = {p for p in part if self._added.get(p, 0) != added.get(p, 0)}
-                self._write([r for r in records if r.provider_id not in stale])
-                if stale:
-                    self._write(compute(sorted(stale)))
+                else:
+                    stale = {p for p in part if self._added.get(p, 0) != added.get(p, 0)}
+                    self._write([r for r in records if r.provider_id not in stale])
+                    if stale:
+                        self._write(compute(sorted(stale)))
+            done += len(part)
+            progress(done, len(providers))
         return len(providers)
 
     def refresh_provider(self, provider_id: str) -> None:

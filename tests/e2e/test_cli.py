@@ -50,3 +50,40 @@ def test_unknown_environment_setting_is_refused(monkeypatch) -> None:  # type: i
     result = CliRunner().invoke(app, ["db", "upgrade"])
     assert result.exit_code == 2
     assert "COPYTRADE_DATABSE_URL" in result.output
+
+
+def test_version_option_prints_the_version() -> None:
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == __version__
+
+
+def test_help_labels_no_flag_bool_and_offers_completion() -> None:
+    for verb in ([], ["demo"], ["serve"], ["settle"], ["leaderboard"]):
+        result = CliRunner().invoke(app, [*verb, "--help"], terminal_width=100)
+        assert result.exit_code == 0, result.output
+        assert "<bool>" not in result.output, verb
+    assert "--install-completion" in CliRunner().invoke(app, ["--help"]).output
+
+
+def test_every_verb_that_opens_a_database_takes_database() -> None:
+    verbs = [["db", "upgrade"], ["simulate"], ["demo"], ["leaderboard"], ["stats", "refresh"]]
+    verbs += [["settle"], ["statement"], ["reconcile"], ["serve"], ["subscriptions", "charge"]]
+    for verb in verbs:
+        result = CliRunner().invoke(app, [*verb, "--help"], terminal_width=120)
+        assert "--database" in result.output, verb
+    assert "--db " not in CliRunner().invoke(app, ["simulate", "--help"]).output  # hidden
+
+
+def test_db_upgrade_and_leaderboard_json_on_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    db_file = tmp_path / "other.db"
+    made = CliRunner().invoke(app, ["db", "upgrade", "--database", str(db_file)])
+    assert made.exit_code == 0, made.output
+    assert db_file.exists()
+    refreshed = CliRunner().invoke(app, ["stats", "refresh", "--database", str(db_file)])
+    assert refreshed.exit_code == 0, refreshed.output
+    shown = CliRunner().invoke(app, ["leaderboard", "--database", str(db_file), "--json"])
+    assert shown.exit_code == 0, shown.output
+    page = json.loads(shown.stdout)
+    assert page["total"] == 0 and page["providers"] == [] and page["disclaimer"]

@@ -12,6 +12,9 @@ from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.values import HUNDRED, ONE
 
+# Price-move thresholds, in percent (build_bot scales them for a served demo).
+MIN_MOVE_PCT = Decimal("0.5")
+
 
 class Gambler(SignalBot):
     """Long when the price rose more than ``min_move_pct`` percent over the last
@@ -30,7 +33,7 @@ class Gambler(SignalBot):
         instruments: Sequence[Instrument],
         *,
         lookback: int = 8,
-        min_move_pct: Decimal = Decimal("0.5"),
+        min_move_pct: Decimal = MIN_MOVE_PCT,
         leverage: Decimal = Decimal(20),
         margin_fraction: Decimal = Decimal("0.3"),
     ) -> None:

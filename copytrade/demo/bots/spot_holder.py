@@ -14,6 +14,11 @@ from copytrade.marketdata.ticks import PriceTick
 _SPOT_LEVERAGE = ONE
 
 
+# Price-move thresholds, in percent (build_bot scales them for a served demo).
+DIP_PCT = Decimal(2)
+TAKE_PROFIT_PCT = Decimal(5)
+
+
 class SpotHolder:
     """One spot symbol, long only, leverage 1.
 
@@ -50,10 +55,10 @@ class SpotHolder:
         instrument: Instrument,
         *,
         window: int = 48,
-        dip_pct: Decimal = Decimal(2),
+        dip_pct: Decimal = DIP_PCT,
         slice_fraction: Decimal = Decimal("0.1"),
         max_exposure: Decimal = Decimal("0.8"),
-        take_profit_pct: Decimal = Decimal(5),
+        take_profit_pct: Decimal = TAKE_PROFIT_PCT,
         take_fraction: Decimal = Decimal("0.33"),
         cooldown: int = 12,
     ) -> None:

@@ -12,6 +12,9 @@ from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.values import HUNDRED, ONE
 
+# Price-move thresholds, in percent (build_bot scales them for a served demo).
+BAND_PCT = Decimal("0.2")
+
 
 class TrendFollower(SignalBot):
     """Long when the fast mean is above the slow one by more than ``band_pct``
@@ -30,7 +33,7 @@ class TrendFollower(SignalBot):
         *,
         fast: int = 12,
         slow: int = 48,
-        band_pct: Decimal = Decimal("0.2"),
+        band_pct: Decimal = BAND_PCT,
         leverage: Decimal = Decimal(3),
         margin_fraction: Decimal = Decimal("0.5"),
     ) -> None:

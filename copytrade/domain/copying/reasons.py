@@ -43,6 +43,35 @@ class ReasonCode(StrEnum):
     BELOW_LOT_STEP = "below_lot_step"
 
 
+# Each reason in words, for people reading a report or a page (docs/domain.md, Copying).
+REASON_WORDS: dict[ReasonCode, str] = {
+    ReasonCode.NOT_ACTIVE: "copying paused or stopped",
+    ReasonCode.MAX_LOSS: "max-loss stop reached",
+    ReasonCode.SYMBOL_NOT_ALLOWED: "symbol not in the follower's list",
+    ReasonCode.INVALID_PRICE: "no valid price",
+    ReasonCode.INVALID_FILL: "invalid provider fill",
+    ReasonCode.SLIPPAGE: "price moved past the slippage limit",
+    ReasonCode.MAX_OPEN_TRADES: "max open trades reached",
+    ReasonCode.NO_COPY_EQUITY: "no equity left in the allocation",
+    ReasonCode.NO_PROVIDER_EQUITY: "provider has no equity to size from",
+    ReasonCode.MAX_PER_TRADE: "over the max per trade",
+    ReasonCode.MAX_QUANTITY: "over the instrument's max quantity",
+    ReasonCode.INSUFFICIENT_BALANCE: "not enough free cash",
+    ReasonCode.BELOW_MINIMUM: "copy below the instrument's minimum",
+    ReasonCode.DETACHED: "position closed by hand (detached)",
+    ReasonCode.NO_POSITION: "no copied position to close",
+    ReasonCode.BELOW_LOT_STEP: "close below one lot step",
+}
+
+
+def reason_words(code: str | None) -> str:
+    """``code`` (a ReasonCode value) in words; an unknown one as it is."""
+    try:
+        return REASON_WORDS[ReasonCode(code or "")]
+    except ValueError:
+        return code or "unknown"
+
+
 NO_QTY = Quantity(ZERO)
 
 
