@@ -120,5 +120,6 @@ def provider_dashboard(request: Request, runtime: Runtime) -> Response:
             lines=statement.lines if statement is not None else (),
             credits=statement.total("provider_credit") if statement is not None else None,
             subscriptions=paid_total(mine.subscriptions_earned, "provider_part"),
+            live=True,
         )
     return render(request, "provider_dashboard.html", user=user, **context)

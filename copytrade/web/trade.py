@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from copytrade.adapters.venues.errors import OrderNotCancellableError
 from copytrade.api.deps import Runtime
 from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.errors import DomainError
@@ -137,6 +138,9 @@ async def cancel(request: Request, runtime: Runtime, client_order_id: str) -> Re
     trading = ProviderTrading(runtime.platform)
     try:
         runtime.act(lambda: trading.cancel(user.id, client_order_id))
+    except OrderNotCancellableError:  # its message names the venue's ids, not the user's
+        message = f"order {client_order_id} is no longer open: there is nothing left to cancel"
+        return trade_page(request, runtime, user, 409, message)
     except DomainError as error:
         status = forms.error_status(error)
         if status == 404:
