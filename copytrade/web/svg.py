@@ -119,7 +119,7 @@ def line_chart(
     for under two points (no line to draw)."""
     if len(series) < 2:
         return None
-    left, top, right, bottom = 64, 12, width - 12, height - 28  # room for the labels
+    left, top, right, bottom = 64, 12, width - 28, height - 28  # room for the labels
     values = [value for _, value in series]
     low, high, step = value_ticks(min(values), max(values))
     box = (left, top, right, bottom)
