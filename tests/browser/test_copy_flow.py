@@ -29,7 +29,6 @@ from .conftest import LiveServer
 from .conftest import shot as take
 
 
-
 def shot(page: Page, step: str) -> None:
     take(page, f"copy_flow_{step}")
 
