@@ -177,16 +177,18 @@ def test_a_screenshot_of_every_page(page: Page, live_server: LiveServer) -> None
         shot(page, f"page_{name}")
     page.goto(f"/providers/{pro}")
     expect(page.locator("#equity-curve .point title")).to_have_count(10)  # hover values
-    page.locator("#equity-curve .point").nth(4).hover()
-    expect(page.locator("#equity-curve .point").nth(4).locator("circle")).to_have_css("opacity", "1")
+    point = page.locator("#equity-curve .point").nth(4)
+    point.hover()
+    expect(point.locator("circle")).to_have_css("opacity", "1")  # the hovered day's dot
     shot(page, "page_provider_hover")
     sign_up(page, "Shot Sam", 3000)
     follow(page, pro, "1000")
     shot(page, "page_me")
     page.goto("/dashboard")
     rel = page.locator("section.relationship").first.get_attribute("data-relationship")
-    for path, name in [("/dashboard", "dashboard"), (f"/dashboard/relationships/{rel}", "relationship"),
-                       (f"/dashboard/relationships/{rel}/stop", "confirm_stop"),
+    copy = f"/dashboard/relationships/{rel}"
+    for path, name in [("/dashboard", "dashboard"), (copy, "relationship"),
+                       (f"{copy}/stop", "confirm_stop"),
                        ("/provider", "provider_not_yet"), ("/trade", "trade_refused"),
                        ("/logout", "logout"), ("/providers/nobody", "not_found")]:  # fmt: skip
         page.goto(path)
