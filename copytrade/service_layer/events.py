@@ -64,6 +64,12 @@ class EventFeed:
         self._uow_factory = uow_factory
         self._batch = batch
 
+    def now(self) -> Cursor:
+        """The cursor of this moment: resuming after it sends only later events (a page
+        that shows the state now listens from here)."""
+        with self._uow_factory() as uow:
+            return Cursor(*uow.activity.head())
+
     def after(self, user_id: str, cursor: Cursor) -> tuple[list[Event], Cursor]:
         """The user's events after ``cursor`` (at most a batch per source), oldest first."""
         with self._uow_factory() as uow:

@@ -1,4 +1,4 @@
-"""The signed-in user's page (/me), paper deposits, stopping a copy, and the follow form.
+"""The signed-in user's page (/me), paper deposits, and the follow form.
 
 Every change goes through the following service under the engine lock, exactly as
 the JSON API's (``copytrade.api.deps.follower_context``).
@@ -6,7 +6,6 @@ the JSON API's (``copytrade.api.deps.follower_context``).
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable
 
@@ -21,9 +20,6 @@ from copytrade.web.following import CHECKBOXES, FIELDS, follow_request
 from copytrade.web.pages import poster, redirect, render, signed_in
 
 router = APIRouter(include_in_schema=False)
-
-_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
-
 
 def account_page(
     request: Request, me: FollowerContext, status_code: int = 200, error: str | None = None
@@ -71,20 +67,10 @@ async def deposit(request: Request, runtime: Runtime) -> Response:
 
     def paper_deposit() -> None:
         amount = forms.amount(data, "amount")
-        key = forms.text(data, "key", 100)
-        if not _KEY.match(key):
-            raise forms.FormError("this form is out of date: reload the page and try again")
+        key = forms.once_key(data)
         me.act(lambda: me.commands.deposit_funds(me.id, amount, key))
 
     return _then_account(request, me, paper_deposit)
-
-
-@router.post("/me/relationships/{rel_id}/stop", response_class=HTMLResponse)
-async def stop(request: Request, runtime: Runtime, rel_id: str) -> Response:
-    me = await _posted(request, runtime)
-    if isinstance(me, Response):
-        return me
-    return _then_account(request, me, lambda: me.act(lambda: me.commands.stop(me.id, rel_id)))
 
 
 @router.post("/providers/{provider_id}/copy", response_class=HTMLResponse)

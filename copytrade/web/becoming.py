@@ -1,4 +1,4 @@
-"""Becoming a provider from the web UI (/provider/become): the terms form's POST.
+"""Becoming a provider (/provider/become) and changing one's terms (/provider/terms).
 
 The provider service decides (fee model, share 0–30 %, subscription price, follower
 cap, settlement period: docs/domain.md, docs/fees.md) and funds the new provider's venue
@@ -8,17 +8,20 @@ account; the form only turns text into terms, with messages for the user.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from decimal import Decimal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.api.deps import Runtime
 from copytrade.domain.errors import DomainError
+from copytrade.service_layer.identity import User
 from copytrade.service_layer.providers import ProviderService
 from copytrade.web import forms
-from copytrade.web.pages import poster, redirect, render
+from copytrade.web.pages import poster, redirect, render, signed_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,13 +50,21 @@ def terms_asked(user_id: str, data: Mapping[str, object]) -> ProviderTerms:
     )
 
 
-@router.post("/provider/become", response_class=HTMLResponse)
-async def become(request: Request, runtime: Runtime) -> Response:
+async def _posted_terms(request: Request) -> tuple[User, FormData, dict[str, str]] | Response:
+    """The poster, the form, and its fields to show again; or the answer to give."""
     user = poster(request)
     if isinstance(user, Response):
         return user
     data = await request.form()
-    shown = forms.kept(data, *FIELDS, max_length=40)
+    return user, data, forms.kept(data, *FIELDS, max_length=40)
+
+
+@router.post("/provider/become", response_class=HTMLResponse)
+async def become(request: Request, runtime: Runtime) -> Response:
+    posted = await _posted_terms(request)
+    if isinstance(posted, Response):
+        return posted
+    user, data, shown = posted
     service = ProviderService(runtime.platform)
     try:
         terms = terms_asked(user.id, data)
@@ -68,4 +79,47 @@ async def become(request: Request, runtime: Runtime) -> Response:
             become_error=str(error),
             form=shown,
         )
+    return redirect("/provider")
+
+
+def terms_shown(terms: ProviderTerms) -> dict[str, str]:
+    """The stored terms as the form's fields."""
+    found = asdict(terms)
+    return {name: "" if found[name] is None else str(found[name]) for name in FIELDS}
+
+
+def _terms_page(
+    request: Request, form: dict[str, str], status_code: int = 200, error: str | None = None
+) -> HTMLResponse:
+    return render(request, "provider_terms.html", status_code, form=form, error=error)
+
+
+@router.get("/provider/terms", response_class=HTMLResponse)
+def terms_form(request: Request, runtime: Runtime) -> Response:
+    user = signed_in(request)
+    if user is None:
+        return redirect("/login")
+    terms = ProviderService(runtime.platform).terms(user.id)
+    if terms is None:
+        return redirect("/provider")  # the form to become one
+    return _terms_page(request, terms_shown(terms))
+
+
+@router.post("/provider/terms", response_class=HTMLResponse)
+async def change_terms(request: Request, runtime: Runtime) -> Response:
+    """Change the terms through the provider service, as ``PATCH /api/providers/me``:
+    the fee model is refused (409) while followers copy under it."""
+    posted = await _posted_terms(request)
+    if isinstance(posted, Response):
+        return posted
+    user, data, shown = posted
+    service = ProviderService(runtime.platform)
+    if service.terms(user.id) is None:
+        return redirect("/provider")
+    try:
+        asked = asdict(terms_asked(user.id, data))
+        changes = {name: asked[name] for name in FIELDS}
+        runtime.act(lambda: service.change(user.id, changes))
+    except (forms.FormError, DomainError) as error:
+        return _terms_page(request, shown, forms.error_status(error), str(error))
     return redirect("/provider")

@@ -1,7 +1,7 @@
 """The follower's dashboard (/dashboard) and the provider's (/provider).
 
 Read from the following views, the provider service and the user's statements;
-pause, resume and stop go through the following service under the engine lock
+pause and resume go through the following service under the engine lock
 (``runtime.act``), exactly as the JSON API's relationship routes.
 """
 
@@ -21,6 +21,7 @@ from copytrade.service_layer.providers import ProviderService
 from copytrade.service_layer.statements import FollowerLine
 from copytrade.web import forms
 from copytrade.web.pages import poster, redirect, render, signed_in
+from copytrade.web.svg import line_chart
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,12 +45,16 @@ def follower_dashboard(
         }
         for summary in reversed(account.relationships)  # newest first
     ]
+    today = me.runtime.platform.clock.now().date()
+    chart = line_chart(me.views.equity_history(me.id, today)) if account.relationships else None
     return render(
         request,
         "dashboard.html",
         status_code,
         user=me.user,
         account=account,
+        chart=chart,
+        live=True,
         cards=cards,
         stopped=RelationshipStatus.STOPPED,
         paused=RelationshipStatus.PAUSED,
@@ -69,7 +74,8 @@ def dashboard(request: Request, runtime: Runtime) -> Response:
 async def change_relationship(
     request: Request, runtime: Runtime, rel_id: str, action: str
 ) -> Response:
-    """Pause, resume or stop one of the signed-in follower's relationships.
+    """Pause or resume one of the signed-in follower's relationships (stopping asks for a
+    confirmation first: ``relationship.stop``).
 
     Someone else's (or an unknown) relationship answers a 404 page and changes nothing.
     """
@@ -80,7 +86,6 @@ async def change_relationship(
     commands = {
         "pause": lambda: me.commands.pause(me.id, rel_id),
         "resume": lambda: me.commands.resume(me.id, rel_id),
-        "stop": lambda: me.commands.stop(me.id, rel_id),
     }
     change = commands.get(action)
     if change is None:
@@ -115,5 +120,6 @@ def provider_dashboard(request: Request, runtime: Runtime) -> Response:
             lines=statement.lines if statement is not None else (),
             credits=statement.total("provider_credit") if statement is not None else None,
             subscriptions=paid_total(mine.subscriptions_earned, "provider_part"),
+            live=True,
         )
     return render(request, "provider_dashboard.html", user=user, **context)

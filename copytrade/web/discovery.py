@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -25,11 +26,14 @@ from copytrade.stats.leaderboard import (
 from copytrade.web import forms
 from copytrade.web.following import MODES
 from copytrade.web.pages import render
-from copytrade.web.svg import polyline_points, trend
+from copytrade.web.paging import Paging, page_asked
+from copytrade.web.svg import line_chart, polyline_points, trend
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 12
+TRADES_PAGE = 20
+SPARK_W, SPARK_H = 260, 64
 PERIODS = [p.value for p in Period]
 SORTS = {
     LeaderboardSort.ROI: "ROI",
@@ -95,11 +99,12 @@ def leaderboard_page(request: Request, runtime: Runtime) -> HTMLResponse:
         cards=[
             {
                 "card": card,
-                "points": polyline_points(card.sparkline, 120, 36),
+                "points": polyline_points(card.sparkline, SPARK_W, SPARK_H, pad=3),
                 "trend": trend(card.sparkline),
             }
             for card in result.cards
         ],
+        spark=(SPARK_W, SPARK_H),
         period=Period(filters.period).value,
         page=result.page,
         pages=result.pages,
@@ -112,11 +117,16 @@ def leaderboard_page(request: Request, runtime: Runtime) -> HTMLResponse:
 
 
 def provider_page(
-    request: Request, runtime: Runtime, provider_id: str, status_code: int = 200, **extra: Any
+    request: Request,
+    runtime: Runtime,
+    provider_id: str,
+    status_code: int = 200,
+    trades_page: int = 1,
+    **extra: Any,
 ) -> HTMLResponse:
     """The provider's page; the follow form's answers show it again with ``extra``."""
     try:
-        detail = get_provider(provider_id, runtime, trades_page=1, trades_page_size=20)
+        detail = get_provider(provider_id, runtime, trades_page, TRADES_PAGE)
     except NotFoundError:
         return render(
             request,
@@ -125,14 +135,14 @@ def provider_page(
             title="No such provider",
             message=f"There is no provider {provider_id!r}.",
         )
-    curve = [Decimal(p["value"]) for p in detail["equity_curve"]]
+    curve = [(date.fromisoformat(p["day"]), Decimal(p["value"])) for p in detail["equity_curve"]]
+    shown = len(detail["trades"]["items"])
     context: dict[str, Any] = {
         "p": detail,
         "periods": [p for p in PERIODS if p in detail["stats"]],
-        "curve_points": polyline_points(curve, 640, 200, pad=6),
-        "curve_trend": trend(curve),
-        "curve_first": detail["equity_curve"][0] if curve else None,
-        "curve_last": detail["equity_curve"][-1] if curve else None,
+        "chart": line_chart(curve, 720, 260),
+        "trades_paging": Paging(trades_page, TRADES_PAGE, shown),
+        "live": True,
         "risk_disclosure": RISK_DISCLOSURE,
         "disclosure_version": RISK_DISCLOSURE_VERSION,
         "modes": {mode.value: label for mode, label in MODES.items()},
@@ -148,4 +158,8 @@ def provider_page(
 
 @router.get("/providers/{provider_id}", response_class=HTMLResponse)
 def provider_detail_page(request: Request, runtime: Runtime, provider_id: str) -> HTMLResponse:
-    return provider_page(request, runtime, provider_id)
+    try:
+        page = page_asked(request.query_params, "trades_page")
+    except forms.FormError as error:
+        return render(request, "message.html", 422, title="Bad page", message=str(error))
+    return provider_page(request, runtime, provider_id, trades_page=page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
@@ -14,6 +15,7 @@ from copytrade.api.inputs import DecimalIn
 from copytrade.domain.values import MAX_AMOUNT, USDT
 
 E = TypeVar("E", bound=StrEnum)
+_FORM_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 _NUMBER: TypeAdapter[Decimal] = TypeAdapter(DecimalIn)
 
 
@@ -86,3 +88,14 @@ def choice(data: Mapping[str, object], name: str, kind: type[E], default: E | No
 def error_status(error: Exception) -> int:
     """The status a re-rendered form answers with: 422 for a field, the API's for the rest."""
     return 422 if isinstance(error, FormError) else status_of(error)[0]
+
+
+def once_key(
+    data: Mapping[str, object], name: str = "key", pattern: re.Pattern[str] = _FORM_KEY
+) -> str:
+    """The key a form carries so that sending it twice acts once (deposits, top-ups,
+    orders): the page puts a fresh one in each form it shows."""
+    key = text(data, name, 100)
+    if not pattern.match(key):
+        raise FormError("this form is out of date: reload the page and try again")
+    return key

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from copytrade.web import account, auth, becoming, dashboard, discovery, trade
+from copytrade.web import account, auth, becoming, dashboard, discovery, relationship, trade
 from copytrade.web.pages import STATIC
 
 
 def install_web(app: FastAPI) -> None:
-    for module in (discovery, auth, account, dashboard, becoming, trade):
+    # relationship before dashboard: its routes are more specific than pause/resume's.
+    for module in (discovery, auth, account, relationship, dashboard, becoming, trade):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

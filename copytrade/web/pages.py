@@ -12,18 +12,27 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from copytrade.api.deps import optional_user
 from copytrade.api.origin import same_origin
+from copytrade.domain.copying import CopyAction
 from copytrade.domain.disclosures import PAST_PERFORMANCE
+from copytrade.service_layer.events import NOTICE_TOPICS, EventFeed
 from copytrade.service_layer.identity import User
+from copytrade.web.svg import identicon
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
-# Pages load only our own stylesheet; inline SVG is markup, not script.
+# The one place the pages name the JSON API: the event stream live pages listen to
+# (docs/web.md, Live updates), and the event types that refresh them.
+EVENTS_URL = "/api/events"
+LIVE_EVENTS = (*(f"copy.{action.value}" for action in CopyAction), "fill", *NOTICE_TOPICS)
+
+# Pages load only our own stylesheet and live-update script (which opens the event
+# stream: connect-src); inline SVG is markup, not script.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
-        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
@@ -81,7 +90,9 @@ environment = Environment(
 )
 environment.filters.update(number=number, percent=percent, signed=signed_class)
 environment.filters["duration"] = duration
-environment.globals["disclaimer"] = PAST_PERFORMANCE
+environment.globals.update(
+    disclaimer=PAST_PERFORMANCE, identicon=identicon, live_events=" ".join(LIVE_EVENTS)
+)
 
 
 def signed_in(request: Request) -> User | None:
@@ -91,6 +102,10 @@ def signed_in(request: Request) -> User | None:
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     if "user" not in context:
         context["user"] = signed_in(request)
+    if context.pop("live", False) and context["user"] is not None:
+        # Listen from now on: the page shows everything before (docs/web.md, Live updates).
+        feed = EventFeed(request.app.state.runtime.platform.uow)
+        context["events_url"] = f"{EVENTS_URL}?after={feed.now()}"
     html = environment.get_template(template).render(request=request, **context)
     return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
 

@@ -16,16 +16,18 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from copytrade.adapters.venues.errors import OrderNotCancellableError
 from copytrade.api.deps import Runtime
 from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.errors import DomainError
 from copytrade.domain.instruments import Side
-from copytrade.domain.orders import OrderType
+from copytrade.domain.orders import TERMINAL_STATUSES, OrderType
 from copytrade.service_layer.identity import User
 from copytrade.service_layer.providers import ProviderService
 from copytrade.service_layer.trading import OrderAsk, ProviderTrading
 from copytrade.web import forms
 from copytrade.web.pages import poster, redirect, render, signed_in
+from copytrade.web.paging import Paging, offset, page_asked
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,6 +70,7 @@ def trade_page(
     status_code: int = 200,
     error: str | None = None,
     form: dict[str, str] | None = None,
+    page: int = 1,
 ) -> HTMLResponse:
     platform = runtime.platform
     if ProviderService(platform).terms(user.id) is None:
@@ -76,14 +79,19 @@ def trade_page(
             "message.html",
             403,
             title="Providers only",
-            message="Only providers place orders here: become one through POST /api/providers/me.",
+            message="Only providers place orders here: become one on the Provider page.",
         )
-    orders, total = ProviderTrading(platform).latest(user.id, ORDERS_SHOWN, 0)
+    orders, total = ProviderTrading(platform).latest(
+        user.id, ORDERS_SHOWN, offset(page, ORDERS_SHOWN)
+    )
     context: dict[str, Any] = {
         "instruments": sorted(platform.engine.instruments.values(), key=lambda i: i.symbol),
         "prices": platform.engine.prices.snapshot(),
         "orders": orders,
         "total": total,
+        "paging": Paging(page, ORDERS_SHOWN, len(orders), total),
+        "done": {status.value for status in TERMINAL_STATUSES},
+        "live": True,
         "order_key": uuid.uuid4().hex,  # one per form shown: a resubmission places once
         "error": error,
         "form": form or {},
@@ -96,7 +104,11 @@ def trade(request: Request, runtime: Runtime) -> Response:
     user = signed_in(request)
     if user is None:
         return redirect("/login")
-    return trade_page(request, runtime, user)
+    try:
+        page = page_asked(request.query_params)
+    except forms.FormError as error:
+        return trade_page(request, runtime, user, 422, str(error))
+    return trade_page(request, runtime, user, page=page)
 
 
 @router.post("/trade", response_class=HTMLResponse)
@@ -109,10 +121,29 @@ async def place(request: Request, runtime: Runtime) -> Response:
     trading = ProviderTrading(runtime.platform)
     try:
         ask = order_ask(data, sorted(runtime.platform.engine.instruments))
-        key = forms.text(data, "key", 64)
-        if not _KEY.match(key):
-            raise forms.FormError("this form is out of date: reload the page and try again")
+        key = forms.once_key(data, pattern=_KEY)
         runtime.act(lambda: trading.place(user.id, key, ask))
     except (forms.FormError, DomainError) as error:
         return trade_page(request, runtime, user, forms.error_status(error), str(error), shown)
+    return redirect("/trade")
+
+
+@router.post("/trade/orders/{client_order_id}/cancel", response_class=HTMLResponse)
+async def cancel(request: Request, runtime: Runtime, client_order_id: str) -> Response:
+    """Cancel an open order of one's own, as ``DELETE /api/orders/{id}``: another's or an
+    unknown one is a 404 page, a filled or rejected one the page again with a 409."""
+    user = poster(request)
+    if isinstance(user, Response):
+        return user
+    trading = ProviderTrading(runtime.platform)
+    try:
+        runtime.act(lambda: trading.cancel(user.id, client_order_id))
+    except OrderNotCancellableError:  # its message names the venue's ids, not the user's
+        message = f"order {client_order_id} is no longer open: there is nothing left to cancel"
+        return trade_page(request, runtime, user, 409, message)
+    except DomainError as error:
+        status = forms.error_status(error)
+        if status == 404:
+            return render(request, "message.html", 404, title="Not found", message=str(error))
+        return trade_page(request, runtime, user, status, str(error))
     return redirect("/trade")

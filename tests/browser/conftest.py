@@ -24,6 +24,10 @@ from copytrade.api.runtime import ServerRuntime
 from ..integration.web.seed import SeededWorld, seeded_world
 
 CHROMIUM = Path(os.environ.get("CT_TEST_CHROMIUM", "/usr/bin/chromium"))
+# Screenshots of every page the tests visit (git-ignored; CI keeps them as artifacts).
+ARTIFACTS = Path(
+    os.environ.get("CT_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts")
+)
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 
 
@@ -34,6 +38,15 @@ def require_chromium(path: Path = CHROMIUM) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message}, and CI=true requires it", pytrace=False)
     pytest.skip(f"{message}; `apt-get install chromium` to run the browser tests")
+
+
+def shot(page: Page, name: str) -> Path:
+    """A full-page screenshot as ``<ARTIFACTS>/<name>.png``."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 1000
+    return path
 
 
 def free_port() -> int:

@@ -1,6 +1,6 @@
 """The whole copy flow in a real browser: sign up, find a provider, follow it, see
 its trade copied on the dashboard, stop copying. A screenshot per step goes to
-test-artifacts/ (git-ignored).
+the artifacts directory (``conftest.ARTIFACTS``).
 
 The seeded provider ``pro`` has no sign-in, so it trades through the platform's
 provider trading service under the engine lock, as ``POST /api/orders`` would; a
@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -27,15 +26,11 @@ from copytrade.service_layer.trading import OrderAsk, ProviderTrading
 from ..integration.api.conftest import PASSWORD
 from ..integration.engine.harness import PERP
 from .conftest import LiveServer
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from .conftest import shot as take
 
 
 def shot(page: Page, step: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"copy_flow_{step}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 1000
+    take(page, f"copy_flow_{step}")
 
 
 def sign_up(page: Page, name: str, deposit: int, step: str = "") -> None:
@@ -120,8 +115,13 @@ def test_a_new_user_copies_a_provider_sees_the_copy_and_stops(
     expect(copy.locator("table.positions tbody tr")).to_have_count(1)
     shot(page, "6_copy_placed")
 
-    copy.locator("button.stop").click()
+    copy.locator("a.stop").click()
+    page.wait_for_url(re.compile(r"/stop$"))
+    page.click("#confirm-stop")  # the box is required: the browser does not send it yet
+    expect(page).to_have_url(re.compile(r"/stop$"))
+    page.check("#confirm")
+    page.click("#confirm-stop")
     page.wait_for_url(re.compile(r"/dashboard$"))
     expect(copy.locator(".status")).to_have_text("stopped")
-    expect(copy.locator("button.stop")).to_have_count(0)
+    expect(copy.locator("a.stop")).to_have_count(0)
     shot(page, "7_stopped")

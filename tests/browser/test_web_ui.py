@@ -50,7 +50,7 @@ def test_provider_page_shows_the_curve_stats_and_disclaimer(
     page.wait_for_url(re.compile(r"/providers/"))
     expect(page.locator("h1")).to_have_text("pro")
     expect(page.locator("#disclaimer")).to_contain_text(PAST_PERFORMANCE)
-    curve = page.locator("svg#equity-curve")
+    curve = page.locator("#equity-curve svg")
     expect(curve).to_be_visible()
     box = curve.bounding_box()
     assert box is not None and box["width"] > 300 and box["height"] > 100

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from copytrade.domain.copying import CopyRelationship, CopySettings, Relationshi
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.books import BookState, load_books
+from copytrade.service_layer.following.history import summed_by_day
 from copytrade.service_layer.following.service import owned_relationship
 
 
@@ -187,6 +188,21 @@ class FollowingReads:
             ),
             decisions=DecisionPage(page, page_size, total, tuple(records)),
         )
+
+    def equity_history(
+        self, user: str, today: date, rel_id: str | None = None
+    ) -> list[tuple[date, Decimal]]:
+        """The daily equity of the user's copies (all, or ``rel_id`` only), today's marked
+        at the current prices (``summed_by_day``)."""
+        with self._uow_factory() as uow:
+            rels = (
+                [owned_relationship(uow, user, rel_id)]
+                if rel_id is not None
+                else uow.relationships.for_follower(user)
+            )
+            closes = {rel.book: uow.equity.series(rel.book) for rel in rels}
+            live = sum((s.equity for s in self._summaries(uow, rels)), ZERO)
+        return summed_by_day(closes, today, live)
 
     def _summaries(
         self, uow: SqlUnitOfWork, rels: Sequence[CopyRelationship]

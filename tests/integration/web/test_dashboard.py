@@ -18,6 +18,7 @@ from ..engine.harness import PERP
 from .conftest import ORIGIN
 
 _names = itertools.count()
+CONFIRMED = {"confirm": "yes"}  # the stop's confirmation box, ticked
 
 
 def signed_up(web: Api, deposit: str = "2000", name: str = "Dana") -> str:
@@ -81,7 +82,10 @@ def test_the_dashboard_shows_decisions_and_pauses_resumes_and_stops(
 
     for action, status in [("pause", "paused"), ("resume", "active"), ("stop", "stopped")]:
         reply = web.client.post(
-            f"/dashboard/relationships/{rel}/{action}", headers=ORIGIN, follow_redirects=False
+            f"/dashboard/relationships/{rel}/{action}",
+            data=CONFIRMED,
+            headers=ORIGIN,
+            follow_redirects=False,
         )
         assert reply.status_code == 303 and reply.headers["location"] == "/dashboard"
         assert status_of(web, rel) == status
@@ -101,9 +105,12 @@ def test_another_users_relationship_answers_404_and_nothing_changes(
     theirs = follow(web, ids["pro"], "500")
     signed_up(web)  # someone else
     for action in ("pause", "stop", "resume"):
-        reply = web.client.post(f"/dashboard/relationships/{theirs}/{action}", headers=ORIGIN)
+        reply = web.client.post(
+            f"/dashboard/relationships/{theirs}/{action}", data=CONFIRMED, headers=ORIGIN
+        )
         assert reply.status_code == 404 and "no copy relationship" in reply.text
-    assert web.client.post("/dashboard/relationships/nope/stop", headers=ORIGIN).status_code == 404
+    nope = web.client.post("/dashboard/relationships/nope/stop", data=CONFIRMED, headers=ORIGIN)
+    assert nope.status_code == 404
     unknown = web.client.post(f"/dashboard/relationships/{theirs}/explode", headers=ORIGIN)
     assert unknown.status_code == 404
     no_origin = web.client.post(f"/dashboard/relationships/{theirs}/stop")
@@ -137,7 +144,8 @@ def test_the_provider_dashboard_shows_aggregates_only(web: Api) -> None:
     assert follower_email not in page.text and "Fiona" not in page.text
     web.client.cookies.clear()
     web.client.cookies.update(follower_cookies)
-    assert web.client.post(f"/dashboard/relationships/{rel}/stop", headers=ORIGIN).is_success
+    stop = web.client.post(f"/dashboard/relationships/{rel}/stop", data=CONFIRMED, headers=ORIGIN)
+    assert stop.is_success
     web.client.cookies.clear()
     web.client.cookies.update(provider_cookies)
     settled = web.client.get("/provider").text
@@ -173,7 +181,7 @@ def test_trade_places_orders_and_re_renders_problems(web: Api) -> None:
     again = web.client.post("/trade", data=good, headers=ORIGIN)  # the same form once more
     assert again.status_code == 200
     shown = again.text
-    assert shown.count('data-order="k1"') == 1 and "1 of 1 orders" in shown
+    assert shown.count('data-order="k1"') == 1 and "1 order in all" in shown
     row = shown[shown.index('data-order="k1"') :]
     assert 'class="status">filled' in row and 'class="num fills">1<' in row
     assert web.client.post("/trade", data=good).status_code == 403  # no Origin: refused

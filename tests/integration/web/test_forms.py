@@ -209,12 +209,14 @@ def test_follow_form_needs_the_acknowledgement_then_copies_and_shows_on_me(
         ack = uow.risk_acknowledgements.of(str(rel.id))
     assert ack is not None and ack.disclosure_version == RISK_DISCLOSURE_VERSION
 
+    stop_url = f"/dashboard/relationships/{rel.id}/stop"
+    assert f'href="{stop_url}"' in me  # /me links to the stop's confirmation page
     stopped = web.client.post(
-        f"/me/relationships/{rel.id}/stop", headers=ORIGIN, follow_redirects=False
+        stop_url, data={"confirm": "yes"}, headers=ORIGIN, follow_redirects=False
     )
     assert stopped.status_code == 303
     assert '<td class="status">stopped (follower)</td>' in web.client.get("/me").text
-    again = web.client.post(f"/me/relationships/{rel.id}/stop", headers=ORIGIN)
+    again = web.client.post(stop_url, data={"confirm": "yes"}, headers=ORIGIN)
     assert again.status_code == 409 and 'role="alert"' in again.text
 
 

@@ -24,7 +24,8 @@ def test_leaderboard_shows_cards_with_sparklines_and_the_disclaimer(
     assert escape(PAST_PERFORMANCE) in html
     assert provider_order(html) == [ids["solo"], ids["pro"]]  # young is not ranked yet
     assert html.count("<polyline points=") == 2
-    assert re.search(r'<span class="avatar" aria-hidden="true">P</span>', html)
+    avatars = re.findall(r'<svg class="avatar "[^>]*>(.*?)</svg>', html, re.S)
+    assert len(avatars) == 2 and avatars[0] != avatars[1]  # distinct identicons
     pro_card = html[html.index(f'data-provider="{ids["pro"]}"') :]
     assert '<dd class="followers">3</dd>' in pro_card and "15%" in pro_card
     assert "Content-Security-Policy" in reply.headers
@@ -72,9 +73,14 @@ def test_provider_page_has_every_period_the_curve_trades_terms_and_disclaimer(
     assert reply.status_code == 200
     html = reply.text
     assert escape(PAST_PERFORMANCE) in html
-    assert re.search(r'<svg class="curve \w+" id="equity-curve"', html)
+    assert re.search(r'<figure class="chart" id="equity-curve">\s*<svg class="curve \w+"', html)
     points = re.search(r'id="equity-curve".*?<polyline points="([^"]+)"', html, re.S)
     assert points is not None and len(points.group(1).split()) == 10  # one point per day
+    chart = html[html.index('id="equity-curve"') : html.index("</figure>")]
+    hovers = re.findall(r"<title>(\d{4}-\d\d-\d\d): ([\d,.]+) USDT</title>", chart)
+    assert len(hovers) == 10 and hovers[0] == ("2026-01-05", "10,037.98")  # a value per day
+    assert len(re.findall(r'<text class="x-label"', chart)) == 6  # date ticks
+    assert len(re.findall(r'<text class="y-label"', chart)) >= 3  # value gridlines
     header = re.search(r"<thead><tr><th></th>(.*?)</tr></thead>", html)
     assert header is not None and re.findall(r">(\w+)</th>", header.group(1)) == [
         "7d", "30d", "90d", "all",

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import CopyDecisionRow, FillRow, OutboxRow, RelationshipRow
@@ -60,6 +60,15 @@ def _columns(row: Any, names: Sequence[str]) -> list[Any]:
 class ActivityRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def head(self) -> tuple[int, int, int]:
+        """The last id of each source (decisions, fills, notices), everyone's: a cursor
+        after it sees only what happens from now on."""
+        last = [
+            self._session.scalar(select(func.coalesce(func.max(row.id), 0)))
+            for row in (CopyDecisionRow, FillRow, OutboxRow)
+        ]
+        return int(last[0] or 0), int(last[1] or 0), int(last[2] or 0)
 
     def decisions_after(self, follower: str, after: int, limit: int) -> list[DecisionSeen]:
         """Copy decisions of the follower's relationships, by id."""
