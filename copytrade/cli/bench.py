@@ -170,14 +170,10 @@ def api(
     cache_ttl: float = typer.Option(1.0, min=0, help="Leaderboard page cache TTL (seconds)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Serve every page uncached."),
     queries: int = typer.Option(200, min=1, help="Distinct leaderboard requests in the mix."),
-<<<<<<< HEAD
     orders_duration: float = typer.Option(
         10.0, min=0, help="Timed seconds of orders during full stats refreshes (0: skip)."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
-=======
     as_json: bool = JSON,
->>>>>>> h-cli
 ) -> None:
     """Leaderboard pages per second and p99 under concurrent load, then an order's
     latency while full stats refreshes run (docs/benchmarks.md)."""

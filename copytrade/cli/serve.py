@@ -13,12 +13,8 @@ from copytrade.cli.common import (
 )
 from copytrade.config import Settings
 from copytrade.marketdata.clock import SystemClock
-<<<<<<< HEAD
-from copytrade.server.assembly import build_server
-from copytrade.server.http import serve_http
-=======
 from copytrade.server.assembly import ExtraJobs, build_server
->>>>>>> h-cli
+from copytrade.server.http import serve_http
 from copytrade.server.logs import configure_logging
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
