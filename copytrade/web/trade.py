@@ -1,7 +1,7 @@
 """A provider's order ticket on the paper venue (/trade), with its recent orders and prices.
 
 The order goes through ``ProviderTrading`` under the engine lock (``runtime.act``),
-as ``POST /api/orders`` does: when the request returns, its fills are booked and
+as ``POST /api/v1/orders`` does: when the request returns, its fills are booked and
 copied to the followers. Every problem re-renders the page with a message.
 """
 
@@ -76,7 +76,9 @@ def trade_page(
             "message.html",
             403,
             title="Providers only",
-            message="Only providers place orders here: become one through POST /api/providers/me.",
+            message=(
+                "Only providers place orders here: become one through POST /api/v1/providers/me."
+            ),
         )
     orders, total = ProviderTrading(platform).latest(user.id, ORDERS_SHOWN, 0)
     context: dict[str, Any] = {

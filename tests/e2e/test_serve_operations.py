@@ -27,7 +27,7 @@ def test_serve_probes_metrics_and_json_logs(tmp_path: Path) -> None:
             ready = httpx.get(f"{base}/readyz")
         assert ready.status_code == 200, ready.text
         assert ready.json()["status"] == "ready"
-        reply = httpx.get(f"{base}/api/leaderboard", headers={"X-Request-ID": "probe-42"})
+        reply = httpx.get(f"{base}/api/v1/leaderboard", headers={"X-Request-ID": "probe-42"})
         assert reply.status_code == 200 and reply.headers["X-Request-ID"] == "probe-42"
         time.sleep(1.5)  # the market job runs every second
         scraped = httpx.get(f"{base}/metrics").text
@@ -41,7 +41,7 @@ def test_serve_probes_metrics_and_json_logs(tmp_path: Path) -> None:
             "copytrade_job_failures",
             "copytrade_http_request_duration_seconds",
         } <= names
-        assert 'job="market"' in scraped and 'route="/api/leaderboard"' in scraped
+        assert 'job="market"' in scraped and 'route="/api/v1/leaderboard"' in scraped
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
     finally:
@@ -50,6 +50,6 @@ def test_serve_probes_metrics_and_json_logs(tmp_path: Path) -> None:
     logged = [json.loads(line) for line in output.decode().splitlines() if line.startswith("{")]
     probe = [line for line in logged if line.get("request_id") == "probe-42"]
     assert [(p["logger"], p["route"], p["status"]) for p in probe] == [
-        ("copytrade.access", "/api/leaderboard", 200)
+        ("copytrade.access", "/api/v1/leaderboard", 200)
     ]
     assert b"Traceback" not in output

@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict
 from copytrade.api.deps import Me
 from copytrade.api.encode import plain
 from copytrade.api.inputs import Amount, IdempotencyKey
+from copytrade.api.paths import API_V1
 
-router = APIRouter(prefix="/api/accounts", tags=["accounts"])
+router = APIRouter(prefix=f"{API_V1}/accounts", tags=["accounts"])
 
 
 class MoneyMove(BaseModel):

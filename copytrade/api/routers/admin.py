@@ -11,10 +11,11 @@ from copytrade.adapters.db.repositories.identity import Jurisdiction
 from copytrade.api.deps import Admin, Runtime
 from copytrade.api.encode import plain
 from copytrade.api.inputs import DecimalIn
+from copytrade.api.paths import API_V1
 from copytrade.domain.values import MAX_AMOUNT
 from copytrade.service_layer.admin import AdminService
 
-router = APIRouter(prefix="/api/admin", tags=["admin"])
+router = APIRouter(prefix=f"{API_V1}/admin", tags=["admin"])
 
 CODE = Path(min_length=2, max_length=8, examples=["DE", "US-NY"])
 

@@ -9,10 +9,11 @@ from pydantic import BaseModel, Field
 
 from copytrade.api.cookies import clear_session_cookie, set_session_cookie
 from copytrade.api.deps import CurrentUser, Runtime, client_of, token_of
+from copytrade.api.paths import API_V1
 from copytrade.domain.identity import normalise_email
 from copytrade.service_layer.identity import SIGNED_UP, User
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix=f"{API_V1}/auth", tags=["auth"])
 
 
 class SignUpBody(BaseModel):

@@ -16,6 +16,7 @@ from copytrade.api.encode import plain
 from copytrade.api.errors import NotFoundError
 from copytrade.api.inputs import DecimalIn
 from copytrade.api.page_cache import PageCache, normalised_key, raw_query_key
+from copytrade.api.paths import API_V1
 from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.disclosures import PAST_PERFORMANCE
@@ -30,7 +31,7 @@ from copytrade.stats.leaderboard import (
     leaderboard,
 )
 
-router = APIRouter(prefix="/api", tags=["discovery"])
+router = APIRouter(prefix=f"{API_V1}", tags=["discovery"])
 
 
 @router.get("/leaderboard", response_class=JSONResponse)

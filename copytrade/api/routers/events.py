@@ -1,4 +1,4 @@
-"""``GET /api/events``: the signed-in user's own events as server-sent events.
+"""``GET /api/v1/events``: the signed-in user's own events as server-sent events.
 
 A cursor over committed rows (``EventFeed``), polled every half second: the
 server keeps nothing per client, and a client that reconnects with the last
@@ -19,11 +19,12 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from copytrade.api.deps import CurrentUser, Runtime, token_of
+from copytrade.api.paths import API_V1
 from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.identity import AuthenticationError
 from copytrade.service_layer.events import Cursor, Event, EventFeed
 
-router = APIRouter(prefix="/api", tags=["events"])
+router = APIRouter(prefix=f"{API_V1}", tags=["events"])
 
 POLL_S = 0.5
 KEEPALIVE_S = 15.0

@@ -15,12 +15,13 @@ from pydantic import BaseModel, Field
 from copytrade.api.deps import CurrentUser, Runtime
 from copytrade.api.encode import plain
 from copytrade.api.inputs import DecimalIn
+from copytrade.api.paths import API_V1
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
 from copytrade.domain.values import MAX_AMOUNT
 from copytrade.service_layer.trading import MyOrder, OrderAsk, ProviderTrading
 
-router = APIRouter(prefix="/api", tags=["orders"])
+router = APIRouter(prefix=f"{API_V1}", tags=["orders"])
 
 CLIENT_ORDER_ID = r"^[A-Za-z0-9_.\-]{1,64}$"
 

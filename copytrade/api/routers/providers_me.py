@@ -13,10 +13,11 @@ from copytrade.api.deps import CurrentUser, Runtime
 from copytrade.api.encode import plain
 from copytrade.api.errors import NotFoundError
 from copytrade.api.inputs import DecimalIn
+from copytrade.api.paths import API_V1
 from copytrade.domain.values import MAX_AMOUNT
 from copytrade.service_layer.providers import ProviderService
 
-router = APIRouter(prefix="/api/providers/me", tags=["providers"])
+router = APIRouter(prefix=f"{API_V1}/providers/me", tags=["providers"])
 
 FeeModelName = Literal["profit_share", "subscription", "commission"]
 PeriodName = Literal["weekly", "monthly"]
@@ -53,7 +54,7 @@ def terms_view(terms: ProviderTerms) -> dict[str, Any]:
 def my_terms(user: CurrentUser, runtime: Runtime) -> dict[str, Any]:
     terms = ProviderService(runtime.platform).terms(user.id)
     if terms is None:
-        raise NotFoundError("you are not a provider: POST /api/providers/me to become one")
+        raise NotFoundError("you are not a provider: POST /api/v1/providers/me to become one")
     return terms_view(terms)
 
 
@@ -83,7 +84,7 @@ def change_terms(body: ChangeTermsBody, user: CurrentUser, runtime: Runtime) -> 
     """Change some terms; the fee model is locked while followers copy (409)."""
     service = ProviderService(runtime.platform)
     if service.terms(user.id) is None:
-        raise NotFoundError("you are not a provider: POST /api/providers/me to become one")
+        raise NotFoundError("you are not a provider: POST /api/v1/providers/me to become one")
     changes = body.model_dump(exclude_unset=True)
     for name in ("fee_model", "share_pct", "settlement_period"):
         if name in changes and changes[name] is None:
@@ -97,7 +98,7 @@ def my_followers(user: CurrentUser, runtime: Runtime) -> dict[str, Any]:
     """How many follow (active, paused, stopped), the cap, AUM (copy equity) and copier PnL."""
     service = ProviderService(runtime.platform)
     if service.terms(user.id) is None:
-        raise NotFoundError("you are not a provider: POST /api/providers/me to become one")
+        raise NotFoundError("you are not a provider: POST /api/v1/providers/me to become one")
     summary = service.followers(user.id)
     view: dict[str, Any] = plain(summary)
     view["open_to_new_followers"] = (

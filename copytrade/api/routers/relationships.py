@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from copytrade.api.deps import Me
 from copytrade.api.encode import plain
 from copytrade.api.inputs import Amount, DecimalIn, Percent
+from copytrade.api.paths import API_V1
 from copytrade.api.routers.accounts import MoneyMove
 from copytrade.domain.copying import CopySettings, RelationshipStatus, SizingMode
 from copytrade.domain.copying.settings import (
@@ -33,14 +34,14 @@ from copytrade.domain.disclosures import (
 )
 from copytrade.service_layer.following.service import FollowRequest
 
-router = APIRouter(prefix="/api", tags=["relationships"])
+router = APIRouter(prefix=f"{API_V1}", tags=["relationships"])
 
 Symbols = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=200)]
 
 
 class FollowBody(BaseModel):
     """Start copying a provider: the allocation, every copy setting, and the accepted
-    risk disclosure (``GET /api/disclosures/risk``)."""
+    risk disclosure (``GET /api/v1/disclosures/risk``)."""
 
     model_config = ConfigDict(extra="forbid")
 

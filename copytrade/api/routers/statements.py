@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query
 
 from copytrade.api.deps import CurrentUser, Runtime
 from copytrade.api.encode import plain
+from copytrade.api.paths import API_V1
 from copytrade.service_layer.my_statements import MyStatements, paid_total
 
-router = APIRouter(prefix="/api", tags=["statements"])
+router = APIRouter(prefix=f"{API_V1}", tags=["statements"])
 
 # 2026-W47 (weekly), 2026-11 (monthly), stop:follower (a settlement at a stop)
 PERIOD = r"^(\d{4}-W\d{2}|\d{4}-\d{2}|stop:[a-z_]{1,32})$"
