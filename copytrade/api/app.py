@@ -14,6 +14,7 @@ from copytrade.api.request_log import RequestLog
 from copytrade.api.routers import (
     accounts,
     admin,
+    api_keys,
     auth,
     discovery,
     events,
@@ -52,6 +53,7 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
     install_error_handlers(app)
     for module in (
         auth,
+        api_keys,
         providers_me,
         discovery,
         accounts,

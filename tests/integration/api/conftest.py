@@ -60,11 +60,16 @@ def make_api(db_engine: Engine, db_settings: Settings, harness: Harness) -> Api:
     return Api(TestClient(create_http_app(runtime)), runtime, harness)
 
 
-@pytest.fixture
-def api(db_engine: Engine, db_settings: Settings) -> Iterator[Api]:
+def started_api(db_engine: Engine, db_settings: Settings) -> Iterator[Api]:
+    """An API with prices for both markets, its app started (lifespan) while in use."""
     harness = Harness(db_engine)
     harness.tick(PERP.symbol, "50000")
     harness.tick(SPOT.symbol, "3000")
     made = make_api(db_engine, db_settings, harness)
     with made.client:
         yield made
+
+
+@pytest.fixture
+def api(db_engine: Engine, db_settings: Settings) -> Iterator[Api]:
+    yield from started_api(db_engine, db_settings)

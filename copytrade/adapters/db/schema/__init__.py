@@ -5,6 +5,7 @@ from copytrade.adapters.db.schema.base import Base
 from copytrade.adapters.db.schema.copying import CopyDecisionRow, RelationshipRow, SettlementRow
 from copytrade.adapters.db.schema.fees import SubscriptionChargeRow
 from copytrade.adapters.db.schema.identity import (
+    ApiKeyRow,
     ApiSessionRow,
     JurisdictionRow,
     RiskAcknowledgementRow,
@@ -30,6 +31,7 @@ from copytrade.adapters.db.schema.trading import FillRow, OrderRow, PositionRow,
 
 __all__ = [
     "AccountRow",
+    "ApiKeyRow",
     "ApiSessionRow",
     "Base",
     "CopyDecisionRow",
