@@ -26,7 +26,11 @@ _KEY = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
 def account_page(
-    request: Request, me: FollowerContext, status_code: int = 200, error: str | None = None
+    request: Request,
+    me: FollowerContext,
+    status_code: int = 200,
+    error: str | None = None,
+    new_key: str | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -36,6 +40,8 @@ def account_page(
         account=me.views.account(me.id),
         deposit_key=uuid.uuid4().hex,  # one per form shown: a resubmission deposits once
         error=error,
+        api_keys=me.runtime.api_keys.of_user(me.id),
+        new_key=new_key,  # shown once: the answer to the form that made it
     )
 
 

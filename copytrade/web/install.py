@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from copytrade.web import account, auth, becoming, dashboard, discovery, trade
+from copytrade.web import account, api_keys, auth, becoming, dashboard, discovery, trade
 from copytrade.web.pages import STATIC
 
 
 def install_web(app: FastAPI) -> None:
-    for module in (discovery, auth, account, dashboard, becoming, trade):
+    for module in (discovery, auth, account, api_keys, dashboard, becoming, trade):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
