@@ -5,6 +5,7 @@ from copytrade.adapters.db.schema.base import Base
 from copytrade.adapters.db.schema.copying import CopyDecisionRow, RelationshipRow, SettlementRow
 from copytrade.adapters.db.schema.fees import SubscriptionChargeRow
 from copytrade.adapters.db.schema.identity import (
+    ApiKeyRow,
     ApiSessionRow,
     JurisdictionRow,
     RiskAcknowledgementRow,
@@ -31,6 +32,7 @@ from copytrade.adapters.db.schema.venues import LinkedExchangeAccountRow
 
 __all__ = [
     "AccountRow",
+    "ApiKeyRow",
     "ApiSessionRow",
     "Base",
     "CopyDecisionRow",
