@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from copytrade import __version__
 from copytrade.api.body_limit import BodyLimit
+from copytrade.api.docs_page import install_docs_page
 from copytrade.api.errors import install_error_handlers
 from copytrade.api.headers import AnswerHeaders
 from copytrade.api.page_cache import CachedPages, PageCache
@@ -38,7 +39,10 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
             'Every error is a JSON body {"error": {"code", "message"}}; money is a '
             "decimal string."
         ),
+        docs_url=None,  # our own /docs, with local assets (api/docs_page.py)
+        redoc_url=None,
     )
+    install_docs_page(app)
     app.state.runtime = runtime
     settings = runtime.container.settings
     cache = PageCache(settings.api_leaderboard_cache_s, settings.api_leaderboard_cache_entries)
