@@ -146,6 +146,7 @@ def provider_page(
         "chart": line_chart(curve, 720, 260),
         "trades_paging": Paging(trades_page, TRADES_PAGE, shown),
         "live": True,
+        "live_provider": provider_id,  # signed out: the provider's public trade stream
         "risk_disclosure": RISK_DISCLOSURE,
         "disclosure_version": RISK_DISCLOSURE_VERSION,
         "modes": {mode.value: label for mode, label in MODES.items()},

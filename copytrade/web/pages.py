@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -17,6 +18,7 @@ from copytrade.domain.copying import CopyAction
 from copytrade.domain.disclosures import PAST_PERFORMANCE
 from copytrade.service_layer.events import NOTICE_TOPICS, EventFeed
 from copytrade.service_layer.identity import User
+from copytrade.service_layer.provider_trade_feed import TRADE, ProviderTradeFeed
 from copytrade.web.svg import identicon
 
 HERE = Path(__file__).parent
@@ -103,10 +105,16 @@ def signed_in(request: Request) -> User | None:
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     if "user" not in context:
         context["user"] = signed_in(request)
-    if context.pop("live", False) and context["user"] is not None:
-        # Listen from now on: the page shows everything before (docs/web.md, Live updates).
-        feed = EventFeed(request.app.state.runtime.platform.uow)
-        context["events_url"] = f"{EVENTS_URL}?after={feed.now()}"
+    live, provider = context.pop("live", False), context.pop("live_provider", None)
+    uow = request.app.state.runtime.platform.uow
+    # Listen from now on: the page shows everything before (docs/web.md, Live updates).
+    if live and context["user"] is not None:
+        context["events_url"] = f"{EVENTS_URL}?after={EventFeed(uow).now()}"
+    elif live and provider is not None:
+        after = ProviderTradeFeed(uow).now(provider)
+        stream = f"{API_V1}/providers/{quote(provider, safe='')}/events"
+        context["events_url"] = f"{stream}?after={after}"
+        context["live_events"] = TRADE
     html = environment.get_template(template).render(request=request, **context)
     return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
 

@@ -80,6 +80,24 @@ def test_a_copy_appears_on_the_dashboard_without_reloading(
     provider_page.context.close()
 
 
+def test_a_visitor_signed_out_sees_a_providers_trade_close_without_reloading(
+    browser: Browser, page: Page, live_server: LiveServer
+) -> None:
+    provider_page = browser.new_context(base_url=live_server.url).new_page()
+    provider = new_provider(provider_page, live_server, "Public Pat")
+    page.goto(f"/providers/{provider}")  # ``page`` has never signed in
+    expect(page.locator("#live-status")).to_have_text("● live")
+    expect(page.locator("#trades tbody tr")).to_have_count(0)
+    page.evaluate("window.notReloaded = true")
+
+    trade(live_server, provider, Side.BUY, "0.1")
+    trade(live_server, provider, Side.SELL, "0.1")  # a closed trade: public
+    expect(page.locator("#trades tbody tr")).to_have_count(1)
+    assert page.evaluate("window.notReloaded") is True  # updated in place
+    shot(page, "live_provider_page_signed_out")
+    provider_page.context.close()
+
+
 def test_a_copys_page_tops_up_withdraws_closes_and_stops(
     browser: Browser, page: Page, live_server: LiveServer
 ) -> None:

@@ -25,6 +25,7 @@ from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.domain.statistics.curve import equity_curve
 from copytrade.domain.values import MAX_AMOUNT
 from copytrade.service_layer.accounts import COPYING
+from copytrade.service_layer.provider_trade_feed import public_trade
 from copytrade.stats.leaderboard import (
     MAX_PAGE_SIZE,
     LeaderboardFilters,
@@ -155,16 +156,4 @@ def _stats_view(record: Any) -> dict[str, Any]:
 
 
 def _trade_view(trade: Any) -> dict[str, Any]:
-    return {
-        "symbol": trade.symbol,
-        "side": trade.side.value,
-        "qty": plain(trade.qty),
-        "entry_price": plain(trade.entry_price),
-        "exit_price": plain(trade.exit_price),
-        "pnl": plain(trade.pnl),
-        "pnl_pct": plain(trade.pnl_pct),
-        "fees": plain(trade.fees),
-        "leverage": plain(trade.leverage),
-        "opened_at": trade.opened_at.isoformat(),
-        "closed_at": trade.closed_at.isoformat(),
-    }
+    return public_trade(trade)  # the same view as the provider's public trade stream

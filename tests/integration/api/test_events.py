@@ -14,6 +14,7 @@ from copytrade.domain.ids import ClientOrderId, ProviderId, RelationshipId
 from copytrade.domain.instruments import Side
 
 from .conftest import Api
+from .sse import parse_sse
 from .trading_support import deposit, follow, market, price, provider, subscribed
 
 
@@ -25,14 +26,7 @@ def read_events(api: Api, user: dict[str, Any], **params: Any) -> tuple[list[dic
     reply = api.client.get("/api/v1/events", params=params, headers=headers)
     assert reply.status_code == 200, reply.text
     assert reply.headers["content-type"].startswith("text/event-stream")
-    events = []
-    for block in reply.text.split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
-        if "data" in fields and "id" in fields:
-            events.append(
-                {"id": fields["id"], "event": fields["event"], **json.loads(fields["data"])}
-            )
-    return events, reply.text
+    return parse_sse(reply.text), reply.text
 
 
 def two_pairs(api: Api) -> dict[str, Any]:

@@ -159,7 +159,7 @@ def test_every_operation_conforms_to_the_spec(fuzzed: Api) -> None:
 
     @schema.hook
     def map_query(ctx: Any, query: Any) -> Any:
-        if ctx.operation.path == "/api/v1/events":  # a stream: ask for the events so far only
+        if ctx.operation.path.endswith("/events"):  # a stream: ask for the events so far only
             return {**(query or {}), "once": "true"}
         return query
 

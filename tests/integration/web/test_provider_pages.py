@@ -7,6 +7,7 @@ import re
 
 from copytrade.domain.instruments import Side
 from copytrade.service_layer.events import EventFeed
+from copytrade.service_layer.provider_trade_feed import ProviderTradeFeed
 from copytrade.web.pages import EVENTS_URL
 
 from ..api.conftest import Api
@@ -118,7 +119,13 @@ def test_a_providers_trades_are_paged(web: Api, ids: dict[str, str]) -> None:
 
 def test_live_pages_listen_to_the_event_stream_from_now(web: Api, ids: dict[str, str]) -> None:
     anonymous = web.client.get(f"/providers/{ids['pro']}")
-    assert "data-events" not in anonymous.text and "live.js" not in anonymous.text
+    # Signed out: the provider's public trade stream, from its latest trade on.
+    last = ProviderTradeFeed(web.runtime.platform.uow).now(ids["pro"])
+    public = re.search(r'<body data-events="([^"]+)" data-event-types="([^"]+)"', anonymous.text)
+    assert public and public.groups() == (
+        f"/api/v1/providers/{ids['pro']}/events?after={last}", "trade"
+    )
+    assert web.client.get(f"{public.group(1)}&once=true").status_code == 200
     csp = anonymous.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "connect-src 'self'" in csp
     signed_up(web)

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple, cast
 
-from sqlalchemy import DateTime, Table, insert, select, type_coerce
+from sqlalchemy import DateTime, Table, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
@@ -86,6 +86,22 @@ class TradeRepository:
             query = query.where(TradeRow.closed_at >= closed_since)
         rows = self._session.scalars(query.order_by(TradeRow.closed_at, TradeRow.id))
         return [_trade(row) for row in rows]
+
+    def after_id(self, book: str, after: int, limit: int) -> list[tuple[int, Trade]]:
+        """A book's trades recorded after the row id ``after``, oldest first, with their
+        ids (the cursor of a provider's public trade stream)."""
+        query = (
+            select(TradeRow)
+            .where(TradeRow.book == book, TradeRow.id > after)
+            .order_by(TradeRow.id)
+            .limit(limit)
+        )
+        return [(row.id, _trade(row)) for row in self._session.scalars(query)]
+
+    def last_id(self, book: str) -> int:
+        """The row id of the book's latest recorded trade, 0 when it has none."""
+        query = select(func.max(TradeRow.id)).where(TradeRow.book == book)
+        return self._session.scalar(query) or 0
 
     def latest_of_book(self, book: str, limit: int, offset: int = 0) -> list[Trade]:
         """A page of a book's trades, the most recently closed first (trade history)."""
