@@ -19,6 +19,7 @@ from enum import Enum
 from copytrade.domain.alerts.conditions import Conditions
 from copytrade.domain.alerts.errors import InvalidAlertError
 from copytrade.domain.alerts.timeframes import Timeframe
+from copytrade.domain.ids import AccountId, AlertRuleId
 
 MAX_COOLDOWN = timedelta(days=365)
 
@@ -46,8 +47,8 @@ class Outcome(Enum):
 
 @dataclass(frozen=True, slots=True)
 class AlertRule:
-    id: str
-    owner: str
+    id: AlertRuleId
+    owner: AccountId
     symbol: str
     timeframe: Timeframe
     conditions: Conditions
