@@ -9,7 +9,7 @@ A computation added after candles have closed is warmed up from the candle histo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,9 @@ from copytrade.domain.alerts.series import IndicatorSpec, Kind, SeriesRef
 from copytrade.domain.alerts.timeframes import Timeframe
 
 KEEP = 512  # talipp keeps every input; trimmed to this many once twice as many pile up
+
+
+Reader = Callable[[int], Value | None]  # a value ``ago`` closed candles back (0: the last)
 
 
 @dataclass
@@ -35,30 +38,38 @@ class _Computation:
         if len(self.indicator.input_values) > 2 * keep:
             self.indicator.purge_oldest(len(self.indicator.input_values) - keep)
 
-    def output(self, ago: int, ref: SeriesRef, candles: list[Candle]) -> Value | None:
-        """``ref``'s value ``ago`` closed candles back (0: the last one)."""
-        if self.indicator is None:
-            if len(candles) <= ago:
-                return None
-            return talipp_kinds.price_output(candles[-1 - ago], ref.output)
-        if len(self.indicator) <= ago:
-            return None
-        return talipp_kinds.READERS[self.spec.kind][ref.output](self.indicator[-1 - ago])
-
 
 @dataclass
 class _Slot:
     """The computations of one (symbol, timeframe) and the values of its last two candles."""
 
     computations: dict[IndicatorSpec, _Computation] = field(default_factory=dict)
-    refs: set[SeriesRef] = field(default_factory=set)
+    readers: dict[SeriesRef, Reader] = field(default_factory=dict)
     last: list[Candle] = field(default_factory=list)  # the last two closed candles
     now: dict[SeriesRef, Value | None] = field(default_factory=dict)
     before: dict[SeriesRef, Value | None] = field(default_factory=dict)
 
+    def reader(self, ref: SeriesRef) -> Reader:
+        indicator = self.computations[ref.spec].indicator
+        if indicator is None:
+            last = self.last
+
+            def price(ago: int) -> Value | None:
+                return talipp_kinds.price_output(last[-1 - ago], ref.output) if len(
+                    last
+                ) > ago else None
+
+            return price
+        read = talipp_kinds.READERS[ref.spec.kind][ref.output]
+
+        def value(ago: int) -> Value | None:
+            return read(indicator[-1 - ago]) if len(indicator) > ago else None
+
+        return value
+
     def refresh(self) -> None:
-        self.now = {r: self.computations[r.spec].output(0, r, self.last) for r in self.refs}
-        self.before = {r: self.computations[r.spec].output(1, r, self.last) for r in self.refs}
+        self.now = {ref: read(0) for ref, read in self.readers.items()}
+        self.before = {ref: read(1) for ref, read in self.readers.items()}
 
 
 class IndicatorBank:
@@ -73,8 +84,11 @@ class IndicatorBank:
     def require(self, symbol: str, timeframe: Timeframe, refs: Iterable[SeriesRef]) -> None:
         """Compute ``refs`` for (symbol, timeframe) from now on, warmed up from history."""
         slot = self._slots.setdefault((symbol, timeframe), _Slot())
+        new = [ref for ref in refs if ref not in slot.readers]
+        if not new:
+            return
         recent = self._history.recent(symbol, timeframe)
-        for ref in refs:
+        for ref in new:
             if ref.spec not in slot.computations:
                 spec = ref.spec
                 indicator = None if spec.kind is Kind.PRICE else talipp_kinds.make(spec)
@@ -82,8 +96,8 @@ class IndicatorBank:
                 for candle in recent:
                     computation.add(candle)
                 slot.computations[spec] = computation
-            slot.refs.add(ref)
-        slot.last = list(recent[-2:])
+            slot.readers[ref] = slot.reader(ref)
+        slot.last[:] = recent[-2:]
         slot.refresh()
 
     def on_close(self, candle: Candle) -> None:
@@ -94,7 +108,7 @@ class IndicatorBank:
             return
         for computation in slot.computations.values():
             computation.add(candle)
-        slot.last = [*slot.last[-1:], candle]
+        slot.last[:] = [*slot.last[-1:], candle]
         slot.refresh()
 
     def values(self, symbol: str, timeframe: Timeframe) -> tuple[Values, Values]:

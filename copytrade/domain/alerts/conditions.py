@@ -14,7 +14,7 @@ Crossings and turns are events: true on one candle, never on two in a row.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from typing import ClassVar
@@ -111,17 +111,25 @@ class Conditions:
     """Conditions joined by AND, as one rule holds them."""
 
     parts: tuple[Condition, ...]
+    # Computed once: rules are grouped by their conditions on every closed candle.
+    _hash: int = field(init=False, repr=False, compare=False)
+    series: frozenset[SeriesRef] = field(init=False, repr=False, compare=False)
+    _text: str = field(init=False, repr=False, compare=False)
 
-    def __str__(self) -> str:
-        return " AND ".join(str(part) for part in self.parts)
-
-    @property
-    def series(self) -> frozenset[SeriesRef]:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(self.parts))
+        object.__setattr__(self, "_text", " AND ".join(str(part) for part in self.parts))
         found: set[SeriesRef] = set()
         for part in self.parts:
             operands = (part.series,) if isinstance(part, Turns) else (part.left, part.right)
             found.update(o for o in operands if isinstance(o, SeriesRef))
-        return frozenset(found)
+        object.__setattr__(self, "series", frozenset(found))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __str__(self) -> str:
+        return self._text
 
     def triggered(self, now: Values, before: Values) -> bool:
         """True on the candle where the AND of the parts becomes true.

@@ -6,7 +6,7 @@ for every rule that names it, whichever output each rule reads (docs/alerts.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 
@@ -42,9 +42,15 @@ MACD_DEFAULT = (12, 26, 9)
 class IndicatorSpec:
     kind: Kind
     params: tuple[Decimal, ...] = ()
+    # Hashed once: every closed candle looks values up by spec and series.
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_params(self)
+        object.__setattr__(self, "_hash", hash((self.kind, self.params)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def __str__(self) -> str:
         if not self.params:
@@ -65,6 +71,8 @@ class SeriesRef:
 
     spec: IndicatorSpec
     output: str
+    _hash: int = field(init=False, repr=False, compare=False)
+    _text: str = field(init=False, repr=False, compare=False)  # each firing names it
 
     def __post_init__(self) -> None:
         if self.output not in OUTPUTS[self.spec.kind]:
@@ -72,8 +80,16 @@ class SeriesRef:
                 f"{self.spec.kind.value} has no output {self.output!r}; "
                 f"it has {', '.join(OUTPUTS[self.spec.kind])}"
             )
+        object.__setattr__(self, "_hash", hash((self.spec, self.output)))
+        object.__setattr__(self, "_text", self._name())
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def __str__(self) -> str:
+        return self._text
+
+    def _name(self) -> str:
         kind = self.spec.kind
         if kind is Kind.PRICE:
             return "price" if self.output == "close" else self.output

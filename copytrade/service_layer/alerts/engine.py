@@ -13,14 +13,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
+from copytrade.adapters.gc_pause import frozen_heap
 from copytrade.adapters.indicators import IndicatorBank, value_text
 from copytrade.domain.alerts.candles import Candle, CandleAggregator, CandleHistory
 from copytrade.domain.alerts.conditions import Conditions, Values
 from copytrade.domain.alerts.firings import Firing
 from copytrade.domain.alerts.rules import AlertRule, Outcome
 from copytrade.domain.alerts.timeframes import Timeframe
-
-_MAY_FIRE = (Outcome.FIRES, Outcome.COOLING_DOWN)
 
 
 class AlertEngine:
@@ -32,22 +31,28 @@ class AlertEngine:
     ) -> None:
         self.candles = CandleAggregator(timeframes)
         self.bank = IndicatorBank(history)
-        self._rules: dict[tuple[str, Timeframe], dict[str, AlertRule]] = {}
+        # (symbol, timeframe) -> conditions -> the rules with them, by id.
+        self._rules: dict[tuple[str, Timeframe], dict[Conditions, dict[str, AlertRule]]] = {}
+        self._groups: dict[str, dict[str, AlertRule]] = {}  # rule id -> its group
         for rule in rules:
             self.add(rule)
 
     def add(self, rule: AlertRule) -> None:
         """Evaluate ``rule`` from the next closed candle on (replacing one of its id)."""
         self.remove(rule.id)
-        self._rules.setdefault((rule.symbol, rule.timeframe), {})[rule.id] = rule
+        groups = self._rules.setdefault((rule.symbol, rule.timeframe), {})
+        group = groups.setdefault(rule.conditions, {})
+        group[rule.id] = rule
+        self._groups[rule.id] = group
         self.bank.require(rule.symbol, rule.timeframe, rule.conditions.series)
 
     def remove(self, rule_id: str) -> None:
-        for rules in self._rules.values():
-            rules.pop(rule_id, None)
+        group = self._groups.pop(rule_id, None)
+        if group is not None:
+            del group[rule_id]
 
     def rules(self) -> list[AlertRule]:
-        return [rule for rules in self._rules.values() for rule in rules.values()]
+        return [rule for group in self._groups.values() for rule in group.values()]
 
     def on_tick(self, symbol: str, ts: datetime, price: Decimal) -> list[Firing]:
         """Apply one price tick; the firings of the candles it closed."""
@@ -59,31 +64,31 @@ class AlertEngine:
 
     def on_candles(self, candles: Iterable[Candle]) -> list[Firing]:
         firings: list[Firing] = []
-        for candle in candles:
-            firings += self.on_candle(candle)
+        # The rules, candles and indicators are long-lived: out of the collector's
+        # rescans while a close is evaluated (adapters/gc_pause.py).
+        with frozen_heap():
+            for candle in candles:
+                firings += self.on_candle(candle)
         return firings
 
     def on_candle(self, candle: Candle) -> list[Firing]:
         """Feed one closed candle to the indicators and evaluate its rules."""
         self.bank.on_close(candle)
-        rules = self._rules.get((candle.symbol, candle.timeframe))
-        if not rules:
+        groups = self._rules.get((candle.symbol, candle.timeframe))
+        if not groups:
             return []
         now, before = self.bank.values(candle.symbol, candle.timeframe)
         at = candle.close_time
-        triggered: dict[Conditions, bool] = {}
         firings: list[Firing] = []
-        for rule in rules.values():
-            if rule.outcome(at, True) not in _MAY_FIRE:
-                continue  # disabled, expired or spent: not worth evaluating
-            conditions = rule.conditions
-            hit = triggered.get(conditions)
-            if hit is None:
-                hit = triggered[conditions] = conditions.triggered(now, before)
-            if rule.outcome(at, hit) is Outcome.FIRES:
-                fired = rule.fired(at)
-                rules[rule.id] = fired
-                firings.append(_firing(fired, candle, now, before))
+        # One evaluation per distinct conditions; a group that did not trigger costs its
+        # rules nothing (not triggering changes no rule).
+        for conditions, group in groups.items():
+            if not group or not conditions.triggered(now, before):
+                continue
+            for rule_id, rule in group.items():
+                if rule.outcome(at, True) is Outcome.FIRES:
+                    fired = group[rule_id] = rule.fired(at)  # same key: safe while iterating
+                    firings.append(_firing(fired, candle, now, before))
         return firings
 
 

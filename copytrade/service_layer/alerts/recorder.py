@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.gc_pause import frozen_heap
 from copytrade.domain.alerts.firings import ALERT_FIRED, Firing
 
 
@@ -28,7 +29,7 @@ class AlertRecorder:
         """Store the firings not stored yet, with their notifications; how many."""
         if not firings:
             return 0
-        with self._uow_factory() as uow:
+        with frozen_heap(), self._uow_factory() as uow:
             seen = uow.alerts.recorded(firings)
             new = [f for f in firings if (str(f.rule.id), f.fired_at) not in seen]
             uow.alerts.record(new)

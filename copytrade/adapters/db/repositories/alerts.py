@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
@@ -31,6 +31,11 @@ _MARK_FIRED = BulkStatement(
     .values(last_fired_at=bindparam("at"), fired_count=bindparam("count")),
     ("rule", "at", "count"),
 )
+_RULE_COLUMNS = (
+    "id", "owner", "symbol", "timeframe", "condition", "mode", "cooldown_seconds",
+    "created_at", "expires_at", "enabled", "last_fired_at", "fired_count",
+)
+_INSERT_RULES = BulkStatement(insert(_RULES), _RULE_COLUMNS)
 _CHUNK = 500  # (rule, time) pairs per IN list: well under every bound-parameter limit
 
 
@@ -51,14 +56,14 @@ def rule_of(row: AlertRuleRow) -> AlertRule:
     )
 
 
-def _row(rule: AlertRule) -> AlertRuleRow:
-    return AlertRuleRow(
-        id=str(rule.id), owner=str(rule.owner), symbol=rule.symbol,
-        timeframe=rule.timeframe.value, condition=str(rule.conditions), mode=rule.mode.value,
-        cooldown_seconds=int(rule.cooldown.total_seconds()), created_at=rule.created_at,
-        expires_at=rule.expires_at, enabled=rule.enabled, last_fired_at=rule.last_fired_at,
-        fired_count=rule.fired_count,
-    )
+def _columns(rule: AlertRule) -> dict[str, Any]:
+    return {
+        "id": str(rule.id), "owner": str(rule.owner), "symbol": rule.symbol,
+        "timeframe": rule.timeframe.value, "condition": str(rule.conditions),
+        "mode": rule.mode.value, "cooldown_seconds": int(rule.cooldown.total_seconds()),
+        "created_at": rule.created_at, "expires_at": rule.expires_at, "enabled": rule.enabled,
+        "last_fired_at": rule.last_fired_at, "fired_count": rule.fired_count,
+    }
 
 
 class AlertRepository:
@@ -66,8 +71,11 @@ class AlertRepository:
         self._session = session
 
     def add(self, rule: AlertRule) -> None:
-        self._session.add(_row(rule))
-        self._session.flush()
+        self.add_many([rule])
+
+    def add_many(self, rules: Sequence[AlertRule]) -> None:
+        """Insert the rules (one executemany); an id already stored fails the insert."""
+        _INSERT_RULES.execute(self._session, [_columns(rule) for rule in rules])
 
     def get(self, rule_id: str) -> AlertRule | None:
         row = self._session.get(AlertRuleRow, rule_id)
@@ -92,15 +100,19 @@ class AlertRepository:
 
     def recorded(self, firings: Sequence[Firing]) -> set[tuple[str, datetime]]:
         """Which of these (rule, time) firings are already stored."""
+        keys = {(str(f.rule.id), f.fired_at) for f in firings}
+        times = sorted({at for _, at in keys})
+        rules = sorted({rule for rule, _ in keys})
         found: set[tuple[str, datetime]] = set()
-        keys = [(str(f.rule.id), f.fired_at) for f in firings]
-        column = tuple_(AlertFiringRow.rule_id, AlertFiringRow.fired_at)
-        for start in range(0, len(keys), _CHUNK):
+        # Rule ids and times as two IN lists (the unique index serves both), not one
+        # list of pairs, which SQLite answers by scanning the table.
+        for start in range(0, len(rules), _CHUNK):
             query = select(AlertFiringRow.rule_id, AlertFiringRow.fired_at).where(
-                column.in_(keys[start:start + _CHUNK])
+                AlertFiringRow.rule_id.in_(rules[start:start + _CHUNK]),
+                AlertFiringRow.fired_at.in_(times),
             )
             found.update((r.rule_id, r.fired_at) for r in self._session.execute(query))
-        return found
+        return found & keys
 
     def record(self, firings: Sequence[Firing]) -> None:
         """Store the firings and each fired rule's count and time (one statement each)."""
