@@ -225,6 +225,11 @@ def replay(
             raise InvalidAlertError(f"no alert rule {', '.join(missing)}")
     symbols = sorted({r.symbol for r in rules})
     feed = _feed(csv, symbols, seed, _time(start, "--start"), days, step)
+    absent = sorted(set(symbols) - set(feed.symbols))
+    if absent:
+        raise InvalidAlertError(
+            f"the history has no {', '.join(absent)}; it has {', '.join(feed.symbols)}"
+        )
     firings = replay_rules(rules, feed)
     _print_firings(firings, len(rules), as_json)
 

@@ -17,6 +17,7 @@ from copytrade.adapters.gc_pause import frozen_heap
 from copytrade.adapters.indicators import IndicatorBank, value_text
 from copytrade.domain.alerts.candles import Candle, CandleAggregator, CandleHistory
 from copytrade.domain.alerts.conditions import Conditions, Values
+from copytrade.domain.alerts.errors import InvalidAlertError
 from copytrade.domain.alerts.firings import Firing
 from copytrade.domain.alerts.rules import AlertRule, Outcome
 from copytrade.domain.alerts.timeframes import Timeframe
@@ -39,6 +40,11 @@ class AlertEngine:
 
     def add(self, rule: AlertRule) -> None:
         """Evaluate ``rule`` from the next closed candle on (replacing one of its id)."""
+        if rule.timeframe not in self.candles.timeframes:
+            built = ", ".join(t.value for t in self.candles.timeframes)
+            raise InvalidAlertError(
+                f"rule {rule.id} is on {rule.timeframe.value} candles; this engine builds {built}"
+            )
         self.remove(rule.id)
         groups = self._rules.setdefault((rule.symbol, rule.timeframe), {})
         group = groups.setdefault(rule.conditions, {})

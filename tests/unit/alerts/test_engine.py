@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
 from copytrade.domain.alerts.candles import Candle
+from copytrade.domain.alerts.errors import InvalidAlertError
 from copytrade.domain.alerts.parser import parse_conditions
 from copytrade.domain.alerts.rules import AlertRule, FireMode
 from copytrade.domain.alerts.timeframes import Timeframe
@@ -103,3 +107,11 @@ def test_replay_from_ticks_is_the_engine_on_the_same_candles() -> None:
     # Replay takes rules fresh: a spent once-rule fires again in replay.
     spent = rule("s", "close crosses above 100", FireMode.ONCE).fired(T0)
     assert len(replay([spent], ticks)) == 1
+
+
+def test_a_rule_on_a_timeframe_the_engine_does_not_build_is_refused() -> None:
+    engine = AlertEngine((), [Timeframe.M1, Timeframe.H1])
+    on_5m = dataclasses.replace(rule("r", "price above 1"), timeframe=Timeframe.M5)
+    with pytest.raises(InvalidAlertError, match="on 5m candles; this engine builds 1m, 1h"):
+        engine.add(on_5m)
+    assert engine.rules() == []
