@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # Orders a user may place per sliding window through the API (then 429).
     order_rate_limit: int = Field(default=20, ge=1, le=100_000)
     order_rate_window_seconds: float = Field(default=10.0, gt=0, le=3600)
+    # Requests one API key may make per sliding window (then 429; docs/api.md, API keys).
+    api_key_rate_limit: int = Field(default=300, ge=1, le=1_000_000)
+    api_key_rate_window_seconds: float = Field(default=60.0, gt=0, le=3600)
     # Public leaderboard pages are kept this long as rendered JSON (0: no cache), at most
     # this many pages per process; the stats behind them change every 5 minutes at most.
     api_leaderboard_cache_s: float = Field(default=1.0, ge=0, le=300)

@@ -1,7 +1,7 @@
 """Alerts for the platform's administrators, raised by ``copytrade serve``'s jobs.
 
 An alert is logged at ERROR when raised and kept, while in force, for the admin
-area (``GET /api/admin/health`` lists it and answers ``degraded``); the job that
+area (``GET /api/v1/admin/health`` lists it and answers ``degraded``); the job that
 raised it clears it when its check passes again. Kept in the process: a
 restarted server checks again at once (docs/api.md "Admin").
 """

@@ -6,13 +6,16 @@ from fastapi import FastAPI
 
 from copytrade import __version__
 from copytrade.api.body_limit import BodyLimit
+from copytrade.api.docs_page import install_docs_page
 from copytrade.api.errors import install_error_handlers
 from copytrade.api.headers import AnswerHeaders
 from copytrade.api.page_cache import CachedPages, PageCache
+from copytrade.api.paths import LEADERBOARD
 from copytrade.api.request_log import RequestLog
 from copytrade.api.routers import (
     accounts,
     admin,
+    api_keys,
     auth,
     discovery,
     events,
@@ -36,14 +39,17 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
             'Every error is a JSON body {"error": {"code", "message"}}; money is a '
             "decimal string."
         ),
+        docs_url=None,  # our own /docs, with local assets (api/docs_page.py)
+        redoc_url=None,
     )
+    install_docs_page(app)
     app.state.runtime = runtime
     settings = runtime.container.settings
     cache = PageCache(settings.api_leaderboard_cache_s, settings.api_leaderboard_cache_entries)
     app.state.leaderboard_cache = cache
-    app.add_middleware(CachedPages, cache=cache, path="/api/leaderboard")
+    app.add_middleware(CachedPages, cache=cache, path=LEADERBOARD)
     # Added last, so outermost: a cached page gets the headers; a body is refused unread.
-    public = {"/api/leaderboard": int(settings.api_leaderboard_cache_s)}
+    public = {LEADERBOARD: int(settings.api_leaderboard_cache_s)}
     app.add_middleware(AnswerHeaders, public=public)
     app.add_middleware(BodyLimit, limit=settings.api_max_body_bytes)
     # Outermost: every answer gets its request id, access line and latency.
@@ -51,6 +57,7 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
     install_error_handlers(app)
     for module in (
         auth,
+        api_keys,
         providers_me,
         discovery,
         accounts,

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from copytrade.adapters.sign_in_throttle import client_key
 from copytrade.api.origin import SAFE_METHODS, same_origin
 from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.identity import AuthenticationError, PermissionDeniedError
+from copytrade.service_layer.api_keys import KeyCaller, is_api_key
 from copytrade.service_layer.following.service import FollowingService
 from copytrade.service_layer.following.views import FollowingReads
 from copytrade.service_layer.identity import User
@@ -56,11 +58,37 @@ def client_of(request: Request) -> str:
     return client_key(request.client.host if request.client else None)
 
 
-def current_user(request: Request, runtime: Runtime) -> User:
+# Declares the scheme in /openapi.json (the Authorize button of /docs); token_of reads it.
+bearer = HTTPBearer(
+    auto_error=False,
+    description="A session token (POST /api/v1/auth/login) or an API key (docs/api.md).",
+)
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def user_of_token(runtime: ServerRuntime, token: str) -> User | KeyCaller:
+    """The user of a session token, or the caller of an API key (its rate counted)."""
+    if is_api_key(token):
+        return runtime.api_keys.caller(token)
+    return runtime.identity.user_of(token)
+
+
+def current_user(request: Request, runtime: Runtime, _: Bearer) -> User:
+    """The signed-in user; a read-only API key may only read (403 on any change)."""
     token = token_of(request)
     if not token:
-        raise AuthenticationError("sign in first: send 'Authorization: Bearer <token>'")
-    return runtime.identity.user_of(token)
+        raise AuthenticationError(
+            "sign in first: send 'Authorization: Bearer <session token or API key>'"
+        )
+    found = user_of_token(runtime, token)
+    if not isinstance(found, KeyCaller):
+        return found
+    request.state.api_key = found
+    if found.scope == "read" and request.method not in SAFE_METHODS:
+        raise PermissionDeniedError(
+            f"API key {found.key_id} is read-only: make a key with scope 'trade' to change things"
+        )
+    return found.user
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -73,6 +101,18 @@ def current_admin(user: CurrentUser) -> User:
 
 
 Admin = Annotated[User, Depends(current_admin)]
+
+
+def session_user(request: Request, user: CurrentUser) -> User:
+    """A user signed in with a session: API keys are made and revoked by a person."""
+    if getattr(request.state, "api_key", None) is not None:
+        raise PermissionDeniedError(
+            "API keys are managed by signing in (a session token), not with an API key"
+        )
+    return user
+
+
+SessionUser = Annotated[User, Depends(session_user)]
 
 
 def optional_user(request: Request, runtime: Runtime) -> User | None:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import logging
 import math
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from copytrade.adapters.db.repositories.accounts import DuplicateAccountError, UnknownAccountError
 from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
@@ -32,6 +35,7 @@ from copytrade.domain.identity import (
 from copytrade.domain.ledger.errors import IdempotencyConflictError, InsufficientFundsError
 from copytrade.domain.profit_share.hwm import WithdrawalRefusedError
 from copytrade.service_layer.accounts import FeeModelLockedError
+from copytrade.service_layer.api_keys import TooManyApiKeysError, UnknownApiKeyError
 from copytrade.service_layer.following.service import (
     AllocationLimitError,
     CopyingNotOfferedError,
@@ -75,6 +79,8 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (FreeBalanceTooLowError, 422, "insufficient_funds"),
     (WithdrawalRefusedError, 422, "insufficient_funds"),
     (UnknownOrderOfUserError, 404, "not_found"),
+    (UnknownApiKeyError, 404, "not_found"),
+    (TooManyApiKeysError, 409, "too_many_keys"),
     (InsufficientFundsError, 422, "insufficient_funds"),
     (InvalidTransitionError, 409, "invalid_state"),
     (InvalidValueError, 422, "invalid_value"),
@@ -86,11 +92,67 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
 
 
 # Codes of the plain HTTP errors raised by the framework or our middleware (body_limit.py).
-HTTP_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 413: "body_too_large"}
+HTTP_CODES = {
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+}
 
 
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message}}
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(description="What went wrong, for programs (docs/api.md, Errors).")
+    message: str = Field(description="What went wrong and what to change, for people.")
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: ``{"error": {"code", "message"}}``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error: ErrorDetail
+
+
+_WHEN = {
+    401: "Not signed in: no token or API key, or an expired, signed-out or revoked one.",
+    403: "Signed in, but not allowed: another user's area, a read-only API key on a change, "
+    "or a cookie-signed change from another site.",
+    404: "No such thing, or it is another user's.",
+    409: "Conflicts with the current state.",
+    413: "The request body is too large.",
+    422: "The request does not fit the schema (`invalid_request`) or a rule refuses it.",
+    429: "Too many requests: wait `Retry-After` seconds.",
+    503: "The venue is unavailable for a moment: retry.",
+}
+_HEADERS = {
+    401: {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "`Bearer`"}},
+    429: {
+        "Retry-After": {
+            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+            "description": "Seconds to wait before retrying.",
+            "required": True,
+        }
+    },
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers of an operation, for its OpenAPI description. A signed-in
+    operation (401) may also answer 429: an API key is rate-limited on every request."""
+    if 401 in statuses and 429 not in statuses:
+        statuses = (*statuses, 429)
+    return {
+        status: {"model": ErrorBody, "description": _WHEN[status]}
+        | ({"headers": _HEADERS[status]} if status in _HEADERS else {})
+        for status in statuses
+    }
 
 
 def status_of(error: Exception) -> tuple[int, str]:
@@ -98,6 +160,17 @@ def status_of(error: Exception) -> tuple[int, str]:
         if isinstance(error, kind):
             return status, code
     return 500, "internal"
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this path: Starlette's own 405 names only the
+    first route whose path matches, while a path may have one route per method."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -110,12 +183,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("invalid_request", problems), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400:  # FastAPI's: a body that is not JSON text (UTF-8)
+            message = f"body: {error.detail}: send a JSON object in UTF-8"
+            return JSONResponse(error_body("invalid_request", message), status_code=422)
         code = HTTP_CODES.get(error.status_code, "http_error")
+        headers = dict(getattr(error, "headers", None) or {})
+        if error.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
         return JSONResponse(
-            error_body(code, str(error.detail)),
-            status_code=error.status_code,
-            headers=getattr(error, "headers", None),
+            error_body(code, str(error.detail)), status_code=error.status_code, headers=headers
         )
 
     async def _ours(_: Request, error: Exception) -> JSONResponse:
@@ -133,3 +210,8 @@ def install_error_handlers(app: FastAPI) -> None:
     # Our own errors become 4xx/503 answers; anything else is a bug: a logged 500.
     for kind in (DomainError, VenueError, Exception):
         app.add_exception_handler(kind, _ours)
+
+
+def answer(status: int, **spec: Any) -> dict[int | str, dict[str, Any]]:
+    """One more (non-error) answer of an operation, to join to ``errors(...)`` with ``|``."""
+    return {status: spec}

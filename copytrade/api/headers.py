@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-API_PREFIX = "/api/"
+API_PREFIX = "/api/"  # every version
 PRIVATE = "no-store"
 
 

@@ -3,7 +3,7 @@
 The request id is the caller's ``X-Request-ID`` when it is sane (1 to 128 letters,
 digits, ``.``, ``_``, ``-``), else a new random one; it is echoed in the answer's
 ``X-Request-ID`` header and bound to every log line written while the request runs.
-The access line names the method, the route's path template (``/api/providers/{provider_id}``,
+The access line names the method, the route's path template (``/api/v1/providers/{provider_id}``,
 never the raw path, which could carry ids or tokens), the status and the duration;
 no header, cookie, query or body is logged (docs/operations.md "Logs").
 """

@@ -25,6 +25,7 @@ from copytrade.bootstrap import Container
 from copytrade.demo.instruments import DEMO_INSTRUMENTS
 from copytrade.domain.instruments import Instrument
 from copytrade.marketdata.clock import Clock
+from copytrade.service_layer.api_keys import ApiKeys
 from copytrade.service_layer.identity import IdentityService, PasswordHasher
 from copytrade.service_layer.platform import Platform
 from copytrade.service_layer.reconcile import ReconcileReport, reconcile
@@ -44,6 +45,8 @@ class ServerRuntime:
     # Orders placed per user (Settings.order_rate_limit per order_rate_window_seconds).
     order_limiter: SlidingWindowLimiter
     metrics: ServeMetrics
+    # Keys for programs, each rate-limited (Settings.api_key_rate_limit per window).
+    api_keys: ApiKeys
     lock: threading.RLock = field(default_factory=threading.RLock)
     alerts: Alerts = field(default_factory=Alerts)
     # Set when the server begins to shut down: event streams end at their next poll.
@@ -93,7 +96,13 @@ class ServerRuntime:
         run = SettlementRun(platform.uow, platform.settlements, clock.now)
         window = timedelta(seconds=settings.order_rate_window_seconds)
         orders = SlidingWindowLimiter(settings.order_rate_limit, window, clock.now)
-        return cls(container, platform, identity, stats, run, orders, metrics, lock)
+        key_window = timedelta(seconds=settings.api_key_rate_window_seconds)
+        keys = ApiKeys(
+            platform.uow,
+            clock.now,
+            SlidingWindowLimiter(settings.api_key_rate_limit, key_window, clock.now),
+        )
+        return cls(container, platform, identity, stats, run, orders, metrics, keys, lock)
 
     def reconcile(self) -> ReconcileReport:
         """Ledger vs venue for every book, under the engine lock (nothing moves meanwhile)."""

@@ -51,12 +51,12 @@ class OrdersResult:
 def orders_during_refreshes(port: int, seconds: float) -> OrdersResult:
     client = _Client(port)
     credentials = {"email": "bench@example.com", "password": "a long passphrase"}
-    client.call("POST", "/api/auth/register", {**credentials, "jurisdiction": "NL"}, 202)
-    token = client.call("POST", "/api/auth/login", credentials, 200)["token"]
+    client.call("POST", "/api/v1/auth/register", {**credentials, "jurisdiction": "NL"}, 202)
+    token = client.call("POST", "/api/v1/auth/login", credentials, 200)["token"]
     client.token = token
     deposit = {"amount": DEPOSIT, "idempotency_key": "bench-orders"}
-    client.call("POST", "/api/accounts/me/deposit", deposit, 200)
-    client.call("POST", "/api/providers/me", {}, 201)  # trades from the deposited cash
+    client.call("POST", "/api/v1/accounts/me/deposit", deposit, 200)
+    client.call("POST", "/api/v1/providers/me", {}, 201)  # trades from the deposited cash
     _wait_for_price(client)
     # The scheduler's first pass catches up (settles past periods, reconciles): wait
     # for its end, the first refresh, so the window holds the steady state alone.
@@ -71,7 +71,7 @@ def orders_during_refreshes(port: int, seconds: float) -> OrdersResult:
     side = "buy"
     while time.monotonic() < deadline:
         started = now_ns()
-        order = client.call("POST", "/api/orders", _order(side), 201)
+        order = client.call("POST", "/api/v1/orders", _order(side), 201)
         latencies.append(now_ns() - started)
         if order["status"] == "rejected":
             rejected += 1
@@ -104,7 +104,7 @@ def _order(side: str) -> dict[str, str]:
 def _wait_for_price(client: _Client, timeout_s: float = 60.0) -> None:
     """Until the live market has priced the perpetual (its first tick)."""
     deadline = time.monotonic() + timeout_s
-    while BTC_PERP not in json.dumps(client.call("GET", "/api/prices", None, 200)):
+    while BTC_PERP not in json.dumps(client.call("GET", "/api/v1/prices", None, 200)):
         if time.monotonic() > deadline:
             raise RuntimeError(f"the served market never priced {BTC_PERP}")
         time.sleep(0.2)

@@ -41,13 +41,13 @@ def _one(rng: random.Random, filtered: LeaderboardQuery) -> str:
             name = rng.choice(chosen)
             value = getattr(filtered, name)
             params[name] = getattr(value, "value", value)
-    return "/api/leaderboard?" + urlencode(params)
+    return "/api/v1/leaderboard?" + urlencode(params)
 
 
 def query_pool(seed: int, size: int) -> list[str]:
     """``size`` distinct request targets, the most popular first (the default page first)."""
     rng = random.Random(f"{seed}:api-pool")
-    pool = ["/api/leaderboard?period=30d&sort=roi&page=1"]
+    pool = ["/api/v1/leaderboard?period=30d&sort=roi&page=1"]
     filters = leaderboard_queries(random.Random(f"{seed}:api-filters"), 50 * size + 100)
     for filtered in filters:
         if len(pool) >= size:

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from copytrade.demo.summary import DemoSummary
+from copytrade.domain.statistics.curve import sample_indices
 from copytrade.reports.leaderboard import DISCLAIMER
 from copytrade.reports.sparkline import sparkline
 
@@ -27,6 +28,11 @@ LEGEND = (
     "they allocated, after trading fees and the profit share paid. Equity: the provider's "
     "curve from a start of 10,000. Share earned: profit share credited to the provider."
 )
+
+
+# Evenly spaced points of the equity curve in the copiers table: any length of history
+# fits beside five figures in 80 columns.
+SPARK_POINTS = 16
 
 
 def _pct(value: Decimal | None) -> str:
@@ -82,7 +88,7 @@ def _copiers(summary: DemoSummary) -> Table:
             str(p.followers),
             _usdt(p.aum),
             _usdt(p.copier_pnl),
-            sparkline(p.equity),
+            sparkline([p.equity[i] for i in sample_indices(len(p.equity), SPARK_POINTS)]),
         ]
         for p in summary.providers
     ]

@@ -32,7 +32,7 @@ def serve(
         "info", help="Least level logged: debug (adds each copy decision), info, warning, error."
     ),
 ) -> None:
-    """Serve the API (/api, /docs, /openapi.json) and the web UI on HOST:PORT;
+    """Serve the API (/api/v1, /docs, /openapi.json) and the web UI on HOST:PORT;
     /healthz, /readyz and /metrics for operators (docs/operations.md)."""
     settings = with_database(load_settings(), database)  # a new SQLite file is made
     run_server(settings, host, port, seed, market, log_level)

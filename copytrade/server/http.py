@@ -1,7 +1,7 @@
 """Run the HTTP app under uvicorn so that a shutdown is prompt with streams open.
 
 uvicorn's graceful shutdown waits for every open response to finish, and an
-``/api/events`` stream never finishes by itself: with one browser tab open,
+``/api/v1/events`` stream never finishes by itself: with one browser tab open,
 SIGINT left ``serve`` running until killed. On the exit signal we set the
 runtime's ``stopping`` event first, which every event stream checks at each
 poll (it then sends ``event: end`` and closes); ``timeout_graceful_shutdown``

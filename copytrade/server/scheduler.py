@@ -5,7 +5,7 @@ One background thread runs the jobs in turn, under the runtime's lock unless a
 job only reads the books (the stats refresh: it takes the lock for its writes
 alone, so orders and ticks do not wait seconds behind it). A job
 that fails is logged with its traceback and its error kept for the admin
-area (``/api/admin/health``); it runs again at its next turn, since every job
+area (``/api/v1/admin/health``); it runs again at its next turn, since every job
 is idempotent (day closes, settlements and charges are keyed once-only).
 Each run's duration, and each failure, is counted by job in the server's metrics;
 the loop notes when it last finished a pass, which ``/readyz`` reads

@@ -1,4 +1,4 @@
-"""One user's own events, read forward from a cursor (the ``/api/events`` stream).
+"""One user's own events, read forward from a cursor (the ``/api/v1/events`` stream).
 
 Sources: the copy decisions of the user's relationships (placed, capped,
 skipped), the fills of its own book and of its relationships' books, and the

@@ -136,7 +136,7 @@ class IdentityService:
         expires = now + self._ttl
         with self._uow_factory() as uow:
             uow.users.add_session(token_hash(token), stored.id, now, expires)
-            user = _user(uow, stored)
+            user = user_of_stored(uow, stored)
             uow.commit()
         return SignIn(token, expires, user)
 
@@ -153,7 +153,7 @@ class IdentityService:
                 raise AuthenticationError(
                     "the session token is missing, expired or signed out: sign in again"
                 )
-            return _user(uow, stored)
+            return user_of_stored(uow, stored)
 
     def make_admin(self, email: str) -> User:
         """Grant the admin area to a user (the ``copytrade users make-admin`` command)."""
@@ -162,14 +162,14 @@ class IdentityService:
             if stored is None:
                 raise AuthenticationError(f"no user signed up with {email}")
             uow.users.set_admin(stored.id, True)
-            user = _user(uow, stored)
+            user = user_of_stored(uow, stored)
             uow.commit()
         return User(
             user.id, user.email, user.display_name, user.jurisdiction, True, user.is_provider
         )
 
 
-def _user(uow: SqlUnitOfWork, stored: StoredUser) -> User:
+def user_of_stored(uow: SqlUnitOfWork, stored: StoredUser) -> User:
     return User(
         stored.id,
         stored.email,

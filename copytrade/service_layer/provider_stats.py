@@ -1,7 +1,8 @@
 """A provider's statistics from what the platform recorded (docs/statistics.md), with its copiers.
 
 Per-record figures come from the pure ``compute_stats`` over the provider's
-booked trades and daily equity series; the copier figures (active followers,
+booked trades, daily equity series and open positions (the strategy of a
+record with no closed trade); the copier figures (active followers,
 AUM, copier PnL) from its relationships' books at the given prices.
 """
 
@@ -64,5 +65,10 @@ def tally_copiers(
 def provider_report(
     uow: SqlUnitOfWork, provider: str, as_of: date, prices: Mapping[str, Decimal]
 ) -> ProviderReport:
-    stats = compute_stats(uow.trades.for_book(provider), uow.equity.series(provider), as_of)
+    stats = compute_stats(
+        uow.trades.for_book(provider),
+        uow.equity.series(provider),
+        as_of,
+        positions=(stored.position for stored in uow.positions.for_book(provider)),
+    )
     return ProviderReport(provider, stats, copier_figures(uow, provider, prices))

@@ -47,7 +47,7 @@ class ProviderService:
         """Change some terms of an existing provider; the rest stay as they are."""
         current = self.terms(user_id)
         if current is None:
-            raise InvalidValueError("you are not a provider yet: POST /api/providers/me first")
+            raise InvalidValueError("you are not a provider yet: POST /api/v1/providers/me first")
         updated = replace(current, **changes)  # type: ignore[arg-type]
         leaves_subscription = changes.get("fee_model", "subscription") != "subscription"
         if leaves_subscription and "subscription_price" not in changes:

@@ -15,7 +15,7 @@ own check: stored balances vs their entries, zero sums, nothing negative.
 The two books are read in two transactions, so a change committed in between
 (another process trading) can look like a difference: a difference is reported
 only when a second comparison finds it too. ``copytrade serve`` compares under
-its engine lock. Used by ``copytrade reconcile``, ``GET /api/admin/reconcile``
+its engine lock. Used by ``copytrade reconcile``, ``GET /api/v1/admin/reconcile``
 and serve's periodic job (docs/engine.md "Reconciliation").
 """
 

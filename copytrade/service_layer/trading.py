@@ -126,7 +126,7 @@ class ProviderTrading:
         with self._platform.uow() as uow:
             if not uow.accounts.is_provider(user_id):
                 raise PermissionDeniedError(
-                    "only providers trade here: POST /api/providers/me to become one"
+                    "only providers trade here: POST /api/v1/providers/me to become one"
                 )
         instrument = self._platform.engine.instruments.get(ask.symbol)
         if instrument is None:

@@ -1,9 +1,9 @@
 """Everything the statistics of many providers are computed from, loaded in a few queries.
 
 Trade tallies (per close day and in total, never the trades themselves),
-equity series and relationship books are read for a whole chunk of providers
-per query (never one query per provider), which keeps a full refresh of
-thousands of providers within seconds.
+equity series, the providers' open positions and relationship books are read
+for a whole chunk of providers per query (never one query per provider),
+which keeps a full refresh of thousands of providers within seconds.
 """
 
 from __future__ import annotations
@@ -15,7 +15,15 @@ from decimal import Decimal
 
 from copytrade.adapters.db.repositories.relationships import Copier
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
-from copytrade.domain.statistics import EquityRow, Period, TradeTally, utc_day
+from copytrade.domain.positions import Position
+from copytrade.domain.statistics import (
+    NOTHING_OPEN,
+    EquityRow,
+    OpenKinds,
+    Period,
+    TradeTally,
+    utc_day,
+)
 from copytrade.domain.trades import Trade
 from copytrade.engine.books import load_book_states
 from copytrade.service_layer.provider_stats import CopierFigures, tally_copiers
@@ -54,6 +62,8 @@ class ProviderInputs:
     trades: TradeTallies
     series: Sequence[EquityRow]  # (day, equity, net flow) in day order
     copiers: CopierFigures
+    # The provider's open positions: they decide the strategy of a record with no trade.
+    held: OpenKinds = NOTHING_OPEN
 
 
 def load_inputs(
@@ -70,6 +80,9 @@ def load_inputs(
     series = uow.equity.series_of(providers)
     copiers = uow.relationships.copiers_of(providers)
     books = load_book_states(uow, [c.book for c in copiers])
+    positions: dict[str, list[Position]] = {p: [] for p in providers}
+    for (book, _symbol), stored in uow.positions.for_books(providers).items():
+        positions[book].append(stored.position)
     by_provider: dict[str, list[Copier]] = {p: [] for p in providers}
     for copier in copiers:
         by_provider[copier.provider_id].append(copier)
@@ -81,6 +94,7 @@ def load_inputs(
             trades=TradeTallies(days[provider], totals[provider]),
             series=series[provider],
             copiers=tally_copiers(by_provider[provider], books, prices),
+            held=OpenKinds.of(positions[provider], as_of),
         )
         for provider in providers
     ]

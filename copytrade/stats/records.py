@@ -97,7 +97,7 @@ def build_records(
         if has_record
         else None
     )
-    strategy = strategy_of(whole.spot, whole.count, rule)
+    strategy = strategy_of(whole.spot, whole.count, rule, inputs.held)
     roi_30d = windows[Period.D30.days].roi
     track_record_days = len(returns.values)
     copiers = inputs.copiers
@@ -142,6 +142,8 @@ def add_trade(
 
     The trade falls in every window (each ends at ``as_of``); only the trade
     figures and the trade-based parts of the risk level and strategy change.
+    The strategy needs no open positions here: with this trade the record has
+    one, and the open positions only count for a record with none.
     """
     tallies = {period: record.tally() for period, record in records.items()}
     for tally in tallies.values():

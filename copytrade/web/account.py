@@ -22,7 +22,11 @@ from copytrade.web.pages import poster, redirect, render, signed_in
 router = APIRouter(include_in_schema=False)
 
 def account_page(
-    request: Request, me: FollowerContext, status_code: int = 200, error: str | None = None
+    request: Request,
+    me: FollowerContext,
+    status_code: int = 200,
+    error: str | None = None,
+    new_key: str | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -32,6 +36,8 @@ def account_page(
         account=me.views.account(me.id),
         deposit_key=uuid.uuid4().hex,  # one per form shown: a resubmission deposits once
         error=error,
+        api_keys=me.runtime.api_keys.of_user(me.id),
+        new_key=new_key,  # shown once: the answer to the form that made it
     )
 
 

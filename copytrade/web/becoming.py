@@ -107,7 +107,7 @@ def terms_form(request: Request, runtime: Runtime) -> Response:
 
 @router.post("/provider/terms", response_class=HTMLResponse)
 async def change_terms(request: Request, runtime: Runtime) -> Response:
-    """Change the terms through the provider service, as ``PATCH /api/providers/me``:
+    """Change the terms through the provider service, as ``PATCH /api/v1/providers/me``:
     the fee model is refused (409) while followers copy under it."""
     posted = await _posted_terms(request)
     if isinstance(posted, Response):

@@ -24,6 +24,7 @@ from copytrade.stats.leaderboard import (
     leaderboard,
 )
 from copytrade.web import forms
+from copytrade.web.figure_notes import figure_notes
 from copytrade.web.following import MODES
 from copytrade.web.pages import render
 from copytrade.web.paging import Paging, page_asked
@@ -137,9 +138,11 @@ def provider_page(
         )
     curve = [(date.fromisoformat(p["day"]), Decimal(p["value"])) for p in detail["equity_curve"]]
     shown = len(detail["trades"]["items"])
+    periods = [p for p in PERIODS if p in detail["stats"]]
     context: dict[str, Any] = {
         "p": detail,
-        "periods": [p for p in PERIODS if p in detail["stats"]],
+        "periods": periods,
+        "notes": figure_notes(detail["stats"], periods),
         "chart": line_chart(curve, 720, 260),
         "trades_paging": Paging(trades_page, TRADES_PAGE, shown),
         "live": True,

@@ -5,12 +5,21 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from copytrade.web import account, auth, becoming, dashboard, discovery, relationship, trade
+from copytrade.web import (
+    account,
+    api_keys,
+    auth,
+    becoming,
+    dashboard,
+    discovery,
+    relationship,
+    trade,
+)
 from copytrade.web.pages import STATIC
 
 
 def install_web(app: FastAPI) -> None:
     # relationship before dashboard: its routes are more specific than pause/resume's.
-    for module in (discovery, auth, account, relationship, dashboard, becoming, trade):
+    for module in (discovery, auth, account, api_keys, relationship, dashboard, becoming, trade):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

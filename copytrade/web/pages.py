@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from copytrade.api.deps import optional_user
 from copytrade.api.origin import same_origin
+from copytrade.api.paths import API_V1
 from copytrade.domain.copying import CopyAction
 from copytrade.domain.disclosures import PAST_PERFORMANCE
 from copytrade.service_layer.events import NOTICE_TOPICS, EventFeed
@@ -24,7 +25,7 @@ STATIC = HERE / "static"
 
 # The one place the pages name the JSON API: the event stream live pages listen to
 # (docs/web.md, Live updates), and the event types that refresh them.
-EVENTS_URL = "/api/events"
+EVENTS_URL = f"{API_V1}/events"
 LIVE_EVENTS = (*(f"copy.{action.value}" for action in CopyAction), "fill", *NOTICE_TOPICS)
 
 # Pages load only our own stylesheet and live-update script (which opens the event

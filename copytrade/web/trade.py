@@ -1,7 +1,7 @@
 """A provider's order ticket on the paper venue (/trade), with its recent orders and prices.
 
 The order goes through ``ProviderTrading`` under the engine lock (``runtime.act``),
-as ``POST /api/orders`` does: when the request returns, its fills are booked and
+as ``POST /api/v1/orders`` does: when the request returns, its fills are booked and
 copied to the followers. Every problem re-renders the page with a message.
 """
 
@@ -130,7 +130,7 @@ async def place(request: Request, runtime: Runtime) -> Response:
 
 @router.post("/trade/orders/{client_order_id}/cancel", response_class=HTMLResponse)
 async def cancel(request: Request, runtime: Runtime, client_order_id: str) -> Response:
-    """Cancel an open order of one's own, as ``DELETE /api/orders/{id}``: another's or an
+    """Cancel an open order of one's own, as ``DELETE /api/v1/orders/{id}``: another's or an
     unknown one is a 404 page, a filled or rejected one the page again with a 409."""
     user = poster(request)
     if isinstance(user, Response):

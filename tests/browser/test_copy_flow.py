@@ -3,7 +3,7 @@ its trade copied on the dashboard, stop copying. A screenshot per step goes to
 the artifacts directory (``conftest.ARTIFACTS``).
 
 The seeded provider ``pro`` has no sign-in, so it trades through the platform's
-provider trading service under the engine lock, as ``POST /api/orders`` would; a
+provider trading service under the engine lock, as ``POST /api/v1/orders`` would; a
 provider with a sign-in places its order on the /trade page (the second test).
 """
 

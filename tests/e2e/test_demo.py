@@ -71,7 +71,8 @@ def test_demo_is_deterministic(tmp_path: Path) -> None:
 
 def test_the_report_fits_80_columns_and_says_what_it_shows(tmp_path: Path) -> None:
     database = tmp_path / "demo.db"
-    args = ["demo", "--weeks", "1", "--followers", "20", "--end", END, "--database", str(database)]
+    # Four weeks: an equity curve longer than the sparkline's width, six-figure AUMs.
+    args = ["demo", "--weeks", "4", "--followers", "60", "--end", END, "--database", str(database)]
     result = CliRunner().invoke(app, args, terminal_width=80)  # as when piped
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -79,7 +80,7 @@ def test_the_report_fits_80_columns_and_says_what_it_shows(tmp_path: Path) -> No
     assert not [line for line in lines if "…" in line]  # no figure or header cut
     out = result.output
     for words in (
-        "Simulated 1 week(s): 2026-01-26T00:00 to 2026-02-01T23:00 UTC",
+        "Simulated 4 week(s): 2026-01-05T00:00 to 2026-02-01T23:00 UTC",
         "after trading fees and the profit", "Followers: ", "Settlements: ",
         "copytrade demo --serve",
     ):

@@ -39,7 +39,7 @@ def test_a_served_demo_continues_its_history_and_its_bots_keep_trading(tmp_path:
     base, process = start([*args, "--database", str(database)], port, wait_s=180)
     try:
         _, copies_at_start = _counts(database)
-        card = httpx.get(f"{base}/api/leaderboard?period=30d", timeout=10).json()
+        card = httpx.get(f"{base}/api/v1/leaderboard?period=30d", timeout=10).json()
         deadline = time.monotonic() + PATIENCE_S
         live, copies = _counts(database)
         while (live == 0 or copies <= copies_at_start) and time.monotonic() < deadline:

@@ -29,13 +29,13 @@ def test_serve_answers_signs_in_and_ticks_the_market(
 ) -> None:
     base, database, process = served
     spec = httpx.get(f"{base}/openapi.json").json()
-    assert "/api/leaderboard" in spec["paths"] and "/api/auth/login" in spec["paths"]
+    assert "/api/v1/leaderboard" in spec["paths"] and "/api/v1/auth/login" in spec["paths"]
     body = {"email": "eve@example.com", "password": "a long passphrase", "jurisdiction": "NL"}
-    assert httpx.post(f"{base}/api/auth/register", json=body).status_code == 202
-    login = httpx.post(f"{base}/api/auth/login", json=body).json()
-    me = httpx.get(f"{base}/api/auth/me", headers={"Authorization": f"Bearer {login['token']}"})
+    assert httpx.post(f"{base}/api/v1/auth/register", json=body).status_code == 202
+    login = httpx.post(f"{base}/api/v1/auth/login", json=body).json()
+    me = httpx.get(f"{base}/api/v1/auth/me", headers={"Authorization": f"Bearer {login['token']}"})
     assert me.json()["email"] == "eve@example.com"
-    missing = httpx.get(f"{base}/api/no-such-thing")
+    missing = httpx.get(f"{base}/api/v1/no-such-thing")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
     engine = create_engine(f"sqlite:///{database}")
 
@@ -60,10 +60,10 @@ def test_demo_then_serves_its_providers(tmp_path: Path) -> None:
     args = ["demo", "--weeks", "1", "--followers", "10", "--database", str(tmp_path / "d.db")]
     base, process = start([*args, "--serve", "--port", str(port)], port, wait_s=240)
     try:
-        board = httpx.get(f"{base}/api/leaderboard", params={"period": "all"}).json()
+        board = httpx.get(f"{base}/api/v1/leaderboard", params={"period": "all"}).json()
         assert board["total"] >= 1 and board["cards"]  # the demo's bots, ranked
         first = board["cards"][0]["provider_id"]
-        detail = httpx.get(f"{base}/api/providers/{first}").json()
+        detail = httpx.get(f"{base}/api/v1/providers/{first}").json()
         assert detail["equity_curve"] and detail["trades"]["items"]
         page = httpx.get(f"{base}/", params={"period": "all"})  # the web UI's leaderboard
         assert page.status_code == 200 and "text/html" in page.headers["content-type"]

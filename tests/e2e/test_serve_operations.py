@@ -28,7 +28,7 @@ def test_serve_probes_metrics_and_json_logs(tmp_path: Path) -> None:
             ready = httpx.get(f"{base}/readyz")
         assert ready.status_code == 200, ready.text
         assert ready.json()["status"] == "ready"
-        reply = httpx.get(f"{base}/api/leaderboard", headers={"X-Request-ID": "probe-42"})
+        reply = httpx.get(f"{base}/api/v1/leaderboard", headers={"X-Request-ID": "probe-42"})
         assert reply.status_code == 200 and reply.headers["X-Request-ID"] == "probe-42"
         time.sleep(1.5)  # the market job runs every second
         scraped = httpx.get(f"{base}/metrics").text
@@ -42,7 +42,7 @@ def test_serve_probes_metrics_and_json_logs(tmp_path: Path) -> None:
             "copytrade_job_failures",
             "copytrade_http_request_duration_seconds",
         } <= names
-        assert 'job="market"' in scraped and 'route="/api/leaderboard"' in scraped
+        assert 'job="market"' in scraped and 'route="/api/v1/leaderboard"' in scraped
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
     finally:
@@ -51,13 +51,13 @@ def test_serve_probes_metrics_and_json_logs(tmp_path: Path) -> None:
     logged = [json.loads(line) for line in output.decode().splitlines() if line.startswith("{")]
     probe = [line for line in logged if line.get("request_id") == "probe-42"]
     assert [(p["logger"], p["route"], p["status"]) for p in probe] == [
-        ("copytrade.access", "/api/leaderboard", 200)
+        ("copytrade.access", "/api/v1/leaderboard", 200)
     ]
     assert b"Traceback" not in output
 
 
 def test_shutdown_is_prompt_with_an_event_stream_open(tmp_path: Path) -> None:
-    """SIGINT with a client on /api/events: the stream ends with ``event: end`` and
+    """SIGINT with a client on /api/v1/events: the stream ends with ``event: end`` and
     the process exits within seconds, not when the client gives up."""
     port = free_port()
     args = ["serve", "--database", str(tmp_path / "sse.db"), "--port", str(port)]
@@ -65,11 +65,11 @@ def test_shutdown_is_prompt_with_an_event_stream_open(tmp_path: Path) -> None:
     received: list[str] = []
     try:
         body = {"email": "sse@example.com", "password": "a long passphrase", "jurisdiction": "NL"}
-        assert httpx.post(f"{base}/api/auth/register", json=body).status_code == 202
-        token = httpx.post(f"{base}/api/auth/login", json=body).json()["token"]
+        assert httpx.post(f"{base}/api/v1/auth/register", json=body).status_code == 202
+        token = httpx.post(f"{base}/api/v1/auth/login", json=body).json()["token"]
         headers = {"Authorization": f"Bearer {token}"}
         # Keepalives come every 15 s: a stream still open after SIGINT times out here.
-        with httpx.stream("GET", f"{base}/api/events", headers=headers, timeout=8) as stream:
+        with httpx.stream("GET", f"{base}/api/v1/events", headers=headers, timeout=8) as stream:
             lines = stream.iter_lines()
             received.append(next(lines))  # the stream is open: ``retry: …``
             process.send_signal(signal.SIGINT)

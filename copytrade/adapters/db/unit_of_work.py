@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from copytrade.adapters.db.repositories.accounts import AccountRepository
 from copytrade.adapters.db.repositories.activity import ActivityRepository
 from copytrade.adapters.db.repositories.alerts import AlertRepository
+from copytrade.adapters.db.repositories.api_keys import ApiKeyRepository
 from copytrade.adapters.db.repositories.cursors import CursorRepository
 from copytrade.adapters.db.repositories.decisions import DecisionRepository
 from copytrade.adapters.db.repositories.equity import EquitySnapshotRepository
@@ -85,6 +86,7 @@ class SqlUnitOfWork:
         self.cursors = CursorRepository(session)
         self.provider_stats = ProviderStatsRepository(session)
         self.users = UserRepository(session)
+        self.api_keys = ApiKeyRepository(session)
         self.jurisdictions = JurisdictionRepository(session)
         self.risk_acknowledgements = RiskAcknowledgementRepository(session)
         self.activity = ActivityRepository(session)

@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel
 
 from copytrade.adapters.db.repositories.identity import Jurisdiction
 from copytrade.api.deps import Admin, Runtime
 from copytrade.api.encode import plain
-from copytrade.api.inputs import DecimalIn
-from copytrade.domain.values import MAX_AMOUNT
+from copytrade.api.errors import errors
+from copytrade.api.inputs import Price
+from copytrade.api.paths import API_V1
+from copytrade.api.routers.admin_out import (
+    HealthOut,
+    JurisdictionOut,
+    PlatformSettingsOut,
+    ReconcileOut,
+    RevenueOut,
+)
 from copytrade.service_layer.admin import AdminService
 
-router = APIRouter(prefix="/api/admin", tags=["admin"])
+router = APIRouter(prefix=f"{API_V1}/admin", tags=["admin"], responses=errors(401, 403))
 
 CODE = Path(min_length=2, max_length=8, examples=["DE", "US-NY"])
 
 
 class JurisdictionBody(BaseModel):
     copying_offered: bool
-    max_allocation: Annotated[DecimalIn, Field(gt=0, le=MAX_AMOUNT)] | None = None
+    max_allocation: Price | None = None
     # The most one follower may hold across all its copy relationships.
-    max_total_allocation: Annotated[DecimalIn, Field(gt=0, le=MAX_AMOUNT)] | None = None
+    max_total_allocation: Price | None = None
 
 
 def jurisdiction_view(rules: Jurisdiction, configured: bool = True) -> dict[str, Any]:
@@ -36,7 +44,7 @@ def jurisdiction_view(rules: Jurisdiction, configured: bool = True) -> dict[str,
     }
 
 
-@router.get("/settings")
+@router.get("/settings", response_model=PlatformSettingsOut)
 def settings(_: Admin, runtime: Runtime) -> dict[str, Any]:
     """The platform's fee settings (COPYTRADE_* environment; read only here)."""
     s = runtime.container.settings
@@ -50,19 +58,19 @@ def settings(_: Admin, runtime: Runtime) -> dict[str, Any]:
     }
 
 
-@router.get("/jurisdictions")
+@router.get("/jurisdictions", response_model=list[JurisdictionOut])
 def jurisdictions(_: Admin, runtime: Runtime) -> list[dict[str, Any]]:
     """Every configured jurisdiction; one not listed offers copying with no maximum."""
     return [jurisdiction_view(j) for j in AdminService(runtime.platform.uow).jurisdictions()]
 
 
-@router.get("/jurisdictions/{code}")
+@router.get("/jurisdictions/{code}", response_model=JurisdictionOut, responses=errors(422))
 def jurisdiction(_: Admin, runtime: Runtime, code: str = CODE) -> dict[str, Any]:
     rules, configured = AdminService(runtime.platform.uow).jurisdiction(code)
     return jurisdiction_view(rules, configured)
 
 
-@router.put("/jurisdictions/{code}")
+@router.put("/jurisdictions/{code}", response_model=JurisdictionOut, responses=errors(413, 422))
 def set_jurisdiction(
     body: JurisdictionBody, _: Admin, runtime: Runtime, code: str = CODE
 ) -> dict[str, Any]:
@@ -77,7 +85,7 @@ def set_jurisdiction(
     return jurisdiction_view(rules)
 
 
-@router.get("/revenue")
+@router.get("/revenue", response_model=RevenueOut, responses=errors(422))
 def revenue(
     _: Admin,
     runtime: Runtime,
@@ -89,7 +97,7 @@ def revenue(
     return {"since": plain(since), "until": plain(until), **plain(result)}
 
 
-@router.get("/health")
+@router.get("/health", response_model=HealthOut)
 def health(_: Admin, request: Request, runtime: Runtime) -> dict[str, Any]:
     """The scheduled jobs (runs, last run, last error), the alerts in force, the outbox backlog."""
     scheduler = getattr(request.app.state, "scheduler", None)
@@ -108,7 +116,7 @@ def health(_: Admin, request: Request, runtime: Runtime) -> dict[str, Any]:
     }
 
 
-@router.get("/reconcile")
+@router.get("/reconcile", response_model=ReconcileOut)
 def reconcile(_: Admin, runtime: Runtime) -> dict[str, Any]:
     """Ledger vs venue for every book, and the ledger's own check (docs/engine.md)."""
     return runtime.reconcile().to_json()

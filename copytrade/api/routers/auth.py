@@ -9,15 +9,17 @@ from pydantic import BaseModel, Field
 
 from copytrade.api.cookies import clear_session_cookie, set_session_cookie
 from copytrade.api.deps import CurrentUser, Runtime, client_of, token_of
+from copytrade.api.errors import errors
+from copytrade.api.paths import API_V1
 from copytrade.domain.identity import normalise_email
 from copytrade.service_layer.identity import SIGNED_UP, User
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix=f"{API_V1}/auth", tags=["auth"])
 
 
 class SignUpBody(BaseModel):
     email: str = Field(max_length=254, examples=["ana@example.com"])
-    password: str = Field(max_length=256)
+    password: str = Field(min_length=10, max_length=256)
     display_name: str = Field(default="", max_length=200)
     jurisdiction: str = Field(max_length=8, examples=["DE"])
 
@@ -52,7 +54,7 @@ class SignUpView(BaseModel):
     message: str = SIGNED_UP
 
 
-@router.post("/register", status_code=202)
+@router.post("/register", status_code=202, responses=errors(413, 422, 429))
 def register(body: SignUpBody, runtime: Runtime, request: Request) -> SignUpView:
     """The same answer whether the address is new or has an account (docs/api.md)."""
     runtime.identity.sign_up(
@@ -61,7 +63,7 @@ def register(body: SignUpBody, runtime: Runtime, request: Request) -> SignUpView
     return SignUpView(email=normalise_email(body.email))
 
 
-@router.post("/login")
+@router.post("/login", responses=errors(401, 413, 422, 429))
 def login(body: SignInBody, runtime: Runtime, request: Request, response: Response) -> SessionView:
     signed_in = runtime.identity.sign_in(body.email, body.password, client_of(request))
     set_session_cookie(request, response, signed_in)
@@ -70,7 +72,7 @@ def login(body: SignInBody, runtime: Runtime, request: Request, response: Respon
     )
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204, response_class=Response, responses=errors(401, 403))
 def logout(request: Request, runtime: Runtime, user: CurrentUser) -> Response:
     token = token_of(request)
     if token:
@@ -80,6 +82,6 @@ def logout(request: Request, runtime: Runtime, user: CurrentUser) -> Response:
     return response
 
 
-@router.get("/me")
+@router.get("/me", responses=errors(401))
 def me(user: CurrentUser) -> UserView:
     return UserView.of(user)

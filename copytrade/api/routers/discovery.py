@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from copytrade.api.deps import Runtime, runtime_of
 from copytrade.api.encode import plain
-from copytrade.api.errors import NotFoundError
-from copytrade.api.inputs import DecimalIn
+from copytrade.api.errors import NotFoundError, answer, errors
+from copytrade.api.inputs import Bounded, Percent
 from copytrade.api.page_cache import PageCache, normalised_key, raw_query_key
+from copytrade.api.paths import API_V1
+from copytrade.api.routers.discovery_out import LeaderboardOut, ProviderOut
 from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.disclosures import PAST_PERFORMANCE
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.domain.statistics.curve import equity_curve
+from copytrade.domain.values import MAX_AMOUNT
 from copytrade.service_layer.accounts import COPYING
 from copytrade.stats.leaderboard import (
     MAX_PAGE_SIZE,
@@ -30,17 +33,21 @@ from copytrade.stats.leaderboard import (
     leaderboard,
 )
 
-router = APIRouter(prefix="/api", tags=["discovery"])
+router = APIRouter(prefix=f"{API_V1}", tags=["discovery"])
 
 
-@router.get("/leaderboard", response_class=JSONResponse)
+@router.get(
+    "/leaderboard",
+    response_class=JSONResponse,
+    responses=answer(200, model=LeaderboardOut) | errors(422),
+)
 async def get_leaderboard(
     request: Request,
     period: Period = Period.D30,
     sort: LeaderboardSort = LeaderboardSort.ROI,
-    min_aum: Annotated[DecimalIn, Field(ge=0, max_digits=28)] | None = None,
+    min_aum: Annotated[Decimal, Bounded(0, MAX_AMOUNT, 8)] | None = None,
     min_followers: int | None = Query(None, ge=0, le=1_000_000_000),
-    max_drawdown: Annotated[DecimalIn, Field(ge=0, le=100)] | None = None,
+    max_drawdown: Percent | None = None,
     risk_level: RiskLevel | None = None,
     strategy: Strategy | None = None,
     min_track_record_days: int | None = Query(None, ge=0, le=36500),
@@ -93,7 +100,7 @@ def _leaderboard_json(
     return json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
-@router.get("/providers/{provider_id}")
+@router.get("/providers/{provider_id}", response_model=ProviderOut, responses=errors(404, 422))
 def get_provider(
     provider_id: str,
     runtime: Runtime,

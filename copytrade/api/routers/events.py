@@ -1,4 +1,4 @@
-"""``GET /api/events``: the signed-in user's own events as server-sent events.
+"""``GET /api/v1/events``: the signed-in user's own events as server-sent events.
 
 A cursor over committed rows (``EventFeed``), polled every half second: the
 server keeps nothing per client, and a client that reconnects with the last
@@ -20,16 +20,21 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from copytrade.api.deps import CurrentUser, Runtime, token_of
+from copytrade.adapters.throttle import TooManyRequestsError
+from copytrade.api.deps import CurrentUser, Runtime, token_of, user_of_token
+from copytrade.api.errors import answer, errors
+from copytrade.api.paths import API_V1
 from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.identity import AuthenticationError
 from copytrade.service_layer.events import Cursor, Event, EventFeed
 
-router = APIRouter(prefix="/api", tags=["events"])
+router = APIRouter(prefix=f"{API_V1}", tags=["events"])
 
 POLL_S = 0.5
 KEEPALIVE_S = 15.0
 SESSION_CHECK_S = 60.0
+# An event id: the last copy-decision, fill and outbox id read (Cursor.parse).
+CURSOR = r"^[0-9]{1,18}\.[0-9]{1,18}\.[0-9]{1,18}$"
 
 
 def sse(event: Event) -> str:
@@ -40,16 +45,21 @@ def sse(event: Event) -> str:
 @router.get(
     "/events",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses=answer(
+        200,
+        content={"text/event-stream": {"schema": {"type": "string"}}},
+        description="Server-sent events (docs/api.md, Live events).",
+    )
+    | errors(401, 422),
 )
 async def events(
     request: Request,
     user: CurrentUser,
     runtime: Runtime,
     once: bool = Query(False, description="Send the events so far, then close."),
-    after: str | None = Query(None, max_length=64, description="Resume after this event id."),
+    after: str = Query("", pattern=CURSOR, description="Resume after this event id."),
     timeout: float | None = Query(None, gt=0, le=86_400, description="Close after S seconds."),
-    last_event_id: str | None = Header(None, max_length=64),
+    last_event_id: str = Header("", pattern=CURSOR),
 ) -> StreamingResponse:
     """My copies (placed, capped, skipped), fills, stops, settlements and subscription
     charges, oldest first; each event's id is the cursor to resume after it."""
@@ -92,10 +102,12 @@ async def _stream(
         if now - last_check >= SESSION_CHECK_S:
             last_check = now
             try:
-                await run_in_threadpool(runtime.identity.user_of, token)
+                await run_in_threadpool(user_of_token, runtime, token)
             except AuthenticationError:
                 yield 'event: end\ndata: {"reason":"session ended: sign in again"}\n\n'
                 return
+            except TooManyRequestsError:
+                pass  # an API key over its rate is still valid: checked again next minute
         if now - last_sent >= KEEPALIVE_S:
             last_sent = now
             yield ": keepalive\n\n"

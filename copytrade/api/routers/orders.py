@@ -14,26 +14,80 @@ from pydantic import BaseModel, Field
 
 from copytrade.api.deps import CurrentUser, Runtime
 from copytrade.api.encode import plain
-from copytrade.api.inputs import DecimalIn
+from copytrade.api.errors import answer, errors
+from copytrade.api.inputs import Bounded
+from copytrade.api.paths import API_V1
+from copytrade.api.wire import Money, Out, Timestamp
 from copytrade.domain.instruments import Side
-from copytrade.domain.orders import OrderType
+from copytrade.domain.orders import OrderStatus, OrderType
 from copytrade.domain.values import MAX_AMOUNT
 from copytrade.service_layer.trading import MyOrder, OrderAsk, ProviderTrading
 
-router = APIRouter(prefix="/api", tags=["orders"])
+router = APIRouter(prefix=f"{API_V1}", tags=["orders"])
+SIGNED_IN = errors(401)
 
+Quantity = Annotated[Decimal, Bounded(0, MAX_AMOUNT, 12, above_low=True)]
 CLIENT_ORDER_ID = r"^[A-Za-z0-9_.\-]{1,64}$"
 
 
 class PlaceOrderBody(BaseModel):
     symbol: str = Field(min_length=1, max_length=64, examples=["BTC/USDT:USDT"])
     side: Side
-    qty: Annotated[DecimalIn, Field(gt=0, le=MAX_AMOUNT, decimal_places=12)]
+    qty: Quantity
     type: OrderType = OrderType.MARKET
-    price: Annotated[DecimalIn, Field(gt=0, le=MAX_AMOUNT, decimal_places=12)] | None = None
-    leverage: Annotated[DecimalIn, Field(ge=1, le=200, max_digits=12)] = Decimal(1)
+    price: Quantity | None = None
+    leverage: Annotated[Decimal, Bounded(1, 200, 9)] = Decimal(1)
     reduce_only: bool = False
     client_order_id: str | None = Field(default=None, pattern=CLIENT_ORDER_ID)
+
+
+class FillOut(Out):
+    fill_id: str
+    qty: Money
+    price: Money
+    fee: Money
+    liquidity: str
+    ts: Timestamp
+
+
+class OrderOut(Out):
+    client_order_id: str
+    symbol: str
+    side: Side
+    type: OrderType
+    qty: Money
+    price: Money | None
+    leverage: Money
+    reduce_only: bool
+    status: OrderStatus
+    filled_qty: Money
+    avg_fill_price: Money | None
+    fees: Money
+    reason: str | None
+    created_at: Timestamp
+    fills: list[FillOut]
+
+
+class OrdersPage(Out):
+    page: int
+    page_size: int
+    total: int
+    items: list[OrderOut]
+
+
+class InstrumentOut(Out):
+    symbol: str
+    kind: str
+    base: str
+    quote: str
+    tick: Money
+    lot_step: Money
+    min_qty: Money
+    min_notional: Money
+    max_qty: Money
+    maker_fee: Money
+    taker_fee: Money
+    max_leverage: Money
 
 
 def order_view(mine: MyOrder) -> dict[str, Any]:
@@ -67,7 +121,13 @@ def order_view(mine: MyOrder) -> dict[str, Any]:
     }
 
 
-@router.post("/orders", status_code=201)
+@router.post(
+    "/orders",
+    status_code=201,
+    response_model=OrderOut,
+    responses=answer(200, model=OrderOut, description="The order placed before with this id.")
+    | errors(401, 403, 409, 413, 422, 429, 503),
+)
 def place_order(
     body: PlaceOrderBody, user: CurrentUser, runtime: Runtime, response: Response
 ) -> dict[str, Any]:
@@ -92,7 +152,7 @@ def place_order(
     return order_view(trading.get(user.id, client_id))
 
 
-@router.get("/orders")
+@router.get("/orders", response_model=OrdersPage, responses=errors(401, 422))
 def my_orders(
     user: CurrentUser,
     runtime: Runtime,
@@ -110,14 +170,18 @@ def my_orders(
     }
 
 
-@router.get("/orders/{client_order_id}")
+@router.get("/orders/{client_order_id}", response_model=OrderOut, responses=errors(401, 404, 422))
 def my_order(
     user: CurrentUser, runtime: Runtime, client_order_id: str = Path(pattern=CLIENT_ORDER_ID)
 ) -> dict[str, Any]:
     return order_view(ProviderTrading(runtime.platform).get(user.id, client_order_id))
 
 
-@router.delete("/orders/{client_order_id}")
+@router.delete(
+    "/orders/{client_order_id}",
+    response_model=OrderOut,
+    responses=errors(401, 403, 404, 409, 422, 503),
+)
 def cancel_order(
     user: CurrentUser, runtime: Runtime, client_order_id: str = Path(pattern=CLIENT_ORDER_ID)
 ) -> dict[str, Any]:
@@ -127,7 +191,7 @@ def cancel_order(
     return order_view(trading.get(user.id, client_order_id))
 
 
-@router.get("/instruments")
+@router.get("/instruments", response_model=list[InstrumentOut])
 def instruments(runtime: Runtime) -> list[dict[str, Any]]:
     """The markets a provider can trade, with their rules (tick, lot step, minimums, fees)."""
     return [
@@ -149,7 +213,7 @@ def instruments(runtime: Runtime) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/prices")
+@router.get("/prices", response_model=dict[str, Money])
 def prices(runtime: Runtime) -> dict[str, str]:
     """The last price of each market, as the engine marks books at."""
     snapshot = runtime.platform.engine.prices.snapshot()

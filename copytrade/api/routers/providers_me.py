@@ -11,31 +11,46 @@ from pydantic import BaseModel, Field
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.api.deps import CurrentUser, Runtime
 from copytrade.api.encode import plain
-from copytrade.api.errors import NotFoundError
-from copytrade.api.inputs import DecimalIn
-from copytrade.domain.values import MAX_AMOUNT
-from copytrade.service_layer.providers import ProviderService
+from copytrade.api.errors import NotFoundError, answer, errors
+from copytrade.api.inputs import Bounded, Price
+from copytrade.api.paths import API_V1
+from copytrade.api.wire import Money, Out, wire_model
+from copytrade.service_layer.providers import FollowerSummary, ProviderService
 
-router = APIRouter(prefix="/api/providers/me", tags=["providers"])
+router = APIRouter(prefix=f"{API_V1}/providers/me", tags=["providers"], responses=errors(401, 404))
+CHANGE = errors(403, 409, 413, 422)
 
 FeeModelName = Literal["profit_share", "subscription", "commission"]
 PeriodName = Literal["weekly", "monthly"]
+SharePct = Annotated[Decimal, Bounded(0, 30, 10)]
 
 
 class BecomeProviderBody(BaseModel):
     fee_model: FeeModelName = "profit_share"
-    share_pct: Annotated[DecimalIn, Field(ge=0, le=30, max_digits=12)] = Decimal(10)
-    subscription_price: Annotated[DecimalIn, Field(gt=0, le=MAX_AMOUNT)] | None = None
+    share_pct: SharePct = Decimal(10)
+    subscription_price: Price | None = None
     follower_cap: int | None = Field(default=None, ge=1, le=1_000_000)
     settlement_period: PeriodName = "weekly"
 
 
 class ChangeTermsBody(BaseModel):
     fee_model: FeeModelName | None = None
-    share_pct: Annotated[DecimalIn, Field(ge=0, le=30, max_digits=12)] | None = None
-    subscription_price: Annotated[DecimalIn, Field(gt=0, le=MAX_AMOUNT)] | None = None
+    share_pct: SharePct | None = None
+    subscription_price: Price | None = None
     follower_cap: int | None = Field(default=None, ge=1, le=1_000_000)
     settlement_period: PeriodName | None = None
+
+
+class TermsOut(Out):
+    id: str
+    fee_model: FeeModelName
+    share_pct: Money
+    subscription_price: Money | None
+    follower_cap: int | None
+    settlement_period: PeriodName
+
+
+FollowersOut = wire_model(FollowerSummary, open_to_new_followers=(bool, ...))
 
 
 def terms_view(terms: ProviderTerms) -> dict[str, Any]:
@@ -49,15 +64,20 @@ def terms_view(terms: ProviderTerms) -> dict[str, Any]:
     }
 
 
-@router.get("")
+@router.get("", response_model=TermsOut)
 def my_terms(user: CurrentUser, runtime: Runtime) -> dict[str, Any]:
     terms = ProviderService(runtime.platform).terms(user.id)
     if terms is None:
-        raise NotFoundError("you are not a provider: POST /api/providers/me to become one")
+        raise NotFoundError("you are not a provider: POST /api/v1/providers/me to become one")
     return terms_view(terms)
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    response_model=TermsOut,
+    responses=answer(200, model=TermsOut, description="The terms were replaced.") | CHANGE,
+)
 def become_provider(
     body: BecomeProviderBody, user: CurrentUser, runtime: Runtime, response: Response
 ) -> dict[str, Any]:
@@ -78,12 +98,12 @@ def become_provider(
     return terms_view(stored)
 
 
-@router.patch("")
+@router.patch("", response_model=TermsOut, responses=CHANGE)
 def change_terms(body: ChangeTermsBody, user: CurrentUser, runtime: Runtime) -> dict[str, Any]:
     """Change some terms; the fee model is locked while followers copy (409)."""
     service = ProviderService(runtime.platform)
     if service.terms(user.id) is None:
-        raise NotFoundError("you are not a provider: POST /api/providers/me to become one")
+        raise NotFoundError("you are not a provider: POST /api/v1/providers/me to become one")
     changes = body.model_dump(exclude_unset=True)
     for name in ("fee_model", "share_pct", "settlement_period"):
         if name in changes and changes[name] is None:
@@ -92,12 +112,12 @@ def change_terms(body: ChangeTermsBody, user: CurrentUser, runtime: Runtime) -> 
     return terms_view(stored)
 
 
-@router.get("/followers")
+@router.get("/followers", response_model=FollowersOut)
 def my_followers(user: CurrentUser, runtime: Runtime) -> dict[str, Any]:
     """How many follow (active, paused, stopped), the cap, AUM (copy equity) and copier PnL."""
     service = ProviderService(runtime.platform)
     if service.terms(user.id) is None:
-        raise NotFoundError("you are not a provider: POST /api/providers/me to become one")
+        raise NotFoundError("you are not a provider: POST /api/v1/providers/me to become one")
     summary = service.followers(user.id)
     view: dict[str, Any] = plain(summary)
     view["open_to_new_followers"] = (

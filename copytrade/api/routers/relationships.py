@@ -8,6 +8,7 @@ Someone else's relationship answers 404 exactly like one that does not exist.
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -15,8 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from copytrade.api.deps import Me
 from copytrade.api.encode import plain
-from copytrade.api.inputs import Amount, DecimalIn, Percent
+from copytrade.api.errors import errors
+from copytrade.api.inputs import Amount, Bounded, Percent, PositivePercent
+from copytrade.api.paths import API_V1
 from copytrade.api.routers.accounts import MoneyMove
+from copytrade.api.wire import Money, Out, wire_model
 from copytrade.domain.copying import CopySettings, RelationshipStatus, SizingMode
 from copytrade.domain.copying.settings import (
     DEFAULT_MAX_LOSS_PCT,
@@ -32,15 +36,16 @@ from copytrade.domain.disclosures import (
     RISK_DISCLOSURE_VERSION,
 )
 from copytrade.service_layer.following.service import FollowRequest
+from copytrade.service_layer.following.views import RelationshipDetail, RelationshipSummary
 
-router = APIRouter(prefix="/api", tags=["relationships"])
+router = APIRouter(prefix=f"{API_V1}", tags=["relationships"], responses=errors(401))
 
 Symbols = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=200)]
 
 
 class FollowBody(BaseModel):
     """Start copying a provider: the allocation, every copy setting, and the accepted
-    risk disclosure (``GET /api/disclosures/risk``)."""
+    risk disclosure (``GET /api/v1/disclosures/risk``)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -48,11 +53,13 @@ class FollowBody(BaseModel):
     allocation: Amount
     mode: SizingMode = SizingMode.PROPORTIONAL
     fixed_amount: Amount | None = None
-    multiplier: Annotated[DecimalIn, Field(gt=0, le=MAX_MULTIPLIER)] = DEFAULT_MULTIPLIER
-    leverage: Annotated[DecimalIn, Field(ge=1, le=1000)] | None = None
-    max_per_trade_pct: Annotated[Percent, Field(gt=0)] = DEFAULT_MAX_PER_TRADE_PCT
+    multiplier: Annotated[Decimal, Bounded(0, MAX_MULTIPLIER, 8, above_low=True)] = (
+        DEFAULT_MULTIPLIER
+    )
+    leverage: Annotated[Decimal, Bounded(1, 1000, 8)] | None = None
+    max_per_trade_pct: PositivePercent = DEFAULT_MAX_PER_TRADE_PCT
     max_open_trades: int = Field(DEFAULT_MAX_OPEN_TRADES, ge=1, le=1000, strict=True)
-    max_loss_pct: Annotated[Percent, Field(gt=0)] = DEFAULT_MAX_LOSS_PCT
+    max_loss_pct: PositivePercent = DEFAULT_MAX_LOSS_PCT
     slippage_pct: Percent = DEFAULT_SLIPPAGE_PCT
     whitelist: Symbols = []
     blacklist: Symbols = []
@@ -98,7 +105,43 @@ class CloseBody(BaseModel):
     symbol: str = Field(min_length=1, max_length=64, examples=["BTC/USDT:USDT"])
 
 
-@router.get("/disclosures/risk")
+class SettingsOut(Out):
+    """A relationship's copy settings, as the follow request names them."""
+
+    mode: SizingMode
+    fixed_amount: Money | None
+    multiplier: Money
+    leverage: Money | None
+    max_per_trade_pct: Money
+    max_open_trades: int
+    max_loss_pct: Money
+    slippage_pct: Money
+    whitelist: list[str]
+    blacklist: list[str]
+    close_on_stop: bool
+    copy_open_positions: bool
+
+
+DetailOut = wire_model(RelationshipDetail, settings=(SettingsOut, ...), disclaimer=(str, ...))
+SummaryOut = wire_model(RelationshipSummary)
+
+
+class RelationshipsOut(Out):
+    relationships: list[SummaryOut]  # type: ignore[valid-type]
+
+
+class DisclosureOut(Out):
+    version: str
+    text: str
+    past_performance: str
+
+
+CHANGE = errors(403, 404, 409, 413, 422)
+# A follow (copying open positions), a stop and a close by hand may place orders.
+ORDERS = errors(403, 404, 409, 413, 422, 503)
+
+
+@router.get("/disclosures/risk", response_model=DisclosureOut)
 def risk_disclosure() -> dict[str, str]:
     """The risk disclosure a follower accepts before copying, and its version."""
     return {
@@ -108,7 +151,7 @@ def risk_disclosure() -> dict[str, str]:
     }
 
 
-@router.post("/relationships", status_code=201)
+@router.post("/relationships", status_code=201, response_model=DetailOut, responses=ORDERS)
 def follow(body: FollowBody, me: Me) -> dict[str, Any]:
     """Copy a provider; refused (nothing created) without the risk acknowledgement,
     where the jurisdiction does not offer copying or caps the allocation, or when the
@@ -118,13 +161,13 @@ def follow(body: FollowBody, me: Me) -> dict[str, Any]:
     return _detail(me, str(rel.id))
 
 
-@router.get("/relationships")
+@router.get("/relationships", response_model=RelationshipsOut, responses=errors(422))
 def my_relationships(me: Me, status: RelationshipStatus | None = None) -> dict[str, Any]:
     """The signed-in follower's relationships, oldest first."""
     return {"relationships": plain(me.views.relationships(me.id, status))}
 
 
-@router.get("/relationships/{rel_id}")
+@router.get("/relationships/{rel_id}", response_model=DetailOut, responses=errors(404, 422))
 def relationship(
     rel_id: str,
     me: Me,
@@ -136,20 +179,20 @@ def relationship(
     return _detail(me, rel_id, decisions_page, decisions_page_size)
 
 
-@router.post("/relationships/{rel_id}/pause")
+@router.post("/relationships/{rel_id}/pause", response_model=DetailOut, responses=CHANGE)
 def pause(rel_id: str, me: Me) -> dict[str, Any]:
     """No new copies; closes are still mirrored. Pausing a paused relationship is a no-op."""
     me.act(lambda: me.commands.pause(me.id, rel_id))
     return _detail(me, rel_id)
 
 
-@router.post("/relationships/{rel_id}/resume")
+@router.post("/relationships/{rel_id}/resume", response_model=DetailOut, responses=CHANGE)
 def resume(rel_id: str, me: Me) -> dict[str, Any]:
     me.act(lambda: me.commands.resume(me.id, rel_id))
     return _detail(me, rel_id)
 
 
-@router.post("/relationships/{rel_id}/stop")
+@router.post("/relationships/{rel_id}/stop", response_model=DetailOut, responses=ORDERS)
 def stop(rel_id: str, me: Me, body: Annotated[StopBody | None, Body()] = None) -> dict[str, Any]:
     """Stop for good: close positions (or keep them), settle, return the free cash."""
     close_on_stop = body.close_on_stop if body is not None else None
@@ -157,7 +200,7 @@ def stop(rel_id: str, me: Me, body: Annotated[StopBody | None, Body()] = None) -
     return _detail(me, rel_id)
 
 
-@router.post("/relationships/{rel_id}/close-position")
+@router.post("/relationships/{rel_id}/close-position", response_model=DetailOut, responses=ORDERS)
 def close_position(rel_id: str, body: CloseBody, me: Me) -> dict[str, Any]:
     """Close one copied position at market by hand; it is then detached, so the
     provider's later closes of it are skipped (``detached``)."""
@@ -165,7 +208,7 @@ def close_position(rel_id: str, body: CloseBody, me: Me) -> dict[str, Any]:
     return _detail(me, rel_id)
 
 
-@router.post("/relationships/{rel_id}/top-up")
+@router.post("/relationships/{rel_id}/top-up", response_model=DetailOut, responses=CHANGE)
 def top_up(rel_id: str, body: MoneyMove, me: Me) -> dict[str, Any]:
     """Move free balance into the allocation; the HWM rises by the amount (docs/domain.md, Profit
     share)."""
@@ -173,7 +216,7 @@ def top_up(rel_id: str, body: MoneyMove, me: Me) -> dict[str, Any]:
     return _detail(me, rel_id)
 
 
-@router.post("/relationships/{rel_id}/withdraw")
+@router.post("/relationships/{rel_id}/withdraw", response_model=DetailOut, responses=CHANGE)
 def withdraw(rel_id: str, body: MoneyMove, me: Me) -> dict[str, Any]:
     """Take free cash out of the allocation; the HWM scales down with it (docs/domain.md, Profit
     share)."""

@@ -9,15 +9,18 @@ from fastapi import APIRouter, Query
 
 from copytrade.api.deps import CurrentUser, Runtime
 from copytrade.api.encode import plain
+from copytrade.api.errors import errors
+from copytrade.api.paths import API_V1
+from copytrade.api.routers.statements_out import SettlementsPage, StatementOut
 from copytrade.service_layer.my_statements import MyStatements, paid_total
 
-router = APIRouter(prefix="/api", tags=["statements"])
+router = APIRouter(prefix=f"{API_V1}", tags=["statements"], responses=errors(401, 422))
 
 # 2026-W47 (weekly), 2026-11 (monthly), stop:follower (a settlement at a stop)
 PERIOD = r"^(\d{4}-W\d{2}|\d{4}-\d{2}|stop:[a-z_]{1,32})$"
 
 
-@router.get("/statements")
+@router.get("/statements", response_model=StatementOut)
 def my_statement(
     user: CurrentUser,
     runtime: Runtime,
@@ -39,7 +42,7 @@ def my_statement(
     return {"period": period, "follower": follower, "provider": provider}
 
 
-@router.get("/settlements")
+@router.get("/settlements", response_model=SettlementsPage)
 def my_settlements(
     user: CurrentUser,
     runtime: Runtime,

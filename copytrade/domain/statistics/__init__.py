@@ -14,6 +14,8 @@ from copytrade.domain.statistics.curve import (
 from copytrade.domain.statistics.periods import Period
 from copytrade.domain.statistics.profile import (
     DEFAULT_PROFILE_RULE,
+    NOTHING_OPEN,
+    OpenKinds,
     ProfileRule,
     RiskBand,
     RiskLevel,
@@ -43,10 +45,12 @@ from copytrade.domain.statistics.windows import WindowFigures, trailing_windows
 
 __all__ = [
     "DEFAULT_PROFILE_RULE",
+    "NOTHING_OPEN",
     "CurvePoint",
     "DailyReturns",
     "EquityPoint",
     "EquityRow",
+    "OpenKinds",
     "Period",
     "PeriodStats",
     "ProfileRule",

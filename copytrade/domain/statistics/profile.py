@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, localcontext
 from enum import StrEnum
 
 from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.positions import Position
 from copytrade.domain.statistics.numeric import STATS_CONTEXT
+from copytrade.domain.statistics.series import utc_day
 from copytrade.domain.trades import Trade
 from copytrade.domain.values import HUNDRED, ZERO
 
@@ -107,19 +110,51 @@ def risk_level_of(
     return max(levels, key=_ORDER.index)
 
 
-def strategy(trades: Sequence[Trade], rule: ProfileRule = DEFAULT_PROFILE_RULE) -> Strategy | None:
+@dataclass(frozen=True, slots=True)
+class OpenKinds:
+    """How many of the positions open at a day's close were on spot, of how many."""
+
+    spot: int = 0
+    total: int = 0
+
+    @classmethod
+    def of(cls, positions: Iterable[Position], as_of: date) -> OpenKinds:
+        """The positions open now that were opened by the close of ``as_of``."""
+        held = [
+            p
+            for p in positions
+            if not p.is_flat and p.opened_at is not None and utc_day(p.opened_at) <= as_of
+        ]
+        return cls(sum(1 for p in held if p.instrument.is_spot), len(held))
+
+
+NOTHING_OPEN = OpenKinds()
+
+
+def strategy(
+    trades: Sequence[Trade],
+    rule: ProfileRule = DEFAULT_PROFILE_RULE,
+    held: OpenKinds = NOTHING_OPEN,
+) -> Strategy | None:
     """spot / futures when at least ``dominant_kind_pct`` of trades are of that kind, else mixed.
 
     A threshold rather than "any": one hedge on a perp among hundreds of spot
-    trades does not make a spot trader a futures trader. None with no trades.
+    trades does not make a spot trader a futures trader. With no closed trade
+    the open positions (``held``) decide by the same rule: a provider who has
+    only bought and held is plainly a spot trader. None with neither.
     """
-    return strategy_of(sum(1 for trade in trades if trade.is_spot), len(trades), rule)
+    return strategy_of(sum(1 for trade in trades if trade.is_spot), len(trades), rule, held)
 
 
 def strategy_of(
-    spot_trades: int, trades: int, rule: ProfileRule = DEFAULT_PROFILE_RULE
+    spot_trades: int,
+    trades: int,
+    rule: ProfileRule = DEFAULT_PROFILE_RULE,
+    held: OpenKinds = NOTHING_OPEN,
 ) -> Strategy | None:
     """``strategy`` from counts: how many of ``trades`` were on spot instruments."""
+    if not trades:
+        spot_trades, trades = held.spot, held.total
     if not trades:
         return None
     with localcontext(STATS_CONTEXT):

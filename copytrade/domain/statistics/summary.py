@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from copytrade.domain.positions import Position
 from copytrade.domain.statistics.periods import Period
 from copytrade.domain.statistics.profile import (
     DEFAULT_PROFILE_RULE,
+    OpenKinds,
     ProfileRule,
     RiskLevel,
     Strategy,
@@ -93,12 +95,15 @@ def compute_stats(
     points: Sequence[EquityPoint],
     as_of: date,
     rule: ProfileRule = DEFAULT_PROFILE_RULE,
+    positions: Iterable[Position] = (),
 ) -> ProviderStats:
     """Statistics as of the close of UTC day ``as_of``.
 
     Only trades closed on or before ``as_of`` and points up to ``as_of`` count,
     so a recomputation for a past day gives the figures published that day.
-    An empty record gives zeros and Nones, never an error.
+    ``positions`` (the provider's open positions) only decide the strategy of
+    a record with no closed trade. An empty record gives zeros and Nones, never
+    an error.
     """
     check_day(as_of, "as_of")
     returns = daily_returns(points, through=as_of)
@@ -127,6 +132,6 @@ def compute_stats(
         )
         if has_record
         else None,
-        strategy=strategy(closed, rule),
+        strategy=strategy(closed, rule, OpenKinds.of(positions, as_of)),
         periods=tuple(stats for stats, _ in by_period.values()),
     )

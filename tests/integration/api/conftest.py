@@ -32,7 +32,7 @@ class Api:
         """Register and sign in ``name``; returns the user with its auth headers."""
         email = f"{name}@example.com"
         reply = self.client.post(
-            "/api/auth/register",
+            "/api/v1/auth/register",
             json={
                 "email": email,
                 "password": PASSWORD,
@@ -45,7 +45,7 @@ class Api:
         return {**session["user"], "headers": {"Authorization": f"Bearer {session['token']}"}}
 
     def login(self, email: str, password: str = PASSWORD) -> dict[str, Any]:
-        reply = self.client.post("/api/auth/login", json={"email": email, "password": password})
+        reply = self.client.post("/api/v1/auth/login", json={"email": email, "password": password})
         assert reply.status_code == 200, reply.text
         self.client.cookies.clear()  # each test user authenticates by its own header
         body: dict[str, Any] = reply.json()
@@ -60,11 +60,16 @@ def make_api(db_engine: Engine, db_settings: Settings, harness: Harness) -> Api:
     return Api(TestClient(create_http_app(runtime)), runtime, harness)
 
 
-@pytest.fixture
-def api(db_engine: Engine, db_settings: Settings) -> Iterator[Api]:
+def started_api(db_engine: Engine, db_settings: Settings) -> Iterator[Api]:
+    """An API with prices for both markets, its app started (lifespan) while in use."""
     harness = Harness(db_engine)
     harness.tick(PERP.symbol, "50000")
     harness.tick(SPOT.symbol, "3000")
     made = make_api(db_engine, db_settings, harness)
     with made.client:
         yield made
+
+
+@pytest.fixture
+def api(db_engine: Engine, db_settings: Settings) -> Iterator[Api]:
+    yield from started_api(db_engine, db_settings)

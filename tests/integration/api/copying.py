@@ -24,7 +24,7 @@ def market_of(api: Api) -> Harness:
 
 def deposit(api: Api, user: dict[str, Any], amount: str, key: str | None = None) -> Any:
     reply = api.client.post(
-        "/api/accounts/me/deposit",
+        "/api/v1/accounts/me/deposit",
         json={"amount": amount, "idempotency_key": key or f"dep-{next(_keys)}"},
         headers=user["headers"],
     )
@@ -53,7 +53,7 @@ def follow(
     api: Api, user: dict[str, Any], provider: str, allocation: str, **overrides: Any
 ) -> dict[str, Any]:
     reply = api.client.post(
-        "/api/relationships",
+        "/api/v1/relationships",
         json=follow_body(provider, allocation, **overrides),
         headers=user["headers"],
     )
@@ -63,14 +63,16 @@ def follow(
 
 
 def account(api: Api, user: dict[str, Any]) -> dict[str, Any]:
-    reply = api.client.get("/api/accounts/me", headers=user["headers"])
+    reply = api.client.get("/api/v1/accounts/me", headers=user["headers"])
     assert reply.status_code == 200, reply.text
     body: dict[str, Any] = reply.json()
     return body
 
 
 def detail(api: Api, user: dict[str, Any], rel_id: str, **params: Any) -> dict[str, Any]:
-    reply = api.client.get(f"/api/relationships/{rel_id}", params=params, headers=user["headers"])
+    reply = api.client.get(
+        f"/api/v1/relationships/{rel_id}", params=params, headers=user["headers"]
+    )
     assert reply.status_code == 200, reply.text
     body: dict[str, Any] = reply.json()
     return body

@@ -10,7 +10,7 @@ from .copying import account, deposit, follow_body, funded, market_of
 
 def _move(api: Api, user: dict[str, Any], what: str, amount: str, key: str) -> Any:
     return api.client.post(
-        f"/api/accounts/me/{what}",
+        f"/api/v1/accounts/me/{what}",
         json={"amount": amount, "idempotency_key": key},
         headers=user["headers"],
     )
@@ -21,9 +21,9 @@ def test_an_account_starts_empty_and_needs_a_session(api: Api) -> None:
     mine = account(api, ana)
     assert mine["id"] == ana["id"] and mine["currency"] == "USDT"
     assert (mine["free_balance"], mine["total_equity"], mine["relationships"]) == ("0", "0", [])
-    assert api.client.get("/api/accounts/me").status_code == 401
+    assert api.client.get("/api/v1/accounts/me").status_code == 401
     anonymous = api.client.post(
-        "/api/accounts/me/deposit", json={"amount": "1", "idempotency_key": "k"}
+        "/api/v1/accounts/me/deposit", json={"amount": "1", "idempotency_key": "k"}
     )
     assert anonymous.status_code == 401
 
@@ -45,7 +45,7 @@ def test_a_repeated_deposit_key_moves_money_once(api: Api) -> None:
 def test_withdrawing_more_than_the_free_balance_changes_nothing(api: Api) -> None:
     market_of(api).provider("pro", "10000")
     ana = funded(api, "ana", "1000")
-    api.client.post("/api/relationships", json=follow_body("pro", "600"), headers=ana["headers"])
+    api.client.post("/api/v1/relationships", json=follow_body("pro", "600"), headers=ana["headers"])
     refused = _move(api, ana, "withdraw", "400.01", "out-1")  # 600 sits in the allocation
     assert refused.status_code == 422
     error = refused.json()["error"]
@@ -88,7 +88,9 @@ def test_bad_amounts_are_422_and_move_nothing(api: Api) -> None:
     ana = api.sign_up("ana")
     for body in BAD_MOVES:
         for what in ("deposit", "withdraw"):
-            reply = api.client.post(f"/api/accounts/me/{what}", json=body, headers=ana["headers"])
+            reply = api.client.post(
+                f"/api/v1/accounts/me/{what}", json=body, headers=ana["headers"]
+            )
             assert reply.status_code == 422, (body, reply.text)
             assert reply.json()["error"]["code"] == "invalid_request", body
     assert account(api, ana)["free_balance"] == "0"
@@ -109,7 +111,7 @@ def test_malformed_bodies_are_4xx_never_500(api: Api) -> None:
     ana = api.sign_up("ana")
     headers = {**ana["headers"], "content-type": "application/json"}
     for raw in MALFORMED:
-        for path in ("/api/accounts/me/deposit", "/api/relationships"):
+        for path in ("/api/v1/accounts/me/deposit", "/api/v1/relationships"):
             reply = api.client.post(path, content=raw, headers=headers)
             assert 400 <= reply.status_code < 500, (raw, reply.text)
             assert "error" in reply.json(), raw

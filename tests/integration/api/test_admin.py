@@ -23,12 +23,12 @@ from .trading_support import (
 )
 
 ADMIN_GETS = [
-    "/api/admin/settings",
-    "/api/admin/jurisdictions",
-    "/api/admin/jurisdictions/DE",
-    "/api/admin/revenue",
-    "/api/admin/health",
-    "/api/admin/reconcile",
+    "/api/v1/admin/settings",
+    "/api/v1/admin/jurisdictions",
+    "/api/v1/admin/jurisdictions/DE",
+    "/api/v1/admin/revenue",
+    "/api/v1/admin/health",
+    "/api/v1/admin/reconcile",
 ]
 
 
@@ -51,16 +51,16 @@ def test_the_admin_area_is_403_for_users_and_401_for_strangers(api: Api, path: s
 def test_a_user_cannot_change_a_jurisdiction(api: Api) -> None:
     user = api.sign_up("oli")
     body = {"copying_offered": False}
-    reply = api.client.put("/api/admin/jurisdictions/DE", json=body, headers=user["headers"])
+    reply = api.client.put("/api/v1/admin/jurisdictions/DE", json=body, headers=user["headers"])
     assert reply.status_code == 403
     boss = admin(api)
-    after = api.client.get("/api/admin/jurisdictions/DE", headers=boss["headers"]).json()
+    after = api.client.get("/api/v1/admin/jurisdictions/DE", headers=boss["headers"]).json()
     assert after["copying_offered"] is True and after["configured"] is False
 
 
 def test_settings_are_the_configured_ones(api: Api) -> None:
     boss = admin(api)
-    body = api.client.get("/api/admin/settings", headers=boss["headers"]).json()
+    body = api.client.get("/api/v1/admin/settings", headers=boss["headers"]).json()
     settings = api.runtime.container.settings
     assert body["platform_fee_pct"] == str(settings.platform_fee_pct)
     assert Decimal(body["subscription_platform_cut_pct"]) == settings.subscription_platform_cut_pct
@@ -71,7 +71,7 @@ def test_settings_are_the_configured_ones(api: Api) -> None:
 def test_jurisdictions_are_set_and_read_back(api: Api) -> None:
     boss = admin(api)
     put = api.client.put(
-        "/api/admin/jurisdictions/us-ny",
+        "/api/v1/admin/jurisdictions/us-ny",
         json={"copying_offered": True, "max_allocation": "2500.50"},
         headers=boss["headers"],
     )
@@ -84,9 +84,9 @@ def test_jurisdictions_are_set_and_read_back(api: Api) -> None:
         "configured": True,
     }
     api.client.put(
-        "/api/admin/jurisdictions/FR", json={"copying_offered": False}, headers=boss["headers"]
+        "/api/v1/admin/jurisdictions/FR", json={"copying_offered": False}, headers=boss["headers"]
     )
-    listed = api.client.get("/api/admin/jurisdictions", headers=boss["headers"]).json()
+    listed = api.client.get("/api/v1/admin/jurisdictions", headers=boss["headers"]).json()
     assert [(j["code"], j["copying_offered"]) for j in listed] == [("FR", False), ("US-NY", True)]
     with api.runtime.platform.uow() as uow:
         stored = uow.jurisdictions.get("US-NY")
@@ -107,10 +107,12 @@ def test_jurisdictions_are_set_and_read_back(api: Api) -> None:
 )
 def test_bad_jurisdiction_changes_are_422(api: Api, code: str, body: dict[str, object]) -> None:
     boss = admin(api)
-    reply = api.client.put(f"/api/admin/jurisdictions/{code}", json=body, headers=boss["headers"])
+    reply = api.client.put(
+        f"/api/v1/admin/jurisdictions/{code}", json=body, headers=boss["headers"]
+    )
     assert reply.status_code == 422, reply.text
     assert reply.json()["error"]["code"] in {"invalid_request", "invalid_value"}
-    assert api.client.get("/api/admin/jurisdictions", headers=boss["headers"]).json() == []
+    assert api.client.get("/api/v1/admin/jurisdictions", headers=boss["headers"]).json() == []
 
 
 def test_revenue_by_source_from_the_ledger(api: Api) -> None:
@@ -126,7 +128,7 @@ def test_revenue_by_source_from_the_ledger(api: Api) -> None:
     api.runtime.act(lambda: api.runtime.platform.subscriptions.charge_due(WEEK_END))
     boss = admin(api)
     sign_in_again(api, fan)
-    body = api.client.get("/api/admin/revenue", headers=boss["headers"]).json()
+    body = api.client.get("/api/v1/admin/revenue", headers=boss["headers"]).json()
     with api.runtime.platform.uow() as uow:
         (settled,) = uow.settlements.for_provider(lead["id"], [])
         (charge,) = uow.fees.charges_of(seller["id"], [])
@@ -136,20 +138,20 @@ def test_revenue_by_source_from_the_ledger(api: Api) -> None:
     assert by_source["commissions"] == 0
     assert Decimal(body["total"]) == sum(by_source.values()) and body["currency"] == "USDT"
     later = api.client.get(
-        "/api/admin/revenue",
+        "/api/v1/admin/revenue",
         params={"since": "2030-01-01T00:00:00Z"},
         headers=boss["headers"],
     ).json()
     assert later["total"] == "0"
     naive = api.client.get(
-        "/api/admin/revenue", params={"since": "2026-01-01T00:00:00"}, headers=boss["headers"]
+        "/api/v1/admin/revenue", params={"since": "2026-01-01T00:00:00"}, headers=boss["headers"]
     )
     assert naive.status_code == 422
 
 
 def test_health_shows_the_scheduler_jobs_and_their_errors(api: Api) -> None:
     boss = admin(api)
-    plain = api.client.get("/api/admin/health", headers=boss["headers"]).json()
+    plain = api.client.get("/api/v1/admin/health", headers=boss["headers"]).json()
     assert plain["scheduler"] is None and plain["status"] == "ok"
 
     def broken() -> None:
@@ -162,7 +164,7 @@ def test_health_shows_the_scheduler_jobs_and_their_errors(api: Api) -> None:
     )
     scheduler.run_due()
     api.client.app.state.scheduler = scheduler  # type: ignore[attr-defined]
-    body = api.client.get("/api/admin/health", headers=boss["headers"]).json()
+    body = api.client.get("/api/v1/admin/health", headers=boss["headers"]).json()
     assert body["status"] == "degraded" and body["failing_jobs"] == ["broken"]
     jobs = {job["job"]: job for job in body["scheduler"]}
     assert jobs["fine"]["runs"] == 1 and jobs["broken"]["last_error"] == "RuntimeError: feed down"

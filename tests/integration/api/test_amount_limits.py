@@ -31,7 +31,7 @@ def _venue_usdt(api: Api, book: str) -> D:
 def test_ten_billion_reaches_the_ledger_and_the_venue(api: Api) -> None:
     market_of(api).provider("pro", "1000")
     trader = api.sign_up("trader")
-    become = api.client.post("/api/providers/me", json={}, headers=trader["headers"])
+    become = api.client.post("/api/v1/providers/me", json={}, headers=trader["headers"])
     assert become.status_code == 201, become.text
     assert deposit(api, trader, "10000000000")["free_balance"] == "10000000000"
     assert _venue_usdt(api, trader["id"]) == D("1e10")
@@ -45,19 +45,19 @@ def test_ten_billion_reaches_the_ledger_and_the_venue(api: Api) -> None:
 def _requests(rel: str) -> list[tuple[str, dict[str, Any]]]:
     move = {"idempotency_key": "k1"}
     return [
-        ("/api/accounts/me/deposit", {**move, "amount": TOO_LARGE}),
-        ("/api/accounts/me/deposit", {**move, "amount": "100.000000001"}),
-        ("/api/accounts/me/withdraw", {**move, "amount": TOO_LARGE}),
-        ("/api/relationships", follow_body("pro", TOO_LARGE)),
+        ("/api/v1/accounts/me/deposit", {**move, "amount": TOO_LARGE}),
+        ("/api/v1/accounts/me/deposit", {**move, "amount": "100.000000001"}),
+        ("/api/v1/accounts/me/withdraw", {**move, "amount": TOO_LARGE}),
+        ("/api/v1/relationships", follow_body("pro", TOO_LARGE)),
         (
-            "/api/relationships",
+            "/api/v1/relationships",
             follow_body("pro", "9", mode="fixed_amount", fixed_amount=TOO_LARGE),
         ),
-        (f"/api/relationships/{rel}/top-up", {**move, "amount": TOO_LARGE}),
-        (f"/api/relationships/{rel}/withdraw", {**move, "amount": TOO_LARGE}),
-        ("/api/orders", {"symbol": PERP.symbol, "side": "buy", "qty": TOO_LARGE}),
+        (f"/api/v1/relationships/{rel}/top-up", {**move, "amount": TOO_LARGE}),
+        (f"/api/v1/relationships/{rel}/withdraw", {**move, "amount": TOO_LARGE}),
+        ("/api/v1/orders", {"symbol": PERP.symbol, "side": "buy", "qty": TOO_LARGE}),
         (
-            "/api/orders",
+            "/api/v1/orders",
             {"symbol": PERP.symbol, "side": "buy", "qty": "1", "type": "limit", "price": TOO_LARGE},
         ),
     ]
@@ -69,7 +69,9 @@ def test_an_amount_beyond_the_limit_is_422_and_writes_nothing(
 ) -> None:
     market_of(api).provider("pro", "1000")
     ana = api.sign_up("ana")
-    assert api.client.post("/api/providers/me", json={}, headers=ana["headers"]).status_code == 201
+    assert (
+        api.client.post("/api/v1/providers/me", json={}, headers=ana["headers"]).status_code == 201
+    )
     deposit(api, ana, "1000")
     rel = follow(api, ana, "pro", "500")["relationship"]
     path, body = _requests(rel["id"])[index]

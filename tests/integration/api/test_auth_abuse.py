@@ -26,12 +26,12 @@ def _from(api: Api, client: tuple[str, int]) -> TestClient:
 
 
 def _login(client: TestClient, email: str, password: str) -> Any:
-    return client.post("/api/auth/login", json={"email": email, "password": password})
+    return client.post("/api/v1/auth/login", json={"email": email, "password": password})
 
 
 def _register(client: TestClient, email: str, password: str = PASSWORD) -> Any:
     body = {"email": email, "password": password, "jurisdiction": "DE"}
-    return client.post("/api/auth/register", json=body)
+    return client.post("/api/v1/auth/register", json=body)
 
 
 def _users(api: Api) -> int:
@@ -109,7 +109,7 @@ def test_a_sign_up_with_a_taken_address_answers_as_a_new_one(api: Api) -> None:
     assert _login(api.client, "ana@example.com", PASSWORD).status_code == 200
     api.client.cookies.clear()
     # The owner is told on its event stream, and no one else is.
-    events = api.client.get("/api/events", params={"once": "true"}, headers=ana["headers"])
+    events = api.client.get("/api/v1/events", params={"once": "true"}, headers=ana["headers"])
     assert "event: account.sign_up_attempt" in events.text
     assert '"email":"ana@example.com"' in events.text
 

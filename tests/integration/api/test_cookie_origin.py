@@ -13,13 +13,15 @@ OURS = "http://testserver"
 
 def _cookie_session(api: Api, user: dict[str, Any]) -> None:
     """Sign ``user`` in the way the web UI is: the client now holds the session cookie."""
-    reply = api.client.post("/api/auth/login", json={"email": user["email"], "password": PASSWORD})
+    reply = api.client.post(
+        "/api/v1/auth/login", json={"email": user["email"], "password": PASSWORD}
+    )
     assert reply.status_code == 200 and "copytrade_session" in api.client.cookies
 
 
 def _deposit(api: Api, key: str, **headers: str) -> Any:
     body = {"amount": "10", "idempotency_key": key}
-    return api.client.post("/api/accounts/me/deposit", json=body, headers=headers)
+    return api.client.post("/api/v1/accounts/me/deposit", json=body, headers=headers)
 
 
 def test_a_cookie_signed_change_needs_our_origin(api: Api) -> None:
@@ -40,7 +42,7 @@ def test_a_cookie_signed_change_needs_our_origin(api: Api) -> None:
     assert _deposit(api, "k-origin", origin=OURS).status_code == 200
     assert _deposit(api, "k-referer", referer=f"{OURS}/me").status_code == 200
     # Reads are not changes: the cookie alone signs them in.
-    assert api.client.get("/api/accounts/me").json()["free_balance"] == "120"
+    assert api.client.get("/api/v1/accounts/me").json()["free_balance"] == "120"
 
 
 def test_a_body_less_change_cannot_be_forged_from_another_site(api: Api) -> None:
@@ -51,14 +53,14 @@ def test_a_body_less_change_cannot_be_forged_from_another_site(api: Api) -> None
     _cookie_session(api, ana)
     for action in ("pause", "stop"):
         forged = api.client.post(
-            f"/api/relationships/{rel_id}/{action}", headers={"origin": "https://evil.example"}
+            f"/api/v1/relationships/{rel_id}/{action}", headers={"origin": "https://evil.example"}
         )
         assert forged.status_code == 403, forged.text
-    logout = api.client.post("/api/auth/logout")
+    logout = api.client.post("/api/v1/auth/logout")
     assert logout.status_code == 403
-    rel = api.client.get(f"/api/relationships/{rel_id}").json()["relationship"]
+    rel = api.client.get(f"/api/v1/relationships/{rel_id}").json()["relationship"]
     assert rel["status"] == "active"
-    paused = api.client.post(f"/api/relationships/{rel_id}/pause", headers={"origin": OURS})
+    paused = api.client.post(f"/api/v1/relationships/{rel_id}/pause", headers={"origin": OURS})
     assert paused.status_code == 200 and paused.json()["relationship"]["status"] == "paused"
 
 

@@ -32,7 +32,7 @@ def test_leaderboard_ranks_sorts_filters_and_carries_the_disclaimer(
     world_api: tuple[Api, dict[str, str]],
 ) -> None:
     api, ids = world_api
-    reply = api.client.get("/api/leaderboard", params={"period": "all", "sort": "pnl"})
+    reply = api.client.get("/api/v1/leaderboard", params={"period": "all", "sort": "pnl"})
     assert reply.status_code == 200
     body = reply.json()
     assert body["disclaimer"] == PAST_PERFORMANCE
@@ -40,7 +40,7 @@ def test_leaderboard_ranks_sorts_filters_and_carries_the_disclaimer(
     assert pnls == sorted(pnls, reverse=True) and body["total"] == len(body["cards"])
     assert ids["young"] not in {c["provider_id"] for c in body["cards"]}  # too young to rank
     by_followers = api.client.get(
-        "/api/leaderboard", params={"period": "all", "min_followers": 3}
+        "/api/v1/leaderboard", params={"period": "all", "min_followers": 3}
     ).json()
     assert [c["provider_id"] for c in by_followers["cards"]] == [ids["pro"]]
     assert all(isinstance(c["aum"], str) for c in by_followers["cards"])  # decimals as strings
@@ -58,7 +58,7 @@ def test_leaderboard_ranks_sorts_filters_and_carries_the_disclaimer(
     ],
 )
 def test_bad_leaderboard_queries_are_422(api: Api, params: dict[str, object]) -> None:
-    reply = api.client.get("/api/leaderboard", params=params)
+    reply = api.client.get("/api/v1/leaderboard", params=params)
     assert reply.status_code == 422 and reply.json()["error"]["code"] == "invalid_request"
 
 
@@ -66,7 +66,7 @@ def test_provider_detail_has_every_period_the_curve_and_trades(
     world_api: tuple[Api, dict[str, str]],
 ) -> None:
     api, ids = world_api
-    reply = api.client.get(f"/api/providers/{ids['pro']}", params={"trades_page_size": 4})
+    reply = api.client.get(f"/api/v1/providers/{ids['pro']}", params={"trades_page_size": 4})
     assert reply.status_code == 200
     body = reply.json()
     assert set(body["stats"]) == {"7d", "30d", "90d", "all"}
@@ -83,5 +83,5 @@ def test_provider_detail_has_every_period_the_curve_and_trades(
 
 def test_unknown_provider_is_404(world_api: tuple[Api, dict[str, str]]) -> None:
     api, _ = world_api
-    reply = api.client.get("/api/providers/nobody")
+    reply = api.client.get("/api/v1/providers/nobody")
     assert reply.status_code == 404 and reply.json()["error"]["code"] == "not_found"

@@ -35,7 +35,7 @@ def _set_rules(api: Api, code: str, offered: bool, max_allocation: str | None) -
 
 
 def test_the_risk_disclosure_is_public_with_its_version(api: Api) -> None:
-    body = api.client.get("/api/disclosures/risk").json()
+    body = api.client.get("/api/v1/disclosures/risk").json()
     assert body["version"] == RISK_DISCLOSURE_VERSION and body["text"] == RISK_DISCLOSURE
 
 
@@ -76,7 +76,7 @@ def test_follow_without_the_current_acknowledgement_creates_nothing(
     market_of(api).provider("pro", "10000")
     ana = funded(api, "ana", "1000")
     reply = api.client.post(
-        "/api/relationships", json=follow_body("pro", "100", **overrides), headers=ana["headers"]
+        "/api/v1/relationships", json=follow_body("pro", "100", **overrides), headers=ana["headers"]
     )
     assert reply.status_code == status and reply.json()["error"]["code"] == code
     _nothing_created(api, ana, "1000")
@@ -87,7 +87,7 @@ def test_a_jurisdiction_without_copying_refuses_the_follow(api: Api) -> None:
     _set_rules(api, "US", False, None)
     sam = funded(api, "sam", "1000", jurisdiction="US")
     reply = api.client.post(
-        "/api/relationships", json=follow_body("pro", "100"), headers=sam["headers"]
+        "/api/v1/relationships", json=follow_body("pro", "100"), headers=sam["headers"]
     )
     assert reply.status_code == 403
     assert reply.json()["error"]["code"] == "copying_not_offered"
@@ -100,14 +100,14 @@ def test_a_jurisdictions_max_allocation_caps_follows_and_top_ups(api: Api) -> No
     _set_rules(api, "FR", True, "300")
     eve = funded(api, "eve", "1000", jurisdiction="FR")
     reply = api.client.post(
-        "/api/relationships", json=follow_body("pro", "300.01"), headers=eve["headers"]
+        "/api/v1/relationships", json=follow_body("pro", "300.01"), headers=eve["headers"]
     )
     assert reply.status_code == 422
     assert reply.json()["error"]["code"] == "allocation_above_limit"
     _nothing_created(api, eve, "1000")
     rel_id = follow(api, eve, "pro", "300")["relationship"]["id"]  # at the cap: allowed
     over = api.client.post(
-        f"/api/relationships/{rel_id}/top-up",
+        f"/api/v1/relationships/{rel_id}/top-up",
         json={"amount": "0.5", "idempotency_key": "t1"},
         headers=eve["headers"],
     )
@@ -127,19 +127,19 @@ def test_the_providers_follower_cap_refuses_one_more(api: Api) -> None:
     ana, bob = funded(api, "ana"), funded(api, "bob")
     first = follow(api, ana, "pro", "100")["relationship"]["id"]
     reply = api.client.post(
-        "/api/relationships", json=follow_body("pro", "100"), headers=bob["headers"]
+        "/api/v1/relationships", json=follow_body("pro", "100"), headers=bob["headers"]
     )
     assert reply.status_code == 409 and reply.json()["error"]["code"] == "follower_cap_reached"
     _nothing_created(api, bob, "1000")
     # A paused follower keeps its place; a stopped one frees it.
-    api.client.post(f"/api/relationships/{first}/pause", headers=ana["headers"])
+    api.client.post(f"/api/v1/relationships/{first}/pause", headers=ana["headers"])
     again = api.client.post(
-        "/api/relationships", json=follow_body("pro", "100"), headers=bob["headers"]
+        "/api/v1/relationships", json=follow_body("pro", "100"), headers=bob["headers"]
     )
     assert again.status_code == 409
-    terms = api.client.get("/api/providers/pro").json()["terms"]
+    terms = api.client.get("/api/v1/providers/pro").json()["terms"]
     assert terms["followers"] == 0 and terms["open_to_new_followers"] is False
-    api.client.post(f"/api/relationships/{first}/stop", headers=ana["headers"])
+    api.client.post(f"/api/v1/relationships/{first}/stop", headers=ana["headers"])
     assert follow(api, bob, "pro", "100")["relationship"]["status"] == "active"
 
 
@@ -147,12 +147,12 @@ def test_a_user_cannot_follow_itself_nor_a_non_provider(api: Api) -> None:
     ana = funded(api, "ana")
     api.runtime.platform.accounts.make_provider(ProviderTerms(ana["id"], Decimal(10)))
     itself = api.client.post(
-        "/api/relationships", json=follow_body(ana["id"], "100"), headers=ana["headers"]
+        "/api/v1/relationships", json=follow_body(ana["id"], "100"), headers=ana["headers"]
     )
     assert itself.status_code == 422 and itself.json()["error"]["code"] == "cannot_follow_self"
     bob = funded(api, "bob")
     nobody = api.client.post(
-        "/api/relationships", json=follow_body(bob["id"], "100"), headers=ana["headers"]
+        "/api/v1/relationships", json=follow_body(bob["id"], "100"), headers=ana["headers"]
     )
     assert nobody.status_code == 404 and nobody.json()["error"]["code"] == "not_found"
     _nothing_created(api, ana, "1000")
@@ -162,7 +162,7 @@ def test_an_allocation_above_the_free_balance_is_refused_cleanly(api: Api) -> No
     market_of(api).provider("pro", "10000")
     ana = funded(api, "ana", "100")
     reply = api.client.post(
-        "/api/relationships", json=follow_body("pro", "100.00000001"), headers=ana["headers"]
+        "/api/v1/relationships", json=follow_body("pro", "100.00000001"), headers=ana["headers"]
     )
     assert reply.status_code == 422 and reply.json()["error"]["code"] == "insufficient_funds"
     assert "free balance of 100" in reply.json()["error"]["message"]
@@ -201,7 +201,7 @@ def test_bad_follow_requests_are_422_and_create_nothing(api: Api) -> None:
     ana = funded(api, "ana", "1000")
     for overrides in BAD_FOLLOWS:
         body = {**follow_body("pro", "100"), **overrides}
-        reply = api.client.post("/api/relationships", json=body, headers=ana["headers"])
+        reply = api.client.post("/api/v1/relationships", json=body, headers=ana["headers"])
         assert reply.status_code == 422, (overrides, reply.text)
         assert reply.json()["error"]["code"] in ("invalid_request", "invalid_value"), overrides
     _nothing_created(api, ana, "1000")

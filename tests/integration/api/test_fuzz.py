@@ -60,14 +60,14 @@ def fuzz_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
 def test_leaderboard_queries_never_fail_on_the_server(
     fuzz_api: Api, params: dict[str, str]
 ) -> None:
-    reply = fuzz_api.client.get("/api/leaderboard", params=params)
+    reply = fuzz_api.client.get("/api/v1/leaderboard", params=params)
     assert reply.status_code in (200, 422), reply.text
     assert "error" in reply.json() or "cards" in reply.json()
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    st.sampled_from(["/api/auth/register", "/api/auth/login"]),
+    st.sampled_from(["/api/v1/auth/register", "/api/v1/auth/login"]),
     st.one_of(
         JSON_VALUES,
         st.fixed_dictionaries({"email": ODD_TEXT, "password": ODD_TEXT, "jurisdiction": ODD_TEXT}),
@@ -117,11 +117,11 @@ FOLLOW_BODY = st.fixed_dictionaries(
 @given(
     st.sampled_from(
         [
-            "/api/accounts/me/deposit",
-            "/api/accounts/me/withdraw",
-            "/api/relationships",
-            "/api/relationships/r-none/top-up",
-            "/api/relationships/r-none/stop",
+            "/api/v1/accounts/me/deposit",
+            "/api/v1/accounts/me/withdraw",
+            "/api/v1/relationships",
+            "/api/v1/relationships/r-none/top-up",
+            "/api/v1/relationships/r-none/stop",
         ]
     ),
     st.one_of(JSON_VALUES, MONEY_BODY, FOLLOW_BODY),

@@ -50,7 +50,7 @@ FUZZ = settings(max_examples=120, suppress_health_check=[HealthCheck.function_sc
 def trader(fuzz_api: Api) -> dict[str, Any]:  # noqa: F811
     user = fuzz_api.sign_up("fuzzy")
     deposit(fuzz_api, user, "100000")
-    fuzz_api.client.post("/api/providers/me", json={}, headers=user["headers"])
+    fuzz_api.client.post("/api/v1/providers/me", json={}, headers=user["headers"])
     fuzz_api.runtime.identity.make_admin(user["email"])
     return user
 
@@ -74,7 +74,7 @@ def test_order_bodies_never_fail_on_the_server(
     trader: dict[str, Any],
     body: object,
 ) -> None:
-    _send(fuzz_api, "POST", "/api/orders", trader, body)
+    _send(fuzz_api, "POST", "/api/v1/orders", trader, body)
 
 
 @FUZZ
@@ -85,7 +85,7 @@ def test_provider_terms_never_fail_on_the_server(
     method: str,
     body: object,
 ) -> None:
-    _send(fuzz_api, method, "/api/providers/me", trader, body)
+    _send(fuzz_api, method, "/api/v1/providers/me", trader, body)
 
 
 @FUZZ
@@ -105,13 +105,19 @@ def test_jurisdiction_changes_never_fail_on_the_server(
     code: str,
     body: object,
 ) -> None:
-    _send(fuzz_api, "PUT", f"/api/admin/jurisdictions/{quote(code, safe='')}", trader, body)
+    _send(fuzz_api, "PUT", f"/api/v1/admin/jurisdictions/{quote(code, safe='')}", trader, body)
 
 
 @FUZZ
 @given(
     st.sampled_from(
-        ["/api/statements", "/api/settlements", "/api/orders", "/api/admin/revenue", "/api/events"]
+        [
+            "/api/v1/statements",
+            "/api/v1/settlements",
+            "/api/v1/orders",
+            "/api/v1/admin/revenue",
+            "/api/v1/events",
+        ]
     ),
     st.dictionaries(
         st.sampled_from(["period", "page", "page_size", "since", "until", "after", "once"]),
@@ -125,6 +131,6 @@ def test_queries_never_fail_on_the_server(
     path: str,
     params: dict[str, str],
 ) -> None:
-    params = {**params, "once": "true"} if path == "/api/events" else params
+    params = {**params, "once": "true"} if path == "/api/v1/events" else params
     reply = fuzz_api.client.get(path, params=params, headers=trader["headers"])
     assert reply.status_code < 500, reply.text

@@ -28,7 +28,7 @@ def _padded(size: int) -> bytes:
 
 def _post(api: Api, user: dict[str, Any], content: Any) -> Any:
     headers = {**user["headers"], "content-type": "application/json"}
-    return api.client.post("/api/accounts/me/deposit", content=content, headers=headers)
+    return api.client.post("/api/v1/accounts/me/deposit", content=content, headers=headers)
 
 
 def test_a_body_above_the_limit_is_413_and_changes_nothing(api: Api) -> None:
@@ -76,8 +76,8 @@ def test_a_long_chunked_body_is_refused_after_reading_only_the_limit(api: Api) -
         "http_version": "1.1",
         "method": "POST",
         "scheme": "http",
-        "path": "/api/accounts/me/deposit",
-        "raw_path": b"/api/accounts/me/deposit",
+        "path": "/api/v1/accounts/me/deposit",
+        "raw_path": b"/api/v1/accounts/me/deposit",
         "query_string": b"",
         "root_path": "",
         "headers": [(b"host", b"testserver"), (b"content-type", b"application/json")],
@@ -105,18 +105,18 @@ def test_the_limit_is_a_setting(db_engine: Engine, db_settings: Settings) -> Non
 def test_api_answers_are_not_stored_and_never_sniffed(api: Api) -> None:
     ana = api.sign_up("ana")
     private = [
-        api.client.get("/api/accounts/me", headers=ana["headers"]),
-        api.client.get("/api/auth/me", headers=ana["headers"]),
-        api.client.get("/api/accounts/me"),  # a 401
-        api.client.post("/api/auth/login", json={"email": ana["email"], "password": "x"}),
-        api.client.get("/api/events", params={"once": "true"}, headers=ana["headers"]),
-        api.client.get("/api/leaderboard", params={"period": "decade"}),  # a 422
+        api.client.get("/api/v1/accounts/me", headers=ana["headers"]),
+        api.client.get("/api/v1/auth/me", headers=ana["headers"]),
+        api.client.get("/api/v1/accounts/me"),  # a 401
+        api.client.post("/api/v1/auth/login", json={"email": ana["email"], "password": "x"}),
+        api.client.get("/api/v1/events", params={"once": "true"}, headers=ana["headers"]),
+        api.client.get("/api/v1/leaderboard", params={"period": "decade"}),  # a 422
     ]
     for reply in private:
         assert reply.headers["cache-control"] == "no-store", (reply.url, reply.status_code)
         assert reply.headers["x-content-type-options"] == "nosniff", reply.url
     for _ in range(2):  # computed, then from the server's page cache: the same headers
-        board = api.client.get("/api/leaderboard")
+        board = api.client.get("/api/v1/leaderboard")
         assert board.status_code == 200
         assert board.headers["cache-control"] == "public, max-age=1"
         assert board.headers["x-content-type-options"] == "nosniff"

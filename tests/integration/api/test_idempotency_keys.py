@@ -31,9 +31,9 @@ def test_a_key_repeated_with_another_amount_is_a_conflict(api: Api, action: str)
     ana = funded(api, "ana", "2000")
     rel_id = follow(api, ana, "pro", "1000")["relationship"]["id"]
     path = (
-        f"/api/{action}"
+        f"/api/v1/{action}"
         if action.startswith("accounts")
-        else f"/api/relationships/{rel_id}/{action}"
+        else f"/api/v1/relationships/{rel_id}/{action}"
     )
 
     first = _move(api, ana, path, "100", "k-1")

@@ -49,11 +49,11 @@ def test_order_quantities_prices_and_leverage_are_plain_decimal_strings(api: Api
             if value is None and field != "qty":
                 continue  # an explicit null means "none" for the optional ones
             body = {**base, **extra, field: value}
-            reply = api.client.post("/api/orders", json=body, headers=lead["headers"])
+            reply = api.client.post("/api/v1/orders", json=body, headers=lead["headers"])
             _refused(reply, f"body.{field}", value)
-    assert api.client.get("/api/orders", headers=lead["headers"]).json()["total"] == 0
+    assert api.client.get("/api/v1/orders", headers=lead["headers"]).json()["total"] == 0
     placed = api.client.post(
-        "/api/orders", json={**base, "qty": "0.010", "leverage": "2"}, headers=lead["headers"]
+        "/api/v1/orders", json={**base, "qty": "0.010", "leverage": "2"}, headers=lead["headers"]
     )
     assert placed.status_code == 201 and placed.json()["qty"] == "0.01", placed.text
 
@@ -73,14 +73,20 @@ def test_money_of_accounts_relationships_providers_and_admin_is_plain_decimal_st
         "disclosure_version": RISK_DISCLOSURE_VERSION,
     }
     cases: list[tuple[str, str, dict[str, Any], str, dict[str, Any]]] = [
-        ("POST", "/api/accounts/me/deposit", {"idempotency_key": "k"}, "amount", ana),
-        ("POST", "/api/accounts/me/withdraw", {"idempotency_key": "k"}, "amount", ana),
-        ("POST", "/api/relationships", follow, "allocation", ana),
-        ("POST", "/api/relationships", follow, "multiplier", ana),
-        ("POST", "/api/relationships", follow, "max_loss_pct", ana),
-        ("PATCH", "/api/providers/me", {}, "share_pct", lead),
-        ("PATCH", "/api/providers/me", {}, "subscription_price", lead),
-        ("PUT", "/api/admin/jurisdictions/FR", {"copying_offered": True}, "max_allocation", root),
+        ("POST", "/api/v1/accounts/me/deposit", {"idempotency_key": "k"}, "amount", ana),
+        ("POST", "/api/v1/accounts/me/withdraw", {"idempotency_key": "k"}, "amount", ana),
+        ("POST", "/api/v1/relationships", follow, "allocation", ana),
+        ("POST", "/api/v1/relationships", follow, "multiplier", ana),
+        ("POST", "/api/v1/relationships", follow, "max_loss_pct", ana),
+        ("PATCH", "/api/v1/providers/me", {}, "share_pct", lead),
+        ("PATCH", "/api/v1/providers/me", {}, "subscription_price", lead),
+        (
+            "PUT",
+            "/api/v1/admin/jurisdictions/FR",
+            {"copying_offered": True},
+            "max_allocation",
+            root,
+        ),
     ]
     for method, path, body, field, user in cases:
         for value in NOT_PLAIN:
@@ -90,16 +96,16 @@ def test_money_of_accounts_relationships_providers_and_admin_is_plain_decimal_st
                 method, path, json={**body, field: value}, headers=user["headers"]
             )
             _refused(reply, f"body.{field}", value)
-    mine = api.client.get("/api/accounts/me", headers=ana["headers"]).json()
+    mine = api.client.get("/api/v1/accounts/me", headers=ana["headers"]).json()
     assert (mine["free_balance"], mine["relationships"]) == ("1000", [])
-    terms = api.client.get("/api/providers/me", headers=lead["headers"]).json()
+    terms = api.client.get("/api/v1/providers/me", headers=lead["headers"]).json()
     assert terms["share_pct"] == "10"
-    jurisdictions = api.client.get("/api/admin/jurisdictions", headers=root["headers"]).json()
+    jurisdictions = api.client.get("/api/v1/admin/jurisdictions", headers=root["headers"]).json()
     assert "FR" not in str(jurisdictions)
 
 
 def test_leaderboard_number_filters_are_plain_decimals(api: Api) -> None:
     for value in ("1_000", "1e3", "NaN", " 5", "0x10"):
-        reply = api.client.get("/api/leaderboard", params={"min_aum": value})
+        reply = api.client.get("/api/v1/leaderboard", params={"min_aum": value})
         _refused(reply, "query.min_aum", value)
-    assert api.client.get("/api/leaderboard", params={"min_aum": "1000.50"}).status_code == 200
+    assert api.client.get("/api/v1/leaderboard", params={"min_aum": "1000.50"}).status_code == 200

@@ -47,14 +47,14 @@ def access(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def test_a_sane_request_id_is_echoed_and_logged_with_the_access_line(
     api: Api, captured: Captured
 ) -> None:
-    reply = api.client.get("/api/providers/nobody", headers={"X-Request-ID": "abc-123.x_y"})
+    reply = api.client.get("/api/v1/providers/nobody", headers={"X-Request-ID": "abc-123.x_y"})
     assert reply.status_code == 404
     assert reply.headers["X-Request-ID"] == "abc-123.x_y"
     (line,) = access(captured.lines())
     assert line["request_id"] == "abc-123.x_y"
     assert line["event"] == "request" and line["level"] == "info"
     assert line["method"] == "GET" and line["status"] == 404
-    assert line["route"] == "/api/providers/{provider_id}"
+    assert line["route"] == "/api/v1/providers/{provider_id}"
     assert line["duration_ms"] >= 0 and "timestamp" in line
 
 
@@ -73,12 +73,12 @@ def test_an_absent_or_insane_request_id_is_replaced(
 def test_every_line_is_json_and_none_carries_a_secret(api: Api, captured: Captured) -> None:
     user = api.sign_up("erin")  # a register and a login: a password and a token on the wire
     token = user["headers"]["Authorization"].removeprefix("Bearer ")
-    assert api.client.get("/api/auth/me", headers=user["headers"]).status_code == 200
+    assert api.client.get("/api/v1/auth/me", headers=user["headers"]).status_code == 200
     structlog.get_logger("copytrade.test").info("signed in", password=PASSWORD, api_token=token)
     text = captured.getvalue()
     lines = captured.lines()  # each line parses
     routes = [line["route"] for line in access(lines)]
-    assert routes == ["/api/auth/register", "/api/auth/login", "/api/auth/me"]
+    assert routes == ["/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/me"]
     assert PASSWORD not in text and token not in text
     (mine,) = [line for line in lines if line["event"] == "signed in"]
     assert mine["password"] == mine["api_token"] == "[redacted]"

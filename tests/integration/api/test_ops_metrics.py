@@ -42,9 +42,9 @@ def test_metrics_after_a_fan_out_jobs_and_http_calls(api: Api) -> None:
 
     jobs = [*default_jobs(api.runtime, h.clock, None), Job("broken", timedelta(seconds=1), boom)]
     Scheduler(api.runtime, h.clock, jobs).run_due()
-    assert api.client.get("/api/leaderboard").status_code == 200
-    assert api.client.get(f"/api/providers/{pro}").status_code == 200
-    assert api.client.get("/api/providers/nobody").status_code == 404
+    assert api.client.get("/api/v1/leaderboard").status_code == 200
+    assert api.client.get(f"/api/v1/providers/{pro}").status_code == 200
+    assert api.client.get("/api/v1/providers/nobody").status_code == 404
     assert api.client.get("/no/such/page").status_code == 404
 
     samples = scrape(api)
@@ -66,19 +66,19 @@ def test_metrics_after_a_fan_out_jobs_and_http_calls(api: Api) -> None:
         if s.name == "copytrade_http_request_duration_seconds_count"
     }
     # Labelled by the route's template, never the raw path.
-    assert {"/api/leaderboard", "/api/providers/{provider_id}", "unmatched"} <= routes
-    assert f"/api/providers/{pro}" not in routes and "/no/such/page" not in routes
+    assert {"/api/v1/leaderboard", "/api/v1/providers/{provider_id}", "unmatched"} <= routes
+    assert f"/api/v1/providers/{pro}" not in routes and "/no/such/page" not in routes
     detail = value(
         samples,
         "copytrade_http_request_duration_seconds_count",
-        route="/api/providers/{provider_id}",
+        route="/api/v1/providers/{provider_id}",
     )
     assert detail == 2  # the provider found and the one not found
     assert (
         value(
             samples,
             "copytrade_http_request_duration_seconds_count",
-            route="/api/providers/{provider_id}",
+            route="/api/v1/providers/{provider_id}",
             status="404",
         )
         == 1

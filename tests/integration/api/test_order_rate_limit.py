@@ -19,7 +19,7 @@ def test_orders_past_the_limit_are_refused_until_the_window_moves_on(api: Api) -
     assert refused.status_code == 429, refused.text
     assert refused.json()["error"]["code"] == "too_many_requests"
     assert 1 <= int(refused.headers["Retry-After"]) <= window
-    assert api.client.get("/api/orders/one-too-many", headers=lead["headers"]).status_code == 404
+    assert api.client.get("/api/v1/orders/one-too-many", headers=lead["headers"]).status_code == 404
     # Another user has its own window.
     assert market(api, other, "buy", "0.001").status_code == 201
     api.harness.clock.advance(timedelta(seconds=window))

@@ -15,26 +15,26 @@ FOLLOWERS = [
     ("bartholomew.zv@example.com", "Bartholomew Zvonimir", "87654.32", "3210.98"),
 ]
 PROVIDER_GETS: list[tuple[str, dict[str, str]]] = [
-    ("/api/providers/me", {}),
-    ("/api/providers/me/followers", {}),
-    ("/api/statements", {}),
-    ("/api/statements", {"period": "2026-W02"}),
-    ("/api/statements", {"period": "stop:follower"}),
-    ("/api/settlements", {}),
-    ("/api/events", {"once": "true"}),
-    ("/api/orders", {}),
-    ("/api/accounts/me", {}),
+    ("/api/v1/providers/me", {}),
+    ("/api/v1/providers/me/followers", {}),
+    ("/api/v1/statements", {}),
+    ("/api/v1/statements", {"period": "2026-W02"}),
+    ("/api/v1/statements", {"period": "stop:follower"}),
+    ("/api/v1/settlements", {}),
+    ("/api/v1/events", {"once": "true"}),
+    ("/api/v1/orders", {}),
+    ("/api/v1/accounts/me", {}),
 ]
 
 
 def _follower(api: Api, email: str, name: str, cash: str, allocation: str, lead: str) -> Any:
     body = {"email": email, "password": PASSWORD, "display_name": name, "jurisdiction": "DE"}
-    assert api.client.post("/api/auth/register", json=body).status_code == 202
+    assert api.client.post("/api/v1/auth/register", json=body).status_code == 202
     session = api.login(email)
     user = {**session["user"], "headers": {"Authorization": f"Bearer {session['token']}"}}
     deposit(api, user, cash)
     rel = follow(api, user, lead, allocation)["relationship"]
-    free = api.client.get("/api/accounts/me", headers=user["headers"]).json()["free_balance"]
+    free = api.client.get("/api/v1/accounts/me", headers=user["headers"]).json()["free_balance"]
     return user, rel["id"], free
 
 
@@ -65,7 +65,7 @@ def test_no_provider_answer_names_or_values_a_follower(api: Api) -> None:
     sign_in_again(api, lead, *(user for user, _ in followers))
     stopper, stopped = followers[0]
     reply = api.client.post(
-        f"/api/relationships/{stopped}/stop", json={}, headers=stopper["headers"]
+        f"/api/v1/relationships/{stopped}/stop", json={}, headers=stopper["headers"]
     )
     assert reply.status_code == 200, reply.text
 
@@ -78,8 +78,8 @@ def test_no_provider_answer_names_or_values_a_follower(api: Api) -> None:
     assert '"role":"provider"' in seen[5][2].replace(" ", "")  # and its settlements
     assert not _leaks(seen, secrets)
     # The same search does find them in what a follower itself is answered.
-    own = api.client.get("/api/accounts/me", headers=followers[1][0]["headers"]).text
-    assert len(_leaks([("/api/accounts/me", {}, own)], secrets)) >= 2
+    own = api.client.get("/api/v1/accounts/me", headers=followers[1][0]["headers"]).text
+    assert len(_leaks([("/api/v1/accounts/me", {}, own)], secrets)) >= 2
 
 
 def _leaks(seen: list[tuple[str, dict[str, str], str]], secrets: list[str]) -> list[str]:

@@ -12,7 +12,7 @@ from .trading_support import deposit, follow, provider
 
 def test_become_a_provider_with_defaults_then_see_the_terms(api: Api) -> None:
     user = api.sign_up("pia")
-    reply = api.client.post("/api/providers/me", json={}, headers=user["headers"])
+    reply = api.client.post("/api/v1/providers/me", json={}, headers=user["headers"])
     assert reply.status_code == 201, reply.text
     assert reply.json() == {
         "id": user["id"],
@@ -22,9 +22,9 @@ def test_become_a_provider_with_defaults_then_see_the_terms(api: Api) -> None:
         "follower_cap": None,
         "settlement_period": "weekly",
     }
-    me = api.client.get("/api/auth/me", headers=user["headers"]).json()
+    me = api.client.get("/api/v1/auth/me", headers=user["headers"]).json()
     assert me["is_provider"] is True
-    public = api.client.get(f"/api/providers/{user['id']}").json()
+    public = api.client.get(f"/api/v1/providers/{user['id']}").json()
     assert public["terms"]["share_pct"] == "10"
 
 
@@ -32,17 +32,17 @@ def test_becoming_a_provider_moves_the_free_balance_to_the_venue_once(api: Api) 
     user = api.sign_up("quin")
     deposit(api, user, "2500")
     for _ in range(2):
-        api.client.post("/api/providers/me", json={}, headers=user["headers"])
+        api.client.post("/api/v1/providers/me", json={}, headers=user["headers"])
     assert api.runtime.platform.venue.balances(user["id"])["USDT"] == Decimal(2500)
 
 
 def test_subscription_and_commission_terms(api: Api) -> None:
     user = api.sign_up("rae")
     body = {"fee_model": "subscription", "subscription_price": "25", "settlement_period": "monthly"}
-    reply = api.client.post("/api/providers/me", json=body, headers=user["headers"])
+    reply = api.client.post("/api/v1/providers/me", json=body, headers=user["headers"])
     assert reply.status_code == 201 and reply.json()["subscription_price"] == "25"
     patch = api.client.patch(
-        "/api/providers/me", json={"fee_model": "commission"}, headers=user["headers"]
+        "/api/v1/providers/me", json={"fee_model": "commission"}, headers=user["headers"]
     )
     assert patch.status_code == 200, patch.text
     assert patch.json()["fee_model"] == "commission"
@@ -66,10 +66,10 @@ def test_subscription_and_commission_terms(api: Api) -> None:
 )
 def test_bad_terms_are_422_and_change_nothing(api: Api, body: dict[str, object]) -> None:
     user = api.sign_up("sol")
-    reply = api.client.post("/api/providers/me", json=body, headers=user["headers"])
+    reply = api.client.post("/api/v1/providers/me", json=body, headers=user["headers"])
     assert reply.status_code == 422, reply.text
     assert reply.json()["error"]["code"] in {"invalid_request", "invalid_value"}
-    assert api.client.get("/api/providers/me", headers=user["headers"]).status_code == 404
+    assert api.client.get("/api/v1/providers/me", headers=user["headers"]).status_code == 404
 
 
 def test_fee_model_is_locked_while_followers_copy_but_the_percent_may_change(api: Api) -> None:
@@ -78,14 +78,16 @@ def test_fee_model_is_locked_while_followers_copy_but_the_percent_may_change(api
     deposit(api, fan, "1000")
     follow(api, fan, lead, "500")
     locked = api.client.patch(
-        "/api/providers/me",
+        "/api/v1/providers/me",
         json={"fee_model": "subscription", "subscription_price": "20"},
         headers=lead["headers"],
     )
     assert locked.status_code == 409
     assert locked.json()["error"]["code"] == "fee_model_locked"
     assert "cannot change" in locked.json()["error"]["message"]
-    share = api.client.patch("/api/providers/me", json={"share_pct": "20"}, headers=lead["headers"])
+    share = api.client.patch(
+        "/api/v1/providers/me", json={"share_pct": "20"}, headers=lead["headers"]
+    )
     assert share.status_code == 200 and share.json()["share_pct"] == "20"
     assert share.json()["follower_cap"] == 5 and share.json()["fee_model"] == "profit_share"
 
@@ -96,7 +98,7 @@ def test_followers_counts_and_aum(api: Api) -> None:
         fan = api.sign_up(name)
         deposit(api, fan, "1000")
         follow(api, fan, lead, amount)
-    reply = api.client.get("/api/providers/me/followers", headers=lead["headers"])
+    reply = api.client.get("/api/v1/providers/me/followers", headers=lead["headers"])
     assert reply.status_code == 200, reply.text
     body = reply.json()
     assert (body["active"], body["paused"], body["stopped"]) == (2, 0, 0)
@@ -106,7 +108,11 @@ def test_followers_counts_and_aum(api: Api) -> None:
 
 def test_not_a_provider_yet(api: Api) -> None:
     user = api.sign_up("yan")
-    assert api.client.get("/api/providers/me/followers", headers=user["headers"]).status_code == 404
-    patch = api.client.patch("/api/providers/me", json={"share_pct": "5"}, headers=user["headers"])
+    assert (
+        api.client.get("/api/v1/providers/me/followers", headers=user["headers"]).status_code == 404
+    )
+    patch = api.client.patch(
+        "/api/v1/providers/me", json={"share_pct": "5"}, headers=user["headers"]
+    )
     assert patch.status_code == 404
-    assert api.client.post("/api/providers/me", json={}).status_code == 401
+    assert api.client.post("/api/v1/providers/me", json={}).status_code == 401

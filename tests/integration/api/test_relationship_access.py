@@ -32,7 +32,7 @@ def test_another_users_relationship_is_not_found_and_left_alone(api: Api) -> Non
     assert before["positions"]  # something a stop by bob would close
 
     for method, action, body in ATTEMPTS:
-        url = f"/api/relationships/{rel_id}{action}"
+        url = f"/api/v1/relationships/{rel_id}{action}"
         reply = api.client.request(method, url, json=body, headers=bob["headers"])
         assert reply.status_code == 404, (action, reply.text)
         assert reply.json()["error"] == {
@@ -40,7 +40,7 @@ def test_another_users_relationship_is_not_found_and_left_alone(api: Api) -> Non
             "message": f"no copy relationship {rel_id!r}",
         }
         missing = api.client.request(
-            method, f"/api/relationships/r-nosuch{action}", json=body, headers=bob["headers"]
+            method, f"/api/v1/relationships/r-nosuch{action}", json=body, headers=bob["headers"]
         )
         assert missing.status_code == 404, action  # the same answer as for no such id
     assert detail(api, ana, rel_id) == before
@@ -53,10 +53,10 @@ def test_lists_and_accounts_show_only_ones_own(api: Api) -> None:
     ana, bob = funded(api, "ana", "1000"), funded(api, "bob", "1000")
     mine = follow(api, ana, "pro", "500")["relationship"]["id"]
     theirs = follow(api, bob, "pro", "300")["relationship"]["id"]
-    listed = api.client.get("/api/relationships", headers=bob["headers"]).json()
+    listed = api.client.get("/api/v1/relationships", headers=bob["headers"]).json()
     assert [r["id"] for r in listed["relationships"]] == [theirs]
     assert [r["id"] for r in account(api, bob)["relationships"]] == [theirs]
     assert [r["id"] for r in account(api, ana)["relationships"]] == [mine]
-    assert api.client.get("/api/relationships").status_code == 401
-    anonymous = api.client.post("/api/relationships", json=follow_body("pro", "1"))
+    assert api.client.get("/api/v1/relationships").status_code == 401
+    anonymous = api.client.post("/api/v1/relationships", json=follow_body("pro", "1"))
     assert anonymous.status_code == 401

@@ -34,7 +34,7 @@ def _ana_copies_pro(api: Api) -> tuple[Harness, dict[str, Any], str]:
 
 def test_pause_resume_stop_while_the_provider_trades(api: Api) -> None:
     market, ana, rel_id = _ana_copies_pro(api)
-    base = f"/api/relationships/{rel_id}"
+    base = f"/api/v1/relationships/{rel_id}"
 
     market.trade("pro", "buy", "0.02")  # 10 % of the provider's equity → 100 USDT copied
     rel = detail(api, ana, rel_id)
@@ -73,7 +73,7 @@ def test_pause_resume_stop_while_the_provider_trades(api: Api) -> None:
         and page["items"] == (detail(api, ana, rel_id)["decisions"]["items"][2:4])
     )
     mine_only = api.client.get(
-        "/api/relationships", params={"status": "stopped"}, headers=ana["headers"]
+        "/api/v1/relationships", params={"status": "stopped"}, headers=ana["headers"]
     )
     assert [r["id"] for r in mine_only.json()["relationships"]] == [rel_id]
 
@@ -81,7 +81,7 @@ def test_pause_resume_stop_while_the_provider_trades(api: Api) -> None:
 def test_stop_can_keep_the_positions_open(api: Api) -> None:
     market, ana, rel_id = _ana_copies_pro(api)
     market.trade("pro", "buy", "0.02")
-    stopped = _post(api, ana, f"/api/relationships/{rel_id}/stop", close_on_stop=False)
+    stopped = _post(api, ana, f"/api/v1/relationships/{rel_id}/stop", close_on_stop=False)
     assert stopped["relationship"]["status"] == "stopped"
     assert stopped["settings"]["close_on_stop"] is False
     assert _qty(stopped) == "0.002"  # kept as the follower's own
@@ -92,7 +92,7 @@ def test_stop_can_keep_the_positions_open(api: Api) -> None:
 def test_a_position_closed_by_hand_is_detached_from_the_providers(api: Api) -> None:
     market, ana, rel_id = _ana_copies_pro(api)
     market.trade("pro", "buy", "0.02")
-    url = f"/api/relationships/{rel_id}/close-position"
+    url = f"/api/v1/relationships/{rel_id}/close-position"
     closed = _post(api, ana, url, symbol=PERP.symbol)
     assert _qty(closed) is None and Decimal(closed["relationship"]["cash"]) > 990
     nothing = api.client.post(url, json={"symbol": PERP.symbol}, headers=ana["headers"])
@@ -113,7 +113,7 @@ def test_top_up_and_withdraw_move_the_hwm_as_spec_7_says(api: Api) -> None:
     market.provider("pro", "10000")
     ana = funded(api, "ana", "2000")
     rel_id = follow(api, ana, "pro", "1000")["relationship"]["id"]
-    base = f"/api/relationships/{rel_id}"
+    base = f"/api/v1/relationships/{rel_id}"
 
     topped = _post(api, ana, f"{base}/top-up", amount="500", idempotency_key="t-1")
     assert topped["relationship"]["hwm"] == "1500"

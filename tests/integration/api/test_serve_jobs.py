@@ -99,7 +99,7 @@ def test_a_difference_raises_an_admin_alert_until_the_books_agree(
     scheduler.run_due()
 
     def health() -> dict[str, object]:
-        reply = api.client.get("/api/admin/health", headers=boss["headers"])
+        reply = api.client.get("/api/v1/admin/health", headers=boss["headers"])
         assert reply.status_code == 200
         body: dict[str, object] = reply.json()
         return body
@@ -125,7 +125,7 @@ def test_a_difference_raises_an_admin_alert_until_the_books_agree(
     assert alert["source"] == "reconcile" and "1 book(s)" in alert["message"]
     assert alert["details"]["differences"] == [expected]
 
-    direct = api.client.get("/api/admin/reconcile", headers=boss["headers"]).json()
+    direct = api.client.get("/api/v1/admin/reconcile", headers=boss["headers"]).json()
     assert (direct["ok"], direct["differences"], direct["ledger_problems"]) == (
         False,
         [expected],
@@ -134,4 +134,4 @@ def test_a_difference_raises_an_admin_alert_until_the_books_agree(
     h.platform.venue.withdraw(rels[1], USDT.code, D("7"))
     again(scheduler, "reconcile")
     assert (health()["status"], health()["alerts"]) == ("ok", [])
-    assert api.client.get("/api/admin/reconcile", headers=boss["headers"]).json()["ok"] is True
+    assert api.client.get("/api/v1/admin/reconcile", headers=boss["headers"]).json()["ok"] is True

@@ -29,7 +29,9 @@ def test_a_settled_week_shows_on_both_statements(api: Api) -> None:
     settle_week(api)
     sign_in_again(api, lead, fan)
 
-    reply = api.client.get("/api/statements", params={"period": "2026-W02"}, headers=fan["headers"])
+    reply = api.client.get(
+        "/api/v1/statements", params={"period": "2026-W02"}, headers=fan["headers"]
+    )
     assert reply.status_code == 200, reply.text
     mine = reply.json()
     (line,) = mine["follower"]["settlements"]
@@ -40,7 +42,7 @@ def test_a_settled_week_shows_on_both_statements(api: Api) -> None:
     assert mine["follower"]["totals"]["gross"] == line["gross"]
 
     theirs = api.client.get(
-        "/api/statements", params={"period": "2026-W02"}, headers=lead["headers"]
+        "/api/v1/statements", params={"period": "2026-W02"}, headers=lead["headers"]
     ).json()
     assert theirs["follower"]["settlements"] == []
     (earned,) = theirs["provider"]["settlements"]
@@ -49,30 +51,30 @@ def test_a_settled_week_shows_on_both_statements(api: Api) -> None:
     assert fan["id"] not in str(theirs) and rel not in str(theirs)  # no follower identity
 
     other_week = api.client.get(
-        "/api/statements", params={"period": "2026-W03"}, headers=fan["headers"]
+        "/api/v1/statements", params={"period": "2026-W03"}, headers=fan["headers"]
     ).json()
     assert other_week["follower"]["settlements"] == []
 
-    page = api.client.get("/api/settlements", headers=fan["headers"]).json()
+    page = api.client.get("/api/v1/settlements", headers=fan["headers"]).json()
     assert page["total"] == 1 and page["items"][0]["role"] == "follower"
     assert page["items"][0]["gross"] == line["gross"]
-    as_provider = api.client.get("/api/settlements", headers=lead["headers"]).json()
+    as_provider = api.client.get("/api/v1/settlements", headers=lead["headers"]).json()
     assert as_provider["total"] == 1 and as_provider["items"][0]["role"] == "provider"
     assert "relationship_id" not in as_provider["items"][0]
     stranger = api.sign_up("pam")
-    assert api.client.get("/api/settlements", headers=stranger["headers"]).json()["total"] == 0
+    assert api.client.get("/api/v1/settlements", headers=stranger["headers"]).json()["total"] == 0
 
 
 def test_subscriptions_show_as_paid_and_earned(api: Api) -> None:
     lead, fan = subscribed(api, "30", ("quo", "rio"))
     period = "2026-W03"  # the week that starts at the boundary, paid in advance
     paid = api.client.get(
-        "/api/statements", params={"period": period}, headers=fan["headers"]
+        "/api/v1/statements", params={"period": period}, headers=fan["headers"]
     ).json()["follower"]
     assert [c["status"] for c in paid["subscriptions"]] == ["paid"]
     assert paid["totals"]["subscriptions_paid"] == "30"
     earned = api.client.get(
-        "/api/statements", params={"period": period}, headers=lead["headers"]
+        "/api/v1/statements", params={"period": period}, headers=lead["headers"]
     ).json()["provider"]
     assert earned["totals"]["subscriptions_earned"] == earned["subscriptions"][0]["provider_part"]
     assert Decimal(earned["subscriptions"][0]["provider_part"]) < 30
@@ -85,7 +87,7 @@ def test_subscriptions_show_as_paid_and_earned(api: Api) -> None:
 )
 def test_bad_periods_are_422(api: Api, params: dict[str, str]) -> None:
     user = api.sign_up("sam")
-    reply = api.client.get("/api/statements", params=params, headers=user["headers"])
+    reply = api.client.get("/api/v1/statements", params=params, headers=user["headers"])
     assert reply.status_code == 422 and reply.json()["error"]["code"] == "invalid_request"
 
 
@@ -93,7 +95,7 @@ def test_bad_periods_are_422(api: Api, params: dict[str, str]) -> None:
 def test_bad_settlement_pages_are_422(api: Api, params: dict[str, object]) -> None:
     user = api.sign_up("tia")
     assert (
-        api.client.get("/api/settlements", params=params, headers=user["headers"]).status_code
+        api.client.get("/api/v1/settlements", params=params, headers=user["headers"]).status_code
         == 422
     )
-    assert api.client.get("/api/settlements").status_code == 401
+    assert api.client.get("/api/v1/settlements").status_code == 401

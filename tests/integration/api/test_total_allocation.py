@@ -20,12 +20,12 @@ def _set_caps(
     boss = boss or admin(api)
     body = {"copying_offered": True, "max_allocation": per_relationship}
     put = api.client.put(
-        "/api/admin/jurisdictions/fr",
+        "/api/v1/admin/jurisdictions/fr",
         json={**body, "max_total_allocation": total},
         headers=boss["headers"],
     )
     assert put.status_code == 200, put.text
-    read = api.client.get("/api/admin/jurisdictions/FR", headers=boss["headers"]).json()
+    read = api.client.get("/api/v1/admin/jurisdictions/FR", headers=boss["headers"]).json()
     assert read == put.json()
     return read
 
@@ -54,7 +54,7 @@ def test_a_second_follow_above_the_total_cap_is_refused(api: Api) -> None:
     eve = funded(api, "eve", "1000", jurisdiction="FR")
     follow(api, eve, "pro", "300")
     reply = api.client.post(
-        "/api/relationships", json=follow_body("ace", "200.01"), headers=eve["headers"]
+        "/api/v1/relationships", json=follow_body("ace", "200.01"), headers=eve["headers"]
     )
     _refused(reply)
     mine = account(api, eve)
@@ -74,16 +74,18 @@ def test_a_top_up_above_the_total_cap_is_refused_and_a_stopped_copy_frees_room(
     first = follow(api, bob, "pro", "250")["relationship"]["id"]
     second = follow(api, bob, "ace", "150")["relationship"]["id"]
     over = api.client.post(
-        f"/api/relationships/{second}/top-up",
+        f"/api/v1/relationships/{second}/top-up",
         json={"amount": "0.01", "idempotency_key": "t1"},
         headers=bob["headers"],
     )
     _refused(over)
     assert account(api, bob)["free_balance"] == "600"
-    stopped = api.client.post(f"/api/relationships/{first}/stop", json={}, headers=bob["headers"])
+    stopped = api.client.post(
+        f"/api/v1/relationships/{first}/stop", json={}, headers=bob["headers"]
+    )
     assert stopped.status_code == 200, stopped.text
     again = api.client.post(
-        f"/api/relationships/{second}/top-up",
+        f"/api/v1/relationships/{second}/top-up",
         json={"amount": "250", "idempotency_key": "t2"},
         headers=bob["headers"],
     )

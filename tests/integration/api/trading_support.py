@@ -22,7 +22,7 @@ def provider(api: Api, name: str, cash: str = "100000", **terms: Any) -> dict[st
     """A signed-up user with ``cash`` deposited who became a provider with ``terms``."""
     user = api.sign_up(name)
     deposit(api, user, cash)
-    reply = api.client.post("/api/providers/me", json=terms, headers=user["headers"])
+    reply = api.client.post("/api/v1/providers/me", json=terms, headers=user["headers"])
     assert reply.status_code == 201, reply.text
     return user
 
@@ -46,7 +46,7 @@ def follow(
 
 def market(api: Api, user: dict[str, Any], side: str, qty: str, **extra: Any) -> Any:
     body = {"symbol": "BTC/USDT:USDT", "side": side, "qty": qty, **extra}
-    return api.client.post("/api/orders", json=body, headers=user["headers"])
+    return api.client.post("/api/v1/orders", json=body, headers=user["headers"])
 
 
 def price(api: Api, symbol: str, value: str, minutes: int = 1) -> None:

@@ -18,8 +18,8 @@ from copytrade.service_layer.provider_stats import provider_report
 from copytrade.stats.service import StatsService
 
 from ..conftest import sqlite_settings
-from ..engine.harness import Harness
-from .world import play_world, refreshed_world, stats_service
+from ..engine.harness import PERP, SPOT, Harness
+from .world import close_today, play_world, refreshed_world, stats_service
 
 
 def test_stored_rows_equal_the_provider_report(db_engine: Engine) -> None:
@@ -27,10 +27,14 @@ def test_stored_rows_equal_the_provider_report(db_engine: Engine) -> None:
     ids = play_world(h)
     service = stats_service(h)
     assert service.full_refresh() == 3
+    _assert_rows_equal_the_report(h, ids.values())
+
+
+def _assert_rows_equal_the_report(h: Harness, providers: Iterable[str]) -> None:
     as_of = h.clock.now().date()
     prices = h.engine.prices.snapshot()
     with h.platform.uow() as uow:
-        for provider in ids.values():
+        for provider in providers:
             report = provider_report(uow, provider, as_of, prices)
             rows = uow.provider_stats.of_provider(provider)
             curve = equity_curve(uow.equity.series(provider), through=as_of)
@@ -69,6 +73,39 @@ def test_stored_rows_equal_the_provider_report(db_engine: Engine) -> None:
             held = s.avg_holding_time
             assert whole.avg_holding_s == (None if held is None else int(held.total_seconds()))
             assert whole.sparkline == tuple(p.value for p in sample_curve(curve, 30))
+
+
+def test_a_holder_with_no_closed_trade_has_the_strategy_of_its_open_positions(
+    db_engine: Engine,
+) -> None:
+    h = Harness(db_engine)
+    h.tick(PERP.symbol, "50000")
+    h.tick(SPOT.symbol, "3000")
+    holder, hedger, both = (h.provider(name, "5000") for name in ("holder", "hedger", "both"))
+    h.trade(holder, "buy", "0.5", symbol=SPOT.symbol)
+    h.trade(hedger, "sell", "0.01", leverage="2")
+    h.trade(both, "buy", "0.5", symbol=SPOT.symbol)
+    h.trade(both, "buy", "0.01")
+    close_today(h)
+    service = stats_service(h)
+    h.engine.listeners.append(service)
+    service.full_refresh()
+    _assert_rows_equal_the_report(h, (holder, hedger, both))
+    assert _strategies(h, (holder, hedger, both)) == ["spot", "futures", "mixed"]
+    # A closed trade outweighs the open positions, on the per-trade path as in a refresh.
+    h.trade(holder, "buy", "0.01")
+    h.tick(PERP.symbol, "50100")
+    h.trade(holder, "sell", "0.01")
+    with h.platform.uow() as uow:
+        assert uow.provider_stats.of_provider(holder)[Period.ALL].total_trades == 1
+    assert _strategies(h, (holder,)) == ["futures"]
+    _assert_rows_equal_the_report(h, (holder,))
+
+
+def _strategies(h: Harness, providers: Iterable[str]) -> list[str | None]:
+    with h.platform.uow() as uow:
+        rows = [uow.provider_stats.of_provider(p)[Period.ALL] for p in providers]
+    return [row.strategy.value if row.strategy else None for row in rows]
 
 
 def _world_rows(engine: Engine) -> list[dict[str, str]]:

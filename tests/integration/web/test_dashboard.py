@@ -120,7 +120,7 @@ def test_another_users_relationship_answers_404_and_nothing_changes(
 
 
 def become_provider(web: Api) -> None:
-    reply = web.client.post("/api/providers/me", json={"share_pct": "20"}, headers=ORIGIN)
+    reply = web.client.post("/api/v1/providers/me", json={"share_pct": "20"}, headers=ORIGIN)
     assert reply.status_code == 201, reply.text
 
 
@@ -129,7 +129,7 @@ def test_the_provider_dashboard_shows_aggregates_only(web: Api) -> None:
     signed_up(web, "3000")
     assert 'id="not-provider"' in web.client.get("/provider").text
     become_provider(web)
-    provider_id = web.client.get("/api/auth/me").json()["id"]
+    provider_id = web.client.get("/api/v1/auth/me").json()["id"]
     provider_cookies = dict(web.client.cookies)
     follower_email = signed_up(web, name="Fiona Follower")
     rel = follow(web, provider_id, "700")

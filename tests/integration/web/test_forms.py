@@ -41,7 +41,7 @@ def test_sign_up_sets_a_strict_httponly_cookie_and_shows_the_account(web: Api) -
     me = web.client.get("/me")
     assert me.status_code == 200 and email in me.text
     assert 'id="free-balance">0.00 USDT' in me.text and 'id="no-relationships"' in me.text
-    assert web.client.get("/api/auth/me").json()["email"] == email  # the API sees the cookie
+    assert web.client.get("/api/v1/auth/me").json()["email"] == email  # the API sees the cookie
 
 
 def test_sign_up_problems_re_render_the_form_with_the_message(web: Api) -> None:
@@ -86,7 +86,7 @@ def test_web_sign_ins_share_the_per_client_throttle(web: Api) -> None:
     wrong = {"email": email, "password": "wrong password!"}
     answers = [web.client.post("/login", data=wrong, headers=ORIGIN).status_code for _ in range(6)]
     assert answers == [401] * 5 + [429]
-    api = web.client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+    api = web.client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
     assert api.status_code == 429  # the same client, the same count
     elsewhere = TestClient(web.client.app, client=("198.51.100.20", 40000))
     owner = elsewhere.post(

@@ -66,7 +66,7 @@ def signed_in_cookie(web: Api) -> dict[str, str]:
     """A follower with money, so follow forms reach the following service."""
     user = web.sign_up(f"fuzz{uuid.uuid4().hex[:8]}")
     web.client.post(
-        "/api/accounts/me/deposit",
+        "/api/v1/accounts/me/deposit",
         json={"amount": "100000", "idempotency_key": "fuzz"},
         headers=user["headers"],
     ).raise_for_status()

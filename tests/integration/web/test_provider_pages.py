@@ -43,7 +43,7 @@ def test_a_provider_changes_its_terms_on_the_form(web: Api) -> None:
         assert 'id="terms-form"' in reply.text
     saved = web.client.post("/provider/terms", data=TERMS, headers=ORIGIN, follow_redirects=False)
     assert saved.status_code == 303 and saved.headers["location"] == "/provider"
-    terms = web.client.get("/api/providers/me").json()
+    terms = web.client.get("/api/v1/providers/me").json()
     assert terms["share_pct"] == "12.5" and terms["follower_cap"] == 40
     assert terms["settlement_period"] == "monthly"
     assert 'id="share">12.50%<' in web.client.get("/provider").text
@@ -53,7 +53,7 @@ def test_a_provider_changes_its_terms_on_the_form(web: Api) -> None:
 def test_the_fee_model_is_locked_while_followers_copy(web: Api) -> None:
     signed_up(web, "3000")
     become_provider(web)
-    provider = web.client.get("/api/auth/me").json()["id"]
+    provider = web.client.get("/api/v1/auth/me").json()["id"]
     cookies = dict(web.client.cookies)
     signed_up(web, "2000")
     follow(web, provider, "500")
@@ -63,7 +63,7 @@ def test_the_fee_model_is_locked_while_followers_copy(web: Api) -> None:
     reply = web.client.post("/provider/terms", data=change, headers=ORIGIN)
     assert reply.status_code == 409 and "fee model cannot change" in reply.text
     assert 'value="15"' in reply.text  # what was typed
-    assert web.client.get("/api/providers/me").json()["fee_model"] == "profit_share"
+    assert web.client.get("/api/v1/providers/me").json()["fee_model"] == "profit_share"
 
 
 def test_open_orders_are_cancelled_from_the_trade_page_and_orders_are_paged(web: Api) -> None:
@@ -125,7 +125,7 @@ def test_live_pages_listen_to_the_event_stream_from_now(web: Api, ids: dict[str,
     become_provider(web)  # so that /provider is its dashboard (a live page)
     follow(web, ids["pro"], "500")
     now = EventFeed(web.runtime.platform.uow).now()
-    user = web.client.get("/api/auth/me").json()["id"]
+    user = web.client.get("/api/v1/auth/me").json()["id"]
     for path in ("/dashboard", f"/providers/{ids['pro']}", "/provider"):
         html = web.client.get(path).text
         found = re.search(r'<body data-events="([^"]+)" data-event-types="([^"]+)"', html)

@@ -29,7 +29,7 @@ signed_in_cookie = test_fuzz.signed_in_cookie  # a funded user's session cookie
 def provider_cookie(web: Api, signed_in_cookie: dict[str, str]) -> dict[str, str]:
     """The funded user become a provider, so order forms reach the trading service."""
     web.client.cookies.update(signed_in_cookie)
-    web.client.post("/api/providers/me", json={}, headers=ORIGIN).raise_for_status()
+    web.client.post("/api/v1/providers/me", json={}, headers=ORIGIN).raise_for_status()
     return signed_in_cookie
 
 

@@ -44,7 +44,7 @@ class RiskAcknowledgement:
     acknowledged_at: datetime
 
 
-def _user(row: UserRow) -> StoredUser:
+def stored_user(row: UserRow) -> StoredUser:
     return StoredUser(
         row.id, row.email, row.password_hash, row.jurisdiction, row.is_admin, row.created_at
     )
@@ -69,11 +69,11 @@ class UserRepository:
 
     def by_email(self, email: str) -> StoredUser | None:
         row = self._session.scalars(select(UserRow).where(UserRow.email == email)).one_or_none()
-        return None if row is None else _user(row)
+        return None if row is None else stored_user(row)
 
     def by_id(self, user_id: str) -> StoredUser | None:
         row = self._session.get(UserRow, user_id)
-        return None if row is None else _user(row)
+        return None if row is None else stored_user(row)
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         self._session.execute(
@@ -105,7 +105,7 @@ class UserRepository:
             )
         )
         row = self._session.scalars(query).one_or_none()
-        return None if row is None else _user(row)
+        return None if row is None else stored_user(row)
 
     def revoke_session(self, token_hash: str, now: datetime) -> bool:
         result = self._session.execute(

@@ -6,6 +6,7 @@ from copytrade.adapters.db.schema.base import Base
 from copytrade.adapters.db.schema.copying import CopyDecisionRow, RelationshipRow, SettlementRow
 from copytrade.adapters.db.schema.fees import SubscriptionChargeRow
 from copytrade.adapters.db.schema.identity import (
+    ApiKeyRow,
     ApiSessionRow,
     JurisdictionRow,
     RiskAcknowledgementRow,
@@ -34,6 +35,7 @@ __all__ = [
     "AccountRow",
     "AlertFiringRow",
     "AlertRuleRow",
+    "ApiKeyRow",
     "ApiSessionRow",
     "Base",
     "CopyDecisionRow",

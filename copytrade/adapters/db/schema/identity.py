@@ -1,4 +1,5 @@
-"""People behind accounts: users, their sign-in sessions, jurisdictions, risk acknowledgements."""
+"""People behind accounts: users, their sign-in sessions and API keys, jurisdictions, risk
+acknowledgements."""
 
 from __future__ import annotations
 
@@ -34,6 +35,20 @@ class ApiSessionRow(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class ApiKeyRow(Base):
+    """A user's key for programs (docs/api.md, API keys); only the key's SHA-256 is stored."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    scope: Mapped[str] = mapped_column(String(8))  # read | trade
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 

@@ -1,9 +1,12 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.positions import Position, position_from_fills
 from copytrade.domain.statistics import (
+    OpenKinds,
     ProfileRule,
     RiskBand,
     RiskLevel,
@@ -11,6 +14,7 @@ from copytrade.domain.statistics import (
     risk_level,
     strategy,
 )
+from tests.unit.domain.fills_factory import ACCOUNT, PERP, SPOT, T0, fill
 from tests.unit.domain.statistics.factories import trade
 
 LOW, MEDIUM, HIGH = RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH
@@ -55,6 +59,44 @@ def test_risk_level_is_the_highest_band(
 def test_strategy_by_share_of_trades(spot: int, perp: int, expected: Strategy | None) -> None:
     trades = [trade("1", is_spot=True)] * spot + [trade("1", is_spot=False)] * perp
     assert strategy(trades) is expected
+
+
+def _held(*fills: tuple[str, bool]) -> list[Position]:
+    """Positions of ACCOUNT opened at T0, one per (side, on spot)."""
+    return [
+        position_from_fills(
+            ACCOUNT, SPOT if spot else PERP, [fill(side, "1", "100", on=SPOT if spot else PERP)]
+        )[0]
+        for side, spot in fills
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spot", "perp", "expected"),
+    [(1, 0, Strategy.SPOT), (0, 2, Strategy.FUTURES), (1, 1, Strategy.MIXED), (0, 0, None)],
+)
+def test_with_no_closed_trade_the_open_positions_decide(
+    spot: int, perp: int, expected: Strategy | None
+) -> None:
+    held = OpenKinds.of(_held(*[("buy", True)] * spot, *[("sell", False)] * perp), T0.date())
+    assert (held.spot, held.total) == (spot, spot + perp)
+    assert strategy([], held=held) is expected
+
+
+def test_closed_trades_outweigh_open_positions() -> None:
+    held = OpenKinds.of(_held(("buy", True), ("buy", True), ("buy", True)), T0.date())
+    assert strategy([trade("1", is_spot=False)], held=held) is Strategy.FUTURES
+
+
+def test_only_positions_open_by_the_day_count() -> None:
+    closed = position_from_fills(
+        ACCOUNT, SPOT, [fill("buy", "1", "100", on=SPOT), fill("sell", "1", "110", on=SPOT)]
+    )[0]
+    held = _held(("buy", True))
+    assert OpenKinds.of([closed, *held], T0.date()) == OpenKinds(1, 1)  # a flat one is not held
+    day_before = T0.date() - timedelta(days=1)
+    assert OpenKinds.of(held, day_before) == OpenKinds()  # opened after that day's close
+    assert strategy([], held=OpenKinds.of(held, day_before)) is None
 
 
 def test_custom_rule_changes_thresholds() -> None:
