@@ -44,5 +44,6 @@ class AlertFiringRow(Base):
     timeframe: Mapped[str] = mapped_column(String(8))
     condition: Mapped[str] = mapped_column(Text)
     candle_open: Mapped[datetime] = mapped_column(UtcDateTime())
-    fired_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Indexed: the recorder's duplicate check asks which firings exist at a close time.
+    fired_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     indicator_values: Mapped[str] = mapped_column(Text)  # JSON: series text -> value text

@@ -54,6 +54,7 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_alert_firings_owner", "alert_firings", ["owner"])
+    op.create_index("ix_alert_firings_fired_at", "alert_firings", ["fired_at"])
 
 
 def downgrade() -> None:
