@@ -69,11 +69,14 @@ class AlertEngine:
         return self.on_candles(self.candles.close_due(now))
 
     def on_candles(self, candles: Iterable[Candle]) -> list[Firing]:
+        closed = list(candles)
+        if not closed:
+            return []  # most ticks close nothing
         firings: list[Firing] = []
         # The rules, candles and indicators are long-lived: out of the collector's
         # rescans while a close is evaluated (adapters/gc_pause.py).
         with frozen_heap():
-            for candle in candles:
+            for candle in closed:
                 firings += self.on_candle(candle)
         return firings
 
