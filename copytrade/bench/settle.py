@@ -9,8 +9,6 @@ to sum to zero. See docs/settlement.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -22,7 +20,7 @@ from copytrade.adapters.db.engine import make_session_factory
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.bench.settle_load import books, load_books
-from copytrade.bench.stats_backends import postgres_database, sqlite_database
+from copytrade.bench.stats_backends import bench_database
 from copytrade.bench.timing import now_ns
 from copytrade.config import Settings
 from copytrade.demo.instruments import DEMO_INSTRUMENTS
@@ -48,18 +46,8 @@ class SettleBenchConfig:
     postgres_url: str | None = None
 
 
-@contextmanager
-def _database(config: SettleBenchConfig) -> Iterator[Engine]:
-    if config.postgres_url is None:
-        with sqlite_database() as engine:
-            yield engine
-    else:
-        with postgres_database(config.postgres_url) as engine:
-            yield engine
-
-
 def run_settle_bench(config: SettleBenchConfig, progress: Progress) -> dict[str, Any]:
-    with _database(config) as engine:
+    with bench_database(config.postgres_url) as engine:
         factory = make_session_factory(engine)
         with SqlUnitOfWork(factory) as uow:
             uow.instruments.save(DEMO_INSTRUMENTS)

@@ -64,6 +64,17 @@ def postgres_database(url: str) -> Iterator[Engine]:
 
 
 @contextmanager
+def bench_database(postgres_url: str | None) -> Iterator[Engine]:
+    """A fresh SQLite file, or a fresh schema of PostgreSQL at ``postgres_url``."""
+    if postgres_url is None:
+        with sqlite_database() as engine:
+            yield engine
+    else:
+        with postgres_database(postgres_url) as engine:
+            yield engine
+
+
+@contextmanager
 def _migrated(url: str) -> Iterator[Engine]:
     engine = make_engine(Settings(database_url=url))
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from copytrade import __version__
+from copytrade.cli.alerts import alerts_app
 from copytrade.cli.bench import bench_app
 from copytrade.cli.common import MappedErrors, load_settings
 from copytrade.cli.db import db_app
@@ -37,6 +38,7 @@ app.command("reconcile")(reconcile_books)
 app.add_typer(subscriptions_app, name="subscriptions")
 app.command()(serve)
 app.add_typer(users_app, name="users")
+app.add_typer(alerts_app, name="alerts")
 
 
 def _print_version(value: bool) -> None:

@@ -160,6 +160,28 @@ def settle(
     _print(result, as_json)
 
 
+@bench_app.command("alerts")
+def alerts(
+    rules: int = typer.Option(100_000, min=1, help="Alert rules, spread over symbols and "
+                              "the 1m, 15m and 1h timeframes."),
+    symbols: int = typer.Option(200, min=1, help="Synthetic symbols."),
+    hours: int = typer.Option(4, min=1, max=48, help="Timed hours of 15-second ticks."),
+    postgres_url: str | None = typer.Option(
+        None, help="Run on PostgreSQL at this URL (a fresh schema) instead of SQLite."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Candle close to every firing's notification durably queued: p50/p99, cost per
+    rule, memory (docs/benchmarks.md, "Alerts")."""
+    from copytrade.bench.alerts import AlertsBenchConfig, run_alerts_bench
+
+    config = AlertsBenchConfig(rules=rules, symbols=symbols, hours=hours,
+                               postgres_url=postgres_url)
+    with _progress_bar() as bar:
+        result = run_alerts_bench(config, RichStages(bar))
+    _print(result, as_json)
+
+
 @bench_app.command("api")
 def api(
     providers: int = typer.Option(2_000, min=1, help="Providers with precomputed stats."),

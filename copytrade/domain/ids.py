@@ -85,3 +85,7 @@ class ClientOrderId(_Id):
         """
         digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
         return cls(f"{prefix}-{digest[:32]}")
+
+
+class AlertRuleId(_Id):
+    __slots__ = ()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from copytrade.adapters.db.repositories.accounts import AccountRepository
 from copytrade.adapters.db.repositories.activity import ActivityRepository
+from copytrade.adapters.db.repositories.alerts import AlertRepository
 from copytrade.adapters.db.repositories.api_keys import ApiKeyRepository
 from copytrade.adapters.db.repositories.cursors import CursorRepository
 from copytrade.adapters.db.repositories.decisions import DecisionRepository
@@ -89,6 +90,7 @@ class SqlUnitOfWork:
         self.jurisdictions = JurisdictionRepository(session)
         self.risk_acknowledgements = RiskAcknowledgementRepository(session)
         self.activity = ActivityRepository(session)
+        self.alerts = AlertRepository(session)
 
     def __exit__(
         self,

@@ -1,6 +1,7 @@
 """The relational schema, one module per area; importing this registers every table."""
 
 from copytrade.adapters.db.schema.accounts import AccountRow, InstrumentRow, ProviderRow
+from copytrade.adapters.db.schema.alerts import AlertFiringRow, AlertRuleRow
 from copytrade.adapters.db.schema.base import Base
 from copytrade.adapters.db.schema.copying import CopyDecisionRow, RelationshipRow, SettlementRow
 from copytrade.adapters.db.schema.fees import SubscriptionChargeRow
@@ -32,6 +33,8 @@ from copytrade.adapters.db.schema.venues import LinkedExchangeAccountRow
 
 __all__ = [
     "AccountRow",
+    "AlertFiringRow",
+    "AlertRuleRow",
     "ApiKeyRow",
     "ApiSessionRow",
     "Base",

@@ -1,0 +1,148 @@
+"""Conditions and when they hold (docs/alerts.md, "When a rule fires").
+
+A condition is read on a closed candle with the values of that candle (``now``) and
+of the closed candle before it (``before``). A missing value (an indicator still
+warming up, or no candle before) makes the condition false: never a guess.
+
+- ``A crosses above B``: ``A <= B`` before and ``A > B`` now (``below``: ``>=``, ``<``).
+- ``X turns positive``: ``X <= 0`` before and ``X > 0`` now (``negative``: ``>=``, ``<``).
+- ``A above B``: ``A > B`` now (``below``: ``<``), a level.
+
+Crossings and turns are events: true on one candle, never on two in a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import ClassVar
+
+from copytrade.domain.alerts.series import SeriesRef
+
+Value = Decimal | float
+Values = Mapping[SeriesRef, Value | None]
+Operand = SeriesRef | Decimal
+
+
+class Direction(Enum):
+    ABOVE = "above"
+    BELOW = "below"
+
+
+class Sign(Enum):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+
+
+def _value(operand: Operand, values: Values) -> Value | None:
+    return operand if isinstance(operand, Decimal) else values.get(operand)
+
+
+def _strictly(direction: Direction, a: Value, b: Value) -> bool:
+    """``a`` above (below) ``b``. Exact when both are Decimal (prices, numbers); an
+    indicator value is a float and the comparison is then done in floats."""
+    if isinstance(a, float) or isinstance(b, float):
+        a, b = float(a), float(b)
+    return a > b if direction is Direction.ABOVE else a < b
+
+
+def _text(operand: Operand) -> str:
+    return f"{operand:,}" if isinstance(operand, Decimal) and abs(operand) >= 10000 else str(
+        operand
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """``left above right`` (a level) or, with ``crossing``, ``left crosses above right``."""
+
+    left: Operand
+    direction: Direction
+    right: Operand
+    crossing: bool = False
+
+    @property
+    def event(self) -> bool:
+        return self.crossing
+
+    def _side(self, values: Values) -> bool | None:
+        a, b = _value(self.left, values), _value(self.right, values)
+        return None if a is None or b is None else _strictly(self.direction, a, b)
+
+    def holds(self, now: Values, before: Values) -> bool:
+        if self._side(now) is not True:
+            return False
+        return not self.crossing or self._side(before) is False
+
+    def __str__(self) -> str:
+        verb = "crosses " if self.crossing else ""
+        return f"{_text(self.left)} {verb}{self.direction.value} {_text(self.right)}"
+
+
+def crosses(left: Operand, direction: Direction, right: Operand) -> Compare:
+    """``left crosses above/below right``."""
+    return Compare(left, direction, right, crossing=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Turns:
+    """``series turns positive``: it crosses above zero (``negative``: below)."""
+
+    series: SeriesRef
+    sign: Sign
+
+    event: ClassVar[bool] = True
+
+    def holds(self, now: Values, before: Values) -> bool:
+        direction = Direction.ABOVE if self.sign is Sign.POSITIVE else Direction.BELOW
+        return crosses(self.series, direction, Decimal(0)).holds(now, before)
+
+    def __str__(self) -> str:
+        return f"{self.series} turns {self.sign.value}"
+
+
+Condition = Compare | Turns
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """Conditions joined by AND, as one rule holds them."""
+
+    parts: tuple[Condition, ...]
+    # Computed once: rules are grouped by their conditions on every closed candle.
+    _hash: int = field(init=False, repr=False, compare=False)
+    series: frozenset[SeriesRef] = field(init=False, repr=False, compare=False)
+    _text: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(self.parts))
+        object.__setattr__(self, "_text", " AND ".join(str(part) for part in self.parts))
+        found: set[SeriesRef] = set()
+        for part in self.parts:
+            operands = (part.series,) if isinstance(part, Turns) else (part.left, part.right)
+            found.update(o for o in operands if isinstance(o, SeriesRef))
+        object.__setattr__(self, "series", frozenset(found))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __str__(self) -> str:
+        return self._text
+
+    def triggered(self, now: Values, before: Values) -> bool:
+        """True on the candle where the AND of the parts becomes true.
+
+        With a crossing or a turn among the parts, that is simply "all hold now" (an
+        event cannot hold on two candles in a row). With levels only, the AND must have
+        been false on the candle before: a rule fires when ``price above 70000``
+        becomes true, not on every candle while it stays true; with no candle before,
+        it does not fire.
+        """
+        if not all(part.holds(now, before) for part in self.parts):
+            return False
+        if any(part.event for part in self.parts):
+            return True
+        had_before = all(_value(o, before) is not None for o in self.series)
+        return had_before and not all(part.holds(before, {}) for part in self.parts)

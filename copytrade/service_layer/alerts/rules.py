@@ -1,0 +1,112 @@
+"""Creating, listing, switching and removing alert rules (docs/alerts.md, "Rules").
+
+Every input is checked before anything is written, each with an error naming what
+is wrong: the condition (the part that cannot be read), the timeframe, the symbol
+(against the instruments the platform lists), the owner (an existing account), the
+fire mode, cooldown and expiry. One unit of work per call.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.domain.alerts.errors import (
+    AlertNotFoundError,
+    InvalidAlertError,
+    UnknownAlertSymbolError,
+)
+from copytrade.domain.alerts.parser import parse_conditions
+from copytrade.domain.alerts.rules import AlertRule, FireMode
+from copytrade.domain.alerts.timeframes import Timeframe
+from copytrade.domain.ids import AccountId, AlertRuleId
+
+
+def new_rule_id() -> AlertRuleId:
+    return AlertRuleId(f"alert_{uuid.uuid4().hex[:16]}")
+
+
+class AlertRules:
+    def __init__(
+        self, uow_factory: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+
+    def add(
+        self,
+        owner: str,
+        symbol: str,
+        timeframe: str,
+        condition: str,
+        *,
+        mode: str = "once",
+        cooldown: timedelta = timedelta(0),
+        expires_at: datetime | None = None,
+        enabled: bool = True,
+    ) -> AlertRule:
+        conditions = parse_conditions(condition)
+        frame = Timeframe.parse(timeframe)
+        fire_mode = FireMode.parse(mode)
+        with self._uow_factory() as uow:
+            known = tuple(sorted(uow.instruments.all()))
+            if symbol not in known:
+                raise UnknownAlertSymbolError(symbol, known)
+            if not uow.accounts.exists(owner):
+                raise InvalidAlertError(f"no account {owner!r} to own the alert")
+            rule = AlertRule(
+                id=new_rule_id(), owner=AccountId(owner), symbol=symbol, timeframe=frame,
+                conditions=conditions, mode=fire_mode, cooldown=cooldown,
+                created_at=self._clock(), expires_at=expires_at, enabled=enabled,
+            )
+            uow.alerts.add(rule)
+            uow.commit()
+        return rule
+
+    def rules(self, owner: str | None = None) -> list[AlertRule]:
+        with self._uow_factory() as uow:
+            return uow.alerts.rules(owner)
+
+    def get(self, rule_id: str) -> AlertRule:
+        with self._uow_factory() as uow:
+            rule = uow.alerts.get(rule_id)
+        if rule is None:
+            raise AlertNotFoundError(f"no alert rule {rule_id!r}")
+        return rule
+
+    def remove(self, rule_id: str) -> None:
+        """Delete the rule; its past firings are kept."""
+        with self._uow_factory() as uow:
+            if not uow.alerts.remove(rule_id):
+                raise AlertNotFoundError(f"no alert rule {rule_id!r}")
+            uow.commit()
+
+    def set_enabled(self, rule_id: str, enabled: bool) -> None:
+        with self._uow_factory() as uow:
+            if not uow.alerts.set_enabled(rule_id, enabled):
+                raise AlertNotFoundError(f"no alert rule {rule_id!r}")
+            uow.commit()
+
+    def firings(self, owner: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        with self._uow_factory() as uow:
+            return uow.alerts.firings(owner, limit)
+
+
+def rule_json(rule: AlertRule, now: datetime) -> dict[str, Any]:
+    return {
+        "id": str(rule.id),
+        "owner": str(rule.owner),
+        "symbol": rule.symbol,
+        "timeframe": rule.timeframe.value,
+        "condition": str(rule.conditions),
+        "mode": rule.mode.value,
+        "cooldown_seconds": int(rule.cooldown.total_seconds()),
+        "expires_at": None if rule.expires_at is None else rule.expires_at.isoformat(),
+        "enabled": rule.enabled,
+        "status": rule.status(now),
+        "fired_count": rule.fired_count,
+        "last_fired_at": None if rule.last_fired_at is None else rule.last_fired_at.isoformat(),
+    }
