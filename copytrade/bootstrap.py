@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,7 +23,10 @@ from copytrade.adapters.db.engine import (
 )
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.read_unit_of_work import StatsReadUnitOfWork
+from copytrade.adapters.db.repositories.linked_accounts import LinkedAccount
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.secrets import secret_box
+from copytrade.adapters.venues.ccxt import ApiCredentials
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.config import Settings
 from copytrade.domain.instruments import Instrument
@@ -34,11 +38,15 @@ from copytrade.engine.observer import FanoutObserver
 from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.accounts import AccountService
+from copytrade.service_layer.exchange_accounts import ExchangeAccounts
 from copytrade.service_layer.following.actions import FollowerActions
 from copytrade.service_layer.platform import Platform
 from copytrade.service_layer.provider_orders import ProviderOrders
 from copytrade.service_layer.settlement.service import SettlementService
 from copytrade.service_layer.subscriptions import SubscriptionBilling
+
+if TYPE_CHECKING:
+    from copytrade.adapters.venues.ccxt import CcxtVenue
 
 # The SQL unit of work is the one the copy pipeline runs on: mypy checks here that it
 # satisfies the pipeline's port (docs/engine.md, "The unit of work port").
@@ -86,6 +94,13 @@ class Container:
         """The paper venue on this database, trading its stored instruments."""
         return PaperVenue(self.engine, self.instruments(), clock.now)
 
+    def exchange_accounts(self, clock: Clock) -> ExchangeAccounts:
+        """Linking exchange accounts, their keys sealed under the settings' master key."""
+        return ExchangeAccounts(
+            self.session_factory, lambda: secret_box(self.settings), _one_account_venue,
+            clock.now,
+        )
+
     def platform(
         self,
         clock: Clock,
@@ -121,6 +136,15 @@ class Container:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _one_account_venue(linked: LinkedAccount, credentials: ApiCredentials) -> CcxtVenue:
+    from copytrade.adapters.venues.ccxt import linked_venue  # loads ccxt: only when used
+
+    return linked_venue(
+        linked.exchange, {linked.account: credentials}, sandbox=linked.sandbox,
+        api_base=linked.api_base,
+    )
 
 
 def build_platform(

@@ -16,6 +16,7 @@ from copytrade.cli.simulate import simulate
 from copytrade.cli.stats import show_leaderboard, stats_app
 from copytrade.cli.subscriptions import subscriptions_app
 from copytrade.cli.users import users_app
+from copytrade.cli.venues import keys_app, venues_app
 
 app = typer.Typer(
     name="copytrade",
@@ -37,6 +38,8 @@ app.command("reconcile")(reconcile_books)
 app.add_typer(subscriptions_app, name="subscriptions")
 app.command()(serve)
 app.add_typer(users_app, name="users")
+app.add_typer(venues_app, name="venues")
+app.add_typer(keys_app, name="keys")
 
 
 def _print_version(value: bool) -> None:
