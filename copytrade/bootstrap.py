@@ -35,6 +35,7 @@ from copytrade.domain.values import USDT
 from copytrade.engine.app import CopyEngine
 from copytrade.engine.execution import Checkpoints
 from copytrade.engine.observer import FanoutObserver
+from copytrade.engine.provider_watch import WatchUnitOfWork
 from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.accounts import AccountService
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 # The SQL unit of work is the one the copy pipeline runs on: mypy checks here that it
 # satisfies the pipeline's port (docs/engine.md, "The unit of work port").
 PIPELINE_UNIT_OF_WORK: type[PipelineUnitOfWork] = SqlUnitOfWork
+WATCH_UNIT_OF_WORK: type[WatchUnitOfWork] = SqlUnitOfWork
 
 
 @dataclass(frozen=True)

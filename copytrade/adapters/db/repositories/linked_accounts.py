@@ -124,26 +124,3 @@ def _open(row: LinkedExchangeAccountRow, box: SecretBox) -> ApiCredentials:
         box.open(row.secret_sealed, f"{account}/secret"),
         password,
     )
-
-
-class TradeCursorRepository:
-    """How far each (linked account, market) has been read, committed with its fills."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def get(self, account: str, symbol: str) -> str | None:
-        row = self._session.get(ExchangeTradeCursorRow, (account, symbol))
-        return None if row is None else row.position
-
-    def set(self, account: str, symbol: str, position: str, now: datetime) -> None:
-        row = self._session.get(ExchangeTradeCursorRow, (account, symbol))
-        if row is None:
-            self._session.add(
-                ExchangeTradeCursorRow(
-                    account=account, symbol=symbol, position=position, updated_at=now
-                )
-            )
-        else:
-            row.position, row.updated_at = position, now
-        self._session.flush()
