@@ -35,11 +35,11 @@ from copytrade.domain.values import USDT
 from copytrade.engine.app import CopyEngine
 from copytrade.engine.execution import Checkpoints
 from copytrade.engine.observer import FanoutObserver
-from copytrade.engine.provider_watch import WatchUnitOfWork
+from copytrade.engine.provider_watch import ProviderWatcher, WatchUnitOfWork
 from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.accounts import AccountService
-from copytrade.service_layer.exchange_accounts import ExchangeAccounts
+from copytrade.service_layer.exchange_accounts import ExchangeAccountError, ExchangeAccounts
 from copytrade.service_layer.following.actions import FollowerActions
 from copytrade.service_layer.platform import Platform
 from copytrade.service_layer.provider_orders import ProviderOrders
@@ -101,6 +101,35 @@ class Container:
         return ExchangeAccounts(
             self.session_factory, lambda: secret_box(self.settings), _one_account_venue,
             clock.now,
+        )
+
+    def provider_watcher(
+        self, platform: Platform, account: str, symbols: Sequence[str] = ()
+    ) -> ProviderWatcher:
+        """The watcher of a provider's linked exchange account (docs/venues.md, "Watching
+        a provider's account"), feeding ``platform``'s pipeline; ``symbols`` default to
+        every platform instrument the exchange lists."""
+        linked, credentials = self.exchange_accounts(platform.clock).opened(account)
+        with platform.uow() as uow:
+            if account not in uow.accounts.provider_ids():
+                raise ExchangeAccountError(
+                    f"{account!r} is not a provider on the platform: only a provider's "
+                    "account is watched"
+                )
+        venue = _one_account_venue(linked, credentials)
+        listed = {i.symbol for i in venue.instruments()}
+        engine_symbols = set(platform.engine.instruments)
+        chosen = list(symbols) or sorted(s for s in engine_symbols if s in listed)
+        missing = sorted(s for s in chosen if s not in listed or s not in engine_symbols)
+        if missing or not chosen:
+            raise ExchangeAccountError(
+                f"cannot watch {', '.join(missing) or 'any market'}: a watched market must be "
+                f"both a platform instrument and listed by {linked.exchange}"
+            )
+        engine = platform.engine
+        return ProviderWatcher(
+            venue, linked.exchange, engine.uow_factory, engine.ingestor, account, chosen,
+            linked.created_at, platform.clock.now,
         )
 
     def platform(

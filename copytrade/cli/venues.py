@@ -1,4 +1,4 @@
-"""``copytrade venues add/check/list/remove`` and ``copytrade keys rotate``.
+"""``copytrade venues add/check/list/remove/watch`` and ``copytrade keys rotate``.
 
 Linked exchange accounts (docs/venues.md, "Linking accounts"): the API key and secret
 come from options, the environment (``EXCHANGE_API_KEY``, ``EXCHANGE_SECRET``,
@@ -11,6 +11,8 @@ can withdraw, 2 on a usage or setting error.
 from __future__ import annotations
 
 import json
+import signal
+import threading
 from pathlib import Path
 
 import typer
@@ -18,7 +20,7 @@ import typer
 from copytrade.adapters.jsonable import decimal_text
 from copytrade.adapters.secrets import SecretBox, read_master_key, secret_box
 from copytrade.adapters.venues.ccxt import ApiCredentials
-from copytrade.adapters.venues.errors import VenueError
+from copytrade.adapters.venues.errors import TemporaryVenueError, VenueError
 from copytrade.cli.common import DATABASE, JSON, open_container
 from copytrade.marketdata.clock import SystemClock
 from copytrade.service_layer.exchange_accounts import (
@@ -171,3 +173,44 @@ def _unreachable(exchange: str, account: str, error: VenueError) -> None:
     typer.echo(f"error: {exchange} refused or could not be reached with {account}'s keys: "
                f"{error}", err=True)
     raise typer.Exit(code=1)
+
+
+@venues_app.command("watch")
+def watch(
+    account: str = typer.Argument(..., help="The provider whose linked account is watched."),
+    symbols: list[str] = typer.Option(
+        [], "--symbol", metavar="SYMBOL",
+        help="A market to watch (repeatable; default: every platform instrument the "
+        "exchange lists).",
+    ),
+    interval: float = typer.Option(
+        2.0, "--interval", min=0.05, metavar="SECONDS", help="Pause between two polls."
+    ),
+    once: bool = typer.Option(False, "--once", help="Catch up once, then exit."),
+    database: str | None = DATABASE,
+) -> None:
+    """Copy a provider's trades on its own exchange account: poll them from the stored
+    cursor, book each once, and copy it to the followers, until stopped (Ctrl-C, SIGTERM)."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    with open_container(database) as container:
+        container.migrate()
+        platform = container.platform(SystemClock())
+        watcher = container.provider_watcher(platform, account, symbols)
+        typer.echo(f"watching {account} in {', '.join(watcher.symbols)}", err=True)
+        while not stop.is_set():
+            try:
+                new = watcher.poll()
+            except TemporaryVenueError as error:
+                # An outage: the cursor did not move, the next poll catches up from it.
+                typer.echo(f"exchange unavailable, retrying: {error}", err=True)
+                new = 0
+            except VenueError as error:
+                _unreachable("the exchange", account, error)
+            platform.engine.pump()
+            if new:
+                typer.echo(f"{new} new fill(s) of {account} booked and copied", err=True)
+            if once:
+                break
+            stop.wait(interval)

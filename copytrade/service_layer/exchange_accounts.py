@@ -124,13 +124,17 @@ class ExchangeAccounts:
 
     def check(self, account: str) -> CheckReport:
         """Reach the exchange with the stored keys (the venue's errors are raised)."""
+        return self._check(*self.opened(account))
+
+    def opened(self, account: str) -> tuple[LinkedAccount, ApiCredentials]:
+        """The linked account and its opened credentials, or ExchangeAccountError."""
         with self._sessions() as session:
             repo = LinkedAccountRepository(session, self._box())
             linked = repo.get(account)
             opened = repo.credentials(account)
         if linked is None or opened is None:
             raise ExchangeAccountError(f"no linked exchange account {account!r}")
-        return self._check(linked, opened[1])
+        return linked, opened[1]
 
     def _check(self, linked: LinkedAccount, credentials: ApiCredentials) -> CheckReport:
         venue = self._venue_for(linked, credentials)

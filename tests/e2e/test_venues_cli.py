@@ -155,3 +155,11 @@ def test_keys_rotate_reseals_every_account_or_none(
 def test_keys_rotate_refuses_a_malformed_new_key(db: str) -> None:
     bad = _cli("keys", "rotate", "--database", db, "--new-key", "c2hvcnQ=")
     assert bad.exit_code == 2 and "32 bytes" in bad.output and "c2hvcnQ=" not in bad.output
+
+
+def test_only_a_provider_account_is_watched(emulator: Emulator, db: str) -> None:
+    assert _add(emulator, db, "prov-1", KEY, SECRET).exit_code == 0
+    refused = _cli("venues", "watch", "prov-1", "--once", "--database", db)
+    assert refused.exit_code == 2 and "'prov-1' is not a provider" in refused.output
+    unknown = _cli("venues", "watch", "nobody", "--once", "--database", db)
+    assert unknown.exit_code == 2 and "no linked exchange account 'nobody'" in unknown.output
