@@ -29,6 +29,7 @@ from copytrade.adapters.secrets import secret_box
 from copytrade.adapters.venues.ccxt import ApiCredentials
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.config import Settings
+from copytrade.domain.copying.plan import OpeningOrders
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.domain.values import USDT
@@ -187,8 +188,13 @@ def build_platform(
     fees: FeeSettings = FeeSettings(),
     shards: int = 1,
     observers: Sequence[FanoutObserver] = (),
+    opening: OpeningOrders = OpeningOrders.MARKET,
 ) -> Platform:
     """Wire everything on a migrated database; stores the instruments it trades.
+
+    ``opening`` is how opening copies are sent: market orders on the paper venue (the
+    default); a live venue takes them as limits at the tolerance price
+    (``CcxtVenue.OPENING``, docs/venues.md "Orders on a live exchange").
 
     The copy engine names the ports it needs (the venue, units of work, its stops);
     the use cases are built on the engine's parts and attached here.
@@ -212,6 +218,7 @@ def build_platform(
         fees=fees,
         shards=shards,
         observers=observers,
+        opening=opening,
     )
     prices = engine.prices.snapshot
     settlements = SettlementService(uow_factory, venue, prices, clock.now, platform_fee_pct)

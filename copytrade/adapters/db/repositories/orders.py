@@ -147,7 +147,7 @@ def _copy_order_row(order: CopyOrder, venue: str) -> dict[str, object]:
         "side": order.side.value,
         "type": order.type.value,
         "qty": order.qty,
-        "limit_price": None,
+        "limit_price": order.limit_price,
         "leverage": order.leverage,
         "reduce_only": order.reduce_only,
         "status": _NEW,

@@ -49,6 +49,7 @@ from copytrade.adapters.venues.port import (
     VenuePosition,
     rejected_order,
 )
+from copytrade.domain.copying.plan import OpeningOrders
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import ClientOrderId, OrderId
 from copytrade.domain.instruments import Instrument
@@ -70,6 +71,10 @@ class CcxtVenue:
     credentials. ``api_urls`` replaces ccxt's ``urls['api']`` entries (the test
     emulator, a proxy); ``sandbox`` switches ccxt to the exchange's testnet.
     """
+
+    # Opening copies go as limits at the follower's tolerance price, sent IOC (``_send``):
+    # on a live book the price can move past the tolerance between the check and the fill.
+    OPENING = OpeningOrders.TOLERANCE_LIMIT
 
     def __init__(
         self,
