@@ -92,8 +92,8 @@ class ProviderWatcher:
             fills, after = self._source.trades_after(
                 self.account, symbol, position, self._since, self._page
             )
-            if not fills or after is None or after == position:
-                return new  # nothing newer (a full page of one instant cannot move on)
+            if not fills or after is None:
+                return new
             with self._uow_factory() as uow:
                 if uow.trade_cursors.get(self.account, symbol) != position:
                     continue  # another watcher got there first: read again from its cursor
@@ -102,5 +102,8 @@ class ProviderWatcher:
                 uow.trade_cursors.set(self.account, symbol, after, self._now())
                 uow.commit()
             self._ingestor.announce_closed()
-            if len(fills) < self._page:
+            # A time cursor that did not move re-read its own millisecond (a trade may
+            # have joined it: booked above, the others were known); a full page of one
+            # instant cannot move on.
+            if after == position or len(fills) < self._page:
                 return new
