@@ -1,8 +1,8 @@
 """Where a linked exchange account is reached (testnet, base URL), and how far its
 trades have been read per market (the provider watcher's cursors).
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-02 17:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from copytrade.adapters.db.types import UtcDateTime
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
