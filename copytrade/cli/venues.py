@@ -26,6 +26,7 @@ from copytrade.marketdata.clock import SystemClock
 from copytrade.service_layer.exchange_accounts import (
     WITHDRAW_REFUSED,
     CheckReport,
+    WithdrawingKeyError,
     rotate_master_key,
 )
 
@@ -77,6 +78,9 @@ def add(
             )
         except VenueError as error:
             _unreachable(exchange, account, error)
+        except WithdrawingKeyError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(code=1) from None
     where = " (testnet)" if sandbox else ""
     typer.echo(f"linked {account} to {exchange}{where}")
     if report is not None:
@@ -107,7 +111,7 @@ def check(
 @venues_app.command("list")
 def list_accounts(database: str | None = DATABASE, as_json: bool = JSON) -> None:
     """The linked exchange accounts (never their keys)."""
-    with open_container(database, writing=False) as container:
+    with open_container(database) as container:
         container.migrate()
         linked = container.exchange_accounts(SystemClock()).all()
     if as_json:

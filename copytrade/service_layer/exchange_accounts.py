@@ -31,6 +31,10 @@ class ExchangeAccountError(Exception):
     """A linked exchange account cannot be added or used as asked (the message says why)."""
 
 
+class WithdrawingKeyError(ExchangeAccountError):
+    """The exchange reports that the key can withdraw: refused, nothing stored."""
+
+
 class CheckedVenue(Protocol):
     """What a check asks of a live venue (``CcxtVenue``)."""
 
@@ -114,7 +118,7 @@ class ExchangeAccounts:
         linked = LinkedAccount(account, exchange, self._now(), sandbox, api_base)
         report = self._check(linked, credentials) if verify else None
         if report is not None and report.can_withdraw:
-            raise ExchangeAccountError(WITHDRAW_REFUSED)
+            raise WithdrawingKeyError(WITHDRAW_REFUSED)
         with self._sessions() as session, session.begin():
             LinkedAccountRepository(session, box).link(
                 account, exchange, credentials, linked.created_at, sandbox=sandbox,

@@ -92,7 +92,7 @@ def test_add_check_list_remove_never_shows_the_keys(emulator: Emulator, db: str)
 
 def test_keys_that_can_withdraw_are_refused_and_not_stored(emulator: Emulator, db: str) -> None:
     refused = _add(emulator, db, "greedy", WITHDRAWING_KEY, WITHDRAWING_SECRET)
-    assert refused.exit_code == 2 and "can withdraw" in refused.output
+    assert refused.exit_code == 1 and "can withdraw" in refused.output
     assert json.loads(_cli("venues", "list", "--database", db, "--json").output) == {
         "accounts": []
     }
