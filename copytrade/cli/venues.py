@@ -196,8 +196,21 @@ def watch(
     """Copy a provider's trades on its own exchange account: poll them from the stored
     cursor, book each once, and copy it to the followers, until stopped (Ctrl-C, SIGTERM)."""
     stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+    previous = {
+        signum: signal.signal(signum, lambda *_: stop.set())
+        for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        _watch(account, symbols, interval, once, database, stop)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _watch(
+    account: str, symbols: list[str], interval: float, once: bool, database: str | None,
+    stop: threading.Event,
+) -> None:
     with open_container(database) as container:
         container.migrate()
         platform = container.platform(SystemClock())

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
 from copytrade.adapters.db.engine import make_engine
 from copytrade.adapters.db.migrate import upgrade_database
@@ -27,10 +28,11 @@ from copytrade.adapters.db.schema import CopyDecisionRow, FillRow, OutboxRow
 from copytrade.adapters.secrets import SecretBox
 from copytrade.adapters.venues.ccxt import ApiCredentials, CcxtVenue
 from copytrade.adapters.venues.port import OrderRequest
+from copytrade.cli.app import app
 from copytrade.config import Settings
 from copytrade.domain.ids import ClientOrderId
 from copytrade.engine.messages import PROVIDER_FILLED
-from tests.exchange_emulator import Emulator, MarketSpec
+from tests.exchange_emulator import Emulator, Fault, MarketSpec
 from tests.integration.engine.harness import SPOT, Harness
 
 KEY, SECRET = "emu-key-pro-watch", "emu-secret-pro-watch-0123456789"
@@ -133,4 +135,26 @@ def test_a_killed_watcher_misses_and_doubles_nothing(
         decisions = conn.scalar(select(func.count()).select_from(CopyDecisionRow))
     assert events == made  # each trade announced once
     assert decisions == made  # and copied once: one decision per (provider fill, follower)
+    db.dispose()
+
+
+def test_an_outage_is_retried_and_caught_up_from_the_cursor(
+    tmp_path: Path, emulator: Emulator
+) -> None:
+    master_key, db_file = os.urandom(32), tmp_path / "ct.db"
+    db = _setup(db_file, emulator, master_key)
+    provider = CcxtVenue("binance", {"pro": ApiCredentials(KEY, SECRET)}, api_urls=emulator.urls)
+    for n in range(2):
+        cid = ClientOrderId.derive("hand", str(n))
+        provider.place(OrderRequest(cid, "pro", SPOT.symbol, "buy", "market", Decimal("0.05")))
+    env = {"COPYTRADE_SECRET_KEY": base64.b64encode(master_key).decode()}
+    once = ["venues", "watch", "pro", "--once", "--database", str(db_file)]
+    emulator.faults.arm(Fault.RATE_LIMITED, method="GET", path="/api/v3/myTrades")
+    limited = CliRunner().invoke(app, once, env=env)
+    assert limited.exit_code == 0, limited.output
+    assert "exchange unavailable, retrying" in limited.output and _booked(db) == []
+    caught_up = CliRunner().invoke(app, once, env=env)
+    assert caught_up.exit_code == 0, caught_up.output
+    assert "2 new fill(s) of pro booked and copied" in caught_up.output
+    assert len(_booked(db)) == 2
     db.dispose()
