@@ -62,6 +62,15 @@ def _setup(db_file: Path, emu: Emulator, master_key: bytes) -> Engine:
     return db
 
 
+def _world(tmp_path: Path, emu: Emulator) -> tuple[bytes, Path, Engine, CcxtVenue]:
+    """The master key, the database file and engine, and the provider's own exchange
+    account (through which the test trades by hand)."""
+    master_key, db_file = os.urandom(32), tmp_path / "ct.db"
+    db = _setup(db_file, emu, master_key)
+    provider = CcxtVenue("binance", {"pro": ApiCredentials(KEY, SECRET)}, api_urls=emu.urls)
+    return master_key, db_file, db, provider
+
+
 def _start(db_file: Path, master_key: bytes) -> subprocess.Popen[bytes]:
     env = {**os.environ, "COPYTRADE_SECRET_KEY": base64.b64encode(master_key).decode()}
     return subprocess.Popen(
@@ -90,9 +99,7 @@ def _wait_for(db: Engine, count: int, process: subprocess.Popen[bytes]) -> None:
 def test_a_killed_watcher_misses_and_doubles_nothing(
     tmp_path: Path, emulator: Emulator
 ) -> None:
-    master_key, db_file = os.urandom(32), tmp_path / "ct.db"
-    db = _setup(db_file, emulator, master_key)
-    provider = CcxtVenue("binance", {"pro": ApiCredentials(KEY, SECRET)}, api_urls=emulator.urls)
+    master_key, db_file, db, provider = _world(tmp_path, emulator)
     rng = random.Random(15)
     made = 0
 
@@ -141,9 +148,7 @@ def test_a_killed_watcher_misses_and_doubles_nothing(
 def test_an_outage_is_retried_and_caught_up_from_the_cursor(
     tmp_path: Path, emulator: Emulator
 ) -> None:
-    master_key, db_file = os.urandom(32), tmp_path / "ct.db"
-    db = _setup(db_file, emulator, master_key)
-    provider = CcxtVenue("binance", {"pro": ApiCredentials(KEY, SECRET)}, api_urls=emulator.urls)
+    master_key, db_file, db, provider = _world(tmp_path, emulator)
     for n in range(2):
         cid = ClientOrderId.derive("hand", str(n))
         provider.place(OrderRequest(cid, "pro", SPOT.symbol, "buy", "market", Decimal("0.05")))
