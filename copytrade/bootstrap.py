@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,27 +23,37 @@ from copytrade.adapters.db.engine import (
 )
 from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.read_unit_of_work import StatsReadUnitOfWork
+from copytrade.adapters.db.repositories.linked_accounts import LinkedAccount
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.secrets import secret_box
+from copytrade.adapters.venues.ccxt import ApiCredentials
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.config import Settings
+from copytrade.domain.copying.plan import OpeningOrders
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.domain.values import USDT
 from copytrade.engine.app import CopyEngine
 from copytrade.engine.execution import Checkpoints
 from copytrade.engine.observer import FanoutObserver
+from copytrade.engine.provider_watch import ProviderWatcher, WatchUnitOfWork
 from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.accounts import AccountService
+from copytrade.service_layer.exchange_accounts import ExchangeAccountError, ExchangeAccounts
 from copytrade.service_layer.following.actions import FollowerActions
 from copytrade.service_layer.platform import Platform
 from copytrade.service_layer.provider_orders import ProviderOrders
 from copytrade.service_layer.settlement.service import SettlementService
 from copytrade.service_layer.subscriptions import SubscriptionBilling
 
+if TYPE_CHECKING:
+    from copytrade.adapters.venues.ccxt import CcxtVenue
+
 # The SQL unit of work is the one the copy pipeline runs on: mypy checks here that it
 # satisfies the pipeline's port (docs/engine.md, "The unit of work port").
 PIPELINE_UNIT_OF_WORK: type[PipelineUnitOfWork] = SqlUnitOfWork
+WATCH_UNIT_OF_WORK: type[WatchUnitOfWork] = SqlUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,42 @@ class Container:
         """The paper venue on this database, trading its stored instruments."""
         return PaperVenue(self.engine, self.instruments(), clock.now)
 
+    def exchange_accounts(self, clock: Clock) -> ExchangeAccounts:
+        """Linking exchange accounts, their keys sealed under the settings' master key."""
+        return ExchangeAccounts(
+            self.session_factory, lambda: secret_box(self.settings), _one_account_venue,
+            clock.now,
+        )
+
+    def provider_watcher(
+        self, platform: Platform, account: str, symbols: Sequence[str] = ()
+    ) -> ProviderWatcher:
+        """The watcher of a provider's linked exchange account (docs/venues.md, "Watching
+        a provider's account"), feeding ``platform``'s pipeline; ``symbols`` default to
+        every platform instrument the exchange lists."""
+        linked, credentials = self.exchange_accounts(platform.clock).opened(account)
+        with platform.uow() as uow:
+            if account not in uow.accounts.provider_ids():
+                raise ExchangeAccountError(
+                    f"{account!r} is not a provider on the platform: only a provider's "
+                    "account is watched"
+                )
+        venue = _one_account_venue(linked, credentials)
+        listed = {i.symbol for i in venue.instruments()}
+        engine_symbols = set(platform.engine.instruments)
+        chosen = list(symbols) or sorted(s for s in engine_symbols if s in listed)
+        missing = sorted(s for s in chosen if s not in listed or s not in engine_symbols)
+        if missing or not chosen:
+            raise ExchangeAccountError(
+                f"cannot watch {', '.join(missing) or 'any market'}: a watched market must be "
+                f"both a platform instrument and listed by {linked.exchange}"
+            )
+        engine = platform.engine
+        return ProviderWatcher(
+            venue, linked.exchange, engine.uow_factory, engine.ingestor, account, chosen,
+            linked.created_at, platform.clock.now,
+        )
+
     def platform(
         self,
         clock: Clock,
@@ -123,6 +170,15 @@ class Container:
         self.engine.dispose()
 
 
+def _one_account_venue(linked: LinkedAccount, credentials: ApiCredentials) -> CcxtVenue:
+    from copytrade.adapters.venues.ccxt import linked_venue  # loads ccxt: only when used
+
+    return linked_venue(
+        linked.exchange, {linked.account: credentials}, sandbox=linked.sandbox,
+        api_base=linked.api_base,
+    )
+
+
 def build_platform(
     db: Engine,
     instruments: Iterable[Instrument],
@@ -132,8 +188,13 @@ def build_platform(
     fees: FeeSettings = FeeSettings(),
     shards: int = 1,
     observers: Sequence[FanoutObserver] = (),
+    opening: OpeningOrders = OpeningOrders.MARKET,
 ) -> Platform:
     """Wire everything on a migrated database; stores the instruments it trades.
+
+    ``opening`` is how opening copies are sent: market orders on the paper venue (the
+    default); a live venue takes them as limits at the tolerance price
+    (``CcxtVenue.OPENING``, docs/venues.md "Orders on a live exchange").
 
     The copy engine names the ports it needs (the venue, units of work, its stops);
     the use cases are built on the engine's parts and attached here.
@@ -157,6 +218,7 @@ def build_platform(
         fees=fees,
         shards=shards,
         observers=observers,
+        opening=opening,
     )
     prices = engine.prices.snapshot
     settlements = SettlementService(uow_factory, venue, prices, clock.now, platform_fee_pct)

@@ -17,6 +17,7 @@ from copytrade.cli.simulate import simulate
 from copytrade.cli.stats import show_leaderboard, stats_app
 from copytrade.cli.subscriptions import subscriptions_app
 from copytrade.cli.users import users_app
+from copytrade.cli.venues import keys_app, venues_app
 
 app = typer.Typer(
     name="copytrade",
@@ -39,6 +40,8 @@ app.add_typer(subscriptions_app, name="subscriptions")
 app.command()(serve)
 app.add_typer(users_app, name="users")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(venues_app, name="venues")
+app.add_typer(keys_app, name="keys")
 
 
 def _print_version(value: bool) -> None:

@@ -20,10 +20,12 @@ from typer.core import TyperGroup
 
 from copytrade.adapters.db.errors import DatabaseUnusableError
 from copytrade.adapters.db.health import check_database
+from copytrade.adapters.secrets import SecretsError
 from copytrade.bootstrap import Container
 from copytrade.config import Settings, SettingsError
 from copytrade.config import load_settings as _load_settings
 from copytrade.domain.errors import DomainError
+from copytrade.service_layer.exchange_accounts import ExchangeAccountError
 
 err_console = Console(stderr=True)
 
@@ -32,6 +34,8 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     SettingsError,
     DatabaseUnusableError,
     DomainError,
+    SecretsError,
+    ExchangeAccountError,
     OSError,
 )
 USER_ERROR_EXIT = 2

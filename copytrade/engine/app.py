@@ -19,6 +19,7 @@ from copytrade.adapters.gc_pause import frozen_heap
 from copytrade.adapters.venues.port import Venue
 from copytrade.domain.copying import CopyRelationship
 from copytrade.domain.copying.exposure import at_max_loss
+from copytrade.domain.copying.plan import OpeningOrders
 from copytrade.domain.ids import RelationshipId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount
@@ -97,7 +98,10 @@ class CopyEngine:
         fees: FeeSettings = FeeSettings(),
         shards: int = 1,
         observers: Sequence[FanoutObserver] = (),
+        opening: OpeningOrders = OpeningOrders.MARKET,
     ) -> None:
+        """``opening``: how ``venue`` takes opening copies (market on the paper venue, a
+        limit at the tolerance price on a live one; docs/venues.md)."""
         self.uow_factory = uow_factory
         self.venue = venue
         self.instruments = instruments
@@ -125,6 +129,7 @@ class CopyEngine:
                 clock.now,
                 shard,
                 observers,
+                opening,
             )
             for shard in all_shards(shards)
         )

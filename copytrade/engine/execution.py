@@ -76,6 +76,7 @@ def copy_request(order: CopyOrder) -> OrderRequest:
         side=order.side,
         type=order.type,
         qty=order.qty,
+        limit_price=order.limit_price,
         leverage=order.leverage,
         reduce_only=order.reduce_only,
     )

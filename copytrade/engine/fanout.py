@@ -17,6 +17,7 @@ from typing import Any
 
 from copytrade.adapters.db.repositories.orders import OrderIntent
 from copytrade.domain.copying import CopyRelationship, StopReason, max_loss_reached
+from copytrade.domain.copying.plan import OpeningOrders
 from copytrade.domain.instruments import Instrument
 from copytrade.engine.bookkeeping import BookedFills
 from copytrade.engine.books import BookState, load_books
@@ -41,8 +42,10 @@ class CopyFanout:
         now: Callable[[], datetime],
         shard: Shard = Shard(),
         observers: Sequence[FanoutObserver] = (),
+        opening: OpeningOrders = OpeningOrders.MARKET,
     ) -> None:
         self._uow_factory = uow_factory
+        self._opening = opening
         self._instruments = instruments
         self._relationships = relationships
         self._executor = executor
@@ -62,7 +65,9 @@ class CopyFanout:
             rels = [rel for rel in copying if self._shard.owns(str(rel.id))]
             books = load_books(uow, rels)
             instrument = self._instruments[event.fill.symbol]
-            plan = plan_copies(event, instrument, rels, books, self._prices(), now)
+            plan = plan_copies(
+                event, instrument, rels, books, self._prices(), now, self._opening
+            )
             stops = _stop_at_max_loss(uow, plan.must_stop, books, now)
             reattached = [books[book].positions[symbol] for book, symbol in plan.reattach]
             for stored in reattached:

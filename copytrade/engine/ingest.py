@@ -9,7 +9,7 @@ needs (docs/domain.md, Copying: usage = fill notional / equity before the fill).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -71,9 +71,7 @@ class FillIngestor:
                 resting = self._book(uow, fills)
                 uow.cursors.set(STREAM, next_cursor)
                 uow.commit()
-            closed, self._closed = self._closed, []
-            if closed and self._on_provider_trades is not None:
-                self._on_provider_trades(closed)
+            self.announce_closed()
             self._refresh(resting)
             total += len(fills)
 
@@ -95,7 +93,8 @@ class FillIngestor:
                 continue
             self._flush(uow, pending)
             pending = []
-            if self._book_provider_fill(uow, fill) and fill.client_order_id is not None:
+            booked, may_rest = self._book_provider_fill(uow, fill)
+            if booked and may_rest and fill.client_order_id is not None:
                 resting.append((str(fill.account), fill.client_order_id))
         self._flush(uow, pending)
         return resting
@@ -107,8 +106,22 @@ class FillIngestor:
             leverage = uow.orders.leverages([str(f.client_order_id) for f in fills])
             self._bookkeeper.record(uow, fills, leverage, self._now())
 
-    def _book_provider_fill(self, uow: PipelineUnitOfWork, fill: Fill) -> bool:
-        """Book one provider fill and announce it; True when its order may still be resting."""
+    def book_provider_fills(self, uow: PipelineUnitOfWork, fills: Sequence[Fill]) -> int:
+        """Book fills a provider made on its own exchange account (read by the provider
+        watcher, not from the venue's stream) inside ``uow``, each once by fill id, each
+        announced as a ``ProviderFilled``; how many were new. After the commit, call
+        ``announce_closed`` (docs/venues.md, "Watching a provider's account")."""
+        self._closed = []
+        return sum(self._book_provider_fill(uow, fill)[0] for fill in fills)
+
+    def announce_closed(self) -> None:
+        """Tell the listener of the provider trades the last committed booking closed."""
+        closed, self._closed = self._closed, []
+        if closed and self._on_provider_trades is not None:
+            self._on_provider_trades(closed)
+
+    def _book_provider_fill(self, uow: PipelineUnitOfWork, fill: Fill) -> tuple[bool, bool]:
+        """Book one provider fill and announce it: (booked now, its order may still rest)."""
         book = str(fill.account)
         positions = uow.positions.for_books([book])
         held = positions.get((book, fill.symbol))
@@ -125,7 +138,7 @@ class FillIngestor:
             uow, [fill], {str(fill.client_order_id): leverage}, self._now()
         )
         if not booked.changes:
-            return False  # booked before (a re-read of the stream): already announced
+            return False, False  # booked before (a re-read): already announced
         # The provider's trade tallies, which a full stats refresh reads, move with it.
         uow.trade_tallies.add_trades(booked.trades)
         self._closed.extend(booked.trades)
@@ -138,4 +151,4 @@ class FillIngestor:
             leverage=leverage,
         )
         uow.outbox.add(PROVIDER_FILLED, event.message_id, event.to_payload(), self._now())
-        return order is not None and order.status != OrderStatus.FILLED.value
+        return True, order is not None and order.status != OrderStatus.FILLED.value

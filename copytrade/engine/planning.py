@@ -23,9 +23,16 @@ from copytrade.domain.copying import (
     gate_opening,
     split_flip,
 )
-from copytrade.domain.copying.plan import CopyLeg, CopyOrder, PlannedDecision
+from copytrade.domain.copying.plan import (
+    CopyLeg,
+    CopyOrder,
+    OpeningOrders,
+    PlannedDecision,
+    tolerance_price,
+)
 from copytrade.domain.ids import AccountId, ClientOrderId
 from copytrade.domain.instruments import Instrument, Side
+from copytrade.domain.orders import OrderType
 from copytrade.domain.values import ONE, ZERO
 from copytrade.engine.books import BookState
 from copytrade.engine.messages import ProviderFilled
@@ -56,7 +63,9 @@ def plan_copies(
     books: Mapping[str, BookState],
     prices: Mapping[str, Decimal],
     now: datetime,
+    opening: OpeningOrders = OpeningOrders.MARKET,
 ) -> CopyPlan:
+    """``opening`` is how the venue takes opening copies; closes are market orders."""
     fill = event.fill
     plan = CopyPlan()
     price = prices.get(fill.symbol, fill.price)
@@ -96,8 +105,14 @@ def plan_copies(
             if decision.is_order:
                 plan.equity_before.setdefault(rel.id, follower.copy_equity)
             lev = decision.leverage
+            limit = None
+            if opening is OpeningOrders.TOLERANCE_LIMIT:
+                limit = tolerance_price(
+                    fill.side, fill.price, rel.settings.slippage_fraction, instrument.tick
+                )
             _record(
-                plan, event, rel, CopyLeg.OPEN, decision, fill.side, lev, now, reduce_only=False
+                plan, event, rel, CopyLeg.OPEN, decision, fill.side, lev, now,
+                reduce_only=False, limit_price=limit,
             )
     return plan
 
@@ -129,6 +144,7 @@ def _record(
     now: datetime,
     *,
     reduce_only: bool,
+    limit_price: Decimal | None = None,
 ) -> None:
     fill = event.fill
     client_order_id = None
@@ -147,6 +163,8 @@ def _record(
                 leverage=leverage if leverage > ZERO else _ONE_X,
                 reduce_only=reduce_only,
                 created_at=now,
+                type=OrderType.MARKET if limit_price is None else OrderType.LIMIT,
+                limit_price=limit_price,
             )
         )
     plan.decisions.append(

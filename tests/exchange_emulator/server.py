@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from copytrade.adapters.venues.ccxt.quirks import quirks_for
 from tests.exchange_emulator.faults import Fault, Faults
 from tests.exchange_emulator.state import (
     EmulatedAccount,
@@ -52,6 +53,8 @@ class Emulator:
         self.faults = Faults()
         self.slow_seconds = slow_seconds
         self.requests: list[tuple[str, str]] = []  # (method, path), for assertions
+        # Routes answered 404, as a testnet answers a call it does not serve.
+        self.unserved: set[tuple[str, str]] = set()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -63,19 +66,8 @@ class Emulator:
 
     @property
     def urls(self) -> dict[str, str]:
-        base = self.base_url
-        return {
-            "public": f"{base}/api/v3",
-            "private": f"{base}/api/v3",
-            "v1": f"{base}/api/v1",
-            "sapi": f"{base}/sapi/v1",
-            "fapiPublic": f"{base}/fapi/v1",
-            "fapiPublicV2": f"{base}/fapi/v2",
-            "fapiPublicV3": f"{base}/fapi/v3",
-            "fapiPrivate": f"{base}/fapi/v1",
-            "fapiPrivateV2": f"{base}/fapi/v2",
-            "fapiPrivateV3": f"{base}/fapi/v3",
-        }
+        """ccxt's ``urls['api']`` on this emulator: the quirk table's paths under it."""
+        return quirks_for("binance").api_urls(self.base_url)
 
     @contextmanager
     def running(self) -> Iterator[Emulator]:
@@ -98,7 +90,7 @@ class Emulator:
 
         def account(a: EmulatedAccount | None, _f: bool, _p: dict[str, str]) -> Any:
             assert a is not None
-            return {"canTrade": True, "canWithdraw": False, "canDeposit": False,
+            return {"canTrade": True, "canWithdraw": a.can_withdraw, "canDeposit": False,
                     "accountType": "SPOT", "permissions": ["SPOT"], "updateTime": now_ms(),
                     "balances": [{"asset": k, "free": text(v), "locked": "0"}
                                  for k, v in sorted(a.balances.items())]}
@@ -152,8 +144,21 @@ class Emulator:
             assert a is not None
             market = s.market(futures, p.get("symbol"))
             order_id = p.get("orderId")
+            # Binance: fromId is the first trade id wanted (ids ascending); startTime the
+            # earliest time; limit at most 1000 (default 500).
+            from_id = int(p.get("fromId", 0))
+            start = int(p.get("startTime", 0))
+            limit = min(int(p.get("limit", 500)), 1000)
             return [s.trade_json(t) for t in a.trades if t.order.market is market
-                    and order_id in (None, str(t.order.order_id))]
+                    and order_id in (None, str(t.order.order_id))
+                    and t.trade_id >= from_id and t.time_ms >= start][:limit]
+
+        def api_restrictions(a: EmulatedAccount | None, _f: bool, _p: dict[str, str]) -> Any:
+            assert a is not None
+            return {"ipRestrict": False, "createTime": now_ms(), "enableReading": True,
+                    "enableSpotAndMarginTrading": True, "enableFutures": True,
+                    "enableWithdrawals": a.can_withdraw, "enableInternalTransfer": False,
+                    "permitsUniversalTransfer": False, "enableMargin": False}
 
         routes: dict[tuple[str, str], tuple[bool, Handler]] = {}
         for prefix in ("/api/v3", "/fapi/v1"):
@@ -167,6 +172,7 @@ class Emulator:
         routes[("GET", "/api/v3/myTrades")] = (True, my_trades)
         routes[("GET", "/fapi/v1/userTrades")] = (True, my_trades)
         routes[("POST", "/fapi/v1/leverage")] = (True, leverage)
+        routes[("GET", "/sapi/v1/account/apiRestrictions")] = (True, api_restrictions)
         routes[("GET", "/fapi/v1/leverageBracket")] = (True, lambda *_: s.leverage_brackets())
         for version in ("v2", "v3"):
             routes[("GET", f"/fapi/{version}/account")] = (True, futures_account)
@@ -197,7 +203,9 @@ def _handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode() if length else ""
             emulator.requests.append((method, url.path))
-            route = routes.get((method, url.path))
+            route = None if (method, url.path) in emulator.unserved else routes.get(
+                (method, url.path)
+            )
             if route is None:
                 self._answer(404, {"code": -1, "msg": f"no route {method} {url.path}"})
                 return

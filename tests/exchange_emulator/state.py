@@ -88,6 +88,7 @@ class EmulatedAccount:
     leverage: dict[str, int] = field(default_factory=dict)
     orders: list[EmulatedOrder] = field(default_factory=list)
     trades: list[EmulatedTrade] = field(default_factory=list)
+    can_withdraw: bool = False  # what the key's permissions say (apiRestrictions)
 
 
 def now_ms() -> int:
@@ -111,11 +112,12 @@ class ExchangeState:
 
     # --- what a test sets -------------------------------------------------------
 
-    def add_account(self, api_key: str, secret: str, balances: dict[str, Decimal]) -> None:
+    def add_account(self, api_key: str, secret: str, balances: dict[str, Decimal],
+                    *, can_withdraw: bool = False) -> None:
         """An account with spot ``balances``; its futures wallet starts with the same cash."""
         with self.lock:
             self.accounts[api_key] = EmulatedAccount(
-                secret, dict(balances), futures_wallet=dict(balances)
+                secret, dict(balances), futures_wallet=dict(balances), can_withdraw=can_withdraw
             )
 
     def set_price(self, symbol_id: str, price: Decimal, *, futures: bool = False,

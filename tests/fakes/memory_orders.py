@@ -63,6 +63,7 @@ class MemoryOrders:
                     qty=o.qty,
                     leverage=o.leverage,
                     created_at=o.created_at,
+                    limit_price=o.limit_price,
                     reduce_only=o.reduce_only,
                     relationship_id=str(o.relationship_id),
                     provider_id=str(o.provider_id),

@@ -16,7 +16,7 @@ from copytrade.adapters.db.repositories.accounts import AccountRepository
 from copytrade.adapters.db.repositories.activity import ActivityRepository
 from copytrade.adapters.db.repositories.alerts import AlertRepository
 from copytrade.adapters.db.repositories.api_keys import ApiKeyRepository
-from copytrade.adapters.db.repositories.cursors import CursorRepository
+from copytrade.adapters.db.repositories.cursors import CursorRepository, TradeCursorRepository
 from copytrade.adapters.db.repositories.decisions import DecisionRepository
 from copytrade.adapters.db.repositories.equity import EquitySnapshotRepository
 from copytrade.adapters.db.repositories.fees import FeeRepository
@@ -84,6 +84,7 @@ class SqlUnitOfWork:
         self.settlements = SettlementRepository(session)
         self.fees = FeeRepository(session)
         self.cursors = CursorRepository(session)
+        self.trade_cursors = TradeCursorRepository(session)
         self.provider_stats = ProviderStatsRepository(session)
         self.users = UserRepository(session)
         self.api_keys = ApiKeyRepository(session)

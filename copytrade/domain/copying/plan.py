@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from enum import StrEnum
 
 from copytrade.domain.copying.reasons import CopyDecision
@@ -24,6 +24,7 @@ from copytrade.domain.ids import (
 )
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
+from copytrade.domain.values import ONE
 
 
 class CopyLeg(StrEnum):
@@ -49,6 +50,32 @@ class CopyOrder:
     reduce_only: bool
     created_at: datetime
     type: OrderType = OrderType.MARKET
+    # An opening copy on a live venue: an immediate-or-cancel limit at the follower's
+    # tolerance price (``tolerance_price``); None for a market order.
+    limit_price: Decimal | None = None
+
+
+class OpeningOrders(StrEnum):
+    """How a venue is sent opening copies (docs/venues.md, "Orders on a live exchange").
+
+    ``market`` on the paper venue, which fills at the price in force after the gate
+    checked it against the tolerance; ``tolerance_limit`` on a live book, where the
+    price can move between the check and the fill: a limit at the follower's tolerance
+    price, sent immediate-or-cancel, so that nothing fills beyond it.
+    """
+
+    MARKET = "market"
+    TOLERANCE_LIMIT = "tolerance_limit"
+
+
+def tolerance_price(side: Side, fill_price: Decimal, slippage: Decimal, tick: Decimal) -> Decimal:
+    """The worst price a copy of ``fill_price`` may get: a buy up to ``fill_price`` ×
+    (1 + slippage), a sell down to × (1 − slippage), ``slippage`` a fraction; rounded to
+    the tick towards the fill price (never beyond the tolerance), and at least one tick."""
+    if side is Side.BUY:
+        return ((fill_price * (ONE + slippage)) / tick).to_integral_value(ROUND_FLOOR) * tick
+    floor = ((fill_price * (ONE - slippage)) / tick).to_integral_value(ROUND_CEILING) * tick
+    return max(floor, tick)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,13 @@
-"""Read positions in external streams, committed with what was read up to them."""
+"""Read positions in external streams, committed with what was read up to them: the
+venue's fill stream, and each linked exchange account's trades per market."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
-from copytrade.adapters.db.schema import StreamCursorRow
+from copytrade.adapters.db.schema import ExchangeTradeCursorRow, StreamCursorRow
 
 
 class CursorRepository:
@@ -21,4 +24,27 @@ class CursorRepository:
             self._session.add(StreamCursorRow(name=name, position=position))
         else:
             row.position = position
+        self._session.flush()
+
+
+class TradeCursorRepository:
+    """How far each (linked account, market) has been read, committed with its fills."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, account: str, symbol: str) -> str | None:
+        row = self._session.get(ExchangeTradeCursorRow, (account, symbol))
+        return None if row is None else row.position
+
+    def set(self, account: str, symbol: str, position: str, now: datetime) -> None:
+        row = self._session.get(ExchangeTradeCursorRow, (account, symbol))
+        if row is None:
+            self._session.add(
+                ExchangeTradeCursorRow(
+                    account=account, symbol=symbol, position=position, updated_at=now
+                )
+            )
+        else:
+            row.position, row.updated_at = position, now
         self._session.flush()

@@ -147,7 +147,7 @@ def _copy_order_row(order: CopyOrder, venue: str) -> dict[str, object]:
         "side": order.side.value,
         "type": order.type.value,
         "qty": order.qty,
-        "limit_price": None,
+        "limit_price": order.limit_price,
         "leverage": order.leverage,
         "reduce_only": order.reduce_only,
         "status": _NEW,
@@ -172,6 +172,34 @@ class OrderRepository:
     def add_copy_orders(self, orders: Sequence[CopyOrder], venue: str = "paper") -> None:
         """The copy pipeline's planned orders, as intents (status ``new``), in one statement."""
         _INSERT_INTENTS.execute(self._session, [_copy_order_row(o, venue) for o in orders])
+
+    def add_external(self, fills: Sequence[Fill], venue: str, now: datetime) -> None:
+        """The orders of fills made outside copytrade (a provider trading on its own
+        exchange account), known only through their fills: each order not stored yet is
+        stored ``filled`` with the quantity of its fills here, under its exchange order
+        id (docs/venues.md, "Watching a provider's account")."""
+        by_order: dict[str, list[Fill]] = {}
+        for fill in fills:
+            by_order.setdefault(str(fill.order_id), []).append(fill)
+        known = self.existing_ids(list(by_order))
+        rows = []
+        for order_id, own in by_order.items():
+            if order_id in known:
+                continue
+            first, qty = own[0], sum((f.qty for f in own), _ZERO)
+            row = _intent_row(
+                OrderIntent(
+                    client_order_id=order_id, book=str(first.account), symbol=first.symbol,
+                    side=first.side.value, type="market", qty=qty, leverage=Decimal(1),
+                    created_at=first.ts, provider_id=str(first.account), venue=venue,
+                )
+            )
+            notional = sum((f.qty * f.price for f in own), _ZERO)
+            row |= {"status": OrderStatus.FILLED.value, "filled_qty": qty, "updated_at": now,
+                    "fees": sum((f.fee for f in own), _ZERO)}
+            rows.append(row | {"avg_fill_price": notional / qty})
+        if rows:
+            self._session.execute(insert(_ORDERS), rows)
 
     def existing_ids(self, client_order_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()

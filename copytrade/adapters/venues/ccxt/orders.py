@@ -76,30 +76,44 @@ def fills_of(
     ctx: OrderContext, venue_order_id: OrderId, trades: Sequence[Mapping[str, Any]],
     now: datetime,
 ) -> tuple[Fill, ...]:
-    fills = []
-    for trade in trades:
-        qty = number(trade.get("amount"), "trade amount") * ctx.contract_size
-        price = number(trade.get("price"), "trade price")
-        fills.append(
-            Fill(
-                fill_id=FillId(f"{ctx.exchange}:{ctx.instrument.symbol}:{trade['id']}"),
-                order_id=venue_order_id,
-                client_order_id=ctx.client_order_id,
-                account=AccountId(ctx.account),
-                symbol=ctx.instrument.symbol,
-                side=parse_side(trade.get("side")),
-                qty=Quantity(qty),
-                price=Price(price),
-                # Rounded down to the quote unit, as every fee is (docs/domain.md).
-                fee=round_down(
-                    fee_in_quote(trade, ctx.instrument, qty * price), ctx.instrument.quote.unit
-                ),
-                liquidity=Liquidity.MAKER if trade.get("takerOrMaker") == "maker"
-                else Liquidity.TAKER,
-                ts=timestamp(trade.get("timestamp"), now),
-            )
+    return tuple(
+        trade_fill(
+            ctx.exchange, ctx.account, ctx.instrument, ctx.contract_size, trade,
+            now, venue_order_id, ctx.client_order_id,
         )
-    return tuple(fills)
+        for trade in trades
+    )
+
+
+def trade_fill(
+    exchange: str,
+    account: str,
+    instrument: Instrument,
+    contract_size: Decimal,
+    trade: Mapping[str, Any],
+    now: datetime,
+    venue_order_id: OrderId | None = None,
+    client_order_id: ClientOrderId | None = None,
+) -> Fill:
+    """One ccxt trade as a ``Fill``; its id ``<exchange>:<symbol>:<trade id>`` (stable,
+    so a trade read twice is the same fill)."""
+    symbol = instrument.symbol
+    qty = number(trade.get("amount"), "trade amount") * contract_size
+    price = number(trade.get("price"), "trade price")
+    return Fill(
+        fill_id=FillId(f"{exchange}:{symbol}:{trade['id']}"),
+        order_id=venue_order_id or OrderId(f"{exchange}:{symbol}:{trade.get('order')}"),
+        client_order_id=client_order_id,
+        account=AccountId(account),
+        symbol=symbol,
+        side=parse_side(trade.get("side")),
+        qty=Quantity(qty),
+        price=Price(price),
+        # Rounded down to the quote unit, as every fee is (docs/domain.md).
+        fee=round_down(fee_in_quote(trade, instrument, qty * price), instrument.quote.unit),
+        liquidity=Liquidity.MAKER if trade.get("takerOrMaker") == "maker" else Liquidity.TAKER,
+        ts=timestamp(trade.get("timestamp"), now),
+    )
 
 
 def venue_order(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -29,6 +29,25 @@ class ExchangeQuirks:
     client_id_disallowed: re.Pattern[str]
     options: Mapping[str, Any] = field(default_factory=dict)
     default_max_leverage: Decimal = Decimal(20)
+    # ccxt's ``urls['api']`` entries as paths under one base URL: ``api_base`` (a proxy,
+    # a local emulator) replaces the host of every one of them.
+    api_paths: Mapping[str, str] = field(default_factory=dict)
+    # How a trade history is paged: "from_id" (the trade id after the last one read,
+    # ids ascending) or "since" (the time of the last one read, trades deduplicated by id).
+    trade_paging: str = "since"
+    # Asks the exchange whether the client's key may withdraw: True/False where the
+    # exchange reports it, None when it does not (docs/venues.md, "Linking accounts").
+    withdrawal_permission: Callable[[Any], bool | None] | None = None
+
+    def api_urls(self, base: str) -> dict[str, str]:
+        """``urls['api']`` pointing every entry at ``base``; InvalidValueError when this
+        exchange has no such table yet."""
+        if not self.api_paths:
+            raise InvalidValueError(
+                f"a custom API base URL is not supported for {self.exchange} yet"
+            )
+        root = base.rstrip("/")
+        return {name: f"{root}{path}" for name, path in self.api_paths.items()}
 
     def client_order_id(self, ours: ClientOrderId) -> str:
         """Our id as this exchange accepts it: cleaned, or hashed when still too long."""
@@ -36,6 +55,13 @@ class ExchangeQuirks:
         if cleaned and len(cleaned) <= self.max_client_id_length:
             return cleaned
         return hashlib.sha256(str(ours).encode()).hexdigest()[: self.max_client_id_length]
+
+
+def _binance_can_withdraw(client: Any) -> bool | None:
+    """The key's ``enableWithdrawals`` (GET /sapi/v1/account/apiRestrictions)."""
+    answer = client.sapi_get_account_apirestrictions()
+    value = answer.get("enableWithdrawals") if isinstance(answer, Mapping) else None
+    return value if isinstance(value, bool) else None
 
 
 QUIRKS: Mapping[str, ExchangeQuirks] = MappingProxyType(
@@ -53,6 +79,23 @@ QUIRKS: Mapping[str, ExchangeQuirks] = MappingProxyType(
                 "fetchMargins": False,
             },
             default_max_leverage=Decimal(20),
+            api_paths=MappingProxyType(
+                {
+                    "public": "/api/v3",
+                    "private": "/api/v3",
+                    "v1": "/api/v1",
+                    "sapi": "/sapi/v1",
+                    "fapiPublic": "/fapi/v1",
+                    "fapiPublicV2": "/fapi/v2",
+                    "fapiPublicV3": "/fapi/v3",
+                    "fapiPrivate": "/fapi/v1",
+                    "fapiPrivateV2": "/fapi/v2",
+                    "fapiPrivateV3": "/fapi/v3",
+                }
+            ),
+            # myTrades' fromId: trades with an id at least this, ascending.
+            trade_paging="from_id",
+            withdrawal_permission=_binance_can_withdraw,
         ),
         # OKX: clOrdId is 1..32 letters and digits.
         "okx": ExchangeQuirks("okx", 32, re.compile(r"[^A-Za-z0-9]")),

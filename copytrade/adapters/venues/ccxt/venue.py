@@ -31,7 +31,7 @@ from copytrade.adapters.venues.ccxt.markets import (
     instruments_from_markets,
     number,
 )
-from copytrade.adapters.venues.ccxt.orders import OrderContext, venue_order
+from copytrade.adapters.venues.ccxt.orders import OrderContext, trade_fill, venue_order
 from copytrade.adapters.venues.ccxt.quirks import ExchangeQuirks, quirks_for
 from copytrade.adapters.venues.errors import (
     PermanentVenueError,
@@ -49,6 +49,7 @@ from copytrade.adapters.venues.port import (
     VenuePosition,
     rejected_order,
 )
+from copytrade.domain.copying.plan import OpeningOrders
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import ClientOrderId, OrderId
 from copytrade.domain.instruments import Instrument
@@ -70,6 +71,10 @@ class CcxtVenue:
     credentials. ``api_urls`` replaces ccxt's ``urls['api']`` entries (the test
     emulator, a proxy); ``sandbox`` switches ccxt to the exchange's testnet.
     """
+
+    # Opening copies go as limits at the follower's tolerance price, sent IOC (``_send``):
+    # on a live book the price can move past the tolerance between the check and the fill.
+    OPENING = OpeningOrders.TOLERANCE_LIMIT
 
     def __init__(
         self,
@@ -473,6 +478,62 @@ class CcxtVenue:
         """Reach the exchange with the account's keys: its balances, or the venue error."""
         return self.balances(account)
 
+    def can_withdraw(self, account: str) -> bool | None:
+        """Whether the account's key may withdraw, where the exchange reports it; None
+        when it does not say (no such call, or the call is not served, as on testnets).
+        Authentication errors are raised: the key itself is wrong."""
+        probe = self._quirks.withdrawal_permission
+        if probe is None:
+            return None
+        client, lock = self._client(account)
+        with lock:
+            try:
+                answer: bool | None = self._call(lambda: probe(client))
+            except PermanentVenueError as error:
+                if error.reason in ("not_supported", "exchange_error"):
+                    return None
+                raise
+        return answer
+
+    # --- an account's own trades (the provider watcher) --------------------------
+
+    def trades_after(
+        self, account: str, symbol: str, position: str | None, since: datetime, limit: int
+    ) -> tuple[list[Fill], str | None]:
+        """The account's trades in ``symbol`` after ``position`` (None: from ``since``),
+        oldest first, at most ``limit``, and the position to pass next time.
+
+        The position is the exchange's paging key (docs/venues.md, "Watching a
+        provider's account"): the last trade id where trades page by id (Binance's
+        fromId), else the last trade's time in ms, where the trades at that very
+        millisecond come again and are told apart by their fill id.
+        """
+        instrument = self._instrument(symbol)
+        if instrument is None:
+            raise PermanentVenueError(
+                f"{self._quirks.exchange} lists no market {symbol!r}", "unknown_symbol"
+            )
+        by_id = self._quirks.trade_paging == "from_id"
+        since_ms: int | None = int(since.timestamp() * 1000)
+        params: dict[str, Any] = {}
+        if position is not None and by_id:
+            params["fromId"], since_ms = int(position) + 1, None
+        elif position is not None:
+            since_ms = int(position)
+        client, lock = self._client(account)
+        with lock:
+            trades = self._call(lambda: client.fetch_my_trades(symbol, since_ms, limit, params))
+        trades = sorted(trades, key=lambda t: (t.get("timestamp") or 0, _trade_key(t)))
+        if not trades:
+            return [], position
+        size = contract_size(self._markets_of(symbol))
+        now = self._clock()
+        fills = [
+            trade_fill(self._quirks.exchange, account, instrument, size, t, now) for t in trades
+        ]
+        last = max(trades, key=_trade_key) if by_id else trades[-1]
+        return fills, str(last["id"] if by_id else last["timestamp"])
+
     # --- what only the paper venue can do ---------------------------------------
 
     def _unsupported(self, what: str) -> UnsupportedOperationError:
@@ -507,6 +568,25 @@ class CcxtVenue:
 
     def holdings(self) -> dict[str, AccountHoldings]:
         raise self._unsupported("reading every account at one instant")
+
+
+def _trade_key(trade: Mapping[str, Any]) -> tuple[int, str]:
+    """Trade ids in numeric order where they are numbers (Binance), else as text."""
+    text = str(trade.get("id"))
+    return (int(text), "") if text.isdigit() else (0, text)
+
+
+def linked_venue(
+    exchange: str,
+    accounts: Mapping[str, ApiCredentials],
+    *,
+    sandbox: bool = False,
+    api_base: str | None = None,
+) -> CcxtVenue:
+    """The venue for linked accounts of one exchange, reached where they are linked: the
+    testnet (``sandbox``) or every API entry under ``api_base``."""
+    urls = quirks_for(exchange).api_urls(api_base) if api_base else None
+    return CcxtVenue(exchange, accounts, api_urls=urls, sandbox=sandbox)
 
 
 class _Refused(Exception):
