@@ -48,6 +48,22 @@ def _plain_decimal(value: object) -> object:
     return value
 
 
+def _whole_number(value: object) -> object:
+    """A JSON integer: 5, or 5.0 (JSON Schema's "integer" admits both), never true or "5"."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        kind = "true/false" if isinstance(value, bool) else type(value).__name__
+        raise ValueError(f"send a whole number such as 5, not {kind}")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"send a whole number such as 5, not {value}")
+        return int(value)
+    return value
+
+
+# A count in a JSON body: what the schema calls "integer", and nothing looser.
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
 DecimalIn = Annotated[
     Decimal,
     BeforeValidator(_plain_decimal),

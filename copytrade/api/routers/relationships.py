@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from copytrade.api.deps import Me
 from copytrade.api.encode import plain
 from copytrade.api.errors import errors
-from copytrade.api.inputs import Amount, Bounded, Percent, PositivePercent
+from copytrade.api.inputs import Amount, Bounded, Percent, PositivePercent, WholeNumber
 from copytrade.api.paths import API_V1
 from copytrade.api.routers.accounts import MoneyMove
 from copytrade.api.wire import Money, Out, wire_model
@@ -58,7 +58,7 @@ class FollowBody(BaseModel):
     )
     leverage: Annotated[Decimal, Bounded(1, 1000, 8)] | None = None
     max_per_trade_pct: PositivePercent = DEFAULT_MAX_PER_TRADE_PCT
-    max_open_trades: int = Field(DEFAULT_MAX_OPEN_TRADES, ge=1, le=1000, strict=True)
+    max_open_trades: WholeNumber = Field(DEFAULT_MAX_OPEN_TRADES, ge=1, le=1000)
     max_loss_pct: PositivePercent = DEFAULT_MAX_LOSS_PCT
     slippage_pct: Percent = DEFAULT_SLIPPAGE_PCT
     whitelist: Symbols = []

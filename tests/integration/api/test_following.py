@@ -184,6 +184,8 @@ BAD_FOLLOWS: list[dict[str, Any]] = [
     {"max_per_trade_pct": "101"},
     {"max_open_trades": 0},
     {"max_open_trades": "3"},
+    {"max_open_trades": 2.5},
+    {"max_open_trades": True},
     {"max_loss_pct": "-1"},
     {"slippage_pct": "NaN"},
     {"whitelist": "BTC/USDT:USDT"},
