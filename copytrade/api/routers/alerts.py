@@ -100,7 +100,7 @@ class FiringsOut(Out):
     firings: list[FiringOut]
 
 
-@router.post("", status_code=201, response_model=RuleOut, responses=errors(413, 422))
+@router.post("/rules", status_code=201, response_model=RuleOut, responses=errors(413, 422))
 def create_rule(body: NewRuleBody, user: CurrentUser, runtime: Runtime) -> dict[str, object]:
     """A new alert rule of mine; it is evaluated from the next closed candle on."""
     rule = runtime.act(
@@ -113,7 +113,7 @@ def create_rule(body: NewRuleBody, user: CurrentUser, runtime: Runtime) -> dict[
     return rule_json(rule, runtime.platform.clock.now())
 
 
-@router.get("", response_model=RulesOut)
+@router.get("/rules", response_model=RulesOut)
 def my_rules(user: CurrentUser, runtime: Runtime) -> dict[str, object]:
     """My alert rules, oldest first, each with its status and last firing."""
     now = runtime.platform.clock.now()
@@ -128,13 +128,13 @@ def my_firings(
     return {"firings": runtime.alert_rules.firings(user.id, limit)}
 
 
-@router.get("/{rule_id}", response_model=RuleOut, responses=errors(404, 422))
+@router.get("/rules/{rule_id}", response_model=RuleOut, responses=errors(404, 422))
 def one_rule(user: CurrentUser, runtime: Runtime, rule_id: str = RULE_ID) -> dict[str, object]:
     """One of my alert rules."""
     return rule_json(runtime.alert_rules.get(rule_id, user.id), runtime.platform.clock.now())
 
 
-@router.patch("/{rule_id}", response_model=RuleOut, responses=errors(404, 413, 422))
+@router.patch("/rules/{rule_id}", response_model=RuleOut, responses=errors(404, 413, 422))
 def switch_rule(
     body: SwitchBody, user: CurrentUser, runtime: Runtime, rule_id: str = RULE_ID
 ) -> dict[str, object]:
@@ -143,7 +143,9 @@ def switch_rule(
     return rule_json(rule, runtime.platform.clock.now())
 
 
-@router.delete("/{rule_id}", status_code=204, response_class=Response, responses=errors(404, 422))
+@router.delete(
+    "/rules/{rule_id}", status_code=204, response_class=Response, responses=errors(404, 422)
+)
 def delete_rule(user: CurrentUser, runtime: Runtime, rule_id: str = RULE_ID) -> Response:
     """Delete one of my rules; what it fired stays listed."""
     runtime.act(lambda: runtime.alert_rules.remove(rule_id, user.id))

@@ -13,7 +13,8 @@ from .conftest import Api
 from .test_api_keys import bearer, make_key
 from .test_serve_jobs import again, serve_jobs
 
-ALERTS = "/api/v1/alerts"
+ALERTS = "/api/v1/alerts/rules"
+FIRINGS = "/api/v1/alerts/firings"
 
 
 def served(api: Api) -> Harness:
@@ -115,7 +116,7 @@ def test_a_rule_made_through_the_api_fires_on_the_served_prices(api: Api) -> Non
         again(scheduler, "alerts")
     # Candles (one a minute) close at 3000, 3050, 3200, 3300, 3000: one crossing above
     # 3100 (at 3200); the rule is `once`, so the later one is not fired.
-    firings = api.client.get(f"{ALERTS}/firings", headers=ana["headers"]).json()["firings"]
+    firings = api.client.get(FIRINGS, headers=ana["headers"]).json()["firings"]
     assert len(firings) == 1, firings
     fired = firings[0]
     assert (fired["rule"], fired["symbol"], fired["condition"]) == (
@@ -145,5 +146,5 @@ def test_a_switched_off_rule_does_not_fire_until_switched_on(api: Api) -> None:
     for price in ("3300", "3300"):  # the 3300 candle crosses again: fires
         market.tick(SPOT.symbol, price)
         again(scheduler, "alerts")
-    firings = api.client.get(f"{ALERTS}/firings", headers=h).json()["firings"]
+    firings = api.client.get(FIRINGS, headers=h).json()["firings"]
     assert [f["values"]["price"] for f in firings] == ["3300"]
