@@ -15,6 +15,7 @@ from copytrade.api.request_log import RequestLog
 from copytrade.api.routers import (
     accounts,
     admin,
+    alerts,
     api_keys,
     auth,
     discovery,
@@ -64,6 +65,7 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
         relationships,
         orders,
         statements,
+        alerts,
         admin,
         events,
         ops,

@@ -26,6 +26,7 @@ from copytrade.adapters.venues.errors import (
     TemporaryVenueError,
     VenueError,
 )
+from copytrade.domain.alerts.errors import AlertNotFoundError
 from copytrade.domain.errors import DomainError, InvalidTransitionError, InvalidValueError
 from copytrade.domain.identity import (
     AuthenticationError,
@@ -80,6 +81,7 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (WithdrawalRefusedError, 422, "insufficient_funds"),
     (UnknownOrderOfUserError, 404, "not_found"),
     (UnknownApiKeyError, 404, "not_found"),
+    (AlertNotFoundError, 404, "not_found"),
     (TooManyApiKeysError, 409, "too_many_keys"),
     (InsufficientFundsError, 422, "insufficient_funds"),
     (InvalidTransitionError, 409, "invalid_state"),

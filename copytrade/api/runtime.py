@@ -25,6 +25,7 @@ from copytrade.bootstrap import Container
 from copytrade.demo.instruments import DEMO_INSTRUMENTS
 from copytrade.domain.instruments import Instrument
 from copytrade.marketdata.clock import Clock
+from copytrade.service_layer.alerts.rules import AlertRules
 from copytrade.service_layer.api_keys import ApiKeys
 from copytrade.service_layer.identity import IdentityService, PasswordHasher
 from copytrade.service_layer.platform import Platform
@@ -47,6 +48,8 @@ class ServerRuntime:
     metrics: ServeMetrics
     # Keys for programs, each rate-limited (Settings.api_key_rate_limit per window).
     api_keys: ApiKeys
+    # Users' technical-indicator alert rules (docs/alerts.md); evaluated by the serve jobs.
+    alert_rules: AlertRules
     lock: threading.RLock = field(default_factory=threading.RLock)
     alerts: Alerts = field(default_factory=Alerts)
     # Set when the server begins to shut down: event streams end at their next poll.
@@ -102,7 +105,10 @@ class ServerRuntime:
             clock.now,
             SlidingWindowLimiter(settings.api_key_rate_limit, key_window, clock.now),
         )
-        return cls(container, platform, identity, stats, run, orders, metrics, keys, lock)
+        rules = AlertRules(platform.uow, clock.now)
+        return cls(
+            container, platform, identity, stats, run, orders, metrics, keys, rules, lock
+        )
 
     def reconcile(self) -> ReconcileReport:
         """Ledger vs venue for every book, under the engine lock (nothing moves meanwhile)."""

@@ -135,6 +135,8 @@ class CopyEngine:
         )
         self.fanout = self.fanouts[0]
         self.listeners: list[EngineListener] = []
+        # Told each price the engine applies (symbol, price, time): the live alerts' feed.
+        self.price_listeners: list[Callable[[str, Decimal, datetime], object]] = []
         self.ingestor = FillIngestor(
             venue,
             uow_factory,
@@ -199,6 +201,8 @@ class CopyEngine:
         for symbol, price in points.items():
             self.prices.update(symbol, price, ts)
             self.venue.set_price(symbol, price, ts)
+            for listener in self.price_listeners:
+                listener(symbol, price, ts)
         self.pump()
         self.enforce_max_loss(points.keys())
 

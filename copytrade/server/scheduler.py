@@ -1,5 +1,5 @@
-"""Periodic jobs of ``copytrade serve``: market ticks, recovery, day closes, stats,
-settlement, billing and reconciliation.
+"""Periodic jobs of ``copytrade serve``: market ticks, users' alert rules, recovery,
+day closes, stats, settlement, billing and reconciliation.
 
 One background thread runs the jobs in turn, under the runtime's lock unless a
 job only reads the books (the stats refresh: it takes the lock for its writes
@@ -25,6 +25,7 @@ from copytrade.api.alerts import RECONCILE, reconcile_alert
 from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.profit_share.periods import latest_boundary
 from copytrade.marketdata.clock import Clock
+from copytrade.service_layer.alerts.live import LiveAlerts
 from copytrade.stats.refresher import StatsRefresher
 
 log = logging.getLogger("copytrade.serve")
@@ -159,7 +160,11 @@ def default_jobs(
     runtime: ServerRuntime, clock: Clock, market: Callable[[], object] | None
 ) -> list[Job]:
     refresher = StatsRefresher(runtime.stats, clock)
+    # Users' alert rules on every price the engine applies (docs/alerts.md, "Live evaluation").
+    alerts = LiveAlerts(runtime.platform.uow, clock.now)
+    runtime.platform.engine.price_listeners.append(alerts.on_price)
     jobs = [
+        Job("alerts", timedelta(seconds=1), alerts.run),
         # Intents a venue outage left `new` and venue moves left pending (docs/engine.md).
         Job("recovery", RECOVERY_EVERY, runtime.platform.recover),
         Job("day-close", timedelta(seconds=30), DayCloser(runtime, clock)),

@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from copytrade.web import (
     account,
+    alerts,
     api_keys,
     auth,
     becoming,
@@ -20,6 +21,7 @@ from copytrade.web.pages import STATIC
 
 def install_web(app: FastAPI) -> None:
     # relationship before dashboard: its routes are more specific than pause/resume's.
-    for module in (discovery, auth, account, api_keys, relationship, dashboard, becoming, trade):
+    pages = (discovery, auth, account, alerts, api_keys, relationship, dashboard, becoming, trade)
+    for module in pages:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

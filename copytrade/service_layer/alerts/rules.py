@@ -70,29 +70,36 @@ class AlertRules:
         with self._uow_factory() as uow:
             return uow.alerts.rules(owner)
 
-    def get(self, rule_id: str) -> AlertRule:
+    def get(self, rule_id: str, owner: str | None = None) -> AlertRule:
+        """The rule; with ``owner``, only if it is that account's (another's is not found)."""
         with self._uow_factory() as uow:
-            rule = uow.alerts.get(rule_id)
-        if rule is None:
-            raise AlertNotFoundError(f"no alert rule {rule_id!r}")
-        return rule
+            return _owned(uow, rule_id, owner)
 
-    def remove(self, rule_id: str) -> None:
-        """Delete the rule; its past firings are kept."""
+    def remove(self, rule_id: str, owner: str | None = None) -> None:
+        """Delete the rule (``owner``'s when given); its past firings are kept."""
         with self._uow_factory() as uow:
-            if not uow.alerts.remove(rule_id):
-                raise AlertNotFoundError(f"no alert rule {rule_id!r}")
+            _owned(uow, rule_id, owner)
+            uow.alerts.remove(rule_id)
             uow.commit()
 
-    def set_enabled(self, rule_id: str, enabled: bool) -> None:
+    def set_enabled(self, rule_id: str, enabled: bool, owner: str | None = None) -> AlertRule:
+        """Switch the rule (``owner``'s when given) on or off; the rule as it now is."""
         with self._uow_factory() as uow:
-            if not uow.alerts.set_enabled(rule_id, enabled):
-                raise AlertNotFoundError(f"no alert rule {rule_id!r}")
+            rule = _owned(uow, rule_id, owner)
+            uow.alerts.set_enabled(rule_id, enabled)
             uow.commit()
+        return rule.switched(enabled)
 
     def firings(self, owner: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         with self._uow_factory() as uow:
             return uow.alerts.firings(owner, limit)
+
+
+def _owned(uow: SqlUnitOfWork, rule_id: str, owner: str | None) -> AlertRule:
+    rule = uow.alerts.get(rule_id)
+    if rule is None or (owner is not None and str(rule.owner) != owner):
+        raise AlertNotFoundError(f"no alert rule {rule_id!r}")
+    return rule
 
 
 def rule_json(rule: AlertRule, now: datetime) -> dict[str, Any]:
@@ -104,6 +111,7 @@ def rule_json(rule: AlertRule, now: datetime) -> dict[str, Any]:
         "condition": str(rule.conditions),
         "mode": rule.mode.value,
         "cooldown_seconds": int(rule.cooldown.total_seconds()),
+        "created_at": rule.created_at.isoformat(),
         "expires_at": None if rule.expires_at is None else rule.expires_at.isoformat(),
         "enabled": rule.enabled,
         "status": rule.status(now),

@@ -87,6 +87,13 @@ class AlertRepository:
             query = query.where(AlertRuleRow.owner == owner)
         return [rule_of(row) for row in self._session.scalars(query)]
 
+    def fingerprint(self) -> int:
+        """A hash of what a live evaluator must follow: which rules exist, switched how,
+        fired how often. One narrow query, so a process can check it on every pass."""
+        r = AlertRuleRow
+        query = select(r.id, r.enabled, r.fired_count).order_by(r.id)
+        return hash(tuple(tuple(row) for row in self._session.execute(query)))
+
     def remove(self, rule_id: str) -> bool:
         result = self._session.execute(delete(AlertRuleRow).where(AlertRuleRow.id == rule_id))
         return bool(getattr(result, "rowcount", 0))
