@@ -17,6 +17,7 @@ from copytrade.adapters.db.schema import AlertChannelRow, AlertDeliveryRow
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.notifications.senders import ChannelSender
 from copytrade.adapters.secrets import SecretBox
+from copytrade.bootstrap import build_platform
 from copytrade.demo.instruments import DEMO_INSTRUMENTS
 from copytrade.domain.alerts.channels import (
     CHANNEL_UNHEALTHY,
@@ -211,3 +212,25 @@ def test_bad_channels_are_refused_and_change_nothing(
         with pytest.raises(InvalidAlertError, match=message):
             channels.add(*args)
     assert channels.channels() == []
+
+
+def test_the_copy_engine_relaying_alert_fired_queues_the_deliveries_too(
+    db_engine: Engine, clock: SimulatedClock
+) -> None:
+    platform = build_platform(db_engine, DEMO_INSTRUMENTS, clock)
+    factory = sessionmaker(db_engine, expire_on_commit=False)
+
+    def uow_factory() -> SqlUnitOfWork:
+        return SqlUnitOfWork(factory)
+
+    with uow_factory() as uow:
+        uow.accounts.add("alice", "Alice", NOW)
+        uow.commit()
+    channels, delivery = _wiring(uow_factory, clock)
+    with http_receiver(200) as receiver:
+        channels.add("alice", "webhook", receiver.url, secret="s")
+        _fire(uow_factory)
+        # The engine's relay takes every topic: the message is delivered to the queue there.
+        assert platform.engine.relay.relay_all() == 1
+        assert delivery.run_once() == (0, 1, 0)
+    assert len(receiver.received) == 1
