@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from copytrade.adapters.db.repositories.channels import secret_context
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.notifications.senders import ChannelSender, DeliveryFailed
 from copytrade.adapters.secrets import SecretBox
@@ -30,11 +31,6 @@ _OPTIONS = {
     ChannelKind.WEBHOOK: set(),
     ChannelKind.TELEGRAM: set(),
 }
-
-
-def secret_context(channel_id: str) -> str:
-    """What a sealed channel secret is bound to: it opens on this channel only."""
-    return f"alert_channels:{channel_id}:secret"
 
 
 def open_secret(box: Callable[[], SecretBox], channel_id: str, sealed: bytes | None) -> str | None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from copytrade.adapters.db.schema import AlertChannelRow, AlertDeliveryRow
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.notifications.senders import ChannelSender
-from copytrade.adapters.secrets import SecretBox
+from copytrade.adapters.secrets import SecretBox, SecretsError
 from copytrade.bootstrap import build_platform
 from copytrade.demo.instruments import DEMO_INSTRUMENTS
 from copytrade.domain.alerts.channels import (
@@ -32,6 +32,7 @@ from copytrade.marketdata.clock import SimulatedClock
 from copytrade.service_layer.alerts.channels import AlertChannels, ChannelPorts, channel_json
 from copytrade.service_layer.alerts.delivery import AlertDelivery
 from copytrade.service_layer.events import Cursor, EventFeed
+from copytrade.service_layer.exchange_accounts import rotate_master_key
 from tests.integration.alerts.receivers import http_receiver, smtp_server
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -234,3 +235,22 @@ def test_the_copy_engine_relaying_alert_fired_queues_the_deliveries_too(
         assert platform.engine.relay.relay_all() == 1
         assert delivery.run_once() == (0, 1, 0)
     assert len(receiver.received) == 1
+
+
+def test_rotating_the_master_key_reseals_channel_secrets(
+    uow_factory: Callable[[], SqlUnitOfWork], clock: SimulatedClock, db_engine: Engine
+) -> None:
+    channels, _ = _wiring(uow_factory, clock)
+    new = SecretBox(os.urandom(32))
+    with http_receiver(200) as receiver:
+        channel, secret = channels.add("alice", "webhook", receiver.url)
+        assert rotate_master_key(sessionmaker(db_engine), BOX, new) == (0, 1)
+        stale = AlertChannels(ChannelPorts(uow_factory, lambda: BOX, ChannelSender(), clock.now))
+        with pytest.raises(SecretsError, match="does not open"):
+            stale.test(channel.id)
+        AlertChannels(ChannelPorts(uow_factory, lambda: new, ChannelSender(), clock.now)).test(
+            channel.id
+        )
+    assert secret is not None
+    (got,) = receiver.received
+    assert signature_matches(secret, got.body, got.headers[SIGNATURE_HEADER])

@@ -12,6 +12,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import AlertChannelRow, AlertDeliveryRow
+from copytrade.adapters.secrets import SecretBox
 from copytrade.domain.alerts.channels import Channel, ChannelKind, next_attempt
 
 PENDING = "pending"
@@ -25,6 +26,11 @@ class DueDelivery:
     sealed_secret: bytes | None
     payload: Mapping[str, Any]
     attempts: int
+
+
+def secret_context(channel_id: str) -> str:
+    """What a sealed channel secret is bound to: it opens on this channel only."""
+    return f"alert_channels:{channel_id}:secret"
 
 
 def channel_of(row: AlertChannelRow) -> Channel:
@@ -130,6 +136,18 @@ class ChannelRepository:
         self._session.execute(
             update(AlertChannelRow).where(AlertChannelRow.id == channel_id).values(**values)
         )
+
+    def reseal_all(self, old: SecretBox, new: SecretBox) -> int:
+        """Re-encrypt every channel secret from ``old`` to ``new``; how many. All are
+        opened first, so one that does not open raises with nothing changed."""
+        rows = list(self._session.scalars(
+            select(AlertChannelRow).where(AlertChannelRow.sealed_secret.is_not(None))
+        ))
+        opened = [(row, old.open(row.sealed_secret or b"", secret_context(row.id))) for row in rows]
+        for row, secret in opened:
+            row.sealed_secret = new.seal(secret, secret_context(row.id))
+        self._session.flush()
+        return len(opened)
 
     def deliveries(self, owner: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         query = select(AlertDeliveryRow).order_by(AlertDeliveryRow.created_at.desc()).limit(limit)
