@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -72,6 +73,10 @@ class HttpReceiver:
     statuses: list[int] = field(default_factory=lambda: [200])
     received: list[Received] = field(default_factory=list)
     url: str = ""
+    # While ``hold`` is set, a request is recorded, ``arrived`` is set, and the answer
+    # waits until ``hold`` is cleared: a sender can be killed before it hears back.
+    hold: threading.Event = field(default_factory=threading.Event)
+    arrived: threading.Event = field(default_factory=threading.Event)
 
     def answer(self) -> int:
         return self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
@@ -85,6 +90,10 @@ def http_receiver(*statuses: int) -> Iterator[HttpReceiver]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             receiver.received.append(Received(self.path, dict(self.headers.items()), body))
+            if receiver.hold.is_set():
+                receiver.arrived.set()
+                while receiver.hold.is_set():
+                    time.sleep(0.05)
             status = receiver.answer()
             reply = json.dumps({"ok": status < 300, "result": {}}).encode()
             self.send_response(status)
