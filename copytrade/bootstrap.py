@@ -25,10 +25,12 @@ from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.read_unit_of_work import StatsReadUnitOfWork
 from copytrade.adapters.db.repositories.linked_accounts import LinkedAccount
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.notifications.senders import ChannelSender
 from copytrade.adapters.secrets import secret_box
 from copytrade.adapters.venues.ccxt import ApiCredentials
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.config import Settings
+from copytrade.domain.alerts.firings import ALERT_FIRED
 from copytrade.domain.copying.plan import OpeningOrders
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.profit_share.fee_settings import FeeSettings
@@ -40,6 +42,8 @@ from copytrade.engine.provider_watch import ProviderWatcher, WatchUnitOfWork
 from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.accounts import AccountService
+from copytrade.service_layer.alerts.channels import AlertChannels, ChannelPorts
+from copytrade.service_layer.alerts.delivery import AlertDelivery, DeliveryQueue
 from copytrade.service_layer.exchange_accounts import ExchangeAccountError, ExchangeAccounts
 from copytrade.service_layer.following.actions import FollowerActions
 from copytrade.service_layer.platform import Platform
@@ -102,6 +106,20 @@ class Container:
         return ExchangeAccounts(
             self.session_factory, lambda: secret_box(self.settings), _one_account_venue,
             clock.now,
+        )
+
+    def alert_channels(self, clock: Clock) -> AlertChannels:
+        """A user's notification channels, their secrets sealed (docs/alerts.md, "Channels")."""
+        return AlertChannels(self._channel_ports(clock))
+
+    def alert_delivery(self, clock: Clock) -> AlertDelivery:
+        """Queueing and sending alert notifications through the channels."""
+        return AlertDelivery(self._channel_ports(clock), clock)
+
+    def _channel_ports(self, clock: Clock) -> ChannelPorts:
+        return ChannelPorts(
+            self.uow_factory, lambda: secret_box(self.settings),
+            ChannelSender(self.settings.telegram_api_url), clock.now,
         )
 
     def provider_watcher(
@@ -220,6 +238,8 @@ def build_platform(
         observers=observers,
         opening=opening,
     )
+    # Alert firings are queued for the owner's channels when the engine relays them.
+    engine.bus.subscribe(ALERT_FIRED, DeliveryQueue(uow_factory, clock.now).handle)
     prices = engine.prices.snapshot
     settlements = SettlementService(uow_factory, venue, prices, clock.now, platform_fee_pct)
     settlements.at_max_loss = engine.stop_at_max_loss

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # base64 of 32 bytes, or a file holding it. Needed only to link or use live accounts.
     secret_key: SecretStr | None = None
     secret_key_file: Path | None = None
+    # Where alert channels reach the Telegram Bot API (docs/alerts.md, "Channels"); tests
+    # point it at a local stand-in.
+    telegram_api_url: str = "https://api.telegram.org"
 
     @model_validator(mode="before")
     @classmethod

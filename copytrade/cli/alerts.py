@@ -1,4 +1,5 @@
-"""``copytrade alerts add|list|remove|enable|disable|fired|replay`` (docs/alerts.md).
+"""``copytrade alerts add|list|remove|enable|disable|fired|replay`` (docs/alerts.md);
+``alerts channels …`` and ``alerts deliver`` are in ``alert_channels.py``.
 
 Thin: each verb parses its options, calls one use case of
 ``copytrade.service_layer.alerts`` and prints a line, a table or, with ``--json``,
@@ -18,6 +19,7 @@ from typing import Any
 
 import typer
 
+from copytrade.cli.alert_channels import channels_app, deliver
 from copytrade.cli.common import DATABASE, JSON, open_container
 from copytrade.domain.alerts.errors import InvalidAlertError
 from copytrade.domain.alerts.firings import Firing
@@ -40,6 +42,8 @@ alerts_app = typer.Typer(
     help="Technical-indicator alerts: rules on candles, fired in-app (docs/alerts.md).",
     no_args_is_help=True,
 )
+alerts_app.add_typer(channels_app, name="channels")
+alerts_app.command("deliver")(deliver)
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}

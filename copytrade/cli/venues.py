@@ -149,17 +149,20 @@ def rotate(
     ),
     database: str | None = DATABASE,
 ) -> None:
-    """Re-encrypt every stored exchange key under a new master key, all or none.
+    """Re-encrypt every stored exchange key and alert-channel secret under a new master
+    key, all or none.
 
     The old key is the current setting (COPYTRADE_SECRET_KEY or _FILE); set it to the
     new key once this succeeds."""
     new_box = SecretBox(read_master_key(new_key, new_key_file))
     with open_container(database) as container:
         container.migrate()
-        count = rotate_master_key(container.session_factory, secret_box(container.settings),
-                                  new_box)
+        count, channels = rotate_master_key(
+            container.session_factory, secret_box(container.settings), new_box
+        )
     typer.echo(
-        f"re-encrypted the keys of {count} linked account(s); set COPYTRADE_SECRET_KEY "
+        f"re-encrypted the keys of {count} linked account(s) and the secrets of {channels} "
+        "alert channel(s); set COPYTRADE_SECRET_KEY "
         "(or COPYTRADE_SECRET_KEY_FILE) to the new key now"
     )
 

@@ -3,10 +3,10 @@
 Sources: the copy decisions of the user's relationships (placed, capped,
 skipped), the fills of its own book and of its relationships' books, and the
 outbox notices addressed to it (settlements, subscription charges, stops, sign-ups
-tried with its address, alert firings: docs/alerts.md; a provider's notices name no
-follower). The cursor is the last id read of each source, written ``D.F.N``; every
-event carries the cursor after it, so a client that reconnects with it (SSE
-``Last-Event-ID``) misses nothing and sees nothing twice.
+tried with its address, alert firings and unhealthy alert channels: docs/alerts.md; a
+provider's notices name no follower). The cursor is the last id read of each source,
+written ``D.F.N``; every event carries the cursor after it, so a client that
+reconnects with it (SSE ``Last-Event-ID``) misses nothing and sees nothing twice.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 from copytrade.adapters.db.repositories.activity import DecisionSeen, FillSeen, NoticeSeen
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.jsonable import decimal_text
+from copytrade.domain.alerts.channels import CHANNEL_UNHEALTHY
 from copytrade.domain.alerts.firings import ALERT_FIRED
 from copytrade.domain.errors import InvalidValueError
 from copytrade.engine.stopping import STOPPED
@@ -28,7 +29,8 @@ from copytrade.service_layer.settlement.batch import SETTLED
 from copytrade.service_layer.subscriptions import CHARGED, UNPAID_NOTICE
 from copytrade.service_layer.trading import stored_id
 
-NOTICE_TOPICS = (SETTLED, CHARGED, UNPAID_NOTICE, STOPPED, SIGN_UP_ATTEMPT, ALERT_FIRED)
+NOTICE_TOPICS = (SETTLED, CHARGED, UNPAID_NOTICE, STOPPED, SIGN_UP_ATTEMPT, ALERT_FIRED,
+                 CHANNEL_UNHEALTHY)
 
 
 @dataclass(frozen=True, slots=True, order=True)

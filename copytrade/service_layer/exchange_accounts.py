@@ -16,6 +16,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from copytrade.adapters.db.repositories.channels import ChannelRepository
 from copytrade.adapters.db.repositories.linked_accounts import (
     LinkedAccount,
     LinkedAccountRepository,
@@ -161,8 +162,10 @@ class ExchangeAccounts:
 
 def rotate_master_key(
     sessions: sessionmaker[Session], old: SecretBox, new: SecretBox
-) -> int:
+) -> tuple[int, int]:
     """Re-encrypt every sealed secret from ``old`` to ``new`` in one transaction: all
-    rows or none (a row that does not open under ``old`` changes nothing)."""
+    rows or none (a row that does not open under ``old`` changes nothing). Returns how
+    many linked accounts and alert channels (docs/alerts.md, "Channels")."""
     with sessions() as session, session.begin():
-        return LinkedAccountRepository(session, old).reseal_all(new)
+        accounts = LinkedAccountRepository(session, old).reseal_all(new)
+        return accounts, ChannelRepository(session).reseal_all(old, new)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,14 +20,18 @@ from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.config import Settings
 from copytrade.demo.instruments import DEMO_INSTRUMENTS
+from copytrade.domain.alerts.channels import DELIVERY_HEADER, SIGNATURE_HEADER, signature_matches
+from copytrade.domain.alerts.firings import ALERT_FIRED
+from tests.integration.alerts.receivers import http_receiver
 
 EXE = shutil.which("copytrade") or f"{sys.prefix}/bin/copytrade"
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path, env: Mapping[str, str] | None = None
+        ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [EXE, "alerts", *args], capture_output=True, text=True, check=False, cwd=cwd,
-        timeout=120,
+        timeout=120, env=None if env is None else {**os.environ, **env},
     )
 
 
@@ -116,3 +123,45 @@ def test_replay_of_an_ad_hoc_condition_on_synthetic_history(tmp_path: Path) -> N
         for f in first["firings"]
     )
     assert json.loads(ok(run(*args, cwd=tmp_path))) == first  # deterministic
+
+
+def test_channels_add_list_test_deliver_remove(database: Path, tmp_path: Path) -> None:
+    db = ("--database", str(database))
+    env = {"COPYTRADE_SECRET_KEY": base64.b64encode(os.urandom(32)).decode()}
+    with http_receiver(200) as receiver:
+        added = json.loads(ok(run(
+            "channels", "add", "webhook", receiver.url + "/hook", "--owner", "alice", "--json",
+            *db, cwd=tmp_path, env=env,
+        )))
+        secret = added.pop("webhook_secret")
+        tg = {**env, "ALERT_CHANNEL_SECRET": "42:token", "COPYTRADE_TELEGRAM_API_URL": receiver.url}
+        telegram = ok(run("channels", "add", "--owner", "alice", *db, "telegram", "--", "-100",
+                          cwd=tmp_path, env=tg)).split()[0]
+        listed = ok(run("channels", "list", "--json", *db, cwd=tmp_path))
+        assert secret not in listed and "42:token" not in listed
+        assert [c["kind"] for c in json.loads(listed)["channels"]] == ["webhook", "telegram"]
+        ok(run("channels", "test", added["id"], *db, cwd=tmp_path, env=env))
+        engine = make_engine(Settings(database_url=f"sqlite:///{database}"))
+        with SqlUnitOfWork(sessionmaker(engine)) as uow:
+            uow.outbox.add(ALERT_FIRED, "alert:r1:t", {"to": "alice", "rule": "r1"},
+                           datetime(2026, 1, 1, tzinfo=UTC))
+            uow.commit()
+        engine.dispose()
+        assert json.loads(ok(run("deliver", "--json", *db, cwd=tmp_path, env=tg))) == {
+            "queued": 1, "sent": 2, "failed": 0}
+        assert "sent 0" in ok(run("deliver", *db, cwd=tmp_path, env=tg))
+    test, *sent = receiver.received
+    # The two deliveries of one message go out in the order of their ids (random).
+    (hook,) = [r for r in sent if r.path == "/hook"]
+    (bot,) = [r for r in sent if r.path != "/hook"]
+    assert "test message" in test.json()["alert"]["condition"]
+    assert signature_matches(secret, hook.body, hook.headers[SIGNATURE_HEADER])
+    assert hook.headers[DELIVERY_HEADER] == f"alert:r1:t/{added['id']}"
+    assert bot.path == "/bot42:token/sendMessage"
+    ok(run("channels", "remove", telegram, *db, cwd=tmp_path))
+    assert telegram not in ok(run("channels", "list", *db, cwd=tmp_path))
+    missing = run("channels", "test", telegram, *db, cwd=tmp_path)
+    assert missing.returncode == 2 and "no notification channel" in missing.stderr
+    bad = run("channels", "add", "webhook", "ftp://x", "--owner", "alice", *db, cwd=tmp_path,
+              env=env)
+    assert bad.returncode == 2 and "http(s)://" in bad.stderr

@@ -16,6 +16,7 @@ from copytrade.adapters.db.repositories.accounts import AccountRepository
 from copytrade.adapters.db.repositories.activity import ActivityRepository
 from copytrade.adapters.db.repositories.alerts import AlertRepository
 from copytrade.adapters.db.repositories.api_keys import ApiKeyRepository
+from copytrade.adapters.db.repositories.channels import ChannelRepository
 from copytrade.adapters.db.repositories.cursors import CursorRepository, TradeCursorRepository
 from copytrade.adapters.db.repositories.decisions import DecisionRepository
 from copytrade.adapters.db.repositories.equity import EquitySnapshotRepository
@@ -92,6 +93,7 @@ class SqlUnitOfWork:
         self.risk_acknowledgements = RiskAcknowledgementRepository(session)
         self.activity = ActivityRepository(session)
         self.alerts = AlertRepository(session)
+        self.channels = ChannelRepository(session)
 
     def __exit__(
         self,

@@ -40,3 +40,11 @@ class AlertNotFoundError(AlertError, LookupError):
 
 class CandleOrderError(AlertError):
     """A tick came earlier than the candle it would belong to is already open for."""
+
+
+class ChannelNotFoundError(AlertError, LookupError):
+    """No notification channel has this id."""
+
+
+class ChannelTestError(AlertError):
+    """A channel's test message was not taken; says why (never with a secret)."""

@@ -18,6 +18,7 @@ from copytrade.adapters.db.schema.ledger import (
     LedgerTransferRow,
 )
 from copytrade.adapters.db.schema.messaging import OutboxRow, ProcessedMessageRow, StreamCursorRow
+from copytrade.adapters.db.schema.notifications import AlertChannelRow, AlertDeliveryRow
 from copytrade.adapters.db.schema.paper import (
     PaperBalanceRow,
     PaperCashMoveRow,
@@ -33,6 +34,8 @@ from copytrade.adapters.db.schema.venues import ExchangeTradeCursorRow, LinkedEx
 
 __all__ = [
     "AccountRow",
+    "AlertChannelRow",
+    "AlertDeliveryRow",
     "AlertFiringRow",
     "AlertRuleRow",
     "ApiKeyRow",

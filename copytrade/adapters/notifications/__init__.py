@@ -1,0 +1,1 @@
+"""Sending notifications out: e-mail, signed webhooks, Telegram (docs/alerts.md, "Channels")."""
