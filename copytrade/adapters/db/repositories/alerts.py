@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Select, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
@@ -25,20 +25,33 @@ _FIRING_COLUMNS = (
     "indicator_values",
 )
 _INSERT_FIRINGS = BulkStatement(insert(_FIRINGS), _FIRING_COLUMNS)
-_MARK_FIRED = BulkStatement(
-    update(_RULES)
-    .where(_RULES.c.id == bindparam("rule"))
-    .values(last_fired_at=bindparam("at"), fired_count=bindparam("count")),
-    ("rule", "at", "count"),
-)
 _RULE_COLUMNS = (
     "id", "owner", "symbol", "timeframe", "condition", "mode", "cooldown_seconds",
-    "created_at", "expires_at", "enabled", "last_fired_at", "fired_count",
+    "created_at", "expires_at", "enabled",
 )
 _INSERT_RULES = BulkStatement(insert(_RULES), _RULE_COLUMNS)
+# Each rule's fire count and last firing, from its firings (the unique (rule_id,
+# fired_at) index answers it without reading the firing rows).
+_FIRED = (
+    select(
+        AlertFiringRow.rule_id,
+        func.count().label("fired_count"),
+        func.max(AlertFiringRow.fired_at).label("last_fired_at"),
+    )
+    .group_by(AlertFiringRow.rule_id)
+    .subquery()
+)
 
 
-def rule_of(row: AlertRuleRow) -> AlertRule:
+def _with_counts() -> Select[AlertRuleRow, int, datetime]:
+    return select(AlertRuleRow, _FIRED.c.fired_count, _FIRED.c.last_fired_at).outerjoin(
+        _FIRED, _FIRED.c.rule_id == AlertRuleRow.id
+    )
+
+
+def _rule_of(row: AlertRuleRow, fired_count: int | None,
+             last_fired_at: datetime | None) -> AlertRule:
+    """A rule and its firings' count and latest time (None: it never fired)."""
     return AlertRule(
         id=AlertRuleId(row.id),
         owner=AccountId(row.owner),
@@ -50,8 +63,8 @@ def rule_of(row: AlertRuleRow) -> AlertRule:
         created_at=row.created_at,
         expires_at=row.expires_at,
         enabled=row.enabled,
-        last_fired_at=row.last_fired_at,
-        fired_count=row.fired_count,
+        last_fired_at=last_fired_at,
+        fired_count=fired_count or 0,
     )
 
 
@@ -61,7 +74,6 @@ def _columns(rule: AlertRule) -> dict[str, Any]:
         "timeframe": rule.timeframe.value, "condition": str(rule.conditions),
         "mode": rule.mode.value, "cooldown_seconds": int(rule.cooldown.total_seconds()),
         "created_at": rule.created_at, "expires_at": rule.expires_at, "enabled": rule.enabled,
-        "last_fired_at": rule.last_fired_at, "fired_count": rule.fired_count,
     }
 
 
@@ -77,22 +89,26 @@ class AlertRepository:
         _INSERT_RULES.execute(self._session, [_columns(rule) for rule in rules])
 
     def get(self, rule_id: str) -> AlertRule | None:
-        row = self._session.get(AlertRuleRow, rule_id)
-        return None if row is None else rule_of(row)
+        found = self._session.execute(_with_counts().where(AlertRuleRow.id == rule_id)).first()
+        return None if found is None else _rule_of(*found)
 
     def rules(self, owner: str | None = None) -> list[AlertRule]:
         """Every rule (of ``owner`` when given), oldest first."""
-        query = select(AlertRuleRow).order_by(AlertRuleRow.created_at, AlertRuleRow.id)
+        query = _with_counts().order_by(AlertRuleRow.created_at, AlertRuleRow.id)
         if owner is not None:
             query = query.where(AlertRuleRow.owner == owner)
-        return [rule_of(row) for row in self._session.scalars(query)]
+        return [_rule_of(*found) for found in self._session.execute(query)]
 
     def fingerprint(self) -> int:
         """A hash of what a live evaluator must follow: which rules exist, switched how,
-        fired how often. One narrow query, so a process can check it on every pass."""
+        and the last firing stored (another process may have fired one). Two narrow
+        queries, so a process can check it on every pass."""
         r = AlertRuleRow
-        query = select(r.id, r.enabled, r.fired_count).order_by(r.id)
-        return hash(tuple(tuple(row) for row in self._session.execute(query)))
+        rules = tuple(tuple(row) for row in self._session.execute(
+            select(r.id, r.enabled).order_by(r.id)
+        ))
+        last = self._session.scalar(select(func.max(AlertFiringRow.id)))
+        return hash((rules, last))
 
     def remove(self, rule_id: str) -> bool:
         result = self._session.execute(delete(AlertRuleRow).where(AlertRuleRow.id == rule_id))
@@ -115,15 +131,8 @@ class AlertRepository:
         return {(r.rule_id, r.fired_at) for r in self._session.execute(query)} & keys
 
     def record(self, firings: Sequence[Firing]) -> None:
-        """Store the firings and each fired rule's count and time (one statement each)."""
+        """Store the firings (one statement); their rules' counts and times follow."""
         _INSERT_FIRINGS.execute(self._session, [_firing_row(f) for f in firings])
-        _MARK_FIRED.execute(
-            self._session,
-            [
-                {"rule": str(f.rule.id), "at": f.rule.last_fired_at, "count": f.rule.fired_count}
-                for f in firings
-            ],
-        )
 
     def firings(self, owner: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """The latest firings (of ``owner`` when given), newest first."""
