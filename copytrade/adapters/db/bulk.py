@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
@@ -89,10 +90,14 @@ class BulkStatement:
 
 
 def _converted(values: list[Any], process: Processor | None) -> list[Any]:
-    """``values`` through ``process``; once only when they are all one object (a batch's
-    timestamp, say: a datetime's conversion costs microseconds). Processors are pure."""
+    """``values`` through ``process``; each distinct timestamp once (a batch's rows share
+    a few: a datetime's conversion costs microseconds). Processors are pure. Only
+    datetimes are memoised: equal Decimals can differ in their stored form (1.0, 1.00)."""
     if process is None:
         return values
     if len(set(map(id, values))) == 1:
         return [process(values[0])] * len(values)
+    if values and all(type(value) is datetime for value in values):
+        done: dict[datetime, Any] = {}
+        return [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
     return list(map(process, values))

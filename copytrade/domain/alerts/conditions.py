@@ -92,12 +92,17 @@ class Turns:
 
     series: SeriesRef
     sign: Sign
+    # The crossing of zero it means, built once: it is read on every closed candle.
+    _crossing: Compare = field(init=False, repr=False, compare=False)
 
     event: ClassVar[bool] = True
 
-    def holds(self, now: Values, before: Values) -> bool:
+    def __post_init__(self) -> None:
         direction = Direction.ABOVE if self.sign is Sign.POSITIVE else Direction.BELOW
-        return crosses(self.series, direction, Decimal(0)).holds(now, before)
+        object.__setattr__(self, "_crossing", crosses(self.series, direction, Decimal(0)))
+
+    def holds(self, now: Values, before: Values) -> bool:
+        return self._crossing.holds(now, before)
 
     def __str__(self) -> str:
         return f"{self.series} turns {self.sign.value}"
@@ -115,9 +120,11 @@ class Conditions:
     _hash: int = field(init=False, repr=False, compare=False)
     series: frozenset[SeriesRef] = field(init=False, repr=False, compare=False)
     _text: str = field(init=False, repr=False, compare=False)
+    _event: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_hash", hash(self.parts))
+        object.__setattr__(self, "_event", any(part.event for part in self.parts))
         object.__setattr__(self, "_text", " AND ".join(str(part) for part in self.parts))
         found: set[SeriesRef] = set()
         for part in self.parts:
@@ -140,9 +147,10 @@ class Conditions:
         becomes true, not on every candle while it stays true; with no candle before,
         it does not fire.
         """
-        if not all(part.holds(now, before) for part in self.parts):
-            return False
-        if any(part.event for part in self.parts):
+        for part in self.parts:
+            if not part.holds(now, before):
+                return False
+        if self._event:
             return True
         had_before = all(_value(o, before) is not None for o in self.series)
         return had_before and not all(part.holds(before, {}) for part in self.parts)

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.json_text import json_text
 from copytrade.adapters.db.schema import CopyDecisionRow, FillRow, OutboxRow, RelationshipRow
 
 
@@ -96,12 +97,16 @@ class ActivityRepository:
         self, recipient: str, topics: Sequence[str], after: int, limit: int
     ) -> list[NoticeSeen]:
         """Outbox messages of ``topics`` addressed to ``recipient`` (their ``to``), by id."""
-        to = json.dumps({"to": recipient})[1:-1]  # exactly as the outbox wrote it
-        pattern = "%" + to.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        # As the outbox writes it now (compact) or wrote it before (a space after ':').
+        patterns = [_containing(json_text({"to": recipient})[1:-1]),
+                    _containing(json.dumps({"to": recipient})[1:-1])]
         o = OutboxRow
         query = (
             select(o.id, o.topic, o.payload, o.created_at)
-            .where(o.id > after, o.topic.in_(topics), o.payload.like(pattern, escape="\\"))
+            .where(
+                o.id > after, o.topic.in_(topics),
+                or_(*(o.payload.like(p, escape="\\") for p in patterns)),
+            )
             .order_by(o.id)
             .limit(limit)
         )
@@ -113,3 +118,8 @@ class ActivityRepository:
                 if notice.get("to") == recipient:  # the pattern could match inside a value
                     found.append(NoticeSeen(row.id, row.topic, notice, row.created_at))
         return found
+
+
+def _containing(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its wildcards escaped."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -11,6 +11,7 @@ from sqlalchemy import Select, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
+from copytrade.adapters.db.json_text import json_text
 from copytrade.adapters.db.schema import AlertFiringRow, AlertRuleRow
 from copytrade.domain.alerts.firings import Firing
 from copytrade.domain.alerts.parser import parse_conditions
@@ -157,7 +158,7 @@ def _firing_row(firing: Firing) -> dict[str, Any]:
         "rule_id": str(rule.id), "owner": str(rule.owner), "symbol": rule.symbol,
         "timeframe": rule.timeframe.value, "condition": str(rule.conditions),
         "candle_open": firing.candle_open, "fired_at": firing.fired_at,
-        "indicator_values": json.dumps(
-            {"values": dict(firing.values), "before": dict(firing.before)}, sort_keys=True
+        "indicator_values": json_text(
+            {"values": dict(firing.values), "before": dict(firing.before)}
         ),
     }

@@ -12,6 +12,7 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
+from copytrade.adapters.db.json_text import json_text
 from copytrade.adapters.db.schema import OutboxRow, ProcessedMessageRow
 
 _OUTBOX = cast(Table, OutboxRow.__table__)
@@ -45,7 +46,7 @@ class OutboxRepository:
             {
                 "message_id": message_id,
                 "topic": topic,
-                "payload": json.dumps(payload, sort_keys=True, default=str),
+                "payload": json_text(payload),
                 "created_at": now,
                 "attempts": 0,
             }
