@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Dialect
@@ -34,10 +33,6 @@ class _Compiled:
     names: tuple[str, ...]  # the parameters in the order the SQL takes them
     processors: tuple[Processor | None, ...]
     positional: bool
-
-    @property
-    def getters(self) -> list[Callable[[Mapping[str, Any]], Any]]:
-        return [itemgetter(name) for name in self.names]
 
 
 class BulkStatement:
@@ -55,15 +50,22 @@ class BulkStatement:
     def execute(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
         if not rows:
             return
+        self.execute_columns(session, {name: [row[name] for row in rows] for name in self._names})
+
+    def execute_columns(self, session: Session, columns: Mapping[str, Sequence[Any]]) -> None:
+        """The same, given column by column (``name -> its values``, all one length):
+        for a caller that has its values by column, no mapping per row is built."""
+        if not columns or not next(iter(columns.values())):
+            return
         connection = session.connection()
         compiled = self._compiled(connection.dialect)
         # Column by column: map() the processor over a column's values, then zip
         # the columns back into rows (far fewer Python frames than row by row).
-        columns = [
-            _converted(list(map(getter, rows)), process)
-            for getter, process in zip(compiled.getters, compiled.processors, strict=True)
+        converted = [
+            _converted(list(columns[name]), process)
+            for name, process in zip(compiled.names, compiled.processors, strict=True)
         ]
-        params: list[Any] = list(zip(*columns, strict=True))
+        params: list[Any] = list(zip(*converted, strict=True))
         if not compiled.positional:
             params = [dict(zip(compiled.names, values, strict=True)) for values in params]
         connection.exec_driver_sql(compiled.sql, params)

@@ -40,12 +40,8 @@ def _value(operand: Operand, values: Values) -> Value | None:
     return operand if isinstance(operand, Decimal) else values.get(operand)
 
 
-def _strictly(direction: Direction, a: Value, b: Value) -> bool:
-    """``a`` above (below) ``b``. Exact when both are Decimal (prices, numbers); an
-    indicator value is a float and the comparison is then done in floats."""
-    if isinstance(a, float) or isinstance(b, float):
-        a, b = float(a), float(b)
-    return a > b if direction is Direction.ABOVE else a < b
+def _split(operand: Operand) -> tuple[SeriesRef | None, Decimal | None]:
+    return (None, operand) if isinstance(operand, Decimal) else (operand, None)
 
 
 def _text(operand: Operand) -> str:
@@ -62,14 +58,38 @@ class Compare:
     direction: Direction
     right: Operand
     crossing: bool = False
+    # Split once into "a series to look up" or "a number": read on every closed candle
+    # by every rule group, so kept to plain attribute reads.
+    _above: bool = field(init=False, repr=False, compare=False)
+    _left: tuple[SeriesRef | None, Decimal | None] = field(init=False, repr=False, compare=False)
+    _right: tuple[SeriesRef | None, Decimal | None] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_above", self.direction is Direction.ABOVE)
+        object.__setattr__(self, "_left", _split(self.left))
+        object.__setattr__(self, "_right", _split(self.right))
 
     @property
     def event(self) -> bool:
         return self.crossing
 
     def _side(self, values: Values) -> bool | None:
-        a, b = _value(self.left, values), _value(self.right, values)
-        return None if a is None or b is None else _strictly(self.direction, a, b)
+        """``left`` above (below) ``right``, None when either is missing. Exact when both
+        are Decimal (prices, numbers); an indicator value is a float and the comparison
+        is then done in floats."""
+        ref, number = self._left
+        a = number if ref is None else values.get(ref)
+        if a is None:
+            return None
+        ref, number = self._right
+        b = number if ref is None else values.get(ref)
+        if b is None:
+            return None
+        if a.__class__ is not b.__class__:
+            a, b = float(a), float(b)
+        return a > b if self._above else a < b
 
     def holds(self, now: Values, before: Values) -> bool:
         if self._side(now) is not True:

@@ -131,9 +131,23 @@ class AlertRepository:
         )
         return {(r.rule_id, r.fired_at) for r in self._session.execute(query)} & keys
 
+    def latest_fired_at(self) -> datetime | None:
+        """The latest close time of any stored firing (indexed)."""
+        return self._session.scalar(select(func.max(AlertFiringRow.fired_at)))
+
     def record(self, firings: Sequence[Firing]) -> None:
         """Store the firings (one statement); their rules' counts and times follow."""
-        _INSERT_FIRINGS.execute(self._session, [_firing_row(f) for f in firings])
+        rules = [f.rule for f in firings]
+        _INSERT_FIRINGS.execute_columns(self._session, {
+            "rule_id": [str(rule.id) for rule in rules],
+            "owner": [str(rule.owner) for rule in rules],
+            "symbol": [rule.symbol for rule in rules],
+            "timeframe": [rule.timeframe.value for rule in rules],
+            "condition": [str(rule.conditions) for rule in rules],
+            "candle_open": [f.candle_open for f in firings],
+            "fired_at": [f.fired_at for f in firings],
+            "indicator_values": _values_texts(firings),
+        })
 
     def firings(self, owner: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """The latest firings (of ``owner`` when given), newest first."""
@@ -152,13 +166,15 @@ class AlertRepository:
         ]
 
 
-def _firing_row(firing: Firing) -> dict[str, Any]:
-    rule = firing.rule
-    return {
-        "rule_id": str(rule.id), "owner": str(rule.owner), "symbol": rule.symbol,
-        "timeframe": rule.timeframe.value, "condition": str(rule.conditions),
-        "candle_open": firing.candle_open, "fired_at": firing.fired_at,
-        "indicator_values": json_text(
-            {"values": dict(firing.values), "before": dict(firing.before)}
-        ),
-    }
+def _values_texts(firings: Sequence[Firing]) -> list[str]:
+    """Each firing's values as JSON; the firings of one rule group share their values
+    (the same mappings), so each distinct pair is encoded once."""
+    texts: dict[tuple[int, int], str] = {}
+    out = []
+    for f in firings:
+        key = (id(f.values), id(f.before))
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = json_text({"values": dict(f.values), "before": dict(f.before)})
+        out.append(text)
+    return out
