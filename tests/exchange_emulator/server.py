@@ -124,7 +124,7 @@ class Emulator:
         def new_order(a: EmulatedAccount | None, futures: bool, p: dict[str, str]) -> Any:
             assert a is not None
             order = s.place(a, s.market(futures, p.get("symbol")), p)
-            return s.order_json(order, with_fills=True)
+            return s.order_json(order, with_fills=True, account=a)
 
         def get_order(a: EmulatedAccount | None, futures: bool, p: dict[str, str]) -> Any:
             assert a is not None
