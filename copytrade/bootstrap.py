@@ -38,6 +38,7 @@ from copytrade.domain.instruments import Instrument
 from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.domain.values import USDT
 from copytrade.engine.app import CopyEngine
+from copytrade.engine.commission import LIVE_COMMISSION_OWED
 from copytrade.engine.execution import Checkpoints
 from copytrade.engine.observer import FanoutObserver
 from copytrade.engine.provider_watch import ProviderWatcher, WatchUnitOfWork
@@ -48,6 +49,7 @@ from copytrade.service_layer.alerts.channels import AlertChannels, ChannelPorts
 from copytrade.service_layer.alerts.delivery import AlertDelivery, DeliveryQueue
 from copytrade.service_layer.exchange_accounts import ExchangeAccountError, ExchangeAccounts
 from copytrade.service_layer.following.actions import FollowerActions
+from copytrade.service_layer.live_fees import LiveFees
 from copytrade.service_layer.live_following import LiveFollowing
 from copytrade.service_layer.platform import Platform
 from copytrade.service_layer.provider_orders import ProviderOrders
@@ -225,6 +227,14 @@ class Container:
             clock.now, route,
         )
 
+    def live_fees(self, platform: Platform) -> LiveFees:
+        """Paying what live relationships owe (docs/settlement.md, "Live relationships")."""
+        engine = platform.engine
+        return LiveFees(
+            engine.uow_factory, platform.settlements.settle, engine.relationships.invalidate,
+            platform.clock.now,
+        )
+
     def after_fork(self) -> None:
         """In a forked worker: forget the parent's pooled connections, open new ones."""
         self.engine.dispose(close=False)
@@ -308,6 +318,12 @@ def build_platform(
         clock.now,
     )
     engine.attach_stops(actions)
+    # Live relationships' fees come from the platform balance (docs/settlement.md).
+    live_fees = LiveFees(
+        uow_factory, settlements.settle, engine.relationships.invalidate, clock.now
+    )
+    engine.bus.subscribe(LIVE_COMMISSION_OWED, live_fees.on_commission_owed)
+    settlements.on_paused = engine.relationships.invalidate
     subscriptions = SubscriptionBilling(
         uow_factory,
         clock.now,

@@ -1,4 +1,4 @@
-"""``copytrade venues add/check/list/live/remove/watch`` and ``copytrade keys rotate``.
+"""``copytrade venues add/check/list/live/pay-fees/remove/watch`` and ``copytrade keys rotate``.
 
 Linked exchange accounts (docs/venues.md, "Linking accounts"): the API key and secret
 come from options, the environment (``EXCHANGE_API_KEY``, ``EXCHANGE_SECRET``,
@@ -150,6 +150,29 @@ def live(
     typer.echo(
         f"{relationship} copies live on {account}; {decimal_text(returned)} USDT back to the "
         "follower's platform balance"
+    )
+
+
+@venues_app.command("pay-fees")
+def pay_fees(
+    relationship: str = typer.Argument(..., help="The live copy relationship that owes fees."),
+    database: str | None = DATABASE,
+    as_json: bool = JSON,
+) -> None:
+    """Charge what a live relationship owes (commissions, profit share) to the follower's
+    platform balance after a top-up, and resume copying when nothing is owed any more
+    (docs/settlement.md, "Live relationships")."""
+    with open_container(database) as container:
+        container.migrate()
+        platform = container.platform(SystemClock())
+        paid = container.live_fees(platform).pay(RelationshipId(relationship))
+    if as_json:
+        typer.echo(json.dumps(paid.to_json()))
+        return
+    state = "copying again" if paid.resumed else "still paused: something is still owed"
+    typer.echo(
+        f"{relationship}: paid {decimal_text(paid.commissions)} USDT of commissions and "
+        f"{decimal_text(paid.profit_share)} USDT of profit share; {state}"
     )
 
 

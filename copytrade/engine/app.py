@@ -113,7 +113,8 @@ class CopyEngine:
         self.relationships = RelationshipCache()
         self._providers: set[str] | None = None
         self.bookkeeper = BookKeeper(
-            instruments, self._cash_account, VENUE, commission_pct=fees.commission_pct
+            instruments, self._cash_account, VENUE, commission_pct=fees.commission_pct,
+            live_books=live_books,
         )
         self.executor = Executor(
             venue, uow_factory, self.bookkeeper, clock.now, checkpoints=checkpoints

@@ -4,109 +4,37 @@ across a restart; every error class ends in an order or a recorded reason."""
 
 from __future__ import annotations
 
-import base64
-import os
 from collections.abc import Iterator
 from decimal import Decimal as D
 
 import pytest
-from pydantic import SecretStr
 from sqlalchemy import Engine, select
 
-from copytrade.adapters.db.engine import make_session_factory
-from copytrade.adapters.db.schema import CopyDecisionRow, OrderRow
-from copytrade.adapters.venues.ccxt import ApiCredentials
-from copytrade.bootstrap import Container
+from copytrade.adapters.db.schema import CopyDecisionRow
 from copytrade.config import Settings
-from copytrade.domain.copying.settings import DEFAULT_SLIPPAGE_PCT
-from copytrade.domain.ids import RelationshipId
 from copytrade.domain.ledger import LedgerAccount
-from copytrade.domain.values import ZERO
 from copytrade.engine.execution import VenueUnavailableError
-from copytrade.marketdata.clock import SimulatedClock
-from copytrade.service_layer.reconcile import reconcile
-from tests.exchange_emulator import Emulator, Fault, MarketSpec
-from tests.integration.engine.harness import PERP, SPOT, START, Harness
-
-ETH = MarketSpec("ETH", "USDT", step=D("0.0001"), min_qty=D("0.0001"))
-FOLLOWERS = ("f0", "f1", "f2")
-SLIPPAGE = DEFAULT_SLIPPAGE_PCT / 100
-
-
-def _key(name: str) -> tuple[str, str]:
-    return f"emu-key-{name}", f"emu-secret-{name}-0123456789"
+from tests.exchange_emulator import Emulator, Fault
+from tests.integration.engine.harness import SPOT
+from tests.integration.venues.ccxt.live_world import (
+    FOLLOWERS,
+    SLIPPAGE,
+    World,
+    key_of,
+    ledger_agrees,
+    live_emulator,
+)
 
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    emu = Emulator([ETH], slow_seconds=1.5)
-    with emu.running():
-        for name in FOLLOWERS:
-            emu.state.add_account(*_key(name), {"USDT": D(10_000)})
-        emu.state.set_price("ETHUSDT", D(2_000))
+    with live_emulator() as emu:
         yield emu
-
-
-class World:
-    """A platform whose followers f0..f2 copy ``pro`` live on their emulated accounts."""
-
-    def __init__(self, db: Engine, settings: Settings, emu: Emulator) -> None:
-        self.db, self.emu = db, emu
-        self.container = Container(
-            settings.model_copy(
-                update={"secret_key": SecretStr(base64.b64encode(os.urandom(32)).decode())}
-            ),
-            db, make_session_factory(db),
-        )
-        self.clock = SimulatedClock(START)
-        self.h = self.restart()
-        self.h.tick(SPOT.symbol, "2000")
-        self.pro = self.h.provider("pro", "10000")
-        links = self.container.exchange_accounts(self.clock)
-        self.rels: list[RelationshipId] = []
-        for name in FOLLOWERS:
-            rel = self.h.follow(self.h.follower(name, "5000"), self.pro, "1000")
-            key, secret = _key(name)
-            links.add(name, "binance", ApiCredentials(key, secret), api_base=emu.base_url)
-            self.container.live_following(self.h.platform).mark(rel, name)
-            self.rels.append(rel)
-
-    def restart(self) -> Harness:
-        """A new process: the platform rebuilt from the database, recovered."""
-        platform = self.container.platform(self.clock, [PERP, SPOT])
-        placed = getattr(self, "h", None)
-        self.h = Harness.over(platform, self.clock)
-        if placed is not None:
-            self.h._orders = placed._orders  # the provider's next order ids stay new
-        return self.h
-
-    def exchange_orders(self, name: str) -> list[str]:
-        return [o.client_order_id for o in self.emu.state.accounts[_key(name)[0]].orders]
-
-    def decisions(self) -> list[tuple[str, str]]:
-        with self.db.connect() as conn:
-            rows = conn.execute(
-                select(CopyDecisionRow.relationship_id, CopyDecisionRow.action)
-                .order_by(CopyDecisionRow.relationship_id, CopyDecisionRow.id)
-            ).all()
-        return [(str(r), str(a)) for r, a in rows]
-
-    def orders_of(self, rel: str) -> list[OrderRow]:
-        with self.db.connect() as conn:
-            return list(conn.execute(select(OrderRow).where(OrderRow.book == rel)).all())
 
 
 @pytest.fixture
 def world(db_engine: Engine, db_settings: Settings, emulator: Emulator) -> World:
     return World(db_engine, db_settings, emulator)
-
-
-def _ledger_sums_to_zero(h: Harness) -> None:
-    with h.platform.uow() as uow:
-        assert all(v == ZERO for v in uow.ledger.sum_by_currency().values())
-    # The paper books still agree with the paper venue (live books are not on it).
-    report = reconcile(h.platform.uow, h.platform.venue, h.clock.now)
-    assert report.ok, report.to_json()
 
 
 def test_a_provider_fill_is_one_ioc_order_on_each_follower_account(world: World) -> None:
@@ -116,7 +44,7 @@ def test_a_provider_fill_is_one_ioc_order_on_each_follower_account(world: World)
     assert free == D(5000)  # the paper allocation went back to the platform balance
     h.trade(world.pro, "buy", "0.5", symbol=SPOT.symbol)  # 1,000 of 10,000: 10 %
     for name in FOLLOWERS:
-        [order] = world.emu.state.accounts[_key(name)[0]].orders
+        [order] = world.emu.state.accounts[key_of(name)[0]].orders
         assert (order.type, order.time_in_force, order.status) == ("LIMIT", "IOC", "FILLED")
         # At most the tolerance price above the provider's 2,000 (docs/venues.md).
         assert D(2000) < order.price <= D(2000) * (1 + SLIPPAGE) and order.executed > 0
@@ -127,19 +55,19 @@ def test_a_provider_fill_is_one_ioc_order_on_each_follower_account(world: World)
     posts = [r for r in world.emu.requests if r == ("POST", "/api/v3/order")]
     trade_reads = [r for r in world.emu.requests if r[1] == "/api/v3/myTrades"]
     assert len(posts) == len(FOLLOWERS) and not trade_reads
-    _ledger_sums_to_zero(h)
+    ledger_agrees(h)
 
     # A restart: recovery finds nothing to send again; the next fill is copied once more.
     h = world.restart()
     h.trade(world.pro, "sell", "0.5", symbol=SPOT.symbol)  # the provider closes
     for name in FOLLOWERS:
-        orders = world.emu.state.accounts[_key(name)[0]].orders
+        orders = world.emu.state.accounts[key_of(name)[0]].orders
         assert [o.side for o in orders] == ["BUY", "SELL"]
         assert orders[1].type == "MARKET"  # closes go at market
     with h.platform.uow() as uow:
         assert all(p.position.is_flat for p in uow.positions.for_book(world.rels[0]))
     assert [a for _, a in world.decisions()] == ["placed"] * 6
-    _ledger_sums_to_zero(h)
+    ledger_agrees(h)
 
 
 def test_a_lost_answer_is_looked_up_by_client_id_after_a_restart(world: World) -> None:
@@ -159,7 +87,7 @@ def test_a_lost_answer_is_looked_up_by_client_id_after_a_restart(world: World) -
     for rel in world.rels:
         [order] = world.orders_of(rel)
         assert order.status == "filled"
-    _ledger_sums_to_zero(h)
+    ledger_agrees(h)
 
 
 @pytest.mark.parametrize(
@@ -200,4 +128,4 @@ def test_a_partial_ioc_fill_is_booked_as_what_it_is(world: World) -> None:
     with world.h.platform.uow() as uow:
         [position] = uow.positions.for_book(world.rels[0])
     assert position.position.qty == D("0.02")
-    _ledger_sums_to_zero(world.h)
+    ledger_agrees(world.h)
