@@ -8,7 +8,7 @@ the copy engine and the use cases around it, each given the ports it names.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -29,6 +29,8 @@ from copytrade.adapters.notifications.senders import ChannelSender
 from copytrade.adapters.secrets import secret_box
 from copytrade.adapters.venues.ccxt import ApiCredentials
 from copytrade.adapters.venues.paper.venue import PaperVenue
+from copytrade.adapters.venues.port import Venue
+from copytrade.adapters.venues.routing import RoutedVenue
 from copytrade.config import Settings
 from copytrade.domain.alerts.firings import ALERT_FIRED
 from copytrade.domain.copying.plan import OpeningOrders
@@ -36,6 +38,7 @@ from copytrade.domain.instruments import Instrument
 from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.domain.values import USDT
 from copytrade.engine.app import CopyEngine
+from copytrade.engine.commission import LIVE_COMMISSION_OWED
 from copytrade.engine.execution import Checkpoints
 from copytrade.engine.observer import FanoutObserver
 from copytrade.engine.provider_watch import ProviderWatcher, WatchUnitOfWork
@@ -46,6 +49,8 @@ from copytrade.service_layer.alerts.channels import AlertChannels, ChannelPorts
 from copytrade.service_layer.alerts.delivery import AlertDelivery, DeliveryQueue
 from copytrade.service_layer.exchange_accounts import ExchangeAccountError, ExchangeAccounts
 from copytrade.service_layer.following.actions import FollowerActions
+from copytrade.service_layer.live_fees import LiveFees
+from copytrade.service_layer.live_following import LiveFollowing
 from copytrade.service_layer.platform import Platform
 from copytrade.service_layer.provider_orders import ProviderOrders
 from copytrade.service_layer.settlement.service import SettlementService
@@ -170,12 +175,65 @@ class Container:
         chosen = self.instruments() if instruments is None else list(instruments)
         s = self.settings
         platform = build_platform(
-            self.engine, chosen, clock, s.platform_fee_pct, fees=self.fees, observers=observers
+            self.engine, chosen, clock, s.platform_fee_pct, fees=self.fees, observers=observers,
+            live_routes=self.live_routes(clock),
         )
         platform.resume_prices()
         if recover:
             platform.recover()
         return platform
+
+    def live_routes(self, clock: Clock) -> dict[str, Venue]:
+        """The books of live relationships → the venue of their follower's linked
+        exchange account: one ``CcxtVenue`` per exchange and place it is reached, its
+        books sharing their account's client. Empty (no master key needed) when no
+        relationship is live."""
+        with self.uow_factory() as uow:
+            live = uow.live.all()
+        if not live:
+            return {}
+        from copytrade.adapters.venues.ccxt import linked_venue  # loads ccxt: only when used
+
+        accounts = self.exchange_accounts(clock)
+        venues: dict[tuple[str, bool, str | None], CcxtVenue] = {}
+        routes: dict[str, Venue] = {}
+        for book, account in sorted(live.items()):
+            linked, credentials = accounts.opened(account)
+            where = (linked.exchange, linked.sandbox, linked.api_base)
+            venue = venues.get(where)
+            if venue is None:
+                venue = venues[where] = linked_venue(
+                    linked.exchange, {}, sandbox=linked.sandbox, api_base=linked.api_base
+                )
+            venue.add_account(book, credentials)
+            routes[book] = venue
+        return routes
+
+    def live_following(self, platform: Platform) -> LiveFollowing:
+        """Marking relationships live (docs/venues.md, "Followers on their own
+        accounts"); a marked book is routed on ``platform`` at once."""
+        routed = platform.venue
+        clock = platform.clock
+
+        def route(book: str, account: str) -> None:
+            if isinstance(routed, RoutedVenue):
+                for mapped_book, venue in self.live_routes(clock).items():
+                    if mapped_book == book:
+                        routed.route(book, venue)
+
+        engine = platform.engine
+        return LiveFollowing(
+            engine.uow_factory, engine.venue_cash, engine.relationships.invalidate,
+            clock.now, route,
+        )
+
+    def live_fees(self, platform: Platform) -> LiveFees:
+        """Paying what live relationships owe (docs/settlement.md, "Live relationships")."""
+        engine = platform.engine
+        return LiveFees(
+            engine.uow_factory, platform.settlements.settle, engine.relationships.invalidate,
+            platform.clock.now,
+        )
 
     def after_fork(self) -> None:
         """In a forked worker: forget the parent's pooled connections, open new ones."""
@@ -207,8 +265,13 @@ def build_platform(
     shards: int = 1,
     observers: Sequence[FanoutObserver] = (),
     opening: OpeningOrders = OpeningOrders.MARKET,
+    live_routes: Mapping[str, Venue] | None = None,
 ) -> Platform:
     """Wire everything on a migrated database; stores the instruments it trades.
+
+    ``live_routes`` maps the books of live relationships to the venue of their
+    follower's exchange account (``Container.live_routes``); every other book trades
+    on the paper venue (docs/venues.md, "Followers on their own accounts").
 
     ``opening`` is how opening copies are sent: market orders on the paper venue (the
     default); a live venue takes them as limits at the tolerance price
@@ -226,7 +289,7 @@ def build_platform(
     def uow_factory() -> SqlUnitOfWork:
         return SqlUnitOfWork(session_factory, by_symbol)
 
-    venue = PaperVenue(db, by_symbol.values(), clock.now)
+    venue = RoutedVenue(PaperVenue(db, by_symbol.values(), clock.now), live_routes, clock.now)
     engine = CopyEngine(
         uow_factory,
         venue,
@@ -237,6 +300,7 @@ def build_platform(
         shards=shards,
         observers=observers,
         opening=opening,
+        live_books=venue.live_books,
     )
     # Alert firings are queued for the owner's channels when the engine relays them.
     engine.bus.subscribe(ALERT_FIRED, DeliveryQueue(uow_factory, clock.now).handle)
@@ -254,6 +318,12 @@ def build_platform(
         clock.now,
     )
     engine.attach_stops(actions)
+    # Live relationships' fees come from the platform balance (docs/settlement.md).
+    live_fees = LiveFees(
+        uow_factory, settlements.settle, engine.relationships.invalidate, clock.now
+    )
+    engine.bus.subscribe(LIVE_COMMISSION_OWED, live_fees.on_commission_owed)
+    settlements.on_paused = engine.relationships.invalidate
     subscriptions = SubscriptionBilling(
         uow_factory,
         clock.now,

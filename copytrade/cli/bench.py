@@ -95,6 +95,36 @@ def fanout(
     _print(result, as_json)
 
 
+@bench_app.command("live")
+def live(
+    followers: int = typer.Option(
+        1_000, min=1, help="Followers, each on its own exchange account."
+    ),
+    fills: int = typer.Option(10, min=1, help="Timed provider fills (opening, closing, ...)."),
+    concurrency: int = typer.Option(32, min=1, help="Orders in flight at once."),
+    exchange_url: str | None = typer.Option(
+        None, "--exchange-url", metavar="URL",
+        help="A running exchange emulator (python -m tests.exchange_emulator); default: "
+        "start one on 127.0.0.1.",
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """A provider fill copied to N followers' own (emulated) exchange accounts through
+    ccxt: fill seen → every follower order answered, p50/p99, calls/s (docs/benchmarks.md)."""
+    from copytrade.bench.live import LiveBenchConfig, LiveBenchError, run_live
+
+    config = LiveBenchConfig(followers, fills, concurrency, exchange_url)
+    with _progress_bar() as bar:
+        task = bar.add_task(f"live: {followers} followers, {fills} fills", total=None)
+        try:
+            result = run_live(config).to_json()
+        except LiveBenchError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(code=2) from None
+        bar.update(task, total=1, completed=1)
+    _print(result, as_json)
+
+
 @bench_app.command("sweep")
 def sweep(
     followers: int = typer.Option(10_000, min=1, help="Relationships, each holding a position."),

@@ -1,4 +1,4 @@
-"""``copytrade venues add/check/list/remove/watch`` and ``copytrade keys rotate``.
+"""``copytrade venues add/check/list/live/pay-fees/remove/watch`` and ``copytrade keys rotate``.
 
 Linked exchange accounts (docs/venues.md, "Linking accounts"): the API key and secret
 come from options, the environment (``EXCHANGE_API_KEY``, ``EXCHANGE_SECRET``,
@@ -22,6 +22,7 @@ from copytrade.adapters.secrets import SecretBox, read_master_key, secret_box
 from copytrade.adapters.venues.ccxt import ApiCredentials
 from copytrade.adapters.venues.errors import TemporaryVenueError, VenueError
 from copytrade.cli.common import DATABASE, JSON, open_container
+from copytrade.domain.ids import RelationshipId
 from copytrade.marketdata.clock import SystemClock
 from copytrade.service_layer.exchange_accounts import (
     WITHDRAW_REFUSED,
@@ -127,6 +128,52 @@ def list_accounts(database: str | None = DATABASE, as_json: bool = JSON) -> None
     for a in linked:
         where = " testnet" if a.sandbox else (f" at {a.api_base}" if a.api_base else "")
         typer.echo(f"{a.account}  {a.exchange}{where}  linked {a.created_at:%Y-%m-%d %H:%M} UTC")
+
+
+@venues_app.command("live")
+def live(
+    relationship: str = typer.Argument(..., help="The copy relationship to copy live."),
+    account: str = typer.Option(
+        ..., "--account", help="The follower's linked exchange account (trade-only keys)."
+    ),
+    database: str | None = DATABASE,
+) -> None:
+    """Copy RELATIONSHIP on the follower's own linked exchange account from now on: its
+    allocation becomes a sub-account tracked inside it, and the paper allocation goes
+    back to the follower's platform balance (docs/venues.md, "Followers on their own
+    accounts"). The relationship must be flat."""
+    with open_container(database) as container:
+        container.migrate()
+        platform = container.platform(SystemClock())
+        # A refusal (LiveFollowingError) is one line, exit 2, like every user error.
+        returned = container.live_following(platform).mark(RelationshipId(relationship), account)
+    typer.echo(
+        f"{relationship} copies live on {account}; {decimal_text(returned)} USDT back to the "
+        "follower's platform balance"
+    )
+
+
+@venues_app.command("pay-fees")
+def pay_fees(
+    relationship: str = typer.Argument(..., help="The live copy relationship that owes fees."),
+    database: str | None = DATABASE,
+    as_json: bool = JSON,
+) -> None:
+    """Charge what a live relationship owes (commissions, profit share) to the follower's
+    platform balance after a top-up, and resume copying when nothing is owed any more
+    (docs/settlement.md, "Live relationships")."""
+    with open_container(database) as container:
+        container.migrate()
+        platform = container.platform(SystemClock())
+        paid = container.live_fees(platform).pay(RelationshipId(relationship))
+    if as_json:
+        typer.echo(json.dumps(paid.to_json()))
+        return
+    state = "copying again" if paid.resumed else "still paused: something is still owed"
+    typer.echo(
+        f"{relationship}: paid {decimal_text(paid.commissions)} USDT of commissions and "
+        f"{decimal_text(paid.profit_share)} USDT of profit share; {state}"
+    )
 
 
 @venues_app.command("remove")

@@ -99,9 +99,11 @@ class CopyEngine:
         shards: int = 1,
         observers: Sequence[FanoutObserver] = (),
         opening: OpeningOrders = OpeningOrders.MARKET,
+        live_books: Callable[[], Collection[str]] = frozenset,
     ) -> None:
         """``opening``: how ``venue`` takes opening copies (market on the paper venue, a
-        limit at the tolerance price on a live one; docs/venues.md)."""
+        limit at the tolerance price on a live one; docs/venues.md). ``live_books``: the
+        books routed to a live exchange, whose openings are always such limits."""
         self.uow_factory = uow_factory
         self.venue = venue
         self.instruments = instruments
@@ -111,7 +113,8 @@ class CopyEngine:
         self.relationships = RelationshipCache()
         self._providers: set[str] | None = None
         self.bookkeeper = BookKeeper(
-            instruments, self._cash_account, VENUE, commission_pct=fees.commission_pct
+            instruments, self._cash_account, VENUE, commission_pct=fees.commission_pct,
+            live_books=live_books,
         )
         self.executor = Executor(
             venue, uow_factory, self.bookkeeper, clock.now, checkpoints=checkpoints
@@ -130,6 +133,7 @@ class CopyEngine:
                 shard,
                 observers,
                 opening,
+                live_books,
             )
             for shard in all_shards(shards)
         )

@@ -6,7 +6,7 @@ statistics of both come from one definition of a position and a trade.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -15,14 +15,14 @@ from copytrade.adapters.db.repositories.positions import StoredPosition
 from copytrade.domain.ids import AccountId, RelationshipId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount, Transfer
-from copytrade.domain.ledger.fees import commission
+from copytrade.domain.ledger.fees import commission, commission_key, live_commission
 from copytrade.domain.ledger.fills import fill_key, fill_transfer, locked_margin
 from copytrade.domain.order_events import Fill
 from copytrade.domain.positions import Position, PositionChange
 from copytrade.domain.profit_share import trade_commission
 from copytrade.domain.trades import Trade
 from copytrade.domain.values import ONE, ZERO
-from copytrade.engine.commission import COMMISSION_DEBITS, debits_payload
+from copytrade.engine.commission import COMMISSION_DEBITS, LIVE_COMMISSION_OWED, debits_payload
 from copytrade.engine.unit_of_work import PipelineUnitOfWork
 
 CashAccountOf = Callable[[PipelineUnitOfWork, str], LedgerAccount]
@@ -49,7 +49,11 @@ class BookKeeper:
         cash_account: CashAccountOf,
         venue: str,
         commission_pct: Decimal = ZERO,
+        live_books: Callable[[], Collection[str]] = frozenset,
     ) -> None:
+        """``live_books``: the books on a follower's own exchange account, whose
+        commission is charged to the follower's platform balance (docs/settlement.md)."""
+        self._live_books = live_books
         self._instruments = instruments
         self._cash_account = cash_account
         self._venue = venue
@@ -102,6 +106,8 @@ class BookKeeper:
         # Off (0 %, the default): no query, nothing added to the fan-out's path.
         paying = uow.fees.commission_books(books) if self._commission_pct > ZERO else set()
         transfers: list[Transfer] = []
+        live = self._live_books() if paying else frozenset()
+        free: dict[str, Decimal] = {}  # a live follower's platform balance, as it is charged
         for fill in booked.fills:
             book = str(fill.account)
             stored = self._position(booked.positions, book, fill.symbol)
@@ -131,7 +137,9 @@ class BookKeeper:
                 cash[account.key] = cash.get(account.key, ZERO) + transfer.movement.get(
                     account.key, ZERO
                 )
-            if book in paying:
+            if book in paying and book in live:
+                self._live_commission(uow, fill, free, transfers, now)
+            elif book in paying:
                 taken = self._commission(fill, cash.get(account.key, ZERO), transfers)
                 if taken > ZERO:
                     cash[account.key] -= taken
@@ -162,6 +170,40 @@ class BookKeeper:
                 commission(relationship, taken, fill_key=key, ts=fill.ts, currency=quote)
             )
         return taken
+
+    def _live_commission(
+        self,
+        uow: PipelineUnitOfWork,
+        fill: Fill,
+        free: dict[str, Decimal],
+        transfers: list[Transfer],
+        now: datetime,
+    ) -> None:
+        """A live copy's commission, from its follower's platform balance (``free``, by
+        follower, as the batch goes), at most what that balance holds; the rest is
+        announced as owed, and the relationship pauses (docs/settlement.md)."""
+        book = str(fill.account)
+        quote = self._instruments[fill.symbol].quote
+        follower = str(uow.relationships.get(book).follower)
+        account = LedgerAccount.follower_free(follower, quote)
+        if account.key not in free:
+            free[account.key] = dict(uow.ledger.balances_of([account])).get(account.key, ZERO)
+        owed = trade_commission(fill.qty * fill.price, self._commission_pct, quote)
+        taken = min(owed, max(free[account.key], ZERO))
+        key = fill_key(fill, self._venue)
+        if taken > ZERO:
+            free[account.key] -= taken
+            transfers.append(
+                live_commission(follower, taken, fill_key=key, ts=fill.ts, currency=quote)
+            )
+        if owed > taken:
+            uow.outbox.add(
+                LIVE_COMMISSION_OWED,
+                f"commission-owed:{key}",
+                {"relationship": book, "follower": follower, "key": commission_key(key),
+                 "amount": str(owed - taken)},
+                now,
+            )
 
     def _position(
         self, positions: dict[tuple[str, str], StoredPosition], book: str, symbol: str

@@ -17,6 +17,9 @@ from copytrade.domain.values import USDT
 from copytrade.engine.venue_cash import apply_once_or_each
 
 COMMISSION_DEBITS = "fees.commission_venue_debits"
+# A live copy's commission its follower's platform balance could not pay in full: the
+# service layer records it as owed and pauses the relationship (docs/settlement.md).
+LIVE_COMMISSION_OWED = "fees.live_commission_owed"
 
 
 def debits_payload(commissions: Sequence[tuple[str, Decimal]]) -> dict[str, Any]:

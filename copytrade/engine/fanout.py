@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -43,9 +43,11 @@ class CopyFanout:
         shard: Shard = Shard(),
         observers: Sequence[FanoutObserver] = (),
         opening: OpeningOrders = OpeningOrders.MARKET,
+        live_books: Callable[[], Collection[str]] = frozenset,
     ) -> None:
         self._uow_factory = uow_factory
         self._opening = opening
+        self._live_books = live_books
         self._instruments = instruments
         self._relationships = relationships
         self._executor = executor
@@ -66,7 +68,8 @@ class CopyFanout:
             books = load_books(uow, rels)
             instrument = self._instruments[event.fill.symbol]
             plan = plan_copies(
-                event, instrument, rels, books, self._prices(), now, self._opening
+                event, instrument, rels, books, self._prices(), now, self._opening,
+                self._live_books(),
             )
             stops = _stop_at_max_loss(uow, plan.must_stop, books, now)
             reattached = [books[book].positions[symbol] for book, symbol in plan.reattach]

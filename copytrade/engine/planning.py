@@ -8,7 +8,7 @@ the opening part goes through the risk gate (docs/engine.md); a flip is both.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -64,8 +64,11 @@ def plan_copies(
     prices: Mapping[str, Decimal],
     now: datetime,
     opening: OpeningOrders = OpeningOrders.MARKET,
+    live_books: Collection[str] = frozenset(),
 ) -> CopyPlan:
-    """``opening`` is how the venue takes opening copies; closes are market orders."""
+    """``opening`` is how the venue takes opening copies; closes are market orders. The
+    books in ``live_books`` trade on a live exchange: their openings are always limits
+    at the tolerance price (docs/venues.md, "Followers on their own accounts")."""
     fill = event.fill
     plan = CopyPlan()
     price = prices.get(fill.symbol, fill.price)
@@ -106,7 +109,7 @@ def plan_copies(
                 plan.equity_before.setdefault(rel.id, follower.copy_equity)
             lev = decision.leverage
             limit = None
-            if opening is OpeningOrders.TOLERANCE_LIMIT:
+            if opening is OpeningOrders.TOLERANCE_LIMIT or rel.book in live_books:
                 limit = tolerance_price(
                     fill.side, fill.price, rel.settings.slippage_fraction, instrument.tick
                 )

@@ -21,6 +21,7 @@ from copytrade.adapters.db.repositories.linked_accounts import (
     LinkedAccount,
     LinkedAccountRepository,
 )
+from copytrade.adapters.db.repositories.live import LiveRelationshipRepository
 from copytrade.adapters.jsonable import decimal_text
 from copytrade.adapters.secrets import SecretBox
 from copytrade.adapters.venues.ccxt.credentials import ApiCredentials
@@ -155,7 +156,14 @@ class ExchangeAccounts:
             return LinkedAccountRepository(session).all()
 
     def remove(self, account: str) -> None:
+        """Unlink the account; refused while a live relationship copies on it."""
         with self._sessions() as session, session.begin():
+            copying = LiveRelationshipRepository(session).copying_on(account)
+            if copying:
+                raise ExchangeAccountError(
+                    f"{account!r} carries the live copy relationship(s) {', '.join(copying)}: "
+                    "stop them first (docs/venues.md, \"Followers on their own accounts\")"
+                )
             if not LinkedAccountRepository(session).unlink(account):
                 raise ExchangeAccountError(f"no linked exchange account {account!r}")
 

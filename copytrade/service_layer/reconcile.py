@@ -174,6 +174,10 @@ def _read_ledger(uow_factory: Callable[[], SqlUnitOfWork]) -> _LedgerSide:
     with uow_factory() as uow:
         roles = dict.fromkeys(uow.accounts.provider_ids(), PROVIDER)
         roles |= dict.fromkeys((str(r.id) for r in uow.relationships.all()), RELATIONSHIP)
+        # A live relationship's book trades on its exchange account, not the paper venue
+        # (docs/venues.md, "Followers on their own accounts"): not compared here.
+        for book in uow.live.all():
+            roles.pop(book, None)
         cash: dict[str, dict[str, Decimal]] = {}
         for kind, role in (
             (LedgerAccountKind.FOLLOWER_FREE, PROVIDER),

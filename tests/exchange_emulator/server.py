@@ -42,6 +42,12 @@ _FAULT_ANSWERS = {
 }
 
 
+class _Server(ThreadingHTTPServer):
+    # Many clients connect at once (the live benchmark): the default backlog of 5 would
+    # drop connections, which the clients retry a second later.
+    request_queue_size = 1024
+
+
 class Emulator:
     """A running emulated exchange on 127.0.0.1 at a free port.
 
@@ -55,7 +61,7 @@ class Emulator:
         self.requests: list[tuple[str, str]] = []  # (method, path), for assertions
         # Routes answered 404, as a testnet answers a call it does not serve.
         self.unserved: set[tuple[str, str]] = set()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -124,7 +130,7 @@ class Emulator:
         def new_order(a: EmulatedAccount | None, futures: bool, p: dict[str, str]) -> Any:
             assert a is not None
             order = s.place(a, s.market(futures, p.get("symbol")), p)
-            return s.order_json(order, with_fills=True)
+            return s.order_json(order, with_fills=True, account=a)
 
         def get_order(a: EmulatedAccount | None, futures: bool, p: dict[str, str]) -> Any:
             assert a is not None
@@ -174,6 +180,9 @@ class Emulator:
         routes[("POST", "/fapi/v1/leverage")] = (True, leverage)
         routes[("GET", "/sapi/v1/account/apiRestrictions")] = (True, api_restrictions)
         routes[("GET", "/fapi/v1/leverageBracket")] = (True, lambda *_: s.leverage_brackets())
+        # Not Binance's: how many requests the emulator has served (the live benchmark's
+        # calls per second, counted where they arrive).
+        routes[("GET", "/emulator/stats")] = (False, lambda *_: {"requests": len(self.requests)})
         for version in ("v2", "v3"):
             routes[("GET", f"/fapi/{version}/account")] = (True, futures_account)
             routes[("GET", f"/fapi/{version}/positionRisk")] = (True, position_risk)
@@ -185,6 +194,9 @@ def _handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
 
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # The headers and the body go out as two writes: without TCP_NODELAY the body
+        # waits for the client's delayed ACK (~40 ms a request on Linux).
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
             return

@@ -294,7 +294,10 @@ class ExchangeState:
 
     # --- answers in Binance's shapes -------------------------------------------
 
-    def order_json(self, order: EmulatedOrder, with_fills: bool = False) -> dict[str, Any]:
+    def order_json(
+        self, order: EmulatedOrder, with_fills: bool = False,
+        account: EmulatedAccount | None = None,
+    ) -> dict[str, Any]:
         m = order.market
         body: dict[str, Any] = {
             "symbol": m.id, "orderId": order.order_id, "clientOrderId": order.client_order_id,
@@ -314,7 +317,13 @@ class ExchangeState:
                      "isWorking": order.status == "NEW", "stopPrice": "0",
                      "icebergQty": "0", "origQuoteOrderQty": "0"}
         if with_fills and not m.futures:
-            body["fills"] = []
+            # Binance's FULL answer to a new spot order lists its trades.
+            body["fills"] = [
+                {"price": text(t.price), "qty": text(t.qty), "commission": text(t.fee),
+                 "commissionAsset": m.quote, "tradeId": t.trade_id}
+                for t in (account.trades if account is not None else ())
+                if t.order is order
+            ]
         return body
 
     def trade_json(self, trade: EmulatedTrade) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from copytrade.adapters.db.repositories.identity import (
 )
 from copytrade.adapters.db.repositories.instruments import InstrumentRepository
 from copytrade.adapters.db.repositories.ledger import SqlLedger
+from copytrade.adapters.db.repositories.live import LiveRelationshipRepository
 from copytrade.adapters.db.repositories.orders import FillRepository, OrderRepository
 from copytrade.adapters.db.repositories.outbox import OutboxRepository, ProcessedMessages
 from copytrade.adapters.db.repositories.positions import PositionRepository
@@ -86,6 +87,7 @@ class SqlUnitOfWork:
         self.fees = FeeRepository(session)
         self.cursors = CursorRepository(session)
         self.trade_cursors = TradeCursorRepository(session)
+        self.live = LiveRelationshipRepository(session)
         self.provider_stats = ProviderStatsRepository(session)
         self.users = UserRepository(session)
         self.api_keys = ApiKeyRepository(session)

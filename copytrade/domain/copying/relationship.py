@@ -29,6 +29,9 @@ class StopReason(StrEnum):
 class PauseReason(StrEnum):
     FOLLOWER = "follower"
     SUBSCRIPTION_UNPAID = "subscription_unpaid"  # the period's subscription was not paid
+    # A live relationship's fee its follower's platform balance could not pay
+    # (docs/settlement.md, "Live relationships").
+    FEES_OWED = "fees_owed"
 
 
 def parse_stop_reason(value: object) -> StopReason:
@@ -55,6 +58,7 @@ class Resumed:
     the unpaid period was paid; only that lifts a ``subscription_unpaid`` pause."""
 
     subscription_paid: bool = False
+    fees_paid: bool = False  # only paying lifts a ``fees_owed`` pause
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +134,16 @@ class RelationshipState:
                 "this relationship is paused because its subscription was not paid; "
                 "it resumes when the period is paid (top up the free balance, then "
                 "retry the subscription charge)"
+            )
+        if (
+            isinstance(event, Resumed)
+            and self.pause_reason is PauseReason.FEES_OWED
+            and not event.fees_paid
+        ):
+            raise InvalidTransitionError(
+                "this live relationship is paused because its fees could not be charged to "
+                "the platform balance; it resumes when they are paid (top up the free "
+                "balance, then copytrade venues pay-fees)"
             )
         if isinstance(event, Paused) and target is _PAUSED:
             # A follower's pause keeps no reason (None); an unpaid period outranks

@@ -30,6 +30,9 @@ class LedgerAccountKind(StrEnum):
     PLATFORM_REVENUE = "platform_revenue"  # the operator's fees
     TRADING_FEES = "trading_fees"  # fees collected (rebates paid) by a venue
     MARKET = "market"  # counterparty of realized PnL and of spot exchanges on a venue
+    # A follower's linked exchange account: the money of its live relationships'
+    # allocations, outside the platform (docs/venues.md, "Followers on their own accounts").
+    LIVE_ACCOUNT = "live_account"
 
     @property
     def may_go_negative(self) -> bool:
@@ -37,7 +40,12 @@ class LedgerAccountKind(StrEnum):
 
 
 COUNTERPARTY_KINDS = frozenset(
-    {LedgerAccountKind.WORLD, LedgerAccountKind.TRADING_FEES, LedgerAccountKind.MARKET}
+    {
+        LedgerAccountKind.WORLD,
+        LedgerAccountKind.TRADING_FEES,
+        LedgerAccountKind.MARKET,
+        LedgerAccountKind.LIVE_ACCOUNT,
+    }
 )
 # The balances that trade on a venue: they pay fees and book realized PnL.
 TRADING_KINDS = frozenset({LedgerAccountKind.FOLLOWER_FREE, LedgerAccountKind.ALLOCATION_CASH})
@@ -107,6 +115,10 @@ class LedgerAccount:
     @classmethod
     def trading_fees(cls, venue: str = DEFAULT_VENUE, currency: Currency = USDT) -> LedgerAccount:
         return cls(LedgerAccountKind.TRADING_FEES, venue, currency)
+
+    @classmethod
+    def live_account(cls, exchange_account: str, currency: Currency = USDT) -> LedgerAccount:
+        return cls(LedgerAccountKind.LIVE_ACCOUNT, exchange_account, currency)
 
     @classmethod
     def market(cls, venue: str = DEFAULT_VENUE, currency: Currency = USDT) -> LedgerAccount:

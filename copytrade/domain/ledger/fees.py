@@ -46,3 +46,21 @@ def commission(
     return move(
         TransferKind.COMMISSION, source, destination, amount, key=commission_key(fill_key), ts=ts
     )
+
+
+def live_commission(
+    follower: str,
+    amount: Decimal,
+    *,
+    fill_key: str,
+    ts: datetime,
+    currency: Currency = USDT,
+) -> Transfer:
+    """The commission on a live copy's fill, from the follower's platform balance: the
+    platform cannot take it from the exchange account (docs/settlement.md, "Live
+    relationships")."""
+    source = LedgerAccount.follower_free(follower, currency)
+    destination = LedgerAccount.platform_revenue(currency)
+    return move(
+        TransferKind.COMMISSION, source, destination, amount, key=commission_key(fill_key), ts=ts
+    )

@@ -36,6 +36,7 @@ from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.stopping import STOPPED, close_intents, stop, stop_notifications
 from copytrade.engine.venue_cash import RecordedMoves, VenueCash, cash_move, record_moves
 from copytrade.service_layer.following.open_positions import plan_open_positions
+from copytrade.service_layer.live_following import live_release
 from copytrade.service_layer.settlement.service import SettlementService
 
 
@@ -260,6 +261,12 @@ class FollowerActions:
             rel = uow.relationships.get(rel_id, for_update=True)  # vs a settlement
             if not rel.state.mirrors_closes:
                 raise CopyActionError(f"{rel_id} is stopped: start a new copy instead")
+            if uow.live.account_of(str(rel_id)) is not None:
+                raise CopyActionError(
+                    f"{rel_id} copies on the follower's own exchange account: its allocation "
+                    "is that account's money, which the platform cannot move; it is not "
+                    "topped up (docs/venues.md, \"Followers on their own accounts\")"
+                )
             hwm = HighWatermark(rel.hwm, rel.owed).top_up(amount)
             transfer = allocate(
                 AccountId(rel.follower), rel_id, Money(amount, USDT), key=key, ts=now
@@ -324,7 +331,16 @@ class FollowerActions:
     ) -> RecordedMoves:
         """Allocation cash back to the follower's free balance, in the ledger and (recorded
         for after the commit) at the venue: out of the book, and into the follower's own
-        venue account when the follower is a provider."""
+        venue account when the follower is a provider.
+
+        A live relationship's allocation is money of the follower's exchange account: it
+        goes back to that account (``live_account``), never to the platform balance,
+        and no paper cash moves (docs/venues.md, "Followers on their own accounts")."""
+        exchange_account = uow.live.account_of(str(rel.id))
+        if exchange_account is not None:
+            uow.ledger.post(live_release(rel.id, exchange_account, amount, key, now))
+            uow.equity.add_flow(rel.book, now.date(), -amount)
+            return record_moves(uow, key, [], now)
         uow.ledger.post(
             release(rel.id, AccountId(rel.follower), Money(amount, USDT), key=key, ts=now)
         )

@@ -32,11 +32,13 @@ from copytrade.adapters.jsonable import decimal_text
 from copytrade.adapters.venues.port import CashMove
 from copytrade.domain.copying import max_loss_reached
 from copytrade.domain.ids import ProviderId, RelationshipId
-from copytrade.domain.ledger import profit_share
+from copytrade.domain.ledger import LedgerAccount, TransferKind, profit_share
+from copytrade.domain.ledger.movements import split_payment
 from copytrade.domain.profit_share import HighWatermark, ProfitShareTerms
 from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.books import load_book_states
 from copytrade.engine.venue_cash import NO_MOVES, VENUE_DEBIT, RecordedMoves, record_moves
+from copytrade.service_layer.live_fees import pause_for_fees
 
 SETTLED = "settlement.settled"
 
@@ -67,12 +69,15 @@ class BatchOutcome:
     at_max_loss: list[str] = field(default_factory=list)
     # This batch's venue debits, applied by the batch itself after its commit.
     venue_moves: RecordedMoves = NO_MOVES
+    # Providers of live relationships paused for fees owed (their copy caches are stale).
+    paused: list[str] = field(default_factory=list)
 
     def extend(self, other: BatchOutcome) -> None:
         self.records.extend(other.records)
         self.already_settled.extend(other.already_settled)
         self.failed.extend(other.failed)
         self.at_max_loss.extend(other.at_max_loss)
+        self.paused.extend(other.paused)
 
 
 def settle_in(
@@ -103,17 +108,31 @@ def settle_in(
     }
     records = outcome.records
     updated: list[HwmState] = []
+    # Live relationships pay from the follower's platform balance (docs/settlement.md,
+    # "Live relationships"): what is left of it, per follower, as the batch goes.
+    live = uow.live.live_among([rel.relationship_id for rel in todo])
+    free_left: dict[str, Decimal] = {}
     for rel in todo:
         period = periods[rel.relationship_id]
         book = books[rel.relationship_id]
-        # The venue lets only free cash (cash less unrealized perp losses) leave
-        # an account: a share it could not pay out now is owed instead.
-        cash = min(book.cash, venue_cash.get(rel.relationship_id, ZERO))
+        is_live = rel.relationship_id in live
+        if is_live:
+            if rel.follower_id not in free_left:
+                free_left[rel.follower_id] = uow.ledger.balance(
+                    LedgerAccount.follower_free(rel.follower_id)
+                )
+            cash = free_left[rel.follower_id]
+        else:
+            # The venue lets only free cash (cash less unrealized perp losses) leave
+            # an account: a share it could not pay out now is owed instead.
+            cash = min(book.cash, venue_cash.get(rel.relationship_id, ZERO))
         equity = book.value(prices).equity
         settlement, hwm = HighWatermark(rel.hwm, rel.owed).settle(
             equity, cash, shares[rel.provider_id]
         )
-        if settlement.debit > ZERO and max_loss_reached(
+        if is_live:
+            free_left[rel.follower_id] -= settlement.debit
+        elif settlement.debit > ZERO and max_loss_reached(
             equity - settlement.debit, rel.net_allocated, rel.max_loss_pct
         ):
             outcome.at_max_loss.append(rel.relationship_id)
@@ -126,7 +145,17 @@ def settle_in(
     uow.settlements.add_many(records)
     paid = [r for r in records if r.settlement.debit > ZERO]
     uow.ledger.post_all(
-        profit_share(
+        split_payment(
+            TransferKind.PROFIT_SHARE,
+            LedgerAccount.follower_free(r.follower_id),
+            ProviderId(r.provider_id),
+            r.settlement.provider_credit,
+            r.settlement.platform_fee,
+            key=r.key,
+            ts=now,
+        )
+        if r.relationship_id in live
+        else profit_share(
             RelationshipId(r.relationship_id),
             ProviderId(r.provider_id),
             r.settlement.provider_credit,
@@ -137,12 +166,20 @@ def settle_in(
         for r in paid
     )
     uow.relationships.set_hwm_many(updated, now)
+    for state in updated:
+        if state.relationship_id in live and state.owed > ZERO:
+            # What the platform balance could not pay stays owed: copying pauses.
+            pause_for_fees(
+                uow, state.relationship_id, "profit_share", state.owed, now,
+                (state.hwm, state.owed),
+            )
+            outcome.paused.append(state.provider_id)
     # One message for the batch's notices: each names its recipient and has its own id.
     notices = [notice for r in records for notice in notifications(r)]
     uow.outbox.add(SETTLED, f"settled:{records[0].key}", {"notices": notices}, now)
     # One message for the batch's debits: the venue applies them together.
-    debits = [venue_debit(r) for r in paid]
-    key = f"venue-debits:{paid[0].key}" if paid else ""
+    debits = [venue_debit(r) for r in paid if r.relationship_id not in live]
+    key = f"venue-debits:{paid[0].key}" if debits else ""
     outcome.venue_moves = record_moves(uow, key, debits, now, topic=VENUE_DEBIT)
     return outcome
 

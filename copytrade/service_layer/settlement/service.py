@@ -60,6 +60,9 @@ class SettlementService:
         self._after_commit = after_commit  # a test hook: the crash tests kill here
         # Told the relationships a debit took to their max loss, to stop them (the engine).
         self.at_max_loss = at_max_loss
+        # Told the provider of each live relationship paused for fees it could not pay
+        # (the engine's copy cache, docs/settlement.md "Live relationships").
+        self.on_paused: Callable[[str], None] = lambda _: None
 
     def settle_all(self, period: str) -> list[SettlementRecord]:
         """Settle every relationship still copying (stopped ones settle at the stop)."""
@@ -116,6 +119,8 @@ class SettlementService:
         records = outcome.records
         self._after_commit(records)
         self._cash.apply_now(outcome.venue_moves)
+        for provider in set(outcome.paused):
+            self.on_paused(provider)
         if outcome.at_max_loss:
             self.at_max_loss(outcome.at_max_loss)
         return outcome

@@ -17,6 +17,7 @@ from copytrade.adapters.db.schema.ledger import (
     LedgerEntryRow,
     LedgerTransferRow,
 )
+from copytrade.adapters.db.schema.live import LiveFeeOwedRow, LiveRelationshipRow
 from copytrade.adapters.db.schema.messaging import OutboxRow, ProcessedMessageRow, StreamCursorRow
 from copytrade.adapters.db.schema.notifications import AlertChannelRow, AlertDeliveryRow
 from copytrade.adapters.db.schema.paper import (
@@ -51,6 +52,8 @@ __all__ = [
     "LedgerEntryRow",
     "LedgerTransferRow",
     "LinkedExchangeAccountRow",
+    "LiveFeeOwedRow",
+    "LiveRelationshipRow",
     "OrderRow",
     "OutboxRow",
     "PaperBalanceRow",

@@ -96,6 +96,7 @@ class CcxtVenue:
         self._pool_size = max(1, max_concurrency)
         self._clock = clock
         self._clients: dict[str, Any] = {}
+        self._pool: ThreadPoolExecutor | None = None
         self._locks: dict[str, threading.Lock] = {}
         self._setup_lock = threading.Lock()
         self._markets: dict[str, Any] | None = None
@@ -164,22 +165,41 @@ class CcxtVenue:
         return client
 
     def _client(self, account: str) -> tuple[Any, threading.Lock]:
+        """The client of the exchange account ``account`` trades in. Books that are
+        sub-accounts of one exchange account (a follower's live relationships) share
+        its client, so its rate limiter and lock cover the whole key."""
         self._load_markets()
         with self._setup_lock:
-            client = self._clients.get(account)
+            credentials = self._accounts.get(account)
+            if credentials is None:
+                raise PermanentVenueError(
+                    f"account {account!r} has no linked {self._quirks.exchange} account "
+                    "among the venue's accounts",
+                    "account_not_linked",
+                )
+            key = credentials.api_key
+            client = self._clients.get(key)
             if client is None:
-                credentials = self._accounts.get(account)
-                if credentials is None:
-                    raise PermanentVenueError(
-                        f"account {account!r} has no linked {self._quirks.exchange} account "
-                        "among the venue's accounts",
-                        "account_not_linked",
-                    )
                 client = self._new_client(credentials)
                 client.set_markets(self._markets)
-                self._clients[account] = client
-                self._locks[account] = threading.Lock()
-            return client, self._locks[account]
+                self._clients[key] = client
+                self._locks[key] = threading.Lock()
+            return client, self._locks[key]
+
+    def connect(self, accounts: Iterable[str]) -> None:
+        """Load the markets and make the clients of ``accounts`` now, not at their first
+        order (a client takes tens of milliseconds to build)."""
+        for account in accounts:
+            self._client(account)
+
+    def add_account(self, account: str, credentials: ApiCredentials) -> None:
+        """Trade ``account`` (a book) on the exchange account of ``credentials`` too."""
+        with self._setup_lock:
+            self._accounts[account] = credentials
+            self._redact = tuple(
+                {v for c in self._accounts.values() for v in (c.api_key, c.secret, c.password)
+                 if v}
+            )
 
     def _call(self, action: Callable[[], Any]) -> Any:
         """Run one ccxt call; its errors as the port's (a refusal is returned as is)."""
@@ -204,13 +224,31 @@ class CcxtVenue:
         are done, and a retry answers the placed ones from memory."""
         if not requests:
             return []
-        workers = min(self._pool_size, len(requests))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(self._place_outcome, requests))
+        if len(requests) == 1:
+            outcomes = [self._place_outcome(requests[0])]
+        else:
+            outcomes = list(self._threads().map(self._place_outcome, requests))
         for outcome in outcomes:
             if isinstance(outcome, VenueError):
                 raise outcome
         return [o for o in outcomes if isinstance(o, VenueOrder)]
+
+    def _threads(self) -> ThreadPoolExecutor:
+        """The venue's threads, started once: starting them per batch costs more than a
+        batch's orders on a busy machine."""
+        with self._setup_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(
+                    max_workers=self._pool_size, thread_name_prefix="ccxt"
+                )
+            return self._pool
+
+    def close(self) -> None:
+        """Stop the venue's threads (they also stop with the process)."""
+        with self._setup_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
 
     def _place_outcome(self, request: OrderRequest) -> VenueOrder | VenueError:
         try:
@@ -304,7 +342,7 @@ class CcxtVenue:
             return ONE
         # Exchanges take whole leverage: the follower's is capped, then rounded down.
         wanted = max(ONE, instrument.cap_leverage(request.leverage).to_integral_value(ROUND_DOWN))
-        key = (str(request.account), instrument.symbol)
+        key = (self._accounts[str(request.account)].api_key, instrument.symbol)
         if not request.reduce_only and self._leverage_set.get(key) != wanted:
             self._call(lambda: client.set_leverage(int(wanted), instrument.symbol))
             self._leverage_set[key] = wanted
@@ -325,7 +363,11 @@ class CcxtVenue:
 
     def _with_trades(self, client: Any, ctx: OrderContext, order: Mapping[str, Any]) -> VenueOrder:
         trades: list[Any] = []
-        if (order.get("filled") or 0) > 0:
+        listed = _answer_trades(order)
+        if listed is not None:
+            # The answer lists its trades (Binance spot's FULL answer): one call per order.
+            trades = listed
+        elif (order.get("filled") or 0) > 0:
             trades = self._call(
                 lambda: client.fetch_my_trades(
                     ctx.instrument.symbol, params={"orderId": order["id"]}
@@ -350,7 +392,7 @@ class CcxtVenue:
             )
         except _Refused:
             return None  # ccxt's OrderNotFound is an InvalidOrder: the order is not there
-        leverage = self._leverage_set.get((account, instrument.symbol))
+        leverage = self._leverage_set.get((self._accounts[account].api_key, instrument.symbol))
         if leverage is None and not instrument.is_spot:
             leverage = self._position_leverage(client, instrument)
         ctx = self._context(account, client_order_id, instrument, leverage or ONE)
@@ -568,6 +610,28 @@ class CcxtVenue:
 
     def holdings(self) -> dict[str, AccountHoldings]:
         raise self._unsupported("reading every account at one instant")
+
+
+def _answer_trades(order: Mapping[str, Any]) -> list[Any] | None:
+    """The trades an order's answer lists, when they account for all it filled (each
+    with its id, price and fee); else None, and the trades are fetched."""
+    trades = order.get("trades") or []
+    filled = order.get("filled") or 0
+    if not trades or not filled:
+        return [] if not filled else None
+    if any(t.get("id") is None or t.get("price") is None or not t.get("fee") for t in trades):
+        return None
+    total = sum(number(t.get("amount"), "trade amount") for t in trades)
+    if total != number(filled, "filled"):
+        return None
+    # The answer's trades carry no time of their own: they traded when the order last
+    # changed (Binance: at its transaction time).
+    side, ts = order.get("side"), order.get("lastUpdateTimestamp") or order.get("timestamp")
+    return [
+        {**t, "side": t.get("side") or side, "order": t.get("order") or order.get("id"),
+         "timestamp": t.get("timestamp") or ts}
+        for t in trades
+    ]
 
 
 def _trade_key(trade: Mapping[str, Any]) -> tuple[int, str]:
