@@ -21,6 +21,7 @@ import typer
 
 from copytrade.cli.alert_channels import channels_app, deliver
 from copytrade.cli.common import DATABASE, JSON, open_container
+from copytrade.cli.risk_alerts import risk_app
 from copytrade.domain.alerts.errors import InvalidAlertError
 from copytrade.domain.alerts.firings import Firing
 from copytrade.domain.alerts.parser import parse_conditions
@@ -43,6 +44,7 @@ alerts_app = typer.Typer(
     no_args_is_help=True,
 )
 alerts_app.add_typer(channels_app, name="channels")
+alerts_app.add_typer(risk_app, name="risk")
 alerts_app.command("deliver")(deliver)
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
