@@ -21,6 +21,7 @@ import typer
 
 from copytrade.cli.alert_channels import channels_app, deliver
 from copytrade.cli.common import DATABASE, JSON, open_container
+from copytrade.cli.risk_alerts import risk_app
 from copytrade.domain.alerts.errors import InvalidAlertError
 from copytrade.domain.alerts.firings import Firing
 from copytrade.domain.alerts.parser import parse_conditions
@@ -37,12 +38,14 @@ from copytrade.marketdata import (
 from copytrade.marketdata.clock import SystemClock
 from copytrade.service_layer.alerts.replay import replay as replay_rules
 from copytrade.service_layer.alerts.rules import AlertRules, rule_json
+from copytrade.simulation.scenario import load_scenario
 
 alerts_app = typer.Typer(
     help="Technical-indicator alerts: rules on candles, fired in-app (docs/alerts.md).",
     no_args_is_help=True,
 )
 alerts_app.add_typer(channels_app, name="channels")
+alerts_app.add_typer(risk_app, name="risk")
 alerts_app.command("deliver")(deliver)
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
@@ -215,10 +218,18 @@ def replay(
     step: str = typer.Option(
         "15s", "--step", metavar="DURATION", help="Synthetic tick interval."
     ),
+    scenario: Path | None = typer.Option(
+        None, "--scenario", metavar="FILE", help="A scenario file (docs/scenarios.md): its "
+        "prices are the history and, without --condition, its alert rules are replayed."
+    ),
     database: str | None = DATABASE,
     as_json: bool = JSON,
 ) -> None:
     """List when rules would have fired over recorded (--csv) or synthetic history."""
+    if scenario is not None:
+        _print_firings(*_scenario_replay(scenario, condition, symbol, timeframe, every,
+                                         parse_duration(cooldown)), as_json)  # fmt: skip
+        return
     if condition is not None:
         rules = [_ad_hoc(condition, symbol, timeframe, every, parse_duration(cooldown))]
     else:
@@ -236,6 +247,20 @@ def replay(
         )
     firings = replay_rules(rules, feed)
     _print_firings(firings, len(rules), as_json)
+
+
+def _scenario_replay(path: Path, condition: str | None, symbol: str | None,
+                     timeframe: str | None, every: bool, cooldown: timedelta,
+                     ) -> tuple[list[Firing], int]:  # fmt: skip
+    """Replay over a scenario's prices: its own rules, or one --condition."""
+    loaded = load_scenario(path)
+    if condition is not None:
+        rules = [_ad_hoc(condition, symbol, timeframe, every, cooldown)]
+    else:
+        rules = list(loaded.alerts)
+        if not rules:
+            raise InvalidAlertError(f"{path} has no alerts; give --condition")
+    return replay_rules(rules, loaded.prices), len(rules)
 
 
 def _ad_hoc(condition: str, symbol: str | None, timeframe: str | None, every: bool,

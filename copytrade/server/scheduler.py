@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -26,6 +26,8 @@ from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.profit_share.periods import latest_boundary
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.alerts.live import LiveAlerts
+from copytrade.service_layer.alerts.risk import RiskWatcher
+from copytrade.service_layer.reconcile import Difference
 from copytrade.stats.refresher import StatsRefresher
 
 log = logging.getLogger("copytrade.serve")
@@ -33,6 +35,7 @@ log = logging.getLogger("copytrade.serve")
 RECOVERY_EVERY = timedelta(seconds=10)
 # Reads every book and sums the whole ledger, under the engine lock: not too often.
 RECONCILE_EVERY = timedelta(minutes=5)
+RISK_ALERTS_EVERY = timedelta(seconds=5)
 
 
 @dataclass
@@ -145,9 +148,14 @@ def charge_subscriptions(runtime: ServerRuntime, clock: Clock) -> None:
     runtime.platform.subscriptions.charge_due(latest_boundary(clock.now()))
 
 
-def check_books(runtime: ServerRuntime) -> bool:
-    """Reconcile ledger and venue; a difference raises the admin alert, agreement clears it."""
+def check_books(
+    runtime: ServerRuntime, told: Callable[[Sequence[Difference]], object] | None = None
+) -> bool:
+    """Reconcile ledger and venue; a difference raises the admin alert, agreement clears it
+    (and ``told`` hears the differences: the owners' risk alerts)."""
     report = runtime.reconcile()
+    if told is not None and report.differences:
+        told(report.differences)
     alert = reconcile_alert(report)
     if alert is None:
         runtime.alerts.clear(RECONCILE)
@@ -163,15 +171,18 @@ def default_jobs(
     # Users' alert rules on every price the engine applies (docs/alerts.md, "Live evaluation").
     alerts = LiveAlerts(runtime.platform.uow, clock.now)
     runtime.platform.engine.price_listeners.append(alerts.on_price)
+    # Copy-trading risk alerts from the engine's records (docs/alerts.md, "Risk alerts").
+    risk = RiskWatcher(runtime.platform.uow, runtime.platform.engine.prices.snapshot, clock.now)
     jobs = [
         Job("alerts", timedelta(seconds=1), alerts.run),
+        Job("risk-alerts", RISK_ALERTS_EVERY, risk.run),
         # Intents a venue outage left `new` and venue moves left pending (docs/engine.md).
         Job("recovery", RECOVERY_EVERY, runtime.platform.recover),
         Job("day-close", timedelta(seconds=30), DayCloser(runtime, clock)),
         Job("stats-refresh", timedelta(seconds=30), refresher.tick, under_lock=False),
         Job("settlement", timedelta(minutes=1), lambda: settle_due(runtime)),
         Job("subscriptions", timedelta(minutes=1), lambda: charge_subscriptions(runtime, clock)),
-        Job("reconcile", RECONCILE_EVERY, lambda: check_books(runtime)),
+        Job("reconcile", RECONCILE_EVERY, lambda: check_books(runtime, risk.note_reconciliation)),
     ]
     if market is not None:
         jobs.insert(0, Job("market", timedelta(seconds=1), market))

@@ -9,6 +9,7 @@ from typing import Any
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.profit_share.fee_model import FeeModel
 from copytrade.service_layer.platform import Platform
+from copytrade.simulation.alerts import alert_sections
 from copytrade.simulation.player import RunError
 from copytrade.simulation.result_books import (
     balances_section,
@@ -75,6 +76,7 @@ def collect_result(
             "relationships": relationships,
             "settlements": settlements_section(uow),
             **fee_sections(uow, scenario),
+            **alert_sections(uow, scenario),
             "stats": stats_section(uow, providers, prices, last_day),
             "equity_series": equity_series_section(uow, providers),
             "ledger_sum": uow.ledger.sum_by_currency(),

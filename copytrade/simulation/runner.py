@@ -24,6 +24,7 @@ from copytrade.bootstrap import build_platform
 from copytrade.config import SqliteSync, load_settings
 from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.marketdata.clock import SimulatedClock
+from copytrade.simulation.alerts import ScenarioAlerts, has_alerts
 from copytrade.simulation.player import ScenarioPlayer
 from copytrade.simulation.result import collect_result
 from copytrade.simulation.scenario import Scenario, timeline
@@ -52,8 +53,11 @@ def run_scenario(scenario: Scenario, db_url: str | None = None, shards: int = 1)
         )
         player = ScenarioPlayer(scenario, platform, clock)
         player.open_accounts()
+        alerts = ScenarioAlerts(scenario, platform) if has_alerts(scenario) else None
         for item in timeline(scenario):
             player.play(item)
+            if alerts is not None:
+                alerts.after_item()
         last_day = player.finish()
         return collect_result(scenario, platform, player.errors, last_day)
 

@@ -34,6 +34,7 @@ from copytrade.adapters.db.repositories.outbox import OutboxRepository, Processe
 from copytrade.adapters.db.repositories.positions import PositionRepository
 from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRepository
 from copytrade.adapters.db.repositories.relationships import RelationshipRepository
+from copytrade.adapters.db.repositories.risk_alerts import RiskAlertRepository
 from copytrade.adapters.db.repositories.settlements import SettlementRepository
 from copytrade.adapters.db.repositories.trade_tallies import TradeTallyRepository
 from copytrade.adapters.db.repositories.trades import TradeRepository
@@ -96,6 +97,7 @@ class SqlUnitOfWork:
         self.activity = ActivityRepository(session)
         self.alerts = AlertRepository(session)
         self.channels = ChannelRepository(session)
+        self.risk_alerts = RiskAlertRepository(session)
 
     def __exit__(
         self,

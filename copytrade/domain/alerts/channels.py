@@ -101,8 +101,14 @@ def message_text(payload: Mapping[str, object]) -> str:
     """The human text of a firing, for e-mail and Telegram."""
     values = payload.get("values")
     shown = ", ".join(f"{k}={v}" for k, v in values.items()) if isinstance(values, Mapping) else ""
-    text = (
-        f"Alert {payload.get('rule')}: {payload.get('symbol')} {payload.get('timeframe')} "
-        f"{payload.get('condition')} at {payload.get('fired_at')}"
-    )
+    if payload.get("kind") == "risk":  # a copy-trading risk alert: its text says it all
+        text = (
+            f"Risk alert {payload.get('rule')}: {payload.get('condition')} "
+            f"at {payload.get('fired_at')}"
+        )
+    else:
+        text = (
+            f"Alert {payload.get('rule')}: {payload.get('symbol')} {payload.get('timeframe')} "
+            f"{payload.get('condition')} at {payload.get('fired_at')}"
+        )
     return f"{text} ({shown})" if shown else text

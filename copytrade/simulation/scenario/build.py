@@ -16,6 +16,7 @@ from copytrade.domain.instruments import Instrument
 from copytrade.domain.profit_share.fee_model import FeeTerms, parse_fee_model
 from copytrade.domain.values import Currency, Price, percent
 from copytrade.marketdata.ticks import PriceTick
+from copytrade.simulation.scenario.build_alerts import alert_rules, risk_rules
 from copytrade.simulation.scenario.build_events import EventBuilder, Known
 from copytrade.simulation.scenario.model import (
     FollowerSpec,
@@ -61,6 +62,11 @@ def build_scenario(doc: ScenarioDoc, where: Where) -> Scenario:
         followers=frozenset(f.id for f in followers),
         first_price=first_price,
     )
+    accounts = {str(p.id) for p in providers} | {str(f.id) for f in followers}
+    alerts = tuple(alert_rules(doc.alerts, doc.start, accounts, by_symbol, where))
+    risks = tuple(risk_rules(
+        doc.risk_alerts, doc.start, accounts, {str(p.id) for p in providers}, where
+    ))  # fmt: skip
     return Scenario(
         name=doc.name,
         description=doc.description,
@@ -76,6 +82,8 @@ def build_scenario(doc: ScenarioDoc, where: Where) -> Scenario:
         commission_pct=commission_pct,
         subscription_platform_cut_pct=cut_pct,
         source=where.file,
+        alerts=alerts,
+        risk_alerts=risks,
     )
 
 

@@ -9,6 +9,8 @@ from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
+from copytrade.domain.alerts.risk import RiskRule
+from copytrade.domain.alerts.rules import AlertRule
 from copytrade.domain.ids import FollowerId, ProviderId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.profit_share.fee_model import FeeModel
@@ -64,6 +66,9 @@ class Scenario:
     source: str = field(default="", compare=False)
     commission_pct: Decimal = Decimal(0)
     subscription_platform_cut_pct: Decimal = Decimal(2)
+    # Alert rules the run evaluates, created at ``start`` (docs/scenarios.md, "Alerts").
+    alerts: tuple[AlertRule, ...] = ()
+    risk_alerts: tuple[RiskRule, ...] = ()
     _by_symbol: Mapping[str, Instrument] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

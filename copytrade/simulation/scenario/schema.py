@@ -83,6 +83,32 @@ class FollowerDoc(BaseModel):
     deposit: NonNegativeNumber
 
 
+class AlertDoc(BaseModel):
+    """A technical-indicator alert rule the run evaluates (docs/alerts.md)."""
+
+    model_config = STRICT
+
+    id: str | None = None
+    owner: str
+    symbol: str
+    timeframe: str
+    condition: str
+    mode: Literal["once", "every"] = "once"
+    cooldown: Duration | None = None
+
+
+class RiskAlertDoc(BaseModel):
+    """A copy-trading risk alert subscription (docs/alerts.md, "Risk alerts")."""
+
+    model_config = STRICT
+
+    id: str | None = None
+    owner: str
+    kind: str
+    level: Number | None = None
+    provider: str | None = None
+
+
 class ScenarioDoc(BaseModel):
     model_config = STRICT
     name: str
@@ -98,3 +124,5 @@ class ScenarioDoc(BaseModel):
     providers: list[ProviderDoc] = Field(min_length=1)
     followers: list[FollowerDoc] = Field(default_factory=list)
     events: list[EventDoc] = Field(default_factory=list)
+    alerts: list[AlertDoc] = Field(default_factory=list)
+    risk_alerts: list[RiskAlertDoc] = Field(default_factory=list)

@@ -28,6 +28,7 @@ from copytrade.adapters.db.schema.paper import (
     PaperPositionRow,
     PaperPriceRow,
 )
+from copytrade.adapters.db.schema.risk_alerts import RiskFiringRow, RiskRuleRow
 from copytrade.adapters.db.schema.stats import EquitySnapshotRow, ProviderStatsRow
 from copytrade.adapters.db.schema.tallies import TradeDayTallyRow, TradeTotalTallyRow
 from copytrade.adapters.db.schema.trading import FillRow, OrderRow, PositionRow, TradeRow
@@ -68,6 +69,8 @@ __all__ = [
     "ProviderStatsRow",
     "RelationshipRow",
     "RiskAcknowledgementRow",
+    "RiskFiringRow",
+    "RiskRuleRow",
     "SettlementRow",
     "StreamCursorRow",
     "SubscriptionChargeRow",
