@@ -27,6 +27,7 @@ from copytrade.demo.instruments import DEMO_INSTRUMENTS
 from copytrade.domain.instruments import Instrument
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.alerts.channels import AlertChannels
+from copytrade.service_layer.alerts.notifications import AlertNotifications
 from copytrade.service_layer.alerts.rules import AlertRules
 from copytrade.service_layer.api_keys import ApiKeys
 from copytrade.service_layer.identity import IdentityService, PasswordHasher
@@ -117,6 +118,11 @@ class ServerRuntime:
         """Users' notification channels (docs/alerts.md, "Channels"); their secrets are
         sealed under the settings' master key, read only when one is sealed or opened."""
         return self.container.alert_channels(self.platform.clock)
+
+    @cached_property
+    def alert_notifications(self) -> AlertNotifications:
+        """Users' in-app alert notifications, read or not (docs/alerts.md, "Notifications")."""
+        return AlertNotifications(self.platform.uow, self.platform.clock.now)
 
     def reconcile(self) -> ReconcileReport:
         """Ledger vs venue for every book, under the engine lock (nothing moves meanwhile)."""

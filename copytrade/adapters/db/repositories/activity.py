@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import CopyDecisionRow, FillRow, OutboxRow, RelationshipRow
@@ -51,6 +51,14 @@ class NoticeSeen(NamedTuple):
     topic: str
     payload: dict[str, Any]
     created_at: datetime
+
+
+def addressed_to(recipient: str) -> ColumnElement[bool]:
+    """Outbox rows whose payload may name ``recipient`` as its ``to`` (a prefilter: the
+    pattern could match inside a value, so the caller checks the parsed payload)."""
+    to = json.dumps({"to": recipient})[1:-1]  # exactly as the outbox wrote it
+    pattern = "%" + to.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return OutboxRow.payload.like(pattern, escape="\\")
 
 
 def _columns(row: Any, names: Sequence[str]) -> list[Any]:
@@ -96,12 +104,10 @@ class ActivityRepository:
         self, recipient: str, topics: Sequence[str], after: int, limit: int
     ) -> list[NoticeSeen]:
         """Outbox messages of ``topics`` addressed to ``recipient`` (their ``to``), by id."""
-        to = json.dumps({"to": recipient})[1:-1]  # exactly as the outbox wrote it
-        pattern = "%" + to.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         o = OutboxRow
         query = (
             select(o.id, o.topic, o.payload, o.created_at)
-            .where(o.id > after, o.topic.in_(topics), o.payload.like(pattern, escape="\\"))
+            .where(o.id > after, o.topic.in_(topics), addressed_to(recipient))
             .order_by(o.id)
             .limit(limit)
         )

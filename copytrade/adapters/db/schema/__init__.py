@@ -18,7 +18,11 @@ from copytrade.adapters.db.schema.ledger import (
     LedgerTransferRow,
 )
 from copytrade.adapters.db.schema.messaging import OutboxRow, ProcessedMessageRow, StreamCursorRow
-from copytrade.adapters.db.schema.notifications import AlertChannelRow, AlertDeliveryRow
+from copytrade.adapters.db.schema.notifications import (
+    AlertChannelRow,
+    AlertDeliveryRow,
+    AlertNotificationReadRow,
+)
 from copytrade.adapters.db.schema.paper import (
     PaperBalanceRow,
     PaperCashMoveRow,
@@ -37,6 +41,7 @@ __all__ = [
     "AlertChannelRow",
     "AlertDeliveryRow",
     "AlertFiringRow",
+    "AlertNotificationReadRow",
     "AlertRuleRow",
     "ApiKeyRow",
     "ApiSessionRow",

@@ -1,0 +1,32 @@
+"""Which in-app alert notifications their owner has read (docs/alerts.md, "Notifications").
+
+Revision ID: 0021
+Revises: 0017
+Create Date: 2026-12-03 14:20:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from copytrade.adapters.db.types import UtcDateTime
+
+revision = "0021"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "alert_notification_reads",
+        sa.Column("owner", sa.String(128), nullable=False),
+        sa.Column("notification_id", sa.Integer(), nullable=False),
+        sa.Column("read_at", UtcDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("owner", "notification_id", name="pk_alert_notification_reads"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("alert_notification_reads")
