@@ -89,9 +89,10 @@ class AlertRepository:
 
     def fingerprint(self) -> int:
         """A hash of what a live evaluator must follow: which rules exist, switched how,
-        fired how often. One narrow query, so a process can check it on every pass."""
+        fired how often, edited how often. One narrow query, so a process can check it
+        on every pass."""
         r = AlertRuleRow
-        query = select(r.id, r.enabled, r.fired_count).order_by(r.id)
+        query = select(r.id, r.enabled, r.fired_count, r.revision).order_by(r.id)
         return hash(tuple(tuple(row) for row in self._session.execute(query)))
 
     def remove(self, rule_id: str) -> bool:
@@ -101,6 +102,16 @@ class AlertRepository:
     def set_enabled(self, rule_id: str, enabled: bool) -> bool:
         result = self._session.execute(
             update(AlertRuleRow).where(AlertRuleRow.id == rule_id).values(enabled=enabled)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def replace(self, rule: AlertRule) -> bool:
+        """Store an edited rule in place of the one of its id, its revision bumped."""
+        values = _columns(rule)
+        del values["id"]
+        result = self._session.execute(
+            update(AlertRuleRow).where(AlertRuleRow.id == str(rule.id))
+            .values(**values, revision=AlertRuleRow.revision + 1)
         )
         return bool(getattr(result, "rowcount", 0))
 

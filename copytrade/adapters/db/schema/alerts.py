@@ -29,6 +29,8 @@ class AlertRuleRow(Base):
     enabled: Mapped[bool] = mapped_column(Boolean)
     last_fired_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     fired_count: Mapped[int] = mapped_column(Integer)
+    # Bumped by every edit in place (migration 0021), so a live evaluator sees it.
+    revision: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class AlertFiringRow(Base):

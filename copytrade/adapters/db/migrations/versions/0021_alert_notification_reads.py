@@ -1,4 +1,5 @@
-"""Which in-app alert notifications their owner has read (docs/alerts.md, "Notifications").
+"""Which in-app alert notifications their owner has read (docs/alerts.md, "Notifications"),
+and a revision of each alert rule, bumped when it is edited in place ("Rules").
 
 Revision ID: 0021
 Revises: 0017
@@ -26,7 +27,11 @@ def upgrade() -> None:
         sa.Column("read_at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("owner", "notification_id", name="pk_alert_notification_reads"),
     )
+    with op.batch_alter_table("alert_rules") as batch:
+        batch.add_column(sa.Column("revision", sa.Integer(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("alert_rules") as batch:
+        batch.drop_column("revision")
     op.drop_table("alert_notification_reads")
