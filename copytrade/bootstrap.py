@@ -9,6 +9,7 @@ the copy engine and the use cases around it, each given the ports it names.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -46,7 +47,7 @@ from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.accounts import AccountService
 from copytrade.service_layer.alerts.channels import AlertChannels, ChannelPorts
-from copytrade.service_layer.alerts.delivery import AlertDelivery, DeliveryQueue
+from copytrade.service_layer.alerts.delivery import AlertDelivery, DeliveryQueue, DeliverySender
 from copytrade.service_layer.exchange_accounts import ExchangeAccountError, ExchangeAccounts
 from copytrade.service_layer.following.actions import FollowerActions
 from copytrade.service_layer.live_fees import LiveFees
@@ -120,6 +121,13 @@ class Container:
     def alert_delivery(self, clock: Clock) -> AlertDelivery:
         """Queueing and sending alert notifications through the channels."""
         return AlertDelivery(self._channel_ports(clock), clock)
+
+    def alert_sender(
+        self, clock: Clock,
+        write_guard: Callable[[], AbstractContextManager[object]] = nullcontext,
+    ) -> DeliverySender:
+        """Sending the queued alert notifications (``serve``'s ``alert-delivery`` job)."""
+        return DeliverySender(self._channel_ports(clock), write_guard=write_guard)
 
     def _channel_ports(self, clock: Clock) -> ChannelPorts:
         return ChannelPorts(

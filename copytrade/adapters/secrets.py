@@ -54,7 +54,7 @@ def read_master_key(value: str | None, key_file: Path | None) -> bytes:
     if not value:
         raise SecretsError(
             "no secret key: set COPYTRADE_SECRET_KEY (base64 of 32 bytes) or "
-            "COPYTRADE_SECRET_KEY_FILE to store exchange API keys"
+            "COPYTRADE_SECRET_KEY_FILE to store exchange API keys and alert-channel secrets"
         )
     return parse_master_key(value)
 

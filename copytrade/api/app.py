@@ -15,6 +15,7 @@ from copytrade.api.request_log import RequestLog
 from copytrade.api.routers import (
     accounts,
     admin,
+    alert_channels,
     alerts,
     api_keys,
     auth,
@@ -66,6 +67,7 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
         orders,
         statements,
         alerts,
+        alert_channels,
         admin,
         events,
         ops,

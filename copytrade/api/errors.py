@@ -19,6 +19,7 @@ from starlette.routing import Match
 
 from copytrade.adapters.db.repositories.accounts import DuplicateAccountError, UnknownAccountError
 from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
+from copytrade.adapters.secrets import SecretsError
 from copytrade.adapters.throttle import TooManyRequestsError
 from copytrade.adapters.venues.errors import (
     OrderNotCancellableError,
@@ -26,7 +27,7 @@ from copytrade.adapters.venues.errors import (
     TemporaryVenueError,
     VenueError,
 )
-from copytrade.domain.alerts.errors import AlertNotFoundError
+from copytrade.domain.alerts.errors import AlertNotFoundError, ChannelNotFoundError
 from copytrade.domain.errors import DomainError, InvalidTransitionError, InvalidValueError
 from copytrade.domain.identity import (
     AuthenticationError,
@@ -82,6 +83,7 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (UnknownOrderOfUserError, 404, "not_found"),
     (UnknownApiKeyError, 404, "not_found"),
     (AlertNotFoundError, 404, "not_found"),
+    (ChannelNotFoundError, 404, "not_found"),
     (TooManyApiKeysError, 409, "too_many_keys"),
     (InsufficientFundsError, 422, "insufficient_funds"),
     (InvalidTransitionError, 409, "invalid_state"),
@@ -90,6 +92,8 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (TemporaryVenueError, 503, "venue_unavailable"),
     (PermanentVenueError, 422, "venue_refused"),
     (DomainError, 422, "refused"),
+    # The server's master key is missing or wrong: nothing the client can change.
+    (SecretsError, 503, "secrets_unavailable"),
 ]
 
 
@@ -210,7 +214,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
     # Our own errors become 4xx/503 answers; anything else is a bug: a logged 500.
-    for kind in (DomainError, VenueError, Exception):
+    for kind in (DomainError, VenueError, SecretsError, Exception):
         app.add_exception_handler(kind, _ours)
 
 

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from typing import TypeVar
 
 from copytrade.adapters.passwords import Argon2Passwords
@@ -25,6 +26,8 @@ from copytrade.bootstrap import Container
 from copytrade.demo.instruments import DEMO_INSTRUMENTS
 from copytrade.domain.instruments import Instrument
 from copytrade.marketdata.clock import Clock
+from copytrade.service_layer.alerts.channels import AlertChannels
+from copytrade.service_layer.alerts.notifications import AlertNotifications
 from copytrade.service_layer.alerts.rules import AlertRules
 from copytrade.service_layer.api_keys import ApiKeys
 from copytrade.service_layer.identity import IdentityService, PasswordHasher
@@ -109,6 +112,17 @@ class ServerRuntime:
         return cls(
             container, platform, identity, stats, run, orders, metrics, keys, rules, lock
         )
+
+    @cached_property
+    def alert_channels(self) -> AlertChannels:
+        """Users' notification channels (docs/alerts.md, "Channels"); their secrets are
+        sealed under the settings' master key, read only when one is sealed or opened."""
+        return self.container.alert_channels(self.platform.clock)
+
+    @cached_property
+    def alert_notifications(self) -> AlertNotifications:
+        """Users' in-app alert notifications, read or not (docs/alerts.md, "Notifications")."""
+        return AlertNotifications(self.platform.uow, self.platform.clock.now)
 
     def reconcile(self) -> ReconcileReport:
         """Ledger vs venue for every book, under the engine lock (nothing moves meanwhile)."""

@@ -22,7 +22,7 @@ from copytrade.bootstrap import Container
 from copytrade.cli.common import DATABASE, JSON, open_container
 from copytrade.domain.alerts.errors import InvalidAlertError
 from copytrade.marketdata.clock import SystemClock
-from copytrade.service_layer.alerts.channels import AlertChannels, channel_json
+from copytrade.service_layer.alerts.channels import AlertChannels, channel_json, email_options
 
 channels_app = typer.Typer(
     help="Where alerts are sent: e-mail, signed webhooks, Telegram (docs/alerts.md).",
@@ -77,11 +77,7 @@ def add(
 ) -> None:
     """Add a channel. Secrets come from $ALERT_CHANNEL_SECRET or a hidden prompt
     (Telegram: the bot token; webhook: optional, else one is generated and shown once)."""
-    options = {
-        "smtp_host": smtp_host, "smtp_port": None if smtp_port is None else str(smtp_port),
-        "smtp_user": smtp_user, "sender": sender, "starttls": "true" if starttls else None,
-    }
-    given = {k: v for k, v in options.items() if v is not None}
+    given = email_options(smtp_host, smtp_port, smtp_user, sender, starttls)
     if kind.strip().lower() != "email" and given:
         raise InvalidAlertError(f"--smtp-*, --from and --starttls are for e-mail, not {kind}")
     secret = _secret(kind, prompt=kind == "telegram" or smtp_user is not None)

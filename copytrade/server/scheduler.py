@@ -1,5 +1,5 @@
-"""Periodic jobs of ``copytrade serve``: market ticks, users' alert rules, recovery,
-day closes, stats, settlement, billing and reconciliation.
+"""Periodic jobs of ``copytrade serve``: market ticks, users' alert rules and their
+notifications, recovery, day closes, stats, settlement, billing and reconciliation.
 
 One background thread runs the jobs in turn, under the runtime's lock unless a
 job only reads the books (the stats refresh: it takes the lock for its writes
@@ -25,6 +25,7 @@ from copytrade.api.alerts import RECONCILE, reconcile_alert
 from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.profit_share.periods import latest_boundary
 from copytrade.marketdata.clock import Clock
+from copytrade.server.delivery import DELIVERY_EVERY, delivery_pass
 from copytrade.service_layer.alerts.live import LiveAlerts
 from copytrade.service_layer.alerts.risk import RiskWatcher
 from copytrade.service_layer.reconcile import Difference
@@ -176,6 +177,8 @@ def default_jobs(
     jobs = [
         Job("alerts", timedelta(seconds=1), alerts.run),
         Job("risk-alerts", RISK_ALERTS_EVERY, risk.run),
+        # Their notifications out through the channels, in a thread of its own (delivery.py).
+        Job("alert-delivery", DELIVERY_EVERY, delivery_pass(runtime, clock), under_lock=False),
         # Intents a venue outage left `new` and venue moves left pending (docs/engine.md).
         Job("recovery", RECOVERY_EVERY, runtime.platform.recover),
         Job("day-close", timedelta(seconds=30), DayCloser(runtime, clock)),

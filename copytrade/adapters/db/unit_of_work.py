@@ -29,6 +29,7 @@ from copytrade.adapters.db.repositories.identity import (
 from copytrade.adapters.db.repositories.instruments import InstrumentRepository
 from copytrade.adapters.db.repositories.ledger import SqlLedger
 from copytrade.adapters.db.repositories.live import LiveRelationshipRepository
+from copytrade.adapters.db.repositories.notifications import NotificationRepository
 from copytrade.adapters.db.repositories.orders import FillRepository, OrderRepository
 from copytrade.adapters.db.repositories.outbox import OutboxRepository, ProcessedMessages
 from copytrade.adapters.db.repositories.positions import PositionRepository
@@ -98,6 +99,7 @@ class SqlUnitOfWork:
         self.alerts = AlertRepository(session)
         self.channels = ChannelRepository(session)
         self.risk_alerts = RiskAlertRepository(session)
+        self.notifications = NotificationRepository(session)
 
     def __exit__(
         self,

@@ -20,7 +20,7 @@ from copytrade.api.paths import API_V1
 from copytrade.api.wire import Out, Timestamp
 from copytrade.domain.alerts.parser import MAX_LENGTH
 from copytrade.domain.alerts.rules import MAX_COOLDOWN
-from copytrade.service_layer.alerts.rules import rule_json
+from copytrade.service_layer.alerts.rules import UNSET, rule_json
 
 router = APIRouter(prefix=f"{API_V1}/alerts", tags=["alerts"], responses=errors(401, 403))
 
@@ -55,10 +55,25 @@ class NewRuleBody(BaseModel):
     enabled: bool = True
 
 
-class SwitchBody(BaseModel):
+class EditRuleBody(BaseModel):
+    """What to change; what is left out stays. A new condition starts the rule afresh
+    (fire count 0), so a `once` rule that fired can fire again."""
+
     model_config = ConfigDict(extra="forbid")
 
-    enabled: bool = Field(description="`false` keeps the rule but it never fires until `true`.")
+    enabled: bool | None = Field(
+        default=None, description="`false` keeps the rule but it never fires until `true`."
+    )
+    condition: str | None = Field(default=None, min_length=1, max_length=MAX_LENGTH)
+    mode: ModeText | None = Field(
+        default=None, description="Made `once`, the cooldown is 0 unless given."
+    )
+    cooldown_seconds: int | None = Field(
+        default=None, ge=0, le=int(MAX_COOLDOWN.total_seconds())
+    )
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="A new expiry, in the future; `null` removes it."
+    )
 
 
 class RuleOut(Out):
@@ -135,11 +150,18 @@ def one_rule(user: CurrentUser, runtime: Runtime, rule_id: str = RULE_ID) -> dic
 
 
 @router.patch("/rules/{rule_id}", response_model=RuleOut, responses=errors(404, 413, 422))
-def switch_rule(
-    body: SwitchBody, user: CurrentUser, runtime: Runtime, rule_id: str = RULE_ID
+def edit_rule(
+    body: EditRuleBody, user: CurrentUser, runtime: Runtime, rule_id: str = RULE_ID
 ) -> dict[str, object]:
-    """Switch one of my rules on or off."""
-    rule = runtime.act(lambda: runtime.alert_rules.set_enabled(rule_id, body.enabled, user.id))
+    """Change one of my rules in place: switch it, or edit its condition, mode, cooldown
+    or expiry; it is evaluated as edited from the next closed candle on."""
+    cooldown = body.cooldown_seconds
+    expiry = body.expires_at if "expires_at" in body.model_fields_set else UNSET
+    rule = runtime.act(lambda: runtime.alert_rules.edit(
+        rule_id, user.id, condition=body.condition, mode=body.mode,
+        cooldown=None if cooldown is None else timedelta(seconds=cooldown),
+        expires_at=expiry, enabled=body.enabled,
+    ))
     return rule_json(rule, runtime.platform.clock.now())
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -57,19 +57,12 @@ class AlertChannels:
 
     def add(
         self, owner: str, kind: str, target: str, *, secret: str | None = None,
-        options: Mapping[str, str] | None = None,
+        options: Mapping[str, str] | None = None, enabled: bool = True,
     ) -> tuple[Channel, str | None]:
         """Store a channel; returns it and, for a webhook given no secret, the secret
         generated for it (the only time it is shown)."""
         channel_kind = ChannelKind.parse(kind)
-        given = dict(options or {})
-        unknown = sorted(set(given) - _OPTIONS[channel_kind])
-        if unknown:
-            raise InvalidAlertError(
-                f"a {channel_kind} channel takes no option {', '.join(unknown)}"
-            )
-        if "smtp_port" in given and not given["smtp_port"].isdigit():
-            raise InvalidAlertError(f"the SMTP port must be a number, got {given['smtp_port']!r}")
+        given = _checked_options(channel_kind, options)
         generated = None
         if channel_kind is ChannelKind.WEBHOOK and not secret:
             secret = generated = secrets.token_urlsafe(32)
@@ -77,7 +70,7 @@ class AlertChannels:
             raise InvalidAlertError("a Telegram channel needs its bot token")
         channel = Channel(
             id=f"chan_{uuid.uuid4().hex[:16]}", owner=owner, kind=channel_kind,
-            target=check_target(channel_kind, target), options=given,
+            target=check_target(channel_kind, target), options=given, enabled=enabled,
         )
         sealed = None if not secret else self._box().seal(secret, secret_context(channel.id))
         with self._uow_factory() as uow:
@@ -91,20 +84,48 @@ class AlertChannels:
         with self._uow_factory() as uow:
             return uow.channels.channels(owner)
 
-    def remove(self, channel_id: str) -> None:
-        """Delete the channel and what it has not sent yet."""
+    def get(self, channel_id: str, owner: str | None = None) -> Channel:
+        """The channel; with ``owner``, only if it is that account's (another's is not found)."""
         with self._uow_factory() as uow:
-            if not uow.channels.remove(channel_id):
-                raise ChannelNotFoundError(f"no notification channel {channel_id!r}")
+            return _owned(uow, channel_id, owner)[0]
+
+    def remove(self, channel_id: str, owner: str | None = None) -> None:
+        """Delete the channel (``owner``'s when given) and what it has not sent yet."""
+        with self._uow_factory() as uow:
+            _owned(uow, channel_id, owner)
+            uow.channels.remove(channel_id)
             uow.commit()
 
-    def test(self, channel_id: str) -> None:
-        """Send a test message now; a success marks the channel healthy again."""
+    def edit(
+        self, channel_id: str, owner: str | None = None, *, target: str | None = None,
+        secret: str | None = None, options: Mapping[str, str] | None = None,
+        enabled: bool | None = None,
+    ) -> Channel:
+        """Change what is given of the channel (``owner``'s when given): its target, its
+        secret (sealed again), its options (all of them, replacing the old), whether it
+        is switched on. Its kind, health and deliveries stay; the channel as it now is."""
         with self._uow_factory() as uow:
-            found = uow.channels.get(channel_id)
-        if found is None:
-            raise ChannelNotFoundError(f"no notification channel {channel_id!r}")
-        channel, sealed = found
+            channel, _ = _owned(uow, channel_id, owner)
+        changed = replace(
+            channel,
+            target=channel.target if target is None else check_target(channel.kind, target),
+            options=channel.options if options is None else _checked_options(
+                channel.kind, options
+            ),
+            enabled=channel.enabled if enabled is None else enabled,
+        )
+        sealed = None if not secret else self._box().seal(secret, secret_context(channel.id))
+        with self._uow_factory() as uow:
+            if not uow.channels.update(changed, sealed):
+                raise ChannelNotFoundError(f"no notification channel {channel_id!r}")
+            uow.commit()
+        return changed
+
+    def test(self, channel_id: str, owner: str | None = None) -> Channel:
+        """Send a test message now; a success marks the channel healthy again (the
+        channel as it then is). ``ChannelTestError`` says why it did not go."""
+        with self._uow_factory() as uow:
+            channel, sealed = _owned(uow, channel_id, owner)
         now = self._clock()
         payload = test_payload(channel, now)
         try:
@@ -115,6 +136,41 @@ class AlertChannels:
         with self._uow_factory() as uow:
             uow.channels.set_health(channel.id, healthy=True, failures=0)
             uow.commit()
+        return replace(channel, healthy=True, failures=0)
+
+
+def _owned(
+    uow: SqlUnitOfWork, channel_id: str, owner: str | None
+) -> tuple[Channel, bytes | None]:
+    found = uow.channels.get(channel_id)
+    if found is None or (owner is not None and found[0].owner != owner):
+        raise ChannelNotFoundError(f"no notification channel {channel_id!r}")
+    return found
+
+
+def _checked_options(kind: ChannelKind, options: Mapping[str, str] | None) -> dict[str, str]:
+    given = dict(options or {})
+    unknown = sorted(set(given) - _OPTIONS[kind])
+    if unknown:
+        raise InvalidAlertError(f"a {kind} channel takes no option {', '.join(unknown)}")
+    if "smtp_port" in given and not given["smtp_port"].isdigit():
+        raise InvalidAlertError(f"the SMTP port must be a number, got {given['smtp_port']!r}")
+    return given
+
+
+def email_options(
+    smtp_host: str | None = None, smtp_port: int | None = None, smtp_user: str | None = None,
+    sender: str | None = None, starttls: bool = False,
+) -> dict[str, str]:
+    """An e-mail channel's options from its settings, as ``add`` and ``edit`` take them
+    (the CLI's flags, the API's fields and the web form's alike); unset ones left out."""
+    options = {
+        "smtp_host": smtp_host or None,
+        "smtp_port": None if smtp_port is None else str(smtp_port),
+        "smtp_user": smtp_user or None, "sender": sender or None,
+        "starttls": "true" if starttls else None,
+    }
+    return {k: v for k, v in options.items() if v is not None}
 
 
 def test_payload(channel: Channel, now: datetime) -> dict[str, Any]:

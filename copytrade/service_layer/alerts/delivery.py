@@ -16,6 +16,7 @@ Two steps, each its own transaction:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -57,12 +58,21 @@ class DeliveryQueue:
 
 
 class DeliverySender:
-    def __init__(self, ports: ChannelPorts, batch: int = 100) -> None:
+    """Sends what is due. Sending happens outside ``write_guard``; each write (a delivery
+    marked sent or failed, the unhealthy notice) is made under it: in ``serve`` the engine
+    lock, so a slow channel never holds the engine, and outbox ids still grow in commit
+    order for the event stream (docs/api.md, "Live events")."""
+
+    def __init__(
+        self, ports: ChannelPorts, batch: int = 100,
+        write_guard: Callable[[], AbstractContextManager[object]] = nullcontext,
+    ) -> None:
         self._uow_factory = ports.uow_factory
         self._box = ports.box
         self._sender = ports.sender
         self._clock = ports.clock
         self._batch = batch
+        self._write_guard = write_guard
 
     def send_due(self) -> tuple[int, int]:
         """Try every delivery that is due once; (sent, failed)."""
@@ -80,7 +90,7 @@ class DeliverySender:
                 if self._failed(delivery, str(error)):
                     unhealthy.add(delivery.channel.id)
                 continue
-            with self._uow_factory() as uow:
+            with self._write_guard(), self._uow_factory() as uow:
                 uow.channels.mark_sent(delivery.id, delivery.channel.id, self._clock())
                 uow.commit()
             sent += 1
@@ -97,7 +107,7 @@ class DeliverySender:
     def _failed(self, delivery: DueDelivery, error: str) -> bool:
         """Count the failure; True when it made the channel unhealthy."""
         channel = delivery.channel
-        with self._uow_factory() as uow:
+        with self._write_guard(), self._uow_factory() as uow:
             now = self._clock()
             failures = uow.channels.mark_failed(delivery.id, channel.id, error, now)
             marked = failures >= UNHEALTHY_AFTER

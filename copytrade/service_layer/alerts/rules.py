@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,13 @@ from copytrade.domain.alerts.parser import parse_conditions
 from copytrade.domain.alerts.rules import AlertRule, FireMode
 from copytrade.domain.alerts.timeframes import Timeframe
 from copytrade.domain.ids import AccountId, AlertRuleId
+
+
+class Unset:
+    """``edit``'s "not given" for a field where None means something (no expiry)."""
+
+
+UNSET = Unset()
 
 
 def new_rule_id() -> AlertRuleId:
@@ -89,6 +97,49 @@ class AlertRules:
             uow.alerts.set_enabled(rule_id, enabled)
             uow.commit()
         return rule.switched(enabled)
+
+    def edit(
+        self,
+        rule_id: str,
+        owner: str | None = None,
+        *,
+        condition: str | None = None,
+        mode: str | None = None,
+        cooldown: timedelta | None = None,
+        expires_at: datetime | Unset | None = UNSET,
+        enabled: bool | None = None,
+    ) -> AlertRule:
+        """Change what is given of the rule (``owner``'s when given), in place: its
+        condition, fire mode, cooldown, expiry (None: none) and switch, checked as ``add``
+        checks them (an expiry must be in the future). A new condition starts the rule
+        afresh: its fire count and last firing are cleared, so a ``once`` rule that fired
+        can fire on the new condition (its past firings stay listed). Market and candles
+        stay: a rule on another market is another rule. The rule as it now is."""
+        with self._uow_factory() as uow:
+            rule = _owned(uow, rule_id, owner)
+            changes: dict[str, Any] = {}
+            if condition is not None:
+                conditions = parse_conditions(condition)
+                if conditions != rule.conditions:
+                    changes |= {"conditions": conditions, "fired_count": 0, "last_fired_at": None}
+            if mode is not None:
+                changes["mode"] = FireMode.parse(mode)
+                if changes["mode"] is FireMode.ONCE and cooldown is None:
+                    changes["cooldown"] = timedelta(0)  # a once rule has none
+            if cooldown is not None:
+                changes["cooldown"] = cooldown
+            if not isinstance(expires_at, Unset):
+                if expires_at is not None and expires_at <= self._clock():
+                    raise InvalidAlertError(
+                        f"expiry {expires_at.isoformat()} is not in the future"
+                    )
+                changes["expires_at"] = expires_at
+            if enabled is not None:
+                changes["enabled"] = enabled
+            edited = replace(rule, **changes)
+            uow.alerts.replace(edited)
+            uow.commit()
+        return edited
 
     def firings(self, owner: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         with self._uow_factory() as uow:

@@ -10,6 +10,7 @@ Zero findings is the bar. Bounded: a few examples per operation, one SQLite data
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from pydantic import SecretStr
 from schemathesis.core.failures import Failure
 from schemathesis.engine import Status, events, from_schema
 from sqlalchemy import Engine
@@ -82,7 +84,9 @@ def schema_valid_request_passes_validation(ctx: Any, response: Any, case: Any) -
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     path: Path = tmp_path_factory.mktemp("schemathesis") / "st.db"
-    settings_ = Settings(database_url=f"sqlite:///{path}")
+    # A master key, as a configured server has: channel secrets are sealed, not refused (503).
+    key = SecretStr(base64.b64encode(os.urandom(32)).decode())
+    settings_ = Settings(database_url=f"sqlite:///{path}", secret_key=key)
     engine: Engine = make_engine(settings_)
     upgrade_database(engine)
     harness = Harness(engine)

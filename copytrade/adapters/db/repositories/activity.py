@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.json_text import json_text
@@ -52,6 +52,14 @@ class NoticeSeen(NamedTuple):
     topic: str
     payload: dict[str, Any]
     created_at: datetime
+
+
+def addressed_to(recipient: str) -> ColumnElement[bool]:
+    """Outbox rows whose payload may name ``recipient`` as its ``to`` (a prefilter: the
+    pattern could match inside a value, so the caller checks the parsed payload). As the
+    outbox writes it now (compact JSON) or wrote it before (a space after ':')."""
+    written = {json_text({"to": recipient})[1:-1], json.dumps({"to": recipient})[1:-1]}
+    return or_(*(OutboxRow.payload.like(_containing(to), escape="\\") for to in sorted(written)))
 
 
 def _columns(row: Any, names: Sequence[str]) -> list[Any]:
@@ -97,16 +105,10 @@ class ActivityRepository:
         self, recipient: str, topics: Sequence[str], after: int, limit: int
     ) -> list[NoticeSeen]:
         """Outbox messages of ``topics`` addressed to ``recipient`` (their ``to``), by id."""
-        # As the outbox writes it now (compact) or wrote it before (a space after ':').
-        patterns = [_containing(json_text({"to": recipient})[1:-1]),
-                    _containing(json.dumps({"to": recipient})[1:-1])]
         o = OutboxRow
         query = (
             select(o.id, o.topic, o.payload, o.created_at)
-            .where(
-                o.id > after, o.topic.in_(topics),
-                or_(*(o.payload.like(p, escape="\\") for p in patterns)),
-            )
+            .where(o.id > after, o.topic.in_(topics), addressed_to(recipient))
             .order_by(o.id)
             .limit(limit)
         )

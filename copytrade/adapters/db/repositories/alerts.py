@@ -31,22 +31,24 @@ _RULE_COLUMNS = (
     "created_at", "expires_at", "enabled",
 )
 _INSERT_RULES = BulkStatement(insert(_RULES), _RULE_COLUMNS)
-# Each rule's fire count and last firing, from its firings (the unique (rule_id,
-# fired_at) index answers it without reading the firing rows).
+# Each rule's fire count and last firing, from its firings of its current condition:
+# an edit to another condition starts the rule afresh (docs/alerts.md, "Storage").
 _FIRED = (
     select(
         AlertFiringRow.rule_id,
+        AlertFiringRow.condition,
         func.count().label("fired_count"),
         func.max(AlertFiringRow.fired_at).label("last_fired_at"),
     )
-    .group_by(AlertFiringRow.rule_id)
+    .group_by(AlertFiringRow.rule_id, AlertFiringRow.condition)
     .subquery()
 )
 
 
 def _with_counts() -> Select[AlertRuleRow, int, datetime]:
     return select(AlertRuleRow, _FIRED.c.fired_count, _FIRED.c.last_fired_at).outerjoin(
-        _FIRED, _FIRED.c.rule_id == AlertRuleRow.id
+        _FIRED,
+        (_FIRED.c.rule_id == AlertRuleRow.id) & (_FIRED.c.condition == AlertRuleRow.condition),
     )
 
 
@@ -102,11 +104,11 @@ class AlertRepository:
 
     def fingerprint(self) -> int:
         """A hash of what a live evaluator must follow: which rules exist, switched how,
-        and the last firing stored (another process may have fired one). Two narrow
-        queries, so a process can check it on every pass."""
+        edited how often, and the last firing stored (another process may have fired
+        one). Two narrow queries, so a process can check it on every pass."""
         r = AlertRuleRow
         rules = tuple(tuple(row) for row in self._session.execute(
-            select(r.id, r.enabled).order_by(r.id)
+            select(r.id, r.enabled, r.revision).order_by(r.id)
         ))
         last = self._session.scalar(select(func.max(AlertFiringRow.id)))
         return hash((rules, last))
@@ -118,6 +120,16 @@ class AlertRepository:
     def set_enabled(self, rule_id: str, enabled: bool) -> bool:
         result = self._session.execute(
             update(AlertRuleRow).where(AlertRuleRow.id == rule_id).values(enabled=enabled)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def replace(self, rule: AlertRule) -> bool:
+        """Store an edited rule in place of the one of its id, its revision bumped."""
+        values = _columns(rule)
+        del values["id"]
+        result = self._session.execute(
+            update(AlertRuleRow).where(AlertRuleRow.id == str(rule.id))
+            .values(**values, revision=AlertRuleRow.revision + 1)
         )
         return bool(getattr(result, "rowcount", 0))
 

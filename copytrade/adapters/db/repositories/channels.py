@@ -64,6 +64,20 @@ class ChannelRepository:
         row = self._session.get(AlertChannelRow, channel_id)
         return None if row is None else (channel_of(row), row.sealed_secret)
 
+    def update(self, channel: Channel, sealed_secret: bytes | None) -> bool:
+        """Store the channel's target, options and switch (and a new sealed secret, when
+        given); False if there is no such channel."""
+        values: dict[str, Any] = {
+            "target": channel.target, "enabled": channel.enabled,
+            "options": json.dumps(dict(channel.options), sort_keys=True),
+        }
+        if sealed_secret is not None:
+            values["sealed_secret"] = sealed_secret
+        found = self._session.execute(
+            update(AlertChannelRow).where(AlertChannelRow.id == channel.id).values(**values)
+        )
+        return bool(found.rowcount)  # type: ignore[attr-defined]
+
     def remove(self, channel_id: str) -> bool:
         """Delete the channel and its deliveries not sent yet (sent ones stay)."""
         self._session.execute(delete(AlertDeliveryRow).where(

@@ -19,7 +19,11 @@ from copytrade.adapters.db.schema.ledger import (
 )
 from copytrade.adapters.db.schema.live import LiveFeeOwedRow, LiveRelationshipRow
 from copytrade.adapters.db.schema.messaging import OutboxRow, ProcessedMessageRow, StreamCursorRow
-from copytrade.adapters.db.schema.notifications import AlertChannelRow, AlertDeliveryRow
+from copytrade.adapters.db.schema.notifications import (
+    AlertChannelRow,
+    AlertDeliveryRow,
+    AlertNotificationReadRow,
+)
 from copytrade.adapters.db.schema.paper import (
     PaperBalanceRow,
     PaperCashMoveRow,
@@ -39,6 +43,7 @@ __all__ = [
     "AlertChannelRow",
     "AlertDeliveryRow",
     "AlertFiringRow",
+    "AlertNotificationReadRow",
     "AlertRuleRow",
     "ApiKeyRow",
     "ApiSessionRow",

@@ -29,6 +29,8 @@ class AlertRuleRow(Base):
     enabled: Mapped[bool] = mapped_column(Boolean)
     # A rule's fire count and last firing are read from its firings (one row written
     # per firing, no rule row rewritten: docs/alerts.md, "Storage").
+    # Bumped by every edit in place (migration 0021), so a live evaluator sees it.
+    revision: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class AlertFiringRow(Base):

@@ -45,3 +45,15 @@ class AlertDeliveryRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class AlertNotificationReadRow(Base):
+    """A notification its owner has marked read: the outbox row of the in-app notice
+    (``alert.fired``, ``alert.channel_unhealthy``), by its id (docs/alerts.md,
+    "Notifications")."""
+
+    __tablename__ = "alert_notification_reads"
+
+    owner: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    notification_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(UtcDateTime())

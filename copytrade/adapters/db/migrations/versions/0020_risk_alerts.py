@@ -1,7 +1,7 @@
 """Copy-trading risk alerts: subscriptions and firings (docs/alerts.md, "Risk alerts").
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-03 14:20:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from copytrade.adapters.db.types import ExactDecimal, UtcDateTime
 
 revision = "0020"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

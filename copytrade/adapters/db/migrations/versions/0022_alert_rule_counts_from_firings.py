@@ -2,7 +2,7 @@
 on every firing (docs/alerts.md, "Storage").
 
 Revision ID: 0022
-Revises: 0017
+Revises: 0021
 Create Date: 2026-12-03 14:20:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from copytrade.adapters.db.types import UtcDateTime
 
 revision = "0022"
-down_revision = "0017"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
