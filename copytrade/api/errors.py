@@ -19,6 +19,7 @@ from starlette.routing import Match
 
 from copytrade.adapters.db.repositories.accounts import DuplicateAccountError, UnknownAccountError
 from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
+from copytrade.adapters.secrets import SecretsError
 from copytrade.adapters.throttle import TooManyRequestsError
 from copytrade.adapters.venues.errors import (
     OrderNotCancellableError,
@@ -37,6 +38,12 @@ from copytrade.domain.ledger.errors import IdempotencyConflictError, Insufficien
 from copytrade.domain.profit_share.hwm import WithdrawalRefusedError
 from copytrade.service_layer.accounts import FeeModelLockedError
 from copytrade.service_layer.api_keys import TooManyApiKeysError, UnknownApiKeyError
+from copytrade.service_layer.exchange_accounts import (
+    ExchangeAccountError,
+    ExchangeNotOfferedError,
+    UnknownExchangeAccountError,
+    WithdrawingKeyError,
+)
 from copytrade.service_layer.following.service import (
     AllocationLimitError,
     CopyingNotOfferedError,
@@ -87,6 +94,12 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (InvalidTransitionError, 409, "invalid_state"),
     (InvalidValueError, 422, "invalid_value"),
     (OrderNotCancellableError, 409, "not_cancellable"),
+    (UnknownExchangeAccountError, 404, "not_found"),
+    (WithdrawingKeyError, 422, "key_can_withdraw"),
+    (ExchangeNotOfferedError, 422, "exchange_not_offered"),
+    (ExchangeAccountError, 422, "refused"),
+    # No (or a wrong) master key to seal or open exchange keys: the server's setting.
+    (SecretsError, 503, "keys_unavailable"),
     (TemporaryVenueError, 503, "venue_unavailable"),
     (PermanentVenueError, 422, "venue_refused"),
     (DomainError, 422, "refused"),
@@ -131,7 +144,8 @@ _WHEN = {
     413: "The request body is too large.",
     422: "The request does not fit the schema (`invalid_request`) or a rule refuses it.",
     429: "Too many requests: wait `Retry-After` seconds.",
-    503: "The venue is unavailable for a moment: retry.",
+    503: "The venue is unavailable for a moment (`venue_unavailable`): retry; or the "
+    "server cannot seal exchange keys (`keys_unavailable`: no master key set).",
 }
 _HEADERS = {
     401: {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "`Bearer`"}},
@@ -210,7 +224,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
     # Our own errors become 4xx/503 answers; anything else is a bug: a logged 500.
-    for kind in (DomainError, VenueError, Exception):
+    for kind in (DomainError, VenueError, ExchangeAccountError, SecretsError, Exception):
         app.add_exception_handler(kind, _ours)
 
 
