@@ -12,12 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
-from copytrade.adapters.db.engine import make_engine
-from copytrade.adapters.db.migrate import upgrade_database
-from copytrade.config import Settings
-from copytrade.service_layer.exchange_accounts import ExchangeSite
 from tests.exchange_emulator import Emulator, Fault
 from tests.exchange_emulator.linking import (
     KEY,
@@ -28,31 +23,13 @@ from tests.exchange_emulator.linking import (
     linking_emulator,
 )
 
-from ..engine.harness import PERP, SPOT, Harness
-from .conftest import Api, make_api
+from .conftest import Api, exchange_api
 
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
     with linking_emulator() as emu:
         yield emu
-
-
-def _api(path: Path, emu: Emulator, master_key: str | None) -> Iterator[Api]:
-    settings = Settings(
-        database_url=f"sqlite:///{path}",
-        secret_key=SecretStr(master_key) if master_key else None,
-    )
-    engine = make_engine(settings)
-    upgrade_database(engine)
-    harness = Harness(engine)
-    harness.tick(PERP.symbol, "50000")
-    harness.tick(SPOT.symbol, "3000")
-    made = make_api(engine, settings, harness)
-    made.runtime.exchange_sites["binance"] = ExchangeSite("binance", emu.base_url)
-    with made.client:
-        yield made
-    engine.dispose()
 
 
 @pytest.fixture
@@ -62,7 +39,7 @@ def db_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def api(db_file: Path, emulator: Emulator) -> Iterator[Api]:
-    yield from _api(db_file, emulator, base64.b64encode(os.urandom(32)).decode())
+    yield from exchange_api(db_file, emulator, base64.b64encode(os.urandom(32)).decode())
 
 
 def _link(api: Api, headers: dict[str, str], key: str = KEY, secret: str = SECRET) -> object:
@@ -190,7 +167,7 @@ def test_only_a_session_links_or_unlinks(api: Api) -> None:
 def test_no_master_key_is_a_clear_503(
     tmp_path: Path, emulator: Emulator
 ) -> None:
-    for api in _api(tmp_path / "nokey.db", emulator, None):
+    for api in exchange_api(tmp_path / "nokey.db", emulator, None):
         user = api.sign_up("nokey")
         answer = _link(api, user["headers"])
         assert answer.status_code == 503  # type: ignore[attr-defined]
