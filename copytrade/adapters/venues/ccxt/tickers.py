@@ -38,7 +38,10 @@ class CcxtTickers:
         api_base: str | None = None,
         timeout_ms: int = 10_000,
         clock: Callable[[], datetime] = _utc_now,
+        only_listed: bool = False,
     ) -> None:
+        """``only_listed``: watch those of ``symbols`` the exchange lists, instead of
+        refusing the others."""
         quirks = quirks_for(exchange)
         client = getattr(ccxt, exchange)(
             {"enableRateLimit": True, "timeout": timeout_ms, "options": dict(quirks.options)}
@@ -52,6 +55,7 @@ class CcxtTickers:
         self._symbols = tuple(dict.fromkeys(symbols))
         self._clock = clock
         self._groups: list[list[str]] | None = None
+        self._only_listed = only_listed
 
     @property
     def symbols(self) -> tuple[str, ...]:
@@ -62,7 +66,9 @@ class CcxtTickers:
         if self._groups is None:
             markets = self._call(self._client.load_markets)
             missing = [s for s in self._symbols if s not in markets]
-            if missing:
+            if self._only_listed:
+                self._symbols = tuple(s for s in self._symbols if s in markets)
+            elif missing:
                 raise PermanentVenueError(
                     f"{self._exchange} lists no market {', '.join(missing)}", "unknown_symbol"
                 )
