@@ -23,6 +23,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from copytrade.adapters.venues.ccxt.quirks import QUIRKS
 from copytrade.api.runtime import ServerRuntime
 from copytrade.config import SettingsError
 from copytrade.engine.provider_watch import ProviderWatcher
@@ -70,8 +71,6 @@ class LiveConfig(_Strict):
 
     @model_validator(mode="after")
     def _known_exchanges(self) -> LiveConfig:
-        from copytrade.adapters.venues.ccxt.quirks import QUIRKS
-
         for name in self.exchanges:
             if name not in QUIRKS:
                 raise ValueError(
@@ -127,11 +126,9 @@ def live_jobs(config: LiveConfig, runtime: ServerRuntime, clock: Clock) -> list[
 def _tickers_job(
     config: LiveConfig, tickers: TickersConfig, runtime: ServerRuntime, clock: Clock
 ) -> Job:
-    from copytrade.adapters.venues.ccxt.tickers import CcxtTickers  # loads ccxt
-
-    source = CcxtTickers(
-        tickers.exchange, sorted(live_symbols(config, runtime)), sandbox=tickers.sandbox,
-        api_base=config.exchanges[tickers.exchange].api_base, clock=clock.now,
+    source = runtime.container.live_tickers(
+        tickers.exchange, sorted(live_symbols(config, runtime)), clock,
+        sandbox=tickers.sandbox, api_base=config.exchanges[tickers.exchange].api_base,
         only_listed=not tickers.symbols,
     )
     job = LiveTickers(runtime, LiveTickerFeed(source, tickers.interval_seconds))
