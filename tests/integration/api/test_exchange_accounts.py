@@ -123,6 +123,18 @@ def test_keys_that_can_withdraw_are_refused_and_not_stored(api: Api) -> None:
     assert listed.json()["accounts"] == []
 
 
+def test_a_key_that_can_withdraw_later_fails_its_check(api: Api, emulator: Emulator) -> None:
+    user = api.sign_up("later")
+    assert _link(api, user["headers"]).status_code == 201  # type: ignore[attr-defined]
+    emulator.state.accounts[KEY].can_withdraw = True  # its owner widened the key
+    checked = api.client.get(
+        f"/api/v1/exchange-accounts/{user['id']}/check", headers=user["headers"]
+    )
+    assert checked.status_code == 200
+    assert checked.json()["ok"] is False and checked.json()["can_withdraw"] is True
+    assert checked.json()["verdict"] == "refused: the key can withdraw"
+
+
 def test_wrong_keys_and_an_unoffered_exchange_are_refused(api: Api) -> None:
     user = api.sign_up("wrong")
     wrong = _link(api, user["headers"], KEY, "not-the-secret-at-all-xyz")
