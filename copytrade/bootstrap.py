@@ -45,6 +45,7 @@ from copytrade.engine.observer import FanoutObserver
 from copytrade.engine.provider_watch import ProviderWatcher, WatchUnitOfWork
 from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import Clock
+from copytrade.marketdata.live import TickerSource
 from copytrade.service_layer.accounts import AccountService
 from copytrade.service_layer.alerts.channels import AlertChannels, ChannelPorts
 from copytrade.service_layer.alerts.delivery import AlertDelivery, DeliveryQueue, DeliverySender
@@ -162,6 +163,25 @@ class Container:
         return ProviderWatcher(
             venue, linked.exchange, engine.uow_factory, engine.ingestor, account, chosen,
             linked.created_at, platform.clock.now,
+        )
+
+    def live_tickers(
+        self,
+        exchange: str,
+        symbols: Sequence[str],
+        clock: Clock,
+        *,
+        sandbox: bool = False,
+        api_base: str | None = None,
+        only_listed: bool = False,
+    ) -> TickerSource:
+        """An exchange's public tickers through ccxt, for live marks (docs/marketdata.md,
+        "Live tickers"); ``only_listed`` drops the symbols the exchange does not list."""
+        from copytrade.adapters.venues.ccxt.tickers import CcxtTickers  # loads ccxt
+
+        return CcxtTickers(
+            exchange, symbols, sandbox=sandbox, api_base=api_base, clock=clock.now,
+            only_listed=only_listed,
         )
 
     def platform(

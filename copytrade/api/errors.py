@@ -38,6 +38,12 @@ from copytrade.domain.ledger.errors import IdempotencyConflictError, Insufficien
 from copytrade.domain.profit_share.hwm import WithdrawalRefusedError
 from copytrade.service_layer.accounts import FeeModelLockedError
 from copytrade.service_layer.api_keys import TooManyApiKeysError, UnknownApiKeyError
+from copytrade.service_layer.exchange_accounts import (
+    ExchangeAccountError,
+    ExchangeNotOfferedError,
+    UnknownExchangeAccountError,
+    WithdrawingKeyError,
+)
 from copytrade.service_layer.following.service import (
     AllocationLimitError,
     CopyingNotOfferedError,
@@ -89,6 +95,10 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (InvalidTransitionError, 409, "invalid_state"),
     (InvalidValueError, 422, "invalid_value"),
     (OrderNotCancellableError, 409, "not_cancellable"),
+    (UnknownExchangeAccountError, 404, "not_found"),
+    (WithdrawingKeyError, 422, "key_can_withdraw"),
+    (ExchangeNotOfferedError, 422, "exchange_not_offered"),
+    (ExchangeAccountError, 422, "refused"),
     (TemporaryVenueError, 503, "venue_unavailable"),
     (PermanentVenueError, 422, "venue_refused"),
     (DomainError, 422, "refused"),
@@ -135,7 +145,8 @@ _WHEN = {
     413: "The request body is too large.",
     422: "The request does not fit the schema (`invalid_request`) or a rule refuses it.",
     429: "Too many requests: wait `Retry-After` seconds.",
-    503: "The venue is unavailable for a moment: retry.",
+    503: "The venue is unavailable for a moment (`venue_unavailable`): retry; or the "
+    "server has no master key to seal or open a secret (`secrets_unavailable`).",
 }
 _HEADERS = {
     401: {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "`Bearer`"}},
@@ -214,7 +225,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
     # Our own errors become 4xx/503 answers; anything else is a bug: a logged 500.
-    for kind in (DomainError, VenueError, SecretsError, Exception):
+    for kind in (DomainError, VenueError, ExchangeAccountError, SecretsError, Exception):
         app.add_exception_handler(kind, _ours)
 
 

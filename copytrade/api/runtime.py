@@ -30,6 +30,7 @@ from copytrade.service_layer.alerts.channels import AlertChannels
 from copytrade.service_layer.alerts.notifications import AlertNotifications
 from copytrade.service_layer.alerts.rules import AlertRules
 from copytrade.service_layer.api_keys import ApiKeys
+from copytrade.service_layer.exchange_accounts import ExchangeAccounts, ExchangeSite
 from copytrade.service_layer.identity import IdentityService, PasswordHasher
 from copytrade.service_layer.platform import Platform
 from copytrade.service_layer.reconcile import ReconcileReport, reconcile
@@ -57,6 +58,9 @@ class ServerRuntime:
     alerts: Alerts = field(default_factory=Alerts)
     # Set when the server begins to shut down: event streams end at their next poll.
     stopping: threading.Event = field(default_factory=threading.Event)
+    # The exchanges users may link accounts of, by ccxt id, and where the server reaches
+    # them (``copytrade serve --live-config``, docs/venues.md "Serving live venues").
+    exchange_sites: dict[str, ExchangeSite] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -123,6 +127,11 @@ class ServerRuntime:
     def alert_notifications(self) -> AlertNotifications:
         """Users' in-app alert notifications, read or not (docs/alerts.md, "Notifications")."""
         return AlertNotifications(self.platform.uow, self.platform.clock.now)
+
+    @property
+    def exchange_accounts(self) -> ExchangeAccounts:
+        """Linking users' exchange accounts, keys sealed under the master key."""
+        return self.container.exchange_accounts(self.platform.clock)
 
     def reconcile(self) -> ReconcileReport:
         """Ledger vs venue for every book, under the engine lock (nothing moves meanwhile)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from copytrade.cli.common import (
@@ -15,6 +17,7 @@ from copytrade.config import Settings
 from copytrade.marketdata.clock import SystemClock
 from copytrade.server.assembly import ExtraJobs, build_server
 from copytrade.server.http import serve_http
+from copytrade.server.live import LiveConfig, load_live_config
 from copytrade.server.logs import configure_logging
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -31,11 +34,17 @@ def serve(
     log_level: str = typer.Option(
         "info", help="Least level logged: debug (adds each copy decision), info, warning, error."
     ),
+    live_config: Path | None = typer.Option(
+        None, "--live-config", metavar="FILE", dir_okay=False,
+        help="Live venues (TOML): exchanges users may link, live tickers, providers' "
+        "accounts to watch (docs/venues.md, \"Serving live venues\").",
+    ),
 ) -> None:
     """Serve the API (/api/v1, /docs, /openapi.json) and the web UI on HOST:PORT;
     /healthz, /readyz and /metrics for operators (docs/operations.md)."""
     settings = with_database(load_settings(), database)  # a new SQLite file is made
-    run_server(settings, host, port, seed, market, log_level)
+    live = load_live_config(live_config) if live_config is not None else None
+    run_server(settings, host, port, seed, market, log_level, live_config=live)
 
 
 def run_server(
@@ -46,6 +55,7 @@ def run_server(
     market: bool,
     log_level: str = "info",
     extra_jobs: ExtraJobs | None = None,
+    live_config: LiveConfig | None = None,
 ) -> None:
     """Serve until interrupted (``serve``, and ``demo --serve`` on the demo's database,
     whose bots go on trading as ``extra_jobs``)."""
@@ -53,7 +63,7 @@ def run_server(
         raise typer.BadParameter(f"--log-level must be one of {', '.join(LOG_LEVELS)}")
     container = checked_container(settings, writing=True)  # a refusal stays one error line
     configure_logging(log_level)  # once, here: JSON lines unless stderr is a terminal
-    server = build_server(container, SystemClock(), seed, market, extra_jobs)
+    server = build_server(container, SystemClock(), seed, market, extra_jobs, live_config)
 
     def drain() -> None:
         """On a graceful shutdown (uvicorn re-raises SIGTERM after it, so no ``finally``

@@ -28,6 +28,7 @@ from copytrade.service_layer.exchange_accounts import (
     WITHDRAW_REFUSED,
     CheckReport,
     WithdrawingKeyError,
+    linked_view,
     rotate_master_key,
 )
 
@@ -116,12 +117,7 @@ def list_accounts(database: str | None = DATABASE, as_json: bool = JSON) -> None
         container.migrate()
         linked = container.exchange_accounts(SystemClock()).all()
     if as_json:
-        rows = [
-            {"account": a.account, "exchange": a.exchange, "sandbox": a.sandbox,
-             "api_base": a.api_base, "linked_at": a.created_at.isoformat()}
-            for a in linked
-        ]
-        typer.echo(json.dumps({"accounts": rows}))
+        typer.echo(json.dumps({"accounts": [linked_view(a) for a in linked]}))
         return
     if not linked:
         typer.echo("no linked exchange accounts")

@@ -16,6 +16,7 @@ from copytrade.marketdata.errors import (
     UnknownSymbolError,
 )
 from copytrade.marketdata.feed import MergedFeed, PriceFeed, clocked, merge_feeds
+from copytrade.marketdata.live import LiveTickerFeed, TickerSource
 from copytrade.marketdata.replay import BarTicks, CsvReplayFeed, bar_ticks
 from copytrade.marketdata.specs import SymbolSpec, default_symbol_specs
 from copytrade.marketdata.synthetic import SyntheticFeed
@@ -29,6 +30,7 @@ __all__ = [
     "CsvFormatError",
     "CsvReplayFeed",
     "InvalidMarketDataError",
+    "LiveTickerFeed",
     "MarketDataError",
     "MergedFeed",
     "OutOfOrderError",
@@ -38,6 +40,7 @@ __all__ = [
     "SymbolSpec",
     "SyntheticFeed",
     "SystemClock",
+    "TickerSource",
     "UnknownSymbolError",
     "as_utc",
     "bar_ticks",

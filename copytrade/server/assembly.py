@@ -6,7 +6,7 @@ never the other way round.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 
 from fastapi import FastAPI
@@ -17,6 +17,7 @@ from copytrade.bootstrap import Container
 from copytrade.marketdata.clock import Clock
 from copytrade.marketdata.errors import UnknownSymbolError
 from copytrade.marketdata.specs import SymbolSpec, default_symbol_specs
+from copytrade.server.live import LiveConfig, live_jobs, live_symbols
 from copytrade.server.market import LiveMarket
 from copytrade.server.scheduler import Job, Scheduler, default_jobs
 from copytrade.web.install import install_web
@@ -29,11 +30,14 @@ class Server:
     app: FastAPI
 
 
-def market_specs(runtime: ServerRuntime) -> list[SymbolSpec]:
-    """Synthetic specs for the traded instruments, starting where the venue's prices stand."""
+def market_specs(runtime: ServerRuntime, live: Collection[str] = ()) -> list[SymbolSpec]:
+    """Synthetic specs for the traded instruments, starting where the venue's prices stand;
+    none for the ``live`` symbols (their marks come from an exchange's tickers)."""
     last = runtime.platform.venue.prices()
     specs: list[SymbolSpec] = []
     for instrument in runtime.platform.engine.instruments.values():
+        if instrument.symbol in live:
+            continue
         try:
             (spec,) = default_symbol_specs(instrument.symbol)
         except UnknownSymbolError:
@@ -60,15 +64,20 @@ def build_server(
     seed: int,
     market: bool = True,
     extra_jobs: ExtraJobs | None = None,
+    live_config: LiveConfig | None = None,
 ) -> Server:
-    """The server on ``container``; ``extra_jobs`` run right after each market tick."""
+    """The server on ``container``; ``extra_jobs`` run right after each market tick;
+    ``live_config`` adds the live venues (tickers first, then the watchers)."""
     runtime = ServerRuntime.build(container, clock)
-    specs = market_specs(runtime) if market else []
+    config = live_config or LiveConfig()
+    runtime.exchange_sites.update(config.sites())
+    specs = market_specs(runtime, live_symbols(config, runtime)) if market else []
     live = LiveMarket(runtime, clock, specs, seed) if specs else None
     jobs = default_jobs(runtime, clock, live)
+    first = 1 if live is not None else 0
     if extra_jobs is not None:
-        first = 1 if live is not None else 0
         jobs[first:first] = extra_jobs(runtime, clock)
+    jobs[first:first] = live_jobs(config, runtime, clock)
     scheduler = Scheduler(runtime, clock, jobs)
     app = create_http_app(runtime)
     app.state.scheduler = scheduler

@@ -37,6 +37,35 @@ class WithdrawingKeyError(ExchangeAccountError):
     """The exchange reports that the key can withdraw: refused, nothing stored."""
 
 
+class UnknownExchangeAccountError(ExchangeAccountError, LookupError):
+    """No such linked account (or, asked for a user, not one of that user's)."""
+
+
+class ExchangeNotOfferedError(ExchangeAccountError):
+    """The server's operator does not offer linking accounts of this exchange."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeSite:
+    """Where a server reaches one exchange for the accounts its users link
+    (``copytrade serve``'s live configuration, docs/venues.md "Serving live venues"):
+    the exchange's own API, or every entry under ``api_base`` (a proxy, an emulator)."""
+
+    exchange: str
+    api_base: str | None = None
+
+
+def linked_view(linked: LinkedAccount) -> dict[str, object]:
+    """A linked account as shown by the CLI and the API: never a key."""
+    return {
+        "account": linked.account,
+        "exchange": linked.exchange,
+        "sandbox": linked.sandbox,
+        "api_base": linked.api_base,
+        "linked_at": linked.created_at.isoformat(),
+    }
+
+
 class CheckedVenue(Protocol):
     """What a check asks of a live venue (``CcxtVenue``)."""
 
@@ -132,6 +161,47 @@ class ExchangeAccounts:
         """Reach the exchange with the stored keys (the venue's errors are raised)."""
         return self._check(*self.opened(account))
 
+    # A signed-in user's own accounts (the API and the web pages): a user's trading book
+    # is its user id (docs/api.md), so the account a user links is the one of that id.
+
+    def link_own(
+        self,
+        owner: str,
+        credentials: ApiCredentials,
+        site: ExchangeSite | None,
+        *,
+        exchange: str,
+        sandbox: bool = False,
+    ) -> CheckReport:
+        """Link ``owner``'s own book to ``exchange`` as the server reaches it (``site``,
+        None: not offered), always checked first."""
+        if site is None:
+            raise ExchangeNotOfferedError(
+                f"this server does not offer linking {exchange} accounts; ask its operator "
+                "to configure the exchange (docs/venues.md, \"Serving live venues\")"
+            )
+        report = self.add(
+            owner, site.exchange, credentials, sandbox=sandbox, api_base=site.api_base
+        )
+        assert report is not None  # verified
+        return report
+
+    def of_owner(self, owner: str) -> list[LinkedAccount]:
+        """The accounts ``owner`` has linked (its own book's)."""
+        return [a for a in self.all() if a.account == owner]
+
+    def check_own(self, owner: str, account: str) -> CheckReport:
+        self._own(owner, account)
+        return self.check(account)
+
+    def remove_own(self, owner: str, account: str) -> None:
+        self._own(owner, account)
+        self.remove(account)
+
+    def _own(self, owner: str, account: str) -> None:
+        if account != owner:  # another user's is answered as missing, never shown
+            raise UnknownExchangeAccountError(f"you have no linked exchange account {account!r}")
+
     def opened(self, account: str) -> tuple[LinkedAccount, ApiCredentials]:
         """The linked account and its opened credentials, or ExchangeAccountError."""
         with self._sessions() as session:
@@ -139,7 +209,7 @@ class ExchangeAccounts:
             linked = repo.get(account)
             opened = repo.credentials(account)
         if linked is None or opened is None:
-            raise ExchangeAccountError(f"no linked exchange account {account!r}")
+            raise UnknownExchangeAccountError(f"no linked exchange account {account!r}")
         return linked, opened[1]
 
     def _check(self, linked: LinkedAccount, credentials: ApiCredentials) -> CheckReport:
@@ -165,7 +235,7 @@ class ExchangeAccounts:
                     "stop them first (docs/venues.md, \"Followers on their own accounts\")"
                 )
             if not LinkedAccountRepository(session).unlink(account):
-                raise ExchangeAccountError(f"no linked exchange account {account!r}")
+                raise UnknownExchangeAccountError(f"no linked exchange account {account!r}")
 
 
 def rotate_master_key(

@@ -13,6 +13,7 @@ from copytrade.web import (
     becoming,
     dashboard,
     discovery,
+    exchange,
     relationship,
     trade,
 )
@@ -21,7 +22,10 @@ from copytrade.web.pages import STATIC
 
 def install_web(app: FastAPI) -> None:
     # relationship before dashboard: its routes are more specific than pause/resume's.
-    pages = (discovery, auth, account, alerts, api_keys, relationship, dashboard, becoming, trade)
+    pages = (
+        discovery, auth, account, alerts, api_keys, exchange, relationship, dashboard, becoming,
+        trade,
+    )
     for module in pages:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -12,12 +12,14 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
+from starlette.types import ASGIApp
 
 from copytrade.api.runtime import ServerRuntime
 
@@ -63,15 +65,11 @@ class LiveServer:
     ids: dict[str, str]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    require_chromium()
-    world: SeededWorld = seeded_world(tmp_path_factory.mktemp("browser"))
-    api = world.api()
+@contextmanager
+def uvicorn_thread(app: ASGIApp) -> Iterator[str]:
+    """``app`` served by uvicorn in a thread on a free port of 127.0.0.1; its base URL."""
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(api.client.app, host="127.0.0.1", port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -80,10 +78,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             pytest.fail("the uvicorn server did not start", pytrace=False)
         time.sleep(0.05)
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", api.runtime, world.ids)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    require_chromium()
+    world: SeededWorld = seeded_world(tmp_path_factory.mktemp("browser"))
+    api = world.api()
+    try:
+        with uvicorn_thread(api.client.app) as url:
+            yield LiveServer(url, api.runtime, world.ids)
+    finally:
         world.engine.dispose()
 
 

@@ -19,9 +19,13 @@ def free_port() -> int:
         return port
 
 
-def start(args: list[str], port: int, wait_s: float = 60) -> tuple[str, subprocess.Popen[bytes]]:
-    """Run ``copytrade ARGS`` and wait until it answers HTTP on ``port``."""
+def start(
+    args: list[str], port: int, wait_s: float = 60, env_extra: dict[str, str] | None = None
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """Run ``copytrade ARGS`` (with ``env_extra`` set) and wait until it answers HTTP on
+    ``port``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("COPYTRADE_")}
+    env |= env_extra or {}
     process = subprocess.Popen(
         [sys.executable, "-m", "copytrade.cli", *args],
         env=env,

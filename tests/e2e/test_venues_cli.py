@@ -8,17 +8,20 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from copytrade.cli.app import app
-from tests.exchange_emulator import Emulator, MarketSpec
-
-KEY, SECRET = "emu-key-provider-7Hq2", "emu-secret-provider-0123456789abcdef"
-WITHDRAWING_KEY, WITHDRAWING_SECRET = "emu-key-withdraws-Zp3", "emu-secret-withdraws-42"
+from tests.exchange_emulator import Emulator
+from tests.exchange_emulator.linking import (
+    KEY,
+    SECRET,
+    WITHDRAWING_KEY,
+    WITHDRAWING_SECRET,
+    linking_emulator,
+)
 
 
 def _master_key() -> str:
@@ -27,12 +30,7 @@ def _master_key() -> str:
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    emu = Emulator([MarketSpec("BTC", "USDT"), MarketSpec("BTC", "USDT", futures=True)])
-    with emu.running():
-        emu.state.add_account(KEY, SECRET, {"USDT": Decimal(2500)})
-        emu.state.add_account(
-            WITHDRAWING_KEY, WITHDRAWING_SECRET, {"USDT": Decimal(1)}, can_withdraw=True
-        )
+    with linking_emulator() as emu:
         yield emu
 
 

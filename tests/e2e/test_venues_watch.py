@@ -12,28 +12,22 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from copytrade.adapters.db.engine import make_engine
-from copytrade.adapters.db.migrate import upgrade_database
-from copytrade.adapters.db.repositories.linked_accounts import LinkedAccountRepository
 from copytrade.adapters.db.schema import CopyDecisionRow, FillRow, OutboxRow
-from copytrade.adapters.secrets import SecretBox
 from copytrade.adapters.venues.ccxt import ApiCredentials, CcxtVenue
 from copytrade.adapters.venues.port import OrderRequest
 from copytrade.cli.app import app
-from copytrade.config import Settings
 from copytrade.domain.ids import ClientOrderId
 from copytrade.engine.messages import PROVIDER_FILLED
-from tests.exchange_emulator import Emulator, Fault, MarketSpec
-from tests.integration.engine.harness import SPOT, Harness
+from tests.e2e.watching import eth_emulator, linked_provider_db
+from tests.exchange_emulator import Emulator, Fault
+from tests.integration.engine.harness import SPOT
 
 KEY, SECRET = "emu-key-pro-watch", "emu-secret-pro-watch-0123456789"
 WAIT_S = 90.0
@@ -41,32 +35,15 @@ WAIT_S = 90.0
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    emu = Emulator([MarketSpec("ETH", "USDT", step=Decimal("0.0001"), min_qty=Decimal("0.0001"))])
-    with emu.running():
-        emu.state.add_account(KEY, SECRET, {"USDT": Decimal(100_000)})
-        emu.state.set_price("ETHUSDT", Decimal(2_000))
+    with eth_emulator(KEY, SECRET) as emu:
         yield emu
-
-
-def _setup(db_file: Path, emu: Emulator, master_key: bytes) -> Engine:
-    db = make_engine(Settings(database_url=f"sqlite:///{db_file}"))
-    upgrade_database(db)
-    h = Harness(db)
-    h.tick(SPOT.symbol, "2000")
-    h.follow(h.follower("alice", "5000"), h.provider("pro", "100000"), "1000")
-    with Session(db) as session, session.begin():
-        LinkedAccountRepository(session, SecretBox(master_key)).link(
-            "pro", "binance", ApiCredentials(KEY, SECRET),
-            datetime.now(UTC) - timedelta(seconds=1), api_base=emu.base_url,
-        )
-    return db
 
 
 def _world(tmp_path: Path, emu: Emulator) -> tuple[bytes, Path, Engine, CcxtVenue]:
     """The master key, the database file and engine, and the provider's own exchange
     account (through which the test trades by hand)."""
     master_key, db_file = os.urandom(32), tmp_path / "ct.db"
-    db = _setup(db_file, emu, master_key)
+    db = linked_provider_db(db_file, emu, master_key, ApiCredentials(KEY, SECRET))
     provider = CcxtVenue("binance", {"pro": ApiCredentials(KEY, SECRET)}, api_urls=emu.urls)
     return master_key, db_file, db, provider
 

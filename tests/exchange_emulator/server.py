@@ -166,8 +166,15 @@ class Emulator:
                     "enableWithdrawals": a.can_withdraw, "enableInternalTransfer": False,
                     "permitsUniversalTransfer": False, "enableMargin": False}
 
+        def tickers(_a: EmulatedAccount | None, futures: bool, p: dict[str, str]) -> Any:
+            # Binance's 24-hour tickers: every priced market, or the `symbols` JSON list.
+            wanted = set(json.loads(p["symbols"])) if "symbols" in p else None
+            return [s.ticker_json(sym, price) for (fut, sym), price in sorted(s.prices.items())
+                    if fut == futures and (wanted is None or sym in wanted)]
+
         routes: dict[tuple[str, str], tuple[bool, Handler]] = {}
         for prefix in ("/api/v3", "/fapi/v1"):
+            routes[("GET", f"{prefix}/ticker/24hr")] = (False, tickers)
             routes[("GET", f"{prefix}/exchangeInfo")] = (False, info)
             routes[("GET", f"{prefix}/time")] = (False, server_time)
             routes[("POST", f"{prefix}/order")] = (True, new_order)

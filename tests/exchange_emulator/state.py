@@ -342,6 +342,14 @@ class ExchangeState:
                      "isBestMatch": True}
         return body
 
+    def ticker_json(self, symbol_id: str, price: Decimal) -> dict[str, Any]:
+        """A 24-hour ticker at the set price (the day's range is that price alone)."""
+        p, now = text(price), now_ms()
+        return {"symbol": symbol_id, "lastPrice": p, "openPrice": p, "highPrice": p,
+                "lowPrice": p, "bidPrice": p, "askPrice": p, "volume": "0",
+                "quoteVolume": "0", "openTime": now - 86_400_000, "closeTime": now,
+                "count": 0}
+
     def leverage_brackets(self) -> list[dict[str, Any]]:
         return [
             {"symbol": m.id, "brackets": [

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import Engine
 
-from copytrade.adapters.db.engine import make_session_factory
+from copytrade.adapters.db.engine import make_engine, make_session_factory
+from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.passwords import fast_test_passwords
 from copytrade.api.runtime import ServerRuntime
 from copytrade.bootstrap import Container
 from copytrade.config import Settings
 from copytrade.server.assembly import create_http_app
+from copytrade.service_layer.exchange_accounts import ExchangeSite
+from tests.exchange_emulator import Emulator
 
 from ..engine.harness import PERP, SPOT, Harness
 
@@ -73,3 +78,22 @@ def started_api(db_engine: Engine, db_settings: Settings) -> Iterator[Api]:
 @pytest.fixture
 def api(db_engine: Engine, db_settings: Settings) -> Iterator[Api]:
     yield from started_api(db_engine, db_settings)
+
+
+def exchange_api(path: Path, emu: Emulator, master_key: str | None) -> Iterator[Api]:
+    """An API on a new SQLite file whose server links Binance accounts on ``emu``, the
+    master key ``master_key`` (None: none set), started while in use."""
+    settings = Settings(
+        database_url=f"sqlite:///{path}",
+        secret_key=SecretStr(master_key) if master_key else None,
+    )
+    engine = make_engine(settings)
+    upgrade_database(engine)
+    harness = Harness(engine)
+    harness.tick(PERP.symbol, "50000")
+    harness.tick(SPOT.symbol, "3000")
+    made = make_api(engine, settings, harness)
+    made.runtime.exchange_sites["binance"] = ExchangeSite("binance", emu.base_url)
+    with made.client:
+        yield made
+    engine.dispose()

@@ -15,6 +15,7 @@ a restart, the pipeline's recovery looks every unconfirmed order up first
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -58,6 +59,13 @@ from copytrade.domain.orders import OrderType
 from copytrade.domain.values import ONE, ZERO
 
 _ANSWERS_KEPT = 100_000
+
+
+# ccxt logs every request's headers (the API key among them) at DEBUG, and urllib3 the
+# signed URLs: keys are never logged (docs/venues.md, "Keys at rest"), whatever level
+# the process logs at.
+for _noisy in ("ccxt", "urllib3"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
 
 
 def _utc_now() -> datetime:
