@@ -54,10 +54,12 @@ class AlertRecorder:
         with frozen_heap(), self._uow_factory() as uow:
             if not self._latest_known:
                 self._latest, self._latest_known = uow.alerts.latest_fired_at(), True
-            new = list(firings)
+            # By close time, then rule: the unique (rule, close) and message-id indexes
+            # then take their new keys in order, touching each index page once.
+            new = sorted(firings, key=_order)
             if check:
                 seen = uow.alerts.recorded(firings)
-                new = [f for f in firings if (str(f.rule.id), f.fired_at) not in seen]
+                new = [f for f in new if (str(f.rule.id), f.fired_at) not in seen]
             uow.alerts.record(new)
             uow.outbox.add_many(
                 ALERT_FIRED, [(f.message_id, f.notice()) for f in new], self._clock()
@@ -67,3 +69,7 @@ class AlertRecorder:
             newest = max(f.fired_at for f in new)
             self._latest = newest if self._latest is None else max(self._latest, newest)
         return len(new)
+
+
+def _order(firing: Firing) -> tuple[datetime, str]:
+    return firing.fired_at, str(firing.rule.id)
