@@ -98,11 +98,11 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (WithdrawingKeyError, 422, "key_can_withdraw"),
     (ExchangeNotOfferedError, 422, "exchange_not_offered"),
     (ExchangeAccountError, 422, "refused"),
-    # No (or a wrong) master key to seal or open exchange keys: the server's setting.
-    (SecretsError, 503, "keys_unavailable"),
     (TemporaryVenueError, 503, "venue_unavailable"),
     (PermanentVenueError, 422, "venue_refused"),
     (DomainError, 422, "refused"),
+    # The server's master key is missing or wrong: nothing the client can change.
+    (SecretsError, 503, "secrets_unavailable"),
 ]
 
 
@@ -145,7 +145,7 @@ _WHEN = {
     422: "The request does not fit the schema (`invalid_request`) or a rule refuses it.",
     429: "Too many requests: wait `Retry-After` seconds.",
     503: "The venue is unavailable for a moment (`venue_unavailable`): retry; or the "
-    "server cannot seal exchange keys (`keys_unavailable`: no master key set).",
+    "server cannot seal or open a secret (`secrets_unavailable`: no master key set).",
 }
 _HEADERS = {
     401: {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "`Bearer`"}},
@@ -224,7 +224,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
     # Our own errors become 4xx/503 answers; anything else is a bug: a logged 500.
-    for kind in (DomainError, VenueError, ExchangeAccountError, SecretsError, Exception):
+    for kind in (DomainError, VenueError, SecretsError, Exception):
         app.add_exception_handler(kind, _ours)
 
 

@@ -184,5 +184,5 @@ def test_no_master_key_is_a_clear_503(
         answer = _link(api, user["headers"])
         assert answer.status_code == 503  # type: ignore[attr-defined]
         error = answer.json()["error"]  # type: ignore[attr-defined]
-        assert error["code"] == "keys_unavailable" and "COPYTRADE_SECRET_KEY" in error["message"]
+        assert error["code"] == "secrets_unavailable" and "COPYTRADE_SECRET_KEY" in error["message"]
         assert emulator.requests == []  # refused before the exchange is asked
