@@ -145,7 +145,7 @@ _WHEN = {
     422: "The request does not fit the schema (`invalid_request`) or a rule refuses it.",
     429: "Too many requests: wait `Retry-After` seconds.",
     503: "The venue is unavailable for a moment (`venue_unavailable`): retry; or the "
-    "server cannot seal or open a secret (`secrets_unavailable`: no master key set).",
+    "server has no master key to seal or open a secret (`secrets_unavailable`).",
 }
 _HEADERS = {
     401: {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "`Bearer`"}},
@@ -224,7 +224,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
     # Our own errors become 4xx/503 answers; anything else is a bug: a logged 500.
-    for kind in (DomainError, VenueError, SecretsError, Exception):
+    for kind in (DomainError, VenueError, ExchangeAccountError, SecretsError, Exception):
         app.add_exception_handler(kind, _ours)
 
 

@@ -114,6 +114,11 @@ class ServerRuntime:
             container, platform, identity, stats, run, orders, metrics, keys, rules, lock
         )
 
+    @property
+    def exchange_accounts(self) -> ExchangeAccounts:
+        """Linking users' exchange accounts, keys sealed under the master key."""
+        return self.container.exchange_accounts(self.platform.clock)
+
     def reconcile(self) -> ReconcileReport:
         """Ledger vs venue for every book, under the engine lock (nothing moves meanwhile)."""
         with self.lock:
@@ -127,8 +132,3 @@ class ServerRuntime:
                 return change()
             finally:
                 self.platform.engine.pump()
-
-    @property
-    def exchange_accounts(self) -> ExchangeAccounts:
-        """Linking users' exchange accounts, keys sealed under the master key."""
-        return self.container.exchange_accounts(self.platform.clock)

@@ -25,11 +25,10 @@ from copytrade.adapters.jsonable import decimal_text
 from copytrade.adapters.secrets import SecretBox
 from copytrade.adapters.venues.ccxt.credentials import ApiCredentials
 from copytrade.adapters.venues.ccxt.quirks import quirks_for
-from copytrade.domain.errors import DomainError
 from copytrade.domain.values import ZERO
 
 
-class ExchangeAccountError(DomainError):
+class ExchangeAccountError(Exception):
     """A linked exchange account cannot be added or used as asked (the message says why)."""
 
 
