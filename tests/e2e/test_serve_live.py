@@ -29,6 +29,7 @@ from .serving import free_port, start, stop
 from .watching import eth_emulator, linked_provider_db
 
 KEY, SECRET = "emu-key-pro-serve", "emu-secret-pro-serve-0123456789"
+USER_KEY, USER_SECRET = "emu-key-web-user-Lk2", "emu-secret-web-user-9a8b7c6d5e4f"
 WAIT_S = 60.0
 
 
@@ -74,7 +75,7 @@ def test_serve_watches_the_provider_and_marks_at_the_tickers(
     port = free_port()
     base, process = start(
         ["serve", "--database", str(db_file), "--port", str(port), "--no-market",
-         "--live-config", str(config)],
+         "--live-config", str(config), "--log-level", "debug"],
         port, env_extra={"COPYTRADE_SECRET_KEY": base64.b64encode(master_key).decode()},
     )
     try:
@@ -102,6 +103,8 @@ def test_serve_watches_the_provider_and_marks_at_the_tickers(
             [fill_id] = conn.scalars(select(FillRow.fill_id).where(FillRow.book == "pro"))
         assert fill_id.startswith("binance:ETH/USDT:")
 
+        _link_through_the_api(base, emulator)
+
         emulator.state.set_price("ETHUSDT", Decimal("1990.5"))
         _until(
             "the new mark",
@@ -112,7 +115,27 @@ def test_serve_watches_the_provider_and_marks_at_the_tickers(
         stop(process)
         output = process.stdout.read().decode() if process.stdout else ""
         db.dispose()
-    assert KEY not in output and SECRET not in output
+    # Logged at DEBUG the whole time: no key, whether stored or sent through the API.
+    assert all(s not in output for s in (KEY, SECRET, USER_KEY, USER_SECRET)), output[-2000:]
+    assert "exchange-accounts" in output  # the access log did see the request
+
+
+def _link_through_the_api(base: str, emulator: Emulator) -> None:
+    """A user signs up and links its own account on the server, which offers Binance at
+    the emulator (the live configuration's [exchanges.binance])."""
+    emulator.state.add_account(USER_KEY, USER_SECRET, {"USDT": Decimal(700)})
+    password = "correct horse battery staple"
+    body = {"email": "linker@example.com", "password": password, "jurisdiction": "DE"}
+    assert httpx.post(f"{base}/api/v1/auth/register", json=body).status_code == 202
+    login = httpx.post(f"{base}/api/v1/auth/login", json={"email": body["email"],
+                                                         "password": password})
+    headers = {"Authorization": f"Bearer {login.json()['token']}"}
+    link = {"exchange": "binance", "api_key": USER_KEY, "secret": USER_SECRET}
+    linked = httpx.post(
+        f"{base}/api/v1/exchange-accounts", json=link, headers=headers, timeout=30
+    )
+    assert linked.status_code == 201, linked.text
+    assert linked.json()["check"]["balances"] == {"USDT": "700"}
 
 
 def test_a_live_config_with_an_unknown_key_stops_serve(tmp_path: Path) -> None:
