@@ -54,7 +54,8 @@ class World:
         **terms: str,
     ) -> None:
         self.db, self.emu = db, emu
-        key = SecretStr(base64.b64encode(os.urandom(32)).decode())
+        self.secret_key = base64.b64encode(os.urandom(32)).decode()
+        key = SecretStr(self.secret_key)
         self.container = Container(
             settings.model_copy(
                 update={"secret_key": key, "commission_pct": D(commission_pct)}
