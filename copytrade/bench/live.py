@@ -41,12 +41,13 @@ from copytrade.adapters.db.schema import AccountRow, LiveRelationshipRow
 from copytrade.adapters.venues.ccxt import ApiCredentials, CcxtVenue
 from copytrade.adapters.venues.ccxt.quirks import quirks_for
 from copytrade.adapters.venues.port import Venue
+from copytrade.bench.population import bench_relationship
 from copytrade.bench.timing import ms, percentile
 from copytrade.bootstrap import build_platform
 from copytrade.config import load_settings
-from copytrade.domain.copying import CopyRelationship, CopySettings, RelationshipState, SizingMode
+from copytrade.domain.copying import CopyRelationship
 from copytrade.domain.copying.plan import PlannedDecision
-from copytrade.domain.ids import AccountId, ClientOrderId, FollowerId, ProviderId, RelationshipId
+from copytrade.domain.ids import AccountId, ClientOrderId, FollowerId, ProviderId
 from copytrade.domain.instruments import Instrument, InstrumentKind, Side
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.ledger.movements import move
@@ -217,19 +218,7 @@ def _populate(platform: Platform, followers: int) -> None:
 
 
 def _relationship(index: int, now: datetime) -> CopyRelationship:
-    follower = FollowerId(f"lf{index:06d}")
-    return CopyRelationship(
-        id=RelationshipId(f"{follower}:{PROVIDER}"),
-        follower=follower,
-        provider=PROVIDER,
-        settings=CopySettings(mode=SizingMode.PROPORTIONAL),
-        state=RelationshipState(),
-        net_allocated=ALLOCATION,
-        hwm=ALLOCATION,
-        owed=Decimal(0),
-        created_at=now,
-        risk_acknowledged_at=now,
-    )
+    return bench_relationship(FollowerId(f"lf{index:06d}"), PROVIDER, ALLOCATION, now)
 
 
 def _served(url: str) -> int:
