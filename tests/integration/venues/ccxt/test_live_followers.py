@@ -111,7 +111,11 @@ def test_a_refused_copy_is_recorded_with_its_reason(
     assert why == f"venue:{reason}"
 
 
-@pytest.mark.parametrize("fault", [Fault.RATE_LIMITED, Fault.SERVER_ERROR, Fault.TIMEOUT])
+@pytest.mark.parametrize(
+    "fault",
+    [Fault.RATE_LIMITED, Fault.SERVER_ERROR, Fault.TIMEOUT, Fault.DROP_BEFORE_ACCEPT,
+     Fault.DROP_AFTER_ACCEPT],
+)
 def test_temporary_errors_are_retried_into_one_order(world: World, fault: Fault) -> None:
     world.emu.faults.arm(fault, method="POST", path="/api/v3/order", times=1)
     world.h.trade(world.pro, "buy", "0.5", symbol=SPOT.symbol)
@@ -129,3 +133,21 @@ def test_a_partial_ioc_fill_is_booked_as_what_it_is(world: World) -> None:
         [position] = uow.positions.for_book(world.rels[0])
     assert position.position.qty == D("0.02")
     ledger_agrees(world.h)
+
+
+def test_a_revoked_key_rejects_only_its_own_copy_with_the_reason(world: World) -> None:
+    with world.emu.state.lock:
+        del world.emu.state.accounts[key_of("f1")[0]]  # the follower revoked its key
+    world.h.trade(world.pro, "buy", "0.5", symbol=SPOT.symbol)
+    assert len(world.exchange_orders("f0")) == 1 and len(world.exchange_orders("f2")) == 1
+    by_rel = dict(world.decisions())
+    assert by_rel[world.rels[0]] == by_rel[world.rels[2]] == "placed"
+    assert by_rel[world.rels[1]] == "skipped"
+    with world.db.connect() as conn:
+        [why] = conn.scalars(
+            select(CopyDecisionRow.reason).where(CopyDecisionRow.action == "skipped")
+        ).all()
+    assert why is not None and why.startswith("venue:authentication_failed: ")
+    assert key_of("f1")[1] not in why  # never the secret
+    ledger_agrees(world.h)
+
