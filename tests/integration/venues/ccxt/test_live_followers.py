@@ -151,3 +151,26 @@ def test_a_revoked_key_rejects_only_its_own_copy_with_the_reason(world: World) -
     assert key_of("f1")[1] not in why  # never the secret
     ledger_agrees(world.h)
 
+
+
+def test_a_stopped_live_relationship_closes_on_the_exchange_and_hands_back_to_it(
+    world: World,
+) -> None:
+    h, rel = world.h, world.rels[0]
+    h.trade(world.pro, "buy", "0.5", symbol=SPOT.symbol)
+    free_before = _balance(world, LedgerAccount.follower_free("f0"))
+    h.platform.actions.stop(rel, close_on_stop=True)
+    orders = world.emu.state.accounts[key_of("f0")[0]].orders
+    assert [(o.side, o.type) for o in orders] == [("BUY", "LIMIT"), ("SELL", "MARKET")]
+    with h.platform.uow() as uow:
+        assert all(p.position.is_flat for p in uow.positions.for_book(rel))
+        assert not uow.relationships.get(rel).state.mirrors_closes
+    # The allocation's cash went back to the exchange account, not the platform balance.
+    assert _balance(world, LedgerAccount.allocation_cash(rel)) == 0
+    assert _balance(world, LedgerAccount.follower_free("f0")) == free_before
+    ledger_agrees(h)
+
+
+def _balance(world: World, account: LedgerAccount) -> D:
+    with world.h.platform.uow() as uow:
+        return uow.ledger.balance(account)
