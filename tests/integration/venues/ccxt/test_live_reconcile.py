@@ -16,6 +16,7 @@ from copytrade.adapters.db.schema import OutboxRow
 from copytrade.cli.app import app
 from copytrade.config import Settings
 from copytrade.domain.copying import PauseReason
+from copytrade.service_layer.events import Cursor, EventFeed
 from copytrade.service_layer.live_reconcile import RECONCILIATION_MISMATCH, reconcile_live
 from tests.exchange_emulator import Emulator
 from tests.integration.engine.harness import SPOT
@@ -56,6 +57,10 @@ def test_a_live_account_short_of_its_books_pauses_its_relationships(
             select(OutboxRow.payload).where(OutboxRow.topic == RECONCILIATION_MISMATCH)
         ).all()
     assert json.loads(payload)["to"] == "f1"
+    events, _ = EventFeed(h.platform.uow).after("f1", Cursor())  # the follower's stream
+    [told] = [e for e in events if e.type == RECONCILIATION_MISMATCH]
+    assert told.data["relationship"] == world.rels[1]
+    assert told.data["differences"] == [difference.to_json()]
     # Paused: the next opening is not copied on that account, the others are.
     h.trade(world.pro, "buy", "0.1", symbol=SPOT.symbol)
     assert [len(world.exchange_orders(n)) for n in ("f0", "f1", "f2")] == [2, 1, 2]
