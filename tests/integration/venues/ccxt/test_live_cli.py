@@ -40,8 +40,10 @@ def test_a_relationship_marked_live_from_the_cli_copies_on_the_exchange(
                emulator.base_url)[0] == 0
     code, out, _ = cli("venues", "live", world.rels[0], "--account", "f0")
     assert code == 0 and "copies live on f0; 1000 USDT back" in out
-    code, _, err = cli("venues", "live", world.rels[1], "--account", "nobody")
-    assert code == 2 and "no linked exchange account 'nobody'" in err
+    code, _, err = cli("venues", "live", world.rels[1], "--account", "f1:main")
+    assert code == 2 and "no linked exchange account 'f1:main'" in err
+    code, _, err = cli("venues", "live", world.rels[1], "--account", "f0")
+    assert code == 2 and "'f0' is not f1's" in err
     code, _, err = cli("venues", "remove", "f0")
     assert code == 2 and "stop them first" in err
 
