@@ -130,15 +130,22 @@ def _add_followers(platform: Platform, start: int, count: int) -> None:
 
 
 def _relationship(index: int, now: datetime) -> CopyRelationship:
-    follower = FollowerId(f"f{index:06d}")
+    return bench_relationship(FollowerId(f"f{index:06d}"), PROVIDER, ALLOCATION, now)
+
+
+def bench_relationship(
+    follower: FollowerId, provider: ProviderId, allocation: Decimal, now: datetime
+) -> CopyRelationship:
+    """A proportional copy relationship with default settings, just allocated, as
+    ``follow`` stores it (the benchmarks write them in bulk)."""
     return CopyRelationship(
-        id=RelationshipId(f"{follower}:{PROVIDER}"),
+        id=RelationshipId(f"{follower}:{provider}"),
         follower=follower,
-        provider=PROVIDER,
+        provider=provider,
         settings=_SETTINGS,
         state=RelationshipState(),
-        net_allocated=ALLOCATION,
-        hwm=ALLOCATION,
+        net_allocated=allocation,
+        hwm=allocation,
         owed=Decimal(0),
         created_at=now,
         risk_acknowledged_at=now,

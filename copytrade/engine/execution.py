@@ -158,7 +158,9 @@ class Executor:
         known: list[VenueOrder] = []
         missing: list[OrderRequest] = []
         for order in orders:
-            answer = self._venue.get_order(order.book, ClientOrderId(order.client_order_id))
+            answer = self._venue.get_order(
+                order.book, ClientOrderId(order.client_order_id), order.symbol
+            )
             if answer is not None:
                 known.append(answer)
             else:

@@ -3,9 +3,10 @@
 Sources: the copy decisions of the user's relationships (placed, capped,
 skipped), the fills of its own book and of its relationships' books, and the
 outbox notices addressed to it (settlements, subscription charges, stops, sign-ups
-tried with its address, alert firings and unhealthy alert channels: docs/alerts.md; a
-provider's notices name no follower). The cursor is the last id read of each source,
-written ``D.F.N``; every event carries the cursor after it, so a client that
+tried with its address, alert firings and unhealthy alert channels: docs/alerts.md;
+a live relationship's fees owed or reconciliation mismatch: docs/settlement.md,
+docs/venues.md; a provider's notices name no follower). The cursor is the last id
+read of each source, written ``D.F.N``; every event carries the cursor after it, so a client that
 reconnects with it (SSE ``Last-Event-ID``) misses nothing and sees nothing twice.
 """
 
@@ -25,12 +26,14 @@ from copytrade.domain.alerts.firings import ALERT_FIRED
 from copytrade.domain.errors import InvalidValueError
 from copytrade.engine.stopping import STOPPED
 from copytrade.service_layer.identity import SIGN_UP_ATTEMPT
+from copytrade.service_layer.live_fees import FEES_OWED
+from copytrade.service_layer.live_reconcile import RECONCILIATION_MISMATCH
 from copytrade.service_layer.settlement.batch import SETTLED
 from copytrade.service_layer.subscriptions import CHARGED, UNPAID_NOTICE
 from copytrade.service_layer.trading import stored_id
 
 NOTICE_TOPICS = (SETTLED, CHARGED, UNPAID_NOTICE, STOPPED, SIGN_UP_ATTEMPT, ALERT_FIRED,
-                 CHANNEL_UNHEALTHY)
+                 CHANNEL_UNHEALTHY, FEES_OWED, RECONCILIATION_MISMATCH)
 
 
 @dataclass(frozen=True, slots=True, order=True)

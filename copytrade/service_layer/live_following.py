@@ -88,6 +88,12 @@ class LiveFollowing:
                     f"{rel_id} is copied live on {current!r} already; a live relationship "
                     "stays on its account (stop it and follow again to change)"
                 )
+            follower = str(rel.follower)
+            if exchange_account != follower and not exchange_account.startswith(f"{follower}:"):
+                raise LiveFollowingError(
+                    f"{exchange_account!r} is not {follower}'s: a follower's linked account "
+                    f"is named by its id, {follower!r} or {follower + ':<name>'!r}"
+                )
             if LinkedAccountRepository(uow.session).get(exchange_account) is None:
                 raise LiveFollowingError(
                     f"no linked exchange account {exchange_account!r}: link it first "

@@ -131,7 +131,9 @@ class MemoryVenue:
             raise UnknownOrderError(f"no order {client_order_id} of {account}")
         raise OrderNotCancellableError(f"order {client_order_id} is {known.status}")
 
-    def get_order(self, account: str, client_order_id: ClientOrderId) -> VenueOrder | None:
+    def get_order(
+        self, account: str, client_order_id: ClientOrderId, symbol: str | None = None
+    ) -> VenueOrder | None:
         return self._orders.get((str(account), str(client_order_id)))
 
     def positions(self, account: str) -> list[VenuePosition]:

@@ -197,7 +197,12 @@ class Venue(Protocol):
 
     def cancel(self, account: str, client_order_id: ClientOrderId) -> VenueOrder: ...
 
-    def get_order(self, account: str, client_order_id: ClientOrderId) -> VenueOrder | None: ...
+    def get_order(
+        self, account: str, client_order_id: ClientOrderId, symbol: str | None = None
+    ) -> VenueOrder | None:
+        """The order by client order id, or None; ``symbol``, when known, spares an
+        exchange that looks orders up per market asking each (docs/venues.md)."""
+        ...
 
     def positions(self, account: str) -> list[VenuePosition]: ...
 

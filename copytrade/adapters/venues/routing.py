@@ -107,8 +107,10 @@ class RoutedVenue:
     def cancel(self, account: str, client_order_id: ClientOrderId) -> VenueOrder:
         return self.venue_of(account).cancel(account, client_order_id)
 
-    def get_order(self, account: str, client_order_id: ClientOrderId) -> VenueOrder | None:
-        return self.venue_of(account).get_order(account, client_order_id)
+    def get_order(
+        self, account: str, client_order_id: ClientOrderId, symbol: str | None = None
+    ) -> VenueOrder | None:
+        return self.venue_of(account).get_order(account, client_order_id, symbol)
 
     def positions(self, account: str) -> list[VenuePosition]:
         return self.venue_of(account).positions(account)

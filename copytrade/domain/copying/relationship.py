@@ -32,6 +32,9 @@ class PauseReason(StrEnum):
     # A live relationship's fee its follower's platform balance could not pay
     # (docs/settlement.md, "Live relationships").
     FEES_OWED = "fees_owed"
+    # A live account's holdings did not match the books (docs/venues.md, "Reconciling
+    # live accounts"): copying openings stops until the follower resumes it.
+    RECONCILIATION_MISMATCH = "reconciliation_mismatch"
 
 
 def parse_stop_reason(value: object) -> StopReason:

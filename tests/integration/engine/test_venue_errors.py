@@ -60,8 +60,10 @@ class FlakyVenue:
     def cancel(self, account: str, client_order_id: ClientOrderId) -> VenueOrder:
         return self._venue.cancel(account, client_order_id)
 
-    def get_order(self, account: str, client_order_id: ClientOrderId) -> VenueOrder | None:
-        return self._venue.get_order(account, client_order_id)
+    def get_order(
+        self, account: str, client_order_id: ClientOrderId, symbol: str | None = None
+    ) -> VenueOrder | None:
+        return self._venue.get_order(account, client_order_id, symbol)
 
     def positions(self, account: str) -> list[VenuePosition]:
         return self._venue.positions(account)

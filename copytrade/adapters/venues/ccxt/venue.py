@@ -59,6 +59,8 @@ from copytrade.domain.orders import OrderType
 from copytrade.domain.values import ONE, ZERO
 
 _ANSWERS_KEPT = 100_000
+# A rejection's reason is stored in 200 characters with the decision's "venue:" prefix.
+_REASON_LIMIT = 194
 
 
 # ccxt logs every request's headers (the API key among them) at DEBUG, and urllib3 the
@@ -225,7 +227,11 @@ class CcxtVenue:
         return self._quirks.client_order_id(client_order_id)
 
     def place(self, request: OrderRequest) -> VenueOrder:
-        return self.place_batch([request])[0]
+        """One order; a venue error (temporary or permanent) is raised."""
+        outcome = self._place_outcome(request)
+        if isinstance(outcome, VenueError):
+            raise outcome
+        return outcome
 
     def place_batch(self, requests: Sequence[OrderRequest]) -> list[VenueOrder]:
         """Place each order (one call each); a temporary error is raised after the others
@@ -237,9 +243,22 @@ class CcxtVenue:
         else:
             outcomes = list(self._threads().map(self._place_outcome, requests))
         for outcome in outcomes:
-            if isinstance(outcome, VenueError):
+            if isinstance(outcome, TemporaryVenueError):
                 raise outcome
-        return [o for o in outcomes if isinstance(o, VenueOrder)]
+        # A permanent error is one order's (its account's key revoked, say): that order
+        # is rejected with it, the others placed stand (docs/venues.md).
+        return [
+            self._refused_by(request, o) if isinstance(o, VenueError) else o
+            for request, o in zip(requests, outcomes, strict=True)
+        ]
+
+    def _refused_by(self, request: OrderRequest, error: VenueError) -> VenueOrder:
+        code = error.reason if isinstance(error, PermanentVenueError) else "venue_error"
+        reason = f"{code}: {error}"
+        if len(reason) > _REASON_LIMIT:
+            reason = reason[: _REASON_LIMIT - 1] + "…"
+        venue_order_id = OrderId(f"{self._quirks.exchange}:unplaced:{request.client_order_id}")
+        return rejected_order(request, venue_order_id, None, reason, self._clock())
 
     def _threads(self) -> ThreadPoolExecutor:
         """The venue's threads, started once: starting them per batch costs more than a

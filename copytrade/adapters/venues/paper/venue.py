@@ -77,7 +77,10 @@ class PaperVenue:
             store.save(session, work)
         return result
 
-    def get_order(self, account: str, client_order_id: ClientOrderId) -> VenueOrder | None:
+    def get_order(
+        self, account: str, client_order_id: ClientOrderId, symbol: str | None = None
+    ) -> VenueOrder | None:
+        """``symbol`` is a hint for exchanges that look orders up per market (unused)."""
         with venue_transaction(self._engine, write=False) as session:
             return store.load_orders(session, [(account, client_order_id)]).get(
                 (account, client_order_id)

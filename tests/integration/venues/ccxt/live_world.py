@@ -51,10 +51,13 @@ class World:
 
     def __init__(
         self, db: Engine, settings: Settings, emu: Emulator, commission_pct: str = "0",
-        **terms: str,
+        *, live: bool = True, **terms: str,
     ) -> None:
+        """``live``: the followers' accounts linked and their relationships marked live
+        (else only followed, on the paper venue)."""
         self.db, self.emu = db, emu
-        key = SecretStr(base64.b64encode(os.urandom(32)).decode())
+        self.secret_key = base64.b64encode(os.urandom(32)).decode()
+        key = SecretStr(self.secret_key)
         self.container = Container(
             settings.model_copy(
                 update={"secret_key": key, "commission_pct": D(commission_pct)}
@@ -70,9 +73,10 @@ class World:
         for name in FOLLOWERS:
             rel = self.h.follow(self.h.follower(name, "5000"), self.pro, "1000")
             key, secret = key_of(name)
-            links.add(name, "binance", ApiCredentials(key, secret), api_base=emu.base_url)
-            self.container.live_following(self.h.platform).mark(rel, name)
             self.rels.append(rel)
+            if live:
+                links.add(name, "binance", ApiCredentials(key, secret), api_base=emu.base_url)
+                self.container.live_following(self.h.platform).mark(rel, name)
 
     def restart(self) -> Harness:
         """A new process: the platform rebuilt from the database, recovered."""

@@ -15,6 +15,8 @@ from copytrade.domain.errors import InvalidTransitionError
 from copytrade.domain.ids import AccountId
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.values import ZERO
+from copytrade.service_layer.events import Cursor, EventFeed
+from copytrade.service_layer.live_fees import FEES_OWED
 from tests.exchange_emulator import Emulator
 from tests.integration.engine.harness import SPOT
 from tests.integration.venues.ccxt.live_world import World, ledger_agrees, live_emulator
@@ -102,6 +104,9 @@ def test_commission_is_charged_to_the_platform_balance_or_owed_and_paused(
     [order] = world.orders_of(paying)
     assert _cash(world, paying) == cash_before - notional - order.fees
     assert rel.state.pause_reason is PauseReason.FEES_OWED and owed.amount > ZERO
+    events, _ = EventFeed(h.platform.uow).after("f1", Cursor())  # the follower is told
+    [told] = [e for e in events if e.type == FEES_OWED]
+    assert told.data["kind"] == "commission" and D(told.data["amount"]) == owed.amount
     ledger_agrees(h)
 
     fees = world.container.live_fees(h.platform)

@@ -111,7 +111,11 @@ def test_a_refused_copy_is_recorded_with_its_reason(
     assert why == f"venue:{reason}"
 
 
-@pytest.mark.parametrize("fault", [Fault.RATE_LIMITED, Fault.SERVER_ERROR, Fault.TIMEOUT])
+@pytest.mark.parametrize(
+    "fault",
+    [Fault.RATE_LIMITED, Fault.SERVER_ERROR, Fault.TIMEOUT, Fault.DROP_BEFORE_ACCEPT,
+     Fault.DROP_AFTER_ACCEPT],
+)
 def test_temporary_errors_are_retried_into_one_order(world: World, fault: Fault) -> None:
     world.emu.faults.arm(fault, method="POST", path="/api/v3/order", times=1)
     world.h.trade(world.pro, "buy", "0.5", symbol=SPOT.symbol)
@@ -129,3 +133,44 @@ def test_a_partial_ioc_fill_is_booked_as_what_it_is(world: World) -> None:
         [position] = uow.positions.for_book(world.rels[0])
     assert position.position.qty == D("0.02")
     ledger_agrees(world.h)
+
+
+def test_a_revoked_key_rejects_only_its_own_copy_with_the_reason(world: World) -> None:
+    with world.emu.state.lock:
+        del world.emu.state.accounts[key_of("f1")[0]]  # the follower revoked its key
+    world.h.trade(world.pro, "buy", "0.5", symbol=SPOT.symbol)
+    assert len(world.exchange_orders("f0")) == 1 and len(world.exchange_orders("f2")) == 1
+    by_rel = dict(world.decisions())
+    assert by_rel[world.rels[0]] == by_rel[world.rels[2]] == "placed"
+    assert by_rel[world.rels[1]] == "skipped"
+    with world.db.connect() as conn:
+        [why] = conn.scalars(
+            select(CopyDecisionRow.reason).where(CopyDecisionRow.action == "skipped")
+        ).all()
+    assert why is not None and why.startswith("venue:authentication_failed: ")
+    assert key_of("f1")[1] not in why  # never the secret
+    ledger_agrees(world.h)
+
+
+
+def test_a_stopped_live_relationship_closes_on_the_exchange_and_hands_back_to_it(
+    world: World,
+) -> None:
+    h, rel = world.h, world.rels[0]
+    h.trade(world.pro, "buy", "0.5", symbol=SPOT.symbol)
+    free_before = _balance(world, LedgerAccount.follower_free("f0"))
+    h.platform.actions.stop(rel, close_on_stop=True)
+    orders = world.emu.state.accounts[key_of("f0")[0]].orders
+    assert [(o.side, o.type) for o in orders] == [("BUY", "LIMIT"), ("SELL", "MARKET")]
+    with h.platform.uow() as uow:
+        assert all(p.position.is_flat for p in uow.positions.for_book(rel))
+        assert not uow.relationships.get(rel).state.mirrors_closes
+    # The allocation's cash went back to the exchange account, not the platform balance.
+    assert _balance(world, LedgerAccount.allocation_cash(rel)) == 0
+    assert _balance(world, LedgerAccount.follower_free("f0")) == free_before
+    ledger_agrees(h)
+
+
+def _balance(world: World, account: LedgerAccount) -> D:
+    with world.h.platform.uow() as uow:
+        return uow.ledger.balance(account)

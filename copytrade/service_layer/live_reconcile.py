@@ -1,0 +1,160 @@
+"""Reconciling live accounts: each follower exchange account against the books of the
+live relationships it carries, failing closed.
+
+The books of a live relationship are copytrade's record of a sub-account inside the
+follower's exchange account. For each exchange account the sum of its sub-accounts'
+holdings is compared with what the exchange reports: a spot holding must be there
+(the account's free balance of the base asset at least the books' sum: the follower
+may hold more of its own), a perpetual position must be exactly the books' sum (one
+position per market on the exchange). A difference that the books cannot explain
+pauses every relationship on that account with reason ``reconciliation_mismatch``
+and tells its follower (``live.reconciliation_mismatch`` in the outbox): copytrade
+does not trade blindly on an account it does not understand. An exchange that cannot
+be reached is reported, not taken for a mismatch (docs/venues.md, "Reconciling live
+accounts").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.jsonable import decimal_text
+from copytrade.adapters.venues.errors import VenueError
+from copytrade.adapters.venues.port import Venue
+from copytrade.domain.copying import Paused, PauseReason
+from copytrade.domain.values import ZERO
+
+RECONCILIATION_MISMATCH = "live.reconciliation_mismatch"
+
+
+@dataclass(frozen=True, slots=True)
+class LiveDifference:
+    """``what``: ``holding <ASSET>`` (spot) or ``position <SYMBOL>`` (perpetual)."""
+
+    account: str
+    what: str
+    books: Decimal
+    exchange: Decimal
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "account": self.account, "what": self.what,
+            "books": decimal_text(self.books), "exchange": decimal_text(self.exchange),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LiveReport:
+    accounts: int
+    differences: tuple[LiveDifference, ...]
+    unreachable: tuple[tuple[str, str], ...]  # (account, why)
+    paused: tuple[str, ...]  # relationships paused now
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences and not self.unreachable
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "accounts": self.accounts,
+            "differences": [d.to_json() for d in self.differences],
+            "unreachable": [{"account": a, "error": why} for a, why in self.unreachable],
+            "paused": list(self.paused),
+        }
+
+
+def reconcile_live(
+    uow_factory: Callable[[], SqlUnitOfWork],
+    routes: Mapping[str, Venue],
+    now: Callable[[], datetime],
+    invalidate: Callable[[str], None] = lambda provider: None,
+) -> LiveReport:
+    """Compare every exchange account carrying a live relationship that is not stopped
+    with its books (``routes``: each live book's venue, ``Container.live_routes``);
+    pause the relationships of the accounts that differ."""
+    with uow_factory() as uow:
+        live = uow.live.all()
+        rels = {str(r.id): r for r in uow.relationships.all() if str(r.id) in live}
+        books_of: dict[str, list[str]] = defaultdict(list)
+        for book, account in sorted(live.items()):
+            if book in rels and rels[book].state.mirrors_closes:
+                books_of[account].append(book)
+        held = uow.positions.for_books([b for books in books_of.values() for b in books])
+    differences: list[LiveDifference] = []
+    unreachable: list[tuple[str, str]] = []
+    differing: list[str] = []
+    for account, books in sorted(books_of.items()):
+        spot: dict[str, Decimal] = defaultdict(Decimal)
+        perps: dict[str, Decimal] = defaultdict(Decimal)
+        for (book, symbol), stored in held.items():
+            if book not in books or stored.position.is_flat:
+                continue
+            instrument = stored.position.instrument
+            if instrument.is_spot:
+                spot[instrument.base] += stored.position.qty
+            else:
+                perps[symbol] += stored.position.qty
+        venue = routes.get(books[0])
+        if venue is None:
+            unreachable.append((account, "no venue routes this account's books"))
+            continue
+        try:
+            balances = venue.balances(books[0])
+            positions = {p.symbol: p.qty for p in venue.positions(books[0])} if perps else {}
+        except VenueError as error:
+            unreachable.append((account, str(error)))
+            continue
+        found = [
+            LiveDifference(account, f"holding {asset}", qty, balances.get(asset, ZERO))
+            for asset, qty in sorted(spot.items())
+            if balances.get(asset, ZERO) < qty
+        ] + [
+            LiveDifference(account, f"position {symbol}", qty, positions.get(symbol, ZERO))
+            for symbol, qty in sorted(perps.items())
+            if positions.get(symbol, ZERO) != qty
+        ]
+        if found:
+            differences.extend(found)
+            differing.append(account)
+    paused = _pause(uow_factory, {a: books_of[a] for a in differing}, differences, now)
+    for provider in {str(rels[b].provider) for b in paused}:
+        invalidate(provider)
+    return LiveReport(len(books_of), tuple(differences), tuple(unreachable), tuple(paused))
+
+
+def _pause(
+    uow_factory: Callable[[], SqlUnitOfWork],
+    books_of: Mapping[str, list[str]],
+    differences: list[LiveDifference],
+    now: Callable[[], datetime],
+) -> list[str]:
+    if not books_of:
+        return []
+    at = now()
+    paused: list[str] = []
+    with uow_factory() as uow:
+        for account, books in books_of.items():
+            found = [d.to_json() for d in differences if d.account == account]
+            for book in books:
+                rel = uow.relationships.get(book, for_update=True)
+                if not rel.state.accepts_openings and rel.state.pause_reason is not None:
+                    continue  # paused for a reason already: the follower was told then
+                updated = rel.apply(Paused(PauseReason.RECONCILIATION_MISMATCH))
+                uow.relationships.save(updated, at)
+                uow.outbox.add(
+                    RECONCILIATION_MISMATCH,
+                    f"reconciliation-mismatch:{book}:{at.isoformat()}",
+                    {"to": str(rel.follower), "relationship": book, "account": account,
+                     "differences": found},
+                    at,
+                )
+                paused.append(book)
+        uow.commit()
+    return paused

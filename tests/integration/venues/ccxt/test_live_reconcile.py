@@ -1,0 +1,77 @@
+"""Reconciling live accounts: an exchange account that no longer holds what its live
+relationships' books say pauses them (reason ``reconciliation_mismatch``), tells the
+follower, and ``copytrade reconcile`` shows the difference."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import Engine, select
+from typer.testing import CliRunner
+
+from copytrade.adapters.db.schema import OutboxRow
+from copytrade.cli.app import app
+from copytrade.config import Settings
+from copytrade.domain.copying import PauseReason
+from copytrade.service_layer.events import Cursor, EventFeed
+from copytrade.service_layer.live_reconcile import RECONCILIATION_MISMATCH, reconcile_live
+from tests.exchange_emulator import Emulator
+from tests.integration.engine.harness import SPOT
+from tests.integration.venues.ccxt.live_world import World, key_of, live_emulator
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with live_emulator() as emu:
+        yield emu
+
+
+def test_a_live_account_short_of_its_books_pauses_its_relationships(
+    db_engine: Engine, db_settings: Settings, emulator: Emulator
+) -> None:
+    world = World(db_engine, db_settings, emulator)
+    h = world.h
+    h.trade(world.pro, "buy", "0.5", symbol=SPOT.symbol)
+    routes = world.container.live_routes(world.clock)
+    agreeing = reconcile_live(h.platform.uow, routes, world.clock.now)
+    assert agreeing.ok and agreeing.accounts == 3 and not agreeing.paused
+
+    # Outside copytrade's view the follower moves its ETH away (a manual transfer).
+    with emulator.state.lock:
+        emulator.state.accounts[key_of("f1")[0]].balances["ETH"] = D(0)
+    found = reconcile_live(
+        h.platform.uow, routes, world.clock.now, h.engine.relationships.invalidate
+    )
+    [difference] = found.differences
+    assert (difference.account, difference.what, difference.exchange) == ("f1", "holding ETH", 0)
+    assert difference.books > 0
+    assert found.paused == (world.rels[1],)
+    with h.platform.uow() as uow:
+        rel = uow.relationships.get(world.rels[1])
+    assert rel.state.pause_reason is PauseReason.RECONCILIATION_MISMATCH
+    with db_engine.connect() as conn:
+        [payload] = conn.scalars(
+            select(OutboxRow.payload).where(OutboxRow.topic == RECONCILIATION_MISMATCH)
+        ).all()
+    assert json.loads(payload)["to"] == "f1"
+    events, _ = EventFeed(h.platform.uow).after("f1", Cursor())  # the follower's stream
+    [told] = [e for e in events if e.type == RECONCILIATION_MISMATCH]
+    assert told.data["relationship"] == world.rels[1]
+    assert told.data["differences"] == [difference.to_json()]
+    # Paused: the next opening is not copied on that account, the others are.
+    h.trade(world.pro, "buy", "0.1", symbol=SPOT.symbol)
+    assert [len(world.exchange_orders(n)) for n in ("f0", "f1", "f2")] == [2, 1, 2]
+    # A second look pauses nothing new; ``copytrade reconcile`` shows the difference.
+    assert reconcile_live(h.platform.uow, routes, world.clock.now).paused == ()
+    url = db_engine.url.render_as_string(hide_password=False)
+    run = CliRunner().invoke(
+        app, ["reconcile", "--json", "--database", url],
+        env={"COPYTRADE_SECRET_KEY": world.secret_key},
+    )
+    assert run.exit_code == 1, run.output
+    report = json.loads(run.stdout)
+    assert report["ok"] is False
+    assert report["live"]["differences"] == [difference.to_json()]
