@@ -125,6 +125,17 @@ def _skips(summary: DemoSummary) -> Table:
     return table
 
 
+def _alerts(summary: DemoSummary) -> Table:
+    rows = [
+        [a.label, a.owner, str(a.fired), "—" if a.last is None else a.last[5:16].replace("T", " ")]
+        for a in summary.alerts
+    ]
+    return _per_provider(
+        "Alerts fired by the demo's rules",
+        "alert|owner|>fired|>last (UTC)", rows,
+    )
+
+
 def print_report(console: Console, summary: DemoSummary, database: str, serving: bool) -> None:
     console.print(
         f"Simulated {summary.weeks} week(s): {summary.start[:16]} to {summary.end[:16]} UTC "
@@ -135,6 +146,8 @@ def print_report(console: Console, summary: DemoSummary, database: str, serving:
     console.print(_outcomes(summary))
     if summary.skips:
         console.print(_skips(summary))
+    if summary.alerts:
+        console.print(_alerts(summary))
     f, s = summary.followers, summary.settlements
     console.print(
         f"Followers: {f.relationships} relationships, {f.in_profit} in profit, {f.in_loss} "

@@ -22,6 +22,7 @@ from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.bootstrap import build_platform
 from copytrade.config import Settings, load_settings
+from copytrade.demo.alerts import DemoAlerts, create_demo_alerts
 from copytrade.demo.desk import BotDesk
 from copytrade.demo.instruments import demo_symbol_specs
 from copytrade.demo.population import DemoPopulation, demo_population
@@ -115,6 +116,8 @@ def run_demo(
     platform.engine.on_prices({t.symbol: t.price for t in first}, first[0].ts)
     progress(len(first))
     _open_accounts(platform, population)
+    create_demo_alerts(platform, population)
+    alerts = DemoAlerts(platform)
     desk = BotDesk(platform, population.bots())
     run = DemoRun(platform, population, desk, start, feed.end, start.date())
     day = start.date()
@@ -127,6 +130,7 @@ def run_demo(
         # A moment's prices apply together, then the bots trade (docs/demo.md).
         platform.engine.on_prices({t.symbol: t.price for t in moment}, ts)
         desk.on_moment(moment)
+        alerts.after_moment()
         progress(len(moment))
     platform.engine.close_day(day)
     run.last_day = day

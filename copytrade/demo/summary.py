@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from copytrade.adapters.jsonable import to_jsonable
+from copytrade.demo.alerts import AlertLine, alert_lines
 from copytrade.demo.runner import DemoRun
 from copytrade.domain.copying import StopReason
 from copytrade.domain.copying.reasons import reason_words
@@ -84,6 +85,7 @@ class DemoSummary:
     provider_orders: int
     refused_orders: int
     ledger_balanced: bool
+    alerts: tuple[AlertLine, ...] = ()  # the demo's alert rules and what they fired
 
     def to_json(self) -> dict[str, Any]:
         json: dict[str, Any] = to_jsonable(
@@ -99,6 +101,7 @@ class DemoSummary:
                 "provider_orders": self.provider_orders,
                 "refused_orders": self.refused_orders,
                 "ledger_balanced": self.ledger_balanced,
+                "alerts": [_fields(a) for a in self.alerts],
             }
         )
         return json
@@ -123,6 +126,7 @@ def summarise(run: DemoRun, weeks: int, seed: int) -> DemoSummary:
         earned = uow.ledger.balances_of([LedgerAccount.provider_earnings(p) for p in reports])
         sums = uow.ledger.sum_by_currency()
         settled = uow.settlements.all()
+        alerts = alert_lines(uow)
     stops = Counter(str(r.provider) for r in rels if r.state.stop_reason is StopReason.MAX_LOSS)
     lines = []
     for spec in specs:
@@ -191,6 +195,7 @@ def summarise(run: DemoRun, weeks: int, seed: int) -> DemoSummary:
         provider_orders=run.orders,
         refused_orders=len(run.refused),
         ledger_balanced=all(v == 0 for v in sums.values()),
+        alerts=alerts,
     )
 
 

@@ -82,7 +82,8 @@ def test_the_report_fits_80_columns_and_says_what_it_shows(tmp_path: Path) -> No
     for words in (
         "Simulated 4 week(s): 2026-01-05T00:00 to 2026-02-01T23:00 UTC",
         "after trading fees and the profit", "Followers: ", "Settlements: ",
-        "copytrade demo --serve",
+        "copytrade demo --serve", "Alerts fired by the demo's rules",
+        "ETH 1h EMA(9) crosses below EMA(21)", "risk: near max loss (80%)",
     ):
         assert words in out, words
     for name in ("Trend Rider", "Wave Surfer", "Mean Machine", "YOLO 20x", "Steady Stacker"):
@@ -108,6 +109,10 @@ def test_demo_json_is_one_object_with_the_reports_figures(tmp_path: Path) -> Non
     skipped = sum(p["skipped"] for p in report["providers"])
     assert skipped == sum(s["count"] for s in report["skipped_by_reason"])
     assert all(s["words"] != s["reason"] for s in report["skipped_by_reason"])
+    alerts = {a["label"]: a for a in report["alerts"]}  # the demo's rules (docs/demo.md)
+    assert "BTC 1m price crosses above EMA(5)" in alerts and "risk: settlement" in alerts
+    assert alerts["BTC 1m price crosses above EMA(5)"]["fired"] > 0
+    assert alerts["risk: settlement"]["owner"] == "6 accounts"
 
 
 def test_the_default_history_ends_now(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
@@ -63,6 +63,10 @@ def risk_rule_json(rule: RiskRule) -> dict[str, object]:
         "provider": rule.provider, "created_at": rule.created_at.isoformat(),
         "enabled": rule.enabled, "text": rule.describe(),
     }
+
+
+def _days(quiet: timedelta) -> str:
+    return "1 day" if quiet.days == 1 else f"{quiet.days} days"
 
 
 class RiskAlerts:
@@ -289,7 +293,7 @@ class RiskWatcher:
                     alerts.append(RiskAlert(
                         rule.id, str(rule.owner), rule.kind,
                         f"inactive:{provider}:{since.isoformat()}", now,
-                        f"provider {provider} has not traded for {(now - since).days} days "
+                        f"provider {provider} has not traded for {_days(now - since)} "
                         f"(since {since.isoformat()}; your level {level} days)",
                         {"provider": provider, "last_fill": since.isoformat(),
                          "days": str((now - since).days)},

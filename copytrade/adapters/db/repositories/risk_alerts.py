@@ -83,10 +83,12 @@ class RiskAlertRepository:
     def recorded(self, alerts: Sequence[RiskAlert]) -> set[tuple[str, str]]:
         """Which of these (rule, key) alerts are already stored."""
         keys = {(a.rule_id, a.key) for a in alerts}
+        rules = sorted({rule for rule, _ in keys})
         found: set[tuple[str, str]] = set()
-        for part in chunks(sorted({rule for rule, _ in keys})):
+        # By (rule, key), the unique index: a rule's older firings are never read.
+        for part in chunks(sorted({key for _, key in keys})):
             query = select(RiskFiringRow.rule_id, RiskFiringRow.key).where(
-                RiskFiringRow.rule_id.in_(part)
+                RiskFiringRow.rule_id.in_(rules), RiskFiringRow.key.in_(part)
             )
             found.update((r.rule_id, r.key) for r in self._session.execute(query))
         return found & keys
