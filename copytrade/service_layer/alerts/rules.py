@@ -128,7 +128,7 @@ class AlertRules:
                     changes["cooldown"] = timedelta(0)  # a once rule has none
             if cooldown is not None:
                 changes["cooldown"] = cooldown
-            if not isinstance(expires_at, Unset):
+            if not isinstance(expires_at, Unset) and expires_at != rule.expires_at:
                 if expires_at is not None and expires_at <= self._clock():
                     raise InvalidAlertError(
                         f"expiry {expires_at.isoformat()} is not in the future"
