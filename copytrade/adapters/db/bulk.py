@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Dialect
@@ -33,10 +33,6 @@ class _Compiled:
     names: tuple[str, ...]  # the parameters in the order the SQL takes them
     processors: tuple[Processor | None, ...]
     positional: bool
-
-    @property
-    def getters(self) -> list[Callable[[Mapping[str, Any]], Any]]:
-        return [itemgetter(name) for name in self.names]
 
 
 class BulkStatement:
@@ -54,15 +50,22 @@ class BulkStatement:
     def execute(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
         if not rows:
             return
+        self.execute_columns(session, {name: [row[name] for row in rows] for name in self._names})
+
+    def execute_columns(self, session: Session, columns: Mapping[str, Sequence[Any]]) -> None:
+        """The same, given column by column (``name -> its values``, all one length):
+        for a caller that has its values by column, no mapping per row is built."""
+        if not columns or not next(iter(columns.values())):
+            return
         connection = session.connection()
         compiled = self._compiled(connection.dialect)
         # Column by column: map() the processor over a column's values, then zip
         # the columns back into rows (far fewer Python frames than row by row).
-        columns = [
-            _converted(list(map(getter, rows)), process)
-            for getter, process in zip(compiled.getters, compiled.processors, strict=True)
+        converted = [
+            _converted(list(columns[name]), process)
+            for name, process in zip(compiled.names, compiled.processors, strict=True)
         ]
-        params: list[Any] = list(zip(*columns, strict=True))
+        params: list[Any] = list(zip(*converted, strict=True))
         if not compiled.positional:
             params = [dict(zip(compiled.names, values, strict=True)) for values in params]
         connection.exec_driver_sql(compiled.sql, params)
@@ -89,10 +92,14 @@ class BulkStatement:
 
 
 def _converted(values: list[Any], process: Processor | None) -> list[Any]:
-    """``values`` through ``process``; once only when they are all one object (a batch's
-    timestamp, say: a datetime's conversion costs microseconds). Processors are pure."""
+    """``values`` through ``process``; each distinct timestamp once (a batch's rows share
+    a few: a datetime's conversion costs microseconds). Processors are pure. Only
+    datetimes are memoised: equal Decimals can differ in their stored form (1.0, 1.00)."""
     if process is None:
         return values
     if len(set(map(id, values))) == 1:
         return [process(values[0])] * len(values)
+    if values and all(type(value) is datetime for value in values):
+        done: dict[datetime, Any] = {}
+        return [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
     return list(map(process, values))

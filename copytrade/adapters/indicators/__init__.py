@@ -1,4 +1,4 @@
-"""Technical indicators computed incrementally by talipp (docs/alerts.md, "Indicators")."""
+"""Technical indicators computed incrementally by TA-Lib streams (docs/alerts.md, "Indicators")."""
 
 from copytrade.adapters.indicators.bank import IndicatorBank, value_text
 

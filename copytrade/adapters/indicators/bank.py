@@ -9,67 +9,89 @@ A computation added after candles have closed is warmed up from the candle histo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from copytrade.adapters.indicators import talipp_kinds
+from copytrade.adapters.indicators import talib_kinds
 from copytrade.domain.alerts.candles import Candle, CandleHistory
 from copytrade.domain.alerts.conditions import Value, Values
 from copytrade.domain.alerts.series import IndicatorSpec, Kind, SeriesRef
 from copytrade.domain.alerts.timeframes import Timeframe
 
-KEEP = 512  # talipp keeps every input; trimmed to this many once twice as many pile up
 
-
-Reader = Callable[[int], Value | None]  # a value ``ago`` closed candles back (0: the last)
-
-
-@dataclass
+@dataclass(slots=True)
 class _Computation:
+    """One TA-Lib stream: the bars it waits for until it can open, then its last two
+    values (a number or TA-Lib's tuple of outputs)."""
+
     spec: IndicatorSpec
-    indicator: Any  # a talipp indicator; None for price, read from the candles
+    whole_bar: bool
+    needed: int
+    waiting: list[talib_kinds.Bar] = field(default_factory=list)
+    stream: Any = None
+    now: Any = None
+    before: Any = None
 
-    def add(self, candle: Candle) -> None:
-        if self.indicator is None:
+    @classmethod
+    def of(cls, spec: IndicatorSpec) -> _Computation:
+        return cls(spec, talib_kinds.takes_bar(spec), talib_kinds.bars_needed(spec))
+
+    def feed(self, bar: talib_kinds.Bar) -> None:
+        self.before = self.now
+        if self.stream is not None:
+            self.now = self.stream.update(*bar) if isinstance(bar, tuple) else self.stream.update(
+                bar
+            )
             return
-        self.indicator.add(talipp_kinds.talipp_input(self.spec, candle))
-        keep = max(KEEP, 4 * self.spec.warm_up)
-        if len(self.indicator.input_values) > 2 * keep:
-            self.indicator.purge_oldest(len(self.indicator.input_values) - keep)
+        self.waiting.append(bar)
+        if len(self.waiting) >= self.needed:
+            self.stream = talib_kinds.open_stream(self.spec, self.waiting)
+            self.now, self.waiting = self.stream.value, []
 
 
-@dataclass
+def _bar(candle: Candle, close: float) -> tuple[float, float, float]:
+    return (float(candle.high), float(candle.low), close)
+
+
+@dataclass(slots=True)
 class _Slot:
     """The computations of one (symbol, timeframe) and the values of its last two candles."""
 
     computations: dict[IndicatorSpec, _Computation] = field(default_factory=dict)
-    readers: dict[SeriesRef, Reader] = field(default_factory=dict)
+    # Each series read: (ref, its computation, the output's index in a tuple value).
+    reads: list[tuple[SeriesRef, _Computation, int | None]] = field(default_factory=list)
+    prices: list[SeriesRef] = field(default_factory=list)
     last: list[Candle] = field(default_factory=list)  # the last two closed candles
     now: dict[SeriesRef, Value | None] = field(default_factory=dict)
     before: dict[SeriesRef, Value | None] = field(default_factory=dict)
 
-    def reader(self, ref: SeriesRef) -> Reader:
-        indicator = self.computations[ref.spec].indicator
-        if indicator is None:
-            last = self.last
-
-            def price(ago: int) -> Value | None:
-                return talipp_kinds.price_output(last[-1 - ago], ref.output) if len(
-                    last
-                ) > ago else None
-
-            return price
-        read = talipp_kinds.READERS[ref.spec.kind][ref.output]
-
-        def value(ago: int) -> Value | None:
-            return read(indicator[-1 - ago]) if len(indicator) > ago else None
-
-        return value
+    def feed(self, candle: Candle) -> None:
+        close = float(candle.close)
+        bar = None
+        for computation in self.computations.values():
+            if computation.whole_bar:
+                bar = bar or _bar(candle, close)
+                computation.feed(bar)
+            else:
+                computation.feed(close)
+        self.last[:] = [*self.last[-1:], candle]
 
     def refresh(self) -> None:
-        self.now = {ref: read(0) for ref, read in self.readers.items()}
-        self.before = {ref: read(1) for ref, read in self.readers.items()}
+        now: dict[SeriesRef, Value | None] = {}
+        before: dict[SeriesRef, Value | None] = {}
+        for ref, computation, index in self.reads:
+            n, b = computation.now, computation.before
+            if index is None:
+                now[ref], before[ref] = n, b
+            else:
+                now[ref] = None if n is None else n[index]
+                before[ref] = None if b is None else b[index]
+        last = self.last
+        for ref in self.prices:
+            now[ref] = getattr(last[-1], ref.output) if last else None
+            before[ref] = getattr(last[-2], ref.output) if len(last) > 1 else None
+        self.now, self.before = now, before
 
 
 class IndicatorBank:
@@ -84,19 +106,23 @@ class IndicatorBank:
     def require(self, symbol: str, timeframe: Timeframe, refs: Iterable[SeriesRef]) -> None:
         """Compute ``refs`` for (symbol, timeframe) from now on, warmed up from history."""
         slot = self._slots.setdefault((symbol, timeframe), _Slot())
-        new = [ref for ref in refs if ref not in slot.readers]
+        known = {read[0] for read in slot.reads} | set(slot.prices)
+        new = [ref for ref in refs if ref not in known]
         if not new:
             return
         recent = self._history.recent(symbol, timeframe)
         for ref in new:
-            if ref.spec not in slot.computations:
-                spec = ref.spec
-                indicator = None if spec.kind is Kind.PRICE else talipp_kinds.make(spec)
-                computation = _Computation(spec, indicator)
+            if ref.spec.kind is Kind.PRICE:
+                slot.prices.append(ref)
+                continue
+            computation = slot.computations.get(ref.spec)
+            if computation is None:
+                computation = slot.computations[ref.spec] = _Computation.of(ref.spec)
                 for candle in recent:
-                    computation.add(candle)
-                slot.computations[spec] = computation
-            slot.readers[ref] = slot.reader(ref)
+                    close = float(candle.close)
+                    computation.feed(_bar(candle, close) if computation.whole_bar else close)
+            index = talib_kinds.OUTPUT_INDEX[ref.spec.kind][ref.output]
+            slot.reads.append((ref, computation, index))
         slot.last[:] = recent[-2:]
         slot.refresh()
 
@@ -106,9 +132,7 @@ class IndicatorBank:
         slot = self._slots.get((candle.symbol, candle.timeframe))
         if slot is None:
             return
-        for computation in slot.computations.values():
-            computation.add(candle)
-        slot.last[:] = [*slot.last[-1:], candle]
+        slot.feed(candle)
         slot.refresh()
 
     def values(self, symbol: str, timeframe: Timeframe) -> tuple[Values, Values]:

@@ -109,10 +109,11 @@ class CandleHistory:
         self._candles: dict[tuple[str, Timeframe], deque[Candle]] = {}
 
     def append(self, candle: Candle) -> None:
-        kept = self._candles.setdefault(
-            (candle.symbol, candle.timeframe), deque(maxlen=self._size)
-        )
-        if kept and candle.open_time <= kept[-1].open_time:
+        key = (candle.symbol, candle.timeframe)
+        kept = self._candles.get(key)
+        if kept is None:
+            kept = self._candles[key] = deque(maxlen=self._size)
+        elif kept and candle.open_time <= kept[-1].open_time:
             raise CandleOrderError(
                 f"{candle.symbol} {candle.timeframe.value} candle at "
                 f"{candle.open_time.isoformat()} is not after the last one kept"

@@ -40,12 +40,8 @@ def _value(operand: Operand, values: Values) -> Value | None:
     return operand if isinstance(operand, Decimal) else values.get(operand)
 
 
-def _strictly(direction: Direction, a: Value, b: Value) -> bool:
-    """``a`` above (below) ``b``. Exact when both are Decimal (prices, numbers); an
-    indicator value is a float and the comparison is then done in floats."""
-    if isinstance(a, float) or isinstance(b, float):
-        a, b = float(a), float(b)
-    return a > b if direction is Direction.ABOVE else a < b
+def _split(operand: Operand) -> tuple[SeriesRef | None, Decimal | None]:
+    return (None, operand) if isinstance(operand, Decimal) else (operand, None)
 
 
 def _text(operand: Operand) -> str:
@@ -62,14 +58,38 @@ class Compare:
     direction: Direction
     right: Operand
     crossing: bool = False
+    # Split once into "a series to look up" or "a number": read on every closed candle
+    # by every rule group, so kept to plain attribute reads.
+    _above: bool = field(init=False, repr=False, compare=False)
+    _left: tuple[SeriesRef | None, Decimal | None] = field(init=False, repr=False, compare=False)
+    _right: tuple[SeriesRef | None, Decimal | None] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_above", self.direction is Direction.ABOVE)
+        object.__setattr__(self, "_left", _split(self.left))
+        object.__setattr__(self, "_right", _split(self.right))
 
     @property
     def event(self) -> bool:
         return self.crossing
 
     def _side(self, values: Values) -> bool | None:
-        a, b = _value(self.left, values), _value(self.right, values)
-        return None if a is None or b is None else _strictly(self.direction, a, b)
+        """``left`` above (below) ``right``, None when either is missing. Exact when both
+        are Decimal (prices, numbers); an indicator value is a float and the comparison
+        is then done in floats."""
+        ref, number = self._left
+        a = number if ref is None else values.get(ref)
+        if a is None:
+            return None
+        ref, number = self._right
+        b = number if ref is None else values.get(ref)
+        if b is None:
+            return None
+        if a.__class__ is not b.__class__:
+            a, b = float(a), float(b)
+        return a > b if self._above else a < b
 
     def holds(self, now: Values, before: Values) -> bool:
         if self._side(now) is not True:
@@ -92,12 +112,17 @@ class Turns:
 
     series: SeriesRef
     sign: Sign
+    # The crossing of zero it means, built once: it is read on every closed candle.
+    _crossing: Compare = field(init=False, repr=False, compare=False)
 
     event: ClassVar[bool] = True
 
-    def holds(self, now: Values, before: Values) -> bool:
+    def __post_init__(self) -> None:
         direction = Direction.ABOVE if self.sign is Sign.POSITIVE else Direction.BELOW
-        return crosses(self.series, direction, Decimal(0)).holds(now, before)
+        object.__setattr__(self, "_crossing", crosses(self.series, direction, Decimal(0)))
+
+    def holds(self, now: Values, before: Values) -> bool:
+        return self._crossing.holds(now, before)
 
     def __str__(self) -> str:
         return f"{self.series} turns {self.sign.value}"
@@ -115,9 +140,11 @@ class Conditions:
     _hash: int = field(init=False, repr=False, compare=False)
     series: frozenset[SeriesRef] = field(init=False, repr=False, compare=False)
     _text: str = field(init=False, repr=False, compare=False)
+    _event: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_hash", hash(self.parts))
+        object.__setattr__(self, "_event", any(part.event for part in self.parts))
         object.__setattr__(self, "_text", " AND ".join(str(part) for part in self.parts))
         found: set[SeriesRef] = set()
         for part in self.parts:
@@ -140,9 +167,10 @@ class Conditions:
         becomes true, not on every candle while it stays true; with no candle before,
         it does not fire.
         """
-        if not all(part.holds(now, before) for part in self.parts):
-            return False
-        if any(part.event for part in self.parts):
+        for part in self.parts:
+            if not part.holds(now, before):
+                return False
+        if self._event:
             return True
         had_before = all(_value(o, before) is not None for o in self.series)
         return had_before and not all(part.holds(before, {}) for part in self.parts)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from copytrade.domain.alerts.rules import AlertRule
@@ -23,7 +24,7 @@ class Firing:
     @property
     def message_id(self) -> str:
         """The notification's idempotency key: one per rule and candle."""
-        return f"alert:{self.rule.id}:{self.fired_at.isoformat()}"
+        return f"alert:{self.rule.id}:{_iso(self.fired_at)}"
 
     def notice(self) -> dict[str, Any]:
         """The owner's in-app notification (an outbox message with ``to``)."""
@@ -34,8 +35,20 @@ class Firing:
             "symbol": rule.symbol,
             "timeframe": rule.timeframe.value,
             "condition": str(rule.conditions),
-            "fired_at": self.fired_at.isoformat(),
-            "candle_open": self.candle_open.isoformat(),
+            "fired_at": _iso(self.fired_at),
+            "candle_open": _iso(self.candle_open),
             "values": dict(self.values),
             "before": dict(self.before),
         }
+
+
+def _iso(moment: datetime) -> str:
+    """A time as ISO text; the firings of one close share a few times, so each is
+    formatted once (keyed with its offset too: equal instants in two zones differ in
+    text)."""
+    return _formatted(moment, moment.utcoffset())
+
+
+@lru_cache(maxsize=4096)
+def _formatted(moment: datetime, offset: timedelta | None) -> str:
+    return moment.isoformat()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedInput
@@ -86,7 +86,7 @@ class _Build(Transformer[Token, Conditions]):
 
     def price(self, items: list[Token]) -> SeriesRef:
         field = str(items[0]).lower()
-        return SeriesRef(PRICE, "close" if field == "price" else field)
+        return _interned(SeriesRef(PRICE, "close" if field == "price" else field))
 
     def rsi(self, items: list[Token]) -> SeriesRef:
         return _single(Kind.RSI, items)
@@ -104,16 +104,26 @@ class _Build(Transformer[Token, Conditions]):
         numbers = [_decimal(t) for t in items if t.type == "INT"]
         outputs = [str(t).lower() for t in items if t.type == "MACD_OUTPUT"]
         params = tuple(numbers) if numbers else tuple(Decimal(p) for p in MACD_DEFAULT)
-        return SeriesRef(IndicatorSpec(Kind.MACD, params), outputs[0] if outputs else "line")
+        return _interned(
+            SeriesRef(IndicatorSpec(Kind.MACD, params), outputs[0] if outputs else "line")
+        )
 
     def bollinger(self, items: list[Token]) -> SeriesRef:
         band, period, width = items
         spec = IndicatorSpec(Kind.BOLLINGER, (_decimal(period), _decimal(width)))
-        return SeriesRef(spec, str(band).lower())
+        return _interned(SeriesRef(spec, str(band).lower()))
 
 
 def _single(kind: Kind, items: list[Token]) -> SeriesRef:
-    return SeriesRef(IndicatorSpec(kind, (_decimal(items[0]),)), "value")
+    return _interned(SeriesRef(IndicatorSpec(kind, (_decimal(items[0]),)), "value"))
+
+
+@cache
+def _interned(ref: SeriesRef) -> SeriesRef:
+    """One object per distinct series, whichever rule names it: values are looked up
+    by series on every closed candle, and the same object is found by identity, without
+    comparing fields."""
+    return ref
 
 
 def _operand(item: object) -> Operand:

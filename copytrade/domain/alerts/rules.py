@@ -12,7 +12,7 @@ On each closed candle of its (symbol, timeframe), in this order, a rule is:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -100,7 +100,20 @@ class AlertRule:
         return Outcome.FIRES
 
     def fired(self, at: datetime) -> AlertRule:
-        return replace(self, last_fired_at=at, fired_count=self.fired_count + 1)
+        # Copied field by field rather than through replace(): at an hour boundary
+        # thousands of rules fire at once, and only these two fields change, neither of
+        # which __post_init__ checks.
+        fired = object.__new__(AlertRule)
+        for name in _COPIED:
+            object.__setattr__(fired, name, getattr(self, name))
+        object.__setattr__(fired, "last_fired_at", at)
+        object.__setattr__(fired, "fired_count", self.fired_count + 1)
+        return fired
 
     def switched(self, enabled: bool) -> AlertRule:
         return replace(self, enabled=enabled)
+
+
+_COPIED = tuple(
+    f.name for f in fields(AlertRule) if f.name not in ("last_fired_at", "fired_count")
+)

@@ -87,17 +87,20 @@ class AlertEngine:
         if not groups:
             return []
         now, before = self.bank.values(candle.symbol, candle.timeframe)
-        at = candle.close_time
+        at = candle.close_time  # one object for every firing of this candle
         firings: list[Firing] = []
         # One evaluation per distinct conditions; a group that did not trigger costs its
         # rules nothing (not triggering changes no rule).
         for conditions, group in groups.items():
             if not group or not conditions.triggered(now, before):
                 continue
+            # The values a firing shows are the group's: built once, shared (read-only).
+            shown = None
             for rule_id, rule in group.items():
                 if rule.outcome(at, True) is Outcome.FIRES:
+                    shown = shown or _shown(conditions, candle, now, before)
                     fired = group[rule_id] = rule.fired(at)  # same key: safe while iterating
-                    firings.append(_firing(fired, candle, now, before))
+                    firings.append(Firing(fired, candle.open_time, at, *shown))
         return firings
 
 
@@ -105,11 +108,7 @@ def _texts(conditions: Conditions, values: Values) -> dict[str, str | None]:
     return {str(ref): value_text(values.get(ref)) for ref in conditions.series}
 
 
-def _firing(rule: AlertRule, candle: Candle, now: Values, before: Values) -> Firing:
-    return Firing(
-        rule=rule,
-        candle_open=candle.open_time,
-        fired_at=candle.close_time,
-        values={"close": str(candle.close), **_texts(rule.conditions, now)},
-        before=_texts(rule.conditions, before),
-    )
+def _shown(conditions: Conditions, candle: Candle, now: Values,
+           before: Values) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """What a firing of ``conditions`` on ``candle`` shows: the values now and before."""
+    return {"close": str(candle.close), **_texts(conditions, now)}, _texts(conditions, before)

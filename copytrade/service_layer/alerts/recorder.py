@@ -6,12 +6,20 @@ notification as an outbox message (topic ``alert.fired``, idempotency key
 ``alert:<rule>:<close time>``), then commits once: either all of it is durable or
 none. A batch recorded again (a restart replaying the same candle) writes nothing
 for the firings already stored.
+
+The check for stored firings is skipped while every firing of a batch is later than
+the latest one stored (read once, then followed as batches commit): a live evaluator
+records close after close, so normally nothing can be stored yet. Should another
+process have stored some meanwhile, the unique (rule, close time) key fails the whole
+transaction; the recorder then reads the latest again and records with the check.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.gc_pause import frozen_heap
@@ -24,17 +32,38 @@ class AlertRecorder:
     ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
+        self._latest: datetime | None = None  # the latest close time stored, once read
+        self._latest_known = False
 
     def record(self, firings: Sequence[Firing]) -> int:
         """Store the firings not stored yet, with their notifications; how many."""
         if not firings:
             return 0
+        skip_check = self._latest_known and (
+            self._latest is None or min(f.fired_at for f in firings) > self._latest
+        )
+        try:
+            return self._record(firings, check=not skip_check)
+        except IntegrityError:
+            self._latest_known = False
+            if not skip_check:
+                raise
+            return self._record(firings, check=True)
+
+    def _record(self, firings: Sequence[Firing], check: bool) -> int:
         with frozen_heap(), self._uow_factory() as uow:
-            seen = uow.alerts.recorded(firings)
-            new = [f for f in firings if (str(f.rule.id), f.fired_at) not in seen]
+            if not self._latest_known:
+                self._latest, self._latest_known = uow.alerts.latest_fired_at(), True
+            new = list(firings)
+            if check:
+                seen = uow.alerts.recorded(firings)
+                new = [f for f in firings if (str(f.rule.id), f.fired_at) not in seen]
             uow.alerts.record(new)
             uow.outbox.add_many(
                 ALERT_FIRED, [(f.message_id, f.notice()) for f in new], self._clock()
             )
             uow.commit()
+        if new:
+            newest = max(f.fired_at for f in new)
+            self._latest = newest if self._latest is None else max(self._latest, newest)
         return len(new)

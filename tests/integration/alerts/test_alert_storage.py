@@ -142,3 +142,23 @@ def test_removing_a_rule_keeps_its_firings(uow_factory: Callable[[], SqlUnitOfWo
     AlertRecorder(uow_factory, lambda: NOW).record(firings)
     rules.remove(firings[0].rule.id)
     assert len(rules.firings("alice")) == 1
+
+
+def test_a_recorder_that_skips_its_check_still_writes_nothing_another_stored(
+    uow_factory: Callable[[], SqlUnitOfWork], db_engine: Engine
+) -> None:
+    # Two evaluators over one database: each has recorded a batch, so each skips the
+    # stored-firing check for later closes; the second to record the same later firing
+    # hits the unique key, reads the latest again and stores nothing twice.
+    rules, firings = _fire(uow_factory)
+    first = AlertRecorder(uow_factory, lambda: NOW)
+    second = AlertRecorder(uow_factory, lambda: NOW)
+    earlier = Firing(firings[0].rule, firings[0].candle_open - timedelta(minutes=5),
+                     firings[0].fired_at - timedelta(minutes=5), {}, {})
+    assert first.record([earlier]) == 1
+    assert second.record([firings[0]]) == 1
+    assert first.record(firings) == 0  # skipped the check, collided, checked: nothing new
+    with db_engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(AlertFiringRow)) == 2
+        assert conn.scalar(select(func.count()).select_from(OutboxRow)) == 2
+    assert rules.get(firings[0].rule.id).fired_count == 2

@@ -1,9 +1,10 @@
-"""talipp's indicators, as the bank serves them, against pandas formulas written here.
+"""TA-Lib's indicators, as the bank serves them, against pandas formulas written here.
 
-The reference is the textbook definition of each indicator in pandas; talipp seeds
-its averages its own way (EMA and Wilder averages start from a simple mean, RSI's
-from ``period - 1`` changes), so the recursive ones are compared once the seed has
-decayed (after WARM candles: 0.93^400 < 1e-12), the windowed ones from the first value.
+The reference is the textbook definition of each indicator in pandas; TA-Lib seeds
+its averages its own way (EMA and Wilder averages start from a simple mean, ATR's
+from the true ranges after the first bar, which has no previous close), so the
+recursive ones are compared once the seed has decayed (after WARM candles:
+0.93^400 < 1e-12), the windowed ones from the first value.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ CASES = {
     "lower Bollinger(20, 2)": (lambda df: _bollinger(df, 20, 2)["lower"], 19),
     "upper Bollinger(20, 2.5)": (lambda df: _bollinger(df, 20, 2.5)["upper"], 19),
     "middle Bollinger(20, 2)": (lambda df: _bollinger(df, 20, 2)["middle"], 19),
-    "ATR(14)": (lambda df: _atr(df, 14), 13),
+    "ATR(14)": (lambda df: _atr(df, 14), WARM),
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.json_text import json_text
 from copytrade.adapters.db.schema import CopyDecisionRow, FillRow, OutboxRow, RelationshipRow
 
 
@@ -54,11 +55,12 @@ class NoticeSeen(NamedTuple):
 
 
 def addressed_to(recipient: str) -> ColumnElement[bool]:
-    """Outbox rows whose payload may name ``recipient`` as its ``to`` (a prefilter: the
-    pattern could match inside a value, so the caller checks the parsed payload)."""
-    to = json.dumps({"to": recipient})[1:-1]  # exactly as the outbox wrote it
-    pattern = "%" + to.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return OutboxRow.payload.like(pattern, escape="\\")
+    """Outbox rows whose payload may name ``recipient`` as its ``to``, as the outbox
+    writes it now (compact) or wrote it before (a space after ':'). A prefilter: the
+    pattern could match inside a value, so the caller checks the parsed payload."""
+    patterns = [_containing(json_text({"to": recipient})[1:-1]),
+                _containing(json.dumps({"to": recipient})[1:-1])]
+    return or_(*(OutboxRow.payload.like(p, escape="\\") for p in patterns))
 
 
 def _columns(row: Any, names: Sequence[str]) -> list[Any]:
@@ -119,3 +121,8 @@ class ActivityRepository:
                 if notice.get("to") == recipient:  # the pattern could match inside a value
                     found.append(NoticeSeen(row.id, row.topic, notice, row.created_at))
         return found
+
+
+def _containing(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its wildcards escaped."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Select, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
+from copytrade.adapters.db.json_text import json_text
 from copytrade.adapters.db.schema import AlertFiringRow, AlertRuleRow
 from copytrade.domain.alerts.firings import Firing
 from copytrade.domain.alerts.parser import parse_conditions
@@ -25,20 +26,33 @@ _FIRING_COLUMNS = (
     "indicator_values",
 )
 _INSERT_FIRINGS = BulkStatement(insert(_FIRINGS), _FIRING_COLUMNS)
-_MARK_FIRED = BulkStatement(
-    update(_RULES)
-    .where(_RULES.c.id == bindparam("rule"))
-    .values(last_fired_at=bindparam("at"), fired_count=bindparam("count")),
-    ("rule", "at", "count"),
-)
 _RULE_COLUMNS = (
     "id", "owner", "symbol", "timeframe", "condition", "mode", "cooldown_seconds",
-    "created_at", "expires_at", "enabled", "last_fired_at", "fired_count",
+    "created_at", "expires_at", "enabled",
 )
 _INSERT_RULES = BulkStatement(insert(_RULES), _RULE_COLUMNS)
+# Each rule's fire count and last firing, from its firings (the unique (rule_id,
+# fired_at) index answers it without reading the firing rows).
+_FIRED = (
+    select(
+        AlertFiringRow.rule_id,
+        func.count().label("fired_count"),
+        func.max(AlertFiringRow.fired_at).label("last_fired_at"),
+    )
+    .group_by(AlertFiringRow.rule_id)
+    .subquery()
+)
 
 
-def rule_of(row: AlertRuleRow) -> AlertRule:
+def _with_counts() -> Select[AlertRuleRow, int, datetime]:
+    return select(AlertRuleRow, _FIRED.c.fired_count, _FIRED.c.last_fired_at).outerjoin(
+        _FIRED, _FIRED.c.rule_id == AlertRuleRow.id
+    )
+
+
+def _rule_of(row: AlertRuleRow, fired_count: int | None,
+             last_fired_at: datetime | None) -> AlertRule:
+    """A rule and its firings' count and latest time (None: it never fired)."""
     return AlertRule(
         id=AlertRuleId(row.id),
         owner=AccountId(row.owner),
@@ -50,8 +64,8 @@ def rule_of(row: AlertRuleRow) -> AlertRule:
         created_at=row.created_at,
         expires_at=row.expires_at,
         enabled=row.enabled,
-        last_fired_at=row.last_fired_at,
-        fired_count=row.fired_count,
+        last_fired_at=last_fired_at,
+        fired_count=fired_count or 0,
     )
 
 
@@ -61,7 +75,6 @@ def _columns(rule: AlertRule) -> dict[str, Any]:
         "timeframe": rule.timeframe.value, "condition": str(rule.conditions),
         "mode": rule.mode.value, "cooldown_seconds": int(rule.cooldown.total_seconds()),
         "created_at": rule.created_at, "expires_at": rule.expires_at, "enabled": rule.enabled,
-        "last_fired_at": rule.last_fired_at, "fired_count": rule.fired_count,
     }
 
 
@@ -77,23 +90,26 @@ class AlertRepository:
         _INSERT_RULES.execute(self._session, [_columns(rule) for rule in rules])
 
     def get(self, rule_id: str) -> AlertRule | None:
-        row = self._session.get(AlertRuleRow, rule_id)
-        return None if row is None else rule_of(row)
+        found = self._session.execute(_with_counts().where(AlertRuleRow.id == rule_id)).first()
+        return None if found is None else _rule_of(*found)
 
     def rules(self, owner: str | None = None) -> list[AlertRule]:
         """Every rule (of ``owner`` when given), oldest first."""
-        query = select(AlertRuleRow).order_by(AlertRuleRow.created_at, AlertRuleRow.id)
+        query = _with_counts().order_by(AlertRuleRow.created_at, AlertRuleRow.id)
         if owner is not None:
             query = query.where(AlertRuleRow.owner == owner)
-        return [rule_of(row) for row in self._session.scalars(query)]
+        return [_rule_of(*found) for found in self._session.execute(query)]
 
     def fingerprint(self) -> int:
         """A hash of what a live evaluator must follow: which rules exist, switched how,
-        fired how often, edited how often. One narrow query, so a process can check it
-        on every pass."""
+        edited how often, and the last firing stored (another process may have fired
+        one). Two narrow queries, so a process can check it on every pass."""
         r = AlertRuleRow
-        query = select(r.id, r.enabled, r.fired_count, r.revision).order_by(r.id)
-        return hash(tuple(tuple(row) for row in self._session.execute(query)))
+        rules = tuple(tuple(row) for row in self._session.execute(
+            select(r.id, r.enabled, r.revision).order_by(r.id)
+        ))
+        last = self._session.scalar(select(func.max(AlertFiringRow.id)))
+        return hash((rules, last))
 
     def remove(self, rule_id: str) -> bool:
         result = self._session.execute(delete(AlertRuleRow).where(AlertRuleRow.id == rule_id))
@@ -125,16 +141,23 @@ class AlertRepository:
         )
         return {(r.rule_id, r.fired_at) for r in self._session.execute(query)} & keys
 
+    def latest_fired_at(self) -> datetime | None:
+        """The latest close time of any stored firing (indexed)."""
+        return self._session.scalar(select(func.max(AlertFiringRow.fired_at)))
+
     def record(self, firings: Sequence[Firing]) -> None:
-        """Store the firings and each fired rule's count and time (one statement each)."""
-        _INSERT_FIRINGS.execute(self._session, [_firing_row(f) for f in firings])
-        _MARK_FIRED.execute(
-            self._session,
-            [
-                {"rule": str(f.rule.id), "at": f.rule.last_fired_at, "count": f.rule.fired_count}
-                for f in firings
-            ],
-        )
+        """Store the firings (one statement); their rules' counts and times follow."""
+        rules = [f.rule for f in firings]
+        _INSERT_FIRINGS.execute_columns(self._session, {
+            "rule_id": [str(rule.id) for rule in rules],
+            "owner": [str(rule.owner) for rule in rules],
+            "symbol": [rule.symbol for rule in rules],
+            "timeframe": [rule.timeframe.value for rule in rules],
+            "condition": [str(rule.conditions) for rule in rules],
+            "candle_open": [f.candle_open for f in firings],
+            "fired_at": [f.fired_at for f in firings],
+            "indicator_values": _values_texts(firings),
+        })
 
     def firings(self, owner: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """The latest firings (of ``owner`` when given), newest first."""
@@ -153,13 +176,15 @@ class AlertRepository:
         ]
 
 
-def _firing_row(firing: Firing) -> dict[str, Any]:
-    rule = firing.rule
-    return {
-        "rule_id": str(rule.id), "owner": str(rule.owner), "symbol": rule.symbol,
-        "timeframe": rule.timeframe.value, "condition": str(rule.conditions),
-        "candle_open": firing.candle_open, "fired_at": firing.fired_at,
-        "indicator_values": json.dumps(
-            {"values": dict(firing.values), "before": dict(firing.before)}, sort_keys=True
-        ),
-    }
+def _values_texts(firings: Sequence[Firing]) -> list[str]:
+    """Each firing's values as JSON; the firings of one rule group share their values
+    (the same mappings), so each distinct pair is encoded once."""
+    texts: dict[tuple[int, int], str] = {}
+    out = []
+    for f in firings:
+        key = (id(f.values), id(f.before))
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = json_text({"values": dict(f.values), "before": dict(f.before)})
+        out.append(text)
+    return out

@@ -12,6 +12,7 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
+from copytrade.adapters.db.json_text import json_text
 from copytrade.adapters.db.schema import OutboxRow, ProcessedMessageRow
 
 _OUTBOX = cast(Table, OutboxRow.__table__)
@@ -41,17 +42,14 @@ class OutboxRepository:
     ) -> None:
         if not messages:
             return
-        rows = [
-            {
-                "message_id": message_id,
-                "topic": topic,
-                "payload": json.dumps(payload, sort_keys=True, default=str),
-                "created_at": now,
-                "attempts": 0,
-            }
-            for message_id, payload in messages
-        ]
-        _INSERT.execute(self._session, rows)
+        count = len(messages)
+        _INSERT.execute_columns(self._session, {
+            "message_id": [message_id for message_id, _ in messages],
+            "topic": [topic] * count,
+            "payload": [json_text(payload) for _, payload in messages],
+            "created_at": [now] * count,
+            "attempts": [0] * count,
+        })
 
     def pending(self, limit: int, topics: Collection[str] | None = None) -> list[OutboxMessage]:
         """The oldest undelivered messages (of ``topics`` only, when given), in order."""

@@ -27,8 +27,8 @@ class AlertRuleRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     enabled: Mapped[bool] = mapped_column(Boolean)
-    last_fired_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
-    fired_count: Mapped[int] = mapped_column(Integer)
+    # A rule's fire count and last firing are read from its firings (one row written
+    # per firing, no rule row rewritten: docs/alerts.md, "Storage").
     # Bumped by every edit in place (migration 0021), so a live evaluator sees it.
     revision: Mapped[int] = mapped_column(Integer, server_default="0")
 

@@ -2,7 +2,7 @@
 and a revision of each alert rule, bumped when it is edited in place ("Rules").
 
 Revision ID: 0021
-Revises: 0017
+Revises: 0022
 Create Date: 2026-12-03 14:20:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from copytrade.adapters.db.types import UtcDateTime
 
 revision = "0021"
-down_revision = "0017"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
