@@ -30,11 +30,13 @@ SHOWN_FIRINGS = 50
 
 def alerts_page(
     request: Request, runtime: Runtime, user: User, status: int = 200, error: str = "",
-    typed: Mapping[str, str] | None = None,
+    typed: Mapping[str, str] | None = None, editing: str = "",
+    edit_typed: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     now = runtime.platform.clock.now()
     return render(
-        request, "alerts.html", status, user=user, error=error,
+        request, "alerts.html", status, user=user, error=error, editing=editing,
+        edit_typed=dict(edit_typed or {}),
         rules=[rule_json(r, now) for r in runtime.alert_rules.rules(user.id)],
         firings=runtime.alert_rules.firings(user.id, SHOWN_FIRINGS),
         symbols=sorted(runtime.platform.engine.instruments),
@@ -60,14 +62,18 @@ def _expiry(raw: str) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
-def _new_rule(runtime: Runtime, user: User, data: Mapping[str, Any]) -> None:
+def _mode_and_cooldown(data: Mapping[str, Any]) -> tuple[str, timedelta]:
     mode = "every" if forms.text(data, "mode", 8) == "every" else "once"
     minutes = forms.int_or_none(data, "cooldown_minutes", 0, MAX_COOLDOWN.days * 24 * 60)
+    return mode, timedelta(minutes=minutes or 0)
+
+
+def _new_rule(runtime: Runtime, user: User, data: Mapping[str, Any]) -> None:
+    mode, cooldown = _mode_and_cooldown(data)
     runtime.act(
         lambda: runtime.alert_rules.add(
             user.id, forms.text(data, "symbol", 40), forms.text(data, "timeframe", 8),
-            forms.text(data, "condition", MAX_LENGTH), mode=mode,
-            cooldown=timedelta(minutes=minutes or 0),
+            forms.text(data, "condition", MAX_LENGTH), mode=mode, cooldown=cooldown,
             expires_at=_expiry(forms.text(data, "expires_at", 40)),
         )
     )
@@ -84,6 +90,33 @@ async def create(request: Request, runtime: Runtime) -> Response:
     except (forms.FormError, DomainError) as error:
         typed = forms.kept(data, *FIELDS, max_length=MAX_LENGTH)
         return alerts_page(request, runtime, user, forms.error_status(error), str(error), typed)
+    return redirect("/alerts")
+
+
+EDIT_FIELDS = ("condition", "mode", "cooldown_minutes", "expires_at", "enabled")
+
+
+@router.post("/alerts/{rule_id}/edit", response_class=HTMLResponse)
+async def edit(request: Request, runtime: Runtime, rule_id: str) -> Response:
+    """The rule's edit form (on /alerts): every field it shows, changed in place."""
+    user = poster(request)
+    if isinstance(user, Response):
+        return user
+    data = await request.form()
+    try:
+        mode, cooldown = _mode_and_cooldown(data)
+        expires_at = _expiry(forms.text(data, "expires_at", 40))
+        runtime.act(lambda: runtime.alert_rules.edit(
+            rule_id, user.id, condition=forms.text(data, "condition", MAX_LENGTH), mode=mode,
+            cooldown=cooldown, expires_at=expires_at,
+            enabled=forms.text(data, "enabled", 8) == "yes",
+        ))
+    except AlertNotFoundError as missing:
+        return alerts_page(request, runtime, user, 404, str(missing))
+    except (forms.FormError, DomainError) as error:
+        typed = forms.kept(data, *EDIT_FIELDS, max_length=MAX_LENGTH)
+        return alerts_page(request, runtime, user, forms.error_status(error), str(error),
+                           editing=rule_id, edit_typed=typed)
     return redirect("/alerts")
 
 

@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from copytrade.web import (
     account,
+    alert_channels,
     alerts,
     api_keys,
     auth,
@@ -22,9 +23,10 @@ from copytrade.web.pages import STATIC
 
 def install_web(app: FastAPI) -> None:
     # relationship before dashboard: its routes are more specific than pause/resume's.
+    # alert_channels before alerts: /alerts/channels/… is more specific than /alerts/{id}/….
     pages = (
-        discovery, auth, account, alerts, api_keys, exchange, relationship, dashboard, becoming,
-        trade,
+        discovery, auth, account, alert_channels, alerts, api_keys, exchange, relationship,
+        dashboard, becoming, trade,
     )
     for module in pages:
         app.include_router(module.router)

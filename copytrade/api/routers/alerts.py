@@ -56,8 +56,8 @@ class NewRuleBody(BaseModel):
 
 
 class EditRuleBody(BaseModel):
-    """What to change; what is left out stays. A new condition starts the rule afresh
-    (fire count 0), so a `once` rule that fired can fire again."""
+    """What to change; what is left out stays. The rule's firings stay its own: a `once`
+    rule that fired stays spent."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -111,24 +111,23 @@ class AlertRules:
     ) -> AlertRule:
         """Change what is given of the rule (``owner``'s when given), in place: its
         condition, fire mode, cooldown, expiry (None: none) and switch, checked as ``add``
-        checks them (an expiry must be in the future). A new condition starts the rule
-        afresh: its fire count and last firing are cleared, so a ``once`` rule that fired
-        can fire on the new condition (its past firings stay listed). Market and candles
-        stay: a rule on another market is another rule. The rule as it now is."""
+        checks them (an expiry must be in the future). Its firings stay its own, and so
+        its fire count and last firing (they are read from its firings): a ``once`` rule
+        that fired stays spent. Market and candles stay: a rule on another market is
+        another rule. The rule as it now is."""
         with self._uow_factory() as uow:
             rule = _owned(uow, rule_id, owner)
             changes: dict[str, Any] = {}
             if condition is not None:
                 conditions = parse_conditions(condition)
-                if conditions != rule.conditions:
-                    changes |= {"conditions": conditions, "fired_count": 0, "last_fired_at": None}
+                changes["conditions"] = conditions
             if mode is not None:
                 changes["mode"] = FireMode.parse(mode)
                 if changes["mode"] is FireMode.ONCE and cooldown is None:
                     changes["cooldown"] = timedelta(0)  # a once rule has none
             if cooldown is not None:
                 changes["cooldown"] = cooldown
-            if not isinstance(expires_at, Unset):
+            if not isinstance(expires_at, Unset) and expires_at != rule.expires_at:
                 if expires_at is not None and expires_at <= self._clock():
                     raise InvalidAlertError(
                         f"expiry {expires_at.isoformat()} is not in the future"

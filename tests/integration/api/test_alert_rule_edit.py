@@ -9,22 +9,21 @@ from .test_alerts import ALERTS, FIRINGS, new_rule, served
 from .test_serve_jobs import again, serve_jobs
 
 
-def test_an_edited_condition_is_evaluated_at_once_and_starts_afresh(api: Api) -> None:
+def test_an_edited_condition_is_evaluated_from_the_next_candle(api: Api) -> None:
     ana = api.sign_up("ana")
     h = ana["headers"]
     scheduler, market = serve_jobs(api), served(api)
-    rule = new_rule(api, ana)  # once: price crosses above 3100
+    rule = new_rule(api, ana, mode="every")  # price crosses above 3100
     path = f"{ALERTS}/{rule['id']}"
     again(scheduler, "alerts")
-    for price in ("3000", "3200", "3000"):  # fires at 3200: spent
+    for price in ("3000", "3200", "3000"):  # fires at 3200
         market.tick(SPOT.symbol, price)
         again(scheduler, "alerts")
-    assert api.client.get(path, headers=h).json()["status"] == "spent"
     edited = api.client.patch(path, json={"condition": "price crosses below 2900"}, headers=h)
     assert edited.status_code == 200, edited.text
     shown = edited.json()
     assert (shown["condition"], shown["status"], shown["fired_count"]) == (
-        "price crosses below 2900", "active", 0
+        "price crosses below 2900", "active", 1  # its firings stay its own
     )
     assert api.client.get(path, headers=h).json() == shown
     for price in ("3200", "2800", "3000"):  # the old condition crosses again: not fired
@@ -34,6 +33,22 @@ def test_an_edited_condition_is_evaluated_at_once_and_starts_afresh(api: Api) ->
     assert [(f["condition"], f["values"]["price"]) for f in firings] == [
         ("price crosses below 2900", "2800"), ("price crosses above 3100", "3200")
     ]
+
+
+def test_a_spent_once_rule_stays_spent_after_an_edit(api: Api) -> None:
+    ana = api.sign_up("ana")
+    h = ana["headers"]
+    scheduler, market = serve_jobs(api), served(api)
+    rule = new_rule(api, ana)
+    path = f"{ALERTS}/{rule['id']}"
+    again(scheduler, "alerts")
+    for price in ("3000", "3200", "3000"):
+        market.tick(SPOT.symbol, price)
+        again(scheduler, "alerts")
+    edited = api.client.patch(path, json={"condition": "price above 1"}, headers=h).json()
+    assert (edited["status"], edited["fired_count"]) == ("spent", 1)
+    armed = api.client.patch(path, json={"mode": "every"}, headers=h).json()
+    assert armed["status"] == "active"
 
 
 def test_mode_cooldown_and_expiry_are_edited_and_checked(api: Api) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from copytrade.adapters.db.engine import make_engine
@@ -29,7 +32,13 @@ class SeededWorld:
 
 
 def seeded_world(directory: Path) -> SeededWorld:
-    settings = Settings(database_url=f"sqlite:///{directory / 'copytrade.db'}")
+    # A master key, so that alert channels with secrets can be added (docs/alerts.md);
+    # the browser suite signs up more than the default 10 users an hour from 127.0.0.1.
+    key = SecretStr(base64.b64encode(os.urandom(32)).decode())
+    settings = Settings(
+        database_url=f"sqlite:///{directory / 'copytrade.db'}", secret_key=key,
+        sign_up_rate_limit=50,
+    )
     engine = make_engine(settings)
     upgrade_database(engine)
     harness = Harness(engine)

@@ -31,24 +31,22 @@ _RULE_COLUMNS = (
     "created_at", "expires_at", "enabled",
 )
 _INSERT_RULES = BulkStatement(insert(_RULES), _RULE_COLUMNS)
-# Each rule's fire count and last firing, from its firings of its current condition:
-# an edit to another condition starts the rule afresh (docs/alerts.md, "Storage").
+# Each rule's fire count and last firing, from its firings (the unique (rule_id,
+# fired_at) index answers it without reading the firing rows).
 _FIRED = (
     select(
         AlertFiringRow.rule_id,
-        AlertFiringRow.condition,
         func.count().label("fired_count"),
         func.max(AlertFiringRow.fired_at).label("last_fired_at"),
     )
-    .group_by(AlertFiringRow.rule_id, AlertFiringRow.condition)
+    .group_by(AlertFiringRow.rule_id)
     .subquery()
 )
 
 
 def _with_counts() -> Select[AlertRuleRow, int, datetime]:
     return select(AlertRuleRow, _FIRED.c.fired_count, _FIRED.c.last_fired_at).outerjoin(
-        _FIRED,
-        (_FIRED.c.rule_id == AlertRuleRow.id) & (_FIRED.c.condition == AlertRuleRow.condition),
+        _FIRED, _FIRED.c.rule_id == AlertRuleRow.id
     )
 
 

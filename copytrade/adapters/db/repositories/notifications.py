@@ -58,10 +58,17 @@ class NotificationRepository:
     ) -> int:
         """Mark the owner's notices ``ids`` (all of them: None) read; how many were unread.
         Ids that are not the owner's notices are left alone."""
-        read = self._read(owner)
         wanted = None if ids is None else set(ids)
+        if wanted is not None and not wanted:
+            return 0
+        read = self._read(owner)
         marked = 0
-        for row in self._addressed(owner, topics, None):
+        # Newest first: the scan ends below the oldest id asked for.
+        before = None if wanted is None else max(wanted) + 1
+        oldest = 0 if wanted is None else min(wanted)
+        for row in self._addressed(owner, topics, before):
+            if row.id < oldest:
+                break
             if row.id in read or (wanted is not None and row.id not in wanted):
                 continue
             if json.loads(row.payload).get("to") != owner:
