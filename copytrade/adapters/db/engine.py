@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from copytrade.config import Settings
 
 SQLITE_CACHE_KIB = 65536
+SQLITE_AUTOCHECKPOINT_PAGES = 10_000  # of 4 KiB: 40 MiB of log before SQLite folds it itself
 # Execution option marking a read-only engine view: its transactions BEGIN
 # deferred, so readers (the leaderboard) never queue behind the write lock.
 READ_ONLY = "copytrade_read_only"
@@ -40,6 +41,11 @@ def _tune_sqlite(engine: Engine, synchronous: str) -> None:
         # followers writes more pages than 2 MiB in one transaction, which made
         # SQLite spill dirty pages to the WAL mid-transaction and re-read them.
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+        # The log is folded into the file by whoever writes a burst (the alert recorder
+        # after each batch); the automatic checkpoint is the backstop, at 40 MiB rather
+        # than 4 MiB, so that one large commit does not pay for folding itself
+        # (docs/persistence.md).
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -59,6 +59,8 @@ class LiveAlerts:
         # ahead of the database only until then.
         recorded = self._recorder.record(self._pending)
         self._pending = []
+        if recorded:
+            self._recorder.fold_log()
         return recorded
 
     def reload(self) -> bool:

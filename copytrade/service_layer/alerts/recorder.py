@@ -12,6 +12,10 @@ the latest one stored (read once, then followed as batches commit): a live evalu
 records close after close, so normally nothing can be stored yet. Should another
 process have stored some meanwhile, the unique (rule, close time) key fails the whole
 transaction; the recorder then reads the latest again and records with the check.
+
+``fold_log`` (run by the caller once a batch is durable) folds SQLite's write-ahead log
+into the database file, so that the next batch's commit does not pay for a checkpoint
+of everything written since (docs/alerts.md, "Storage").
 """
 
 from __future__ import annotations
@@ -49,6 +53,11 @@ class AlertRecorder:
             if not skip_check:
                 raise
             return self._record(firings, check=True)
+
+    def fold_log(self) -> None:
+        """After a batch is durable: SQLite's checkpoint, off the batch's own time."""
+        with self._uow_factory() as uow:
+            uow.checkpoint()
 
     def _record(self, firings: Sequence[Firing], check: bool) -> int:
         with frozen_heap(), self._uow_factory() as uow:

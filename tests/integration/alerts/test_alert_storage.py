@@ -3,9 +3,12 @@ the owner's in-app notification through the outbox (docs/alerts.md)."""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -162,3 +165,19 @@ def test_a_recorder_that_skips_its_check_still_writes_nothing_another_stored(
         assert conn.scalar(select(func.count()).select_from(AlertFiringRow)) == 2
         assert conn.scalar(select(func.count()).select_from(OutboxRow)) == 2
     assert rules.get(firings[0].rule.id).fired_count == 2
+
+
+def test_folding_the_log_puts_a_batch_into_the_database_file_itself(
+    uow_factory: Callable[[], SqlUnitOfWork], db_engine: Engine, tmp_path: Path
+) -> None:
+    if db_engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write-ahead log only; PostgreSQL has nothing to fold")
+    _, firings = _fire(uow_factory)
+    recorder = AlertRecorder(uow_factory, lambda: NOW)
+    assert recorder.record(firings) == 1
+    recorder.fold_log()
+    # The database file alone, without its -wal file, now holds the firing.
+    copy = tmp_path / "folded.db"
+    shutil.copyfile(str(db_engine.url.database), copy)
+    with sqlite3.connect(copy) as alone:
+        assert alone.execute("SELECT count(*) FROM alert_firings").fetchone() == (1,)
