@@ -39,11 +39,15 @@ class _Computation:
 
     def feed(self, bar: talib_kinds.Bar) -> None:
         self.before = self.now
-        if self.stream is not None:
-            self.now = self.stream.update(*bar) if isinstance(bar, tuple) else self.stream.update(
-                bar
-            )
-            return
+        if self.stream is None:
+            self.wait(bar)
+        elif isinstance(bar, tuple):
+            self.now = self.stream.update(*bar)
+        else:
+            self.now = self.stream.update(bar)
+
+    def wait(self, bar: talib_kinds.Bar) -> None:
+        """One more bar before the stream can open; it opens on the last one needed."""
         self.waiting.append(bar)
         if len(self.waiting) >= self.needed:
             self.stream = talib_kinds.open_stream(self.spec, self.waiting)
@@ -67,31 +71,40 @@ class _Slot:
     before: dict[SeriesRef, Value | None] = field(default_factory=dict)
 
     def feed(self, candle: Candle) -> None:
+        # Read on every closed candle of every slot: the opened streams are updated
+        # here directly, one Python call each.
         close = float(candle.close)
-        bar = None
         for computation in self.computations.values():
-            if computation.whole_bar:
-                bar = bar or _bar(candle, close)
-                computation.feed(bar)
+            stream = computation.stream
+            computation.before = computation.now
+            if stream is None:
+                computation.wait(_bar(candle, close) if computation.whole_bar else close)
+            elif computation.whole_bar:
+                computation.now = stream.update(float(candle.high), float(candle.low), close)
             else:
-                computation.feed(close)
+                computation.now = stream.update(close)
         self.last[:] = [*self.last[-1:], candle]
 
+    def advance(self) -> None:
+        """After ``feed``: the values on the new candle; those on the one before are the
+        last ``now`` (the same series, one candle earlier)."""
+        self.before = self.now
+        self.now = self._read(now=True)
+
     def refresh(self) -> None:
-        now: dict[SeriesRef, Value | None] = {}
-        before: dict[SeriesRef, Value | None] = {}
+        """Both candles' values, read afresh (after a series was added)."""
+        self.now, self.before = self._read(now=True), self._read(now=False)
+
+    def _read(self, now: bool) -> dict[SeriesRef, Value | None]:
+        values: dict[SeriesRef, Value | None] = {}
         for ref, computation, index in self.reads:
-            n, b = computation.now, computation.before
-            if index is None:
-                now[ref], before[ref] = n, b
-            else:
-                now[ref] = None if n is None else n[index]
-                before[ref] = None if b is None else b[index]
+            value = computation.now if now else computation.before
+            values[ref] = value if index is None or value is None else value[index]
         last = self.last
+        candle = (last[-1] if last else None) if now else (last[-2] if len(last) > 1 else None)
         for ref in self.prices:
-            now[ref] = getattr(last[-1], ref.output) if last else None
-            before[ref] = getattr(last[-2], ref.output) if len(last) > 1 else None
-        self.now, self.before = now, before
+            values[ref] = None if candle is None else getattr(candle, ref.output)
+        return values
 
 
 class IndicatorBank:
@@ -133,7 +146,7 @@ class IndicatorBank:
         if slot is None:
             return
         slot.feed(candle)
-        slot.refresh()
+        slot.advance()
 
     def values(self, symbol: str, timeframe: Timeframe) -> tuple[Values, Values]:
         """The required values on the last closed candle and on the one before."""
