@@ -23,8 +23,9 @@ class Firing:
 
     @property
     def message_id(self) -> str:
-        """The notification's idempotency key: one per rule and candle."""
-        return f"alert:{self.rule.id}:{_iso(self.fired_at)}"
+        """The notification's idempotency key: one per rule and candle. Time first, so a
+        batch's keys sort after every earlier one (docs/alerts.md, "Storage")."""
+        return f"alert:{_iso(self.fired_at)}:{self.rule.id}"
 
     def notice(self) -> dict[str, Any]:
         """The owner's in-app notification (an outbox message with ``to``)."""

@@ -3,7 +3,7 @@
 For a batch of firings (the candles closed at one moment) one unit of work writes
 the firing rows, each fired rule's count and time, and the owner's in-app
 notification as an outbox message (topic ``alert.fired``, idempotency key
-``alert:<rule>:<close time>``), then commits once: either all of it is durable or
+``alert:<close time>:<rule>``), then commits once: either all of it is durable or
 none. A batch recorded again (a restart replaying the same candle) writes nothing
 for the firings already stored.
 

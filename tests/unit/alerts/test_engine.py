@@ -77,7 +77,7 @@ def test_a_firing_carries_the_values_that_made_it_fire() -> None:
     assert firing.values == {"close": "12", "price": "12", "SMA(2)": "11"}
     assert firing.before == {"price": "10", "SMA(2)": "10"}
     assert firing.fired_at == T0 + timedelta(minutes=3)
-    assert firing.message_id == f"alert:r:{firing.fired_at.isoformat()}"
+    assert firing.message_id == f"alert:{firing.fired_at.isoformat()}:r"
     notice = firing.notice()
     assert notice["to"] == "alice" and notice["condition"] == "price crosses above SMA(2)"
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, delete, func, insert, select, update
+from sqlalchemy import ScalarSelect, Select, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
@@ -31,22 +31,22 @@ _RULE_COLUMNS = (
     "created_at", "expires_at", "enabled",
 )
 _INSERT_RULES = BulkStatement(insert(_RULES), _RULE_COLUMNS)
-# Each rule's fire count and last firing, from its firings (the unique (rule_id,
-# fired_at) index answers it without reading the firing rows).
-_FIRED = (
-    select(
-        AlertFiringRow.rule_id,
-        func.count().label("fired_count"),
-        func.max(AlertFiringRow.fired_at).label("last_fired_at"),
+def _with_counts(
+    owner: str | ScalarSelect[str] | None = None, rule_id: str | None = None
+) -> Select[AlertRuleRow, int, datetime]:
+    """Rules with each one's fire count and last firing, from its firings. Given the
+    owner, the (owner, rule, fired at) index answers it without the firing rows."""
+    f = AlertFiringRow
+    fired = select(
+        f.rule_id, func.count().label("fired_count"), func.max(f.fired_at).label("last_fired_at")
     )
-    .group_by(AlertFiringRow.rule_id)
-    .subquery()
-)
-
-
-def _with_counts() -> Select[AlertRuleRow, int, datetime]:
-    return select(AlertRuleRow, _FIRED.c.fired_count, _FIRED.c.last_fired_at).outerjoin(
-        _FIRED, _FIRED.c.rule_id == AlertRuleRow.id
+    if owner is not None:
+        fired = fired.where(f.owner == owner)
+    if rule_id is not None:
+        fired = fired.where(f.rule_id == rule_id)
+    counts = fired.group_by(f.rule_id).subquery()
+    return select(AlertRuleRow, counts.c.fired_count, counts.c.last_fired_at).outerjoin(
+        counts, counts.c.rule_id == AlertRuleRow.id
     )
 
 
@@ -90,12 +90,14 @@ class AlertRepository:
         _INSERT_RULES.execute(self._session, [_columns(rule) for rule in rules])
 
     def get(self, rule_id: str) -> AlertRule | None:
-        found = self._session.execute(_with_counts().where(AlertRuleRow.id == rule_id)).first()
+        owner = select(AlertRuleRow.owner).where(AlertRuleRow.id == rule_id).scalar_subquery()
+        query = _with_counts(owner, rule_id).where(AlertRuleRow.id == rule_id)
+        found = self._session.execute(query).first()
         return None if found is None else _rule_of(*found)
 
     def rules(self, owner: str | None = None) -> list[AlertRule]:
         """Every rule (of ``owner`` when given), oldest first."""
-        query = _with_counts().order_by(AlertRuleRow.created_at, AlertRuleRow.id)
+        query = _with_counts(owner).order_by(AlertRuleRow.created_at, AlertRuleRow.id)
         if owner is not None:
             query = query.where(AlertRuleRow.owner == owner)
         return [_rule_of(*found) for found in self._session.execute(query)]

@@ -37,15 +37,20 @@ class AlertFiringRow(Base):
     """One firing: kept after its rule is removed, as the record of what was sent."""
 
     __tablename__ = "alert_firings"
-    __table_args__ = (UniqueConstraint("rule_id", "fired_at"),)
+    # Both keys lead with what grows or with the reader (docs/alerts.md, "Storage"): the
+    # unique (fired at, rule) key takes each batch's keys at its end (no page rewritten
+    # per firing), and (owner, rule, fired at) answers an owner's rules' counts alone.
+    __table_args__ = (
+        UniqueConstraint("fired_at", "rule_id"),
+        Index("ix_alert_firings_owner_rule_id_fired_at", "owner", "rule_id", "fired_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     rule_id: Mapped[str] = mapped_column(String(ID_LENGTH))
-    owner: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    owner: Mapped[str] = mapped_column(String(ID_LENGTH))
     symbol: Mapped[str] = mapped_column(String(64))
     timeframe: Mapped[str] = mapped_column(String(8))
     condition: Mapped[str] = mapped_column(Text)
     candle_open: Mapped[datetime] = mapped_column(UtcDateTime())
-    # Indexed: the recorder's duplicate check asks which firings exist at a close time.
-    fired_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    fired_at: Mapped[datetime] = mapped_column(UtcDateTime())
     indicator_values: Mapped[str] = mapped_column(Text)  # JSON: series text -> value text
