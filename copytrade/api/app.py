@@ -26,6 +26,7 @@ from copytrade.api.routers import (
     orders,
     providers_me,
     relationships,
+    risk_alerts,
     statements,
 )
 from copytrade.api.runtime import ServerRuntime
@@ -69,6 +70,7 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
         statements,
         alerts,
         alert_channels,
+        risk_alerts,
         exchange_accounts,
         admin,
         events,

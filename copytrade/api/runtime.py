@@ -28,6 +28,7 @@ from copytrade.domain.instruments import Instrument
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.alerts.channels import AlertChannels
 from copytrade.service_layer.alerts.notifications import AlertNotifications
+from copytrade.service_layer.alerts.risk import RiskAlerts
 from copytrade.service_layer.alerts.rules import AlertRules
 from copytrade.service_layer.api_keys import ApiKeys
 from copytrade.service_layer.exchange_accounts import ExchangeAccounts, ExchangeSite
@@ -127,6 +128,12 @@ class ServerRuntime:
     def alert_notifications(self) -> AlertNotifications:
         """Users' in-app alert notifications, read or not (docs/alerts.md, "Notifications")."""
         return AlertNotifications(self.platform.uow, self.platform.clock.now)
+
+    @cached_property
+    def risk_alerts(self) -> RiskAlerts:
+        """Users' copy-trading risk alert subscriptions (docs/alerts.md, "Risk alerts");
+        ``serve``'s ``risk-alerts`` job fires them."""
+        return RiskAlerts(self.platform.uow, self.platform.clock.now)
 
     @property
     def exchange_accounts(self) -> ExchangeAccounts:

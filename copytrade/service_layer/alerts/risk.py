@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -101,21 +102,36 @@ class RiskAlerts:
         with self._uow_factory() as uow:
             return uow.risk_alerts.rules(owner)
 
-    def remove(self, rule_id: str) -> None:
+    def get(self, rule_id: str, owner: str | None = None) -> RiskRule:
+        """The rule; with ``owner``, only if it is that account's (another's is not found)."""
         with self._uow_factory() as uow:
-            if not uow.risk_alerts.remove(rule_id):
-                raise AlertNotFoundError(f"no risk alert rule {rule_id!r}")
+            return _owned(uow, rule_id, owner)
+
+    def remove(self, rule_id: str, owner: str | None = None) -> None:
+        """Delete the rule (``owner``'s when given); what it fired stays listed."""
+        with self._uow_factory() as uow:
+            _owned(uow, rule_id, owner)
+            uow.risk_alerts.remove(rule_id)
             uow.commit()
 
-    def set_enabled(self, rule_id: str, enabled: bool) -> None:
+    def set_enabled(self, rule_id: str, enabled: bool, owner: str | None = None) -> RiskRule:
+        """Switch the rule (``owner``'s when given) on or off; the rule as it now is."""
         with self._uow_factory() as uow:
-            if not uow.risk_alerts.set_enabled(rule_id, enabled):
-                raise AlertNotFoundError(f"no risk alert rule {rule_id!r}")
+            rule = _owned(uow, rule_id, owner)
+            uow.risk_alerts.set_enabled(rule_id, enabled)
             uow.commit()
+        return replace(rule, enabled=enabled)
 
     def fired(self, owner: str | None = None, limit: int = 100) -> list[dict[str, object]]:
         with self._uow_factory() as uow:
             return uow.risk_alerts.firings(owner, limit)
+
+
+def _owned(uow: SqlUnitOfWork, rule_id: str, owner: str | None) -> RiskRule:
+    rule = uow.risk_alerts.get(rule_id)
+    if rule is None or (owner is not None and str(rule.owner) != owner):
+        raise AlertNotFoundError(f"no risk alert rule {rule_id!r}")
+    return rule
 
 
 class RiskWatcher:

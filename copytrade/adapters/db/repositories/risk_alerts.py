@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from copytrade.adapters.db.repositories.ledger_reads import chunks
+from copytrade.adapters.db.repositories.ledger_reads import chunks, trimmed
 from copytrade.adapters.db.schema import (
     CopyDecisionRow,
     FillRow,
@@ -39,8 +39,11 @@ class ProviderFill:
 
 
 def _rule(row: RiskRuleRow) -> RiskRule:
+    # Without the column's scale (PostgreSQL reads 12.5 back as 12.500000000000000000),
+    # so that the rule describes itself with the level as it was given.
+    level = None if row.level is None else trimmed(row.level)
     return RiskRule(
-        id=row.id, owner=AccountId(row.owner), kind=RiskKind(row.kind), level=row.level,
+        id=row.id, owner=AccountId(row.owner), kind=RiskKind(row.kind), level=level,
         provider=row.provider, created_at=row.created_at, enabled=row.enabled,
     )
 
@@ -67,6 +70,10 @@ class RiskAlertRepository:
         if enabled_only:
             query = query.where(RiskRuleRow.enabled.is_(True))
         return [_rule(row) for row in self._session.scalars(query)]
+
+    def get(self, rule_id: str) -> RiskRule | None:
+        row = self._session.get(RiskRuleRow, rule_id)
+        return None if row is None else _rule(row)
 
     def remove(self, rule_id: str) -> bool:
         result = self._session.execute(delete(RiskRuleRow).where(RiskRuleRow.id == rule_id))
