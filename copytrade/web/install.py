@@ -16,6 +16,7 @@ from copytrade.web import (
     discovery,
     exchange,
     relationship,
+    risk_alerts,
     trade,
 )
 from copytrade.web.pages import STATIC
@@ -23,10 +24,11 @@ from copytrade.web.pages import STATIC
 
 def install_web(app: FastAPI) -> None:
     # relationship before dashboard: its routes are more specific than pause/resume's.
-    # alert_channels before alerts: /alerts/channels/… is more specific than /alerts/{id}/….
+    # alert_channels and risk_alerts before alerts: /alerts/channels/… and /alerts/risk/…
+    # are more specific than /alerts/{id}/….
     pages = (
-        discovery, auth, account, alert_channels, alerts, api_keys, exchange, relationship,
-        dashboard, becoming, trade,
+        discovery, auth, account, alert_channels, risk_alerts, alerts, api_keys, exchange,
+        relationship, dashboard, becoming, trade,
     )
     for module in pages:
         app.include_router(module.router)
