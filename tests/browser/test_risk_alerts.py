@@ -51,7 +51,8 @@ def test_a_risk_alert_is_subscribed_fires_on_a_skipped_copy_and_is_deleted(
     page.locator(f"section.relationship[data-provider={pro}] button.pause").click()
     page.wait_for_url(re.compile(r"/dashboard$"))
     trading = ProviderTrading(runtime.platform)
-    ask = OrderAsk(PERP.symbol, Side.BUY, Decimal("0.01"), OrderType.MARKET, None, Decimal(5), False)
+    ask = OrderAsk(PERP.symbol, Side.BUY, Decimal("0.01"), OrderType.MARKET, None, Decimal(5),
+                   False)  # fmt: skip
     runtime.act(lambda: trading.place(pro, None, ask))
     platform = runtime.platform
     watcher = RiskWatcher(platform.uow, platform.engine.prices.snapshot, platform.clock.now)
