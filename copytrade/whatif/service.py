@@ -1,0 +1,38 @@
+"""``WhatIf``: answer one what-if from the live database's recorded history
+(docs/whatif.md). Reads the live books once, in one read-only unit of work; all
+the copying happens on a scratch platform that is dropped afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.domain.instruments import Instrument
+from copytrade.domain.profit_share.fee_settings import FeeSettings
+from copytrade.whatif.history import read_history
+from copytrade.whatif.replay import scratch_platform
+from copytrade.whatif.report import whatif_report
+from copytrade.whatif.request import WhatIfRequest
+
+
+class WhatIf:
+    def __init__(
+        self,
+        read_uow: Callable[[], SqlUnitOfWork],
+        instruments: Iterable[Instrument],
+        platform_fee_pct: Decimal,
+        fees: FeeSettings,
+    ) -> None:
+        self._read_uow = read_uow
+        self._instruments = tuple(instruments)
+        self._platform_fee_pct = platform_fee_pct
+        self._fees = fees
+
+    def run(self, request: WhatIfRequest) -> dict[str, Any]:
+        history = read_history(self._read_uow, request)
+        with scratch_platform(
+            request, history, self._instruments, self._platform_fee_pct, self._fees
+        ) as platform:
+            return whatif_report(platform, request, history)
