@@ -49,7 +49,10 @@ def whatif_report(platform: Platform, request: WhatIfRequest, history: RecordedH
             if s["relationship"] == RELATIONSHIP
         ]
         curve = [{"day": p.day, "equity": p.equity} for p in uow.equity.series(RELATIONSHIP)]
-        platform_revenue = _platform_revenue(uow)
+        balances = balances_section(uow)
+        platform_revenue = _owned(balances, _PLATFORM)
+        # A stop returns the allocation's cash to the follower: count it with what stays.
+        value = state["equity"] + _owned(balances, FOLLOWER)
         stopped_at = _stopped_at(uow) if state["reason"] else None
     trading_fees = sum((o["fees"] for o in orders.values()), ZERO)
     platform_fees = sum((s["platform_fee"] for s in settlements), ZERO)
@@ -70,8 +73,9 @@ def whatif_report(platform: Platform, request: WhatIfRequest, history: RecordedH
         "open_positions": state["open_positions"],
         "hwm": state["hwm"],
         "owed": state["owed"],
-        "pnl": state["equity"] - request.allocation,
-        "pnl_before_profit_share": state["equity"] - request.allocation + debited,
+        "value": value,
+        "pnl": value - request.allocation,
+        "pnl_before_profit_share": value - request.allocation + debited,
         "trading_fees": trading_fees,
         "commission": platform_revenue - platform_fees,
         "profit_share": {
@@ -126,10 +130,11 @@ def _slippage_summary(values: list[Decimal]) -> Row:
     return {"copies": len(values), "mean": mean, "worst": max(values)}
 
 
-def _platform_revenue(uow: SqlUnitOfWork) -> Decimal:
-    """Everything the platform earned on the scratch platform (profit-share fees and
-    commissions: the what-if's follower is its only payer)."""
-    kinds = balances_section(uow).get(_PLATFORM, {})
+def _owned(balances: Mapping[str, Mapping[str, Mapping[str, Decimal]]], owner: str) -> Decimal:
+    """Everything ``owner`` holds on the scratch platform. The platform's is its revenue
+    (profit-share fees and commissions: the what-if's follower is its only payer); the
+    follower's is the cash a stop returned to its free balance."""
+    kinds = balances.get(owner, {})
     return sum((sum(c.values(), ZERO) for c in kinds.values()), ZERO)
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.bootstrap import Container
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.whatif.history import read_history
@@ -29,6 +30,16 @@ class WhatIf:
         self._instruments = tuple(instruments)
         self._platform_fee_pct = platform_fee_pct
         self._fees = fees
+
+    @classmethod
+    def on(cls, container: Container) -> WhatIf:
+        """On the container's database, with the platform's own fee settings."""
+        return cls(
+            container.read_uow_factory,
+            container.instruments(),
+            container.settings.platform_fee_pct,
+            container.fees,
+        )
 
     def run(self, request: WhatIfRequest) -> dict[str, Any]:
         history = read_history(self._read_uow, request)
