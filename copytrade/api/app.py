@@ -27,6 +27,7 @@ from copytrade.api.routers import (
     providers_me,
     relationships,
     statements,
+    whatif,
 )
 from copytrade.api.runtime import ServerRuntime
 
@@ -63,6 +64,7 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
         api_keys,
         providers_me,
         discovery,
+        whatif,
         accounts,
         relationships,
         orders,

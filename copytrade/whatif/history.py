@@ -7,12 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from copytrade.adapters.db.repositories.accounts import ProviderTerms, UnknownAccountError
+from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.adapters.db.repositories.price_marks import Moment
 from copytrade.adapters.db.repositories.recorded import SettlementRun
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.engine.messages import ProviderFilled
-from copytrade.whatif.request import WhatIfError, WhatIfRequest
+from copytrade.whatif.request import WhatIfRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +37,9 @@ def read_history(
     uow_factory: Callable[[], SqlUnitOfWork], request: WhatIfRequest
 ) -> RecordedHistory:
     with uow_factory() as uow:
-        try:
-            terms = uow.accounts.terms(request.provider)
-            name = uow.accounts.display_name(request.provider)
-        except UnknownAccountError as error:
-            raise WhatIfError(str(error)) from error
+        # An unknown provider raises UnknownAccountError (a 404 at the API).
+        terms = uow.accounts.terms(request.provider)
+        name = uow.accounts.display_name(request.provider)
         start, until = request.start, request.until
         payloads = uow.recorded.provider_fills(request.provider, start, until)
         fills = [ProviderFilled.from_payload(p) for p in payloads]
