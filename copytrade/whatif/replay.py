@@ -83,6 +83,8 @@ class Replay:
         self._open()
         for item in self._timeline():
             self._apply(item)
+        if self._request.until is not None:
+            self._move_to(self._request.until)  # the curve runs to the end asked for
         self._engine.close_day(self._day)
 
     def _open(self) -> None:

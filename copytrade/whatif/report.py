@@ -48,7 +48,8 @@ def whatif_report(platform: Platform, request: WhatIfRequest, history: RecordedH
             for s in settlements_section(uow)
             if s["relationship"] == RELATIONSHIP
         ]
-        curve = [{"day": p.day, "equity": p.equity} for p in uow.equity.series(RELATIONSHIP)]
+        rows = uow.equity.series_of([RELATIONSHIP])[RELATIONSHIP]
+        curve = [{"day": day, "equity": equity} for day, equity, _ in rows]
         balances = balances_section(uow)
         platform_revenue = _owned(balances, _PLATFORM)
         # A stop returns the allocation's cash to the follower: count it with what stays.
