@@ -17,6 +17,7 @@ from copytrade.web import (
     exchange,
     relationship,
     trade,
+    whatif,
 )
 from copytrade.web.pages import STATIC
 
@@ -26,7 +27,7 @@ def install_web(app: FastAPI) -> None:
     # alert_channels before alerts: /alerts/channels/… is more specific than /alerts/{id}/….
     pages = (
         discovery, auth, account, alert_channels, alerts, api_keys, exchange, relationship,
-        dashboard, becoming, trade,
+        dashboard, becoming, trade, whatif,
     )
     for module in pages:
         app.include_router(module.router)
