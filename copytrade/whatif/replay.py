@@ -14,8 +14,11 @@ the live database is written: it was read once, before.
 
 from __future__ import annotations
 
+import time
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -43,6 +46,15 @@ _PRICES, _FILL, _SETTLE = 0, 1, 2
 Item = Moment | ProviderFilled | SettlementRun
 
 
+@dataclass(frozen=True, slots=True)
+class Replayed:
+    """The scratch platform after the replay, and the seconds each stage took
+    (``setup``: schema and platform; then prices, fills, settlements, day closes)."""
+
+    platform: Platform
+    seconds: dict[str, float]
+
+
 @contextmanager
 def scratch_platform(
     request: WhatIfRequest,
@@ -50,8 +62,9 @@ def scratch_platform(
     instruments: Iterable[Instrument],
     platform_fee_pct: Decimal,
     fees: FeeSettings,
-) -> Iterator[Platform]:
+) -> Iterator[Replayed]:
     """The scratch platform with the replay done; its books are read before it is dropped."""
+    started = time.perf_counter()
     with scratch_database("copytrade-whatif-") as db:
         # The models are the migrated schema (tests/integration/test_migrations.py), and
         # creating them is a quarter of the time of running every migration.
@@ -60,8 +73,10 @@ def scratch_platform(
         platform = build_platform(
             db, instruments, clock, platform_fee_pct, fees=fees, record_prices=False
         )
-        Replay(platform, clock, request, history).run()
-        yield platform
+        replay = Replay(platform, clock, request, history)
+        replay.seconds["setup"] = time.perf_counter() - started
+        replay.run()
+        yield Replayed(platform, dict(replay.seconds))
 
 
 class Replay:
@@ -78,6 +93,7 @@ class Replay:
         self._request = request
         self._history = history
         self._day: date = clock.now().date()
+        self.seconds: dict[str, float] = defaultdict(float)
 
     def run(self) -> None:
         self._open()
@@ -117,6 +133,13 @@ class Replay:
         return [item for *_, item in keyed]
 
     def _apply(self, item: Item) -> None:
+        started, closing = time.perf_counter(), self.seconds["day_closes"]
+        stage = self._play(item)
+        # The day closes it crossed are counted apart.
+        closed = self.seconds["day_closes"] - closing
+        self.seconds[stage] += time.perf_counter() - started - closed
+
+    def _play(self, item: Item) -> str:
         engine = self._engine
         if isinstance(item, ProviderFilled):
             self._move_to(item.fill.ts)
@@ -126,19 +149,24 @@ class Replay:
                 # the provider's own fill price is the market's (docs/whatif.md).
                 engine.on_prices({symbol: item.fill.price}, item.fill.ts)
             engine.bus.publish(PROVIDER_FILLED, item.message_id, item.to_payload())
+            stage = "fills"
         elif isinstance(item, SettlementRun):
             self._move_to(item.at)
             self._platform.settlements.settle_all(item.period)
+            stage = "settlements"
         else:
             ts, prices = item
             self._move_to(ts)
             engine.on_prices(prices, ts)
-            return
+            return "prices"
         engine.pump()
+        return stage
 
     def _move_to(self, at: datetime) -> None:
         """Close every UTC day the clock leaves (the daily equity curve), then move it."""
         while at.date() > self._day:
+            started = time.perf_counter()
             self._engine.close_day(self._day)
+            self.seconds["day_closes"] += time.perf_counter() - started
             self._day += _ONE_DAY
         self._clock.set(at)

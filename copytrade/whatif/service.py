@@ -4,6 +4,7 @@ the copying happens on a scratch platform that is dropped afterwards."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -42,8 +43,17 @@ class WhatIf:
         )
 
     def run(self, request: WhatIfRequest) -> dict[str, Any]:
+        return self.run_timed(request)[0]
+
+    def run_timed(self, request: WhatIfRequest) -> tuple[dict[str, Any], dict[str, float]]:
+        """The answer, and the seconds each stage took (``read``, the replay's, ``report``)."""
+        started = time.perf_counter()
         history = read_history(self._read_uow, request)
+        seconds = {"read": time.perf_counter() - started}
         with scratch_platform(
             request, history, self._instruments, self._platform_fee_pct, self._fees
-        ) as platform:
-            return whatif_report(platform, request, history)
+        ) as replayed:
+            started = time.perf_counter()
+            answer = whatif_report(replayed.platform, request, history)
+            seconds |= replayed.seconds | {"report": time.perf_counter() - started}
+        return answer, seconds
