@@ -79,6 +79,17 @@ def scratch_platform(
         yield Replayed(platform, dict(replay.seconds))
 
 
+def timeline(history: RecordedHistory) -> list[Item]:
+    """The record in time order; at one time prices, then fills, then settlement runs,
+    each kind in its recorded order."""
+    keyed: list[tuple[datetime, int, int, Item]] = []
+    keyed.extend((m[0], _PRICES, i, m) for i, m in enumerate(history.moments))
+    keyed.extend((e.fill.ts, _FILL, i, e) for i, e in enumerate(history.fills))
+    keyed.extend((s.at, _SETTLE, i, s) for i, s in enumerate(history.settlements))
+    keyed.sort(key=lambda k: (k[0], k[1], k[2]))
+    return [item for *_, item in keyed]
+
+
 class Replay:
     def __init__(
         self,
@@ -97,7 +108,7 @@ class Replay:
 
     def run(self) -> None:
         self._open()
-        for item in self._timeline():
+        for item in timeline(self._history):
             self._apply(item)
         if self._request.until is not None:
             self._move_to(self._request.until)  # the curve runs to the end asked for
@@ -122,15 +133,6 @@ class Replay:
             request.settings,
         )
         self._engine.pump()
-
-    def _timeline(self) -> list[Item]:
-        keyed: list[tuple[datetime, int, int, Item]] = []
-        history = self._history
-        keyed.extend((m[0], _PRICES, i, m) for i, m in enumerate(history.moments))
-        keyed.extend((e.fill.ts, _FILL, i, e) for i, e in enumerate(history.fills))
-        keyed.extend((s.at, _SETTLE, i, s) for i, s in enumerate(history.settlements))
-        keyed.sort(key=lambda k: (k[0], k[1], k[2]))
-        return [item for *_, item in keyed]
 
     def _apply(self, item: Item) -> None:
         started, closing = time.perf_counter(), self.seconds["day_closes"]
