@@ -16,7 +16,7 @@ from copytrade.whatif.request import WhatIfRequest
 
 
 @dataclass(frozen=True, slots=True)
-class RecordedHistory:
+class ProviderRecord:
     """Everything a what-if replays: the provider's terms and name, the prices in
     force at the start, every recorded moment's prices, the provider's fill
     announcements and its followers' periodic settlements, from the start on."""
@@ -35,7 +35,7 @@ class RecordedHistory:
 
 def read_history(
     uow_factory: Callable[[], SqlUnitOfWork], request: WhatIfRequest
-) -> RecordedHistory:
+) -> ProviderRecord:
     with uow_factory() as uow:
         # An unknown provider raises UnknownAccountError (a 404 at the API).
         terms = uow.accounts.terms(request.provider)
@@ -44,7 +44,7 @@ def read_history(
         payloads = uow.recorded.provider_fills(request.provider, start, until)
         fills = [ProviderFilled.from_payload(p) for p in payloads]
         symbols = {event.fill.symbol for event in fills}
-        return RecordedHistory(
+        return ProviderRecord(
             terms=terms,
             name=name,
             opening_prices=uow.price_marks.latest_before(symbols, start),

@@ -33,7 +33,7 @@ from copytrade.engine.messages import PROVIDER_FILLED, ProviderFilled
 from copytrade.marketdata.clock import SimulatedClock
 from copytrade.service_layer.platform import Platform
 from copytrade.simulation.runner import scratch_database
-from copytrade.whatif.history import RecordedHistory
+from copytrade.whatif.history import ProviderRecord
 from copytrade.whatif.request import WhatIfRequest
 
 # The what-if's own follower and relationship on the scratch platform.
@@ -58,7 +58,7 @@ class Replayed:
 @contextmanager
 def scratch_platform(
     request: WhatIfRequest,
-    history: RecordedHistory,
+    history: ProviderRecord,
     instruments: Iterable[Instrument],
     platform_fee_pct: Decimal,
     fees: FeeSettings,
@@ -79,7 +79,7 @@ def scratch_platform(
         yield Replayed(platform, dict(replay.seconds))
 
 
-def timeline(history: RecordedHistory) -> list[Item]:
+def timeline(history: ProviderRecord) -> list[Item]:
     """The record in time order; at one time prices, then fills, then settlement runs,
     each kind in its recorded order."""
     keyed: list[tuple[datetime, int, int, Item]] = []
@@ -96,7 +96,7 @@ class Replay:
         platform: Platform,
         clock: SimulatedClock,
         request: WhatIfRequest,
-        history: RecordedHistory,
+        history: ProviderRecord,
     ) -> None:
         self._platform = platform
         self._engine = platform.engine

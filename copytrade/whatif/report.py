@@ -21,7 +21,7 @@ from copytrade.simulation.result_books import (
     relationships_section,
     settlements_section,
 )
-from copytrade.whatif.history import RecordedHistory
+from copytrade.whatif.history import ProviderRecord
 from copytrade.whatif.replay import FOLLOWER, RELATIONSHIP
 from copytrade.whatif.request import WhatIfRequest
 
@@ -31,7 +31,7 @@ _CENT_BPS = Decimal("0.01")
 _PLATFORM = "platform"
 
 
-def whatif_report(platform: Platform, request: WhatIfRequest, history: RecordedHistory) -> Row:
+def whatif_report(platform: Platform, request: WhatIfRequest, history: ProviderRecord) -> Row:
     prices = platform.engine.prices.snapshot()
     with platform.uow() as uow:
         rel = uow.relationships.get(RELATIONSHIP)

@@ -18,7 +18,7 @@ from copytrade.domain.instruments import Side
 from copytrade.domain.order_events import Fill, Liquidity
 from copytrade.domain.values import Price, Quantity
 from copytrade.engine.messages import ProviderFilled
-from copytrade.whatif.history import RecordedHistory
+from copytrade.whatif.history import ProviderRecord
 from copytrade.whatif.replay import timeline
 from copytrade.whatif.report import _decision
 from copytrade.whatif.request import WhatIfError, WhatIfRequest
@@ -62,7 +62,7 @@ def test_at_one_time_prices_come_first_then_fills_then_settlements() -> None:
     later = T0 + timedelta(hours=1)
     first, second = _fill(1, later), _fill(2, later)
     run = SettlementRun("week:2026-01-12", later)
-    history = RecordedHistory(
+    history = ProviderRecord(
         terms=ProviderTerms("pro", D(10)), name="Pro", opening_prices={},
         moments=[(T0, {"BTC/USDT:USDT": D(1)}), (later, {"BTC/USDT:USDT": D(2)})],
         fills=[first, second], settlements=[run],
