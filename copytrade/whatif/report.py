@@ -92,6 +92,9 @@ def whatif_report(platform: Platform, request: WhatIfRequest, history: ProviderR
         ).items())),
         "decisions": decisions,
         "settlements": settlements,
+        # Recorded: the provider's followers' own settlement runs; scheduled: none was
+        # recorded in the window, so one at each of its period ends (docs/whatif.md).
+        "settlement_runs": "scheduled" if history.settlements_scheduled else "recorded",
         "equity_curve": curve,
     }
 

@@ -112,6 +112,10 @@ class WhatIfOut(Out):
     skip_reasons: dict[str, int]
     decisions: list[DecisionOut]
     settlements: list[SettlementOut]
+    settlement_runs: str = Field(
+        description="`recorded`: the runs that settled the provider's followers; `scheduled`: "
+        "none was recorded in the window, so one at each of the provider's period ends."
+    )
     equity_curve: list[EquityPointOut]
     disclaimer: str
 

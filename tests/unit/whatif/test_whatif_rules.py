@@ -18,7 +18,7 @@ from copytrade.domain.instruments import Side
 from copytrade.domain.order_events import Fill, Liquidity
 from copytrade.domain.values import Price, Quantity
 from copytrade.engine.messages import ProviderFilled
-from copytrade.whatif.history import ProviderRecord
+from copytrade.whatif.history import ProviderRecord, scheduled_runs
 from copytrade.whatif.replay import timeline
 from copytrade.whatif.report import _decision
 from copytrade.whatif.request import WhatIfError, WhatIfRequest
@@ -104,3 +104,15 @@ def test_a_skipped_copy_has_no_fill_and_no_slippage() -> None:
     row = _decision(decision, {}, {"f1": D(40000)})
     assert row["fill_price"] is None and row["slippage_bps"] is None
     assert row["reason"] == "slippage"
+
+
+def test_without_recorded_runs_a_provider_settles_at_each_of_its_period_ends() -> None:
+    # 2026-01-05 is a Monday: weekly ends on the 12th and 19th; the month ends on Feb 1st.
+    weekly = scheduled_runs("weekly", T0, datetime(2026, 2, 2, tzinfo=UTC))
+    assert [(r.period, r.at.date().isoformat()) for r in weekly] == [
+        ("2026-W02", "2026-01-12"), ("2026-W03", "2026-01-19"), ("2026-W04", "2026-01-26"),
+        ("2026-W05", "2026-02-02"),
+    ]  # fmt: skip
+    monthly = scheduled_runs("monthly", T0, datetime(2026, 2, 2, tzinfo=UTC))
+    assert [(r.period, r.at.date().isoformat()) for r in monthly] == [("2026-01", "2026-02-01")]
+    assert scheduled_runs("weekly", T0, T0) == []  # the start itself is not in the window
