@@ -47,10 +47,17 @@ def whatif(
     fixed_amount: Decimal | None = typer.Option(None, help="fixed_amount mode: per order."),
     multiplier: Decimal = typer.Option(DEFAULT_MULTIPLIER, help="multiplier mode: the factor."),
     leverage: Decimal | None = typer.Option(None, help="Own leverage (default: the provider's)."),
-    max_per_trade_pct: Decimal = typer.Option(DEFAULT_MAX_PER_TRADE_PCT),
-    max_open_trades: int = typer.Option(DEFAULT_MAX_OPEN_TRADES),
-    max_loss_pct: Decimal = typer.Option(DEFAULT_MAX_LOSS_PCT),
-    slippage_pct: Decimal = typer.Option(DEFAULT_SLIPPAGE_PCT),
+    max_per_trade_pct: Decimal = typer.Option(
+        DEFAULT_MAX_PER_TRADE_PCT, help="Largest copy, % of the copy's equity (capped above)."
+    ),
+    max_open_trades: int = typer.Option(DEFAULT_MAX_OPEN_TRADES, help="Most open positions."),
+    max_loss_pct: Decimal = typer.Option(
+        DEFAULT_MAX_LOSS_PCT, help="Stop copying at this drawdown, % of net allocated."
+    ),
+    slippage_pct: Decimal = typer.Option(
+        DEFAULT_SLIPPAGE_PCT, help="Skip a copy when the price moved more than this % from "
+        "the provider's fill."
+    ),
     whitelist: list[str] = typer.Option([], help="Copy only these symbols (repeatable)."),
     blacklist: list[str] = typer.Option([], help="Never copy these symbols (repeatable)."),
     database: str | None = DATABASE,
