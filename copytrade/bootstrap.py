@@ -54,6 +54,7 @@ from copytrade.service_layer.following.actions import FollowerActions
 from copytrade.service_layer.live_fees import LiveFees
 from copytrade.service_layer.live_following import LiveFollowing
 from copytrade.service_layer.platform import Platform
+from copytrade.service_layer.price_record import PriceRecorder
 from copytrade.service_layer.provider_orders import ProviderOrders
 from copytrade.service_layer.settlement.service import SettlementService
 from copytrade.service_layer.subscriptions import SubscriptionBilling
@@ -294,6 +295,7 @@ def build_platform(
     observers: Sequence[FanoutObserver] = (),
     opening: OpeningOrders = OpeningOrders.MARKET,
     live_routes: Mapping[str, Venue] | None = None,
+    record_prices: bool = True,
 ) -> Platform:
     """Wire everything on a migrated database; stores the instruments it trades.
 
@@ -304,6 +306,9 @@ def build_platform(
     ``opening`` is how opening copies are sent: market orders on the paper venue (the
     default); a live venue takes them as limits at the tolerance price
     (``CcxtVenue.OPENING``, docs/venues.md "Orders on a live exchange").
+
+    ``record_prices`` keeps every price the engine applies (``price_marks``), the
+    market a what-if replays; a what-if's own sandbox leaves it off (docs/whatif.md).
 
     The copy engine names the ports it needs (the venue, units of work, its stops);
     the use cases are built on the engine's parts and attached here.
@@ -330,6 +335,8 @@ def build_platform(
         opening=opening,
         live_books=venue.live_books,
     )
+    if record_prices:
+        engine.moment_listeners.append(PriceRecorder(uow_factory).record)
     # Alert firings are queued for the owner's channels when the engine relays them.
     engine.bus.subscribe(ALERT_FIRED, DeliveryQueue(uow_factory, clock.now).handle)
     prices = engine.prices.snapshot

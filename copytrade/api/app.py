@@ -28,6 +28,7 @@ from copytrade.api.routers import (
     relationships,
     risk_alerts,
     statements,
+    whatif,
 )
 from copytrade.api.runtime import ServerRuntime
 
@@ -64,6 +65,7 @@ def create_app(runtime: ServerRuntime) -> FastAPI:
         api_keys,
         providers_me,
         discovery,
+        whatif,
         accounts,
         relationships,
         orders,

@@ -18,6 +18,7 @@ from copytrade.cli.stats import show_leaderboard, stats_app
 from copytrade.cli.subscriptions import subscriptions_app
 from copytrade.cli.users import users_app
 from copytrade.cli.venues import keys_app, venues_app
+from copytrade.cli.whatif import whatif
 
 app = typer.Typer(
     name="copytrade",
@@ -29,6 +30,7 @@ app = typer.Typer(
 
 app.add_typer(db_app, name="db")
 app.command()(simulate)
+app.command()(whatif)
 app.command()(demo)
 app.add_typer(bench_app, name="bench")
 app.add_typer(stats_app, name="stats")

@@ -190,6 +190,18 @@ def settle(
     _print(result, as_json)
 
 
+@bench_app.command("whatif")
+def whatif(
+    fills: int = typer.Option(5_000, min=2, help="Provider fills recorded over the year."),
+    as_json: bool = JSON,
+) -> None:
+    """A one-year what-if on a provider with N recorded fills (docs/whatif.md, "Speed")."""
+    from copytrade.bench.whatif import WhatIfBenchConfig, run_whatif_bench
+
+    err_console.print(f"recording a year of {fills} provider fills, then the what-if ...")
+    _print(run_whatif_bench(WhatIfBenchConfig(fills)), as_json)
+
+
 @bench_app.command("alerts")
 def alerts(
     rules: int = typer.Option(100_000, min=1, help="Alert rules, spread over symbols and "

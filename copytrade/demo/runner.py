@@ -163,7 +163,9 @@ def _open_accounts(platform: Platform, population: DemoPopulation) -> None:
 
 
 def _close_day(platform: Platform, day: date, next_ts: datetime) -> None:
-    platform.engine.close_day(day)
+    """The week is settled at its last moment, then its last day is closed: as a replay of
+    the record does it (docs/whatif.md, "How it runs")."""
     monday = next_ts.date()
     if monday.weekday() == 0:
         platform.settlements.settle_all(f"week:{monday.isoformat()}")
+    platform.engine.close_day(day)

@@ -141,6 +141,9 @@ class CopyEngine:
         self.listeners: list[EngineListener] = []
         # Told each price the engine applies (symbol, price, time): the live alerts' feed.
         self.price_listeners: list[Callable[[str, Decimal, datetime], object]] = []
+        # Told each moment's prices once, before they apply: the recorded market
+        # that a what-if replays (docs/whatif.md).
+        self.moment_listeners: list[Callable[[Mapping[str, Decimal], datetime], object]] = []
         self.ingestor = FillIngestor(
             venue,
             uow_factory,
@@ -202,6 +205,8 @@ class CopyEngine:
         """The prices of one moment, applied together before any check runs: crossed
         limit orders fill and are copied, then the max-loss rule sees every book
         marked at this moment's prices (docs/engine.md, "Max loss")."""
+        for record in self.moment_listeners:
+            record(points, ts)
         for symbol, price in points.items():
             self.prices.update(symbol, price, ts)
             self.venue.set_price(symbol, price, ts)

@@ -73,7 +73,14 @@ def _database(db_url: str | None) -> Iterator[Engine]:
         finally:
             engine.dispose()
         return
-    with tempfile.TemporaryDirectory(prefix="copytrade-sim-") as folder:
+    with scratch_database() as engine:
+        yield engine
+
+
+@contextmanager
+def scratch_database(prefix: str = "copytrade-sim-") -> Iterator[Engine]:
+    """A new, empty SQLite file in a temporary folder, deleted afterwards (not migrated)."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
         url = f"sqlite:///{Path(folder) / 'simulation.db'}"
         # A throwaway file: durability against power loss buys nothing here.
         engine = make_engine(load_settings(database_url=url, sqlite_synchronous=SqliteSync.NORMAL))

@@ -155,6 +155,9 @@ def provider_page(
         "symbols": ", ".join(sorted(runtime_of(request).platform.engine.instruments)),
         "follow_error": None,
         "form": {},
+        "whatif": None,
+        "whatif_error": None,
+        "whatif_form": {},
     }
     context.update(extra)
     return render(request, "provider.html", status_code, **context)

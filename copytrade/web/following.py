@@ -49,6 +49,18 @@ MODES = {
 def follow_request(provider_id: str, data: Mapping[str, object]) -> FollowRequest:
     """The request the form asks for; a FormError names the field to correct."""
     allocation = forms.amount(data, "allocation")
+    settings = copy_settings(data)
+    if forms.text(data, "acknowledge", 8) != "yes":
+        raise forms.FormError(
+            "tick the box to confirm you have read and accept the risk disclosure"
+        )
+    version = forms.text(data, "disclosure_version", 32)
+    return FollowRequest(provider_id, allocation, settings, True, version)
+
+
+def copy_settings(data: Mapping[str, object]) -> CopySettings:
+    """The copy settings a form's fields ask for (empty fields: the defaults); also the
+    "simulate copying" form's (docs/whatif.md)."""
     mode = forms.choice(data, "mode", SizingMode, SizingMode.PROPORTIONAL)
     fixed = forms.decimal_or_none(data, "fixed_amount", low=Decimal(0))
     multiplier = forms.decimal_or_none(data, "multiplier", low=Decimal(0))
@@ -57,11 +69,7 @@ def follow_request(provider_id: str, data: Mapping[str, object]) -> FollowReques
     per_trade = forms.decimal_or_none(data, "max_per_trade_pct", low=Decimal(0), high=HUNDRED)
     open_trades = forms.int_or_none(data, "max_open_trades", low=1, high=1000)
     slippage = forms.decimal_or_none(data, "slippage_pct", low=Decimal(0), high=HUNDRED)
-    if forms.text(data, "acknowledge", 8) != "yes":
-        raise forms.FormError(
-            "tick the box to confirm you have read and accept the risk disclosure"
-        )
-    settings = CopySettings(
+    return CopySettings(
         mode=mode or SizingMode.PROPORTIONAL,
         fixed_amount=fixed if mode is SizingMode.FIXED_AMOUNT else None,
         multiplier=multiplier if multiplier is not None else DEFAULT_MULTIPLIER,
@@ -75,8 +83,6 @@ def follow_request(provider_id: str, data: Mapping[str, object]) -> FollowReques
         close_on_stop=forms.text(data, "close_on_stop", 8) == "yes",
         copy_open_positions=forms.text(data, "copy_open_positions", 8) == "yes",
     )
-    version = forms.text(data, "disclosure_version", 32)
-    return FollowRequest(provider_id, allocation, settings, True, version)
 
 
 def _symbols(data: Mapping[str, object], name: str) -> frozenset[str]:

@@ -18,6 +18,7 @@ from copytrade.web import (
     relationship,
     risk_alerts,
     trade,
+    whatif,
 )
 from copytrade.web.pages import STATIC
 
@@ -28,7 +29,7 @@ def install_web(app: FastAPI) -> None:
     # are more specific than /alerts/{id}/….
     pages = (
         discovery, auth, account, alert_channels, risk_alerts, alerts, api_keys, exchange,
-        relationship, dashboard, becoming, trade,
+        relationship, dashboard, becoming, trade, whatif,
     )
     for module in pages:
         app.include_router(module.router)

@@ -33,7 +33,9 @@ from copytrade.adapters.db.repositories.notifications import NotificationReposit
 from copytrade.adapters.db.repositories.orders import FillRepository, OrderRepository
 from copytrade.adapters.db.repositories.outbox import OutboxRepository, ProcessedMessages
 from copytrade.adapters.db.repositories.positions import PositionRepository
+from copytrade.adapters.db.repositories.price_marks import PriceMarkRepository
 from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRepository
+from copytrade.adapters.db.repositories.recorded import RecordedHistory
 from copytrade.adapters.db.repositories.relationships import RelationshipRepository
 from copytrade.adapters.db.repositories.risk_alerts import RiskAlertRepository
 from copytrade.adapters.db.repositories.settlements import SettlementRepository
@@ -100,6 +102,8 @@ class SqlUnitOfWork:
         self.channels = ChannelRepository(session)
         self.risk_alerts = RiskAlertRepository(session)
         self.notifications = NotificationRepository(session)
+        self.price_marks = PriceMarkRepository(session)
+        self.recorded = RecordedHistory(session)
 
     def __exit__(
         self,

@@ -7,8 +7,6 @@ Someone else's relationship answers 404 exactly like one that does not exist.
 
 from __future__ import annotations
 
-import dataclasses
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -17,19 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from copytrade.api.deps import Me
 from copytrade.api.encode import plain
 from copytrade.api.errors import errors
-from copytrade.api.inputs import Amount, Bounded, Percent, PositivePercent, WholeNumber
+from copytrade.api.inputs import Amount
 from copytrade.api.paths import API_V1
 from copytrade.api.routers.accounts import MoneyMove
+from copytrade.api.routers.copy_settings import CopySettingsFields
 from copytrade.api.wire import Money, Out, wire_model
-from copytrade.domain.copying import CopySettings, RelationshipStatus, SizingMode
-from copytrade.domain.copying.settings import (
-    DEFAULT_MAX_LOSS_PCT,
-    DEFAULT_MAX_OPEN_TRADES,
-    DEFAULT_MAX_PER_TRADE_PCT,
-    DEFAULT_MULTIPLIER,
-    DEFAULT_SLIPPAGE_PCT,
-    MAX_MULTIPLIER,
-)
+from copytrade.domain.copying import RelationshipStatus, SizingMode
 from copytrade.domain.disclosures import (
     PAST_PERFORMANCE,
     RISK_DISCLOSURE,
@@ -40,53 +31,25 @@ from copytrade.service_layer.following.views import RelationshipDetail, Relation
 
 router = APIRouter(prefix=f"{API_V1}", tags=["relationships"], responses=errors(401))
 
-Symbols = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=200)]
 
 
-class FollowBody(BaseModel):
+class FollowBody(CopySettingsFields):
     """Start copying a provider: the allocation, every copy setting, and the accepted
     risk disclosure (``GET /api/v1/disclosures/risk``)."""
 
-    model_config = ConfigDict(extra="forbid")
-
     provider_id: str = Field(min_length=1, max_length=128)
     allocation: Amount
-    mode: SizingMode = SizingMode.PROPORTIONAL
-    fixed_amount: Amount | None = None
-    multiplier: Annotated[Decimal, Bounded(0, MAX_MULTIPLIER, 8, above_low=True)] = (
-        DEFAULT_MULTIPLIER
-    )
-    leverage: Annotated[Decimal, Bounded(1, 1000, 8)] | None = None
-    max_per_trade_pct: PositivePercent = DEFAULT_MAX_PER_TRADE_PCT
-    max_open_trades: WholeNumber = Field(DEFAULT_MAX_OPEN_TRADES, ge=1, le=1000)
-    max_loss_pct: PositivePercent = DEFAULT_MAX_LOSS_PCT
-    slippage_pct: Percent = DEFAULT_SLIPPAGE_PCT
-    whitelist: Symbols = []
-    blacklist: Symbols = []
-    close_on_stop: StrictBool = True
-    copy_open_positions: StrictBool = False
     risk_acknowledged: StrictBool = False
     disclosure_version: str | None = Field(None, max_length=32)
 
     def request(self) -> FollowRequest:
-        chosen = {name: getattr(self, name) for name in _SETTINGS}
-        chosen["whitelist"] = frozenset(self.whitelist)
-        chosen["blacklist"] = frozenset(self.blacklist)
         return FollowRequest(
             self.provider_id,
             self.allocation,
-            CopySettings(**chosen),
+            self.copy_settings(),
             self.risk_acknowledged,
             self.disclosure_version,
         )
-
-
-# Every setting a follower chooses: the body has a field of the same name for each.
-_SETTINGS = tuple(f.name for f in dataclasses.fields(CopySettings) if f.init)
-if not set(_SETTINGS) <= set(FollowBody.model_fields):
-    raise TypeError(
-        f"FollowBody misses copy settings {set(_SETTINGS) - set(FollowBody.model_fields)}"
-    )
 
 
 class StopBody(BaseModel):

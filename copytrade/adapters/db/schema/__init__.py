@@ -32,6 +32,7 @@ from copytrade.adapters.db.schema.paper import (
     PaperPositionRow,
     PaperPriceRow,
 )
+from copytrade.adapters.db.schema.price_marks import PriceMarkRow
 from copytrade.adapters.db.schema.risk_alerts import RiskFiringRow, RiskRuleRow
 from copytrade.adapters.db.schema.stats import EquitySnapshotRow, ProviderStatsRow
 from copytrade.adapters.db.schema.tallies import TradeDayTallyRow, TradeTotalTallyRow
@@ -69,6 +70,7 @@ __all__ = [
     "PaperPositionRow",
     "PaperPriceRow",
     "PositionRow",
+    "PriceMarkRow",
     "ProcessedMessageRow",
     "ProviderRow",
     "ProviderStatsRow",

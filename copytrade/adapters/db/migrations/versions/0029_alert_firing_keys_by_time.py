@@ -7,7 +7,7 @@ a batch's keys at the index's end; (owner, rule, fired at) answers an owner's fi
 and its rules' counts without the rows. The fired-at index is the unique key's prefix.
 
 Revision ID: 0029
-Revises: 0022
+Revises: 0027
 Create Date: 2026-12-03 17:45:00
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0029"
-down_revision = "0022"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 

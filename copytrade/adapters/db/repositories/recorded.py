@@ -1,0 +1,66 @@
+"""A provider's recorded history, as a what-if replays it (docs/whatif.md): the
+announcements of its fills and the moments its followers were settled."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.repositories.settlements import STOP_PREFIX
+from copytrade.adapters.db.schema import FillRow, OutboxRow, SettlementRow
+
+# The announcement's message id is ``provider-fill:<fill id>`` (engine/messages.py).
+_FILL_MESSAGE = literal("provider-fill:") + FillRow.fill_id
+
+
+@dataclass(frozen=True, slots=True)
+class SettlementRun:
+    """One periodic settlement of a provider's followers: its period key and when it ran."""
+
+    period: str
+    at: datetime
+
+
+class RecordedHistory:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def provider_fills(
+        self, provider_id: str, since: datetime, until: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """The payloads of the ``provider.filled`` messages for the provider's fills
+        at or after ``since``, in the order they were announced."""
+        query = (
+            select(OutboxRow.payload)
+            .join(FillRow, OutboxRow.message_id == _FILL_MESSAGE)
+            .where(FillRow.book == provider_id, FillRow.ts >= since)
+        )
+        if until is not None:
+            query = query.where(FillRow.ts <= until)
+        rows = self._session.execute(query.order_by(OutboxRow.id)).scalars()
+        return [json.loads(payload) for payload in rows]
+
+    def settlement_runs(
+        self, provider_id: str, since: datetime, until: datetime | None = None
+    ) -> list[SettlementRun]:
+        """Each periodic settlement that settled one of the provider's followers at or
+        after ``since`` (stops excluded: a what-if settles its own stop), by time."""
+        first = func.min(SettlementRow.settled_at)
+        query = (
+            select(SettlementRow.period, first)
+            .where(
+                SettlementRow.provider_id == provider_id,
+                SettlementRow.settled_at >= since,
+                SettlementRow.period.not_like(f"{STOP_PREFIX}%"),
+            )
+            .group_by(SettlementRow.period)
+        )
+        if until is not None:
+            query = query.having(first <= until)
+        runs = [SettlementRun(period, at) for period, at in self._session.execute(query)]
+        return sorted(runs, key=lambda run: (run.at, run.period))

@@ -1,0 +1,73 @@
+"""Reading a provider's recorded history from the live database, in one read-only
+unit of work (docs/whatif.md, "What is recorded")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from copytrade.adapters.db.repositories.accounts import ProviderTerms
+from copytrade.adapters.db.repositories.price_marks import Moment
+from copytrade.adapters.db.repositories.recorded import SettlementRun
+from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.domain.profit_share.periods import boundaries_between, parse_kind, periods_ending
+from copytrade.engine.messages import ProviderFilled
+from copytrade.whatif.request import WhatIfRequest
+
+
+def scheduled_runs(kind: str, after: datetime, until: datetime) -> list[SettlementRun]:
+    """The settlement runs a server would have made in ``(after, until]`` for a provider
+    settling ``kind`` (weekly/monthly): one at each of its period ends, for that period."""
+    period_kind = parse_kind(kind)
+    return [
+        SettlementRun(period.id, end)
+        for end in boundaries_between(after, until)
+        for period in periods_ending(end)
+        if period.kind is period_kind
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderRecord:
+    """Everything a what-if replays: the provider's terms and name, the prices in
+    force at the start, every recorded moment's prices, the provider's fill
+    announcements and its followers' periodic settlements, from the start on."""
+
+    terms: ProviderTerms
+    name: str
+    opening_prices: dict[str, Decimal]
+    moments: list[Moment]
+    fills: list[ProviderFilled]
+    settlements: list[SettlementRun]
+    settlements_scheduled: bool = False  # no recorded run in the window: period ends used
+
+
+def read_history(
+    uow_factory: Callable[[], SqlUnitOfWork], request: WhatIfRequest
+) -> ProviderRecord:
+    with uow_factory() as uow:
+        # An unknown provider raises UnknownAccountError (a 404 at the API).
+        terms = uow.accounts.terms(request.provider)
+        name = uow.accounts.display_name(request.provider)
+        start, until = request.start, request.until
+        payloads = uow.recorded.provider_fills(request.provider, start, until)
+        fills = [ProviderFilled.from_payload(p) for p in payloads]
+        symbols = {event.fill.symbol for event in fills}
+        opening = uow.price_marks.latest_before(symbols, start)
+        moments = uow.price_marks.moments(symbols, start, until) if symbols else []
+        runs = uow.recorded.settlement_runs(request.provider, start, until)
+    last = max([start, *(m[0] for m in moments), *(e.fill.ts for e in fills)])
+    scheduled = not runs
+    if scheduled:
+        runs = scheduled_runs(terms.settlement_period, start, until or last)
+    return ProviderRecord(
+        terms=terms,
+        name=name,
+        opening_prices=opening,
+        moments=moments,
+        fills=fills,
+        settlements=runs,
+        settlements_scheduled=scheduled,
+    )

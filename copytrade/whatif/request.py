@@ -1,0 +1,47 @@
+"""What a what-if is asked: a provider, a start, an allocation, the follower's settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from copytrade.domain.copying import CopySettings
+from copytrade.domain.errors import DomainError
+from copytrade.domain.values import bounded_amount
+from copytrade.marketdata.clock import as_utc
+
+
+class WhatIfError(DomainError):
+    """A what-if that cannot be run as asked (docs/whatif.md, "Asking")."""
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIfRequest:
+    """Copy ``provider`` from ``start`` (to ``until``, default: everything recorded)
+    with ``allocation`` and ``settings``."""
+
+    provider: str
+    start: datetime
+    allocation: Decimal
+    settings: CopySettings
+    until: datetime | None = None
+
+    def __post_init__(self) -> None:
+        put = object.__setattr__
+        if not self.provider:
+            raise WhatIfError("a what-if needs a provider")
+        put(self, "start", as_utc(self.start, "start"))
+        if self.until is not None:
+            put(self, "until", as_utc(self.until, "until"))
+            if self.until < self.start:
+                raise WhatIfError(f"until ({self.until}) is before the start ({self.start})")
+        amount = bounded_amount(self.allocation, "allocation")
+        if amount <= 0:
+            raise WhatIfError(f"the allocation must be greater than 0, got {amount}")
+        put(self, "allocation", amount)
+        if self.settings.copy_open_positions:
+            raise WhatIfError(
+                "copy_open_positions is not offered in a what-if: the provider's positions at "
+                "the start are not recorded as fills (docs/whatif.md)"
+            )
