@@ -53,7 +53,7 @@ from copytrade.service_layer.exchange_accounts import ExchangeAccountError, Exch
 from copytrade.service_layer.following.actions import FollowerActions
 from copytrade.service_layer.live_fees import LiveFees
 from copytrade.service_layer.live_following import LiveFollowing
-from copytrade.service_layer.platform import Platform
+from copytrade.service_layer.platform import DEFAULT_MAX_COPIED_PROVIDERS, Platform
 from copytrade.service_layer.provider_orders import ProviderOrders
 from copytrade.service_layer.settlement.service import SettlementService
 from copytrade.service_layer.subscriptions import SubscriptionBilling
@@ -205,6 +205,7 @@ class Container:
         platform = build_platform(
             self.engine, chosen, clock, s.platform_fee_pct, fees=self.fees, observers=observers,
             live_routes=self.live_routes(clock),
+            max_copied_providers=s.max_copied_providers,
         )
         platform.resume_prices()
         if recover:
@@ -294,6 +295,7 @@ def build_platform(
     observers: Sequence[FanoutObserver] = (),
     opening: OpeningOrders = OpeningOrders.MARKET,
     live_routes: Mapping[str, Venue] | None = None,
+    max_copied_providers: int = DEFAULT_MAX_COPIED_PROVIDERS,
 ) -> Platform:
     """Wire everything on a migrated database; stores the instruments it trades.
 
@@ -364,4 +366,7 @@ def build_platform(
         uow_factory, venue, engine.venue_cash, clock.now, engine.forget_providers
     )
     orders = ProviderOrders(uow_factory, venue, clock.now)
-    return Platform(engine, accounts, orders, actions, settlements, subscriptions, venue, clock)
+    return Platform(
+        engine, accounts, orders, actions, settlements, subscriptions, venue, clock,
+        max_copied_providers,
+    )

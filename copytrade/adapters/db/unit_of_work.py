@@ -36,6 +36,7 @@ from copytrade.adapters.db.repositories.positions import PositionRepository
 from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRepository
 from copytrade.adapters.db.repositories.relationships import RelationshipRepository
 from copytrade.adapters.db.repositories.risk_alerts import RiskAlertRepository
+from copytrade.adapters.db.repositories.settings_changes import SettingsChangeRepository
 from copytrade.adapters.db.repositories.settlements import SettlementRepository
 from copytrade.adapters.db.repositories.trade_tallies import TradeTallyRepository
 from copytrade.adapters.db.repositories.trades import TradeRepository
@@ -78,6 +79,7 @@ class SqlUnitOfWork:
         self.instruments = InstrumentRepository(session)
         self.accounts = AccountRepository(session)
         self.relationships = RelationshipRepository(session)
+        self.settings_changes = SettingsChangeRepository(session)
         self.positions = PositionRepository(session, instruments)
         self.orders = OrderRepository(session)
         self.fills = FillRepository(session)

@@ -7,12 +7,13 @@ Someone else's relationship answers 404 exactly like one that does not exist.
 
 from __future__ import annotations
 
-import dataclasses
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
+from pydantic.fields import FieldInfo
 
 from copytrade.api.deps import Me
 from copytrade.api.encode import plain
@@ -22,6 +23,7 @@ from copytrade.api.paths import API_V1
 from copytrade.api.routers.accounts import MoneyMove
 from copytrade.api.wire import Money, Out, wire_model
 from copytrade.domain.copying import CopySettings, RelationshipStatus, SizingMode
+from copytrade.domain.copying.edits import SETTING_NAMES
 from copytrade.domain.copying.settings import (
     DEFAULT_MAX_LOSS_PCT,
     DEFAULT_MAX_OPEN_TRADES,
@@ -29,28 +31,29 @@ from copytrade.domain.copying.settings import (
     DEFAULT_MULTIPLIER,
     DEFAULT_SLIPPAGE_PCT,
     MAX_MULTIPLIER,
+    MAX_TAKE_PROFIT_PCT,
 )
 from copytrade.domain.disclosures import (
     PAST_PERFORMANCE,
     RISK_DISCLOSURE,
     RISK_DISCLOSURE_VERSION,
 )
+from copytrade.domain.errors import InvalidValueError
 from copytrade.service_layer.following.service import FollowRequest
 from copytrade.service_layer.following.views import RelationshipDetail, RelationshipSummary
 
 router = APIRouter(prefix=f"{API_V1}", tags=["relationships"], responses=errors(401))
 
 Symbols = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=200)]
+TakeProfitPct = Annotated[Decimal, Bounded(0, MAX_TAKE_PROFIT_PCT, 8, above_low=True)]
 
 
-class FollowBody(BaseModel):
-    """Start copying a provider: the allocation, every copy setting, and the accepted
-    risk disclosure (``GET /api/v1/disclosures/risk``)."""
+class SettingsFields(BaseModel):
+    """Every copy setting a follower chooses, with its bounds: one definition for a
+    follow and for an edit of the settings (docs/api.md, "Editing copy settings")."""
 
     model_config = ConfigDict(extra="forbid")
 
-    provider_id: str = Field(min_length=1, max_length=128)
-    allocation: Amount
     mode: SizingMode = SizingMode.PROPORTIONAL
     fixed_amount: Amount | None = None
     multiplier: Annotated[Decimal, Bounded(0, MAX_MULTIPLIER, 8, above_low=True)] = (
@@ -65,28 +68,73 @@ class FollowBody(BaseModel):
     blacklist: Symbols = []
     close_on_stop: StrictBool = True
     copy_open_positions: StrictBool = False
+    copy_stop_loss_pct: PositivePercent | None = None
+    copy_take_profit_pct: TakeProfitPct | None = None
+    take_profit_pct: TakeProfitPct | None = None
+    trailing_stop_pct: PositivePercent | None = None
+
+    def settings(self) -> CopySettings:
+        chosen: dict[str, Any] = {name: getattr(self, name) for name in _SETTINGS}
+        chosen["whitelist"] = frozenset(self.whitelist)
+        chosen["blacklist"] = frozenset(self.blacklist)
+        return CopySettings(**chosen)
+
+
+class FollowBody(SettingsFields):
+    """Start copying a provider: the allocation, every copy setting, and the accepted
+    risk disclosure (``GET /api/v1/disclosures/risk``)."""
+
+    provider_id: str = Field(min_length=1, max_length=128)
+    allocation: Amount
     risk_acknowledged: StrictBool = False
     disclosure_version: str | None = Field(None, max_length=32)
 
     def request(self) -> FollowRequest:
-        chosen = {name: getattr(self, name) for name in _SETTINGS}
-        chosen["whitelist"] = frozenset(self.whitelist)
-        chosen["blacklist"] = frozenset(self.blacklist)
         return FollowRequest(
             self.provider_id,
             self.allocation,
-            CopySettings(**chosen),
+            self.settings(),
             self.risk_acknowledged,
             self.disclosure_version,
         )
 
 
 # Every setting a follower chooses: the body has a field of the same name for each.
-_SETTINGS = tuple(f.name for f in dataclasses.fields(CopySettings) if f.init)
-if not set(_SETTINGS) <= set(FollowBody.model_fields):
+_SETTINGS = SETTING_NAMES
+if set(_SETTINGS) != set(SettingsFields.model_fields):
     raise TypeError(
-        f"FollowBody misses copy settings {set(_SETTINGS) - set(FollowBody.model_fields)}"
+        "SettingsFields and CopySettings differ: "
+        f"{set(_SETTINGS) ^ set(SettingsFields.model_fields)}"
     )
+
+
+def _optional(name: str, info: FieldInfo) -> tuple[Any, Any]:
+    """A follow field as an edit's: the same type and bounds, absent by default."""
+    kind: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    return (kind | None, Field(None, description=f"New {name.replace('_', ' ')}."))
+
+
+# Some copy settings to change, the others staying as they are; each value has the
+# bounds it has in a follow (docs/api.md, "Editing copy settings").
+SettingsEdit = create_model(  # type: ignore[call-overload]
+    "SettingsEdit",
+    __config__=ConfigDict(extra="forbid"),
+    **{name: _optional(name, info) for name, info in SettingsFields.model_fields.items()},
+)
+# Settings without a "none" value: an edit cannot set them to null.
+_NOT_NULL = frozenset(n for n, i in SettingsFields.model_fields.items() if i.default is not None)
+
+
+def settings_changes(body: BaseModel) -> dict[str, Any]:
+    """The settings an edit names, as ``CopySettings`` values."""
+    values = body.model_dump(exclude_unset=True)
+    nulls = sorted(name for name in _NOT_NULL if name in values and values[name] is None)
+    if nulls:
+        raise InvalidValueError(f"{', '.join(nulls)} cannot be null: give a value or leave it out")
+    for name in ("whitelist", "blacklist"):
+        if name in values:
+            values[name] = frozenset(values[name])
+    return values
 
 
 class StopBody(BaseModel):
@@ -120,6 +168,10 @@ class SettingsOut(Out):
     blacklist: list[str]
     close_on_stop: bool
     copy_open_positions: bool
+    copy_stop_loss_pct: Money | None
+    copy_take_profit_pct: Money | None
+    take_profit_pct: Money | None
+    trailing_stop_pct: Money | None
 
 
 DetailOut = wire_model(RelationshipDetail, settings=(SettingsOut, ...), disclaimer=(str, ...))
@@ -177,6 +229,49 @@ def relationship(
     """Settings, status and reasons, HWM, equity, PnL, open positions, and one page of
     its copy decisions (newest first) with action and reason."""
     return _detail(me, rel_id, decisions_page, decisions_page_size)
+
+
+@router.patch("/relationships/{rel_id}/settings", response_model=DetailOut, responses=CHANGE)
+def edit_settings(rel_id: str, body: SettingsEdit, me: Me) -> dict[str, Any]:  # type: ignore[valid-type]
+    """Change some copy settings; the others stay. Each value is checked like a follow's
+    (and the provider's minimum allocation again), the change is recorded with its time
+    (``GET .../settings/history``) and applies from the next copy: open copies keep the
+    size and leverage they were opened with."""
+    changes = settings_changes(body)
+    me.act(lambda: me.commands.edit_settings(me.id, rel_id, changes))
+    return _detail(me, rel_id)
+
+
+class SettingsChangeOut(Out):
+    changed_at: datetime
+    changes: dict[str, dict[str, Any]]
+
+
+class SettingsHistoryOut(Out):
+    changes: list[SettingsChangeOut]
+    total: int
+
+
+@router.get(
+    "/relationships/{rel_id}/settings/history",
+    response_model=SettingsHistoryOut,
+    responses=errors(404, 422),
+)
+def settings_history(
+    rel_id: str,
+    me: Me,
+    page: int = Query(1, ge=1, le=100_000),
+    page_size: int = Query(50, ge=1, le=500),
+) -> dict[str, Any]:
+    """Every edit of the settings, newest first: when, and each changed setting's old
+    and new value."""
+    found, total = me.commands.settings_history(
+        me.id, rel_id, page_size, (page - 1) * page_size
+    )
+    return {
+        "changes": [{"changed_at": c.changed_at, "changes": c.changes} for c in found],
+        "total": total,
+    }
 
 
 @router.post("/relationships/{rel_id}/pause", response_model=DetailOut, responses=CHANGE)
