@@ -41,7 +41,7 @@ def plain_setting(value: object) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value.normalize(), "f")  # 1.000 as "1", 100 as "100"
     if isinstance(value, frozenset):
         return sorted(value)
     return value
