@@ -36,7 +36,9 @@ SHORT = HeldPosition(BTC, D("-0.01"), D("1000"), D("1"))
         (SHORT, "90000.1", None),
     ],
 )
-def test_copy_trigger_at_the_boundaries(position: HeldPosition, mark: str, expected: object) -> None:
+def test_copy_trigger_at_the_boundaries(
+    position: HeldPosition, mark: str, expected: object
+) -> None:
     assert copy_trigger(position, D(mark), D(5), D(10)) is expected
 
 
@@ -97,8 +99,13 @@ def test_the_take_profit_fires_exactly_at_its_gain(net: D, gain: D, tp: D) -> No
     assert fired == (gain >= tp)
 
 
-def _exposure(rel_id: str, cash: str, protections: Protections | None, *positions: HeldPosition) -> Exposure:
+def _exposure(
+    rel_id: str, cash: str, protections: Protections | None, *positions: HeldPosition
+) -> Exposure:
     return Exposure(rel_id, D("1000"), D("50"), D(cash), positions, protections)
+
+
+PEAK = Peak(D("1000"), D("1000"))
 
 
 def test_the_sweep_stops_closes_and_remembers_peaks() -> None:
@@ -112,7 +119,7 @@ def test_the_sweep_stops_closes_and_remembers_peaks() -> None:
         # Cash 1,000 + the short's +100: equity 2,100 on a net of 1,000 → +110 %.
         _exposure("tp", "1000", Protections(take_profit_pct=D(100)), SHORT),
         _exposure("trail", "1000", Protections(trailing_stop_pct=D(5)), SHORT),
-        _exposure("trail-hit", "0", Protections(trailing_stop_pct=D(5), peak=Peak(D("1000"), D("1000"))), LONG),
+        _exposure("trail-hit", "0", Protections(trailing_stop_pct=D(5), peak=PEAK), LONG),
         # At its max loss (50 %): left to that rule.
         _exposure("maxloss", "-500", Protections(copy_stop_loss_pct=D(1)), LONG),
     ]
