@@ -28,7 +28,7 @@ DEFAULT_SLIPPAGE_PCT = ONE
 # Each protection's largest percentage: a stop can lose at most everything, a
 # take-profit may ask for up to 10x (docs/domain.md, "Follower protections").
 MAX_TAKE_PROFIT_PCT = Decimal(1000)
-_PROTECTIONS = {
+PROTECTION_LIMITS = {
     "copy_stop_loss_pct": HUNDRED,
     "copy_take_profit_pct": MAX_TAKE_PROFIT_PCT,
     "take_profit_pct": MAX_TAKE_PROFIT_PCT,
@@ -107,7 +107,7 @@ class CopySettings:
             raise InvalidValueError(
                 f"max_open_trades must be at least 1, got {self.max_open_trades}"
             )
-        for name, high in _PROTECTIONS.items():
+        for name, high in PROTECTION_LIMITS.items():
             value = getattr(self, name)
             if value is not None:
                 put(self, name, percent(_positive(value, name), name, low=0, high=high))
