@@ -106,15 +106,19 @@ def _then(
     change: Callable[[], None],
     done: str,
     form: dict[str, str] | None = None,
+    settings_form: dict[str, str] | None = None,
 ) -> Response:
-    """Do ``change``, then show ``done``; a refusal shows the relationship page again."""
+    """Do ``change``, then show ``done``; a refusal shows the relationship page again,
+    with what was typed into ``form`` (money) or ``settings_form`` (the settings)."""
     try:
         change()
     except (forms.FormError, DomainError) as error:
         status = forms.error_status(error)
         if status == 404:
             return not_found(request, str(error))
-        return relationship_page(request, me, rel_id, 1, status, str(error), form)
+        return relationship_page(
+            request, me, rel_id, 1, status, str(error), form, settings_form
+        )
     return redirect(done)
 
 
@@ -151,14 +155,8 @@ async def edit_settings(request: Request, runtime: Runtime, rel_id: str) -> Resp
         changes.pop("copy_open_positions")  # a choice made at the follow only
         me.act(lambda: me.commands.edit_settings(me.id, rel_id, changes))
 
-    try:
-        change()
-    except (forms.FormError, DomainError) as error:
-        status = forms.error_status(error)
-        if status == 404:
-            return not_found(request, str(error))
-        return relationship_page(request, me, rel_id, 1, status, str(error), None, shown)
-    return redirect(f"/dashboard/relationships/{rel_id}#rel-edit")
+    done = f"/dashboard/relationships/{rel_id}#rel-edit"
+    return _then(request, me, rel_id, change, done, settings_form=shown)
 
 
 @router.post("/dashboard/relationships/{rel_id}/top-up", response_class=HTMLResponse)
