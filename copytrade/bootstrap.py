@@ -206,6 +206,7 @@ class Container:
             self.engine, chosen, clock, s.platform_fee_pct, fees=self.fees, observers=observers,
             live_routes=self.live_routes(clock),
             max_copied_providers=s.max_copied_providers,
+            max_symbol_exposure=s.max_symbol_exposure,
         )
         platform.resume_prices()
         if recover:
@@ -296,6 +297,7 @@ def build_platform(
     opening: OpeningOrders = OpeningOrders.MARKET,
     live_routes: Mapping[str, Venue] | None = None,
     max_copied_providers: int = DEFAULT_MAX_COPIED_PROVIDERS,
+    max_symbol_exposure: Decimal | None = None,
 ) -> Platform:
     """Wire everything on a migrated database; stores the instruments it trades.
 
@@ -331,6 +333,7 @@ def build_platform(
         observers=observers,
         opening=opening,
         live_books=venue.live_books,
+        max_symbol_exposure=max_symbol_exposure,
     )
     # Alert firings are queued for the owner's channels when the engine relays them.
     engine.bus.subscribe(ALERT_FIRED, DeliveryQueue(uow_factory, clock.now).handle)

@@ -106,10 +106,13 @@ class CopyEngine:
         observers: Sequence[FanoutObserver] = (),
         opening: OpeningOrders = OpeningOrders.MARKET,
         live_books: Callable[[], Collection[str]] = frozenset,
+        max_symbol_exposure: Decimal | None = None,
     ) -> None:
         """``opening``: how ``venue`` takes opening copies (market on the paper venue, a
         limit at the tolerance price on a live one; docs/venues.md). ``live_books``: the
-        books routed to a live exchange, whose openings are always such limits."""
+        books routed to a live exchange, whose openings are always such limits.
+        ``max_symbol_exposure``: the platform's cap on one follower's notional in one symbol
+        across its relationships (docs/domain.md, "Limits across providers"); none: off."""
         self.uow_factory = uow_factory
         self.venue = venue
         self.instruments = instruments
@@ -140,6 +143,7 @@ class CopyEngine:
                 observers,
                 opening,
                 live_books,
+                max_symbol_exposure,
             )
             for shard in all_shards(shards)
         )

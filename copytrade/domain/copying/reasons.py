@@ -37,6 +37,9 @@ class ReasonCode(StrEnum):
     MAX_QUANTITY = "max_quantity"
     INSUFFICIENT_BALANCE = "insufficient_balance"
     BELOW_MINIMUM = "below_minimum"
+    # Across relationships: the follower's cap on one symbol (docs/domain.md, "Limits
+    # across providers"); capped, or skipped when no room is left.
+    SYMBOL_EXPOSURE = "symbol_exposure"
     # Closing.
     DETACHED = "detached"
     NO_POSITION = "no_position"
@@ -63,6 +66,7 @@ REASON_WORDS: dict[ReasonCode, str] = {
     ReasonCode.MAX_QUANTITY: "over the instrument's max quantity",
     ReasonCode.INSUFFICIENT_BALANCE: "not enough free cash",
     ReasonCode.BELOW_MINIMUM: "copy below the instrument's minimum",
+    ReasonCode.SYMBOL_EXPOSURE: "over the follower's cap on one symbol",
     ReasonCode.DETACHED: "position closed by hand (detached)",
     ReasonCode.NO_POSITION: "no copied position to close",
     ReasonCode.BELOW_LOT_STEP: "close below one lot step",

@@ -15,13 +15,15 @@ import pytest
 from sqlalchemy import Engine, select
 
 from copytrade.adapters.db.schema import OutboxRow, RelationshipRow
+from copytrade.bootstrap import build_platform
 from copytrade.domain.copying import RelationshipStatus, SizingMode, StopReason
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import ProviderId, RelationshipId
 from copytrade.engine.protecting import PROTECTION_FIRED
+from copytrade.marketdata.clock import SimulatedClock
 from copytrade.service_layer.following.actions import CopyActionError
 
-from .harness import PERP, Harness
+from .harness import PERP, START, Harness
 from .test_stops_finish import assert_stopped_settled_and_released
 
 
@@ -124,3 +126,26 @@ def test_a_settings_edit_applies_from_the_next_copy(db_engine: Engine) -> None:
         h.platform.actions.edit_settings(rel, {"multiplier": D(3)})
     with h.platform.uow() as uow:
         assert uow.settings_changes.of_relationship(str(rel))[1] == 1
+
+
+def test_the_cap_on_one_symbol_counts_every_relationship_of_the_follower(
+    db_engine: Engine,
+) -> None:
+    """Cap 305 USDT in BTC: the first copy (200) fits, the second is capped to the 105
+    left, the third has no room (docs/domain.md, "Limits across providers")."""
+    clock = SimulatedClock(START)
+    platform = build_platform(db_engine, [PERP], clock, max_symbol_exposure=D(305))
+    h = Harness.over(platform, clock)
+    h.tick(PERP.symbol, "50000")
+    fol = h.follower("fol", "3000")
+    rels = []
+    for name in ("pro", "pro2", "pro3"):
+        rels.append(h.follow(fol, h.provider(name, "10000"), "1000"))
+    for name in ("pro", "pro2", "pro3"):
+        h.trade(ProviderId(name), "buy", "0.04")
+    assert [_held(h, rel) for rel in rels] == [D("0.004"), D("0.002"), D(0)]
+    with h.platform.uow() as uow:
+        last = [uow.decisions.for_relationship(rel)[-1] for rel in rels]
+    assert [(d.action, d.reason) for d in last] == [
+        ("placed", None), ("capped", "symbol_exposure"), ("skipped", "symbol_exposure")
+    ]

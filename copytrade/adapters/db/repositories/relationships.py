@@ -304,6 +304,23 @@ class RelationshipRepository:
         """What the max-loss sweep needs of the copying relationships ``holding`` them."""
         return exposures_holding(self._session, symbols)
 
+    def symbol_holdings(self, followers: Sequence[str], symbol: str) -> dict[str, Decimal]:
+        """The quantity (in absolute value) each follower's relationships that are not
+        stopped hold in ``symbol``, summed over them (docs/domain.md, "Limits across
+        providers"); followers holding none are left out."""
+        rel, pos = RelationshipRow, PositionRow
+        query = (
+            select(rel.follower_id, func.sum(func.abs(pos.qty)))
+            .join(pos, pos.book == rel.id)
+            .where(pos.symbol == symbol, rel.status != RelationshipStatus.STOPPED.value)
+            .group_by(rel.follower_id)
+        )
+        found: dict[str, Decimal] = {}
+        for part in chunks(followers):
+            rows = self._session.execute(query.where(rel.follower_id.in_(part)))
+            found.update({follower: Decimal(qty) for follower, qty in rows if qty})
+        return found
+
     def set_peaks(self, peaks: Mapping[str, Peak], now: datetime) -> None:
         """Store new trailing-stop peaks (docs/domain.md, "Follower protections"), one
         executemany by primary key."""
