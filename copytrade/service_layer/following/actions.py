@@ -276,7 +276,10 @@ class FollowerActions:
                 uow.relationships.set_peaks(sweep.peaks, now)
                 uow.commit()
         for rel_id, reason in sweep.stops:
-            self.stop(RelationshipId(rel_id), StopReason(reason.value), fired=reason)
+            try:
+                self.stop(RelationshipId(rel_id), StopReason(reason.value), fired=reason)
+            except InvalidTransitionError:
+                continue  # stopped since the sweep read it (another stop came first)
         closing: dict[str, list[tuple[str, ReasonCode]]] = {}
         for rel_id, symbol, reason in sweep.closes:
             closing.setdefault(rel_id, []).append((symbol, reason))
@@ -287,14 +290,17 @@ class FollowerActions:
     def _close_copies(
         self, rel_id: RelationshipId, closes: Sequence[tuple[str, ReasonCode]], now: datetime
     ) -> None:
-        """Close single copies at market, each decision with its protection's reason."""
+        """Close single copies at market, each decision with its protection's reason; not
+        one whose book still waits for the venue's answer to an order in that symbol."""
         intents: list[OrderIntent] = []
         with self._uow_factory() as uow:
             rel = uow.relationships.get(rel_id, for_update=True)
             book = load_books(uow, [rel])[rel.book]
+            # A close still waiting for the venue's answer is not sent twice.
+            waiting = {o.symbol for o in uow.orders.unconfirmed_of_book(rel.book)}
             for symbol, reason in closes:
                 stored = book.positions.get(symbol)
-                if stored is None or stored.position.is_flat:
+                if stored is None or stored.position.is_flat or symbol in waiting:
                     continue
                 only = BookState(book.cash, {symbol: stored})
                 made = close_intents(rel, only, occasion(reason, symbol, now), now)
