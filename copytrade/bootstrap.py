@@ -53,7 +53,7 @@ from copytrade.service_layer.exchange_accounts import ExchangeAccountError, Exch
 from copytrade.service_layer.following.actions import FollowerActions
 from copytrade.service_layer.live_fees import LiveFees
 from copytrade.service_layer.live_following import LiveFollowing
-from copytrade.service_layer.platform import Platform
+from copytrade.service_layer.platform import DEFAULT_MAX_COPIED_PROVIDERS, Platform
 from copytrade.service_layer.price_record import PriceRecorder
 from copytrade.service_layer.provider_orders import ProviderOrders
 from copytrade.service_layer.settlement.service import SettlementService
@@ -206,6 +206,8 @@ class Container:
         platform = build_platform(
             self.engine, chosen, clock, s.platform_fee_pct, fees=self.fees, observers=observers,
             live_routes=self.live_routes(clock),
+            max_copied_providers=s.max_copied_providers,
+            max_symbol_exposure=s.max_symbol_exposure,
         )
         platform.resume_prices()
         if recover:
@@ -296,6 +298,8 @@ def build_platform(
     opening: OpeningOrders = OpeningOrders.MARKET,
     live_routes: Mapping[str, Venue] | None = None,
     record_prices: bool = True,
+    max_copied_providers: int = DEFAULT_MAX_COPIED_PROVIDERS,
+    max_symbol_exposure: Decimal | None = None,
 ) -> Platform:
     """Wire everything on a migrated database; stores the instruments it trades.
 
@@ -334,6 +338,7 @@ def build_platform(
         observers=observers,
         opening=opening,
         live_books=venue.live_books,
+        max_symbol_exposure=max_symbol_exposure,
     )
     if record_prices:
         engine.moment_listeners.append(PriceRecorder(uow_factory).record)
@@ -371,4 +376,7 @@ def build_platform(
         uow_factory, venue, engine.venue_cash, clock.now, engine.forget_providers
     )
     orders = ProviderOrders(uow_factory, venue, clock.now)
-    return Platform(engine, accounts, orders, actions, settlements, subscriptions, venue, clock)
+    return Platform(
+        engine, accounts, orders, actions, settlements, subscriptions, venue, clock,
+        max_copied_providers,
+    )

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     # Days of equity history before a provider is ranked on the leaderboard (docs/statistics.md,
     # Leaderboard).
     min_track_record_days: int = Field(default=7, ge=0)
+    # How many providers one follower may copy at once (docs/api.md, Rules a follow must pass).
+    max_copied_providers: int = Field(default=20, ge=1, le=10_000)
+    # The most notional (USDT, at the mark) one follower may hold in one symbol across all
+    # its relationships; none: no cap (docs/domain.md, "Limits across providers").
+    max_symbol_exposure: Decimal | None = Field(default=None, gt=0)
     # Processes a full statistics refresh computes in (docs/statistics.md): one per core.
     stats_refresh_workers: int = Field(default=2, ge=1, le=64)
     # How long a sign-in lasts before the API asks for the password again.

@@ -20,6 +20,7 @@ from copytrade.adapters.venues.port import Venue
 from copytrade.domain.copying import CopyRelationship
 from copytrade.domain.copying.exposure import at_max_loss
 from copytrade.domain.copying.plan import OpeningOrders
+from copytrade.domain.copying.protections import Sweep, sweep_protections
 from copytrade.domain.ids import RelationshipId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount
@@ -64,6 +65,8 @@ class Stops(Protocol):
 
     def stop_at_max_loss(self, rels: Sequence[CopyRelationship]) -> list[str]: ...
 
+    def protect(self, sweep: Sweep) -> list[str]: ...
+
     def on_stopped(self, message_id: str, payload: Mapping[str, Any]) -> None: ...
 
 
@@ -74,6 +77,9 @@ class _NoStops:
         raise _unwired()
 
     def stop_at_max_loss(self, rels: Sequence[CopyRelationship]) -> list[str]:
+        raise _unwired()
+
+    def protect(self, sweep: Sweep) -> list[str]:
         raise _unwired()
 
     def on_stopped(self, message_id: str, payload: Mapping[str, Any]) -> None:
@@ -100,10 +106,13 @@ class CopyEngine:
         observers: Sequence[FanoutObserver] = (),
         opening: OpeningOrders = OpeningOrders.MARKET,
         live_books: Callable[[], Collection[str]] = frozenset,
+        max_symbol_exposure: Decimal | None = None,
     ) -> None:
         """``opening``: how ``venue`` takes opening copies (market on the paper venue, a
         limit at the tolerance price on a live one; docs/venues.md). ``live_books``: the
-        books routed to a live exchange, whose openings are always such limits."""
+        books routed to a live exchange, whose openings are always such limits.
+        ``max_symbol_exposure``: the platform's cap on one follower's notional in one symbol
+        across its relationships (docs/domain.md, "Limits across providers"); none: off."""
         self.uow_factory = uow_factory
         self.venue = venue
         self.instruments = instruments
@@ -134,6 +143,7 @@ class CopyEngine:
                 observers,
                 opening,
                 live_books,
+                max_symbol_exposure,
             )
             for shard in all_shards(shards)
         )
@@ -221,11 +231,17 @@ class CopyEngine:
         # The sweep reads plain values and does the arithmetic alone; only the relationships
         # it finds at the limit are loaded whole and stopped (which values them again).
         spot = {symbol: i.is_spot for symbol, i in self.instruments.items()}
+        prices = self.prices.snapshot()
         with self.uow_factory() as uow:
-            found = at_max_loss(uow.relationships.exposures(symbols), spot, self.prices.snapshot())
+            exposures = uow.relationships.exposures(symbols)
+            found = at_max_loss(exposures, spot, prices)
             rels = [uow.relationships.get(rel_id) for rel_id in found]
         hit = self.stops.stop_at_max_loss(rels) if rels else []
-        if hit:
+        # The follower's own protections, on the same marks (docs/domain.md, "Follower
+        # protections"); a relationship just stopped at its max loss is skipped by the sweep.
+        fired = sweep_protections(exposures, spot, prices)
+        acted = self.stops.protect(fired) if fired else []
+        if hit or acted:
             self.pump()
         return hit
 

@@ -44,7 +44,9 @@ class CopyFanout:
         observers: Sequence[FanoutObserver] = (),
         opening: OpeningOrders = OpeningOrders.MARKET,
         live_books: Callable[[], Collection[str]] = frozenset,
+        max_symbol_exposure: Decimal | None = None,
     ) -> None:
+        self._max_symbol_exposure = max_symbol_exposure
         self._uow_factory = uow_factory
         self._opening = opening
         self._live_books = live_books
@@ -67,9 +69,10 @@ class CopyFanout:
             rels = [rel for rel in copying if self._shard.owns(str(rel.id))]
             books = load_books(uow, rels)
             instrument = self._instruments[event.fill.symbol]
+            prices = self._prices()
             plan = plan_copies(
-                event, instrument, rels, books, self._prices(), now, self._opening,
-                self._live_books(),
+                event, instrument, rels, books, prices, now, self._opening,
+                self._live_books(), self._symbol_room(uow, event, rels, prices),
             )
             stops = _stop_at_max_loss(uow, plan.must_stop, books, now)
             reattached = [books[book].positions[symbol] for book, symbol in plan.reattach]
@@ -90,6 +93,26 @@ class CopyFanout:
         elapsed = time.perf_counter() - started
         for observer in self._observers:
             observer.fanout_done(elapsed, plan.decisions)
+
+    def _symbol_room(
+        self,
+        uow: PipelineUnitOfWork,
+        event: ProviderFilled,
+        rels: Sequence[CopyRelationship],
+        prices: Mapping[str, Decimal],
+    ) -> dict[str, Decimal] | None:
+        """What each follower may still add to the fill's symbol under the platform's cap
+        on one follower's exposure (docs/domain.md, "Limits across providers"): the cap
+        less the notional at the mark of all its relationships' positions in it. None
+        (nothing read) when no cap is set."""
+        cap = self._max_symbol_exposure
+        if cap is None or not rels:
+            return None
+        symbol = event.fill.symbol
+        price = prices.get(symbol, event.fill.price)
+        followers = sorted({str(rel.follower) for rel in rels})
+        held = uow.relationships.symbol_holdings(followers, symbol)
+        return {f: cap - held.get(f, Decimal(0)) * price for f in followers}
 
     def _stop_after_costs(
         self,

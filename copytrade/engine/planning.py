@@ -19,6 +19,7 @@ from copytrade.domain.copying import (
     CopyRelationship,
     FillContext,
     FollowerBook,
+    cap_symbol_exposure,
     gate_closing,
     gate_opening,
     split_flip,
@@ -65,10 +66,14 @@ def plan_copies(
     now: datetime,
     opening: OpeningOrders = OpeningOrders.MARKET,
     live_books: Collection[str] = frozenset(),
+    symbol_room: Mapping[str, Decimal] | None = None,
 ) -> CopyPlan:
     """``opening`` is how the venue takes opening copies; closes are market orders. The
     books in ``live_books`` trade on a live exchange: their openings are always limits
-    at the tolerance price (docs/venues.md, "Followers on their own accounts")."""
+    at the tolerance price (docs/venues.md, "Followers on their own accounts").
+    ``symbol_room``: where the platform caps a follower's exposure to one symbol, the
+    notional each follower may still add to the fill's symbol (docs/domain.md, "Limits
+    across providers")."""
     fill = event.fill
     plan = CopyPlan()
     price = prices.get(fill.symbol, fill.price)
@@ -103,6 +108,8 @@ def plan_copies(
         for rel in rels:
             follower = _follower_book(rel, books[rel.book], fill.symbol, prices)
             decision = gate_opening(rel.settings, context, follower)
+            if symbol_room is not None:
+                decision = cap_symbol_exposure(context, decision, symbol_room[rel.follower])
             if decision.must_stop:
                 plan.must_stop.append(rel)
             if decision.is_order:

@@ -95,6 +95,10 @@ class RelationshipsPort(Protocol):
         """What the max-loss sweep needs of the copying relationships holding ``symbols``."""
         ...
 
+    def symbol_holdings(self, followers: Sequence[str], symbol: str) -> dict[str, Decimal]:
+        """Each follower's quantity in ``symbol`` over its relationships not stopped."""
+        ...
+
 
 class OrdersPort(Protocol):
     def add_intents(self, intents: Sequence[OrderIntent]) -> None: ...

@@ -3,7 +3,8 @@
 Sources: the copy decisions of the user's relationships (placed, capped,
 skipped), the fills of its own book and of its relationships' books, and the
 outbox notices addressed to it (settlements, subscription charges, stops, sign-ups
-tried with its address, alert firings and unhealthy alert channels: docs/alerts.md;
+tried with its address, follower protections fired (docs/domain.md), alert firings
+and unhealthy alert channels: docs/alerts.md;
 a live relationship's fees owed or reconciliation mismatch: docs/settlement.md,
 docs/venues.md; a provider's notices name no follower). The cursor is the last id
 read of each source, written ``D.F.N``; every event carries the cursor after it, so a client that
@@ -24,6 +25,7 @@ from copytrade.adapters.jsonable import decimal_text
 from copytrade.domain.alerts.channels import CHANNEL_UNHEALTHY
 from copytrade.domain.alerts.firings import ALERT_FIRED
 from copytrade.domain.errors import InvalidValueError
+from copytrade.engine.protecting import PROTECTION_FIRED
 from copytrade.engine.stopping import STOPPED
 from copytrade.service_layer.identity import SIGN_UP_ATTEMPT
 from copytrade.service_layer.live_fees import FEES_OWED
@@ -33,7 +35,7 @@ from copytrade.service_layer.subscriptions import CHARGED, UNPAID_NOTICE
 from copytrade.service_layer.trading import stored_id
 
 NOTICE_TOPICS = (SETTLED, CHARGED, UNPAID_NOTICE, STOPPED, SIGN_UP_ATTEMPT, ALERT_FIRED,
-                 CHANNEL_UNHEALTHY, FEES_OWED, RECONCILIATION_MISMATCH)
+                 CHANNEL_UNHEALTHY, FEES_OWED, RECONCILIATION_MISMATCH, PROTECTION_FIRED)
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -18,6 +18,9 @@ from copytrade.service_layer.provider_orders import ProviderOrders
 from copytrade.service_layer.settlement.service import SettlementService
 from copytrade.service_layer.subscriptions import SubscriptionBilling
 
+# How many providers one follower may copy at once (docs/api.md, Rules a follow must pass).
+DEFAULT_MAX_COPIED_PROVIDERS = 20
+
 
 @dataclass(frozen=True)
 class Platform:
@@ -29,6 +32,7 @@ class Platform:
     subscriptions: SubscriptionBilling
     venue: Venue
     clock: Clock
+    max_copied_providers: int = DEFAULT_MAX_COPIED_PROVIDERS
 
     def resume_prices(self) -> None:
         """A restarted process has no price feed yet: start from the venue's last prices."""

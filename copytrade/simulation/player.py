@@ -24,6 +24,7 @@ from copytrade.service_layer.platform import Platform
 from copytrade.simulation.scenario import (
     ChargeSubscriptions,
     Deposit,
+    EditSettings,
     Event,
     Follow,
     ManualClose,
@@ -50,6 +51,7 @@ EVENT_TYPES: dict[type, str] = {
     TopUp: "top_up",
     Withdraw: "withdraw",
     ManualClose: "manual_close",
+    EditSettings: "edit_settings",
     Settle: "settle",
     ChargeSubscriptions: "charge_subscriptions",
     Deposit: "deposit",
@@ -165,6 +167,8 @@ class ScenarioPlayer:
             )
         elif isinstance(event, ManualClose):
             actions.manual_close(event.relationship, event.symbol)
+        elif isinstance(event, EditSettings):
+            actions.edit_settings(event.relationship, dict(event.changes))
         elif isinstance(event, Settle):
             self._platform.settlements.settle_all(settlement_period(event))
         elif isinstance(event, ChargeSubscriptions):

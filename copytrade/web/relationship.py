@@ -17,8 +17,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from copytrade.api.deps import FollowerContext, Runtime, follower_context
+from copytrade.domain.copying import CopySettings, SizingMode
+from copytrade.domain.copying.edits import SETTING_NAMES
+from copytrade.domain.copying.settings import DEFAULT_MAX_LOSS_PCT
 from copytrade.domain.errors import DomainError
 from copytrade.web import forms
+from copytrade.web.following import FIELDS, MODES, form_of_settings, settings_of_form
 from copytrade.web.pages import poster, redirect, render, signed_in
 from copytrade.web.paging import Paging, page_asked
 from copytrade.web.svg import line_chart
@@ -26,6 +30,7 @@ from copytrade.web.svg import line_chart
 router = APIRouter(include_in_schema=False)
 
 DECISIONS_PAGE = 25
+SETTINGS_CHANGES = 20  # the newest edits shown; the API pages through all of them
 CONFIRM = "confirm"
 
 
@@ -41,9 +46,11 @@ def relationship_page(
     status_code: int = 200,
     error: str | None = None,
     form: dict[str, str] | None = None,
+    settings_form: dict[str, str] | None = None,
 ) -> HTMLResponse:
     try:
         detail = me.views.relationship(me.id, rel_id, page, DECISIONS_PAGE)
+        changes, changes_total = me.commands.settings_history(me.id, rel_id, SETTINGS_CHANGES)
     except DomainError as error_found:
         return not_found(request, str(error_found))
     today = me.runtime.platform.clock.now().date()
@@ -57,6 +64,14 @@ def relationship_page(
         "error": error,
         "form": form or {},
         "live": True,
+        "settings_form": settings_form or form_of_settings(detail.settings),
+        "settings_changes": changes,
+        "settings_changes_total": changes_total,
+        "editing": True,
+        "modes": {mode.value: label for mode, label in MODES.items()},
+        "defaults": CopySettings(SizingMode.PROPORTIONAL),
+        "default_max_loss": DEFAULT_MAX_LOSS_PCT,
+        "symbols": ", ".join(sorted(me.runtime.platform.engine.instruments)),
     }
     return render(request, "relationship.html", status_code, user=me.user, **context)
 
@@ -91,15 +106,19 @@ def _then(
     change: Callable[[], None],
     done: str,
     form: dict[str, str] | None = None,
+    settings_form: dict[str, str] | None = None,
 ) -> Response:
-    """Do ``change``, then show ``done``; a refusal shows the relationship page again."""
+    """Do ``change``, then show ``done``; a refusal shows the relationship page again,
+    with what was typed into ``form`` (money) or ``settings_form`` (the settings)."""
     try:
         change()
     except (forms.FormError, DomainError) as error:
         status = forms.error_status(error)
         if status == 404:
             return not_found(request, str(error))
-        return relationship_page(request, me, rel_id, 1, status, str(error), form)
+        return relationship_page(
+            request, me, rel_id, 1, status, str(error), form, settings_form
+        )
     return redirect(done)
 
 
@@ -117,6 +136,27 @@ async def _move_money(request: Request, runtime: Runtime, rel_id: str, way: str)
         me.act(lambda: command(me.id, rel_id, amount, key))
 
     return _then(request, me, rel_id, move, f"/dashboard/relationships/{rel_id}", shown)
+
+
+@router.post("/dashboard/relationships/{rel_id}/settings", response_class=HTMLResponse)
+async def edit_settings(request: Request, runtime: Runtime, rel_id: str) -> Response:
+    """Change the copy settings as the form asks (docs/web.md, "Editing copy settings"):
+    read like a follow form, checked by the service like a follow, recorded with the time."""
+    me = _posted(request, runtime)
+    if isinstance(me, Response):
+        return me
+    data = await request.form()
+    shown = forms.kept(data, *(name for name in FIELDS if name != "allocation"), max_length=200)
+    shown["close_on_stop"] = "yes" if forms.kept(data, "close_on_stop")["close_on_stop"] else ""
+
+    def change() -> None:
+        wanted = settings_of_form(data)
+        changes = {name: getattr(wanted, name) for name in SETTING_NAMES}
+        changes.pop("copy_open_positions")  # a choice made at the follow only
+        me.act(lambda: me.commands.edit_settings(me.id, rel_id, changes))
+
+    done = f"/dashboard/relationships/{rel_id}#rel-edit"
+    return _then(request, me, rel_id, change, done, settings_form=shown)
 
 
 @router.post("/dashboard/relationships/{rel_id}/top-up", response_class=HTMLResponse)

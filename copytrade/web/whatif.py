@@ -15,7 +15,7 @@ from copytrade.api.encode import plain
 from copytrade.domain.errors import DomainError
 from copytrade.web import forms
 from copytrade.web.discovery import provider_page
-from copytrade.web.following import copy_settings
+from copytrade.web.following import settings_of_form
 from copytrade.web.pages import poster
 from copytrade.whatif.request import WhatIfRequest
 from copytrade.whatif.service import WhatIf
@@ -47,7 +47,7 @@ async def simulate_copying(request: Request, runtime: Runtime, provider_id: str)
     shown = forms.kept(data, *FIELDS, max_length=200)
     try:
         asked = WhatIfRequest(
-            provider_id, _start(data), forms.amount(data, "allocation"), copy_settings(data)
+            provider_id, _start(data), forms.amount(data, "allocation"), settings_of_form(data)
         )
         answer = await run_in_threadpool(WhatIf.on(runtime.container).run, asked)
     except (forms.FormError, DomainError) as error:

@@ -264,3 +264,19 @@ def test_result_keys_are_the_documented_ones(simulate: Simulate) -> None:
                  "risk_level", "strategy", "periods"}  # fmt: skip
     assert spec_keys <= set(stats)
     assert set(stats["periods"]) == {"7d", "30d", "90d", "all"}
+
+
+def test_a_take_profit_a_settings_edit_and_a_copy_stop_loss(simulate: Simulate) -> None:
+    result = simulate("protections_edit")  # the hand computation: the example's header
+    assert decisions(result, "03:00") == [("ada", "close", "placed", "take_profit", "0.1")]
+    # After ben's edit (multiplier 0.5) the next copy is half the proportional size.
+    assert decisions(result, "04:00") == [("ben", "open", "placed", None, "0.05")]
+    assert decisions(result, "05:00") == []  # 5,850 > 5,795: not yet
+    assert decisions(result, "06:00") == [("ben", "close", "placed", "copy_stop_loss", "0.15")]
+    assert decisions(result, "07:00") == [("ben", "close", "skipped", "no_position", "0")]
+    ada, ben = relationship(result, "ada:pro"), relationship(result, "ben:pro")
+    assert (ada["status"], ada["reason"], ada["hwm"], ada["net_allocated"]) == (
+        "stopped", "take_profit", "10180", "-180"
+    )
+    assert (ben["status"], ben["mode"], ben["cash"]) == ("active", "multiplier", "9690")
+    assert cash(result, "ben:pro") == "9690"

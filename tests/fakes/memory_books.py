@@ -9,7 +9,7 @@ from decimal import Decimal
 from copytrade.adapters.db.repositories.positions import StoredPosition
 from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
 from copytrade.domain.copying import CopyRelationship, RelationshipStatus
-from copytrade.domain.copying.exposure import Exposure, HeldPosition
+from copytrade.domain.copying.exposure import Exposure, HeldPosition, Protections
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount, Transfer
 
@@ -108,6 +108,26 @@ class MemoryRelationships:
                     max_loss_pct=rel.settings.max_loss_pct,
                     cash=cash,
                     positions=tuple(positions),
+                    protections=_protections(rel),
                 )
             )
         return found
+
+    def symbol_holdings(self, followers: Sequence[str], symbol: str) -> dict[str, Decimal]:
+        """As the SQL query: each follower's |qty| in ``symbol`` over its copying books."""
+        wanted = set(followers)
+        found: dict[str, Decimal] = {}
+        for rel in self.all():
+            if rel.state.status is RelationshipStatus.STOPPED or rel.follower not in wanted:
+                continue
+            entry = self._state.positions.get((rel.book, symbol))
+            if entry is not None and entry[0].qty:
+                found[rel.follower] = found.get(rel.follower, Decimal(0)) + abs(entry[0].qty)
+        return found
+
+
+def _protections(rel: CopyRelationship) -> Protections | None:
+    """The relationship's protections as the SQL query reads them (no stored peak here)."""
+    s = rel.settings
+    values = (s.copy_stop_loss_pct, s.copy_take_profit_pct, s.take_profit_pct, s.trailing_stop_pct)
+    return None if all(v is None for v in values) else Protections(*values)

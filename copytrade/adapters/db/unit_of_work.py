@@ -38,6 +38,7 @@ from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRepos
 from copytrade.adapters.db.repositories.recorded import RecordedHistory
 from copytrade.adapters.db.repositories.relationships import RelationshipRepository
 from copytrade.adapters.db.repositories.risk_alerts import RiskAlertRepository
+from copytrade.adapters.db.repositories.settings_changes import SettingsChangeRepository
 from copytrade.adapters.db.repositories.settlements import SettlementRepository
 from copytrade.adapters.db.repositories.trade_tallies import TradeTallyRepository
 from copytrade.adapters.db.repositories.trades import TradeRepository
@@ -80,6 +81,7 @@ class SqlUnitOfWork:
         self.instruments = InstrumentRepository(session)
         self.accounts = AccountRepository(session)
         self.relationships = RelationshipRepository(session)
+        self.settings_changes = SettingsChangeRepository(session)
         self.positions = PositionRepository(session, instruments)
         self.orders = OrderRepository(session)
         self.fills = FillRepository(session)

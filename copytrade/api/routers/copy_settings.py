@@ -18,9 +18,11 @@ from copytrade.domain.copying.settings import (
     DEFAULT_MULTIPLIER,
     DEFAULT_SLIPPAGE_PCT,
     MAX_MULTIPLIER,
+    MAX_TAKE_PROFIT_PCT,
 )
 
 Symbols = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=200)]
+TakeProfitPct = Annotated[Decimal, Bounded(0, MAX_TAKE_PROFIT_PCT, 8, above_low=True)]
 
 
 class CopySettingsFields(BaseModel):
@@ -42,6 +44,10 @@ class CopySettingsFields(BaseModel):
     blacklist: Symbols = []
     close_on_stop: StrictBool = True
     copy_open_positions: StrictBool = False
+    copy_stop_loss_pct: PositivePercent | None = None
+    copy_take_profit_pct: TakeProfitPct | None = None
+    take_profit_pct: TakeProfitPct | None = None
+    trailing_stop_pct: PositivePercent | None = None
 
     def copy_settings(self) -> CopySettings:
         chosen = {name: getattr(self, name) for name in SETTINGS}
@@ -52,8 +58,8 @@ class CopySettingsFields(BaseModel):
 
 # Every setting a follower chooses: the fields above have a field of the same name for each.
 SETTINGS = tuple(f.name for f in dataclasses.fields(CopySettings) if f.init)
-if not set(SETTINGS) <= set(CopySettingsFields.model_fields):
+if set(SETTINGS) != set(CopySettingsFields.model_fields):
     raise TypeError(
-        f"CopySettingsFields misses copy settings "
-        f"{set(SETTINGS) - set(CopySettingsFields.model_fields)}"
+        "CopySettingsFields and CopySettings differ: "
+        f"{set(SETTINGS) ^ set(CopySettingsFields.model_fields)}"
     )

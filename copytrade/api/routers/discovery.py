@@ -132,6 +132,7 @@ def get_provider(
             "subscription_price": plain(terms.subscription_price),
             "follower_cap": terms.follower_cap,
             "settlement_period": terms.settlement_period,
+            "min_allocation": plain(terms.min_allocation),
             "followers": active,
             "open_to_new_followers": terms.follower_cap is None or copying < terms.follower_cap,
         },

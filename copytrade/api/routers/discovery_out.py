@@ -34,6 +34,7 @@ class PublicTermsOut(Out):
     subscription_price: Money | None
     follower_cap: int | None
     settlement_period: str
+    min_allocation: Money | None
     followers: int
     open_to_new_followers: bool
 

@@ -12,7 +12,7 @@ from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.api.deps import CurrentUser, Runtime
 from copytrade.api.encode import plain
 from copytrade.api.errors import NotFoundError, answer, errors
-from copytrade.api.inputs import Bounded, Price
+from copytrade.api.inputs import Amount, Bounded, Price
 from copytrade.api.paths import API_V1
 from copytrade.api.wire import Money, Out, wire_model
 from copytrade.service_layer.providers import FollowerSummary, ProviderService
@@ -31,6 +31,7 @@ class BecomeProviderBody(BaseModel):
     subscription_price: Price | None = None
     follower_cap: int | None = Field(default=None, ge=1, le=1_000_000)
     settlement_period: PeriodName = "weekly"
+    min_allocation: Amount | None = None
 
 
 class ChangeTermsBody(BaseModel):
@@ -39,6 +40,7 @@ class ChangeTermsBody(BaseModel):
     subscription_price: Price | None = None
     follower_cap: int | None = Field(default=None, ge=1, le=1_000_000)
     settlement_period: PeriodName | None = None
+    min_allocation: Amount | None = None
 
 
 class TermsOut(Out):
@@ -48,6 +50,7 @@ class TermsOut(Out):
     subscription_price: Money | None
     follower_cap: int | None
     settlement_period: PeriodName
+    min_allocation: Money | None
 
 
 FollowersOut = wire_model(FollowerSummary, open_to_new_followers=(bool, ...))
@@ -61,6 +64,7 @@ def terms_view(terms: ProviderTerms) -> dict[str, Any]:
         "subscription_price": plain(terms.subscription_price),
         "follower_cap": terms.follower_cap,
         "settlement_period": terms.settlement_period,
+        "min_allocation": plain(terms.min_allocation),
     }
 
 
@@ -90,6 +94,7 @@ def become_provider(
         body.follower_cap,
         body.settlement_period,
         body.fee_model,
+        body.min_allocation,
     )
     existed = service.terms(user.id) is not None
     stored = runtime.act(lambda: service.become(terms))

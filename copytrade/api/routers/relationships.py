@@ -7,10 +7,12 @@ Someone else's relationship answers 404 exactly like one that does not exist.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
+from pydantic.fields import FieldInfo
 
 from copytrade.api.deps import Me
 from copytrade.api.encode import plain
@@ -26,6 +28,7 @@ from copytrade.domain.disclosures import (
     RISK_DISCLOSURE,
     RISK_DISCLOSURE_VERSION,
 )
+from copytrade.domain.errors import InvalidValueError
 from copytrade.service_layer.following.service import FollowRequest
 from copytrade.service_layer.following.views import RelationshipDetail, RelationshipSummary
 
@@ -50,6 +53,37 @@ class FollowBody(CopySettingsFields):
             self.risk_acknowledged,
             self.disclosure_version,
         )
+
+
+def _optional(name: str, info: FieldInfo) -> tuple[Any, Any]:
+    """A follow field as an edit's: the same type and bounds, absent by default."""
+    kind: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    return (kind | None, Field(None, description=f"New {name.replace('_', ' ')}."))
+
+
+# Some copy settings to change, the others staying as they are; each value has the
+# bounds it has in a follow (docs/api.md, "Editing copy settings").
+SettingsEdit = create_model(  # type: ignore[call-overload]
+    "SettingsEdit",
+    __config__=ConfigDict(extra="forbid"),
+    **{name: _optional(name, info) for name, info in CopySettingsFields.model_fields.items()},
+)
+# Settings without a "none" value: an edit cannot set them to null.
+_NOT_NULL = frozenset(
+    n for n, i in CopySettingsFields.model_fields.items() if i.default is not None
+)
+
+
+def settings_changes(body: BaseModel) -> dict[str, Any]:
+    """The settings an edit names, as ``CopySettings`` values."""
+    values = body.model_dump(exclude_unset=True)
+    nulls = sorted(name for name in _NOT_NULL if name in values and values[name] is None)
+    if nulls:
+        raise InvalidValueError(f"{', '.join(nulls)} cannot be null: give a value or leave it out")
+    for name in ("whitelist", "blacklist"):
+        if name in values:
+            values[name] = frozenset(values[name])
+    return values
 
 
 class StopBody(BaseModel):
@@ -83,6 +117,10 @@ class SettingsOut(Out):
     blacklist: list[str]
     close_on_stop: bool
     copy_open_positions: bool
+    copy_stop_loss_pct: Money | None
+    copy_take_profit_pct: Money | None
+    take_profit_pct: Money | None
+    trailing_stop_pct: Money | None
 
 
 DetailOut = wire_model(RelationshipDetail, settings=(SettingsOut, ...), disclaimer=(str, ...))
@@ -140,6 +178,49 @@ def relationship(
     """Settings, status and reasons, HWM, equity, PnL, open positions, and one page of
     its copy decisions (newest first) with action and reason."""
     return _detail(me, rel_id, decisions_page, decisions_page_size)
+
+
+@router.patch("/relationships/{rel_id}/settings", response_model=DetailOut, responses=CHANGE)
+def edit_settings(rel_id: str, body: SettingsEdit, me: Me) -> dict[str, Any]:  # type: ignore[valid-type]
+    """Change some copy settings; the others stay. Each value is checked like a follow's
+    (and the provider's minimum allocation again), the change is recorded with its time
+    (``GET .../settings/history``) and applies from the next copy: open copies keep the
+    size and leverage they were opened with."""
+    changes = settings_changes(body)
+    me.act(lambda: me.commands.edit_settings(me.id, rel_id, changes))
+    return _detail(me, rel_id)
+
+
+class SettingsChangeOut(Out):
+    changed_at: datetime
+    changes: dict[str, dict[str, Any]]
+
+
+class SettingsHistoryOut(Out):
+    changes: list[SettingsChangeOut]
+    total: int
+
+
+@router.get(
+    "/relationships/{rel_id}/settings/history",
+    response_model=SettingsHistoryOut,
+    responses=errors(404, 422),
+)
+def settings_history(
+    rel_id: str,
+    me: Me,
+    page: int = Query(1, ge=1, le=100_000),
+    page_size: int = Query(50, ge=1, le=500),
+) -> dict[str, Any]:
+    """Every edit of the settings, newest first: when, and each changed setting's old
+    and new value."""
+    found, total = me.commands.settings_history(
+        me.id, rel_id, page_size, (page - 1) * page_size
+    )
+    return {
+        "changes": [{"changed_at": c.changed_at, "changes": c.changes} for c in found],
+        "total": total,
+    }
 
 
 @router.post("/relationships/{rel_id}/pause", response_model=DetailOut, responses=CHANGE)

@@ -9,7 +9,7 @@ from copytrade.domain.copying.closing import (
     split_flip,
 )
 from copytrade.domain.copying.fill import FillContext
-from copytrade.domain.copying.gate import FollowerBook, gate_opening
+from copytrade.domain.copying.gate import FollowerBook, cap_symbol_exposure, gate_opening
 from copytrade.domain.copying.maxloss import drawdown, loss_fraction_reached, max_loss_reached
 from copytrade.domain.copying.reasons import CopyAction, CopyDecision, ReasonCode
 from copytrade.domain.copying.record import CopyRelationship
@@ -50,6 +50,7 @@ __all__ = [
     "SizingMode",
     "StopReason",
     "Stopped",
+    "cap_symbol_exposure",
     "close_fraction",
     "closes_positions_on_stop",
     "copy_leverage",

@@ -28,6 +28,27 @@ class HeldPosition:
     qty: Decimal
     entry_cost: Decimal
     leverage: Decimal
+    detached: bool = False  # closed by hand once: no copy protection applies to it
+
+
+@dataclass(frozen=True, slots=True)
+class Protections:
+    """A relationship's own protections as the sweep reads them (docs/domain.md,
+    "Follower protections"); ``peak`` is the trailing stop's best equity so far."""
+
+    copy_stop_loss_pct: Decimal | None = None
+    copy_take_profit_pct: Decimal | None = None
+    take_profit_pct: Decimal | None = None
+    trailing_stop_pct: Decimal | None = None
+    peak: Peak | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Peak:
+    """The best copy equity seen at a mark, with the net allocation it was seen at."""
+
+    equity: Decimal
+    net_allocated: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +60,7 @@ class Exposure:
     max_loss_pct: Decimal
     cash: Decimal
     positions: tuple[HeldPosition, ...]
+    protections: Protections | None = None  # None: the relationship set none
 
 
 def book_equity(

@@ -13,6 +13,8 @@ Checks run in docs/domain.md, Copying order, each returning at once with its rea
   6  insufficient_balance  margin + taker fee > the allocation's free cash
   7  below_minimum         qty = notional / price rounded down to the lot step,
                            below min qty or min notional
+Then, where the platform caps one follower's exposure to a symbol, ``cap_symbol_exposure``
+(capped or skipped: symbol_exposure).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from copytrade.domain.copying.reasons import CopyAction, CopyDecision, ReasonCod
 from copytrade.domain.copying.relationship import RelationshipStatus
 from copytrade.domain.copying.settings import CopySettings
 from copytrade.domain.copying.sizing import copy_leverage, notional_for
-from copytrade.domain.values import Quantity, round_down
+from copytrade.domain.values import ZERO, Quantity, round_down
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,27 @@ def gate_opening(settings: CopySettings, fill: FillContext, book: FollowerBook) 
     margin, fee = _margin_and_fee(fill, final, leverage)
     action = CopyAction.PLACED if cap_reason is None else CopyAction.CAPPED
     return CopyDecision(action, cap_reason, Quantity(qty), final, margin, fee, leverage, price)
+
+
+def cap_symbol_exposure(fill: FillContext, decision: CopyDecision, room: Decimal) -> CopyDecision:
+    """An opening copy within the follower's room on the symbol (the cap less what all its
+    relationships hold in it, docs/domain.md "Limits across providers"): unchanged when it
+    fits, else capped to the room on the lot step, skipped when that is below the minimum."""
+    if not decision.is_order or decision.notional <= room:
+        return decision
+    price = decision.price
+    instrument = fill.instrument
+    qty = round_down(max(room, ZERO) / price, instrument.lot_step)
+    if qty * price > room:
+        qty -= instrument.lot_step
+    if qty <= ZERO or not instrument.meets_minimums(qty, price):
+        return fill.skip(ReasonCode.SYMBOL_EXPOSURE)
+    final = qty * price
+    margin, fee = _margin_and_fee(fill, final, decision.leverage)
+    return CopyDecision(
+        CopyAction.CAPPED, ReasonCode.SYMBOL_EXPOSURE, Quantity(qty), final, margin, fee,
+        decision.leverage, price,
+    )
 
 
 def _margin_and_fee(

@@ -37,10 +37,18 @@ class ReasonCode(StrEnum):
     MAX_QUANTITY = "max_quantity"
     INSUFFICIENT_BALANCE = "insufficient_balance"
     BELOW_MINIMUM = "below_minimum"
+    # Across relationships: the follower's cap on one symbol (docs/domain.md, "Limits
+    # across providers"); capped, or skipped when no room is left.
+    SYMBOL_EXPOSURE = "symbol_exposure"
     # Closing.
     DETACHED = "detached"
     NO_POSITION = "no_position"
     BELOW_LOT_STEP = "below_lot_step"
+    # The follower's protections, fired at a mark (docs/domain.md, "Follower protections").
+    COPY_STOP_LOSS = "copy_stop_loss"
+    COPY_TAKE_PROFIT = "copy_take_profit"
+    TAKE_PROFIT = "take_profit"
+    TRAILING_STOP = "trailing_stop"
 
 
 # Each reason in words, for people reading a report or a page (docs/domain.md, Copying).
@@ -58,9 +66,14 @@ REASON_WORDS: dict[ReasonCode, str] = {
     ReasonCode.MAX_QUANTITY: "over the instrument's max quantity",
     ReasonCode.INSUFFICIENT_BALANCE: "not enough free cash",
     ReasonCode.BELOW_MINIMUM: "copy below the instrument's minimum",
+    ReasonCode.SYMBOL_EXPOSURE: "over the follower's cap on one symbol",
     ReasonCode.DETACHED: "position closed by hand (detached)",
     ReasonCode.NO_POSITION: "no copied position to close",
     ReasonCode.BELOW_LOT_STEP: "close below one lot step",
+    ReasonCode.COPY_STOP_LOSS: "the copy's stop-loss was reached",
+    ReasonCode.COPY_TAKE_PROFIT: "the copy's take-profit was reached",
+    ReasonCode.TAKE_PROFIT: "the relationship's take-profit was reached",
+    ReasonCode.TRAILING_STOP: "the relationship's trailing stop was reached",
 }
 
 

@@ -24,6 +24,9 @@ class StopReason(StrEnum):
     MAX_LOSS = "max_loss"
     PROVIDER = "provider"
     ADMIN = "admin"
+    # The follower's relationship-wide protections (docs/domain.md, "Follower protections").
+    TAKE_PROFIT = "take_profit"
+    TRAILING_STOP = "trailing_stop"
 
 
 class PauseReason(StrEnum):
@@ -165,8 +168,12 @@ class RelationshipState:
 def closes_positions_on_stop(reason: StopReason, close_on_stop: bool) -> bool:
     """Whether stopping closes the copied positions at market.
 
-    The max-loss rule always closes them (docs/domain.md, Copying: that is its purpose). Any
+    The max-loss rule, the take-profit and the trailing stop always close them
+    (docs/domain.md, Copying and "Follower protections": that is their purpose). Any
     other stop follows the follower's ``close_on_stop``: it is the follower's
     wish for its positions when copying ends, whoever ends it.
     """
-    return reason is StopReason.MAX_LOSS or close_on_stop
+    return reason in _CLOSING_STOPS or close_on_stop
+
+
+_CLOSING_STOPS = frozenset({StopReason.MAX_LOSS, StopReason.TAKE_PROFIT, StopReason.TRAILING_STOP})

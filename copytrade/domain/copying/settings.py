@@ -25,6 +25,17 @@ DEFAULT_MAX_LOSS_PCT = Decimal(20)
 DEFAULT_SLIPPAGE_PCT = ONE
 
 
+# Each protection's largest percentage: a stop can lose at most everything, a
+# take-profit may ask for up to 10x (docs/domain.md, "Follower protections").
+MAX_TAKE_PROFIT_PCT = Decimal(1000)
+PROTECTION_LIMITS = {
+    "copy_stop_loss_pct": HUNDRED,
+    "copy_take_profit_pct": MAX_TAKE_PROFIT_PCT,
+    "take_profit_pct": MAX_TAKE_PROFIT_PCT,
+    "trailing_stop_pct": HUNDRED,
+}
+
+
 class SizingMode(StrEnum):
     FIXED_AMOUNT = "fixed_amount"
     PROPORTIONAL = "proportional"
@@ -56,6 +67,11 @@ class CopySettings:
     blacklist: frozenset[str] = frozenset()
     close_on_stop: bool = True
     copy_open_positions: bool = False
+    # The follower's own protections (docs/domain.md, "Follower protections"); None: off.
+    copy_stop_loss_pct: Decimal | None = None
+    copy_take_profit_pct: Decimal | None = None
+    take_profit_pct: Decimal | None = None
+    trailing_stop_pct: Decimal | None = None
     max_per_trade_fraction: Decimal = field(init=False, repr=False, compare=False)
     max_loss_fraction: Decimal = field(init=False, repr=False, compare=False)
     slippage_fraction: Decimal = field(init=False, repr=False, compare=False)
@@ -91,6 +107,10 @@ class CopySettings:
             raise InvalidValueError(
                 f"max_open_trades must be at least 1, got {self.max_open_trades}"
             )
+        for name, high in PROTECTION_LIMITS.items():
+            value = getattr(self, name)
+            if value is not None:
+                put(self, name, percent(_positive(value, name), name, low=0, high=high))
         put(self, "whitelist", _symbols(self.whitelist, "whitelist"))
         put(self, "blacklist", _symbols(self.blacklist, "blacklist"))
         put(self, "max_per_trade_fraction", self.max_per_trade_pct / HUNDRED)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from copytrade.adapters.db.repositories.orders import OrderIntent
+from copytrade.adapters.db.repositories.settings_changes import SettingsChange
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.port import Venue
 from copytrade.domain.copying import (
@@ -25,6 +26,9 @@ from copytrade.domain.copying import (
     StopReason,
     max_loss_reached,
 )
+from copytrade.domain.copying.edits import edit_settings
+from copytrade.domain.copying.protections import Sweep
+from copytrade.domain.copying.reasons import ReasonCode
 from copytrade.domain.errors import DomainError, InvalidTransitionError
 from copytrade.domain.ids import AccountId, FollowerId, ProviderId, RelationshipId
 from copytrade.domain.ledger import allocate, release
@@ -32,6 +36,12 @@ from copytrade.domain.profit_share import HighWatermark
 from copytrade.domain.values import USDT, ZERO, Money
 from copytrade.engine.books import BookState, load_books
 from copytrade.engine.execution import Executor, request_for
+from copytrade.engine.protecting import (
+    PROTECTION_FIRED,
+    occasion,
+    protection_decisions,
+    protection_notice,
+)
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.stopping import STOPPED, close_intents, stop, stop_notifications
 from copytrade.engine.venue_cash import RecordedMoves, VenueCash, cash_move, record_moves
@@ -140,6 +150,31 @@ class FollowerActions:
         self._executor.execute([request_for(i, i.reduce_only) for i in intents])
         return rel
 
+    def edit_settings(
+        self, rel_id: RelationshipId, changes: Mapping[str, Any], within: Within | None = None
+    ) -> CopyRelationship:
+        """Change some copy settings (docs/domain.md, "Editing copy settings"): validated
+        like a follow's, recorded with the time, effective from the next copy; the copies
+        already open keep the size and leverage they were opened with."""
+        now = self._now()
+        with self._uow_factory() as uow:
+            rel = uow.relationships.get(rel_id, for_update=True)
+            if not rel.state.mirrors_closes:
+                raise CopyActionError(f"{rel_id} is stopped: its settings no longer change")
+            settings, changed = edit_settings(rel.settings, changes)
+            if not changed:
+                return rel
+            rel = replace(rel, settings=settings)
+            if within is not None:
+                within(uow, rel)
+            uow.relationships.save(rel, now)
+            if "trailing_stop_pct" in changed:
+                uow.relationships.clear_peak(str(rel_id))  # the trail starts at the next mark
+            uow.settings_changes.add(SettingsChange(str(rel.id), str(rel.follower), changed, now))
+            uow.commit()
+        self._cache.invalidate(str(rel.provider))
+        return rel
+
     def pause(self, rel_id: RelationshipId) -> CopyRelationship:
         return self._transition(rel_id, Paused())
 
@@ -159,11 +194,14 @@ class FollowerActions:
         rel_id: RelationshipId,
         reason: StopReason = StopReason.FOLLOWER,
         close_on_stop: bool | None = None,
+        fired: ReasonCode | None = None,
     ) -> None:
         """Stop copying: close positions where asked, settle profit share at the stop
         (docs/domain.md, Profit share), then return the free cash to the follower's balance.
 
-        ``close_on_stop`` given here replaces the relationship's setting for this stop.
+        ``close_on_stop`` given here replaces the relationship's setting for this stop;
+        ``fired`` names the follower protection that stopped it (its closes are then
+        recorded as decisions with that reason, and the follower is told).
         Stopping a relationship whose stop a crash interrupted finishes that stop;
         stopping one whose stop is complete is refused.
         """
@@ -179,6 +217,8 @@ class FollowerActions:
                 stopped, intents = stop(rel, reason, book, now)
                 uow.relationships.save(stopped, now)
                 uow.outbox.add_many(STOPPED, stop_notifications(stopped, now), now)
+                if fired is not None:
+                    self._record_firing(uow, rel, fired, intents, now)
                 uow.orders.add_intents(intents)
                 uow.commit()
         if stopped_before:
@@ -224,6 +264,64 @@ class FollowerActions:
         for rel in hit:
             self.stop(rel.id, StopReason.MAX_LOSS)
         return [str(rel.id) for rel in hit]
+
+    def protect(self, sweep: Sweep) -> list[str]:
+        """Act on what a mark fired (docs/domain.md, "Follower protections"): store the
+        trailing stops' new peaks, stop the relationships a take-profit or trailing stop
+        reached, and close the single copies at their stop-loss or take-profit; the ids
+        of the relationships acted on."""
+        now = self._now()
+        if sweep.peaks:
+            with self._uow_factory() as uow:
+                uow.relationships.set_peaks(sweep.peaks, now)
+                uow.commit()
+        for rel_id, reason in sweep.stops:
+            try:
+                self.stop(RelationshipId(rel_id), StopReason(reason.value), fired=reason)
+            except InvalidTransitionError:
+                continue  # stopped since the sweep read it (another stop came first)
+        closing: dict[str, list[tuple[str, ReasonCode]]] = {}
+        for rel_id, symbol, reason in sweep.closes:
+            closing.setdefault(rel_id, []).append((symbol, reason))
+        for rel_id, closes in closing.items():
+            self._close_copies(RelationshipId(rel_id), closes, now)
+        return [rel_id for rel_id, _ in sweep.stops] + list(closing)
+
+    def _close_copies(
+        self, rel_id: RelationshipId, closes: Sequence[tuple[str, ReasonCode]], now: datetime
+    ) -> None:
+        """Close single copies at market, each decision with its protection's reason; not
+        one whose book still waits for the venue's answer to an order in that symbol."""
+        intents: list[OrderIntent] = []
+        with self._uow_factory() as uow:
+            rel = uow.relationships.get(rel_id, for_update=True)
+            book = load_books(uow, [rel])[rel.book]
+            # A close still waiting for the venue's answer is not sent twice.
+            waiting = {o.symbol for o in uow.orders.unconfirmed_of_book(rel.book)}
+            for symbol, reason in closes:
+                stored = book.positions.get(symbol)
+                if stored is None or stored.position.is_flat or symbol in waiting:
+                    continue
+                only = BookState(book.cash, {symbol: stored})
+                made = close_intents(rel, only, occasion(reason, symbol, now), now)
+                self._record_firing(uow, rel, reason, made, now)
+                intents.extend(made)
+            uow.orders.add_intents(intents)
+            uow.commit()
+        self._executor.execute([request_for(i, i.reduce_only) for i in intents])
+
+    def _record_firing(
+        self,
+        uow: SqlUnitOfWork,
+        rel: CopyRelationship,
+        reason: ReasonCode,
+        intents: Sequence[OrderIntent],
+        now: datetime,
+    ) -> None:
+        prices = self._prices()
+        uow.decisions.add_many(protection_decisions(rel, reason, intents, prices, now))
+        symbols = [i.symbol for i in intents]
+        uow.outbox.add_many(PROTECTION_FIRED, protection_notice(rel, reason, symbols, now), now)
 
     def on_stopped(self, message_id: str, payload: Mapping[str, Any]) -> None:
         """The outbox consumer of a stop's message to the follower: finish the stop."""

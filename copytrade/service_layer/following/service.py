@@ -19,12 +19,14 @@ exactly like one that does not exist.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from copytrade.adapters.db.repositories.identity import RiskAcknowledgement
 from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
+from copytrade.adapters.db.repositories.settings_changes import SettingsChange
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship, CopySettings
 from copytrade.domain.disclosures import RISK_DISCLOSURE_VERSION
@@ -34,7 +36,7 @@ from copytrade.domain.ledger.errors import InsufficientFundsError
 from copytrade.domain.values import USDT, ZERO
 from copytrade.service_layer.accounts import COPYING, AccountService
 from copytrade.service_layer.following.actions import FollowerActions
-from copytrade.service_layer.platform import Platform
+from copytrade.service_layer.platform import DEFAULT_MAX_COPIED_PROVIDERS, Platform
 
 
 class FollowRefusedError(DomainError):
@@ -64,6 +66,14 @@ class TotalAllocationLimitError(FollowRefusedError):
 
 class FollowerCapReachedError(FollowRefusedError):
     """The provider has as many followers as it accepts."""
+
+
+class ProviderLimitError(FollowRefusedError):
+    """The follower copies as many providers as the platform allows."""
+
+
+class MinimumAllocationError(FollowRefusedError):
+    """The allocation is below the provider's minimum."""
 
 
 class SelfFollowError(FollowRefusedError):
@@ -141,6 +151,28 @@ def check_follower_cap(uow: SqlUnitOfWork, provider: str) -> None:
         )
 
 
+def check_provider_limit(uow: SqlUnitOfWork, follower: str, limit: int) -> None:
+    """The follower copies at most ``limit`` providers (relationships active or paused,
+    counted with the new one added; docs/api.md, Rules a follow must pass)."""
+    copying = len(uow.relationships.allocations_of(follower, COPYING))
+    if copying > limit:
+        raise ProviderLimitError(
+            f"you already copy {copying - 1} providers, the most the platform allows is "
+            f"{limit}: stop one of your copies first"
+        )
+
+
+def check_min_allocation(uow: SqlUnitOfWork, rel: CopyRelationship) -> None:
+    """The relationship holds at least its provider's minimum allocation (checked at a
+    follow and at an edit of the settings; docs/api.md, Rules a follow must pass)."""
+    minimum = uow.accounts.terms(str(rel.provider)).min_allocation
+    if minimum is not None and rel.net_allocated < minimum:
+        raise MinimumAllocationError(
+            f"{rel.provider} accepts copies of at least {minimum} {USDT}; this one holds "
+            f"{rel.net_allocated} {USDT} (top it up first); nothing was changed"
+        )
+
+
 def _not_covered(what: str, error: InsufficientFundsError) -> FreeBalanceTooLowError:
     return FreeBalanceTooLowError(
         f"{what} exceeds your free balance of {error.balance} {USDT}; nothing was changed "
@@ -157,7 +189,9 @@ class FollowingService:
         actions: FollowerActions,
         accounts: AccountService,
         new_id: Callable[[], RelationshipId] = new_relationship_id,
+        max_copied_providers: int = DEFAULT_MAX_COPIED_PROVIDERS,
     ) -> None:
+        self._max_copied_providers = max_copied_providers
         self._uow_factory = uow_factory
         self._actions = actions
         self._accounts = accounts
@@ -165,7 +199,12 @@ class FollowingService:
 
     @classmethod
     def of(cls, platform: Platform) -> FollowingService:
-        return cls(platform.uow, platform.actions, platform.accounts)
+        return cls(
+            platform.uow,
+            platform.actions,
+            platform.accounts,
+            max_copied_providers=platform.max_copied_providers,
+        )
 
     def follow(self, follower: str, request: FollowRequest) -> CopyRelationship:
         if not request.risk_acknowledged:
@@ -187,6 +226,8 @@ class FollowingService:
         def within(uow: SqlUnitOfWork, rel: CopyRelationship) -> None:
             check_jurisdiction(uow, follower, rel)
             check_follower_cap(uow, str(rel.provider))
+            check_provider_limit(uow, follower, self._max_copied_providers)
+            check_min_allocation(uow, rel)
             ack = RiskAcknowledgement(
                 str(rel.id), follower, RISK_DISCLOSURE_VERSION, rel.created_at
             )
@@ -208,6 +249,22 @@ class FollowingService:
     def _owned(self, follower: str, rel_id: str) -> RelationshipId:
         with self._uow_factory() as uow:
             return owned_relationship(uow, follower, rel_id).id
+
+    def edit_settings(
+        self, follower: str, rel_id: str, changes: Mapping[str, Any]
+    ) -> CopyRelationship:
+        """Change some of one's copy settings (docs/domain.md, "Editing copy settings")."""
+        return self._actions.edit_settings(
+            self._owned(follower, rel_id), changes, within=check_min_allocation
+        )
+
+    def settings_history(
+        self, follower: str, rel_id: str, limit: int = 50, offset: int = 0
+    ) -> tuple[list[SettingsChange], int]:
+        """One page of the relationship's settings edits, newest first, and their count."""
+        with self._uow_factory() as uow:
+            owned = owned_relationship(uow, follower, rel_id)
+            return uow.settings_changes.of_relationship(str(owned.id), limit, offset)
 
     def pause(self, follower: str, rel_id: str) -> None:
         self._actions.pause(self._owned(follower, rel_id))

@@ -18,6 +18,7 @@ from copytrade.adapters.db.repositories.decisions import DecisionRecord
 from copytrade.adapters.db.repositories.positions import StoredPosition
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship, CopySettings, RelationshipStatus
+from copytrade.domain.copying.edits import SETTING_NAMES
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.books import BookState, load_books
@@ -94,20 +95,11 @@ class AccountView:
 
 def settings_view(settings: CopySettings) -> dict[str, Any]:
     """Every setting of a relationship, as the follow request names them."""
-    return {
-        "mode": settings.mode.value,
-        "fixed_amount": settings.fixed_amount,
-        "multiplier": settings.multiplier,
-        "leverage": settings.leverage,
-        "max_per_trade_pct": settings.max_per_trade_pct,
-        "max_open_trades": settings.max_open_trades,
-        "max_loss_pct": settings.max_loss_pct,
-        "slippage_pct": settings.slippage_pct,
-        "whitelist": sorted(settings.whitelist),
-        "blacklist": sorted(settings.blacklist),
-        "close_on_stop": settings.close_on_stop,
-        "copy_open_positions": settings.copy_open_positions,
-    }
+    view: dict[str, Any] = {name: getattr(settings, name) for name in SETTING_NAMES}
+    view["mode"] = settings.mode.value
+    view["whitelist"] = sorted(settings.whitelist)
+    view["blacklist"] = sorted(settings.blacklist)
+    return view
 
 
 def _position(stored: StoredPosition, prices: Mapping[str, Decimal]) -> PositionView:

@@ -4,6 +4,7 @@ from copytrade.simulation.scenario.errors import ScenarioError
 from copytrade.simulation.scenario.events import (
     ChargeSubscriptions,
     Deposit,
+    EditSettings,
     Event,
     Follow,
     FollowerAction,
@@ -28,6 +29,7 @@ from copytrade.simulation.scenario.timeline import PricePoint, TimelineItem, tim
 __all__ = [
     "ChargeSubscriptions",
     "Deposit",
+    "EditSettings",
     "Event",
     "Follow",
     "FollowerAction",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from copytrade.domain.copying.edits import edit_settings
 from copytrade.domain.copying.settings import CopySettings
 from copytrade.domain.ids import AccountId, ClientOrderId, FollowerId, ProviderId, RelationshipId
 from copytrade.domain.instruments import Instrument, parse_side
@@ -27,6 +28,7 @@ from copytrade.simulation.scenario.schema_events import (
     AmountDoc,
     ChargeSubscriptionsDoc,
     DepositDoc,
+    EditSettingsDoc,
     EventDoc,
     FollowDoc,
     ManualCloseDoc,
@@ -68,6 +70,7 @@ class EventBuilder:
         # (follower, provider) -> (latest relationship id, "active" or "stopped", how many so
         # far). Paused counts as active here: only a stop ends a relationship.
         self._pairs: dict[tuple[str, str], tuple[RelationshipId, str, int]] = {}
+        self._settings: dict[RelationshipId, CopySettings] = {}  # as followed, then edited
         self._order_ids: dict[str, str] = {}
         self._last: datetime = known.start
 
@@ -93,6 +96,8 @@ class EventBuilder:
             rel = self._existing(path, doc.follower, doc.provider, doc.type)
             self._instrument(f"{path}.symbol", doc.symbol)
             return ev.ManualClose(doc.at, index, *self._pair(doc), rel, doc.symbol)
+        if isinstance(doc, EditSettingsDoc):
+            return self._edit(path, index, doc)
         if isinstance(doc, DepositDoc):
             if doc.account not in self._known.providers | self._known.followers:
                 self._where.fail(f"{path}.account", f"unknown account {doc.account!r}")
@@ -188,8 +193,25 @@ class EventBuilder:
             settings = CopySettings(**doc.settings.model_dump(exclude_none=True))
         number = 1 if current is None else current[2] + 1
         rel = relationship_id(doc.follower, doc.provider, number)
+        self._settings[rel] = settings
         self._pairs[(doc.follower, doc.provider)] = (rel, "active", number)
         return ev.Follow(doc.at, index, *self._pair(doc), rel, doc.allocation, settings)
+
+    def _edit(self, path: str, index: int, doc: EditSettingsDoc) -> ev.EditSettings:
+        """An edit checked as the platform checks it (``edit_settings``): like a follow."""
+        rel = self._existing(path, doc.follower, doc.provider, doc.type)
+        settings_path = f"{path}.settings"
+        for name in ("whitelist", "blacklist"):
+            for k, symbol in enumerate(getattr(doc.settings, name) or ()):
+                self._instrument(f"{settings_path}.{name}[{k}]", symbol)
+        changes = doc.settings.model_dump(exclude_unset=True)
+        for name in ("whitelist", "blacklist"):
+            if changes.get(name) is not None:
+                changes[name] = frozenset(changes[name])
+        with self._where.domain(settings_path, _SETTINGS_FIELDS):
+            self._settings[rel], _ = edit_settings(self._settings[rel], changes)
+        pairs = tuple(sorted(changes.items()))
+        return ev.EditSettings(doc.at, index, *self._pair(doc), rel, pairs)
 
     def _check_pair(self, path: str, follower: str, provider: str) -> None:
         if follower not in self._known.followers:
@@ -208,6 +230,6 @@ class EventBuilder:
 
     @staticmethod
     def _pair(
-        doc: RelationshipDoc | AmountDoc | ManualCloseDoc | FollowDoc,
+        doc: RelationshipDoc | AmountDoc | ManualCloseDoc | FollowDoc | EditSettingsDoc,
     ) -> tuple[FollowerId, ProviderId]:
         return FollowerId(doc.follower), ProviderId(doc.provider)

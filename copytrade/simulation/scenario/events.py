@@ -93,6 +93,14 @@ class ManualClose(_FollowerAction):
 
 
 @dataclass(frozen=True, slots=True)
+class EditSettings(_FollowerAction):
+    """The follower changes some copy settings, from the next copy on (docs/domain.md,
+    "Editing copy settings"); ``changes`` are (setting, value) pairs."""
+
+    changes: tuple[tuple[str, object], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Settle:
     """Settle profit share for every relationship that is not stopped."""
 
@@ -118,5 +126,5 @@ class Deposit:
     amount: Decimal
 
 
-FollowerAction = Follow | Pause | Resume | Stop | TopUp | Withdraw | ManualClose
+FollowerAction = Follow | Pause | Resume | Stop | TopUp | Withdraw | ManualClose | EditSettings
 Event = ProviderOrder | FollowerAction | Settle | ChargeSubscriptions | Deposit

@@ -53,6 +53,24 @@ class SettingsDoc(BaseModel):
     blacklist: list[str] | None = None
     close_on_stop: bool | None = None
     copy_open_positions: bool | None = None
+    copy_stop_loss_pct: Number | None = None
+    copy_take_profit_pct: Number | None = None
+    take_profit_pct: Number | None = None
+    trailing_stop_pct: Number | None = None
+
+
+class SettingsEditDoc(SettingsDoc):
+    """Some settings to change (docs/domain.md, "Editing copy settings"); a null turns a
+    setting that can be off (a protection, the leverage) off."""
+
+    mode: Literal["fixed_amount", "proportional", "multiplier"] | None = None  # type: ignore[assignment]
+
+
+class EditSettingsDoc(_EventDoc):
+    type: Literal["edit_settings"]
+    follower: str
+    provider: str
+    settings: SettingsEditDoc
 
 
 class FollowDoc(_EventDoc):
@@ -103,6 +121,7 @@ EventDoc = Annotated[
     | RelationshipDoc
     | AmountDoc
     | ManualCloseDoc
+    | EditSettingsDoc
     | SettleDoc
     | ChargeSubscriptionsDoc
     | DepositDoc,

@@ -21,11 +21,16 @@ def test_become_a_provider_with_defaults_then_see_the_terms(api: Api) -> None:
         "subscription_price": None,
         "follower_cap": None,
         "settlement_period": "weekly",
+        "min_allocation": None,
     }
+    changed = api.client.patch(
+        "/api/v1/providers/me", json={"min_allocation": "500"}, headers=user["headers"]
+    )
+    assert changed.status_code == 200 and changed.json()["min_allocation"] == "500"
     me = api.client.get("/api/v1/auth/me", headers=user["headers"]).json()
     assert me["is_provider"] is True
     public = api.client.get(f"/api/v1/providers/{user['id']}").json()
-    assert public["terms"]["share_pct"] == "10"
+    assert public["terms"]["share_pct"] == "10" and public["terms"]["min_allocation"] == "500"
 
 
 def test_becoming_a_provider_moves_the_free_balance_to_the_venue_once(api: Api) -> None:

@@ -29,6 +29,7 @@ class ProviderTerms:
     follower_cap: int | None = None
     settlement_period: str = "weekly"
     fee_model: str = "profit_share"  # profit_share / subscription / commission
+    min_allocation: Decimal | None = None  # the smallest allocation a follower copies with
 
 
 class AccountRepository:
@@ -56,6 +57,7 @@ class AccountRepository:
                 follower_cap=terms.follower_cap,
                 settlement_period=terms.settlement_period,
                 fee_model=terms.fee_model,
+                min_allocation=terms.min_allocation,
             )
         )
         self._session.flush()
@@ -93,4 +95,5 @@ class AccountRepository:
             row.follower_cap,
             row.settlement_period,
             row.fee_model,
+            row.min_allocation,
         )

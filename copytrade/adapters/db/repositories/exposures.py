@@ -1,7 +1,8 @@
 """What the max-loss sweep reads: every copying relationship holding a symbol, in one query.
 
-One row per (relationship, position): the relationship's net allocation and max
-loss %, its book's allocation cash (the ledger balance, absent meaning 0) and
+One row per (relationship, position): the relationship's net allocation, max
+loss % and own protections (docs/domain.md, "Follower protections"), its book's
+allocation cash (the ledger balance, absent meaning 0) and
 the position's quantity, cost and leverage, as plain values
 (domain/copying/exposure.py). Stopped relationships are left out; a book's
 positions are all of its rows, as ``PositionRepository.for_books`` loads them.
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import LedgerBalanceRow, PositionRow, RelationshipRow
 from copytrade.domain.copying import RelationshipStatus
-from copytrade.domain.copying.exposure import Exposure, HeldPosition
+from copytrade.domain.copying.exposure import Exposure, HeldPosition, Peak, Protections
 from copytrade.domain.ledger import LedgerAccountKind
 from copytrade.domain.values import USDT, ZERO
 
@@ -34,6 +35,13 @@ _QUERY = (
         _P.qty,
         _P.entry_cost,
         _P.leverage,
+        _P.detached,
+        _R.copy_stop_loss_pct,
+        _R.copy_take_profit_pct,
+        _R.take_profit_pct,
+        _R.trailing_stop_pct,
+        _R.peak_equity,
+        _R.peak_net_allocated,
     )
     .join(_P, _P.book == _R.id)
     .outerjoin(
@@ -67,5 +75,15 @@ def _exposure(rel_id: str, rows: list[Any]) -> Exposure:
         net_allocated=net_allocated,
         max_loss_pct=max_loss_pct,
         cash=ZERO if cash is None else cash,
-        positions=tuple(HeldPosition(r[4], r[5], r[6], r[7]) for r in rows),
+        positions=tuple(HeldPosition(r[4], r[5], r[6], r[7], bool(r[8])) for r in rows),
+        protections=_protections(rows[0][9:]),
     )
+
+
+def _protections(values: Any) -> Protections | None:
+    """The relationship's protections; None when it set none (the sweep skips it)."""
+    copy_sl, copy_tp, take_profit, trailing, peak_equity, peak_net = values
+    if copy_sl is None and copy_tp is None and take_profit is None and trailing is None:
+        return None
+    peak = None if peak_equity is None or peak_net is None else Peak(peak_equity, peak_net)
+    return Protections(copy_sl, copy_tp, take_profit, trailing, peak)

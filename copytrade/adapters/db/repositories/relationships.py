@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -25,7 +25,7 @@ from copytrade.domain.copying import (
     parse_pause_reason,
     parse_stop_reason,
 )
-from copytrade.domain.copying.exposure import Exposure
+from copytrade.domain.copying.exposure import Exposure, Peak
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import FollowerId, ProviderId, RelationshipId
 
@@ -52,6 +52,10 @@ def _relationship(row: RelationshipRow) -> CopyRelationship:
         blacklist=_symbols(row.symbols_blocked),
         close_on_stop=row.close_on_stop,
         copy_open_positions=row.copy_open_positions,
+        copy_stop_loss_pct=row.copy_stop_loss_pct,
+        copy_take_profit_pct=row.copy_take_profit_pct,
+        take_profit_pct=row.take_profit_pct,
+        trailing_stop_pct=row.trailing_stop_pct,
     )
     stop_reason = parse_stop_reason(row.stop_reason) if row.stop_reason else None
     pause_reason = parse_pause_reason(row.pause_reason) if row.pause_reason else None
@@ -87,6 +91,10 @@ def _values(rel: CopyRelationship) -> dict[str, object]:
         "symbols_blocked": " ".join(sorted(s.blacklist)),
         "close_on_stop": s.close_on_stop,
         "copy_open_positions": s.copy_open_positions,
+        "copy_stop_loss_pct": s.copy_stop_loss_pct,
+        "copy_take_profit_pct": s.copy_take_profit_pct,
+        "take_profit_pct": s.take_profit_pct,
+        "trailing_stop_pct": s.trailing_stop_pct,
         "net_allocated": rel.net_allocated,
         "hwm": rel.hwm,
         "owed": rel.owed,
@@ -125,6 +133,16 @@ _SET_HWM = BulkStatement(
     .where(_TABLE.c.id == bindparam("b_id"))
     .values(hwm=bindparam("hwm"), owed=bindparam("owed"), updated_at=bindparam("updated_at")),
     ("b_id", "hwm", "owed", "updated_at"),
+)
+_SET_PEAK = BulkStatement(
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("b_id"))
+    .values(
+        peak_equity=bindparam("peak"),
+        peak_net_allocated=bindparam("peak_net"),
+        updated_at=bindparam("updated_at"),
+    ),
+    ("b_id", "peak", "peak_net", "updated_at"),
 )
 _HWM_QUERY = select(
     _TABLE.c.id,
@@ -285,3 +303,37 @@ class RelationshipRepository:
     def exposures(self, symbols: Collection[str] | None = None) -> list[Exposure]:
         """What the max-loss sweep needs of the copying relationships ``holding`` them."""
         return exposures_holding(self._session, symbols)
+
+    def symbol_holdings(self, followers: Sequence[str], symbol: str) -> dict[str, Decimal]:
+        """The quantity (in absolute value) each follower's relationships that are not
+        stopped hold in ``symbol``, summed over them (docs/domain.md, "Limits across
+        providers"); followers holding none are left out."""
+        rel, pos = RelationshipRow, PositionRow
+        query = (
+            select(rel.follower_id, func.sum(func.abs(pos.qty)))
+            .join(pos, pos.book == rel.id)
+            .where(pos.symbol == symbol, rel.status != RelationshipStatus.STOPPED.value)
+            .group_by(rel.follower_id)
+        )
+        found: dict[str, Decimal] = {}
+        for part in chunks(followers):
+            rows = self._session.execute(query.where(rel.follower_id.in_(part)))
+            found.update({follower: Decimal(qty) for follower, qty in rows if qty})
+        return found
+
+    def set_peaks(self, peaks: Mapping[str, Peak], now: datetime) -> None:
+        """Store new trailing-stop peaks (docs/domain.md, "Follower protections"), one
+        executemany by primary key."""
+        rows = [
+            {"b_id": rel_id, "peak": p.equity, "peak_net": p.net_allocated, "updated_at": now}
+            for rel_id, p in peaks.items()
+        ]
+        _SET_PEAK.execute(self._session, rows)
+
+    def clear_peak(self, rel_id: str) -> None:
+        """Forget the trailing stop's peak: the next mark starts it again."""
+        self._session.execute(
+            update(_TABLE)
+            .where(_TABLE.c.id == rel_id)
+            .values(peak_equity=None, peak_net_allocated=None)
+        )

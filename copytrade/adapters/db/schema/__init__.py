@@ -3,7 +3,12 @@
 from copytrade.adapters.db.schema.accounts import AccountRow, InstrumentRow, ProviderRow
 from copytrade.adapters.db.schema.alerts import AlertFiringRow, AlertRuleRow
 from copytrade.adapters.db.schema.base import Base
-from copytrade.adapters.db.schema.copying import CopyDecisionRow, RelationshipRow, SettlementRow
+from copytrade.adapters.db.schema.copying import (
+    CopyDecisionRow,
+    RelationshipRow,
+    SettingsChangeRow,
+    SettlementRow,
+)
 from copytrade.adapters.db.schema.fees import SubscriptionChargeRow
 from copytrade.adapters.db.schema.identity import (
     ApiKeyRow,
@@ -78,6 +83,7 @@ __all__ = [
     "RiskAcknowledgementRow",
     "RiskFiringRow",
     "RiskRuleRow",
+    "SettingsChangeRow",
     "SettlementRow",
     "StreamCursorRow",
     "SubscriptionChargeRow",

@@ -28,6 +28,8 @@ class ProviderRow(Base):
     share_pct: Mapped[Decimal] = money()
     subscription_price: Mapped[Decimal | None] = money(nullable=True)
     follower_cap: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The smallest allocation a follower may copy with (docs/api.md, Rules a follow must pass).
+    min_allocation: Mapped[Decimal | None] = money(nullable=True)
     settlement_period: Mapped[str] = mapped_column(String(16), default="weekly")
     # profit_share / subscription / commission (docs/fees.md)
     fee_model: Mapped[str] = mapped_column(

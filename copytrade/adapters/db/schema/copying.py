@@ -35,6 +35,14 @@ class RelationshipRow(Base):
     symbols_blocked: Mapped[str] = mapped_column(Text, default="")
     close_on_stop: Mapped[bool] = mapped_column(Boolean, default=True)
     copy_open_positions: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The follower's protections (docs/domain.md, "Follower protections"); NULL: off.
+    copy_stop_loss_pct: Mapped[Decimal | None] = money(nullable=True)
+    copy_take_profit_pct: Mapped[Decimal | None] = money(nullable=True)
+    take_profit_pct: Mapped[Decimal | None] = money(nullable=True)
+    trailing_stop_pct: Mapped[Decimal | None] = money(nullable=True)
+    # The trailing stop's peak: the best copy equity at a mark and the net allocation then.
+    peak_equity: Mapped[Decimal | None] = money(nullable=True)
+    peak_net_allocated: Mapped[Decimal | None] = money(nullable=True)
     # Money bookkeeping of the allocation (docs/domain.md: max loss, high-watermark).
     net_allocated: Mapped[Decimal] = money(default=Decimal(0))
     hwm: Mapped[Decimal] = money(default=Decimal(0))
@@ -64,6 +72,19 @@ class CopyDecisionRow(Base):
     price: Mapped[Decimal] = money()
     client_order_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SettingsChangeRow(Base):
+    """One edit of a relationship's copy settings: when, and each setting's old and new
+    value as JSON text (docs/domain.md, "Editing copy settings")."""
+
+    __tablename__ = "settings_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    relationship_id: Mapped[str] = mapped_column(ForeignKey("relationships.id"), index=True)
+    follower_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    changes: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class PerRelationshipPeriod:
