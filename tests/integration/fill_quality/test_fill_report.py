@@ -1,0 +1,82 @@
+"""Fill quality through the real engine, venue and ledger (docs/statistics.md, "Fill quality").
+
+Provider "pro" (10,000) buys 0.04 BTC at 50,000 and sells it at 55,000; three followers
+with 1,000 each: alice proportional, bob blocking the symbol, carl with multiplier 2.
+k = 1,000 / 10,000 = 0.1. Provider: 0.04 × 5,000 = 200 less fees 1 + 1.1 → r_P = 0.01979.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from sqlalchemy import Engine
+
+from copytrade.domain.copying import SizingMode
+from copytrade.service_layer.fill_quality import FillQualityReads
+
+from ..engine.harness import PERP, Harness
+
+
+def _platform(db: Engine) -> Harness:
+    h = Harness(db)
+    h.tick(PERP.symbol, "50000")
+    pro = h.provider("pro", "10000")
+    h.follow(h.follower("alice", "5000"), pro, "1000")
+    h.follow(h.follower("bob", "5000"), pro, "1000", blacklist=frozenset({PERP.symbol}))
+    h.follow(h.follower("carl", "5000"), pro, "1000", mode=SizingMode.MULTIPLIER,
+             multiplier=D(2))  # fmt: skip
+    h.trade(pro, "buy", "0.04")
+    h.tick(PERP.symbol, "55000")
+    h.trade(pro, "sell", "0.04")
+    return h
+
+
+def test_fill_reports_on_the_engine(db_engine: Engine) -> None:
+    h = _platform(db_engine)
+    reads = FillQualityReads(h.platform.uow, h.engine.prices.snapshot)
+
+    alice = reads.relationship("alice:pro")
+    [rel] = alice.relationships
+    assert [(c.leg, c.action, c.copy_qty, c.slippage_bps, c.delay_s) for c in rel.copies] == [
+        ("open", "placed", D("0.004"), D(0), D(0)),
+        ("close", "placed", D("0.004"), D(0), D(0)),
+    ]
+    gap = rel.gap
+    assert gap is not None
+    assert gap.provider_return == D("0.01979")
+    # 0.004 × 5,000 = 20 less fees 0.1 + 0.11: the 1,019.79 the copy's cash holds.
+    assert gap.copy_return == D("0.01979")
+    assert gap.gap == 0 and all(v == 0 for v in gap.parts().values())
+    assert rel.kept_pct == D(100)
+
+    [bob] = reads.relationship("bob:pro").relationships
+    assert [(c.action, c.reason) for c in bob.copies] == [
+        ("skipped", "symbol_not_allowed"), ("skipped", "no_position"),
+    ]
+    assert bob.summary.skipped_pct == {"no_position": D(50), "symbol_not_allowed": D(50)}
+    assert bob.gap is not None
+    # skipped: 0.1 × 0.04 × 5,000 / 1,000 = 0.02; fees: (0 − 0.1 × 2.1) / 1,000.
+    assert (bob.gap.skipped, bob.gap.fees, bob.gap.copy_return) == (
+        D("0.02"), D("-0.00021"), D(0),
+    )
+    assert bob.gap.gap == D("0.01979") == sum(bob.gap.parts().values())
+    assert bob.kept_pct == D(0)
+
+    [carl] = reads.relationship("carl:pro").relationships
+    assert carl.gap is not None
+    # 0.008 × 5,000 = 40 less fees 0.42: r = 0.03958; sizing (0.1 × 0.04 − 0.008) × 5,000 / 1,000
+    assert carl.gap.copy_return == D("0.03958")
+    assert (carl.gap.sizing, carl.gap.fees) == (D("-0.02"), D("0.00021"))
+    assert carl.gap.gap == D("-0.01979") == sum(carl.gap.parts().values())
+    assert carl.kept_pct == D(200)
+
+    provider = reads.provider("pro")
+    assert [r.relationship_id for r in provider.relationships] == [
+        "alice:pro", "bob:pro", "carl:pro",
+    ]
+    assert provider.kept_pct == D(100)  # the median of 100, 0 and 200
+    assert provider.median_slippage_bps == D(0)
+    assert provider.summary.legs == 6 and provider.summary.filled == 4
+
+    follower = reads.follower("alice")
+    assert follower.scope == "follower" and follower.kept_pct == D(100)
