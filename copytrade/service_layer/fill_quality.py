@@ -149,16 +149,12 @@ def combine(scope: str, subject: str, reports: Sequence[RelationshipFills]) -> F
     )
 
 
+@dataclass(frozen=True, slots=True)
 class FillQualityReads:
-    """The reports, each in its own read of the database, at the prices given."""
+    """The reports, each in its own read of the database, at the end prices ``prices()``."""
 
-    def __init__(
-        self,
-        uow_factory: Callable[[], SqlUnitOfWork],
-        prices: Callable[[], Mapping[str, Decimal]],
-    ) -> None:
-        self._uow_factory = uow_factory
-        self._prices = prices
+    _uow_factory: Callable[[], SqlUnitOfWork]
+    _prices: Callable[[], Mapping[str, Decimal]]
 
     def relationship(self, relationship_id: str) -> FillReport:
         with self._uow_factory() as uow:
