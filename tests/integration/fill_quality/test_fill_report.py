@@ -11,28 +11,13 @@ from decimal import Decimal as D
 
 from sqlalchemy import Engine
 
-from copytrade.domain.copying import SizingMode
 from copytrade.service_layer.fill_quality import FillQualityReads
 
-from ..engine.harness import PERP, Harness
-
-
-def _platform(db: Engine) -> Harness:
-    h = Harness(db)
-    h.tick(PERP.symbol, "50000")
-    pro = h.provider("pro", "10000")
-    h.follow(h.follower("alice", "5000"), pro, "1000")
-    h.follow(h.follower("bob", "5000"), pro, "1000", blacklist=frozenset({PERP.symbol}))
-    h.follow(h.follower("carl", "5000"), pro, "1000", mode=SizingMode.MULTIPLIER,
-             multiplier=D(2))  # fmt: skip
-    h.trade(pro, "buy", "0.04")
-    h.tick(PERP.symbol, "55000")
-    h.trade(pro, "sell", "0.04")
-    return h
+from .world import play_fills_world
 
 
 def test_fill_reports_on_the_engine(db_engine: Engine) -> None:
-    h = _platform(db_engine)
+    h = play_fills_world(db_engine)
     reads = FillQualityReads(h.platform.uow, h.engine.prices.snapshot)
 
     alice = reads.relationship("alice:pro")
