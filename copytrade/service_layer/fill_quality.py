@@ -29,7 +29,7 @@ from copytrade.domain.fill_quality import (
 )
 from copytrade.domain.fill_quality.copies import leg_qty
 from copytrade.domain.values import ZERO
-from copytrade.service_layer.following.service import UnknownProviderError
+from copytrade.service_layer.following.service import UnknownProviderError, owned_relationship
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +156,14 @@ class FillQualityReads:
     _uow_factory: Callable[[], SqlUnitOfWork]
     _prices: Callable[[], Mapping[str, Decimal]]
 
-    def relationship(self, relationship_id: str) -> FillReport:
+    def relationship(self, relationship_id: str, owner: str | None = None) -> FillReport:
+        """One relationship's report; with ``owner``, only if that follower holds it."""
         with self._uow_factory() as uow:
-            rel = uow.relationships.get(relationship_id)
+            rel = (
+                uow.relationships.get(relationship_id)
+                if owner is None
+                else owned_relationship(uow, owner, relationship_id)
+            )
             reports = relationship_reports(uow, [rel], self._prices())
         return combine("relationship", relationship_id, reports)
 
