@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from copytrade.domain.evidence import RankingRules
+
 
 class SqliteSync(StrEnum):
     """SQLite's ``synchronous`` pragma: FULL survives power loss, NORMAL a process kill."""
@@ -43,6 +45,13 @@ class Settings(BaseSettings):
     # Days of equity history before a provider is ranked on the leaderboard (docs/statistics.md,
     # Leaderboard).
     min_track_record_days: int = Field(default=7, ge=0)
+    # Ranking by evidence (docs/statistics.md, "Ranking by evidence", "Ranking rules"): the
+    # annualised Sharpe the probabilistic Sharpe ratio tests against, the confidence the
+    # minimum track record must reach, and the other rules deciding who is ranked, as JSON
+    # ({"min_closed_trades": 10, "min_capital": "1000", "max_drawdown_to_profit": "2"}).
+    psr_benchmark_sharpe: float = Field(default=0.0, ge=-10, le=10)
+    psr_confidence: float = Field(default=0.95, gt=0, lt=1)
+    ranking_rules: dict[str, Any] = Field(default_factory=dict)
     # Processes a full statistics refresh computes in (docs/statistics.md): one per core.
     stats_refresh_workers: int = Field(default=2, ge=1, le=64)
     # How long a sign-in lasts before the API asks for the password again.
@@ -88,6 +97,14 @@ class Settings(BaseSettings):
                 f"known: {', '.join(sorted(known))}"
             )
         return data
+
+    @field_validator("ranking_rules")
+    @classmethod
+    def _known_rules(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if "min_days" in value:
+            raise ValueError("set the minimum days with COPYTRADE_MIN_TRACK_RECORD_DAYS")
+        RankingRules.from_mapping(value)  # refuses unknown keys and bad values
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -17,10 +17,13 @@ from typing import Any, Protocol
 from copytrade.adapters.db.repositories.provider_stats import (
     ProviderStatsRecord,
     ProviderStatsRepository,
+    SharpeSpread,
 )
 from copytrade.adapters.db.schema import ProviderStatsRow
 from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.evidence import ReturnMoments, deflated_sharpe
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
+from copytrade.domain.statistics.numeric import to_places
 
 MAX_PAGE_SIZE = 200
 
@@ -40,6 +43,7 @@ class LeaderboardSort(StrEnum):
     FOLLOWERS = "followers"
     AUM = "aum"
     COPIER_PNL = "copier_pnl"
+    PSR = "psr"
 
 
 # sort -> (key column, descending). A smaller drawdown ranks first; None sorts last.
@@ -52,6 +56,7 @@ _ORDER = {
     LeaderboardSort.FOLLOWERS: ("active_followers", True),
     LeaderboardSort.AUM: ("aum_key", True),
     LeaderboardSort.COPIER_PNL: ("copier_pnl_key", True),
+    LeaderboardSort.PSR: ("psr_key", True),
 }
 
 
@@ -110,6 +115,14 @@ class ProviderCard:
     total_trades: int
     track_record_days: int
     as_of: date
+    # Ranking by evidence (docs/statistics.md): the period's probabilistic Sharpe ratio
+    # (a probability), its deflated Sharpe ratio over the providers ranked in the period,
+    # the minimum track record (days of returns) and whether the record is shorter.
+    psr: Decimal | None = None
+    dsr: Decimal | None = None
+    min_trl_days: int | None = None
+    return_days: int = 0
+    short_record: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +142,7 @@ def avatar_of(display_name: str) -> str:
     return next((c.upper() for c in display_name if c.isalnum()), "?")
 
 
-def card_of(record: ProviderStatsRecord) -> ProviderCard:
+def card_of(record: ProviderStatsRecord, dsr: Decimal | None = None) -> ProviderCard:
     return ProviderCard(
         provider_id=record.provider_id,
         display_name=record.display_name,
@@ -153,7 +166,28 @@ def card_of(record: ProviderStatsRecord) -> ProviderCard:
         total_trades=record.total_trades,
         track_record_days=record.track_record_days,
         as_of=record.as_of,
+        psr=record.psr,
+        dsr=dsr,
+        min_trl_days=record.min_trl_days,
+        return_days=record.return_days,
+        short_record=is_short(record),
     )
+
+
+def is_short(record: ProviderStatsRecord) -> bool:
+    """Too short to tell skill from luck: fewer returns than the minimum track record, or
+    no length would do (the Sharpe does not beat the benchmark)."""
+    return record.min_trl_days is None or record.return_days < record.min_trl_days
+
+
+def deflated(record: ProviderStatsRecord, spread: SharpeSpread) -> Decimal | None:
+    """The record's DSR over the period's ranked providers (``spread``), 4 dp."""
+    if record.sharpe_daily is None or record.skewness is None or record.kurtosis is None:
+        return None
+    moments = ReturnMoments(record.return_days, float(record.sharpe_daily),
+                            float(record.skewness), float(record.kurtosis))  # fmt: skip
+    value = deflated_sharpe(moments, spread.variance, spread.count)
+    return to_places(Decimal(repr(value)))
 
 
 def leaderboard(
@@ -178,4 +212,6 @@ def leaderboard(
         offset=(page - 1) * page_size,
         limit=page_size,
     )
-    return LeaderboardPage([card_of(r) for r in records], total, page, page_size)
+    spread = uow.provider_stats.sharpe_spread(Period(filters.period))
+    cards = [card_of(r, deflated(r, spread)) for r in records]
+    return LeaderboardPage(cards, total, page, page_size)

@@ -47,7 +47,8 @@ def _answer(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get(
-    "/relationships/{rel_id}/fills", response_model=FillReportOut, responses=errors(404, 422)
+    "/relationships/{rel_id}/fills", response_model=FillReportOut,
+    responses=errors(401, 404, 422),
 )
 def relationship_fills(rel_id: str, me: Me) -> dict[str, Any]:
     """Every copy of one of my relationships against the provider fill it mirrors
@@ -56,7 +57,7 @@ def relationship_fills(rel_id: str, me: Me) -> dict[str, Any]:
     return _answer(plain(_reads(me.runtime).relationship(rel_id, owner=me.id)))
 
 
-@router.get("/accounts/me/fills", response_model=FillReportOut, responses=errors(422))
+@router.get("/accounts/me/fills", response_model=FillReportOut, responses=errors(401, 422))
 def my_fills(me: Me) -> dict[str, Any]:
     """The same over all my relationships, with the median share of the provider's return kept."""
     return _answer(plain(_reads(me.runtime).follower(me.id)))
