@@ -18,6 +18,7 @@ from copytrade.cli.common import DATABASE, JSON, err_console, open_container, st
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.marketdata.clock import SystemClock
 from copytrade.reports.leaderboard import cards_table, leaderboard_json
+from copytrade.service_layer.fill_quality import refresh_fill_figures
 from copytrade.stats.evidence import evidence_of
 from copytrade.stats.leaderboard import LeaderboardFilters, LeaderboardSort, leaderboard
 from copytrade.stats.recorded import recorded_market
@@ -56,6 +57,7 @@ def refresh(
         )
         with stage_bar("refreshing statistics", as_json=False) as advance:
             count = service.full_refresh(advance)
+        refresh_fill_figures(container.uow_factory, market.prices, now)
     typer.echo(f"refreshed statistics of {count} providers as of {service.as_of()}")
 
 

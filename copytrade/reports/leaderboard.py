@@ -114,7 +114,8 @@ def cards_table(page: LeaderboardPage, sort: str) -> Table:
     )
     for column in ("#", "", "provider", "ROI", "ROI 30d", "PnL", "win rate", "max DD"):
         table.add_column(column, justify="left" if column in ("", "provider") else "right")
-    for column in ("Sharpe", "PSR", "followers", "AUM", "copier PnL", "share", "risk", "strategy"):
+    for column in ("Sharpe", "PSR", "followers", "AUM", "copier PnL", "kept", "share", "risk",
+                   "strategy"):  # fmt: skip
         table.add_column(column, justify="right" if column not in ("risk", "strategy") else "left")
     table.add_column("equity (10k)")
     first = (page.page - 1) * page.page_size
@@ -133,6 +134,7 @@ def cards_table(page: LeaderboardPage, sort: str) -> Table:
             str(card.followers),
             _money(card.aum),
             _money(card.copier_pnl),
+            _pct(card.copiers_kept_pct),
             _pct(card.share_pct),
             card.risk_level.value if card.risk_level else "—",
             card.strategy.value if card.strategy else "—",

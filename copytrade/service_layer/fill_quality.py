@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.fill_quality import CopyOrderFill, DecisionFacts
+from copytrade.adapters.db.repositories.provider_stats import FillFigures
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying.record import CopyRelationship
 from copytrade.domain.fill_quality import (
@@ -180,3 +182,22 @@ class FillQualityReads:
             rels = uow.relationships.for_provider(provider_id)
             reports = relationship_reports(uow, rels, self._prices())
         return combine("provider", provider_id, reports)
+
+
+def refresh_fill_figures(
+    uow_factory: Callable[[], SqlUnitOfWork], prices: Mapping[str, Decimal], now: datetime
+) -> int:
+    """Store every provider's kept share and median copy slippage for its leaderboard card
+    (docs/statistics.md, "Fill quality"); returns how many providers."""
+    with uow_factory() as uow:
+        providers = sorted(uow.accounts.provider_ids())
+    reads = FillQualityReads(uow_factory, lambda: prices)
+    figures = []
+    for provider in providers:
+        report = reads.provider(provider)
+        figures.append(FillFigures(provider, len(report.relationships), report.kept_pct,
+                                   report.median_slippage_bps, now))  # fmt: skip
+    with uow_factory() as uow:
+        uow.provider_stats.replace_fill_figures(figures)
+        uow.commit()
+    return len(figures)

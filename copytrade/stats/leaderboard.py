@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from copytrade.adapters.db.repositories.provider_stats import (
+    FillFigures,
     ProviderStatsRecord,
     ProviderStatsRepository,
     SharpeSpread,
@@ -123,6 +124,10 @@ class ProviderCard:
     min_trl_days: int | None = None
     return_days: int = 0
     short_record: bool = True
+    # Fill quality (docs/statistics.md): "copiers kept N % of this provider's return" (the
+    # median over its relationships) and the median copy slippage, as last refreshed.
+    copiers_kept_pct: Decimal | None = None
+    copy_slippage_bps: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +147,9 @@ def avatar_of(display_name: str) -> str:
     return next((c.upper() for c in display_name if c.isalnum()), "?")
 
 
-def card_of(record: ProviderStatsRecord, dsr: Decimal | None = None) -> ProviderCard:
+def card_of(
+    record: ProviderStatsRecord, dsr: Decimal | None = None, fills: FillFigures | None = None
+) -> ProviderCard:
     return ProviderCard(
         provider_id=record.provider_id,
         display_name=record.display_name,
@@ -171,6 +178,8 @@ def card_of(record: ProviderStatsRecord, dsr: Decimal | None = None) -> Provider
         min_trl_days=record.min_trl_days,
         return_days=record.return_days,
         short_record=is_short(record),
+        copiers_kept_pct=None if fills is None else fills.kept_pct,
+        copy_slippage_bps=None if fills is None else fills.median_slippage_bps,
     )
 
 
@@ -213,5 +222,6 @@ def leaderboard(
         limit=page_size,
     )
     spread = uow.provider_stats.sharpe_spread(Period(filters.period))
-    cards = [card_of(r, deflated(r, spread)) for r in records]
+    fills = uow.provider_stats.fill_figures_of([r.provider_id for r in records])
+    cards = [card_of(r, deflated(r, spread), fills.get(r.provider_id)) for r in records]
     return LeaderboardPage(cards, total, page, page_size)

@@ -50,3 +50,15 @@ def test_report_fills_tables_and_errors(fills_db: Path) -> None:
     missing = invoke("report", "fills", "--provider", "nobody", "--database", str(fills_db),
                      code=2)  # fmt: skip
     assert "no provider 'nobody'" in missing
+
+
+def test_stats_refresh_puts_the_kept_share_on_the_leaderboard_card(fills_db: Path) -> None:
+    invoke("stats", "refresh", "--database", str(fills_db), "--min-track-record", "0")
+    board = json.loads(invoke("leaderboard", "--database", str(fills_db), "--json"))
+    [card] = board["providers"]
+    assert card["provider_id"] == "pro"
+    assert (card["copiers_kept_pct"], card["copy_slippage_bps"]) == ("100", "0")
+    # one day of returns: no Sharpe, so no PSR, and too short to tell skill from luck
+    assert card["psr"] is None and card["short_record"] is True
+    table = invoke("leaderboard", "--database", str(fills_db))
+    assert "100.00%" in table

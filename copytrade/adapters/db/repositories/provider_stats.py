@@ -18,7 +18,7 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks, trimmed
-from copytrade.adapters.db.schema import ProviderStatsRow
+from copytrade.adapters.db.schema import ProviderFillFiguresRow, ProviderStatsRow
 from copytrade.domain.statistics import Period, RiskLevel, Strategy, TradeTally
 from copytrade.domain.statistics.numeric import to_places
 
@@ -177,6 +177,21 @@ def as_text(record: ProviderStatsRecord) -> dict[str, str]:
 
 
 @dataclass(frozen=True, slots=True)
+class FillFigures:
+    """What a provider's copiers kept of its return (median, percent) and the median
+    slippage of their copies (bps), over ``relationships`` (docs/statistics.md)."""
+
+    provider_id: str
+    relationships: int
+    kept_pct: Decimal | None
+    median_slippage_bps: Decimal | None
+    computed_at: datetime
+
+
+_FILL_TABLE = cast(Table, ProviderFillFiguresRow.__table__)
+
+
+@dataclass(frozen=True, slots=True)
 class SharpeSpread:
     """How many ranked rows of a period have a daily Sharpe, and the sample variance of
     those Sharpes (0 with fewer than 2): the deflated Sharpe ratio's trials and V."""
@@ -216,6 +231,29 @@ class ProviderStatsRepository:
             select(*_SELECTED).where(_TABLE.c.provider_id == provider_id)
         )
         return {record.period: record for record in map(_record, rows)}
+
+    def replace_fill_figures(self, figures: Sequence[FillFigures]) -> None:
+        ids = [f.provider_id for f in figures]
+        for part in chunks(ids):
+            self._session.execute(delete(_FILL_TABLE).where(_FILL_TABLE.c.provider_id.in_(part)))
+        if figures:
+            self._session.connection().execute(insert(_FILL_TABLE), [asdict(f) for f in figures])
+
+    def fill_figures_of(self, provider_ids: Sequence[str]) -> dict[str, FillFigures]:
+        found: dict[str, FillFigures] = {}
+        for part in chunks(provider_ids):
+            rows = self._session.connection().execute(
+                select(_FILL_TABLE).where(_FILL_TABLE.c.provider_id.in_(part))
+            )
+            for row in rows:
+                found[row.provider_id] = FillFigures(
+                    row.provider_id,
+                    row.relationships,
+                    None if row.kept_pct is None else to_places(row.kept_pct),
+                    None if row.median_slippage_bps is None else to_places(row.median_slippage_bps),
+                    row.computed_at,
+                )
+        return found
 
     def sharpe_spread(self, period: Period) -> SharpeSpread:
         """One aggregate over the ranked rows' REAL ``sr_key`` (float statistics only)."""

@@ -33,7 +33,11 @@ from copytrade.adapters.db.schema.paper import (
     PaperPriceRow,
 )
 from copytrade.adapters.db.schema.risk_alerts import RiskFiringRow, RiskRuleRow
-from copytrade.adapters.db.schema.stats import EquitySnapshotRow, ProviderStatsRow
+from copytrade.adapters.db.schema.stats import (
+    EquitySnapshotRow,
+    ProviderFillFiguresRow,
+    ProviderStatsRow,
+)
 from copytrade.adapters.db.schema.tallies import TradeDayTallyRow, TradeTotalTallyRow
 from copytrade.adapters.db.schema.trading import FillRow, OrderRow, PositionRow, TradeRow
 from copytrade.adapters.db.schema.venues import ExchangeTradeCursorRow, LinkedExchangeAccountRow
@@ -70,6 +74,7 @@ __all__ = [
     "PaperPriceRow",
     "PositionRow",
     "ProcessedMessageRow",
+    "ProviderFillFiguresRow",
     "ProviderRow",
     "ProviderStatsRow",
     "RelationshipRow",

@@ -104,3 +104,15 @@ class ProviderStatsRow(Base):
     unranked_reasons: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     psr_key: Mapped[float | None] = mapped_column(Float, nullable=True)
     sr_key: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class ProviderFillFiguresRow(Base):
+    """A provider's copiers' fill figures (docs/statistics.md, "Fill quality"), for its card."""
+
+    __tablename__ = "provider_fill_figures"
+
+    provider_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    relationships: Mapped[int] = mapped_column(Integer)
+    kept_pct: Mapped[Decimal | None] = money(nullable=True)
+    median_slippage_bps: Mapped[Decimal | None] = money(nullable=True)
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime())
