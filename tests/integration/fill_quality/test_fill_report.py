@@ -11,8 +11,11 @@ from decimal import Decimal as D
 
 from sqlalchemy import Engine
 
+from copytrade.domain.ledger import LedgerAccount
 from copytrade.service_layer.fill_quality import FillQualityReads
 
+from ..engine.harness import PERP, Harness
+from ..engine.settlement_support import monday, run_at
 from .world import play_fills_world
 
 
@@ -65,3 +68,27 @@ def test_fill_reports_on_the_engine(db_engine: Engine) -> None:
 
     follower = reads.follower("alice")
     assert follower.scope == "follower" and follower.kept_pct == D(100)
+
+
+def test_profit_share_paid_is_its_own_part_of_the_gap(db_engine: Engine) -> None:
+    h = Harness(db_engine)
+    h.tick(PERP.symbol, "50000")
+    pro = h.provider("pro", "10000", share_pct="20")
+    h.follow(h.follower("dana", "5000"), pro, "1000")
+    h.trade(pro, "buy", "0.04")
+    h.tick(PERP.symbol, "55000")
+    h.trade(pro, "sell", "0.04")
+    assert not run_at(h, monday(12)).failed
+    with h.platform.uow() as uow:
+        [settled] = uow.settlements.all()
+        equity = uow.ledger.balance(LedgerAccount.allocation_cash("dana:pro"))
+    assert settled.settlement.debit > 0
+    [rel] = FillQualityReads(h.platform.uow, h.engine.prices.snapshot).relationship(
+        "dana:pro"
+    ).relationships
+    gap = rel.gap
+    assert gap is not None
+    assert gap.profit_share == settled.settlement.debit / D(1000)
+    # the copy's return is what its cash says: 1,019.79 less the settlement's debit
+    assert gap.copy_return == (equity - D(1000)) / D(1000) == (D("19.79") - settled.settlement.debit) / 1000
+    assert gap.gap == gap.profit_share == sum(gap.parts().values())
