@@ -4,7 +4,6 @@ evidence"): PSR, minimum track record and moments per window, and the ranking ru
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -12,10 +11,10 @@ from typing import Any
 from copytrade.config import Settings
 from copytrade.domain.evidence import (
     RankingRules,
+    ReturnMoments,
     RuleFigures,
     breaches,
     min_track_record,
-    moments_of,
     probabilistic_sharpe,
 )
 from copytrade.domain.statistics.numeric import DAYS_PER_YEAR, to_places
@@ -53,11 +52,13 @@ def _exact(value: float, places: Decimal = MOMENT_PLACES) -> Decimal:
     return to_places(Decimal(repr(value)), places)
 
 
-def window_evidence(window: Sequence[float], settings: EvidenceSettings) -> dict[str, Any]:
-    """The row fields of one window's daily returns (None where under 2 returns or flat)."""
-    moments = moments_of(window)
+def window_evidence(
+    moments: ReturnMoments | None, days: int, settings: EvidenceSettings
+) -> dict[str, Any]:
+    """The row fields of one window of ``days`` daily returns with these ``moments``
+    (None: under 2 returns or no deviation)."""
     if moments is None:
-        return {"return_days": len(window)}
+        return {"return_days": days}
     benchmark = settings.daily_benchmark
     length = min_track_record(moments, benchmark, settings.confidence)
     return {
@@ -66,7 +67,7 @@ def window_evidence(window: Sequence[float], settings: EvidenceSettings) -> dict
         "sharpe_daily": _exact(moments.sharpe),
         "skewness": _exact(moments.skew),
         "kurtosis": _exact(moments.kurtosis),
-        "return_days": len(window),
+        "return_days": days,
     }
 
 

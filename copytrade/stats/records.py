@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRecord
-from copytrade.domain.evidence import RuleFigures
+from copytrade.domain.evidence import RuleFigures, trailing_moments
 from copytrade.domain.statistics import (
     DEFAULT_PROFILE_RULE,
     Period,
@@ -113,11 +113,10 @@ def build_records(
                           everything.max_drawdown, everything.roi)  # fmt: skip
     rules = replace(evidence.rules, min_days=min_track_record_days)
     reasons = unranked_reasons(rules, figures)
-    floats = [float(r) for r in returns.values]
+    moments = trailing_moments([float(r) for r in returns.values], [p.days for p in Period])
     records = []
     for period in Period:
         window = windows[period.days]
-        in_window = floats[len(floats) - len(returns.last(period.days)) :]
         records.append(
             ProviderStatsRecord(
                 provider_id=inputs.provider_id,
@@ -128,7 +127,9 @@ def build_records(
                 computed_at=computed_at,
                 ranked=not reasons,
                 unranked_reasons=reasons,
-                **window_evidence(in_window, evidence),
+                **window_evidence(
+                    moments[period.days], len(returns.last(period.days)), evidence
+                ),
                 roi=window.roi,
                 roi_30d=roi_30d,
                 max_drawdown=window.max_drawdown,

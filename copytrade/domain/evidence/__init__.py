@@ -16,6 +16,7 @@ from copytrade.domain.evidence.sharpe import (
     min_track_record,
     moments_of,
     probabilistic_sharpe,
+    trailing_moments,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "min_track_record",
     "moments_of",
     "probabilistic_sharpe",
+    "trailing_moments",
 ]

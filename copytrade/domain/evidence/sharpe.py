@@ -9,6 +9,7 @@ in binary floating point, with the normal distribution of ``statistics.NormalDis
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -53,6 +54,46 @@ def moments_of(returns: Sequence[Decimal | float]) -> ReturnMoments | None:
     m4 = math.fsum(d * d * d * d for d in deviations) / n
     stdev = math.sqrt(m2 * n / (n - 1))
     return ReturnMoments(n, mean / stdev, m3 / m2**1.5, m4 / (m2 * m2))
+
+
+def trailing_moments(
+    returns: Sequence[float], lengths: Sequence[int | None]
+) -> dict[int | None, ReturnMoments | None]:
+    """``moments_of`` of the last ``length`` returns (None: all) for many lengths at once,
+    each window's moments come from the sums of the
+    powers of (r − c), c the whole sample's mean (a shift that keeps the sums small), by the
+    binomial expansion of the central moments. Equal to ``moments_of`` up to rounding
+    (tested to 1e−12 relative): the statistics refresh computes every window this way."""
+    values = list(returns)
+    total = len(values)
+    wanted = {length: min(total, total if length is None else length) for length in lengths}
+    shift = math.fsum(values) / total if total else 0.0
+    d1 = [value - shift for value in values]
+    d2 = list(map(operator.mul, d1, d1))
+    d3 = list(map(operator.mul, d2, d1))
+    d4 = list(map(operator.mul, d2, d2))
+    sums = {
+        n: (sum(d1[total - n :]), sum(d2[total - n :]), sum(d3[total - n :]), sum(d4[total - n :]))
+        for n in set(wanted.values())
+    }
+    return {length: _from_sums(n, shift, *sums[n]) for length, n in wanted.items()}
+
+
+def _from_sums(
+    n: int, shift: float, s1: float, s2: float, s3: float, s4: float
+) -> ReturnMoments | None:
+    """The moments of n returns from Σd, Σd², Σd³, Σd⁴ with d = r − shift."""
+    if n < 2:
+        return None
+    delta = s1 / n  # the window's mean less the shift
+    r2, r3, r4 = s2 / n, s3 / n, s4 / n
+    m2 = r2 - delta * delta
+    if m2 <= r2 * 1e-12:  # no deviation beyond rounding (moments_of: exactly none)
+        return None
+    m3 = r3 - 3.0 * delta * r2 + 2.0 * delta**3
+    m4 = r4 - 4.0 * delta * r3 + 6.0 * delta * delta * r2 - 3.0 * delta**4
+    stdev = math.sqrt(m2 * n / (n - 1))
+    return ReturnMoments(n, (shift + delta) / stdev, m3 / m2**1.5, m4 / (m2 * m2))
 
 
 def probabilistic_sharpe(moments: ReturnMoments, benchmark: float = 0.0) -> float:

@@ -88,7 +88,8 @@ def test_profit_share_paid_is_its_own_part_of_the_gap(db_engine: Engine) -> None
     ).relationships
     gap = rel.gap
     assert gap is not None
-    assert gap.profit_share == settled.settlement.debit / D(1000)
+    debit = settled.settlement.debit
+    assert gap.profit_share == debit / D(1000)
     # the copy's return is what its cash says: 1,019.79 less the settlement's debit
-    assert gap.copy_return == (equity - D(1000)) / D(1000) == (D("19.79") - settled.settlement.debit) / 1000
+    assert gap.copy_return == (equity - D(1000)) / D(1000) == (D("19.79") - debit) / 1000
     assert gap.gap == gap.profit_share == sum(gap.parts().values())

@@ -14,6 +14,7 @@ from copytrade.domain.evidence import (
     min_track_record,
     moments_of,
     probabilistic_sharpe,
+    trailing_moments,
 )
 
 # The worked example's ten daily returns (percent: +2, −1, +1.5, +0.5, −2, +3, +1, −0.5, +2, 0).
@@ -88,3 +89,23 @@ def test_edges() -> None:
     assert min_track_record(losing) is None
     with pytest.raises(ValueError, match="confidence"):
         min_track_record(losing, confidence=1.0)
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_trailing_moments_equal_moments_of_each_window(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    returns = list(rng.standard_t(4, size=120) * 0.02 + 0.002)
+    lengths = [1, 2, 7, 30, 90, None, 500]
+    found = trailing_moments(returns, lengths)
+    for length in lengths:
+        window = returns if length is None else returns[-length:]
+        want = moments_of(window)
+        got = found[length]
+        if want is None:
+            assert got is None
+            continue
+        assert got is not None and got.count == want.count
+        for name in ("sharpe", "skew", "kurtosis"):
+            assert getattr(got, name) == pytest.approx(getattr(want, name), rel=1e-12, abs=1e-12)
+    assert trailing_moments([0.01, 0.01, 0.01], [None])[None] is None
+    assert trailing_moments([], [7]) == {7: None}
