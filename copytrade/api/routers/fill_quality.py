@@ -47,7 +47,8 @@ def _answer(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get(
-    "/relationships/{rel_id}/fills", response_model=FillReportOut,
+    "/relationships/{rel_id}/fills",
+    response_model=FillReportOut,
     responses=errors(401, 404, 422),
 )
 def relationship_fills(rel_id: str, me: Me) -> dict[str, Any]:
@@ -73,10 +74,12 @@ def provider_fill_quality(provider_id: str, runtime: Runtime) -> dict[str, Any]:
     the quality of their copies, aggregated: no follower or relationship is named."""
     report = _reads(runtime).provider(provider_id)
     kept: Decimal | None = report.kept_pct
-    return _answer({
-        "provider_id": provider_id,
-        "relationships": len(report.relationships),
-        "kept_pct": plain(kept),
-        "median_slippage_bps": plain(report.median_slippage_bps),
-        "summary": plain(report.summary),
-    })
+    return _answer(
+        {
+            "provider_id": provider_id,
+            "relationships": len(report.relationships),
+            "kept_pct": plain(kept),
+            "median_slippage_bps": plain(report.median_slippage_bps),
+            "summary": plain(report.summary),
+        }
+    )

@@ -22,7 +22,8 @@ def test_fill_quality_of_a_follower_and_a_provider(api: Api) -> None:
     body = reply.json()
     [one] = body["relationships"]
     assert [(c["leg"], c["action"], c["copy_qty"], c["slippage_bps"]) for c in one["copies"]] == [
-        ("open", "placed", "0.004", "0"), ("close", "placed", "0.004", "0"),
+        ("open", "placed", "0.004", "0"),
+        ("close", "placed", "0.004", "0"),
     ]
     # 0.04 × 5,000 = 200 less fees 1 + 1.1 on 10,000; the copy the same at a tenth.
     assert one["gap"]["provider_return"] == one["gap"]["copy_return"] == "0.01979"
@@ -42,7 +43,9 @@ def test_fill_quality_of_a_follower_and_a_provider(api: Api) -> None:
     assert public.status_code == 200, public.text
     figures = public.json()
     assert (figures["relationships"], figures["kept_pct"], figures["median_slippage_bps"]) == (
-        1, "100", "0",
+        1,
+        "100",
+        "0",
     )
     assert figures["summary"]["filled"] == 2
     assert rel not in public.text and alice["id"] not in public.text

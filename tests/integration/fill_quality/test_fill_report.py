@@ -7,10 +7,12 @@ k = 1,000 / 10,000 = 0.1. Provider: 0.04 × 5,000 = 200 less fees 1 + 1.1 → r_
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal as D
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
 
+from copytrade.adapters.db.schema import FillRow, OrderRow
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.service_layer.fill_quality import FillQualityReads
 
@@ -39,13 +41,16 @@ def test_fill_reports_on_the_engine(db_engine: Engine) -> None:
 
     [bob] = reads.relationship("bob:pro").relationships
     assert [(c.action, c.reason) for c in bob.copies] == [
-        ("skipped", "symbol_not_allowed"), ("skipped", "no_position"),
+        ("skipped", "symbol_not_allowed"),
+        ("skipped", "no_position"),
     ]
     assert bob.summary.skipped_pct == {"no_position": D(50), "symbol_not_allowed": D(50)}
     assert bob.gap is not None
     # skipped: 0.1 × 0.04 × 5,000 / 1,000 = 0.02; fees: (0 − 0.1 × 2.1) / 1,000.
     assert (bob.gap.skipped, bob.gap.fees, bob.gap.copy_return) == (
-        D("0.02"), D("-0.00021"), D(0),
+        D("0.02"),
+        D("-0.00021"),
+        D(0),
     )
     assert bob.gap.gap == D("0.01979") == sum(bob.gap.parts().values())
     assert bob.kept_pct == D(0)
@@ -60,7 +65,9 @@ def test_fill_reports_on_the_engine(db_engine: Engine) -> None:
 
     provider = reads.provider("pro")
     assert [r.relationship_id for r in provider.relationships] == [
-        "alice:pro", "bob:pro", "carl:pro",
+        "alice:pro",
+        "bob:pro",
+        "carl:pro",
     ]
     assert provider.kept_pct == D(100)  # the median of 100, 0 and 200
     assert provider.median_slippage_bps == D(0)
@@ -83,9 +90,11 @@ def test_profit_share_paid_is_its_own_part_of_the_gap(db_engine: Engine) -> None
         [settled] = uow.settlements.all()
         equity = uow.ledger.balance(LedgerAccount.allocation_cash("dana:pro"))
     assert settled.settlement.debit > 0
-    [rel] = FillQualityReads(h.platform.uow, h.engine.prices.snapshot).relationship(
-        "dana:pro"
-    ).relationships
+    [rel] = (
+        FillQualityReads(h.platform.uow, h.engine.prices.snapshot)
+        .relationship("dana:pro")
+        .relationships
+    )
     gap = rel.gap
     assert gap is not None
     debit = settled.settlement.debit
@@ -93,3 +102,36 @@ def test_profit_share_paid_is_its_own_part_of_the_gap(db_engine: Engine) -> None
     # the copy's return is what its cash says: 1,019.79 less the settlement's debit
     assert gap.copy_return == (equity - D(1000)) / D(1000) == (D("19.79") - debit) / 1000
     assert gap.gap == gap.profit_share == sum(gap.parts().values())
+
+
+def test_a_worse_and_later_copy_fill_is_read_back_as_slippage_and_delay(db_engine: Engine) -> None:
+    """As a live venue could fill it: alice's opening copy at 50,025 (+5 bps), 1.5 s late."""
+    h = play_fills_world(db_engine)
+    with db_engine.begin() as connection:
+        key = connection.scalar(
+            select(OrderRow.id).where(
+                OrderRow.relationship_id == "alice:pro", OrderRow.side == "buy"
+            )
+        )
+        ts = connection.scalar(select(FillRow.ts).where(FillRow.order_id == key))
+        connection.execute(
+            update(FillRow).where(FillRow.order_id == key)
+            .values(price=D(50025), ts=ts + timedelta(seconds=1.5))
+        )  # fmt: skip
+    [rel] = (
+        FillQualityReads(h.platform.uow, h.engine.prices.snapshot)
+        .relationship("alice:pro")
+        .relationships
+    )
+    opening = rel.copies[0]
+    assert (opening.copy_price, opening.slippage_bps, opening.delay_s) == (
+        D(50025),
+        D(5),
+        D("1.5"),
+    )
+    assert rel.summary.slippage_bps.mean == D("2.5") and rel.summary.delay_s.maximum == D("1.5")
+    gap = rel.gap
+    assert gap is not None
+    # 0.004 × 25 = 0.1 of slippage on 1,000: the whole gap
+    assert gap.slippage == D("0.0001") == gap.gap == sum(gap.parts().values())
+    assert gap.copy_return == D("0.01979") - D("0.0001")

@@ -28,12 +28,19 @@ def test_defaults_rank_a_provider_with_seven_days() -> None:
 
 def test_every_rule_is_reported_in_order() -> None:
     rules = RankingRules.from_mapping(
-        {"min_days": 31, "min_closed_trades": 13, "min_capital": "2000.01",
-         "max_drawdown_to_profit": "0.3"}
+        {
+            "min_days": 31,
+            "min_closed_trades": 13,
+            "min_capital": "2000.01",
+            "max_drawdown_to_profit": "0.3",
+        }
     )
     found = breaches(rules, GOOD)
     assert [b.code for b in found] == [
-        "min_days", "min_closed_trades", "min_capital", "max_drawdown_to_profit",
+        "min_days",
+        "min_closed_trades",
+        "min_capital",
+        "max_drawdown_to_profit",
     ]
     # 10 % drawdown > 0.3 × 25 % = 7.5 %.
     assert found[3].message == "max drawdown 10 % against a return of 25 %, more than 0.3 ×"
@@ -61,5 +68,6 @@ def test_config_refuses_unknown_keys_and_bad_values() -> None:
         RankingRules.from_mapping({"min_capital": "-1"})
     assert RankingRules.from_mapping({}) == RankingRules()
     assert RankingRules(min_closed_trades=5).describe() == [
-        "at least 7 days of record", "at least 5 closed trades",
+        "at least 7 days of record",
+        "at least 5 closed trades",
     ]

@@ -35,16 +35,39 @@ F3 = ProviderFill("f3", "Y", BUY, D(5), D(20), D("0.1"), _at(120))
 F4 = ProviderFill("f4", "X", BUY, D(3), D(120), D("0.36"), _at(180))
 LEGS = [
     # bought 1 at 100.5, 2 s later: (100.5 − 100) / 100 = +50 bps
-    LegRecord("r", F1, "open", D(10), "placed", None,
-              (CopyFill(BUY, D(1), D("100.5"), D("0.1005"), _at(2)),)),
+    LegRecord(
+        "r",
+        F1,
+        "open",
+        D(10),
+        "placed",
+        None,
+        (CopyFill(BUY, D(1), D("100.5"), D("0.1005"), _at(2)),),
+    ),
     # sold 1 at 109.89 in two parts, the last 1.5 s later: −(109.89 − 110) / 110 = +10 bps
-    LegRecord("r", F2, "close", D(10), "placed", None,
-              (CopyFill(SELL, D("0.5"), D("109.89"), D("0.054945"), _at(61)),
-               CopyFill(SELL, D("0.5"), D("109.89"), D("0.054945"), _at(61.5)))),
+    LegRecord(
+        "r",
+        F2,
+        "close",
+        D(10),
+        "placed",
+        None,
+        (
+            CopyFill(SELL, D("0.5"), D("109.89"), D("0.054945"), _at(61)),
+            CopyFill(SELL, D("0.5"), D("109.89"), D("0.054945"), _at(61.5)),
+        ),
+    ),
     LegRecord("r", F3, "open", D(5), "skipped", "slippage"),
     # 0.2 where k × 3 = 0.3: rounded down to the lot; same price, 0 bps, no delay
-    LegRecord("r", F4, "open", D(3), "capped", "max_per_trade",
-              (CopyFill(BUY, D("0.2"), D(120), D("0.024"), _at(180)),)),
+    LegRecord(
+        "r",
+        F4,
+        "open",
+        D(3),
+        "capped",
+        "max_per_trade",
+        (CopyFill(BUY, D("0.2"), D(120), D("0.024"), _at(180)),),
+    ),
 ]
 END = {"X": D(130), "Y": D(22)}
 
@@ -76,10 +99,17 @@ def test_summary() -> None:
 
 
 def test_tracking_gap_parts_sum_to_the_gap() -> None:
-    gap = tracking_gap(GapInputs(
-        allocation=D(1000), provider_equity=D(10000),
-        provider_fees=D("2.56"), profit_share=D(2), legs=LEGS, unlinked=(), end_prices=END,
-    ))
+    gap = tracking_gap(
+        GapInputs(
+            allocation=D(1000),
+            provider_equity=D(10000),
+            provider_fees=D("2.56"),
+            profit_share=D(2),
+            legs=LEGS,
+            unlinked=(),
+            end_prices=END,
+        )
+    )
     assert gap is not None
     # provider: 10·30 − 10·20 + 5·2 + 3·10 = 140, less fees 2.56, over 10,000
     assert gap.provider_return == D("0.013744")
