@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 from copytrade.domain.fill_quality.copies import CopyFill, LegRecord
 from copytrade.domain.statistics.numeric import STATS_CONTEXT
 from copytrade.domain.values import ZERO
+
+# Returns and the gap's parts are fractions published to 18 places (NUMERIC(38, 18)).
+RETURN_PLACES = Decimal("1e-18")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +34,8 @@ class GapInputs:
 
 @dataclass(frozen=True, slots=True)
 class TrackingGap:
-    """Returns as fractions (0.01 = 1 %). gap = provider_return − copy_return =
-    fees + profit_share + slippage + sizing + skipped + other, exactly."""
+    """Returns as fractions (0.01 = 1 %), to 18 places. gap = provider_return −
+    copy_return = fees + profit_share + slippage + sizing + skipped + other, exactly."""
 
     provider_return: Decimal
     copy_return: Decimal
@@ -85,17 +88,25 @@ def tracking_gap(inputs: GapInputs) -> TrackingGap | None:
             copy_gross += made
             copy_fees += copy.fee
             other -= made
-        provider_return = (provider_gross - inputs.provider_fees) / e
-        copy_return = (copy_gross - copy_fees - inputs.profit_share) / a
-        fees = (copy_fees - k * inputs.provider_fees) / a
-        return TrackingGap(
-            provider_return=provider_return,
-            copy_return=copy_return,
-            gap=provider_return - copy_return,
-            fees=fees,
-            profit_share=inputs.profit_share / a,
-            slippage=slippage / a,
-            sizing=sizing / a,
-            skipped=skipped / a,
-            other=other / a,
-        )
+        provider_return = _q((provider_gross - inputs.provider_fees) / e)
+        copy_return = _q((copy_gross - copy_fees - inputs.profit_share) / a)
+        gap = provider_return - copy_return
+        parts = {
+            "fees": _q((copy_fees - k * inputs.provider_fees) / a),
+            "profit_share": _q(inputs.profit_share / a),
+            "slippage": _q(slippage / a),
+            "sizing": _q(sizing / a),
+            "skipped": _q(skipped / a),
+            "other": _q(other / a),
+        }
+        # Rounding each part to RETURN_PLACES may leave a residual of a few units in the
+        # last place: the largest part takes it, so the parts sum to the gap exactly.
+        residual = gap - sum(parts.values(), ZERO)
+        if residual:
+            largest = max(parts, key=lambda name: (abs(parts[name]), name))
+            parts[largest] += residual
+        return TrackingGap(provider_return, copy_return, gap, **parts)
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(RETURN_PLACES, ROUND_HALF_EVEN)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from copytrade.domain.fill_quality import (
     CopyFill,
     GapInputs,
@@ -142,3 +145,32 @@ def test_legs_of_splits_a_flip() -> None:
     flip = ProviderFill("f5", "X", SELL, D(15), D(100), D(0), _at(0))
     got = [(f.fill_id, c, o) for f, c, o in legs_of([F1, flip, F3])]
     assert got == [("f1", 0, 10), ("f5", 10, 5), ("f3", 0, 5)]
+
+
+prices = st.decimals(min_value=D("0.01"), max_value=D(100000), places=2)
+quantities = st.decimals(min_value=D("0.001"), max_value=D(50), places=3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    legs=st.lists(
+        st.tuples(st.sampled_from([BUY, SELL]), quantities, prices, quantities, prices,
+                  st.booleans()),
+        min_size=1, max_size=6,
+    ),
+    equity=st.decimals(min_value=D(7), max_value=D(10**7), places=2),
+    allocation=st.decimals(min_value=D(3), max_value=D(10**6), places=2),
+    end=prices,
+)  # fmt: skip
+def test_the_parts_always_sum_to_the_gap(
+    legs: list[tuple[Side, D, D, D, D, bool]], equity: D, allocation: D, end: D
+) -> None:
+    records = []
+    for i, (side, qty, price, copy_qty, copy_price, skipped) in enumerate(legs):
+        fill = ProviderFill(f"f{i}", "X", side, qty, price, qty * price / 1000, _at(i))
+        copies = () if skipped else (CopyFill(side, copy_qty, copy_price, D("0.013"), _at(i)),)
+        records.append(LegRecord("r", fill, "open", qty, "placed", None, copies))
+    fees = sum((r.provider_fill.fee for r in records), D(0))
+    gap = tracking_gap(GapInputs(allocation, equity, fees, D("1.7"), records, (), {"X": end}))
+    assert gap is not None
+    assert gap.provider_return - gap.copy_return == gap.gap == sum(gap.parts().values())
