@@ -30,6 +30,7 @@ from copytrade.domain.fill_quality import (
     tracking_gap,
 )
 from copytrade.domain.fill_quality.copies import leg_qty
+from copytrade.domain.statistics.numeric import to_places
 from copytrade.domain.values import ZERO
 from copytrade.service_layer.following.service import UnknownProviderError, owned_relationship
 
@@ -141,6 +142,7 @@ def combine(scope: str, subject: str, reports: Sequence[RelationshipFills]) -> F
     copies = [c for r in reports for c in r.copies]
     summary = summarize(copies)
     kept = median([r.kept_pct for r in reports if r.kept_pct is not None])
+    kept = None if kept is None else to_places(kept)
     return FillReport(
         scope=scope,
         subject=subject,
