@@ -12,9 +12,34 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+
+class RankingRulesSetting(BaseModel):
+    """COPYTRADE_RANKING_RULES (JSON): who is ranked at all, besides the minimum days
+    (COPYTRADE_MIN_TRACK_RECORD_DAYS); docs/statistics.md, "Ranking rules"."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_closed_trades: int | None = Field(default=None, ge=0, strict=True)
+    min_capital: Decimal | None = Field(default=None, ge=0)
+    max_drawdown_to_profit: Decimal | None = Field(default=None, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _days_elsewhere(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "min_days" in data:
+            raise ValueError("set the minimum days with COPYTRADE_MIN_TRACK_RECORD_DAYS")
+        return data
 
 class SqliteSync(StrEnum):
     """SQLite's ``synchronous`` pragma: FULL survives power loss, NORMAL a process kill."""
@@ -48,6 +73,13 @@ class Settings(BaseSettings):
     # The most notional (USDT, at the mark) one follower may hold in one symbol across all
     # its relationships; none: no cap (docs/domain.md, "Limits across providers").
     max_symbol_exposure: Decimal | None = Field(default=None, gt=0)
+    # Ranking by evidence (docs/statistics.md, "Ranking by evidence", "Ranking rules"): the
+    # annualised Sharpe the probabilistic Sharpe ratio tests against, the confidence the
+    # minimum track record must reach, and the other rules deciding who is ranked, as JSON
+    # ({"min_closed_trades": 10, "min_capital": "1000", "max_drawdown_to_profit": "2"}).
+    psr_benchmark_sharpe: float = Field(default=0.0, ge=-10, le=10)
+    psr_confidence: float = Field(default=0.95, gt=0, lt=1)
+    ranking_rules: RankingRulesSetting = Field(default_factory=lambda: RankingRulesSetting())
     # Processes a full statistics refresh computes in (docs/statistics.md): one per core.
     stats_refresh_workers: int = Field(default=2, ge=1, le=64)
     # How long a sign-in lasts before the API asks for the password again.

@@ -36,6 +36,7 @@ from copytrade.service_layer.identity import IdentityService, PasswordHasher
 from copytrade.service_layer.platform import Platform
 from copytrade.service_layer.reconcile import ReconcileReport, reconcile
 from copytrade.service_layer.settlement.run import SettlementRun
+from copytrade.stats.evidence import evidence_of
 from copytrade.stats.service import StatsService
 
 T = TypeVar("T")
@@ -100,6 +101,7 @@ class ServerRuntime:
             clock.now,
             settings.min_track_record_days,
             read_uow_factory=container.read_uow_factory,
+            evidence=evidence_of(settings),
             write_guard=lambda: lock,
         )
         platform.engine.listeners.append(stats)

@@ -11,6 +11,7 @@ from copytrade.cli.common import MappedErrors, load_settings
 from copytrade.cli.db import db_app
 from copytrade.cli.demo import demo
 from copytrade.cli.reconcile import reconcile_books
+from copytrade.cli.report import report_app
 from copytrade.cli.serve import serve
 from copytrade.cli.settle import settle, statement
 from copytrade.cli.simulate import simulate
@@ -34,6 +35,7 @@ app.command()(whatif)
 app.command()(demo)
 app.add_typer(bench_app, name="bench")
 app.add_typer(stats_app, name="stats")
+app.add_typer(report_app, name="report")
 app.command("leaderboard")(show_leaderboard)
 app.command()(settle)
 app.command()(statement)

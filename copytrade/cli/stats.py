@@ -18,6 +18,8 @@ from copytrade.cli.common import DATABASE, JSON, err_console, open_container, st
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.marketdata.clock import SystemClock
 from copytrade.reports.leaderboard import cards_table, leaderboard_json
+from copytrade.service_layer.fill_quality import refresh_fill_figures
+from copytrade.stats.evidence import evidence_of
 from copytrade.stats.leaderboard import LeaderboardFilters, LeaderboardSort, leaderboard
 from copytrade.stats.recorded import recorded_market
 from copytrade.stats.service import StatsService
@@ -51,9 +53,11 @@ def refresh(
             workers=container.settings.stats_refresh_workers,
             after_fork=container.after_fork,
             read_uow_factory=container.read_uow_factory,
+            evidence=evidence_of(container.settings),
         )
         with stage_bar("refreshing statistics", as_json=False) as advance:
             count = service.full_refresh(advance)
+        refresh_fill_figures(container.uow_factory, market.prices, now)
     typer.echo(f"refreshed statistics of {count} providers as of {service.as_of()}")
 
 

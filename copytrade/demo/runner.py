@@ -30,6 +30,7 @@ from copytrade.domain.ids import AccountId, RelationshipId
 from copytrade.marketdata.clock import SimulatedClock
 from copytrade.marketdata.synthetic import SyntheticFeed
 from copytrade.marketdata.ticks import PriceTick
+from copytrade.service_layer.fill_quality import refresh_fill_figures
 from copytrade.service_layer.platform import Platform
 from copytrade.stats.service import StatsService
 
@@ -136,6 +137,7 @@ def run_demo(
     run.last_day = day
     # Precompute the statistics, so `copytrade leaderboard --database <demo db>` works.
     StatsService(platform.uow, platform.engine.prices.snapshot, clock.now).full_refresh()
+    refresh_fill_figures(platform.uow, platform.engine.prices.snapshot(), clock.now())
     return run
 
 

@@ -97,6 +97,13 @@ def outcomes_table(
     return table
 
 
+def psr_text(psr: Decimal | None, short: bool) -> str:
+    """The PSR as a percent, with "(short)" when the record is shorter than its MinTRL."""
+    if psr is None:
+        return "—"
+    return f"{psr * 100:.1f}%" + (" (short)" if short else "")
+
+
 def cards_table(page: LeaderboardPage, sort: str) -> Table:
     """One leaderboard page from the precomputed stats (``copytrade leaderboard``)."""
     period = page.cards[0].period.value if page.cards else ""
@@ -107,7 +114,8 @@ def cards_table(page: LeaderboardPage, sort: str) -> Table:
     )
     for column in ("#", "", "provider", "ROI", "ROI 30d", "PnL", "win rate", "max DD"):
         table.add_column(column, justify="left" if column in ("", "provider") else "right")
-    for column in ("Sharpe", "followers", "AUM", "copier PnL", "share", "risk", "strategy"):
+    for column in ("Sharpe", "PSR", "followers", "AUM", "copier PnL", "kept", "share", "risk",
+                   "strategy"):  # fmt: skip
         table.add_column(column, justify="right" if column not in ("risk", "strategy") else "left")
     table.add_column("equity (10k)")
     first = (page.page - 1) * page.page_size
@@ -122,9 +130,11 @@ def cards_table(page: LeaderboardPage, sort: str) -> Table:
             _pct(card.win_rate),
             _pct(card.max_drawdown),
             "—" if card.sharpe is None else f"{card.sharpe:.2f}",
+            psr_text(card.psr, card.short_record),
             str(card.followers),
             _money(card.aum),
             _money(card.copier_pnl),
+            _pct(card.copiers_kept_pct),
             _pct(card.share_pct),
             card.risk_level.value if card.risk_level else "—",
             card.strategy.value if card.strategy else "—",

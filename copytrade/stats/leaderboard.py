@@ -15,12 +15,16 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from copytrade.adapters.db.repositories.provider_stats import (
+    FillFigures,
     ProviderStatsRecord,
     ProviderStatsRepository,
+    SharpeSpread,
 )
 from copytrade.adapters.db.schema import ProviderStatsRow
 from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.evidence import ReturnMoments, deflated_sharpe
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
+from copytrade.domain.statistics.numeric import to_places
 
 MAX_PAGE_SIZE = 200
 
@@ -40,6 +44,7 @@ class LeaderboardSort(StrEnum):
     FOLLOWERS = "followers"
     AUM = "aum"
     COPIER_PNL = "copier_pnl"
+    PSR = "psr"
 
 
 # sort -> (key column, descending). A smaller drawdown ranks first; None sorts last.
@@ -52,6 +57,7 @@ _ORDER = {
     LeaderboardSort.FOLLOWERS: ("active_followers", True),
     LeaderboardSort.AUM: ("aum_key", True),
     LeaderboardSort.COPIER_PNL: ("copier_pnl_key", True),
+    LeaderboardSort.PSR: ("psr_key", True),
 }
 
 
@@ -110,6 +116,18 @@ class ProviderCard:
     total_trades: int
     track_record_days: int
     as_of: date
+    # Ranking by evidence (docs/statistics.md): the period's probabilistic Sharpe ratio
+    # (a probability), its deflated Sharpe ratio over the providers ranked in the period,
+    # the minimum track record (days of returns) and whether the record is shorter.
+    psr: Decimal | None = None
+    dsr: Decimal | None = None
+    min_trl_days: int | None = None
+    return_days: int = 0
+    short_record: bool = True
+    # Fill quality (docs/statistics.md): "copiers kept N % of this provider's return" (the
+    # median over its relationships) and the median copy slippage, as last refreshed.
+    copiers_kept_pct: Decimal | None = None
+    copy_slippage_bps: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +147,9 @@ def avatar_of(display_name: str) -> str:
     return next((c.upper() for c in display_name if c.isalnum()), "?")
 
 
-def card_of(record: ProviderStatsRecord) -> ProviderCard:
+def card_of(
+    record: ProviderStatsRecord, dsr: Decimal | None = None, fills: FillFigures | None = None
+) -> ProviderCard:
     return ProviderCard(
         provider_id=record.provider_id,
         display_name=record.display_name,
@@ -153,7 +173,30 @@ def card_of(record: ProviderStatsRecord) -> ProviderCard:
         total_trades=record.total_trades,
         track_record_days=record.track_record_days,
         as_of=record.as_of,
+        psr=record.psr,
+        dsr=dsr,
+        min_trl_days=record.min_trl_days,
+        return_days=record.return_days,
+        short_record=is_short(record),
+        copiers_kept_pct=None if fills is None else fills.kept_pct,
+        copy_slippage_bps=None if fills is None else fills.median_slippage_bps,
     )
+
+
+def is_short(record: ProviderStatsRecord) -> bool:
+    """Too short to tell skill from luck: fewer returns than the minimum track record, or
+    no length would do (the Sharpe does not beat the benchmark)."""
+    return record.min_trl_days is None or record.return_days < record.min_trl_days
+
+
+def deflated(record: ProviderStatsRecord, spread: SharpeSpread) -> Decimal | None:
+    """The record's DSR over the period's ranked providers (``spread``), 4 dp."""
+    if record.sharpe_daily is None or record.skewness is None or record.kurtosis is None:
+        return None
+    moments = ReturnMoments(record.return_days, float(record.sharpe_daily),
+                            float(record.skewness), float(record.kurtosis))  # fmt: skip
+    value = deflated_sharpe(moments, spread.variance, spread.count)
+    return to_places(Decimal(repr(value)))
 
 
 def leaderboard(
@@ -178,4 +221,7 @@ def leaderboard(
         offset=(page - 1) * page_size,
         limit=page_size,
     )
-    return LeaderboardPage([card_of(r) for r in records], total, page, page_size)
+    spread = uow.provider_stats.sharpe_spread(Period(filters.period))
+    fills = uow.provider_stats.fill_figures_of([r.provider_id for r in records])
+    cards = [card_of(r, deflated(r, spread), fills.get(r.provider_id)) for r in records]
+    return LeaderboardPage(cards, total, page, page_size)

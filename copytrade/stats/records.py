@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRecord
+from copytrade.domain.evidence import RuleFigures, trailing_moments
 from copytrade.domain.statistics import (
     DEFAULT_PROFILE_RULE,
     Period,
@@ -23,6 +24,8 @@ from copytrade.domain.statistics import (
     trailing_windows,
 )
 from copytrade.domain.trades import Trade
+from copytrade.domain.values import ZERO
+from copytrade.stats.evidence import EvidenceSettings, unranked_reasons, window_evidence
 from copytrade.stats.inputs import ProviderInputs, TradeTallies
 
 SPARKLINE_POINTS = 30
@@ -71,8 +74,12 @@ def build_records(
     computed_at: datetime,
     min_track_record_days: int,
     rule: ProfileRule = DEFAULT_PROFILE_RULE,
+    evidence: EvidenceSettings = EvidenceSettings(),
 ) -> list[ProviderStatsRecord]:
     """The provider's four rows, as of the close of ``as_of``, from its whole record.
+
+    Ranked when no ranking rule is breached, ``min_track_record_days`` being the
+    minimum days (docs/statistics.md, "Ranking rules").
 
     The same figures as ``compute_stats`` (tests compare them with
     ``provider_report``), the windows' return figures computed together
@@ -101,6 +108,12 @@ def build_records(
     roi_30d = windows[Period.D30.days].roi
     track_record_days = len(returns.values)
     copiers = inputs.copiers
+    own_equity = next((row[1] for row in reversed(inputs.series) if row[0] <= as_of), ZERO)
+    figures = RuleFigures(track_record_days, whole.count, copiers.aum, own_equity,
+                          everything.max_drawdown, everything.roi)  # fmt: skip
+    rules = replace(evidence.rules, min_days=min_track_record_days)
+    reasons = unranked_reasons(rules, figures)
+    moments = trailing_moments([float(r) for r in returns.values], [p.days for p in Period])
     records = []
     for period in Period:
         window = windows[period.days]
@@ -112,7 +125,11 @@ def build_records(
                 share_pct=inputs.share_pct,
                 as_of=as_of,
                 computed_at=computed_at,
-                ranked=track_record_days >= min_track_record_days,
+                ranked=not reasons,
+                unranked_reasons=reasons,
+                **window_evidence(
+                    moments[period.days], len(returns.last(period.days)), evidence
+                ),
                 roi=window.roi,
                 roi_30d=roi_30d,
                 max_drawdown=window.max_drawdown,

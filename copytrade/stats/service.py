@@ -30,6 +30,7 @@ from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRecor
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.statistics import DEFAULT_PROFILE_RULE, Period, ProfileRule, utc_day
 from copytrade.domain.trades import Trade
+from copytrade.stats.evidence import EvidenceSettings
 from copytrade.stats.inputs import load_inputs
 from copytrade.stats.parallel import map_in_workers
 from copytrade.stats.records import add_trade, build_records
@@ -68,6 +69,7 @@ class StatsService:
         chunk_size: int = CHUNK,
         read_uow_factory: Callable[[], SqlUnitOfWork] | None = None,
         write_guard: Callable[[], AbstractContextManager[object]] = nullcontext,
+        evidence: EvidenceSettings = EvidenceSettings(),
     ) -> None:
         if min_track_record_days < 0:
             raise ValueError(f"min_track_record_days must be ≥ 0, got {min_track_record_days}")
@@ -79,6 +81,7 @@ class StatsService:
         self._now = now
         self.min_track_record_days = min_track_record_days
         self._rule = rule
+        self._evidence = evidence
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
         # Full refreshes compute in this many forked processes (stats/parallel.py);
@@ -143,6 +146,9 @@ class StatsService:
         with self._uow_factory() as uow:
             records = uow.provider_stats.of_provider(provider_id)
             fresh = len(records) == len(Period) and all(r.as_of == as_of for r in records.values())
+            # A closed-trades rule may rank an unranked provider now (docs/statistics.md).
+            if fresh and self._evidence.rules.min_closed_trades is not None:
+                fresh = records[Period.ALL].ranked
             if fresh and utc_day(trade.closed_at) == as_of:
                 uow.provider_stats.update_many(add_trade(records, trade, now, self._rule))
                 uow.commit()
@@ -175,7 +181,9 @@ class StatsService:
         return [
             record
             for one in inputs
-            for record in build_records(one, as_of, now, self.min_track_record_days, self._rule)
+            for record in build_records(
+                one, as_of, now, self.min_track_record_days, self._rule, self._evidence
+            )
         ]
 
     def _write(self, records: list[ProviderStatsRecord]) -> None:

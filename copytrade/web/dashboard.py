@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from copytrade.api.deps import FollowerContext, Runtime, follower_context
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.errors import DomainError
+from copytrade.service_layer.fill_quality import FillQualityReads
 from copytrade.service_layer.my_statements import MyStatements, paid_total
 from copytrade.service_layer.providers import ProviderService
 from copytrade.service_layer.statements import FollowerLine
@@ -38,10 +39,14 @@ def follower_dashboard(
     for role, line in lines:
         if role == "follower" and isinstance(line, FollowerLine):
             settlements[line.relationship_id].append(line)
+    platform = me.runtime.platform
+    fills = FillQualityReads(platform.uow, platform.engine.prices.snapshot).follower(me.id)
+    quality = {r.relationship_id: r for r in fills.relationships}
     cards = [
         {
             "detail": me.views.relationship(me.id, summary.id, 1, DECISIONS_SHOWN),
             "settlements": settlements.get(summary.id, []),
+            "fills": quality.get(summary.id),
         }
         for summary in reversed(account.relationships)  # newest first
     ]
@@ -56,6 +61,7 @@ def follower_dashboard(
         chart=chart,
         live=True,
         cards=cards,
+        fills=fills,
         stopped=RelationshipStatus.STOPPED,
         paused=RelationshipStatus.PAUSED,
         error=error,

@@ -17,6 +17,8 @@ from copytrade.domain.copying import CopySettings, SizingMode
 from copytrade.domain.copying.settings import DEFAULT_MAX_LOSS_PCT
 from copytrade.domain.disclosures import RISK_DISCLOSURE, RISK_DISCLOSURE_VERSION
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
+from copytrade.service_layer.fill_quality import FillQualityReads, FillReport
+from copytrade.stats.evidence import evidence_of
 from copytrade.stats.leaderboard import (
     MAX_PAGE_SIZE,
     LeaderboardFilters,
@@ -45,6 +47,7 @@ SORTS = {
     LeaderboardSort.FOLLOWERS: "Followers",
     LeaderboardSort.AUM: "AUM",
     LeaderboardSort.COPIER_PNL: "Copier PnL",
+    LeaderboardSort.PSR: "Evidence (probabilistic Sharpe)",
 }
 FILTER_FIELDS = (
     "period",
@@ -88,6 +91,7 @@ def leaderboard_page(request: Request, runtime: Runtime) -> HTMLResponse:
         "strategies": [s.value for s in Strategy],
         "cards": [],
         "error": None,
+        "rules": evidence_of(runtime.container.settings).rules.describe(),
     }
     try:
         filters, sort, page, size = _filters(query)
@@ -158,9 +162,16 @@ def provider_page(
         "whatif": None,
         "whatif_error": None,
         "whatif_form": {},
+        "fills": _fills_of(runtime, provider_id),
     }
     context.update(extra)
     return render(request, "provider.html", status_code, **context)
+
+
+def _fills_of(runtime: Runtime, provider_id: str) -> FillReport:
+    """What the provider's copiers kept, and their copies' quality (docs/statistics.md)."""
+    platform = runtime.platform
+    return FillQualityReads(platform.uow, platform.engine.prices.snapshot).provider(provider_id)
 
 
 @router.get("/providers/{provider_id}", response_class=HTMLResponse)

@@ -21,6 +21,7 @@ from copytrade.adapters.db.repositories.cursors import CursorRepository, TradeCu
 from copytrade.adapters.db.repositories.decisions import DecisionRepository
 from copytrade.adapters.db.repositories.equity import EquitySnapshotRepository
 from copytrade.adapters.db.repositories.fees import FeeRepository
+from copytrade.adapters.db.repositories.fill_quality import FillQualityRepository
 from copytrade.adapters.db.repositories.identity import (
     JurisdictionRepository,
     RiskAcknowledgementRepository,
@@ -88,6 +89,7 @@ class SqlUnitOfWork:
         self.trades = TradeRepository(session)
         self.trade_tallies = TradeTallyRepository(session)
         self.decisions = DecisionRepository(session)
+        self.fill_quality = FillQualityRepository(session)
         self.equity = EquitySnapshotRepository(session)
         self.settlements = SettlementRepository(session)
         self.fees = FeeRepository(session)

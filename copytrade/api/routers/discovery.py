@@ -31,6 +31,7 @@ from copytrade.stats.leaderboard import (
     LeaderboardFilters,
     LeaderboardSort,
     card_of,
+    deflated,
     leaderboard,
 )
 
@@ -115,6 +116,7 @@ def get_provider(
         terms = uow.accounts.terms(provider_id)
         name = uow.accounts.display_name(provider_id)
         stats = uow.provider_stats.of_provider(provider_id)
+        spreads = {period: uow.provider_stats.sharpe_spread(period) for period in stats}
         series = uow.equity.series(provider_id)
         offset = (trades_page - 1) * trades_page_size
         trades = uow.trades.latest_of_book(provider_id, trades_page_size, offset)
@@ -136,7 +138,10 @@ def get_provider(
             "followers": active,
             "open_to_new_followers": terms.follower_cap is None or copying < terms.follower_cap,
         },
-        "stats": {period.value: _stats_view(record) for period, record in stats.items()},
+        "stats": {
+            period.value: _stats_view(record, deflated(record, spreads[period]))
+            for period, record in stats.items()
+        },
         "equity_curve": [{"day": p.day.isoformat(), "value": plain(p.value)} for p in curve],
         "trades": {
             "page": trades_page,
@@ -147,12 +152,13 @@ def get_provider(
     }
 
 
-def _stats_view(record: Any) -> dict[str, Any]:
-    card = plain(card_of(record))
+def _stats_view(record: Any, dsr: Decimal | None) -> dict[str, Any]:
+    card = plain(card_of(record, dsr))
     card["max_loss_single_trade"] = plain(record.max_loss_single_trade)
     card["avg_holding_s"] = record.avg_holding_s
     card["volatility"] = plain(record.volatility)
     card["ranked"] = record.ranked
+    card["unranked_reasons"] = list(record.unranked_reasons)
     return dict(card)
 
 

@@ -14,6 +14,7 @@ StatsOut = wire_model(
     avg_holding_s=(int | None, ...),
     volatility=(Money | None, ...),
     ranked=(bool, ...),
+    unranked_reasons=(list[str], ...),
 )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from copytrade.adapters.db.engine import make_session_factory
 from copytrade.adapters.db.repositories.provider_stats import ProviderStatsRecord
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.domain.evidence import ReturnMoments, deflated_sharpe
 from copytrade.domain.statistics import Period, RiskLevel, Strategy
 from copytrade.stats.leaderboard import (
     LeaderboardFilters,
@@ -69,6 +70,11 @@ def generated(seed: int = 3, count: int = 23) -> list[ProviderStatsRecord]:
                     spot_trades=0,
                     leverage_sum=Decimal(0),
                     leverage_max=None,
+                    psr=Decimal(i * 37 % 100).scaleb(-2) if i % 3 else None,
+                    sharpe_daily=Decimal(i - 11).scaleb(-2) if i % 3 else None,
+                    skewness=Decimal(0) if i % 3 else None,
+                    kurtosis=Decimal(3) if i % 3 else None,
+                    return_days=30,
                 )
             )
     return records
@@ -94,6 +100,7 @@ EXPECTED_ORDER: dict[LeaderboardSort, tuple[Callable[[ProviderStatsRecord], obje
     LeaderboardSort.FOLLOWERS: (lambda r: r.active_followers, True),
     LeaderboardSort.AUM: (lambda r: r.aum, True),
     LeaderboardSort.COPIER_PNL: (lambda r: r.copier_pnl, True),
+    LeaderboardSort.PSR: (lambda r: r.psr, True),
 }
 
 
@@ -190,3 +197,26 @@ def test_page_past_the_end_is_empty_and_bad_pages_are_refused(stored) -> None:  
         assert leaderboard(uow, LeaderboardFilters(), "roi", page=9, page_size=5).cards == []
         with pytest.raises(ValueError, match="page"):
             leaderboard(uow, LeaderboardFilters(), "roi", page=0)
+
+
+def test_cards_carry_the_deflated_sharpe_over_the_ranked_providers(
+    stored: tuple[Callable[[], SqlUnitOfWork], list[ProviderStatsRecord]],
+) -> None:
+    factory, records = stored
+    with factory() as uow:
+        page = leaderboard(uow, LeaderboardFilters(period=Period.D30), LeaderboardSort.PSR,
+                           page_size=50)  # fmt: skip
+    ranked = [r for r in records if r.period is Period.D30 and r.ranked]
+    sharpes = [float(r.sharpe_daily) for r in ranked if r.sharpe_daily is not None]
+    mean = sum(sharpes) / len(sharpes)
+    variance = sum((x - mean) ** 2 for x in sharpes) / (len(sharpes) - 1)
+    by_id = {r.provider_id: r for r in ranked}
+    for card in page.cards:
+        record = by_id.get(card.provider_id)
+        if record is None or record.sharpe_daily is None:
+            assert card.dsr is None
+            continue
+        moments = ReturnMoments(30, float(record.sharpe_daily), 0.0, 3.0)
+        expected = deflated_sharpe(moments, variance, len(sharpes))
+        assert card.dsr is not None and abs(float(card.dsr) - expected) <= 0.00005
+        assert card.short_record is (card.min_trl_days is None or card.min_trl_days > 30)

@@ -18,7 +18,7 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.ledger_reads import chunks, trimmed
-from copytrade.adapters.db.schema import ProviderStatsRow
+from copytrade.adapters.db.schema import ProviderFillFiguresRow, ProviderStatsRow
 from copytrade.domain.statistics import Period, RiskLevel, Strategy, TradeTally
 from copytrade.domain.statistics.numeric import to_places
 
@@ -33,6 +33,7 @@ FIGURES = (
     "profit_factor",
     "max_loss_single_trade",
     "volatility",
+    "psr",
 )
 AMOUNTS = (
     "pnl",
@@ -43,6 +44,9 @@ AMOUNTS = (
     "gross_loss",
     "leverage_sum",
     "leverage_max",
+    "sharpe_daily",
+    "skewness",
+    "kurtosis",
 )
 # sort key column -> the exact column it is derived from
 KEY_SOURCES = {
@@ -53,6 +57,8 @@ KEY_SOURCES = {
     "sharpe_key": "sharpe",
     "aum_key": "aum",
     "copier_pnl_key": "copier_pnl",
+    "psr_key": "psr",
+    "sr_key": "sharpe_daily",
 }
 SORTABLE = (*KEY_SOURCES, "active_followers")
 
@@ -94,6 +100,16 @@ class ProviderStatsRecord:
     spot_trades: int
     leverage_sum: Decimal
     leverage_max: Decimal | None
+    # Ranking by evidence (docs/statistics.md): the window's PSR (a probability, 4 dp),
+    # its minimum track record in days, the moments of its daily returns (12 dp) and
+    # how many returns; the ranking rules the provider breaches (ranked when none).
+    psr: Decimal | None = None
+    min_trl_days: int | None = None
+    sharpe_daily: Decimal | None = None
+    skewness: Decimal | None = None
+    kurtosis: Decimal | None = None
+    return_days: int = 0
+    unranked_reasons: tuple[str, ...] = ()
 
     def tally(self) -> TradeTally:
         """The running sums of the period's trades, ready to take one more."""
@@ -129,6 +145,7 @@ def _values(record: ProviderStatsRecord) -> dict[str, Any]:
     values["risk_level"] = record.risk_level.value if record.risk_level else None
     values["strategy"] = record.strategy.value if record.strategy else None
     values["sparkline"] = json.dumps([str(v) for v in record.sparkline])
+    values["unranked_reasons"] = json.dumps(list(record.unranked_reasons))
     for key, source in KEY_SOURCES.items():
         exact = values[source]
         values[key] = None if exact is None else float(exact)
@@ -147,6 +164,7 @@ def _record(row: Any) -> ProviderStatsRecord:
     values["risk_level"] = RiskLevel(row.risk_level) if row.risk_level else None
     values["strategy"] = Strategy(row.strategy) if row.strategy else None
     values["sparkline"] = tuple(Decimal(v) for v in json.loads(row.sparkline))
+    values["unranked_reasons"] = tuple(json.loads(row.unranked_reasons))
     return ProviderStatsRecord(**values)
 
 
@@ -154,7 +172,32 @@ def as_text(record: ProviderStatsRecord) -> dict[str, str]:
     """Every field as text (for comparing backends and for debugging)."""
     text = {name: str(value) for name, value in asdict(record).items()}
     text["sparkline"] = " ".join(str(v) for v in record.sparkline)
+    text["unranked_reasons"] = " | ".join(record.unranked_reasons)
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class FillFigures:
+    """What a provider's copiers kept of its return (median, percent) and the median
+    slippage of their copies (bps), over ``relationships`` (docs/statistics.md)."""
+
+    provider_id: str
+    relationships: int
+    kept_pct: Decimal | None
+    median_slippage_bps: Decimal | None
+    computed_at: datetime
+
+
+_FILL_TABLE = cast(Table, ProviderFillFiguresRow.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class SharpeSpread:
+    """How many ranked rows of a period have a daily Sharpe, and the sample variance of
+    those Sharpes (0 with fewer than 2): the deflated Sharpe ratio's trials and V."""
+
+    count: int
+    variance: float
 
 
 class ProviderStatsRepository:
@@ -188,6 +231,43 @@ class ProviderStatsRepository:
             select(*_SELECTED).where(_TABLE.c.provider_id == provider_id)
         )
         return {record.period: record for record in map(_record, rows)}
+
+    def replace_fill_figures(self, figures: Sequence[FillFigures]) -> None:
+        ids = [f.provider_id for f in figures]
+        for part in chunks(ids):
+            self._session.execute(delete(_FILL_TABLE).where(_FILL_TABLE.c.provider_id.in_(part)))
+        if figures:
+            self._session.connection().execute(insert(_FILL_TABLE), [asdict(f) for f in figures])
+
+    def fill_figures_of(self, provider_ids: Sequence[str]) -> dict[str, FillFigures]:
+        found: dict[str, FillFigures] = {}
+        for part in chunks(provider_ids):
+            rows = self._session.connection().execute(
+                select(_FILL_TABLE).where(_FILL_TABLE.c.provider_id.in_(part))
+            )
+            for row in rows:
+                found[row.provider_id] = FillFigures(
+                    row.provider_id,
+                    row.relationships,
+                    None if row.kept_pct is None else to_places(row.kept_pct),
+                    None if row.median_slippage_bps is None else to_places(row.median_slippage_bps),
+                    row.computed_at,
+                )
+        return found
+
+    def sharpe_spread(self, period: Period) -> SharpeSpread:
+        """One aggregate over the ranked rows' REAL ``sr_key`` (float statistics only)."""
+        key = _TABLE.c.sr_key
+        count, total, squares = self._session.connection().execute(
+            select(func.count(key), func.sum(key), func.sum(key * key)).where(
+                _TABLE.c.period == period.value, _TABLE.c.ranked, key.is_not(None)
+            )
+        ).one()
+        n = int(count or 0)
+        if n < 2:
+            return SharpeSpread(n, 0.0)
+        variance = (float(squares) - float(total) ** 2 / n) / (n - 1)
+        return SharpeSpread(n, max(variance, 0.0))
 
     def page(
         self,

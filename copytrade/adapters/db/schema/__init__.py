@@ -39,7 +39,11 @@ from copytrade.adapters.db.schema.paper import (
 )
 from copytrade.adapters.db.schema.price_marks import PriceMarkRow
 from copytrade.adapters.db.schema.risk_alerts import RiskFiringRow, RiskRuleRow
-from copytrade.adapters.db.schema.stats import EquitySnapshotRow, ProviderStatsRow
+from copytrade.adapters.db.schema.stats import (
+    EquitySnapshotRow,
+    ProviderFillFiguresRow,
+    ProviderStatsRow,
+)
 from copytrade.adapters.db.schema.tallies import TradeDayTallyRow, TradeTotalTallyRow
 from copytrade.adapters.db.schema.trading import FillRow, OrderRow, PositionRow, TradeRow
 from copytrade.adapters.db.schema.venues import ExchangeTradeCursorRow, LinkedExchangeAccountRow
@@ -77,6 +81,7 @@ __all__ = [
     "PositionRow",
     "PriceMarkRow",
     "ProcessedMessageRow",
+    "ProviderFillFiguresRow",
     "ProviderRow",
     "ProviderStatsRow",
     "RelationshipRow",

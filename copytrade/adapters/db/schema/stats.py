@@ -32,6 +32,7 @@ SORT_KEYS = (
     "sharpe_key",
     "aum_key",
     "copier_pnl_key",
+    "psr_key",
 )
 
 
@@ -93,3 +94,25 @@ class ProviderStatsRow(Base):
     sharpe_key: Mapped[float | None] = mapped_column(Float, nullable=True)
     aum_key: Mapped[float] = mapped_column(Float)
     copier_pnl_key: Mapped[float] = mapped_column(Float)
+    # ranking by evidence (migration 0028; docs/statistics.md, "Ranking by evidence")
+    psr: Mapped[Decimal | None] = money(nullable=True)
+    min_trl_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sharpe_daily: Mapped[Decimal | None] = money(nullable=True)
+    skewness: Mapped[Decimal | None] = money(nullable=True)
+    kurtosis: Mapped[Decimal | None] = money(nullable=True)
+    return_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    unranked_reasons: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    psr_key: Mapped[float | None] = mapped_column(Float, nullable=True)
+    sr_key: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class ProviderFillFiguresRow(Base):
+    """A provider's copiers' fill figures (docs/statistics.md, "Fill quality"), for its card."""
+
+    __tablename__ = "provider_fill_figures"
+
+    provider_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    relationships: Mapped[int] = mapped_column(Integer)
+    kept_pct: Mapped[Decimal | None] = money(nullable=True)
+    median_slippage_bps: Mapped[Decimal | None] = money(nullable=True)
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime())
