@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from copytrade.adapters.bus.jetstream import JetStreamBus, StreamSpec
 from copytrade.adapters.db.engine import (
     make_engine,
     make_read_session_factory,
@@ -39,6 +40,7 @@ from copytrade.domain.instruments import Instrument
 from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.domain.values import USDT
 from copytrade.engine.app import CopyEngine
+from copytrade.engine.bus import MessageBus
 from copytrade.engine.commission import LIVE_COMMISSION_OWED
 from copytrade.engine.execution import Checkpoints
 from copytrade.engine.observer import FanoutObserver
@@ -191,6 +193,8 @@ class Container:
         *,
         recover: bool = True,
         observers: Sequence[FanoutObserver] = (),
+        shards: int = 1,
+        local_fanout: bool = False,
     ) -> Platform:
         """The platform on this migrated database (default: its stored instruments),
         its engine's prices where the venue's stand.
@@ -199,17 +203,32 @@ class Container:
         "Recovery"): every entry point that writes starts from here. Pass
         ``recover=False`` only to attach listeners first, then recover. ``observers``
         are told of each fan-out (``copytrade serve``'s metrics and decision log).
+        With ``nats_url`` set, provider fills are relayed to JetStream for the shard
+        workers, unless ``local_fanout`` (a worker's own platform, docs/engine.md "Workers").
         """
         chosen = self.instruments() if instruments is None else list(instruments)
         s = self.settings
         platform = build_platform(
             self.engine, chosen, clock, s.platform_fee_pct, fees=self.fees, observers=observers,
-            live_routes=self.live_routes(clock),
+            live_routes=self.live_routes(clock), shards=shards,
+            fanout_bus=None if local_fanout else self.fanout_bus(),
         )
         platform.resume_prices()
         if recover:
             platform.recover()
         return platform
+
+    def fanout_bus(self) -> JetStreamBus | None:
+        """The JetStream bus of ``nats_url`` (connected, its stream made), or None."""
+        s = self.settings
+        if s.nats_url is None:
+            return None
+        return self.jetstream(s.nats_url).connect()
+
+    def jetstream(self, url: str) -> JetStreamBus:
+        """The settings' stream on the NATS server at ``url`` (not yet connected)."""
+        name = self.settings.nats_stream
+        return JetStreamBus(url, StreamSpec(name=name, prefix=name.lower()))
 
     def live_routes(self, clock: Clock) -> dict[str, Venue]:
         """The books of live relationships → the venue of their follower's linked
@@ -294,6 +313,7 @@ def build_platform(
     observers: Sequence[FanoutObserver] = (),
     opening: OpeningOrders = OpeningOrders.MARKET,
     live_routes: Mapping[str, Venue] | None = None,
+    fanout_bus: MessageBus | None = None,
 ) -> Platform:
     """Wire everything on a migrated database; stores the instruments it trades.
 
@@ -329,6 +349,7 @@ def build_platform(
         observers=observers,
         opening=opening,
         live_books=venue.live_books,
+        fanout_bus=fanout_bus,
     )
     # Alert firings are queued for the owner's channels when the engine relays them.
     engine.bus.subscribe(ALERT_FIRED, DeliveryQueue(uow_factory, clock.now).handle)
