@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, text
 
-_TRY = text(
-    "SELECT pg_try_advisory_lock(hashtext(current_schema() || ':copy-fanout'), :key)"
-)
+_TRY = text("SELECT pg_try_advisory_lock(hashtext(current_schema() || :name), :key)")
+_NAME = "/copy-fanout"  # the lock class: this schema's fan-out shards
 
 
 class ShardLeases:
@@ -43,7 +42,7 @@ class ShardLeases:
             if index in self.owned:
                 continue
             key = self._count * 65536 + index
-            if self._conn().execute(_TRY, {"key": key}).scalar():
+            if self._conn().execute(_TRY, {"name": _NAME, "key": key}).scalar():
                 self.owned.append(index)
                 taken.append(index)
         return taken
