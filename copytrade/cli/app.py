@@ -18,7 +18,7 @@ from copytrade.cli.stats import show_leaderboard, stats_app
 from copytrade.cli.subscriptions import subscriptions_app
 from copytrade.cli.users import users_app
 from copytrade.cli.venues import keys_app, venues_app
-from copytrade.cli.worker import relay, worker
+from copytrade.cli.worker import cluster, relay, worker
 
 app = typer.Typer(
     name="copytrade",
@@ -41,6 +41,7 @@ app.add_typer(subscriptions_app, name="subscriptions")
 app.command()(serve)
 app.command()(worker)
 app.command()(relay)
+app.command()(cluster)
 app.add_typer(users_app, name="users")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(venues_app, name="venues")

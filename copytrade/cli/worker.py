@@ -1,4 +1,4 @@
-"""``copytrade worker`` and ``copytrade relay``: the processes of a cluster (docs/deploy.md)."""
+"""``copytrade worker``, ``relay`` and ``cluster``: the processes of a cluster (docs/deploy.md)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from copytrade.cli.common import (
 )
 from copytrade.config import Settings
 from copytrade.marketdata.clock import SystemClock
+from copytrade.server.cluster import Topology, cluster_env, run_topology
 from copytrade.server.logs import configure_logging
 from copytrade.server.relay import run_relay
 from copytrade.server.worker import ShardWorker, WorkerConfig
@@ -107,3 +108,19 @@ def relay(
         if isinstance(bus := platform.engine.fanout_bus, JetStreamBus):
             bus.close()
         container.close()
+
+
+def cluster(
+    workers: int = typer.Option(2, min=1, help="Worker processes."),
+    shards: int = typer.Option(4, min=1, max=4096, help="The fixed shard count N."),
+    api: int = typer.Option(2, min=0, help="API servers (copytrade serve), on consecutive ports."),
+    port: int = typer.Option(8000, min=1, max=65535, help="The first API server's port."),
+    database: str | None = DATABASE,
+    nats: str | None = NATS,
+) -> None:
+    """Run the relay, the workers and the API servers on this machine (docs/deploy.md)."""
+    settings = _cluster_settings(database, nats)
+    topology = Topology(workers, shards, api, port)
+    stop = _Stop()
+    env = cluster_env(settings.database_url, str(settings.nats_url))
+    run_topology(topology, env, stop, err_console.print)

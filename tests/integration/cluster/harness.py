@@ -3,7 +3,7 @@
 One provider and M proportional followers (the fan-out bench's population), F
 provider market orders alternating buy and sell, each filled once, fanned out
 over SHARDS shards. Scale: CT_CLUSTER_FILLS × CT_CLUSTER_FOLLOWERS (default
-30 × 200, under a minute on a loaded 2-core machine; the issue's full scale is 1000 × 1000).
+30 × 100, under a minute on a loaded 2-core machine; the issue's full scale is 1000 × 1000).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from copytrade.engine.shards import all_shards
 ROOT = Path(__file__).resolve().parents[3]
 SHARDS = 4
 FILLS = int(os.environ.get("CT_CLUSTER_FILLS", "30"))
-FOLLOWERS = int(os.environ.get("CT_CLUSTER_FOLLOWERS", "200"))
+FOLLOWERS = int(os.environ.get("CT_CLUSTER_FOLLOWERS", "100"))
 ACK_WAIT_S = 1.0
 
 

@@ -29,7 +29,7 @@ from .harness import (
     wait_fanned_out,
 )
 
-KILLS = 6
+KILLS = 4
 
 
 def _single_process(url: str) -> dict[str, Any]:
