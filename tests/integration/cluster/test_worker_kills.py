@@ -2,7 +2,7 @@
 shards on JetStream and PostgreSQL (docs/deploy.md, "Fault tests").
 
 CI=true runs them (a missing server fails); elsewhere they skip with the reason.
-Scale: CT_CLUSTER_FILLS × CT_CLUSTER_FOLLOWERS (default 50 × 200; the issue's
+Scale: CT_CLUSTER_FILLS × CT_CLUSTER_FOLLOWERS (default 30 × 100; the issue's
 full scale is 1000 × 1000).
 """
 
