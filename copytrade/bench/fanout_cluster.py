@@ -106,7 +106,7 @@ def _worker(url: str, config: ClusterFanoutConfig, stream: str) -> subprocess.Po
         "COPYTRADE_NATS_STREAM": stream,
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "copytrade.cli", "worker", "--shards", str(config.workers),
+        [sys.executable, "-m", "copytrade.cli.worker", "worker", "--shards", str(config.workers),
          "--take", "1", "--log-level", "warning"],
         env={**os.environ, **env},
     )

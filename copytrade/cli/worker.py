@@ -124,3 +124,14 @@ def cluster(
     stop = _Stop()
     env = cluster_env(settings.database_url, str(settings.nats_url))
     run_topology(topology, env, stop, err_console.print)
+
+
+# The cluster's own processes without the rest of the command (``python -m
+# copytrade.cli.worker worker ...``): half the imports of ``copytrade``, so a supervisor
+# restarting a worker gets it back sooner. ``copytrade worker`` is the same command.
+processes_app = typer.Typer(name="copytrade-cluster-process", no_args_is_help=True)
+processes_app.command()(worker)
+processes_app.command()(relay)
+
+if __name__ == "__main__":
+    processes_app()

@@ -73,7 +73,9 @@ def run_topology(
 
 
 def _start(args: Sequence[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "copytrade.cli", *args], env=dict(env))
+    # The relay and workers through their lighter entry (``copytrade.cli.worker``).
+    module = "copytrade.cli" if args[0] == "serve" else "copytrade.cli.worker"
+    return subprocess.Popen([sys.executable, "-m", module, *args], env=dict(env))
 
 
 def _terminate(processes: Sequence[subprocess.Popen[bytes]], grace_s: float = 20.0) -> None:

@@ -3,7 +3,7 @@
 One provider and M proportional followers (the fan-out bench's population), F
 provider market orders alternating buy and sell, each filled once, fanned out
 over SHARDS shards. Scale: CT_CLUSTER_FILLS × CT_CLUSTER_FOLLOWERS (default
-30 × 100, under a minute on a loaded 2-core machine; the issue's full scale is 1000 × 1000).
+20 × 100, under a minute on a loaded 2-core machine; the issue's full scale is 1000 × 1000).
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,7 @@ from copytrade.engine.shards import all_shards
 
 ROOT = Path(__file__).resolve().parents[3]
 SHARDS = 4
-FILLS = int(os.environ.get("CT_CLUSTER_FILLS", "30"))
+FILLS = int(os.environ.get("CT_CLUSTER_FILLS", "20"))
 FOLLOWERS = int(os.environ.get("CT_CLUSTER_FOLLOWERS", "100"))
 ACK_WAIT_S = 1.0
 
@@ -136,16 +138,17 @@ def child(made: Cluster, module: str, *args: str) -> subprocess.CompletedProcess
 class Worker:
     """A ``copytrade worker`` process of the test's cluster."""
 
-    def __init__(self, made: Cluster, take: int) -> None:
+    def __init__(self, made: Cluster, take: int, log_level: str = "warning") -> None:
         self._made = made
         self._take = take
+        self._log_level = log_level
         self.process = self._start()
         self.kills = 0
 
     def _start(self) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            [sys.executable, "-m", "copytrade.cli", "worker", "--shards", str(SHARDS),
-             "--take", str(self._take), "--log-level", "warning"],
+            [sys.executable, "-m", "copytrade.cli.worker", "worker", "--shards", str(SHARDS),
+             "--take", str(self._take), "--log-level", self._log_level],
             cwd=ROOT, env=self._made.settings_env(),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
@@ -166,22 +169,38 @@ class Worker:
         return err.decode(errors="replace")
 
 
+def progress(engine: Engine) -> tuple[int, int]:
+    """(shard fills processed, copy orders waiting for the venue's answer)."""
+    names = [shard.consumer for shard in all_shards(SHARDS)]
+    with engine.connect() as conn:
+        done = conn.execute(
+            text("SELECT count(*) FROM processed_messages WHERE consumer = ANY(:names)"),
+            {"names": names},
+        ).scalar_one()
+        waiting = conn.execute(
+            text("SELECT count(*) FROM orders WHERE relationship_id IS NOT NULL "
+                 "AND status = 'new'")
+        ).scalar_one()
+    return int(done), int(waiting)
+
+
+def wait_busy(engine: Engine, published: int, beyond: int, timeout_s: float = 60.0) -> int:
+    """Until the workers processed more than ``beyond`` shard fills (they are at work), or
+    all of the ``published`` fills (caught up); the count."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        done, _waiting = progress(engine)
+        if done > beyond or done >= published * SHARDS:
+            return done
+        time.sleep(0.05)
+    raise AssertionError(f"no worker processed anything in {timeout_s} s")
+
+
 def wait_fanned_out(engine: Engine, fills: int, timeout_s: float = 120.0) -> None:
     """Until every shard processed every fill and no copy order waits for an answer."""
-    names = [shard.consumer for shard in all_shards(SHARDS)]
     deadline = time.monotonic() + timeout_s
     while True:
-        with engine.connect() as conn:
-            done = conn.execute(
-                text(
-                    "SELECT count(*) FROM processed_messages WHERE consumer = ANY(:names)"
-                ),
-                {"names": names},
-            ).scalar_one()
-            waiting = conn.execute(
-                text("SELECT count(*) FROM orders WHERE relationship_id IS NOT NULL "
-                     "AND status = 'new'")
-            ).scalar_one()
+        done, waiting = progress(engine)
         if done == fills * SHARDS and waiting == 0:
             return
         if time.monotonic() > deadline:
@@ -209,3 +228,14 @@ def outcome(engine: Engine) -> dict[str, Any]:
             name: sorted(tuple(map(str, row)) for row in conn.execute(text(sql)))
             for name, sql in queries.items()
         }
+
+
+def assert_each_pair_once(got: dict[str, Any], fills: int, followers: int = FOLLOWERS) -> None:
+    """One decision per (provider fill, relationship), at most one copy order, and a
+    ledger summing to zero."""
+    per_pair = Counter((d[0], d[1]) for d in got["decisions"])
+    assert len(per_pair) == fills * followers
+    assert set(per_pair.values()) == {1}
+    copies = Counter((o[3], o[2]) for o in got["orders"] if o[2] != "None")
+    assert copies and max(copies.values()) == 1
+    assert sum(Decimal(b[1]) for b in got["balances"]) == 0
