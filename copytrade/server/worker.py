@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from copytrade.adapters.bus.jetstream import ConsumerSpec, JetStreamBus
-from copytrade.adapters.db.shard_leases import ShardLeases
+from copytrade.adapters.db.shard_leases import LeaseLostError, ShardLeases
 from copytrade.engine.messages import PROVIDER_FILLED
 from copytrade.engine.shards import Shard
 from copytrade.service_layer.platform import Platform
@@ -76,6 +76,8 @@ class ShardWorker:
         while not stop():
             try:
                 self.step()
+            except LeaseLostError:
+                raise  # another worker may own the shards now: this one must not go on
             except Exception:  # logged; the failed shard recovers before its next fill
                 log.exception("a fan-out failed; its shard recovers and the fill is redelivered")
 

@@ -9,9 +9,14 @@ another worker's next ``take`` gets the shard.
 from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 _TRY = text("SELECT pg_try_advisory_lock(hashtext(current_schema() || :name), :key)")
 _NAME = "/copy-fanout"  # the lock class: this schema's fan-out shards
+
+
+class LeaseLostError(RuntimeError):
+    """The lock connection is gone, and the shards with it: the worker must stop."""
 
 
 class ShardLeases:
@@ -48,11 +53,26 @@ class ShardLeases:
         return taken
 
     def check(self) -> None:
-        """Raise if the lock connection is gone (its locks are then released)."""
-        self._conn().execute(text("SELECT 1"))
+        """Raise ``LeaseLostError`` if the lock connection is gone (its locks went with it)."""
+        if not self.owned:
+            return
+        try:
+            self._conn().execute(text("SELECT 1"))
+        except DBAPIError as error:
+            raise LeaseLostError(
+                f"the connection holding shards {self.owned} is lost; stopping"
+            ) from error
+
+    @property
+    def backend_pid(self) -> int:
+        """The PostgreSQL backend holding the locks (for operators: ``pg_locks.pid``)."""
+        return int(self._conn().execute(text("SELECT pg_backend_pid()")).scalar_one())
 
     def close(self) -> None:
+        """Release every shard: the connection is closed, not returned to the pool (a
+        pooled connection would keep its session's locks)."""
         if self._connection is not None:
+            self._connection.invalidate()
             self._connection.close()
             self._connection = None
         self.owned = []
