@@ -325,6 +325,9 @@ def build_platform(
     default); a live venue takes them as limits at the tolerance price
     (``CcxtVenue.OPENING``, docs/venues.md "Orders on a live exchange").
 
+    ``fanout_bus``: a broker (JetStream) the provider fills are relayed to for the shard
+    workers; None, the default, fans them out in this process (docs/engine.md, "Workers").
+
     The copy engine names the ports it needs (the venue, units of work, its stops);
     the use cases are built on the engine's parts and attached here.
     """

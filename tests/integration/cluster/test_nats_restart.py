@@ -99,6 +99,8 @@ def test_a_nats_restart_mid_run_loses_and_doubles_nothing(
         try:
             drive(population, FILLS, between)
             wait_fanned_out(engine, FILLS)
+        except AssertionError as error:
+            raise AssertionError(f"{error}; the worker's log:\n{worker.stop()}") from error
         finally:
             worker.stop()
             bus.close()
