@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from copytrade.adapters.bus.jetstream import JetStreamBus, StreamSpec
 from copytrade.adapters.db.engine import (
     make_engine,
     make_read_session_factory,
@@ -39,6 +40,7 @@ from copytrade.domain.instruments import Instrument
 from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.domain.values import USDT
 from copytrade.engine.app import CopyEngine
+from copytrade.engine.bus import MessageBus
 from copytrade.engine.commission import LIVE_COMMISSION_OWED
 from copytrade.engine.execution import Checkpoints
 from copytrade.engine.observer import FanoutObserver
@@ -192,6 +194,8 @@ class Container:
         *,
         recover: bool = True,
         observers: Sequence[FanoutObserver] = (),
+        shards: int = 1,
+        local_fanout: bool = False,
     ) -> Platform:
         """The platform on this migrated database (default: its stored instruments),
         its engine's prices where the venue's stand.
@@ -200,12 +204,15 @@ class Container:
         "Recovery"): every entry point that writes starts from here. Pass
         ``recover=False`` only to attach listeners first, then recover. ``observers``
         are told of each fan-out (``copytrade serve``'s metrics and decision log).
+        With ``nats_url`` set, provider fills are relayed to JetStream for the shard
+        workers, unless ``local_fanout`` (a worker's own platform, docs/engine.md "Workers").
         """
         chosen = self.instruments() if instruments is None else list(instruments)
         s = self.settings
         platform = build_platform(
             self.engine, chosen, clock, s.platform_fee_pct, fees=self.fees, observers=observers,
-            live_routes=self.live_routes(clock),
+            live_routes=self.live_routes(clock), shards=shards,
+            fanout_bus=None if local_fanout else self.fanout_bus(),
             max_copied_providers=s.max_copied_providers,
             max_symbol_exposure=s.max_symbol_exposure,
         )
@@ -213,6 +220,18 @@ class Container:
         if recover:
             platform.recover()
         return platform
+
+    def fanout_bus(self) -> JetStreamBus | None:
+        """The JetStream bus of ``nats_url`` (connected, its stream made), or None."""
+        s = self.settings
+        if s.nats_url is None:
+            return None
+        return self.jetstream(s.nats_url).connect()
+
+    def jetstream(self, url: str) -> JetStreamBus:
+        """The settings' stream on the NATS server at ``url`` (not yet connected)."""
+        name = self.settings.nats_stream
+        return JetStreamBus(url, StreamSpec(name=name, prefix=name.lower()))
 
     def live_routes(self, clock: Clock) -> dict[str, Venue]:
         """The books of live relationships → the venue of their follower's linked
@@ -300,6 +319,7 @@ def build_platform(
     record_prices: bool = True,
     max_copied_providers: int = DEFAULT_MAX_COPIED_PROVIDERS,
     max_symbol_exposure: Decimal | None = None,
+    fanout_bus: MessageBus | None = None,
 ) -> Platform:
     """Wire everything on a migrated database; stores the instruments it trades.
 
@@ -313,6 +333,9 @@ def build_platform(
 
     ``record_prices`` keeps every price the engine applies (``price_marks``), the
     market a what-if replays; a what-if's own sandbox leaves it off (docs/whatif.md).
+
+    ``fanout_bus``: a broker (JetStream) the provider fills are relayed to for the shard
+    workers; None, the default, fans them out in this process (docs/engine.md, "Workers").
 
     The copy engine names the ports it needs (the venue, units of work, its stops);
     the use cases are built on the engine's parts and attached here.
@@ -339,6 +362,7 @@ def build_platform(
         opening=opening,
         live_books=venue.live_books,
         max_symbol_exposure=max_symbol_exposure,
+        fanout_bus=fanout_bus,
     )
     if record_prices:
         engine.moment_listeners.append(PriceRecorder(uow_factory).record)

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL: sqlite:///path.db (embedded) or postgresql+psycopg://...",
     )
     sqlite_synchronous: SqliteSync = SqliteSync.FULL
+    # NATS JetStream (docs/engine.md, "Workers"): set, provider fills are relayed to the
+    # stream for `copytrade worker` processes to fan out; unset (the default), in process.
+    nats_url: str | None = None
+    nats_stream: str = Field(default="COPYTRADE", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    # How long a fill delivered to a worker that died waits before it is delivered again.
+    nats_ack_wait_seconds: float = Field(default=30.0, gt=0, le=3600)
     database_echo: bool = False
     platform_fee_pct: Decimal = Field(default=Decimal(2), ge=0, le=100)
     # The platform's cut of a subscription and its commission per copied fill

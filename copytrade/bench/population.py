@@ -30,6 +30,7 @@ from copytrade.domain.ids import AccountId, FollowerId, ProviderId, Relationship
 from copytrade.domain.instruments import Instrument, InstrumentKind
 from copytrade.domain.ledger import allocate, deposit
 from copytrade.domain.values import USDT, Money
+from copytrade.engine.bus import MessageBus
 from copytrade.marketdata.clock import SimulatedClock
 from copytrade.service_layer.platform import Platform
 
@@ -68,14 +69,18 @@ class Population:
 
 
 def populate(
-    db: Engine, followers: int, advance: Callable[[int], None] = lambda _n: None
+    db: Engine,
+    followers: int,
+    advance: Callable[[int], None] = lambda _n: None,
+    fanout_bus: MessageBus | None = None,
 ) -> Population:
     """The provider and ``followers`` followers copying it, on the migrated database ``db``.
 
-    ``advance(k)`` reports k more followers created (for a progress bar).
+    ``advance(k)`` reports k more followers created (for a progress bar). With
+    ``fanout_bus``, provider fills are relayed there for shard workers to fan out.
     """
     clock = SimulatedClock(START)
-    platform = build_platform(db, [PERP], clock)
+    platform = build_platform(db, [PERP], clock, fanout_bus=fanout_bus)
     platform.engine.on_price(PERP.symbol, PRICE, clock.now())
     accounts = platform.accounts
     accounts.register(AccountId(PROVIDER), "bench provider")

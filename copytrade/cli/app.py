@@ -20,6 +20,7 @@ from copytrade.cli.subscriptions import subscriptions_app
 from copytrade.cli.users import users_app
 from copytrade.cli.venues import keys_app, venues_app
 from copytrade.cli.whatif import whatif
+from copytrade.cli.worker import cluster, relay, worker
 
 app = typer.Typer(
     name="copytrade",
@@ -42,6 +43,9 @@ app.command()(statement)
 app.command("reconcile")(reconcile_books)
 app.add_typer(subscriptions_app, name="subscriptions")
 app.command()(serve)
+app.command()(worker)
+app.command()(relay)
+app.command()(cluster)
 app.add_typer(users_app, name="users")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(venues_app, name="venues")

@@ -74,6 +74,11 @@ def fanout(
         help="Run on PostgreSQL at this URL (fresh schemas, dropped after) instead of a "
         "fresh SQLite file.",
     ),
+    bus: str = typer.Option(
+        "inprocess", help="inprocess (one process), or nats: JetStream and --workers processes."
+    ),
+    workers: int = typer.Option(1, min=1, help="With --bus nats: worker processes, a shard each."),
+    nats: str = typer.Option("nats://127.0.0.1:4222", help="With --bus nats: the NATS server."),
     as_json: bool = JSON,
 ) -> None:
     """One provider opening fill copied to N followers, end to end (docs/benchmarks.md)."""
@@ -81,6 +86,18 @@ def fanout(
         check_database_url(database)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--database") from error
+    if bus not in ("inprocess", "nats"):
+        raise typer.BadParameter("--bus is inprocess or nats", param_hint="--bus")
+    if bus == "nats":
+        if database is None:
+            raise typer.BadParameter(
+                "--bus nats needs --database postgresql+psycopg://...", param_hint="--database"
+            )
+        from copytrade.bench.fanout_cluster import ClusterFanoutConfig, run_cluster_fanout
+
+        cluster = ClusterFanoutConfig(database, nats, followers, repeat, workers)
+        _print(run_cluster_fanout(cluster).to_json(), as_json)
+        return
     config = FanoutConfig(
         followers=followers,
         repeat=repeat,

@@ -27,7 +27,7 @@ from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.domain.trades import Trade
 from copytrade.engine.bookkeeping import BookKeeper
-from copytrade.engine.bus import InProcessBus
+from copytrade.engine.bus import InProcessBus, MessageBus, RoutedBus
 from copytrade.engine.commission import COMMISSION_DEBITS, VenueCommissions
 from copytrade.engine.day_close import close_day
 from copytrade.engine.execution import Checkpoints, Executor
@@ -107,8 +107,12 @@ class CopyEngine:
         opening: OpeningOrders = OpeningOrders.MARKET,
         live_books: Callable[[], Collection[str]] = frozenset,
         max_symbol_exposure: Decimal | None = None,
+        fanout_bus: MessageBus | None = None,
     ) -> None:
-        """``opening``: how ``venue`` takes opening copies (market on the paper venue, a
+        """``fanout_bus``: a broker the provider fills are relayed to, for shard workers
+        in other processes to fan out (docs/engine.md, "Workers"); this engine then fans
+        out nothing itself. None (the default): every shard fans out here, in process.
+        ``opening``: how ``venue`` takes opening copies (market on the paper venue, a
         limit at the tolerance price on a live one; docs/venues.md). ``live_books``: the
         books routed to a live exchange, whose openings are always such limits.
         ``max_symbol_exposure``: the platform's cap on one follower's notional in one symbol
@@ -163,10 +167,16 @@ class CopyEngine:
             clock.now,
             on_provider_trades=self._provider_trades_closed,
         )
-        self.relay = OutboxRelay(uow_factory, self.bus, clock)
+        self.fanout_bus = fanout_bus
+        self.relay = OutboxRelay(
+            uow_factory,
+            self.bus if fanout_bus is None
+            else RoutedBus(self.bus, fanout_bus, frozenset({PROVIDER_FILLED})),
+            clock,
+        )
         self.venue_cash = VenueCash(venue, uow_factory, clock.now, checkpoints.before_venue_cash)
         self.stops: Stops = _NoStops()
-        for fanout in self.fanouts:
+        for fanout in self.fanouts if fanout_bus is None else ():
             self.bus.subscribe(PROVIDER_FILLED, fanout.handle)
         self.bus.subscribe(VENUE_CASH, self.venue_cash.handle)
         self.bus.subscribe(VENUE_DEBIT, self.venue_cash.handle)
@@ -202,7 +212,8 @@ class CopyEngine:
         self.relay.relay_all(CASH_TOPICS)
         with self.uow_factory() as uow:
             waiting = {o.book for o in uow.orders.unconfirmed() if o.relationship_id}
-        self.executor.recover()
+        # With shard workers, each recovers its own shard's copies (docs/engine.md "Workers").
+        self.executor.recover(copies=lambda _rel: self.fanout_bus is None)
         for book in sorted(waiting):
             self.stops.finish_stop(RelationshipId(book))
         self.pump()

@@ -36,3 +36,23 @@ class InProcessBus:
     def publish(self, topic: str, message_id: str, payload: Mapping[str, Any]) -> None:
         for handler in self._handlers.get(topic, ()):
             handler(message_id, payload)
+
+
+class RoutedBus:
+    """Some topics to a broker, the rest to the in-process bus (docs/engine.md, "JetStream").
+
+    With a broker, provider fills go to the stream that the shard workers consume;
+    the per-book messages (cash moves, stops, fees, alerts) are still handled by the
+    process that relays them."""
+
+    def __init__(self, local: InProcessBus, remote: MessageBus, remote_topics: frozenset[str]):
+        self._local = local
+        self._remote = remote
+        self._remote_topics = remote_topics
+
+    def subscribe(self, topic: str, handler: Handler) -> None:
+        self._local.subscribe(topic, handler)
+
+    def publish(self, topic: str, message_id: str, payload: Mapping[str, Any]) -> None:
+        target = self._remote if topic in self._remote_topics else self._local
+        target.publish(topic, message_id, payload)

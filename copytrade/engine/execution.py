@@ -126,15 +126,21 @@ class Executor:
         self._bookkeeper.committed(booked)
         return booked
 
-    def recover(self) -> BookedFills:
+    def recover(
+        self, copies: Callable[[str], bool] = lambda _rel: True, own_orders: bool = True
+    ) -> BookedFills:
         """Finish what a crash interrupted: intents the venue never answered for us.
 
         For each, ask the venue by client order id: if it has the order, record its
-        answer; if not, the crash came before the send, so send it now.
+        answer; if not, the crash came before the send, so send it now. Only the copy
+        orders of relationships ``copies`` accepts, and the providers' own orders only
+        if ``own_orders``: a shard worker recovers its own shard's copies alone
+        (docs/engine.md, "Workers").
         """
         with self._uow_factory() as uow:
             pending = uow.orders.unconfirmed()
-        own = [o for o in pending if o.relationship_id is None]
+        own = [o for o in pending if o.relationship_id is None and own_orders]
+        pending = [o for o in pending if o.relationship_id is None or copies(o.relationship_id)]
         if own:
             # A provider's own orders get their answer recorded, not their fills booked:
             # the ingestor books those from the stream, and booking is where a provider

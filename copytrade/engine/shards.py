@@ -38,6 +38,11 @@ class Shard:
         """The name its processed-message records carry: one shard keeps the plain name."""
         return BASE_CONSUMER if self.count == 1 else f"{BASE_CONSUMER}:{self.index}/{self.count}"
 
+    @property
+    def durable(self) -> str:
+        """Its durable consumer's name on a broker (no ``:`` or ``/`` there)."""
+        return f"{BASE_CONSUMER}-{self.index}-of-{self.count}"
+
 
 def all_shards(count: int) -> tuple[Shard, ...]:
     if count < 1:

@@ -60,7 +60,7 @@ def test_rules_unrank_with_their_reasons_on_every_row() -> None:
 
 
 def test_settings_refuse_unknown_rules() -> None:
-    with pytest.raises(SettingsError, match="ranking_rules.min_trades: Extra inputs"):
+    with pytest.raises(SettingsError, match=r"ranking_rules\.min_trades: Extra inputs"):
         load_settings(ranking_rules={"min_trades": 3})
     with pytest.raises(SettingsError, match="COPYTRADE_MIN_TRACK_RECORD_DAYS"):
         load_settings(ranking_rules={"min_days": 3})

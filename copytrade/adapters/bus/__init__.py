@@ -1,0 +1,1 @@
+"""Message brokers behind the engine's bus port (docs/engine.md, "JetStream")."""

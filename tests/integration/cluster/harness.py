@@ -1,0 +1,254 @@
+"""The cluster fault tests' scenario, processes and outcome (docs/deploy.md, "Fault tests").
+
+One provider and M proportional followers (the fan-out bench's population), F
+provider market orders alternating buy and sell, each filled once, fanned out
+over SHARDS shards. Scale: CT_CLUSTER_FILLS × CT_CLUSTER_FOLLOWERS (default
+20 × 100, under a minute on a loaded 2-core machine; the issue's full scale is 1000 × 1000).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from copytrade.adapters.bus.jetstream import JetStreamBus, StreamSpec
+from copytrade.adapters.db.engine import make_engine
+from copytrade.adapters.db.migrate import upgrade_database
+from copytrade.bench.driver import PROVIDER_QTY, FillDriver
+from copytrade.bench.population import Population, populate
+from copytrade.config import Settings
+from copytrade.domain.instruments import Side
+from copytrade.engine.bus import MessageBus
+from copytrade.engine.shards import all_shards
+
+ROOT = Path(__file__).resolve().parents[3]
+SHARDS = 4
+FILLS = int(os.environ.get("CT_CLUSTER_FILLS", "20"))
+FOLLOWERS = int(os.environ.get("CT_CLUSTER_FOLLOWERS", "100"))
+ACK_WAIT_S = 1.0
+
+
+def sides(fills: int) -> list[Side]:
+    return [Side.BUY if index % 2 == 0 else Side.SELL for index in range(fills)]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One test's database schema and JetStream stream, both its own."""
+
+    url: str
+    nats_url: str
+    stream: str
+
+    def settings_env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "COPYTRADE_DATABASE_URL": self.url,
+            "COPYTRADE_NATS_URL": self.nats_url,
+            "COPYTRADE_NATS_STREAM": self.stream,
+            "COPYTRADE_NATS_ACK_WAIT_SECONDS": str(ACK_WAIT_S),
+        }
+
+    def bus(self) -> JetStreamBus:
+        spec = StreamSpec(
+            name=self.stream, prefix=self.stream.lower(), max_age_s=3600,
+            duplicate_window_s=600,
+        )
+        return JetStreamBus(self.nats_url, spec).connect()
+
+    def engine(self) -> Engine:
+        return make_engine(Settings(database_url=self.url))
+
+
+@contextmanager
+def cluster(schema_url: str, nats_url: str) -> Iterator[Cluster]:
+    """A migrated schema (given) and a fresh stream, deleted afterwards."""
+    made = Cluster(schema_url, nats_url, f"CT_{uuid.uuid4().hex[:10].upper()}")
+    engine = made.engine()
+    upgrade_database(engine)
+    engine.dispose()
+    bus = made.bus()
+    try:
+        yield made
+    finally:
+        bus.delete_stream()
+        bus.close()
+
+
+def populated(engine: Engine, fanout_bus: MessageBus | None = None) -> Population:
+    return populate(engine, FOLLOWERS, fanout_bus=fanout_bus)
+
+
+def drive(
+    population: Population,
+    fills: int,
+    between: Callable[[int], None] = lambda _i: None,
+    pump: bool = True,
+) -> None:
+    """Place the scenario's provider orders, pumping after each if ``pump`` (retrying a
+    pump that raced a worker's booking of the same copy fill); ``between(i)`` after fill i."""
+    driver = FillDriver(population)
+    for index, side in enumerate(sides(fills)):
+        driver.fill(side, lambda: None, PROVIDER_QTY)
+        if pump:
+            retrying(population.platform.engine.pump)
+        between(index)
+
+
+def retrying(action: Callable[[], object], timeout_s: float = 60.0) -> None:
+    """Run ``action`` until it succeeds: the relay's booking of the venue's fills loses
+    the race on a copy fill a worker books at the same moment, and reads again
+    (docs/deploy.md, "Not yet across the cluster"); raise after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            action()
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def stream_messages(made: Cluster) -> int:
+    bus = made.bus()
+    try:
+        return int(bus._run(bus.js.stream_info(made.stream)).state.messages)
+    finally:
+        bus.close()
+
+
+def child(made: Cluster, module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``tests.integration.cluster.<module>`` in a process of its own, to its end."""
+    return subprocess.run(
+        [sys.executable, "-m", f"tests.integration.cluster.{module}", *args],
+        cwd=ROOT, env=made.settings_env(), capture_output=True, text=True, timeout=120,
+    )
+
+
+class Worker:
+    """A ``copytrade worker`` process of the test's cluster; its log in a file of its own
+    (a pipe nobody reads would block it once full)."""
+
+    def __init__(self, made: Cluster, take: int, log_level: str = "warning") -> None:
+        self._made = made
+        self._take = take
+        self._log_level = log_level
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - every life writes it; stop() closes it
+        self.process = self._start()
+        self.kills = 0
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "copytrade.cli.worker", "worker", "--shards", str(SHARDS),
+             "--take", str(self._take), "--log-level", self._log_level],
+            cwd=ROOT, env=self._made.settings_env(),
+            stdout=subprocess.DEVNULL, stderr=self._log,
+        )
+
+    def kill_and_restart(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        self.kills += 1
+        self.process = self._start()
+
+    def stop(self) -> str:
+        """Stop it (SIGTERM, then SIGKILL after 30 s); the tail of its log, every life's."""
+        if self._log.closed:
+            return ""
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._log.seek(0)
+        text_ = self._log.read().decode(errors="replace")
+        self._log.close()
+        return text_[-4000:]
+
+
+def progress(engine: Engine) -> tuple[int, int]:
+    """(shard fills processed, copy orders waiting for the venue's answer)."""
+    names = [shard.consumer for shard in all_shards(SHARDS)]
+    with engine.connect() as conn:
+        done = conn.execute(
+            text("SELECT count(*) FROM processed_messages WHERE consumer = ANY(:names)"),
+            {"names": names},
+        ).scalar_one()
+        waiting = conn.execute(
+            text("SELECT count(*) FROM orders WHERE relationship_id IS NOT NULL "
+                 "AND status = 'new'")
+        ).scalar_one()
+    return int(done), int(waiting)
+
+
+def wait_busy(engine: Engine, published: int, beyond: int, timeout_s: float = 60.0) -> int:
+    """Until the workers processed more than ``beyond`` shard fills (they are at work), or
+    all of the ``published`` fills (caught up); the count."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        done, _waiting = progress(engine)
+        if done > beyond or done >= published * SHARDS:
+            return done
+        time.sleep(0.05)
+    raise AssertionError(f"no worker processed anything in {timeout_s} s")
+
+
+def wait_fanned_out(engine: Engine, fills: int, timeout_s: float = 120.0) -> None:
+    """Until every shard processed every fill and no copy order waits for an answer."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        done, waiting = progress(engine)
+        if done == fills * SHARDS and waiting == 0:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"after {timeout_s} s: {done} of {fills * SHARDS} shard fills processed, "
+                f"{waiting} copy orders unanswered"
+            )
+        time.sleep(0.2)
+
+
+def outcome(engine: Engine) -> dict[str, Any]:
+    """What the scenario booked, free of ids and times that differ between runs."""
+    queries = {
+        "decisions": "SELECT provider_fill_id, relationship_id, leg, action, reason, qty, "
+        "notional, price, client_order_id FROM copy_decisions",
+        "orders": "SELECT client_order_id, book, relationship_id, copy_of, side, type, qty, "
+        "status, filled_qty, avg_fill_price, fees FROM orders",
+        "fills": "SELECT fill_id, book, side, qty, price, fee FROM fills",
+        "positions": "SELECT book, symbol, qty, entry_cost, realized_pnl, fees_paid "
+        "FROM positions",
+        "balances": "SELECT account, balance FROM ledger_balances",
+    }
+    with engine.connect() as conn:
+        return {
+            name: sorted(tuple(map(str, row)) for row in conn.execute(text(sql)))
+            for name, sql in queries.items()
+        }
+
+
+def assert_each_pair_once(got: dict[str, Any], fills: int, followers: int = FOLLOWERS) -> None:
+    """One decision per (provider fill, relationship), at most one copy order, and a
+    ledger summing to zero."""
+    per_pair = Counter((d[0], d[1]) for d in got["decisions"])
+    assert len(per_pair) == fills * followers
+    assert set(per_pair.values()) == {1}
+    copies = Counter((o[3], o[2]) for o in got["orders"] if o[2] != "None")
+    assert copies and max(copies.values()) == 1
+    assert sum(Decimal(b[1]) for b in got["balances"]) == 0

@@ -1,0 +1,77 @@
+"""SIGKILL of shard workers at random moments while provider fills fan out over 4
+shards on JetStream and PostgreSQL (docs/deploy.md, "Fault tests").
+
+CI=true runs them (a missing server fails); elsewhere they skip with the reason.
+Scale: CT_CLUSTER_FILLS × CT_CLUSTER_FOLLOWERS (default 20 × 100; the issue's
+full scale is 1000 × 1000).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+from copytrade.adapters.db.engine import make_engine
+from copytrade.adapters.db.migrate import upgrade_database
+from copytrade.config import Settings
+
+from .harness import (
+    FILLS,
+    Worker,
+    assert_each_pair_once,
+    cluster,
+    drive,
+    outcome,
+    populated,
+    wait_busy,
+    wait_fanned_out,
+)
+
+KILLS = 4
+
+
+def _single_process(url: str) -> dict[str, Any]:
+    """The same scenario in one process, on the in-process bus."""
+    engine = make_engine(Settings(database_url=url))
+    upgrade_database(engine)
+    drive(populated(engine), FILLS)
+    try:
+        return outcome(engine)
+    finally:
+        engine.dispose()
+
+
+def test_killed_workers_copy_each_fill_once_like_one_process(
+    postgres_schema_url: str, nats_url: str, reference_url: str
+) -> None:
+    rng = random.Random(17)
+    with cluster(postgres_schema_url, nats_url) as made:
+        engine = made.engine()
+        bus = made.bus()
+        population = populated(engine, fanout_bus=bus)
+        workers = [Worker(made, take=2), Worker(made, take=2)]
+        kill_after = sorted(rng.sample(range(FILLS), KILLS))
+
+        seen = [0]
+
+        def between(index: int) -> None:
+            while kill_after and kill_after[0] == index:
+                kill_after.pop(0)
+                # Not while the workers are still starting: once they are at work (or
+                # caught up), somewhere inside a fan-out.
+                seen[0] = wait_busy(engine, index + 1, seen[0])
+                time.sleep(rng.uniform(0.0, 0.3))
+                rng.choice(workers).kill_and_restart()
+
+        try:
+            drive(population, FILLS, between)
+            wait_fanned_out(engine, FILLS)
+        finally:
+            logs = [w.stop() for w in workers]
+            bus.close()
+        got = outcome(engine)
+        engine.dispose()
+    assert sum(w.kills for w in workers) == KILLS, logs
+    assert_each_pair_once(got, FILLS)
+    assert got == _single_process(reference_url)
