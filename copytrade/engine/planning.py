@@ -164,6 +164,7 @@ def _record(
                 side=side,
                 qty=decision.qty,
                 leverage=leverage if leverage > ZERO else _ONE_X,
+                margin_mode=rel.settings.margin_mode,
                 reduce_only=reduce_only,
                 created_at=now,
                 type=OrderType.MARKET if limit_price is None else OrderType.LIMIT,

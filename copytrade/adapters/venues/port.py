@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
+from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import AccountId, ClientOrderId, OrderId
 from copytrade.domain.instruments import Side, parse_side
@@ -64,6 +65,8 @@ class OrderRequest:
     limit_price: Decimal | None = None
     leverage: Decimal = ONE
     reduce_only: bool = False
+    # The margin mode a position opened from flat takes (docs/domain.md "Margin").
+    margin_mode: MarginMode = MarginMode.ISOLATED
 
     def __post_init__(self) -> None:
         _set = object.__setattr__
@@ -82,6 +85,7 @@ class OrderRequest:
         who = f"order {self.client_order_id}"
         _set(self, "qty", storable_amount(self.qty, f"{who} quantity"))
         _set(self, "leverage", storable_amount(self.leverage, f"{who} leverage"))
+        _set(self, "margin_mode", MarginMode.parse(self.margin_mode))
         if self.limit_price is not None:
             _set(self, "limit_price", storable_amount(self.limit_price, f"{who} limit price"))
 

@@ -21,6 +21,7 @@ from copytrade.api.inputs import Amount, Bounded, Percent, PositivePercent, Whol
 from copytrade.api.paths import API_V1
 from copytrade.api.routers.accounts import MoneyMove
 from copytrade.api.wire import Money, Out, wire_model
+from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.copying import CopySettings, RelationshipStatus, SizingMode
 from copytrade.domain.copying.settings import (
     DEFAULT_MAX_LOSS_PCT,
@@ -65,6 +66,7 @@ class FollowBody(BaseModel):
     blacklist: Symbols = []
     close_on_stop: StrictBool = True
     copy_open_positions: StrictBool = False
+    margin_mode: MarginMode = MarginMode.ISOLATED
     risk_acknowledged: StrictBool = False
     disclosure_version: str | None = Field(None, max_length=32)
 
@@ -120,6 +122,7 @@ class SettingsOut(Out):
     blacklist: list[str]
     close_on_stop: bool
     copy_open_positions: bool
+    margin_mode: MarginMode
 
 
 DetailOut = wire_model(RelationshipDetail, settings=(SettingsOut, ...), disclaimer=(str, ...))

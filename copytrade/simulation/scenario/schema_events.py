@@ -53,6 +53,7 @@ class SettingsDoc(BaseModel):
     blacklist: list[str] | None = None
     close_on_stop: bool | None = None
     copy_open_positions: bool | None = None
+    margin_mode: Literal["isolated", "cross"] | None = None
 
 
 class FollowDoc(_EventDoc):

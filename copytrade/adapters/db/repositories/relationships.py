@@ -52,6 +52,7 @@ def _relationship(row: RelationshipRow) -> CopyRelationship:
         blacklist=_symbols(row.symbols_blocked),
         close_on_stop=row.close_on_stop,
         copy_open_positions=row.copy_open_positions,
+        margin_mode=row.margin_mode,
     )
     stop_reason = parse_stop_reason(row.stop_reason) if row.stop_reason else None
     pause_reason = parse_pause_reason(row.pause_reason) if row.pause_reason else None
@@ -87,6 +88,7 @@ def _values(rel: CopyRelationship) -> dict[str, object]:
         "symbols_blocked": " ".join(sorted(s.blacklist)),
         "close_on_stop": s.close_on_stop,
         "copy_open_positions": s.copy_open_positions,
+        "margin_mode": s.margin_mode.value,
         "net_allocated": rel.net_allocated,
         "hwm": rel.hwm,
         "owed": rel.owed,

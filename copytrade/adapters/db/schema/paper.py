@@ -82,7 +82,7 @@ class PaperFillRow(Base):
     qty: Mapped[Decimal] = money()
     price: Mapped[Decimal] = money()
     fee: Mapped[Decimal] = money()
-    liquidity: Mapped[str] = mapped_column(String(8))
+    liquidity: Mapped[str] = mapped_column(String(16))
     ts: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -104,6 +104,7 @@ class PaperPositionRow(Base):
     trade_exit_value: Mapped[Decimal] = money()
     trade_realized: Mapped[Decimal] = money()
     trade_fees: Mapped[Decimal] = money()
+    margin_mode: Mapped[str] = mapped_column(String(8), default="isolated")
 
 
 class PaperCashMoveRow(Base):

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import Engine
 
 from copytrade.adapters.venues.errors import InsufficientFundsError, UnknownOrderError
-from copytrade.adapters.venues.paper import holdings, matching, store
+from copytrade.adapters.venues.paper import holdings, liquidation, matching, store
 from copytrade.adapters.venues.paper.book import AccountBook
 from copytrade.adapters.venues.paper.cash_moves import apply_once
 from copytrade.adapters.venues.paper.transaction import venue_transaction
@@ -95,7 +95,8 @@ class PaperVenue:
     # --- prices ------------------------------------------------------------
 
     def set_price(self, symbol: str, price: Decimal, ts: datetime) -> list[Fill]:
-        """Make ``price`` the price in force; returns the fills of the limit orders it crossed."""
+        """Make ``price`` the price in force; returns the fills of the limit orders it
+        crossed, then of the liquidations it caused (docs/venues.md "Liquidation")."""
         if symbol not in self._instruments:
             raise InvalidValueError(f"unknown symbol {symbol!r}: the paper venue lists none such")
         price = storable_amount(price, f"{symbol} price")
@@ -106,12 +107,17 @@ class PaperVenue:
         with venue_transaction(self._engine, write=True) as session:
             store.save_price(session, symbol, price, ts)
             crossed = matching.crossed(store.load_resting(session, symbol), price)
-            if not crossed:
+            liquidates = self._instruments[symbol].liquidates
+            holders = store.holders_of(session, symbol) if liquidates else set()
+            if not crossed and not holders:
                 return []
             prices = store.load_prices(session)
-            books = store.load_books(session, {o.account for o in crossed}, self._instruments)
+            accounts = {o.account for o in crossed} | holders
+            books = store.load_books(session, accounts, self._instruments)
             work = matching.WorkingSet(self._instruments, prices, books, {})
-            matching.fill_resting(work, crossed, symbol, price, ts)
+            if crossed:
+                matching.fill_resting(work, crossed, symbol, price, ts)
+            liquidation.liquidate(work, ts)
             store.save(session, work)
         return work.new_fills
 
