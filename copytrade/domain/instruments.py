@@ -26,7 +26,6 @@ from copytrade.domain.values import (
     to_decimal,
 )
 
-
 DEFAULT_MAINTENANCE_RATE = Decimal("0.005")
 DEFAULT_LIQUIDATION_FEE = Decimal("0.005")
 

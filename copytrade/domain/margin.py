@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
 from copytrade.domain.ledger.fills import locked_margin as locked
 from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.margin_tiers import brackets
@@ -49,7 +50,9 @@ def perps_in(positions: Iterable[Position], currency: str) -> list[Position]:
     ]
 
 
-def cross_breached(cash: Decimal, positions: Iterable[Position], marks: Mapping[str, Decimal]) -> bool:
+def cross_breached(
+    cash: Decimal, positions: Iterable[Position], marks: Mapping[str, Decimal]
+) -> bool:
     """A cross book whose cash + Σ position equity ≤ Σ maintenance (marks for each)."""
     held = [p for p in positions if p.instrument.symbol in marks and p.instrument.liquidates]
     if not held:

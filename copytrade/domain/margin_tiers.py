@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.values import ZERO, to_decimal
@@ -54,7 +55,7 @@ def check_tiers(tiers: Sequence[MarginTier], what: str) -> tuple[MarginTier, ...
         return tiers
     if tiers[0].floor != ZERO:
         raise InvalidValueError(f"{what}: the first margin tier must start at 0")
-    for lower, upper in zip(tiers, tiers[1:], strict=False):
+    for lower, upper in pairwise(tiers):
         if upper.floor <= lower.floor:
             raise InvalidValueError(f"{what}: margin tier floors must increase")
         if upper.maintenance_rate < lower.maintenance_rate:

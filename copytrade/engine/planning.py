@@ -80,8 +80,9 @@ def plan_copies(
             stored = book.positions.get(fill.symbol)
             held = stored.position.qty if stored is not None else ZERO
             detached = stored is not None and stored.detached
-            decision = gate_closing(close, rel.state.status, held, detached)
-            if detached and close.fraction >= ONE:
+            liquidated = stored is not None and stored.liquidated
+            decision = gate_closing(close, rel.state.status, held, detached, liquidated)
+            if (detached or liquidated) and close.fraction >= ONE:
                 plan.reattach.append((rel.book, fill.symbol))
             side = Side.SELL if held > ZERO else Side.BUY
             if decision.is_order and rel.id not in plan.equity_before:

@@ -21,7 +21,6 @@ from copytrade.api.inputs import Amount, Bounded, Percent, PositivePercent, Whol
 from copytrade.api.paths import API_V1
 from copytrade.api.routers.accounts import MoneyMove
 from copytrade.api.wire import Money, Out, wire_model
-from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.copying import CopySettings, RelationshipStatus, SizingMode
 from copytrade.domain.copying.settings import (
     DEFAULT_MAX_LOSS_PCT,
@@ -36,6 +35,7 @@ from copytrade.domain.disclosures import (
     RISK_DISCLOSURE,
     RISK_DISCLOSURE_VERSION,
 )
+from copytrade.domain.margin_mode import MarginMode
 from copytrade.service_layer.following.service import FollowRequest
 from copytrade.service_layer.following.views import RelationshipDetail, RelationshipSummary
 

@@ -23,8 +23,8 @@ from copytrade.domain.ids import (
     RelationshipId,
 )
 from copytrade.domain.instruments import Side
-from copytrade.domain.orders import OrderType
 from copytrade.domain.margin_mode import MarginMode
+from copytrade.domain.orders import OrderType
 from copytrade.domain.values import ONE
 
 

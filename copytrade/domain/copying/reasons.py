@@ -39,6 +39,7 @@ class ReasonCode(StrEnum):
     BELOW_MINIMUM = "below_minimum"
     # Closing.
     DETACHED = "detached"
+    LIQUIDATED = "liquidated"
     NO_POSITION = "no_position"
     BELOW_LOT_STEP = "below_lot_step"
 
@@ -59,6 +60,7 @@ REASON_WORDS: dict[ReasonCode, str] = {
     ReasonCode.INSUFFICIENT_BALANCE: "not enough free cash",
     ReasonCode.BELOW_MINIMUM: "copy below the instrument's minimum",
     ReasonCode.DETACHED: "position closed by hand (detached)",
+    ReasonCode.LIQUIDATED: "the copy was liquidated by the venue",
     ReasonCode.NO_POSITION: "no copied position to close",
     ReasonCode.BELOW_LOT_STEP: "close below one lot step",
 }

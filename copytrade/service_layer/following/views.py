@@ -125,7 +125,9 @@ def _position(
     position = stored.position
     mark = prices.get(position.instrument.symbol)
     if position.margin_mode is MarginMode.CROSS:
-        buffer = cross_buffer(position, cash, perps_in(others, position.instrument.quote.code), prices)
+        buffer = cross_buffer(
+            position, cash, perps_in(others, position.instrument.quote.code), prices
+        )
     else:
         buffer = locked(position)
     return PositionView(

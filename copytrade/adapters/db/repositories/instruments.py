@@ -51,7 +51,11 @@ def tiers_from_text(text: str) -> tuple[MarginTier, ...]:
 
 def tiers_to_text(tiers: Iterable[MarginTier]) -> str:
     rows = [
-        [str(t.floor), str(t.maintenance_rate), None if t.max_leverage is None else str(t.max_leverage)]
+        [
+            str(t.floor),
+            str(t.maintenance_rate),
+            None if t.max_leverage is None else str(t.max_leverage),
+        ]
         for t in tiers
     ]
     return json.dumps(rows) if rows else ""

@@ -28,6 +28,7 @@ from copytrade.domain.copying import (
 from copytrade.domain.copying.exposure import Exposure
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import FollowerId, ProviderId, RelationshipId
+from copytrade.domain.margin_mode import MarginMode
 
 
 class UnknownRelationshipError(DomainError, LookupError):
@@ -52,7 +53,7 @@ def _relationship(row: RelationshipRow) -> CopyRelationship:
         blacklist=_symbols(row.symbols_blocked),
         close_on_stop=row.close_on_stop,
         copy_open_positions=row.copy_open_positions,
-        margin_mode=row.margin_mode,
+        margin_mode=MarginMode.parse(row.margin_mode),
     )
     stop_reason = parse_stop_reason(row.stop_reason) if row.stop_reason else None
     pause_reason = parse_pause_reason(row.pause_reason) if row.pause_reason else None
@@ -273,6 +274,17 @@ class RelationshipRepository:
     def all(self) -> list[CopyRelationship]:
         rows = self._session.scalars(select(RelationshipRow).order_by(RelationshipRow.id))
         return [_relationship(row) for row in rows]
+
+    def cross_margined(self, books: Collection[str]) -> set[str]:
+        """The relationships among ``books`` whose margin mode is cross."""
+        rel, found = RelationshipRow, set[str]()
+        wanted = sorted(set(books))
+        for start in range(0, len(wanted), 500):
+            query = select(rel.id).where(
+                rel.id.in_(wanted[start : start + 500]), rel.margin_mode == "cross"
+            )
+            found.update(self._session.scalars(query))
+        return found
 
     def holding(self, symbols: Collection[str] | None = None) -> list[CopyRelationship]:
         """Relationships whose book has a position (in one of ``symbols``, or any)."""

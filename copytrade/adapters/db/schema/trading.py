@@ -86,6 +86,7 @@ class PositionRow(Base):
     trade_fees: Mapped[Decimal] = money(default=Decimal(0))
     margin_mode: Mapped[str] = mapped_column(String(8), default="isolated")
     detached: Mapped[bool] = mapped_column(Boolean, default=False)
+    liquidated: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class TradeRow(Base):

@@ -47,14 +47,12 @@ def due(book: AccountBook, work: WorkingSet) -> list[Position]:
     """The positions of ``book`` to liquidate at the prices in force."""
     marks = work.prices
     found: list[Position] = []
-    open_perps = [
-        p for p in book.positions.values() if p.qty and not p.instrument.is_spot
-    ]
+    open_perps = [p for p in book.positions.values() if p.qty and not p.instrument.is_spot]
     for position in open_perps:
         mark = marks.get(position.instrument.symbol)
-        if position.margin_mode is MarginMode.ISOLATED and mark is not None:
-            if isolated_breached(position, mark):
-                found.append(position)
+        isolated = position.margin_mode is MarginMode.ISOLATED
+        if isolated and mark is not None and isolated_breached(position, mark):
+            found.append(position)
     cross = [p for p in open_perps if p.margin_mode is MarginMode.CROSS]
     for currency in sorted({p.instrument.quote.code for p in cross}):
         members = perps_in(cross, currency)

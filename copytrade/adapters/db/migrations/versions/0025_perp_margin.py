@@ -1,6 +1,7 @@
 """Perpetuals' margin (docs/domain.md "Margin", "Liquidation"): instruments get their
 maintenance rate, liquidation fee and margin tiers; positions (platform and paper) and
-relationships their margin mode; fill liquidity widens for ``liquidation``.
+relationships their margin mode; fill liquidity widens for ``liquidation``; a platform
+position keeps whether the venue liquidated it (a flat copy kept for its flag).
 
 Revision ID: 0025
 Revises: 0022
@@ -39,9 +40,14 @@ def upgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column("liquidity", existing_type=sa.String(8), type_=sa.String(16),
                                   existing_nullable=False)
+    with op.batch_alter_table("positions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("liquidated", sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("positions", schema=None) as batch_op:
+        batch_op.drop_column("liquidated")
     for table in _FILL_TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column("liquidity", existing_type=sa.String(16), type_=sa.String(8),
