@@ -24,6 +24,7 @@ from copytrade.domain.positions import Position
 from copytrade.domain.values import ZERO, round_down, round_to_step
 
 FUNDING_INTERVAL_HOURS = 8
+MAX_FUNDING_RATE = Decimal("0.05")  # 5 % an interval: beyond any exchange's cap
 
 
 def maintenance(position: Position, mark: Decimal) -> Decimal:
@@ -131,6 +132,7 @@ def funding_payment(position: Position, rate: Decimal, mark: Decimal) -> Decimal
 
 __all__ = [
     "FUNDING_INTERVAL_HOURS",
+    "MAX_FUNDING_RATE",
     "MarginMode",
     "cross_breached",
     "cross_buffer",

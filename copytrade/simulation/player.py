@@ -26,6 +26,7 @@ from copytrade.simulation.scenario import (
     Deposit,
     Event,
     Follow,
+    Funding,
     ManualClose,
     Pause,
     PricePoint,
@@ -53,6 +54,7 @@ EVENT_TYPES: dict[type, str] = {
     Settle: "settle",
     ChargeSubscriptions: "charge_subscriptions",
     Deposit: "deposit",
+    Funding: "funding",
 }
 
 
@@ -169,6 +171,8 @@ class ScenarioPlayer:
             self._platform.settlements.settle_all(settlement_period(event))
         elif isinstance(event, ChargeSubscriptions):
             self._platform.subscriptions.charge_due(event.at)
+        elif isinstance(event, Funding):
+            self._engine.on_funding(event.symbol, event.rate, event.at)
         else:
             key = f"deposit:{event.account}:events[{event.index}]"
             self._platform.accounts.deposit(event.account, event.amount, key=key)

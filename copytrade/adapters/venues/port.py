@@ -179,6 +179,25 @@ class CashMove:
 
 
 @dataclass(frozen=True, slots=True)
+class FundingPayment:
+    """One account's funding of one perpetual at one funding time (docs/domain.md
+    "Funding"): ``owed`` = −rate × signed qty × mark, rounded down to the quote unit
+    (> 0 received, < 0 paid); ``amount`` is what moved in the account's cash: ``owed``,
+    or for a payer at most its cash (the insurance fund pays the rest)."""
+
+    key: str
+    account: str
+    symbol: str
+    currency: str
+    rate: Decimal
+    mark: Decimal
+    qty: Decimal
+    owed: Decimal
+    amount: Decimal
+    ts: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class AccountHoldings:
     """``balances``: free cash per currency plus each spot holding's base asset."""
 
@@ -247,11 +266,17 @@ class Venue(Protocol):
         """Every account's balances and open positions, read at one instant."""
         ...
 
+    def apply_funding(self, symbol: str, rate: Decimal, ts: datetime) -> list[FundingPayment]:
+        """Pay one funding interval of ``symbol`` at ``rate`` between its longs and shorts
+        at the mark in force, once per (symbol, ts): a repeat returns the same payments."""
+        ...
+
 
 __all__ = [
     "MAX_SYMBOL_LENGTH",
     "AccountHoldings",
     "CashMove",
+    "FundingPayment",
     "OrderRequest",
     "RejectReason",
     "Venue",

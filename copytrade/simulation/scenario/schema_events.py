@@ -98,6 +98,14 @@ class DepositDoc(_EventDoc):
     amount: PositiveNumber
 
 
+class FundingDoc(_EventDoc):
+    """A perpetual's funding at a funding time (every 8 hours: 00:00, 08:00, 16:00 UTC)."""
+
+    type: Literal["funding"]
+    symbol: str
+    rate: Number
+
+
 EventDoc = Annotated[
     OrderDoc
     | FollowDoc
@@ -106,6 +114,7 @@ EventDoc = Annotated[
     | ManualCloseDoc
     | SettleDoc
     | ChargeSubscriptionsDoc
-    | DepositDoc,
+    | DepositDoc
+    | FundingDoc,
     Field(discriminator="type"),
 ]

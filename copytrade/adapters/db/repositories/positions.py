@@ -28,7 +28,7 @@ _SELECT = select(
 )
 _OF_BOOKS = KeyedSelect(_SELECT.where(PositionRow.book.in_(keys_param())))
 _TABLE = cast(Table, PositionRow.__table__)
-_INSERT = BulkStatement(insert(_TABLE), ("book", "symbol", "detached", "liquidated", *_STATE_FIELDS))
+_INSERT = BulkStatement(insert(_TABLE), ("book", "symbol", *_FLAGS, *_STATE_FIELDS))
 _UPDATE = BulkStatement(
     update(_TABLE)
     .where(_TABLE.c.book == bindparam("key_book"), _TABLE.c.symbol == bindparam("key_symbol"))
