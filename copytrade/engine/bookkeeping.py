@@ -63,14 +63,22 @@ class BookKeeper:
         # stream shows them: the ingestor then skips them without a query.
         self._committed: set[str] = set()
 
-    def _cross_margined(self, uow: PipelineUnitOfWork, fills: Sequence[Fill]) -> set[str]:
-        """The cross-margined books among the fills' (asked only where margin rules
-        apply: elsewhere the mode changes nothing)."""
-        books = {
-            str(f.account)
-            for f in fills
-            if (i := self._instruments.get(f.symbol)) is not None and i.liquidates
-        }
+    def _cross_margined(
+        self,
+        uow: PipelineUnitOfWork,
+        fills: Sequence[Fill],
+        positions: Mapping[tuple[str, str], StoredPosition],
+    ) -> set[str]:
+        """The cross-margined books among those whose fill opens a perp from flat (a
+        position takes its book's margin mode then, and keeps it until flat)."""
+        books = set()
+        for fill in fills:
+            instrument = self._instruments.get(fill.symbol)
+            if instrument is None or instrument.is_spot:
+                continue
+            held = positions.get((str(fill.account), fill.symbol))
+            if held is None or held.position.is_flat:
+                books.add(str(fill.account))
         return uow.relationships.cross_margined(books) if books else set()
 
     def committed(self, booked: BookedFills) -> None:
@@ -118,7 +126,7 @@ class BookKeeper:
         paying = uow.fees.commission_books(books) if self._commission_pct > ZERO else set()
         transfers: list[Transfer] = []
         live = self._live_books() if paying else frozenset()
-        cross = self._cross_margined(uow, booked.fills)
+        cross = self._cross_margined(uow, booked.fills, booked.positions)
         free: dict[str, Decimal] = {}  # a live follower's platform balance, as it is charged
         for fill in booked.fills:
             book = str(fill.account)
