@@ -135,7 +135,7 @@ class BookKeeper:
             margin_before = locked_margin(position)
             order_leverage = leverage.get(str(fill.client_order_id), ONE)
             mode = MarginMode.CROSS if book in cross else MarginMode.ISOLATED
-            isolated = position.qty and position.margin_mode is MarginMode.ISOLATED
+            isolated = bool(position.qty) and position.margin_mode is MarginMode.ISOLATED
             change = position.apply_fill(fill, order_leverage, mode)
             if not change.applied:
                 continue
