@@ -81,3 +81,43 @@ def test_funding_is_paid_and_received_and_counts_in_the_pnl(
     assert result["liquidations"] == []
     assert set(result["ledger_sum"].values()) == {"0"}
     assert _reconciles(examples_folder, "funding_paid_received")
+
+
+PROVIDER_LIQUIDATED = """
+name: provider_liquidated
+start: 2024-06-03T00:00:00Z
+instruments:
+  - {symbol: BTC/USDT:USDT, kind: perp, tick: 0.1, lot_step: 0.001, min_qty: 0.001,
+     min_notional: 5, max_leverage: 20, maintenance_margin_rate: 0.005}
+prices:
+  - {at: 2024-06-03T00:00:00Z, symbol: BTC/USDT:USDT, price: 40000}
+  - {at: 2024-06-03T02:00:00Z, symbol: BTC/USDT:USDT, price: 36000}
+providers:
+  - {id: pro, deposit: 100000}
+followers:
+  - {id: fay, deposit: 10000}
+events:
+  - {at: 2024-06-03T00:00:00Z, type: follow, follower: fay, provider: pro, allocation: 10000,
+     settings: {mode: proportional, leverage: 2, max_loss_pct: 100}}
+  - {at: 2024-06-03T01:00:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: buy,
+     qty: 1, leverage: 10}
+"""
+
+
+def test_a_provider_liquidated_is_a_close_its_copies_mirror(tmp_path: Path) -> None:
+    # pro: 1 BTC at 40,000, leverage 10 (margin 4,000): liquidated at 36,000 (equity 0).
+    # fay copies 0.1 at her own leverage 2 (margin 2,000): far from her liquidation
+    # price, so the venue leaves her copy; the provider's liquidation is a provider
+    # close, and her copy mirrors it at market: 0.1 × (36,000 − 40,000) = −400.
+    scenario = tmp_path / "provider_liquidated.yaml"
+    scenario.write_text(PROVIDER_LIQUIDATED, encoding="utf-8")
+    out = tmp_path / "result.json"
+    done = CliRunner().invoke(app, ["simulate", str(scenario), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert [(r["book"], r["price"]) for r in result["liquidations"]] == [("pro", "36000")]
+    closes = [(d["follower"], d["action"]) for d in result["decisions"] if d["leg"] == "close"]
+    assert closes == [("fay", "placed")]
+    assert _cash(result, "fay:pro") == "9600"
+    assert _cash(result, "pro", "follower_free") == "96000"  # the 4,000 margin lost
+    assert set(result["ledger_sum"].values()) == {"0"}
