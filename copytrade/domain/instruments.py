@@ -7,6 +7,13 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_UP, Decimal
 from enum import StrEnum
 
 from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.margin_tiers import (
+    MarginTier,
+    check_rate,
+    check_tiers,
+    maintenance_for,
+    tier_max_leverage,
+)
 from copytrade.domain.values import (
     ONE,
     USDT,
@@ -18,6 +25,9 @@ from copytrade.domain.values import (
     round_to_step,
     to_decimal,
 )
+
+DEFAULT_MAINTENANCE_RATE = Decimal("0.005")
+DEFAULT_LIQUIDATION_FEE = Decimal("0.005")
 
 
 class InstrumentKind(StrEnum):
@@ -53,6 +63,13 @@ class Instrument:
     maker_fee: Decimal
     taker_fee: Decimal
     max_leverage: Decimal = ONE
+    # Perpetuals only (docs/domain.md "Margin"): the maintenance margin rate (or the
+    # tiers by notional that replace it) and the liquidation fee, a rate of the notional.
+    # None and no tiers: the venue does not liquidate this instrument (opt-in, so runs
+    # recorded before liquidation existed replay the same).
+    maintenance_margin_rate: Decimal | None = None
+    liquidation_fee: Decimal = DEFAULT_LIQUIDATION_FEE
+    margin_tiers: tuple[MarginTier, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.symbol or not self.base:
@@ -86,6 +103,14 @@ class Instrument:
         object.__setattr__(self, "max_leverage", leverage)
         if self.min_qty > self.max_qty:
             raise InvalidValueError(f"{self.symbol} min_qty {self.min_qty} exceeds max_qty")
+        for name in ("maintenance_margin_rate", "liquidation_fee"):
+            if getattr(self, name) is None:
+                continue
+            value = to_decimal(getattr(self, name), f"{self.symbol} {name}")
+            object.__setattr__(self, name, check_rate(value, f"{self.symbol} {name}"))
+        object.__setattr__(
+            self, "margin_tiers", check_tiers(self.margin_tiers, f"{self.symbol} margin_tiers")
+        )
 
     @property
     def is_spot(self) -> bool:
@@ -133,6 +158,31 @@ class Instrument:
     def meets_minimums(self, qty: Decimal, price: Decimal) -> bool:
         return qty > 0 and qty >= self.min_qty and qty * price >= self.min_notional
 
+    @property
+    def liquidates(self) -> bool:
+        """A perp with margin rules: its positions are liquidated at the maintenance margin."""
+        return not self.is_spot and (
+            self.maintenance_margin_rate is not None or bool(self.margin_tiers)
+        )
+
+    @property
+    def maintenance_rate(self) -> Decimal:
+        """The flat maintenance rate (the default when only tiers are given)."""
+        rate = self.maintenance_margin_rate
+        return DEFAULT_MAINTENANCE_RATE if rate is None else rate
+
+    def maintenance_margin(self, notional: Decimal) -> Decimal:
+        """Maintenance margin of a perp position of ``notional`` (0 where none applies)."""
+        if not self.liquidates:
+            return ZERO
+        return maintenance_for(self.margin_tiers, self.maintenance_rate, notional)
+
+    def cap_leverage_for(self, leverage: Decimal, notional: Decimal) -> Decimal:
+        """``cap_leverage``, then the cap of the margin tier ``notional`` falls in."""
+        capped = self.cap_leverage(leverage)
+        tier_cap = tier_max_leverage(self.margin_tiers, notional)
+        return capped if tier_cap is None else min(capped, tier_cap)
+
     def cap_leverage(self, leverage: Decimal) -> Decimal:
         """Leverage actually usable here: 1 on spot, at most the instrument's max."""
         if self.is_spot:
@@ -158,4 +208,14 @@ def parse_side(value: object) -> Side:
         raise InvalidValueError(f"side must be 'buy' or 'sell', got {value!r}") from None
 
 
-__all__ = ["USDT", "Instrument", "InstrumentKind", "Side", "parse_kind", "parse_side"]
+__all__ = [
+    "DEFAULT_LIQUIDATION_FEE",
+    "DEFAULT_MAINTENANCE_RATE",
+    "USDT",
+    "Instrument",
+    "InstrumentKind",
+    "MarginTier",
+    "Side",
+    "parse_kind",
+    "parse_side",
+]

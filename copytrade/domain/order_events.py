@@ -23,6 +23,9 @@ class Liquidity(StrEnum):
 
     MAKER = "maker"
     TAKER = "taker"
+    # A forced close by the venue at the maintenance margin; its fee is the liquidation
+    # fee, paid to the insurance fund (docs/domain.md "Liquidation").
+    LIQUIDATION = "liquidation"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import AccountId, FillId
 from copytrade.domain.instruments import Instrument, Side
+from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.order_events import Fill
 from copytrade.domain.trades import PositionSide, Trade
 from copytrade.domain.values import ONE, ZERO, round_down, to_decimal
@@ -58,6 +59,7 @@ class PositionState:
     trade_exit_value: Decimal
     trade_realized: Decimal
     trade_fees: Decimal
+    margin_mode: MarginMode = MarginMode.ISOLATED
 
 
 @dataclass(slots=True, eq=False)
@@ -72,6 +74,7 @@ class Position:
     account: AccountId
     instrument: Instrument
     leverage: Decimal = ONE
+    margin_mode: MarginMode = MarginMode.ISOLATED
     qty: Decimal = field(default=ZERO, init=False)
     entry_cost: Decimal = field(default=ZERO, init=False)
     realized_pnl: Decimal = field(default=ZERO, init=False)
@@ -94,7 +97,7 @@ class Position:
         return PositionState(
             self.leverage, self.qty, self.entry_cost, self.realized_pnl, self.fees_paid,
             self.opened_at, self._trade_qty, self._trade_cost, self._trade_exit_value,
-            self._trade_realized, self._trade_fees,
+            self._trade_realized, self._trade_fees, self.margin_mode,
         )  # fmt: skip
 
     @classmethod
@@ -104,7 +107,7 @@ class Position:
         Fill ids are not part of the state: duplicates are recognised only among
         fills applied after the restore.
         """
-        position = cls(account, instrument, state.leverage)
+        position = cls(account, instrument, state.leverage, MarginMode.parse(state.margin_mode))
         position.qty, position.entry_cost = state.qty, state.entry_cost
         position.realized_pnl, position.fees_paid = state.realized_pnl, state.fees_paid
         position.opened_at = state.opened_at
@@ -164,12 +167,26 @@ class Position:
 
     # --- changing ----------------------------------------------------------
 
-    def apply_fill(self, fill: Fill, leverage: Decimal | None = None) -> PositionChange:
+    def apply_funding(self, amount: Decimal) -> None:
+        """A funding payment received (> 0) or paid (< 0): it is realized PnL, of the
+        position's life and of the current round trip (docs/domain.md "Funding")."""
+        self.realized_pnl += amount
+        self._trade_realized += amount
+
+    def apply_fill(
+        self,
+        fill: Fill,
+        leverage: Decimal | None = None,
+        margin_mode: MarginMode | None = None,
+    ) -> PositionChange:
         """Apply one fill; a fill id seen before changes nothing (returns UNCHANGED).
 
         ``leverage`` applies only when the fill opens from flat (including the
-        remainder of a flip): a position keeps one leverage over its life.
+        remainder of a flip): a position keeps one leverage over its life; so does
+        ``margin_mode``.
         """
+        if margin_mode is not None and not self.qty:
+            self.margin_mode = margin_mode
         if fill.fill_id in self._fill_ids:
             return UNCHANGED
         self._check_fill_belongs(fill)

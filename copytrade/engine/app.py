@@ -32,6 +32,7 @@ from copytrade.engine.commission import COMMISSION_DEBITS, VenueCommissions
 from copytrade.engine.day_close import close_day
 from copytrade.engine.execution import Checkpoints, Executor
 from copytrade.engine.fanout import CopyFanout
+from copytrade.engine.funding import FundingBooks
 from copytrade.engine.ingest import FillIngestor
 from copytrade.engine.messages import PROVIDER_FILLED
 from copytrade.engine.observer import FanoutObserver
@@ -175,6 +176,7 @@ class CopyEngine:
             clock,
         )
         self.venue_cash = VenueCash(venue, uow_factory, clock.now, checkpoints.before_venue_cash)
+        self.funding = FundingBooks(venue, uow_factory, self._cash_account, VENUE)
         self.stops: Stops = _NoStops()
         for fanout in self.fanouts if fanout_bus is None else ():
             self.bus.subscribe(PROVIDER_FILLED, fanout.handle)
@@ -235,6 +237,15 @@ class CopyEngine:
                 listener(symbol, price, ts)
         self.pump()
         self.enforce_max_loss(points.keys())
+
+    def on_funding(self, symbol: str, rate: Decimal, ts: datetime) -> int:
+        """A funding time of ``symbol`` (docs/domain.md "Funding"): the venue pays it, the
+        books record it, then the liquidations it caused are booked and the max-loss rule
+        runs. How many payments were made."""
+        payments = self.funding.apply(symbol, rate, ts)
+        self.pump()
+        self.enforce_max_loss([symbol])
+        return len(payments)
 
     def enforce_max_loss(self, symbols: Collection[str] | None = None) -> list[str]:
         """Stop every relationship holding one of ``symbols`` (or anything) whose

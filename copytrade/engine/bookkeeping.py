@@ -14,10 +14,11 @@ from decimal import Decimal
 from copytrade.adapters.db.repositories.positions import StoredPosition
 from copytrade.domain.ids import AccountId, RelationshipId
 from copytrade.domain.instruments import Instrument
-from copytrade.domain.ledger import LedgerAccount, Transfer
+from copytrade.domain.ledger import LedgerAccount, LedgerAccountKind, Transfer
 from copytrade.domain.ledger.fees import commission, commission_key, live_commission
 from copytrade.domain.ledger.fills import fill_key, fill_transfer, locked_margin
-from copytrade.domain.order_events import Fill
+from copytrade.domain.margin_mode import MarginMode
+from copytrade.domain.order_events import Fill, Liquidity
 from copytrade.domain.positions import Position, PositionChange
 from copytrade.domain.profit_share import trade_commission
 from copytrade.domain.trades import Trade
@@ -61,6 +62,24 @@ class BookKeeper:
         # Ids of fills whose booking has committed in this process, until the fill
         # stream shows them: the ingestor then skips them without a query.
         self._committed: set[str] = set()
+
+    def _cross_margined(
+        self,
+        uow: PipelineUnitOfWork,
+        fills: Sequence[Fill],
+        positions: Mapping[tuple[str, str], StoredPosition],
+    ) -> set[str]:
+        """The cross-margined books among those whose fill opens a perp from flat (a
+        position takes its book's margin mode then, and keeps it until flat)."""
+        books = set()
+        for fill in fills:
+            instrument = self._instruments.get(fill.symbol)
+            if instrument is None or instrument.is_spot:
+                continue
+            held = positions.get((str(fill.account), fill.symbol))
+            if held is None or held.position.is_flat:
+                books.add(str(fill.account))
+        return uow.relationships.cross_margined(books) if books else set()
 
     def committed(self, booked: BookedFills) -> None:
         """Call once the transaction that booked ``booked`` has committed (never before:
@@ -107,6 +126,7 @@ class BookKeeper:
         paying = uow.fees.commission_books(books) if self._commission_pct > ZERO else set()
         transfers: list[Transfer] = []
         live = self._live_books() if paying else frozenset()
+        cross = self._cross_margined(uow, booked.fills, booked.positions)
         free: dict[str, Decimal] = {}  # a live follower's platform balance, as it is charged
         for fill in booked.fills:
             book = str(fill.account)
@@ -114,13 +134,24 @@ class BookKeeper:
             position = stored.position
             margin_before = locked_margin(position)
             order_leverage = leverage.get(str(fill.client_order_id), ONE)
-            change = position.apply_fill(fill, order_leverage)
+            mode = MarginMode.CROSS if book in cross else MarginMode.ISOLATED
+            isolated = bool(position.qty) and position.margin_mode is MarginMode.ISOLATED
+            change = position.apply_fill(fill, order_leverage, mode)
             if not change.applied:
                 continue
             booked.changes.append((fill, change))
+            if change.opened_qty:
+                stored.liquidated = False  # a new copy from flat
+            elif fill.liquidity is Liquidity.LIQUIDATION and position.is_flat:
+                # A copy the venue liquidated is kept flat, flagged, until the provider's
+                # own position closes (later closes skipped ``liquidated``).
+                stored.liquidated = cash_accounts[book].kind is LedgerAccountKind.ALLOCATION_CASH
             if change.trade is not None:
                 booked.trades.append(change.trade)
             account = cash_accounts[book]
+            available = cash.get(account.key, ZERO)
+            if fill.liquidity is Liquidity.LIQUIDATION and isolated:
+                available = ZERO  # an isolated position loses at most its own margin
             transfer = fill_transfer(
                 cash=account,
                 instrument=position.instrument,
@@ -128,7 +159,7 @@ class BookKeeper:
                 realized_pnl=change.realized_pnl,
                 margin_before=margin_before,
                 margin_after=locked_margin(position),
-                cash_available=cash.get(account.key, ZERO),
+                cash_available=available,
                 ts=fill.ts,
                 venue=self._venue,
             )

@@ -79,6 +79,7 @@ def copy_request(order: CopyOrder) -> OrderRequest:
         limit_price=order.limit_price,
         leverage=order.leverage,
         reduce_only=order.reduce_only,
+        margin_mode=order.margin_mode,
     )
 
 

@@ -77,7 +77,7 @@ class CopyFanout:
             stops = _stop_at_max_loss(uow, plan.must_stop, books, now)
             reattached = [books[book].positions[symbol] for book, symbol in plan.reattach]
             for stored in reattached:
-                stored.detached = False
+                stored.detached = stored.liquidated = False
             uow.positions.save_many(reattached)
             uow.decisions.add_planned(plan.decisions)
             uow.orders.add_copy_orders(plan.orders)

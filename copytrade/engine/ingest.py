@@ -16,7 +16,7 @@ from decimal import Decimal
 from copytrade.adapters.venues.port import Venue
 from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.ledger import LedgerAccount
-from copytrade.domain.order_events import Fill
+from copytrade.domain.order_events import Fill, Liquidity
 from copytrade.domain.orders import OrderStatus
 from copytrade.domain.trades import Trade
 from copytrade.domain.values import ONE, ZERO
@@ -85,6 +85,9 @@ class FillIngestor:
 
     def _book(self, uow: PipelineUnitOfWork, fills: list[Fill]) -> list[tuple[str, ClientOrderId]]:
         providers = self._providers(uow)
+        liquidations = [f for f in fills if f.liquidity is Liquidity.LIQUIDATION]
+        if liquidations:  # the venue's own orders: recorded as they come (docs/venues.md)
+            uow.orders.add_liquidations(liquidations, self._now())
         pending: list[Fill] = []
         resting: list[tuple[str, ClientOrderId]] = []
         for fill in fills:

@@ -85,8 +85,9 @@ def plan_copies(
             stored = book.positions.get(fill.symbol)
             held = stored.position.qty if stored is not None else ZERO
             detached = stored is not None and stored.detached
-            decision = gate_closing(close, rel.state.status, held, detached)
-            if detached and close.fraction >= ONE:
+            liquidated = stored is not None and stored.liquidated
+            decision = gate_closing(close, rel.state.status, held, detached, liquidated)
+            if (detached or liquidated) and close.fraction >= ONE:
                 plan.reattach.append((rel.book, fill.symbol))
             side = Side.SELL if held > ZERO else Side.BUY
             if decision.is_order and rel.id not in plan.equity_before:
@@ -171,6 +172,7 @@ def _record(
                 side=side,
                 qty=decision.qty,
                 leverage=leverage if leverage > ZERO else _ONE_X,
+                margin_mode=rel.settings.margin_mode,
                 reduce_only=reduce_only,
                 created_at=now,
                 type=OrderType.MARKET if limit_price is None else OrderType.LIMIT,

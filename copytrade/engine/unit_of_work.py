@@ -91,6 +91,11 @@ class RelationshipsPort(Protocol):
 
     def all(self) -> list[CopyRelationship]: ...
 
+    def cross_margined(self, books: Collection[str]) -> set[str]:
+        """The relationships among ``books`` whose margin mode is cross (docs/domain.md
+        "Margin"); every other book is isolated."""
+        ...
+
     def exposures(self, symbols: Collection[str] | None = None) -> list[Exposure]:
         """What the max-loss sweep needs of the copying relationships holding ``symbols``."""
         ...
@@ -110,6 +115,11 @@ class OrdersPort(Protocol):
     def get(self, client_order_id: str) -> StoredOrder | None: ...
 
     def leverages(self, client_order_ids: Sequence[str]) -> dict[str, Decimal]: ...
+
+    def add_liquidations(self, fills: Sequence[Fill], now: datetime) -> None:
+        """The orders of the venue's liquidation fills, stored ``filled`` under their
+        client order ids (each once)."""
+        ...
 
     def unconfirmed(self) -> list[StoredOrder]:
         """Intents whose venue answer was never recorded: the crash-recovery work list."""

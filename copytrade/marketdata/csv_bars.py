@@ -133,7 +133,7 @@ class _RowReader:
             raise self.error(line, column, text, "not a number") from None
 
 
-def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line number, fields) of each row, the header first; blank lines skipped."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -152,7 +152,7 @@ def load_bars(path: str | Path, symbol: str | None = None) -> tuple[Bar, ...]:
     are still validated); without one, ``symbol`` names the file's instrument.
     """
     path = Path(path)
-    rows = _rows(path)
+    rows = csv_rows(path)
     first = next(rows, None)
     reader = _RowReader(path, _header_columns(path, first[1] if first else None), symbol)
     bars = [reader.bar(line, row) for line, row in rows]

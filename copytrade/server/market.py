@@ -3,6 +3,8 @@
 The feed is the simulator's (marketdata/synthetic.py) laid out one tick per
 second from the server's start; each call applies the ticks whose time has
 come, so the paper venue fills orders and the engine marks books at them.
+Every 8 hours the perps' funding (marketdata/funding.py, from the premium over
+their spots) is paid before the first tick at or after the funding time.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import timedelta
 
 from copytrade.api.runtime import ServerRuntime
 from copytrade.marketdata.clock import Clock
+from copytrade.marketdata.funding import FundingFromBasis
 from copytrade.marketdata.specs import SymbolSpec
 from copytrade.marketdata.synthetic import SyntheticFeed
 from copytrade.marketdata.ticks import PriceTick
@@ -29,6 +32,7 @@ class LiveMarket:
         feed = SyntheticFeed(seed, specs, clock.now(), TICK, A_YEAR_OF_TICKS)
         self._ticks: Iterator[PriceTick] = iter(feed)
         self._next: PriceTick | None = next(self._ticks, None)
+        self._funding = FundingFromBasis(clock.now())
 
     def __call__(self) -> int:
         """Apply every tick that is due now; returns how many."""
@@ -37,6 +41,8 @@ class LiveMarket:
         engine = self._runtime.platform.engine
         while self._next is not None and self._next.ts <= now:
             tick = self._next
+            for due in self._funding.observe(tick):
+                engine.on_funding(due.symbol, due.rate, due.ts)
             engine.on_price(tick.symbol, tick.price, tick.ts)
             applied += 1
             self._next = next(self._ticks, None)

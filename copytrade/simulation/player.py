@@ -27,6 +27,7 @@ from copytrade.simulation.scenario import (
     EditSettings,
     Event,
     Follow,
+    Funding,
     ManualClose,
     Pause,
     PricePoint,
@@ -55,6 +56,7 @@ EVENT_TYPES: dict[type, str] = {
     Settle: "settle",
     ChargeSubscriptions: "charge_subscriptions",
     Deposit: "deposit",
+    Funding: "funding",
 }
 
 
@@ -173,6 +175,8 @@ class ScenarioPlayer:
             self._platform.settlements.settle_all(settlement_period(event))
         elif isinstance(event, ChargeSubscriptions):
             self._platform.subscriptions.charge_due(event.at)
+        elif isinstance(event, Funding):
+            self._engine.on_funding(event.symbol, event.rate, event.at)
         else:
             key = f"deposit:{event.account}:events[{event.index}]"
             self._platform.accounts.deposit(event.account, event.amount, key=key)

@@ -19,6 +19,7 @@ from copytrade.simulation.result_books import (
     relationships_section,
     settlements_section,
 )
+from copytrade.simulation.result_perps import perp_sections
 from copytrade.simulation.result_stats import equity_series_section, stats_section
 from copytrade.simulation.scenario import Scenario
 
@@ -77,6 +78,7 @@ def collect_result(
             "settlements": settlements_section(uow),
             **fee_sections(uow, scenario),
             **alert_sections(uow, scenario),
+            **perp_sections(uow, scenario, owners),
             "stats": stats_section(uow, providers, prices, last_day),
             "equity_series": equity_series_section(uow, providers),
             "ledger_sum": uow.ledger.sum_by_currency(),

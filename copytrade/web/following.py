@@ -22,6 +22,7 @@ from copytrade.domain.copying.settings import (
     DEFAULT_SLIPPAGE_PCT,
     PROTECTION_LIMITS,
 )
+from copytrade.domain.margin_mode import MarginMode
 from copytrade.service_layer.following.service import FollowRequest
 from copytrade.web import forms
 
@@ -42,6 +43,7 @@ FIELDS = (
     "copy_take_profit_pct",
     "take_profit_pct",
     "trailing_stop_pct",
+    "margin_mode",
 )
 CHECKBOXES = ("close_on_stop", "copy_open_positions")
 HUNDRED = Decimal(100)
@@ -93,6 +95,8 @@ def settings_of_form(data: Mapping[str, object]) -> CopySettings:
         blacklist=_symbols(data, "blacklist"),
         close_on_stop=forms.text(data, "close_on_stop", 8) == "yes",
         copy_open_positions=forms.text(data, "copy_open_positions", 8) == "yes",
+        margin_mode=forms.choice(data, "margin_mode", MarginMode, MarginMode.ISOLATED)
+        or MarginMode.ISOLATED,
         **protections,
     )
 

@@ -12,6 +12,7 @@ from copytrade.domain.copying import CopyRelationship, RelationshipStatus
 from copytrade.domain.copying.exposure import Exposure, HeldPosition, Protections
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount, Transfer
+from copytrade.domain.margin_mode import MarginMode
 
 from .memory_state import MemoryState, restore
 
@@ -40,7 +41,12 @@ class MemoryPositions:
     def for_books(self, books: Sequence[str]) -> dict[tuple[str, str], StoredPosition]:
         wanted = set(books)
         return {
-            key: StoredPosition(restore(self._instruments, key, state), True, detached)
+            key: StoredPosition(
+                restore(self._instruments, key, state),
+                True,
+                detached,
+                key in self._state.liquidated,
+            )
             for key, (state, detached) in sorted(self._state.positions.items())
             if key[0] in wanted
         }
@@ -49,7 +55,11 @@ class MemoryPositions:
         """As the SQL repository: flat positions are deleted unless detached."""
         for item in positions:
             key = (str(item.position.account), item.position.instrument.symbol)
-            if item.position.is_flat and not item.detached:
+            if item.liquidated:
+                self._state.liquidated.add(key)
+            else:
+                self._state.liquidated.discard(key)
+            if item.position.is_flat and not (item.detached or item.liquidated):
                 self._state.positions.pop(key, None)
                 item.stored = False
                 continue
@@ -85,6 +95,14 @@ class MemoryRelationships:
 
     def all(self) -> list[CopyRelationship]:
         return [rel for _, rel in sorted(self._state.relationships.items())]
+
+    def cross_margined(self, books: Collection[str]) -> set[str]:
+        return {
+            book
+            for book in books
+            if (rel := self._state.relationships.get(book)) is not None
+            and rel.settings.margin_mode is MarginMode.CROSS
+        }
 
     def exposures(self, symbols: Collection[str] | None = None) -> list[Exposure]:
         """As the SQL query: copying relationships holding a position (in ``symbols``)."""

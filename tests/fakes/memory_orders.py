@@ -94,6 +94,19 @@ class MemoryOrders:
         orders = self._state.orders
         return {cid: orders[cid].leverage for cid in client_order_ids if cid in orders}
 
+    def add_liquidations(self, fills: Sequence[Fill], now: datetime) -> None:
+        for fill in fills:
+            cid = str(fill.client_order_id or fill.order_id)
+            if cid in self._state.orders:
+                continue
+            self._state.orders[cid] = StoredOrder(
+                client_order_id=cid, book=str(fill.account), symbol=fill.symbol,
+                side=fill.side.value, type="market", qty=fill.qty, limit_price=None,
+                leverage=Decimal(1), reduce_only=True, status=OrderStatus.FILLED.value,
+                filled_qty=fill.qty, avg_fill_price=fill.price, fees=fill.fee, reason=None,
+                relationship_id=None, provider_id=None, copy_of=None, created_at=fill.ts,
+            )  # fmt: skip
+
     def unconfirmed(self) -> list[StoredOrder]:
         new = [o for o in self._state.orders.values() if o.status == OrderStatus.NEW.value]
         return sorted(new, key=lambda o: (o.created_at, o.client_order_id))

@@ -50,6 +50,7 @@ class MemoryState:
     ledger: InMemoryLedger = field(default_factory=InMemoryLedger)
     # (book, symbol) -> (state, detached)
     positions: dict[tuple[str, str], tuple[PositionState, bool]] = field(default_factory=dict)
+    liquidated: set[tuple[str, str]] = field(default_factory=set)  # flat copies kept, flagged
     relationships: dict[str, CopyRelationship] = field(default_factory=dict)
     orders: dict[str, StoredOrder] = field(default_factory=dict)
     fills: dict[tuple[str, str], Fill] = field(default_factory=dict)

@@ -24,6 +24,7 @@ from copytrade.adapters.venues.paper.rules import fee_for
 from copytrade.adapters.venues.port import (
     AccountHoldings,
     CashMove,
+    FundingPayment,
     OrderRequest,
     RejectReason,
     Venue,
@@ -190,6 +191,9 @@ class MemoryVenue:
         self._cash = after
         self._applied.update(m.key for m in fresh)
         return [m.key for m in fresh]
+
+    def apply_funding(self, symbol: str, rate: Decimal, ts: datetime) -> list[FundingPayment]:
+        return []  # the fake's positions pay no funding
 
     def holdings(self) -> dict[str, AccountHoldings]:
         accounts = sorted({acc for acc, _ in self._cash} | {acc for acc, _ in self._held})

@@ -18,6 +18,7 @@ from typing import Protocol
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import AccountId, ClientOrderId, OrderId
 from copytrade.domain.instruments import Side, parse_side
+from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import TERMINAL_STATUSES, OrderStatus, OrderType, parse_order_type
 from copytrade.domain.values import ONE, bounded_amount
@@ -64,6 +65,8 @@ class OrderRequest:
     limit_price: Decimal | None = None
     leverage: Decimal = ONE
     reduce_only: bool = False
+    # The margin mode a position opened from flat takes (docs/domain.md "Margin").
+    margin_mode: MarginMode = MarginMode.ISOLATED
 
     def __post_init__(self) -> None:
         _set = object.__setattr__
@@ -82,6 +85,7 @@ class OrderRequest:
         who = f"order {self.client_order_id}"
         _set(self, "qty", storable_amount(self.qty, f"{who} quantity"))
         _set(self, "leverage", storable_amount(self.leverage, f"{who} leverage"))
+        _set(self, "margin_mode", MarginMode.parse(self.margin_mode))
         if self.limit_price is not None:
             _set(self, "limit_price", storable_amount(self.limit_price, f"{who} limit price"))
 
@@ -175,6 +179,25 @@ class CashMove:
 
 
 @dataclass(frozen=True, slots=True)
+class FundingPayment:
+    """One account's funding of one perpetual at one funding time (docs/domain.md
+    "Funding"): ``owed`` = −rate × signed qty × mark, rounded down to the quote unit
+    (> 0 received, < 0 paid); ``amount`` is what moved in the account's cash: ``owed``,
+    or for a payer at most its cash (the insurance fund pays the rest)."""
+
+    key: str
+    account: str
+    symbol: str
+    currency: str
+    rate: Decimal
+    mark: Decimal
+    qty: Decimal
+    owed: Decimal
+    amount: Decimal
+    ts: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class AccountHoldings:
     """``balances``: free cash per currency plus each spot holding's base asset."""
 
@@ -243,11 +266,17 @@ class Venue(Protocol):
         """Every account's balances and open positions, read at one instant."""
         ...
 
+    def apply_funding(self, symbol: str, rate: Decimal, ts: datetime) -> list[FundingPayment]:
+        """Pay one funding interval of ``symbol`` at ``rate`` between its longs and shorts
+        at the mark in force, once per (symbol, ts): a repeat returns the same payments."""
+        ...
+
 
 __all__ = [
     "MAX_SYMBOL_LENGTH",
     "AccountHoldings",
     "CashMove",
+    "FundingPayment",
     "OrderRequest",
     "RejectReason",
     "Venue",

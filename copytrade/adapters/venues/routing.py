@@ -19,6 +19,7 @@ from copytrade.adapters.venues.errors import PermanentVenueError, VenueError
 from copytrade.adapters.venues.port import (
     AccountHoldings,
     CashMove,
+    FundingPayment,
     OrderRequest,
     Venue,
     VenueOrder,
@@ -157,3 +158,6 @@ class RoutedVenue:
 
     def holdings(self) -> dict[str, AccountHoldings]:
         return self.default.holdings()
+
+    def apply_funding(self, symbol: str, rate: Decimal, ts: datetime) -> list[FundingPayment]:
+        return self.default.apply_funding(symbol, rate, ts)

@@ -20,6 +20,7 @@ from copytrade.domain.copying.settings import (
     MAX_MULTIPLIER,
     MAX_TAKE_PROFIT_PCT,
 )
+from copytrade.domain.margin_mode import MarginMode
 
 Symbols = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=200)]
 TakeProfitPct = Annotated[Decimal, Bounded(0, MAX_TAKE_PROFIT_PCT, 8, above_low=True)]
@@ -48,6 +49,7 @@ class CopySettingsFields(BaseModel):
     copy_take_profit_pct: TakeProfitPct | None = None
     take_profit_pct: TakeProfitPct | None = None
     trailing_stop_pct: PositivePercent | None = None
+    margin_mode: MarginMode = MarginMode.ISOLATED
 
     def copy_settings(self) -> CopySettings:
         chosen = {name: getattr(self, name) for name in SETTINGS}

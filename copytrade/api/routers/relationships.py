@@ -29,6 +29,7 @@ from copytrade.domain.disclosures import (
     RISK_DISCLOSURE_VERSION,
 )
 from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.margin_mode import MarginMode
 from copytrade.service_layer.following.service import FollowRequest
 from copytrade.service_layer.following.views import RelationshipDetail, RelationshipSummary
 
@@ -121,6 +122,7 @@ class SettingsOut(Out):
     copy_take_profit_pct: Money | None
     take_profit_pct: Money | None
     trailing_stop_pct: Money | None
+    margin_mode: MarginMode
 
 
 DetailOut = wire_model(RelationshipDetail, settings=(SettingsOut, ...), disclaimer=(str, ...))

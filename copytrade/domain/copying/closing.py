@@ -87,12 +87,14 @@ def gate_closing(
     status: RelationshipStatus,
     follower_position_qty: Decimal,
     detached: bool = False,
+    liquidated: bool = False,
 ) -> CopyDecision:
     """Decide one follower's mirror of a reducing fill.
 
     Stopped relationships no longer mirror (their positions were closed, or left
     as the follower's own); paused ones still do. A position the follower closed
-    by hand is ``detached``. A reduction smaller than one lot step is skipped
+    by hand is ``detached``; one the venue liquidated is ``liquidated`` (docs/domain.md
+    "Liquidation"). A reduction smaller than one lot step is skipped
     ``below_lot_step``: it cannot be sent, and the next reduction (or the full
     close, which takes everything) catches up.
     """
@@ -101,6 +103,8 @@ def gate_closing(
         return skips[ReasonCode.NOT_ACTIVE]
     if detached:
         return skips[ReasonCode.DETACHED]
+    if liquidated and follower_position_qty == ZERO:
+        return skips[ReasonCode.LIQUIDATED]
     if follower_position_qty == ZERO:
         return skips[ReasonCode.NO_POSITION]
     qty = follower_close_qty(close.instrument, follower_position_qty, close.fraction)

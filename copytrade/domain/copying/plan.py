@@ -23,6 +23,7 @@ from copytrade.domain.ids import (
     RelationshipId,
 )
 from copytrade.domain.instruments import Side
+from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.orders import OrderType
 from copytrade.domain.values import ONE
 
@@ -50,6 +51,7 @@ class CopyOrder:
     reduce_only: bool
     created_at: datetime
     type: OrderType = OrderType.MARKET
+    margin_mode: MarginMode = MarginMode.ISOLATED
     # An opening copy on a live venue: an immediate-or-cancel limit at the follower's
     # tolerance price (``tolerance_price``); None for a market order.
     limit_price: Decimal | None = None

@@ -42,6 +42,7 @@ class ReasonCode(StrEnum):
     SYMBOL_EXPOSURE = "symbol_exposure"
     # Closing.
     DETACHED = "detached"
+    LIQUIDATED = "liquidated"
     NO_POSITION = "no_position"
     BELOW_LOT_STEP = "below_lot_step"
     # The follower's protections, fired at a mark (docs/domain.md, "Follower protections").
@@ -68,6 +69,7 @@ REASON_WORDS: dict[ReasonCode, str] = {
     ReasonCode.BELOW_MINIMUM: "copy below the instrument's minimum",
     ReasonCode.SYMBOL_EXPOSURE: "over the follower's cap on one symbol",
     ReasonCode.DETACHED: "position closed by hand (detached)",
+    ReasonCode.LIQUIDATED: "the copy was liquidated by the venue",
     ReasonCode.NO_POSITION: "no copied position to close",
     ReasonCode.BELOW_LOT_STEP: "close below one lot step",
     ReasonCode.COPY_STOP_LOSS: "the copy's stop-loss was reached",

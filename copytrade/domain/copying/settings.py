@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from copytrade.domain.copying.choices import parse_choice
 from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.values import HUNDRED, ONE, ZERO, bounded_amount, percent, to_decimal
 
 # Defaults (docs/domain.md gives the reasons).
@@ -72,6 +73,8 @@ class CopySettings:
     copy_take_profit_pct: Decimal | None = None
     take_profit_pct: Decimal | None = None
     trailing_stop_pct: Decimal | None = None
+    # How the relationship's book margins its perps (docs/domain.md "Margin").
+    margin_mode: MarginMode = MarginMode.ISOLATED
     max_per_trade_fraction: Decimal = field(init=False, repr=False, compare=False)
     max_loss_fraction: Decimal = field(init=False, repr=False, compare=False)
     slippage_fraction: Decimal = field(init=False, repr=False, compare=False)
@@ -79,6 +82,7 @@ class CopySettings:
     def __post_init__(self) -> None:
         put = object.__setattr__
         put(self, "mode", parse_mode(self.mode))
+        put(self, "margin_mode", MarginMode.parse(self.margin_mode))
         if self.fixed_amount is not None:
             amount = bounded_amount(self.fixed_amount, "fixed_amount")
             put(self, "fixed_amount", _positive(amount, "fixed_amount"))

@@ -30,6 +30,9 @@ class LedgerAccountKind(StrEnum):
     PLATFORM_REVENUE = "platform_revenue"  # the operator's fees
     TRADING_FEES = "trading_fees"  # fees collected (rebates paid) by a venue
     MARKET = "market"  # counterparty of realized PnL and of spot exchanges on a venue
+    # A venue's insurance fund: takes liquidation fees, pays the shortfall of a loss
+    # beyond what a book could lose (docs/domain.md "Liquidation").
+    INSURANCE_FUND = "insurance_fund"
     # A follower's linked exchange account: the money of its live relationships'
     # allocations, outside the platform (docs/venues.md, "Followers on their own accounts").
     LIVE_ACCOUNT = "live_account"
@@ -44,6 +47,7 @@ COUNTERPARTY_KINDS = frozenset(
         LedgerAccountKind.WORLD,
         LedgerAccountKind.TRADING_FEES,
         LedgerAccountKind.MARKET,
+        LedgerAccountKind.INSURANCE_FUND,
         LedgerAccountKind.LIVE_ACCOUNT,
     }
 )
@@ -119,6 +123,10 @@ class LedgerAccount:
     @classmethod
     def live_account(cls, exchange_account: str, currency: Currency = USDT) -> LedgerAccount:
         return cls(LedgerAccountKind.LIVE_ACCOUNT, exchange_account, currency)
+
+    @classmethod
+    def insurance_fund(cls, venue: str = DEFAULT_VENUE, currency: Currency = USDT) -> LedgerAccount:
+        return cls(LedgerAccountKind.INSURANCE_FUND, venue, currency)
 
     @classmethod
     def market(cls, venue: str = DEFAULT_VENUE, currency: Currency = USDT) -> LedgerAccount:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from copytrade.domain.instruments import Instrument, Side
 from copytrade.domain.ledger.accounts import DEFAULT_VENUE, LedgerAccount
 from copytrade.domain.ledger.transfers import Posting, Transfer, TransferKind
-from copytrade.domain.order_events import Fill
+from copytrade.domain.order_events import Fill, Liquidity
 from copytrade.domain.positions import Position
 from copytrade.domain.values import ZERO, Currency, round_to_step
 
@@ -52,14 +52,18 @@ def fill_transfer(
 ) -> Transfer | None:
     """The transfer booking ``fill`` for the book whose quote cash is ``cash``.
 
-    A loss larger than the cash the book has (a leveraged position that ran past
-    its margin, which the paper venue does not liquidate) is capped at that
-    cash: the venue's ``market`` account absorbs the rest, as an exchange's
-    insurance fund does, and no balance is ever charged into the negative.
-    None when the fill moves no value (fee-free and locking no margin).
+    A loss larger than ``cash_available`` (cross: the book's cash; an isolated
+    position's liquidation: 0, since it may lose only its own margin) is capped
+    there: the venue's insurance fund pays the rest (the shortfall) to the market,
+    an entry of its own, and no balance is ever charged into the negative. A
+    liquidation fill's fee goes to the insurance fund too (docs/domain.md
+    "Liquidation"). None when the fill moves no value (fee-free and locking no margin).
     """
     unit = instrument.quote.unit
     market, fees = _venue_accounts(venue, instrument.quote)
+    insurance = LedgerAccount.insurance_fund(venue, instrument.quote)
+    if fill.liquidity is Liquidity.LIQUIDATION:
+        fees = insurance
     amounts: dict[LedgerAccount, Decimal] = {}
     if instrument.is_spot:
         notional = _money(fill.qty * fill.price, unit)
@@ -80,7 +84,7 @@ def fill_transfer(
     shortfall = -(cash_available + amounts.get(cash, ZERO))
     if shortfall > ZERO:
         _add(amounts, cash, shortfall)
-        _add(amounts, market, -shortfall)
+        _add(amounts, insurance, -shortfall)
     postings = _postings(amounts.items())
     if not postings:
         return None

@@ -30,6 +30,7 @@ class TransferKind(StrEnum):
     PAYOUT = "payout"
     SUBSCRIPTION = "subscription"  # a period's subscription: free balance -> provider, platform
     COMMISSION = "commission"  # the platform's commission on one copied fill
+    FUNDING = "funding"  # a perpetual's funding payment, paid or received by a book
     REVERSAL = "reversal"
 
 

@@ -20,6 +20,9 @@ from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship, CopySettings, RelationshipStatus
 from copytrade.domain.copying.edits import SETTING_NAMES
 from copytrade.domain.ledger import LedgerAccount
+from copytrade.domain.margin import cross_buffer, liquidation_price, locked, perps_in
+from copytrade.domain.margin_mode import MarginMode
+from copytrade.domain.positions import Position
 from copytrade.domain.values import USDT, ZERO
 from copytrade.engine.books import BookState, load_books
 from copytrade.service_layer.following.history import summed_by_day
@@ -56,6 +59,8 @@ class PositionView:
     margin: Decimal
     detached: bool
     opened_at: datetime | None
+    margin_mode: str = "isolated"
+    liquidation_price: Decimal | None = None  # docs/domain.md "Liquidation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +102,26 @@ def settings_view(settings: CopySettings) -> dict[str, Any]:
     """Every setting of a relationship, as the follow request names them."""
     view: dict[str, Any] = {name: getattr(settings, name) for name in SETTING_NAMES}
     view["mode"] = settings.mode.value
+    view["margin_mode"] = settings.margin_mode.value
     view["whitelist"] = sorted(settings.whitelist)
     view["blacklist"] = sorted(settings.blacklist)
     return view
 
 
-def _position(stored: StoredPosition, prices: Mapping[str, Decimal]) -> PositionView:
+def _position(
+    stored: StoredPosition,
+    prices: Mapping[str, Decimal],
+    cash: Decimal = ZERO,
+    others: Sequence[Position] = (),
+) -> PositionView:
     position = stored.position
     mark = prices.get(position.instrument.symbol)
+    if position.margin_mode is MarginMode.CROSS:
+        buffer = cross_buffer(
+            position, cash, perps_in(others, position.instrument.quote.code), prices
+        )
+    else:
+        buffer = locked(position)
     return PositionView(
         symbol=position.instrument.symbol,
         side=position.side.value if position.side else "flat",
@@ -116,7 +133,15 @@ def _position(stored: StoredPosition, prices: Mapping[str, Decimal]) -> Position
         margin=position.margin,
         detached=stored.detached,
         opened_at=position.opened_at,
+        margin_mode=position.margin_mode.value,
+        liquidation_price=liquidation_price(position, buffer),
     )
+
+
+def _positions(book: BookState, prices: Mapping[str, Decimal]) -> tuple[PositionView, ...]:
+    held = book.open_positions()
+    cross = [p.position for p in held if p.position.margin_mode is MarginMode.CROSS]
+    return tuple(_position(p, prices, book.cash, cross) for p in held)
 
 
 class FollowingReads:
@@ -172,7 +197,7 @@ class FollowingReads:
         return RelationshipDetail(
             relationship=summary,
             settings=settings_view(rel.settings),
-            positions=tuple(_position(p, prices) for p in book.open_positions()),
+            positions=_positions(book, prices),
             risk_acknowledgement=(
                 RiskAcknowledgementView(ack.disclosure_version, ack.acknowledged_at)
                 if ack is not None

@@ -19,6 +19,7 @@ from copytrade.domain.copying.edits import edit_settings
 from copytrade.domain.copying.settings import CopySettings
 from copytrade.domain.ids import AccountId, ClientOrderId, FollowerId, ProviderId, RelationshipId
 from copytrade.domain.instruments import Instrument, parse_side
+from copytrade.domain.margin import FUNDING_INTERVAL_HOURS, MAX_FUNDING_RATE
 from copytrade.domain.orders import OrderType
 from copytrade.domain.profit_share.periods import PeriodKind, is_boundary
 from copytrade.domain.values import ONE, Price
@@ -31,6 +32,7 @@ from copytrade.simulation.scenario.schema_events import (
     EditSettingsDoc,
     EventDoc,
     FollowDoc,
+    FundingDoc,
     ManualCloseDoc,
     OrderDoc,
     RelationshipDoc,
@@ -98,6 +100,8 @@ class EventBuilder:
             return ev.ManualClose(doc.at, index, *self._pair(doc), rel, doc.symbol)
         if isinstance(doc, EditSettingsDoc):
             return self._edit(path, index, doc)
+        if isinstance(doc, FundingDoc):
+            return self._funding(path, index, doc)
         if isinstance(doc, DepositDoc):
             if doc.account not in self._known.providers | self._known.followers:
                 self._where.fail(f"{path}.account", f"unknown account {doc.account!r}")
@@ -122,6 +126,21 @@ class EventBuilder:
                 f"event's {self._last.isoformat()}",
             )
         self._last = at
+
+    def _funding(self, path: str, index: int, doc: FundingDoc) -> ev.Funding:
+        instrument = self._instrument(f"{path}.symbol", doc.symbol)
+        if instrument.is_spot:
+            self._where.fail(f"{path}.symbol", f"{doc.symbol} is spot: funding is for perps")
+        at = doc.at
+        if at.hour % FUNDING_INTERVAL_HOURS or at.minute or at.second or at.microsecond:
+            self._where.fail(
+                f"{path}.at",
+                f"funding is paid every {FUNDING_INTERVAL_HOURS} hours (00:00, 08:00, 16:00 UTC), "
+                f"not at {at.isoformat()}",
+            )
+        if abs(doc.rate) > MAX_FUNDING_RATE:
+            self._where.fail(f"{path}.rate", f"must be within ±{MAX_FUNDING_RATE}, got {doc.rate}")
+        return ev.Funding(at, index, doc.symbol, doc.rate)
 
     def _instrument(self, path: str, symbol: str) -> Instrument:
         instrument = self._known.instruments.get(symbol)

@@ -127,4 +127,17 @@ class Deposit:
 
 
 FollowerAction = Follow | Pause | Resume | Stop | TopUp | Withdraw | ManualClose | EditSettings
-Event = ProviderOrder | FollowerAction | Settle | ChargeSubscriptions | Deposit
+
+
+@dataclass(frozen=True, slots=True)
+class Funding:
+    """A perpetual's funding at a funding time: longs pay shorts ``rate`` × notional
+    (shorts pay longs when negative; docs/domain.md "Funding")."""
+
+    at: datetime
+    index: int
+    symbol: str
+    rate: Decimal
+
+
+Event = ProviderOrder | FollowerAction | Settle | ChargeSubscriptions | Deposit | Funding

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Discriminator, Field, Tag
 
+from copytrade.domain.instruments import DEFAULT_LIQUIDATION_FEE
 from copytrade.simulation.scenario.fields import (
     STRICT,
     Duration,
@@ -20,6 +21,13 @@ from copytrade.simulation.scenario.fields import (
     Timestamp,
 )
 from copytrade.simulation.scenario.schema_events import EventDoc
+
+
+class MarginTierDoc(BaseModel):
+    model_config = STRICT
+    floor: Number
+    maintenance_rate: Number
+    max_leverage: Number | None = None
 
 
 class InstrumentDoc(BaseModel):
@@ -35,6 +43,11 @@ class InstrumentDoc(BaseModel):
     maker_fee: Number = Decimal(0)
     taker_fee: Number = Decimal(0)
     max_leverage: Number = Decimal(1)
+    # Perp margin rules (docs/domain.md "Margin"); tiers: {floor, maintenance_rate,
+    # max_leverage?}, lowest first.
+    maintenance_margin_rate: Number | None = None
+    liquidation_fee: Number = DEFAULT_LIQUIDATION_FEE
+    margin_tiers: list[MarginTierDoc] = []
 
 
 class PricePointDoc(BaseModel):

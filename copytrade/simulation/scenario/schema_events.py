@@ -57,6 +57,7 @@ class SettingsDoc(BaseModel):
     copy_take_profit_pct: Number | None = None
     take_profit_pct: Number | None = None
     trailing_stop_pct: Number | None = None
+    margin_mode: Literal["isolated", "cross"] | None = None
 
 
 class SettingsEditDoc(SettingsDoc):
@@ -115,6 +116,14 @@ class DepositDoc(_EventDoc):
     amount: PositiveNumber
 
 
+class FundingDoc(_EventDoc):
+    """A perpetual's funding at a funding time (every 8 hours: 00:00, 08:00, 16:00 UTC)."""
+
+    type: Literal["funding"]
+    symbol: str
+    rate: Number
+
+
 EventDoc = Annotated[
     OrderDoc
     | FollowDoc
@@ -124,6 +133,7 @@ EventDoc = Annotated[
     | EditSettingsDoc
     | SettleDoc
     | ChargeSubscriptionsDoc
-    | DepositDoc,
+    | DepositDoc
+    | FundingDoc,
     Field(discriminator="type"),
 ]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import InstrumentRow
 from copytrade.domain.errors import InvalidValueError
-from copytrade.domain.instruments import Instrument, parse_kind
+from copytrade.domain.instruments import Instrument, MarginTier, parse_kind
 from copytrade.domain.values import Currency
 
 
@@ -31,7 +33,32 @@ def instrument_from_row(row: InstrumentRow) -> Instrument:
         maker_fee=row.maker_fee,
         taker_fee=row.taker_fee,
         max_leverage=row.max_leverage,
+        maintenance_margin_rate=row.maintenance_margin_rate,
+        liquidation_fee=row.liquidation_fee,
+        margin_tiers=tiers_from_text(row.margin_tiers),
     )
+
+
+def tiers_from_text(text: str) -> tuple[MarginTier, ...]:
+    """Stored tiers: a JSON list of [floor, rate, max leverage or null], as strings."""
+    if not text:
+        return ()
+    return tuple(
+        MarginTier(Decimal(floor), Decimal(rate), None if cap is None else Decimal(cap))
+        for floor, rate, cap in json.loads(text)
+    )
+
+
+def tiers_to_text(tiers: Iterable[MarginTier]) -> str:
+    rows = [
+        [
+            str(t.floor),
+            str(t.maintenance_rate),
+            None if t.max_leverage is None else str(t.max_leverage),
+        ]
+        for t in tiers
+    ]
+    return json.dumps(rows) if rows else ""
 
 
 def _row_values(instrument: Instrument) -> dict[str, object]:
@@ -49,6 +76,9 @@ def _row_values(instrument: Instrument) -> dict[str, object]:
         "maker_fee": instrument.maker_fee,
         "taker_fee": instrument.taker_fee,
         "max_leverage": instrument.max_leverage,
+        "maintenance_margin_rate": instrument.maintenance_margin_rate,
+        "liquidation_fee": instrument.liquidation_fee,
+        "margin_tiers": tiers_to_text(instrument.margin_tiers),
     }
 
 

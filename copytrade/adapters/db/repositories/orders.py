@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -178,9 +178,27 @@ class OrderRepository:
         exchange account), known only through their fills: each order not stored yet is
         stored ``filled`` with the quantity of its fills here, under its exchange order
         id (docs/venues.md, "Watching a provider's account")."""
+        self._add_filled(fills, venue, now, lambda f: str(f.order_id), provider=True)
+
+    def add_liquidations(self, fills: Sequence[Fill], now: datetime, venue: str = "paper") -> None:
+        """The venue's liquidation orders, known only through their fills, stored
+        ``filled`` under their client order ids (docs/venues.md "Liquidation")."""
+        self._add_filled(
+            fills, venue, now, lambda f: str(f.client_order_id or f.order_id), provider=False
+        )
+
+    def _add_filled(
+        self,
+        fills: Sequence[Fill],
+        venue: str,
+        now: datetime,
+        key: Callable[[Fill], str],
+        *,
+        provider: bool,
+    ) -> None:
         by_order: dict[str, list[Fill]] = {}
         for fill in fills:
-            by_order.setdefault(str(fill.order_id), []).append(fill)
+            by_order.setdefault(key(fill), []).append(fill)
         known = self.existing_ids(list(by_order))
         rows = []
         for order_id, own in by_order.items():
@@ -191,7 +209,8 @@ class OrderRepository:
                 OrderIntent(
                     client_order_id=order_id, book=str(first.account), symbol=first.symbol,
                     side=first.side.value, type="market", qty=qty, leverage=Decimal(1),
-                    created_at=first.ts, provider_id=str(first.account), venue=venue,
+                    created_at=first.ts, venue=venue, reduce_only=not provider,
+                    provider_id=str(first.account) if provider else None,
                 )
             )
             notional = sum((f.qty * f.price for f in own), _ZERO)

@@ -18,20 +18,22 @@ from copytrade.domain.positions import Position, PositionState
 
 _CHUNK = 500
 _STATE_FIELDS = tuple(PositionState.__dataclass_fields__)
+_FLAGS = ("detached", "liquidated")
 _SELECT = select(
     PositionRow.book,
     PositionRow.symbol,
     PositionRow.detached,
+    PositionRow.liquidated,
     *(getattr(PositionRow, name) for name in _STATE_FIELDS),
 )
 _OF_BOOKS = KeyedSelect(_SELECT.where(PositionRow.book.in_(keys_param())))
 _TABLE = cast(Table, PositionRow.__table__)
-_INSERT = BulkStatement(insert(_TABLE), ("book", "symbol", "detached", *_STATE_FIELDS))
+_INSERT = BulkStatement(insert(_TABLE), ("book", "symbol", *_FLAGS, *_STATE_FIELDS))
 _UPDATE = BulkStatement(
     update(_TABLE)
     .where(_TABLE.c.book == bindparam("key_book"), _TABLE.c.symbol == bindparam("key_symbol"))
-    .values({name: bindparam(f"new_{name}") for name in ("detached", *_STATE_FIELDS)}),
-    ("key_book", "key_symbol", *(f"new_{name}" for name in ("detached", *_STATE_FIELDS))),
+    .values({name: bindparam(f"new_{name}") for name in _FLAGS + _STATE_FIELDS}),
+    ("key_book", "key_symbol", *(f"new_{name}" for name in _FLAGS + _STATE_FIELDS)),
 )
 _OF_BOOKS_IN = KeyedSelect(  # in one symbol
     _SELECT.where(PositionRow.book.in_(keys_param()), PositionRow.symbol == bindparam("symbol"))
@@ -40,11 +42,13 @@ _OF_BOOKS_IN = KeyedSelect(  # in one symbol
 
 @dataclass(slots=True)
 class StoredPosition:
-    """A position as loaded, with whether it was stored (insert vs update) and detached."""
+    """A position as loaded, with whether it was stored (insert vs update), detached,
+    and liquidated (a copy the venue liquidated, kept flat: docs/domain.md "Liquidation")."""
 
     position: Position
     stored: bool
     detached: bool = False
+    liquidated: bool = False
 
 
 class PositionRepository:
@@ -59,11 +63,11 @@ class PositionRepository:
         # Plain rows, not ORM entities: the fan-out loads thousands at a time.
         loaded: dict[tuple[str, str], StoredPosition] = {}
         for row in rows:
-            book, symbol, detached, *state = row
+            book, symbol, detached, liquidated, *state = row
             position = Position.restore(
                 AccountId(book), self._instruments[symbol], PositionState(*state)
             )
-            loaded[(book, symbol)] = StoredPosition(position, True, detached)
+            loaded[(book, symbol)] = StoredPosition(position, True, detached, liquidated)
         return loaded
 
     def for_books(
@@ -83,25 +87,28 @@ class PositionRepository:
 
         A flat position the follower detached (closed by hand) is kept, flag and
         all, until the provider's own position closes: later provider closes of
-        it are then skipped as ``detached`` (docs/domain.md, Copying).
+        it are then skipped as ``detached`` (docs/domain.md, Copying); so is a flat copy
+        the venue liquidated, whose later provider closes are skipped ``liquidated``.
         """
         inserts: list[dict[str, object]] = []
         updates: list[dict[str, object]] = []
         flat: list[tuple[str, str]] = []
         for item in positions:
             key = (str(item.position.account), item.position.instrument.symbol)
-            if item.position.is_flat and not item.detached:
+            if item.position.is_flat and not (item.detached or item.liquidated):
                 if item.stored:
                     flat.append(key)
                     item.stored = False
                 continue
             state = item.position.state()
             if item.stored:
-                values = {"key_book": key[0], "key_symbol": key[1], "new_detached": item.detached}
+                values = {"key_book": key[0], "key_symbol": key[1], "new_detached": item.detached,
+                          "new_liquidated": item.liquidated}  # fmt: skip
                 values.update({f"new_{name}": getattr(state, name) for name in _STATE_FIELDS})
                 updates.append(values)
             else:
-                values = {"book": key[0], "symbol": key[1], "detached": item.detached}
+                values = {"book": key[0], "symbol": key[1], "detached": item.detached,
+                          "liquidated": item.liquidated}  # fmt: skip
                 values.update({name: getattr(state, name) for name in _STATE_FIELDS})
                 inserts.append(values)
             item.stored = True

@@ -28,6 +28,7 @@ from copytrade.domain.copying import (
 from copytrade.domain.copying.exposure import Exposure, Peak
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import FollowerId, ProviderId, RelationshipId
+from copytrade.domain.margin_mode import MarginMode
 
 
 class UnknownRelationshipError(DomainError, LookupError):
@@ -56,6 +57,7 @@ def _relationship(row: RelationshipRow) -> CopyRelationship:
         copy_take_profit_pct=row.copy_take_profit_pct,
         take_profit_pct=row.take_profit_pct,
         trailing_stop_pct=row.trailing_stop_pct,
+        margin_mode=MarginMode.parse(row.margin_mode),
     )
     stop_reason = parse_stop_reason(row.stop_reason) if row.stop_reason else None
     pause_reason = parse_pause_reason(row.pause_reason) if row.pause_reason else None
@@ -95,6 +97,7 @@ def _values(rel: CopyRelationship) -> dict[str, object]:
         "copy_take_profit_pct": s.copy_take_profit_pct,
         "take_profit_pct": s.take_profit_pct,
         "trailing_stop_pct": s.trailing_stop_pct,
+        "margin_mode": s.margin_mode.value,
         "net_allocated": rel.net_allocated,
         "hwm": rel.hwm,
         "owed": rel.owed,
@@ -289,6 +292,17 @@ class RelationshipRepository:
     def all(self) -> list[CopyRelationship]:
         rows = self._session.scalars(select(RelationshipRow).order_by(RelationshipRow.id))
         return [_relationship(row) for row in rows]
+
+    def cross_margined(self, books: Collection[str]) -> set[str]:
+        """The relationships among ``books`` whose margin mode is cross."""
+        rel, found = RelationshipRow, set[str]()
+        wanted = sorted(set(books))
+        for start in range(0, len(wanted), 500):
+            query = select(rel.id).where(
+                rel.id.in_(wanted[start : start + 500]), rel.margin_mode == "cross"
+            )
+            found.update(self._session.scalars(query))
+        return found
 
     def holding(self, symbols: Collection[str] | None = None) -> list[CopyRelationship]:
         """Relationships whose book has a position (in one of ``symbols``, or any)."""

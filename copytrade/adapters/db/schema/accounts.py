@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from copytrade.adapters.db.schema.base import ID_LENGTH, Base, money
@@ -53,3 +53,7 @@ class InstrumentRow(Base):
     maker_fee: Mapped[Decimal] = money()
     taker_fee: Mapped[Decimal] = money()
     max_leverage: Mapped[Decimal] = money()
+    # Perp margin rules (docs/domain.md "Margin"); tiers as JSON text, "" for none.
+    maintenance_margin_rate: Mapped[Decimal | None] = money(nullable=True)
+    liquidation_fee: Mapped[Decimal] = money(default=Decimal("0.005"))
+    margin_tiers: Mapped[str] = mapped_column(Text, default="")

@@ -27,6 +27,7 @@ class RelationshipRow(Base):
     fixed_amount: Mapped[Decimal | None] = money(nullable=True)
     multiplier: Mapped[Decimal] = money(default=Decimal(1))
     leverage: Mapped[Decimal | None] = money(nullable=True)
+    margin_mode: Mapped[str] = mapped_column(String(8), default="isolated")
     max_per_trade_pct: Mapped[Decimal] = money()
     max_open_trades: Mapped[int] = mapped_column(Integer)
     max_loss_pct: Mapped[Decimal] = money()

@@ -82,7 +82,7 @@ class PaperFillRow(Base):
     qty: Mapped[Decimal] = money()
     price: Mapped[Decimal] = money()
     fee: Mapped[Decimal] = money()
-    liquidity: Mapped[str] = mapped_column(String(8))
+    liquidity: Mapped[str] = mapped_column(String(16))
     ts: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -104,6 +104,7 @@ class PaperPositionRow(Base):
     trade_exit_value: Mapped[Decimal] = money()
     trade_realized: Mapped[Decimal] = money()
     trade_fees: Mapped[Decimal] = money()
+    margin_mode: Mapped[str] = mapped_column(String(8), default="isolated")
 
 
 class PaperCashMoveRow(Base):
@@ -120,3 +121,22 @@ class PaperCashMoveRow(Base):
     currency: Mapped[str] = mapped_column(String(16))
     amount: Mapped[Decimal] = money()
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PaperFundingRow(Base):
+    """A funding payment the venue made: one per (symbol, funding time, account), so a
+    repeated funding call returns what was paid instead of paying again."""
+
+    __tablename__ = "paper_funding"
+    __table_args__ = (Index("ix_paper_funding_symbol_ts", "symbol", "ts"),)
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    account: Mapped[str] = mapped_column(String(ID_LENGTH))
+    symbol: Mapped[str] = mapped_column(String(64))
+    currency: Mapped[str] = mapped_column(String(16))
+    rate: Mapped[Decimal] = money()
+    mark: Mapped[Decimal] = money()
+    qty: Mapped[Decimal] = money()
+    owed: Mapped[Decimal] = money()
+    amount: Mapped[Decimal] = money()
+    ts: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -58,7 +58,7 @@ class FillRow(Base):
     qty: Mapped[Decimal] = money()
     price: Mapped[Decimal] = money()
     fee: Mapped[Decimal] = money()
-    liquidity: Mapped[str] = mapped_column(String(8))
+    liquidity: Mapped[str] = mapped_column(String(16))
     ts: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -84,7 +84,9 @@ class PositionRow(Base):
     trade_exit_value: Mapped[Decimal] = money(default=Decimal(0))
     trade_realized: Mapped[Decimal] = money(default=Decimal(0))
     trade_fees: Mapped[Decimal] = money(default=Decimal(0))
+    margin_mode: Mapped[str] = mapped_column(String(8), default="isolated")
     detached: Mapped[bool] = mapped_column(Boolean, default=False)
+    liquidated: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class TradeRow(Base):

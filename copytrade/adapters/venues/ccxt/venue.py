@@ -44,6 +44,7 @@ from copytrade.adapters.venues.errors import (
 from copytrade.adapters.venues.port import (
     AccountHoldings,
     CashMove,
+    FundingPayment,
     OrderRequest,
     RejectReason,
     VenueOrder,
@@ -637,6 +638,9 @@ class CcxtVenue:
 
     def holdings(self) -> dict[str, AccountHoldings]:
         raise self._unsupported("reading every account at one instant")
+
+    def apply_funding(self, symbol: str, rate: Decimal, ts: datetime) -> list[FundingPayment]:
+        raise self._unsupported("paying funding (the exchange charges it itself)")
 
 
 def _answer_trades(order: Mapping[str, Any]) -> list[Any] | None:

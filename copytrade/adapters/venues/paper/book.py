@@ -13,7 +13,8 @@ from decimal import Decimal
 from copytrade.adapters.venues.paper.rules import locked_margin
 from copytrade.domain.ids import AccountId
 from copytrade.domain.instruments import Instrument, Side
-from copytrade.domain.order_events import Fill
+from copytrade.domain.margin_mode import MarginMode
+from copytrade.domain.order_events import Fill, Liquidity
 from copytrade.domain.positions import Position
 from copytrade.domain.values import ZERO
 
@@ -55,19 +56,22 @@ class AccountBook:
         prices: Mapping[str, Decimal],
         *,
         dry_run: bool = False,
+        margin_mode: MarginMode = MarginMode.ISOLATED,
     ) -> bool:
         """Apply ``fill`` to the position and the cash; False, changing nothing, if unaffordable.
 
         Cash moves by the margin locked or released, the realized PnL and the
         fee. A fill that opens anything must leave the free cash at 0 or more;
         a pure close is never refused (docs/domain.md, Copying), and a loss beyond the cash leaves
-        it at 0. A spot sell needs the holding.
+        it at 0. A liquidation of an isolated position takes at most its margin: the
+        cash never falls (the insurance fund pays the rest, docs/domain.md
+        "Liquidation"). A spot sell needs the holding.
         ``dry_run`` checks without keeping the change (a limit order about to rest).
         """
         symbol, currency = instrument.symbol, instrument.quote.code
         position = self.positions.get(symbol)
         if position is None:
-            position = Position(self.account, instrument, leverage)
+            position = Position(self.account, instrument, leverage, margin_mode)
             self.positions[symbol] = position
             before = None
         else:
@@ -76,8 +80,11 @@ class AccountBook:
             ok = False
         else:
             locked_before = locked_margin(position)
-            change = position.apply_fill(fill, leverage)
+            isolated = position.margin_mode is MarginMode.ISOLATED
+            change = position.apply_fill(fill, leverage, margin_mode)
             delta = locked_before - locked_margin(position) + change.realized_pnl - fill.fee
+            if fill.liquidity is Liquidity.LIQUIDATION and isolated:
+                delta = max(delta, ZERO)
             cash_before = self.cash.get(currency, ZERO)
             self.cash[currency] = cash_before + delta
             ok = not change.opened_qty or self.free_cash(currency, prices) >= ZERO
@@ -90,8 +97,8 @@ class AccountBook:
                 self.positions[symbol] = Position.restore(self.account, instrument, before)
             return ok
         if self.cash[currency] < ZERO:
-            # A close lost more than the cash: the venue absorbs the rest (an insurance
-            # fund), as the ledger books it (domain/ledger/fills.py), so both books agree.
+            # A close lost more than the cash: the venue's insurance fund pays the rest,
+            # as the ledger books it (domain/ledger/fills.py), so both books agree.
             self.cash[currency] = ZERO
         self.changed_cash.add(currency)
         self.changed_positions.add(symbol)

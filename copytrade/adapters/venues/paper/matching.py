@@ -89,7 +89,14 @@ def _execute(work: WorkingSet, request: OrderRequest, now: datetime) -> VenueOrd
             return rejected(request, Rejection(RejectReason.REDUCE_ONLY_WOULD_INCREASE, why), now)
     fee = fee_for(instrument, order.qty * ticket.price, ticket.liquidity)
     fill = next_fill(order, 0, ticket.price, ticket.liquidity, fee, now)
-    if not book.settle(instrument, fill, ticket.leverage, work.prices, dry_run=ticket.rests):
+    if not book.settle(
+        instrument,
+        fill,
+        ticket.leverage,
+        work.prices,
+        dry_run=ticket.rests,
+        margin_mode=request.margin_mode,
+    ):
         why = _unaffordable(book, instrument, fill, work.prices)
         return rejected(request, Rejection(RejectReason.INSUFFICIENT_BALANCE, why), now)
     if ticket.rests:

@@ -97,6 +97,8 @@ def check_request(
             f"(quantity {instrument.min_qty}, notional {instrument.min_notional})",
         )
     liquidity = Liquidity.MAKER if rests else Liquidity.TAKER
+    # The margin tier of the order's notional may cap the leverage further.
+    leverage = instrument.cap_leverage_for(leverage, order.qty * fill_price)
     return Ticket(order, leverage, fill_price, liquidity, rests)
 
 

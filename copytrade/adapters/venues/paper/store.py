@@ -69,6 +69,9 @@ _RESTING_ON = (
     .where(_ORDER_TABLE.c.symbol == bindparam("symbol"), _ORDER_TABLE.c.status.in_(_RESTING))
     .order_by(_ORDER_TABLE.c.created_at, _ORDER_TABLE.c.id)
 )
+_HOLDERS_OF = select(_POSITION_TABLE.c.account).where(
+    _POSITION_TABLE.c.symbol == bindparam("symbol"), _POSITION_TABLE.c.qty != Decimal(0)
+)
 _FILLS_AFTER = (
     select(*_FILL_TABLE.c)
     .where(_FILL_TABLE.c.seq > bindparam("cursor"))
@@ -117,6 +120,11 @@ def load_books(
         book.positions[row.symbol] = Position.restore(book.account, instrument, position_state(row))
         book.stored_positions.add(row.symbol)
     return books
+
+
+def holders_of(session: Session, symbol: str) -> set[str]:
+    """The accounts with an open position in ``symbol`` (liquidation candidates)."""
+    return {row.account for row in session.connection().execute(_HOLDERS_OF, {"symbol": symbol})}
 
 
 def load_orders(session: Session, keys: Collection[OrderKey]) -> dict[OrderKey, VenueOrder]:

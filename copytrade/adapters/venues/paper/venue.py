@@ -15,13 +15,14 @@ from decimal import Decimal
 from sqlalchemy import Engine
 
 from copytrade.adapters.venues.errors import InsufficientFundsError, UnknownOrderError
-from copytrade.adapters.venues.paper import holdings, matching, store
+from copytrade.adapters.venues.paper import funding, holdings, liquidation, matching, store
 from copytrade.adapters.venues.paper.book import AccountBook
 from copytrade.adapters.venues.paper.cash_moves import apply_once
 from copytrade.adapters.venues.paper.transaction import venue_transaction
 from copytrade.adapters.venues.port import (
     AccountHoldings,
     CashMove,
+    FundingPayment,
     OrderRequest,
     Venue,
     VenueOrder,
@@ -31,6 +32,7 @@ from copytrade.adapters.venues.port import (
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.instruments import Instrument
+from copytrade.domain.margin import MAX_FUNDING_RATE
 from copytrade.domain.order_events import Fill
 from copytrade.domain.values import ZERO
 
@@ -95,7 +97,8 @@ class PaperVenue:
     # --- prices ------------------------------------------------------------
 
     def set_price(self, symbol: str, price: Decimal, ts: datetime) -> list[Fill]:
-        """Make ``price`` the price in force; returns the fills of the limit orders it crossed."""
+        """Make ``price`` the price in force; returns the fills of the limit orders it
+        crossed, then of the liquidations it caused (docs/venues.md "Liquidation")."""
         if symbol not in self._instruments:
             raise InvalidValueError(f"unknown symbol {symbol!r}: the paper venue lists none such")
         price = storable_amount(price, f"{symbol} price")
@@ -106,16 +109,36 @@ class PaperVenue:
         with venue_transaction(self._engine, write=True) as session:
             store.save_price(session, symbol, price, ts)
             crossed = matching.crossed(store.load_resting(session, symbol), price)
-            if not crossed:
+            liquidates = self._instruments[symbol].liquidates
+            holders = store.holders_of(session, symbol) if liquidates else set()
+            if not crossed and not holders:
                 return []
             prices = store.load_prices(session)
-            books = store.load_books(session, {o.account for o in crossed}, self._instruments)
+            accounts = {o.account for o in crossed} | holders
+            books = store.load_books(session, accounts, self._instruments)
             work = matching.WorkingSet(self._instruments, prices, books, {})
-            matching.fill_resting(work, crossed, symbol, price, ts)
+            if crossed:
+                matching.fill_resting(work, crossed, symbol, price, ts)
+            liquidation.liquidate(work, ts)
             store.save(session, work)
         return work.new_fills
 
     on_tick = set_price  # the market-data feed's name for it
+
+    def apply_funding(self, symbol: str, rate: Decimal, ts: datetime) -> list[FundingPayment]:
+        """Pay one funding interval of ``symbol`` at ``rate`` (docs/domain.md "Funding")."""
+        instrument = self._instruments.get(symbol)
+        if instrument is None or instrument.is_spot:
+            raise InvalidValueError(f"funding applies to perpetuals, and {symbol!r} is none")
+        rate = storable_amount(rate, f"{symbol} funding rate")
+        if abs(rate) > MAX_FUNDING_RATE:
+            raise InvalidValueError(
+                f"{symbol} funding rate must be within ±{MAX_FUNDING_RATE}, got {rate}"
+            )
+        if ts.tzinfo is None:
+            raise InvalidValueError(f"funding time must be timezone-aware, got {ts.isoformat()}")
+        with venue_transaction(self._engine, write=True) as session:
+            return funding.apply(session, self._instruments, symbol, rate, ts)
 
     def prices(self) -> dict[str, Decimal]:
         with venue_transaction(self._engine, write=False) as session:

@@ -16,6 +16,7 @@ MAY_GO_NEGATIVE = [
     (LedgerAccountKind.WORLD, True),
     (LedgerAccountKind.MARKET, True),
     (LedgerAccountKind.TRADING_FEES, True),
+    (LedgerAccountKind.INSURANCE_FUND, True),  # a venue's: takes fees, pays shortfalls
     (LedgerAccountKind.LIVE_ACCOUNT, True),  # a follower's exchange account, outside
     (LedgerAccountKind.FOLLOWER_FREE, False),
     (LedgerAccountKind.ALLOCATION_CASH, False),
@@ -43,6 +44,7 @@ def test_every_kind_is_classified() -> None:
         (LedgerAccount.platform_revenue(), "platform_revenue:platform:USDT"),
         (LedgerAccount.trading_fees(), "trading_fees:paper:USDT"),
         (LedgerAccount.market("paper", BTC), "market:paper:BTC"),
+        (LedgerAccount.insurance_fund(), "insurance_fund:paper:USDT"),
         (LedgerAccount.live_account("f1"), "live_account:f1:USDT"),
     ],
 )
