@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,8 @@ from copytrade.adapters.db.repositories.linked_accounts import LinkedAccount
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.notifications.senders import ChannelSender
 from copytrade.adapters.secrets import secret_box
+from copytrade.adapters.shared_limits import redis_limiters
+from copytrade.adapters.throttle import LimiterFactory, memory_limiters
 from copytrade.adapters.venues.ccxt import ApiCredentials
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.adapters.venues.port import Venue
@@ -98,6 +101,14 @@ class Container:
     def stats_reads(self) -> StatsReadUnitOfWork:
         """A read-only unit of work for the leaderboard (no write lock on SQLite)."""
         return StatsReadUnitOfWork(make_read_session_factory(self.engine))
+
+    def rate_limiters(self, now: Callable[[], datetime]) -> LimiterFactory:
+        """The API's rate limits and sign-in throttle: in this process (on ``now``'s
+        clock), or in the Redis that several servers share (docs/deploy.md, "API servers")."""
+        store = self.settings.rate_limit_store
+        if store == "memory":
+            return memory_limiters(now)
+        return redis_limiters(store, self.settings.rate_limit_namespace)
 
     def instruments(self) -> list[Instrument]:
         """The instruments stored in the (migrated) database."""

@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from copytrade.adapters.passwords import Argon2Passwords
-from copytrade.adapters.throttle import SlidingWindowLimiter
+from copytrade.adapters.throttle import WindowLimiter
 from copytrade.api.alerts import Alerts
 from copytrade.api.decision_log import DecisionLog
 from copytrade.api.metrics import ServeMetrics
@@ -48,7 +48,7 @@ class ServerRuntime:
     stats: StatsService
     settlement_run: SettlementRun
     # Orders placed per user (Settings.order_rate_limit per order_rate_window_seconds).
-    order_limiter: SlidingWindowLimiter
+    order_limiter: WindowLimiter
     metrics: ServeMetrics
     # Keys for programs, each rate-limited (Settings.api_key_rate_limit per window).
     api_keys: ApiKeys
@@ -77,6 +77,7 @@ class ServerRuntime:
         the stats listen, so trades it closes reach the statistics too.
         """
         container.migrate()
+        limiters = container.rate_limiters(clock.now)  # memory, or Redis for a cluster
         chosen = list(instruments or container.instruments() or DEMO_INSTRUMENTS)
         settings = container.settings
         metrics = ServeMetrics(container.read_uow_factory, clock.now)
@@ -89,6 +90,7 @@ class ServerRuntime:
             clock.now,
             timedelta(minutes=settings.api_session_minutes),
             (settings.sign_up_rate_limit, timedelta(seconds=settings.sign_up_rate_window_seconds)),
+            limiters,
         )
         lock = threading.RLock()
         # One process: forking workers beside the server's threads could inherit held locks.
@@ -105,12 +107,12 @@ class ServerRuntime:
         platform.recover()
         run = SettlementRun(platform.uow, platform.settlements, clock.now)
         window = timedelta(seconds=settings.order_rate_window_seconds)
-        orders = SlidingWindowLimiter(settings.order_rate_limit, window, clock.now)
+        orders = limiters("orders", settings.order_rate_limit, window)
         key_window = timedelta(seconds=settings.api_key_rate_window_seconds)
         keys = ApiKeys(
             platform.uow,
             clock.now,
-            SlidingWindowLimiter(settings.api_key_rate_limit, key_window, clock.now),
+            limiters("api-keys", settings.api_key_rate_limit, key_window),
         )
         rules = AlertRules(platform.uow, clock.now)
         return cls(
