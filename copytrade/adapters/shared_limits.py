@@ -59,7 +59,8 @@ class RedisWindowLimiter:
         return self._wait(key)
 
     def record(self, key: str) -> None:
-        _guarded(lambda: self._strategy.hit(self._item, key))  # refused when full: the window is full anyway
+        # Refused when the window is full: it is full whether counted or not.
+        _guarded(lambda: self._strategy.hit(self._item, key))
 
     def take(self, key: str) -> float:
         """Record one event for ``key`` if the window allows it (then 0), else the wait."""
@@ -71,7 +72,8 @@ class RedisWindowLimiter:
         _guarded(lambda: self._strategy.clear(self._item, key))
 
     def _wait(self, key: str) -> float:
-        reset_at, _remaining = _guarded(lambda: self._strategy.get_window_stats(self._item, key))
+        stats = _guarded(lambda: self._strategy.get_window_stats(self._item, key))
+        reset_at = stats.reset_time
         return max(reset_at - time.time(), MIN_WAIT_S)
 
 
