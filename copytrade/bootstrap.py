@@ -8,6 +8,8 @@ the copy engine and the use cases around it, each given the ports it names.
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from copytrade.adapters.db.cluster_jobs import ClusterJobs
 from copytrade.adapters.db.engine import (
     make_engine,
     make_read_session_factory,
@@ -109,6 +112,18 @@ class Container:
         if store == "memory":
             return memory_limiters(now)
         return redis_limiters(store, self.settings.rate_limit_namespace)
+
+    @property
+    def shared_database(self) -> bool:
+        """Whether other processes may serve the same database (PostgreSQL; SQLite is
+        one process's, the embedded default)."""
+        return self.engine.dialect.name == "postgresql"
+
+    def cluster_jobs(self, clock: Clock) -> ClusterJobs | None:
+        """The periodic jobs' turns across the servers of a shared database, else None."""
+        if not self.shared_database:
+            return None
+        return ClusterJobs(self.engine, f"{socket.gethostname()}:{os.getpid()}", clock.now)
 
     def instruments(self) -> list[Instrument]:
         """The instruments stored in the (migrated) database."""

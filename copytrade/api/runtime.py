@@ -61,6 +61,9 @@ class ServerRuntime:
     # The exchanges users may link accounts of, by ccxt id, and where the server reaches
     # them (``copytrade serve --live-config``, docs/venues.md "Serving live venues").
     exchange_sites: dict[str, ExchangeSite] = field(default_factory=dict)
+    # Other servers share the database (PostgreSQL): the engine's caches are read afresh
+    # for each change (``act``), and prices come from the venue (docs/deploy.md).
+    shared: bool = False
 
     @classmethod
     def build(
@@ -116,7 +119,8 @@ class ServerRuntime:
         )
         rules = AlertRules(platform.uow, clock.now)
         return cls(
-            container, platform, identity, stats, run, orders, metrics, keys, rules, lock
+            container, platform, identity, stats, run, orders, metrics, keys, rules, lock,
+            shared=container.shared_database,
         )
 
     @cached_property
@@ -135,6 +139,16 @@ class ServerRuntime:
         """Linking users' exchange accounts, keys sealed under the master key."""
         return self.container.exchange_accounts(self.platform.clock)
 
+    def sync_prices(self) -> int:
+        """Take the venue's stored prices as the engine's (a server that does not run the
+        market, beside one that does); returns how many symbols."""
+        engine = self.platform.engine
+        prices = self.platform.venue.prices()
+        now = self.platform.clock.now()
+        for symbol, price in prices.items():
+            engine.prices.update(symbol, price, now)
+        return len(prices)
+
     def reconcile(self) -> ReconcileReport:
         """Ledger vs venue for every book, under the engine lock (nothing moves meanwhile)."""
         with self.lock:
@@ -144,6 +158,8 @@ class ServerRuntime:
     def act(self, change: Callable[[], T]) -> T:
         """Run a state change under the engine lock, then let the engine finish its work."""
         with self.lock:
+            if self.shared:
+                self.platform.engine.forget_cached()
             try:
                 return change()
             finally:

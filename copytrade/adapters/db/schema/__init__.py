@@ -12,6 +12,7 @@ from copytrade.adapters.db.schema.identity import (
     RiskAcknowledgementRow,
     UserRow,
 )
+from copytrade.adapters.db.schema.jobs import ScheduledJobRow
 from copytrade.adapters.db.schema.ledger import (
     LedgerBalanceRow,
     LedgerEntryRow,
@@ -76,6 +77,7 @@ __all__ = [
     "RiskAcknowledgementRow",
     "RiskFiringRow",
     "RiskRuleRow",
+    "ScheduledJobRow",
     "SettlementRow",
     "StreamCursorRow",
     "SubscriptionChargeRow",
