@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
@@ -79,10 +79,8 @@ class ClusterJobs:
                     raise
                 self._finished(conn, name, None)
             finally:
-                try:
+                with suppress(DBAPIError):  # the connection is gone, and the lock with it
                     conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
-                except DBAPIError:
-                    pass  # the connection is gone, and the lock went with it
 
     def _started(self, conn: Connection, name: str, now: datetime) -> None:
         values = {"started_at": now, "finished_at": None, "runner": self._runner}
