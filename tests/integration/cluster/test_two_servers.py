@@ -259,7 +259,7 @@ def test_concurrent_orders_follows_and_stops_on_both_servers_lose_no_update(
         made = httpx.post(f"{here.base}/api/v1/relationships", json=body,
                           headers=followers[i], timeout=30)
         assert made.status_code == 201, made.text
-        rel = made.json()["id"]
+        rel = made.json()["relationship"]["id"]
         time.sleep(0.3)  # a provider order or two lands meanwhile
         stopped = httpx.post(f"{there.base}/api/v1/relationships/{rel}/stop",
                              headers=followers[i], timeout=30)
@@ -283,7 +283,7 @@ def test_concurrent_orders_follows_and_stops_on_both_servers_lose_no_update(
     assert sum(Decimal(o["filled_qty"]) for o in mine) == Decimal("0.006")
     for i, rel in enumerate(rels):
         got = httpx.get(f"{a.base}/api/v1/relationships/{rel}", headers=followers[i]).json()
-        assert got["status"] in ("stopped", "stopping"), got
+        assert got["relationship"]["status"] in ("stopped", "stopping"), got
     with cluster.db.connect() as conn:
         doubled = conn.execute(text(
             "SELECT count(*) FROM (SELECT provider_fill_id, relationship_id, leg "
