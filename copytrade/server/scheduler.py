@@ -163,8 +163,16 @@ class Scheduler:
         ]
 
 
+# The last day closed by any server of a shared database (its ordinal, as a stream cursor).
+DAYS_CLOSED = "day-close"
+
+
 class DayCloser:
-    """Close each UTC day once the clock has passed it (the daily equity series)."""
+    """Close each UTC day once the clock has passed it (the daily equity series).
+
+    With several servers (``runtime.shared``) the last day closed is kept in the
+    database, so a server whose turn comes later does not close again, at later
+    prices, a day another one closed."""
 
     def __init__(self, runtime: ServerRuntime, clock: Clock) -> None:
         self._runtime = runtime
@@ -173,12 +181,26 @@ class DayCloser:
 
     def __call__(self) -> int:
         today = self._clock.now().date()
+        if self._runtime.shared:
+            self._open_day = max(self._open_day, self._closed_elsewhere())
         closed = 0
         while self._open_day < today:
             self._runtime.platform.engine.close_day(self._open_day)
+            if self._runtime.shared:
+                self._note_closed(self._open_day)
             self._open_day += timedelta(days=1)
             closed += 1
         return closed
+
+    def _closed_elsewhere(self) -> date:
+        with self._runtime.platform.uow() as uow:
+            last = uow.cursors.get(DAYS_CLOSED)
+        return date.fromordinal(last + 1) if last else date.min
+
+    def _note_closed(self, day: date) -> None:
+        with self._runtime.platform.uow() as uow:
+            uow.cursors.set(DAYS_CLOSED, day.toordinal())
+            uow.commit()
 
 
 def settle_due(runtime: ServerRuntime) -> int:
