@@ -28,7 +28,6 @@ from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from copytrade.adapters.db.engine import make_engine
-from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.cli.app import app
 from copytrade.config import Settings
 from copytrade.domain.disclosures import RISK_DISCLOSURE_VERSION
@@ -101,7 +100,6 @@ def cluster(
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = f"{postgres_url}?options=-csearch_path%3D{schema}"
     db = make_engine(Settings(database_url=url))
-    upgrade_database(db)  # once, before either server starts
     with db.begin() as conn:
         conn.execute(text("CREATE TABLE test_work (item INTEGER PRIMARY KEY, done_by INTEGER)"))
         conn.execute(text("CREATE TABLE test_steps (item INTEGER, pid INTEGER)"))
@@ -117,6 +115,7 @@ def cluster(
     ports = free_port(), free_port()
     logs = folder / "a.log", folder / "b.log"
     started = time.monotonic()
+    # Both migrate the new schema as they start: one at a time (adapters/db/migrate.py).
     processes = (_spawn(ports[0], env, logs[0]), _spawn(ports[1], env, logs[1], "--no-market"))
     servers = [
         Server(f"http://127.0.0.1:{port}", process, log)
