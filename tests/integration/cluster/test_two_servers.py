@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "correct horse battery"
 ORDER_LIMIT = 8  # orders per user per minute, across both servers
 BTC = "BTC/USDT:USDT"
+SLOW_S = 30  # a request's timeout: argon2 hashes take their time on a busy machine
 # The cluster-wide jobs of server/scheduler.py and their intervals.
 JOB_INTERVALS_S = {
     "risk-alerts": 5, "recovery": 10, "day-close": 30, "stats-refresh": 30,
@@ -137,13 +138,14 @@ def cluster(
 def sign_up(server: Server, name: str) -> dict[str, str]:
     email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
     body = {"email": email, "password": PASSWORD, "display_name": name, "jurisdiction": "DE"}
-    assert httpx.post(f"{server.base}/api/v1/auth/register", json=body).status_code == 202
+    reply = httpx.post(f"{server.base}/api/v1/auth/register", json=body, timeout=SLOW_S)
+    assert reply.status_code == 202, reply.text
     return {"email": email}
 
 
 def sign_in(server: Server, email: str) -> dict[str, str]:
     reply = httpx.post(f"{server.base}/api/v1/auth/login",
-                       json={"email": email, "password": PASSWORD})
+                       json={"email": email, "password": PASSWORD}, timeout=SLOW_S)
     assert reply.status_code == 200, reply.text
     return {"Authorization": f"Bearer {reply.json()['token']}"}
 
@@ -158,14 +160,14 @@ def user(server: Server, name: str, cash: str = "0") -> dict[str, str]:
 def deposit(server: Server, headers: dict[str, str], amount: str) -> httpx.Response:
     body = {"amount": amount, "idempotency_key": uuid.uuid4().hex}
     reply = httpx.post(f"{server.base}/api/v1/accounts/me/deposit", json=body,
-                       headers=headers, timeout=30)
+                       headers=headers, timeout=SLOW_S)
     assert reply.status_code == 200, reply.text
     return reply
 
 
 def order(server: Server, headers: dict[str, str], qty: str = "0.001") -> httpx.Response:
     body = {"symbol": BTC, "side": "buy", "qty": qty}
-    return httpx.post(f"{server.base}/api/v1/orders", json=body, headers=headers, timeout=30)
+    return httpx.post(f"{server.base}/api/v1/orders", json=body, headers=headers, timeout=SLOW_S)
 
 
 def wait_for(what: str, ready: Callable[[], bool], wait_s: float = 20) -> None:
@@ -187,7 +189,8 @@ def priced(cluster: Cluster) -> None:
 def provider(cluster: Cluster, name: str) -> dict[str, str]:
     """A user with money who became a provider (who may place orders)."""
     headers = user(cluster.a, name, cash="100000")
-    became = httpx.post(f"{cluster.b.base}/api/v1/providers/me", json={}, headers=headers)
+    became = httpx.post(f"{cluster.b.base}/api/v1/providers/me", json={}, headers=headers,
+                        timeout=SLOW_S)
     assert became.status_code == 201, became.text
     return headers
 
@@ -211,11 +214,12 @@ def test_the_order_rate_limit_is_counted_across_both_servers(cluster: Cluster) -
 def test_failed_sign_ins_are_throttled_across_both_servers(cluster: Cluster) -> None:
     email = sign_up(cluster.a, "tom")["email"]
     wrong = {"email": email, "password": "not the password at all"}
-    codes = [httpx.post(f"{s.base}/api/v1/auth/login", json=wrong).status_code
+    codes = [httpx.post(f"{s.base}/api/v1/auth/login", json=wrong, timeout=SLOW_S).status_code
              for s in (*cluster.servers, *cluster.servers, cluster.a)]
     assert codes == [401] * 5  # 5 failures of one (address, client), split over both
     right = {"email": email, "password": PASSWORD}
-    assert httpx.post(f"{cluster.b.base}/api/v1/auth/login", json=right).status_code == 429
+    assert httpx.post(f"{cluster.b.base}/api/v1/auth/login", json=right,
+                      timeout=SLOW_S).status_code == 429
 
 
 def test_an_event_made_through_one_server_reaches_a_stream_on_the_other(
@@ -251,22 +255,24 @@ def test_concurrent_orders_follows_and_stops_on_both_servers_lose_no_update(
 ) -> None:
     priced(cluster)
     a, b = cluster.servers
-    leader = provider(cluster, "pia")
+    with ThreadPoolExecutor(6) as pool:  # each sign-up hashes a password: in parallel
+        leading = pool.submit(provider, cluster, "pia")
+        made = [pool.submit(user, a if i % 2 else b, f"fay{i}", "1000") for i in range(4)]
+        saving = pool.submit(user, a, "dan")
+        leader, followers, saver = leading.result(), [f.result() for f in made], saving.result()
     provider_id = httpx.get(f"{a.base}/api/v1/auth/me", headers=leader).json()["id"]
-    followers = [user(a if i % 2 else b, f"fay{i}", cash="1000") for i in range(4)]
-    saver = user(a, "dan")
 
     def follow_then_stop(i: int) -> str:
         here, there = (a, b) if i % 2 else (b, a)
         body = {"provider_id": provider_id, "allocation": "200", "risk_acknowledged": True,
                 "disclosure_version": RISK_DISCLOSURE_VERSION}
         made = httpx.post(f"{here.base}/api/v1/relationships", json=body,
-                          headers=followers[i], timeout=30)
+                          headers=followers[i], timeout=SLOW_S)
         assert made.status_code == 201, made.text
         rel = made.json()["relationship"]["id"]
         time.sleep(0.3)  # a provider order or two lands meanwhile
         stopped = httpx.post(f"{there.base}/api/v1/relationships/{rel}/stop",
-                             headers=followers[i], timeout=30)
+                             headers=followers[i], timeout=SLOW_S)
         assert stopped.status_code == 200, stopped.text
         return str(rel)
 
