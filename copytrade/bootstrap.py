@@ -8,9 +8,12 @@ the copy engine and the use cases around it, each given the ports it names.
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -18,6 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from copytrade.adapters.bus.jetstream import JetStreamBus, StreamSpec
+from copytrade.adapters.db.cluster_jobs import ClusterJobs
 from copytrade.adapters.db.engine import (
     make_engine,
     make_read_session_factory,
@@ -29,6 +33,8 @@ from copytrade.adapters.db.repositories.linked_accounts import LinkedAccount
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.notifications.senders import ChannelSender
 from copytrade.adapters.secrets import secret_box
+from copytrade.adapters.shared_limits import redis_limiters
+from copytrade.adapters.throttle import LimiterFactory, memory_limiters
 from copytrade.adapters.venues.ccxt import ApiCredentials
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.adapters.venues.port import Venue
@@ -101,6 +107,26 @@ class Container:
     def stats_reads(self) -> StatsReadUnitOfWork:
         """A read-only unit of work for the leaderboard (no write lock on SQLite)."""
         return StatsReadUnitOfWork(make_read_session_factory(self.engine))
+
+    def rate_limiters(self, now: Callable[[], datetime]) -> LimiterFactory:
+        """The API's rate limits and sign-in throttle: in this process (on ``now``'s
+        clock), or in the Redis that several servers share (docs/deploy.md, "API servers")."""
+        store = self.settings.rate_limit_store
+        if store == "memory":
+            return memory_limiters(now)
+        return redis_limiters(store, self.settings.rate_limit_namespace)
+
+    @property
+    def shared_database(self) -> bool:
+        """Whether other processes may serve the same database (PostgreSQL; SQLite is
+        one process's, the embedded default)."""
+        return self.engine.dialect.name == "postgresql"
+
+    def cluster_jobs(self, clock: Clock) -> ClusterJobs | None:
+        """The periodic jobs' turns across the servers of a shared database, else None."""
+        if not self.shared_database:
+            return None
+        return ClusterJobs(self.engine, f"{socket.gethostname()}:{os.getpid()}", clock.now)
 
     def instruments(self) -> list[Instrument]:
         """The instruments stored in the (migrated) database."""

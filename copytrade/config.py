@@ -106,6 +106,11 @@ class Settings(BaseSettings):
     # Well-formed sign-ups one client (IP address, IPv6 /64) may make per window (then 429).
     sign_up_rate_limit: int = Field(default=10, ge=1, le=100_000)
     sign_up_rate_window_seconds: float = Field(default=3600.0, gt=0, le=7 * 86400)
+    # Where the rate limits and the sign-in throttle count: "memory" (this process, the
+    # embedded default) or a redis:// URL shared by several API servers (docs/deploy.md,
+    # "API servers"); their keys go under the namespace.
+    rate_limit_store: str = "memory"
+    rate_limit_namespace: str = Field(default="copytrade", min_length=1, max_length=64)
     # The master key sealing exchange API keys at rest (docs/venues.md, "Keys at rest"):
     # base64 of 32 bytes, or a file holding it. Needed only to link or use live accounts.
     secret_key: SecretStr | None = None
@@ -142,6 +147,16 @@ class Settings(BaseSettings):
         if value.startswith("postgresql://"):
             # psycopg 3 is our driver; the bare scheme would select psycopg2.
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+
+    @field_validator("rate_limit_store")
+    @classmethod
+    def _known_store(cls, value: str) -> str:
+        if value != "memory" and not value.startswith(("redis://", "rediss://")):
+            raise ValueError(
+                f"rate_limit_store must be 'memory' or a redis:// URL, got {value!r}"
+            )
         return value
 
 

@@ -50,3 +50,10 @@ def postgres_url() -> str:
 def nats_url() -> str:
     require_service("NATS", "127.0.0.1", 4222)
     return os.environ.get("CT_TEST_NATS_URL", "nats://127.0.0.1:4222")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The local Redis (the shared rate-limit store of several API servers)."""
+    require_service("Redis", "127.0.0.1", 6379)
+    return os.environ.get("CT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -12,7 +12,8 @@ trying one password on many accounts. So, over a sliding window of 15 minutes:
 A client is its network address as the server sees it (``client_key``): an IPv6
 address counts by its /64, which one subscriber usually holds whole. A success
 clears the (address, client) count only: a client cannot reset its own count by
-signing in to an account of its own. Counts live in the process (throttle.py).
+signing in to an account of its own. Counts live where the limiter factory keeps them:
+the process (throttle.py) or Redis for several servers (shared_limits.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import ipaddress
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from copytrade.adapters.throttle import SlidingWindowLimiter
+from copytrade.adapters.throttle import LimiterFactory, memory_limiters
 
 WINDOW = timedelta(minutes=15)
 PER_ACCOUNT = 5
@@ -50,9 +51,11 @@ class SignInThrottle:
         per_account: int = PER_ACCOUNT,
         per_client: int = PER_CLIENT,
         window: timedelta = WINDOW,
+        limiters: LimiterFactory | None = None,
     ) -> None:
-        self._pairs = SlidingWindowLimiter(per_account, window, now)
-        self._clients = SlidingWindowLimiter(per_client, window, now)
+        make = limiters or memory_limiters(now)
+        self._pairs = make("sign-in-pairs", per_account, window)
+        self._clients = make("sign-in-clients", per_client, window)
 
     def retry_after(self, address: str, client: str) -> float:
         """Seconds until ``client`` may try ``address`` again; 0 when it may now."""

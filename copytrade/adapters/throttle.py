@@ -1,8 +1,9 @@
 """Events per key in a sliding window: failed sign-ins, sign-ups, orders per user.
 
-Kept in the process's memory: with several API servers each counts its own
-events, which still bounds them to servers × limit per window (docs/api.md
-says so; a shared store is the next step when that matters).
+``SlidingWindowLimiter`` keeps them in the process's memory (the embedded default).
+Several API servers share their counts through Redis instead
+(``shared_limits.RedisWindowLimiter``, chosen by ``Settings.rate_limit_store``;
+docs/deploy.md, "API servers"); both satisfy ``WindowLimiter``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from threading import Lock
+from typing import Protocol
 
 from copytrade.domain.errors import DomainError
 
@@ -23,6 +25,27 @@ class TooManyRequestsError(DomainError):
     def __init__(self, what: str, retry_after_s: float) -> None:
         self.retry_after_s = retry_after_s
         super().__init__(f"too many {what}; try again in {int(retry_after_s)} s")
+
+
+class WindowLimiter(Protocol):
+    """At most a limit of events per key in any window (the ports of the limiters)."""
+
+    def retry_after(self, key: str) -> float: ...
+
+    def record(self, key: str) -> None: ...
+
+    def take(self, key: str) -> float: ...
+
+    def forget(self, key: str) -> None: ...
+
+
+# Makes the limiter of one kind of event: (name, limit, window) -> limiter.
+LimiterFactory = Callable[[str, int, timedelta], WindowLimiter]
+
+
+def memory_limiters(now: Callable[[], datetime]) -> LimiterFactory:
+    """Limiters in this process's memory, on ``now``'s clock (the embedded default)."""
+    return lambda _name, limit, window: SlidingWindowLimiter(limit, window, now)
 
 
 class SlidingWindowLimiter:

@@ -20,6 +20,7 @@ from starlette.routing import Match
 from copytrade.adapters.db.repositories.accounts import DuplicateAccountError, UnknownAccountError
 from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
 from copytrade.adapters.secrets import SecretsError
+from copytrade.adapters.shared_limits import RateLimitStoreError
 from copytrade.adapters.throttle import TooManyRequestsError
 from copytrade.adapters.venues.errors import (
     OrderNotCancellableError,
@@ -108,6 +109,9 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (DomainError, 422, "refused"),
     # The server's master key is missing or wrong: nothing the client can change.
     (SecretsError, 503, "secrets_unavailable"),
+    # Several servers count in Redis (docs/deploy.md, "API servers"): unreachable, a
+    # limited request is refused rather than let through uncounted.
+    (RateLimitStoreError, 503, "rate_limits_unavailable"),
 ]
 
 
@@ -150,7 +154,8 @@ _WHEN = {
     422: "The request does not fit the schema (`invalid_request`) or a rule refuses it.",
     429: "Too many requests: wait `Retry-After` seconds.",
     503: "The venue is unavailable for a moment (`venue_unavailable`): retry; or the "
-    "server has no master key to seal or open a secret (`secrets_unavailable`).",
+    "server has no master key to seal or open a secret (`secrets_unavailable`), or "
+    "cannot reach its shared rate-limit store (`rate_limits_unavailable`).",
 }
 _HEADERS = {
     401: {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "`Bearer`"}},

@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from copytrade.adapters.passwords import Argon2Passwords
-from copytrade.adapters.throttle import SlidingWindowLimiter
+from copytrade.adapters.throttle import WindowLimiter
 from copytrade.api.alerts import Alerts
 from copytrade.api.decision_log import DecisionLog
 from copytrade.api.metrics import ServeMetrics
@@ -50,7 +50,7 @@ class ServerRuntime:
     stats: StatsService
     settlement_run: SettlementRun
     # Orders placed per user (Settings.order_rate_limit per order_rate_window_seconds).
-    order_limiter: SlidingWindowLimiter
+    order_limiter: WindowLimiter
     metrics: ServeMetrics
     # Keys for programs, each rate-limited (Settings.api_key_rate_limit per window).
     api_keys: ApiKeys
@@ -63,6 +63,9 @@ class ServerRuntime:
     # The exchanges users may link accounts of, by ccxt id, and where the server reaches
     # them (``copytrade serve --live-config``, docs/venues.md "Serving live venues").
     exchange_sites: dict[str, ExchangeSite] = field(default_factory=dict)
+    # Other servers share the database (PostgreSQL): the engine's caches are read afresh
+    # for each change (``act``), and prices come from the venue (docs/deploy.md).
+    shared: bool = False
 
     @classmethod
     def build(
@@ -79,6 +82,7 @@ class ServerRuntime:
         the stats listen, so trades it closes reach the statistics too.
         """
         container.migrate()
+        limiters = container.rate_limiters(clock.now)  # memory, or Redis for a cluster
         chosen = list(instruments or container.instruments() or DEMO_INSTRUMENTS)
         settings = container.settings
         metrics = ServeMetrics(container.read_uow_factory, clock.now)
@@ -91,6 +95,7 @@ class ServerRuntime:
             clock.now,
             timedelta(minutes=settings.api_session_minutes),
             (settings.sign_up_rate_limit, timedelta(seconds=settings.sign_up_rate_window_seconds)),
+            limiters,
         )
         lock = threading.RLock()
         # One process: forking workers beside the server's threads could inherit held locks.
@@ -108,16 +113,17 @@ class ServerRuntime:
         platform.recover()
         run = SettlementRun(platform.uow, platform.settlements, clock.now)
         window = timedelta(seconds=settings.order_rate_window_seconds)
-        orders = SlidingWindowLimiter(settings.order_rate_limit, window, clock.now)
+        orders = limiters("orders", settings.order_rate_limit, window)
         key_window = timedelta(seconds=settings.api_key_rate_window_seconds)
         keys = ApiKeys(
             platform.uow,
             clock.now,
-            SlidingWindowLimiter(settings.api_key_rate_limit, key_window, clock.now),
+            limiters("api-keys", settings.api_key_rate_limit, key_window),
         )
         rules = AlertRules(platform.uow, clock.now)
         return cls(
-            container, platform, identity, stats, run, orders, metrics, keys, rules, lock
+            container, platform, identity, stats, run, orders, metrics, keys, rules, lock,
+            shared=container.shared_database,
         )
 
     @cached_property
@@ -142,6 +148,16 @@ class ServerRuntime:
         """Linking users' exchange accounts, keys sealed under the master key."""
         return self.container.exchange_accounts(self.platform.clock)
 
+    def sync_prices(self) -> int:
+        """Take the venue's stored prices as the engine's (a server that does not run the
+        market, beside one that does); returns how many symbols."""
+        engine = self.platform.engine
+        prices = self.platform.venue.prices()
+        now = self.platform.clock.now()
+        for symbol, price in prices.items():
+            engine.prices.update(symbol, price, now)
+        return len(prices)
+
     def reconcile(self) -> ReconcileReport:
         """Ledger vs venue for every book, under the engine lock (nothing moves meanwhile)."""
         with self.lock:
@@ -151,6 +167,8 @@ class ServerRuntime:
     def act(self, change: Callable[[], T]) -> T:
         """Run a state change under the engine lock, then let the engine finish its work."""
         with self.lock:
+            if self.shared:
+                self.platform.engine.forget_cached()
             try:
                 return change()
             finally:

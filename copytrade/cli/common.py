@@ -74,9 +74,10 @@ def _one_line(error: Exception) -> str:
     return str(error) or type(error).__name__
 
 
-def load_settings() -> Settings:
-    """The typed settings; invalid ones raise SettingsError (one line, exit 2)."""
-    return _load_settings()
+def load_settings(**overrides: Any) -> Settings:
+    """The typed settings (``overrides``, from options, win over the environment's);
+    invalid ones raise SettingsError (one line, exit 2)."""
+    return _load_settings(**overrides)
 
 
 DATABASE = typer.Option(

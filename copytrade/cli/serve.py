@@ -39,10 +39,17 @@ def serve(
         help="Live venues (TOML): exchanges users may link, live tickers, providers' "
         "accounts to watch (docs/venues.md, \"Serving live venues\").",
     ),
+    rate_limit_store: str | None = typer.Option(
+        None, "--rate-limit-store", metavar="URL",
+        help="Where rate limits and the sign-in throttle count: 'memory' (this process, the "
+        "default) or redis://HOST:PORT/DB, shared by several servers (docs/deploy.md, "
+        "\"API servers\"). Overrides COPYTRADE_RATE_LIMIT_STORE.",
+    ),
 ) -> None:
     """Serve the API (/api/v1, /docs, /openapi.json) and the web UI on HOST:PORT;
     /healthz, /readyz and /metrics for operators (docs/operations.md)."""
-    settings = with_database(load_settings(), database)  # a new SQLite file is made
+    store = {} if rate_limit_store is None else {"rate_limit_store": rate_limit_store}
+    settings = with_database(load_settings(**store), database)  # a new SQLite file is made
     live = load_live_config(live_config) if live_config is not None else None
     run_server(settings, host, port, seed, market, log_level, live_config=live)
 

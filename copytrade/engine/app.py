@@ -299,6 +299,13 @@ class CopyEngine:
     def forget_providers(self) -> None:
         self._providers = None
 
+    def forget_cached(self) -> None:
+        """Drop what this process cached of rows other processes may change (the
+        relationships copied and the provider accounts): with several API servers on one
+        database, each unit of work starts from the rows (docs/deploy.md, "API servers")."""
+        self.relationships.invalidate()
+        self.forget_providers()
+
     def _cash_account(self, uow: PipelineUnitOfWork, book: str) -> LedgerAccount:
         if book in self.provider_ids(uow):
             return LedgerAccount.follower_free(book)

@@ -65,7 +65,7 @@ class FillIngestor:
             if not fills:
                 return total
             with self._uow_factory() as uow:
-                if uow.cursors.get(STREAM) != cursor:
+                if uow.cursors.locked(STREAM) != cursor:
                     continue  # another reader got there first; read again from its cursor
                 self._closed = []
                 resting = self._book(uow, fills)

@@ -157,6 +157,10 @@ class FeesPort(Protocol):
 class CursorsPort(Protocol):
     def get(self, name: str) -> int: ...
 
+    def locked(self, name: str) -> int:
+        """The position, locked until the unit of work ends (several engines, one stream)."""
+        ...
+
     def set(self, name: str, position: int) -> None: ...
 
 

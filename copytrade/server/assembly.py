@@ -19,7 +19,7 @@ from copytrade.marketdata.errors import UnknownSymbolError
 from copytrade.marketdata.specs import SymbolSpec, default_symbol_specs
 from copytrade.server.live import LiveConfig, live_jobs, live_symbols
 from copytrade.server.market import LiveMarket
-from copytrade.server.scheduler import Job, Scheduler, default_jobs
+from copytrade.server.scheduler import PRICE_SYNC_EVERY, Job, Scheduler, default_jobs
 from copytrade.web.install import install_web
 
 
@@ -78,7 +78,11 @@ def build_server(
     if extra_jobs is not None:
         jobs[first:first] = extra_jobs(runtime, clock)
     jobs[first:first] = live_jobs(config, runtime, clock)
-    scheduler = Scheduler(runtime, clock, jobs)
+    if runtime.shared and live is None:
+        # Another server runs the synthetic market: its prices, as the venue stores them.
+        jobs.insert(0, Job("price-sync", PRICE_SYNC_EVERY, runtime.sync_prices,
+                           cluster_wide=False))
+    scheduler = Scheduler(runtime, clock, jobs, container.cluster_jobs(clock))
     app = create_http_app(runtime)
     app.state.scheduler = scheduler
     return Server(runtime, scheduler, app)

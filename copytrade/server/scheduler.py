@@ -10,6 +10,12 @@ is idempotent (day closes, settlements and charges are keyed once-only).
 Each run's duration, and each failure, is counted by job in the server's metrics;
 the loop notes when it last finished a pass, which ``/readyz`` reads
 (docs/operations.md).
+
+Several servers on one PostgreSQL database run each cluster-wide job once per
+interval between them (``ClusterJobs``: an advisory lock per job and the shared
+``scheduled_jobs`` row; docs/deploy.md, "API servers"); a job whose server died
+mid-way is resumed by the next server whose turn comes. On SQLite (one process)
+there is no cluster and every job runs here, as it always did.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from copytrade.adapters.db.cluster_jobs import ClusterJobs
 from copytrade.api.alerts import RECONCILE, reconcile_alert
 from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.profit_share.periods import latest_boundary
@@ -37,6 +44,7 @@ RECOVERY_EVERY = timedelta(seconds=10)
 # Reads every book and sums the whole ledger, under the engine lock: not too often.
 RECONCILE_EVERY = timedelta(minutes=5)
 RISK_ALERTS_EVERY = timedelta(seconds=5)
+PRICE_SYNC_EVERY = timedelta(seconds=1)
 
 
 @dataclass
@@ -49,6 +57,13 @@ class Job:
     runs: int = 0
     # False for jobs that change no books and guard their own writes (see above).
     under_lock: bool = True
+    # False for a job about this process alone (its own queue of prices to evaluate):
+    # every server runs it. The others run once per interval across the cluster.
+    cluster_wide: bool = True
+
+
+class _JobFailedError(Exception):
+    """A job's error, carried out of its cluster turn so that the turn records it."""
 
 
 @dataclass
@@ -56,6 +71,8 @@ class Scheduler:
     runtime: ServerRuntime
     clock: Clock
     jobs: list[Job] = field(default_factory=list)
+    # The servers sharing the database (PostgreSQL); None: this process alone (SQLite).
+    cluster: ClusterJobs | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _last_tick: float | None = None  # time.monotonic() when the loop last finished a pass
@@ -68,21 +85,49 @@ class Scheduler:
             now = self.clock.now()
             if job.last_run is not None and now - job.last_run < job.every:
                 continue
-            job.last_run = now
-            started = time.perf_counter()
-            failed = False
-            try:
-                if job.under_lock:
-                    self.runtime.act(job.run)
-                else:
-                    job.run()
-                job.last_error = None
-                job.runs += 1
-            except Exception as error:  # a job's failure must not stop the others
-                failed = True
-                job.last_error = f"{type(error).__name__}: {error}"
-                log.exception("scheduled job %s failed; it runs again in %s", job.name, job.every)
-            self.runtime.metrics.job_done(job.name, time.perf_counter() - started, failed)
+            if self.cluster is not None and job.cluster_wide:
+                self._take_turn(self.cluster, job)
+            else:
+                job.last_run = now
+                self._run(job)
+
+    def _take_turn(self, cluster: ClusterJobs, job: Job) -> None:
+        """Run ``job`` if it is this server's turn; busy elsewhere, try at the next pass."""
+        try:
+            with cluster.turn(job.name, job.every) as turn:
+                if turn.busy:
+                    return
+                job.last_run = turn.last_started  # the cluster's last start: due from it
+                if not turn.mine:
+                    return
+                if turn.resumed:
+                    log.warning("scheduled job %s: its last run died mid-way; resuming", job.name)
+                error = self._run(job)
+                if error is not None:
+                    raise _JobFailedError(error)
+        except _JobFailedError:
+            pass  # logged and counted by _run; the turn recorded it
+        except Exception as error:  # the database behind the turns: try at the next pass
+            job.last_error = f"{type(error).__name__}: {error}"
+            log.exception("scheduled job %s: no turn from the cluster", job.name)
+
+    def _run(self, job: Job) -> str | None:
+        """Run ``job`` once here; its error, if it failed (logged and kept)."""
+        started = time.perf_counter()
+        failed = False
+        try:
+            if job.under_lock:
+                self.runtime.act(job.run)
+            else:
+                job.run()
+            job.last_error = None
+            job.runs += 1
+        except Exception as error:  # a job's failure must not stop the others
+            failed = True
+            job.last_error = f"{type(error).__name__}: {error}"
+            log.exception("scheduled job %s failed; it runs again in %s", job.name, job.every)
+        self.runtime.metrics.job_done(job.name, time.perf_counter() - started, failed)
+        return job.last_error if failed else None
 
     def start(self, poll_s: float = 0.5) -> None:
         def loop() -> None:
@@ -118,8 +163,16 @@ class Scheduler:
         ]
 
 
+# The last day closed by any server of a shared database (its ordinal, as a stream cursor).
+DAYS_CLOSED = "day-close"
+
+
 class DayCloser:
-    """Close each UTC day once the clock has passed it (the daily equity series)."""
+    """Close each UTC day once the clock has passed it (the daily equity series).
+
+    With several servers (``runtime.shared``) the last day closed is kept in the
+    database, so a server whose turn comes later does not close again, at later
+    prices, a day another one closed."""
 
     def __init__(self, runtime: ServerRuntime, clock: Clock) -> None:
         self._runtime = runtime
@@ -128,12 +181,26 @@ class DayCloser:
 
     def __call__(self) -> int:
         today = self._clock.now().date()
+        if self._runtime.shared:
+            self._open_day = max(self._open_day, self._closed_elsewhere())
         closed = 0
         while self._open_day < today:
             self._runtime.platform.engine.close_day(self._open_day)
+            if self._runtime.shared:
+                self._note_closed(self._open_day)
             self._open_day += timedelta(days=1)
             closed += 1
         return closed
+
+    def _closed_elsewhere(self) -> date:
+        with self._runtime.platform.uow() as uow:
+            last = uow.cursors.get(DAYS_CLOSED)
+        return date.fromordinal(last + 1) if last else date.min
+
+    def _note_closed(self, day: date) -> None:
+        with self._runtime.platform.uow() as uow:
+            uow.cursors.set(DAYS_CLOSED, day.toordinal())
+            uow.commit()
 
 
 def settle_due(runtime: ServerRuntime) -> int:
@@ -175,7 +242,8 @@ def default_jobs(
     # Copy-trading risk alerts from the engine's records (docs/alerts.md, "Risk alerts").
     risk = RiskWatcher(runtime.platform.uow, runtime.platform.engine.prices.snapshot, clock.now)
     jobs = [
-        Job("alerts", timedelta(seconds=1), alerts.run),
+        # The prices this process's engine applied: each server evaluates its own.
+        Job("alerts", timedelta(seconds=1), alerts.run, cluster_wide=False),
         Job("risk-alerts", RISK_ALERTS_EVERY, risk.run),
         # Their notifications out through the channels, in a thread of its own (delivery.py).
         Job("alert-delivery", DELIVERY_EVERY, delivery_pass(runtime, clock), under_lock=False),
@@ -188,5 +256,7 @@ def default_jobs(
         Job("reconcile", RECONCILE_EVERY, lambda: check_books(runtime, risk.note_reconciliation)),
     ]
     if market is not None:
-        jobs.insert(0, Job("market", timedelta(seconds=1), market))
+        # One price series per server: in a cluster, one server runs the synthetic market
+        # and the others read its prices (docs/deploy.md, "API servers").
+        jobs.insert(0, Job("market", timedelta(seconds=1), market, cluster_wide=False))
     return jobs

@@ -18,7 +18,7 @@ from typing import Literal
 
 from copytrade.adapters.db.repositories.api_keys import StoredApiKey
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
-from copytrade.adapters.throttle import SlidingWindowLimiter, TooManyRequestsError
+from copytrade.adapters.throttle import TooManyRequestsError, WindowLimiter
 from copytrade.domain.errors import DomainError
 from copytrade.domain.identity import AuthenticationError
 from copytrade.service_layer.identity import User, token_hash, user_of_stored
@@ -60,7 +60,7 @@ class ApiKeys:
         self,
         uow_factory: Callable[[], SqlUnitOfWork],
         now: Callable[[], datetime],
-        requests: SlidingWindowLimiter,
+        requests: WindowLimiter,
     ) -> None:
         self._uow_factory = uow_factory
         self._now = now

@@ -24,7 +24,7 @@ from typing import Protocol
 from copytrade.adapters.db.repositories.identity import StoredUser
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.sign_in_throttle import SignInThrottle
-from copytrade.adapters.throttle import SlidingWindowLimiter, TooManyRequestsError
+from copytrade.adapters.throttle import LimiterFactory, TooManyRequestsError, memory_limiters
 from copytrade.domain.identity import (
     AuthenticationError,
     TooManyAttemptsError,
@@ -76,13 +76,15 @@ class IdentityService:
         now: Callable[[], datetime],
         session_ttl: timedelta,
         sign_ups: tuple[int, timedelta] = (10, timedelta(hours=1)),
+        limiters: LimiterFactory | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._passwords = passwords
         self._now = now
         self._ttl = session_ttl
-        self._failures = SignInThrottle(now)
-        self._sign_ups = SlidingWindowLimiter(*sign_ups, now)
+        make = limiters or memory_limiters(now)
+        self._failures = SignInThrottle(now, limiters=make)
+        self._sign_ups = make("sign-ups", *sign_ups)
         # Verifying against a real hash when the e-mail is unknown keeps both answers
         # equally slow, so timing does not tell which addresses have accounts.
         self._decoy_hash = passwords.hash(secrets.token_hex(16))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.orders import RecordedFill, StoredOrder
-from copytrade.adapters.throttle import SlidingWindowLimiter, TooManyRequestsError
+from copytrade.adapters.throttle import TooManyRequestsError, WindowLimiter
 from copytrade.domain.errors import DomainError, InvalidValueError
 from copytrade.domain.identity import PermissionDeniedError
 from copytrade.domain.ids import ClientOrderId, ProviderId
@@ -49,7 +49,7 @@ def stored_id(user_id: str, client_order_id: str) -> str:
 
 
 class ProviderTrading:
-    def __init__(self, platform: Platform, limiter: SlidingWindowLimiter | None = None) -> None:
+    def __init__(self, platform: Platform, limiter: WindowLimiter | None = None) -> None:
         self._platform = platform
         self._limiter = limiter
 

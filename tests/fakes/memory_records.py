@@ -104,6 +104,9 @@ class MemoryCursors:
     def get(self, name: str) -> int:
         return self._state.cursors.get(name, 0)
 
+    def locked(self, name: str) -> int:
+        return self.get(name)  # one process: nothing to lock
+
     def set(self, name: str, position: int) -> None:
         self._state.cursors[name] = position
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import ExchangeTradeCursorRow, StreamCursorRow
@@ -17,6 +18,19 @@ class CursorRepository:
     def get(self, name: str) -> int:
         row = self._session.get(StreamCursorRow, name)
         return row.position if row is not None else 0
+
+    def locked(self, name: str) -> int:
+        """The position, its row locked until this transaction ends: two processes reading
+        the same stream book each batch once (the second waits, then sees the new position).
+        SQLite's BEGIN IMMEDIATE already serialises the writers."""
+        if self._session.get_bind().dialect.name != "postgresql":
+            return self.get(name)
+        self._session.execute(
+            pg_insert(StreamCursorRow).values(name=name, position=0).on_conflict_do_nothing()
+        )
+        row = self._session.get(StreamCursorRow, name, with_for_update=True, populate_existing=True)
+        assert row is not None  # inserted above if it was missing
+        return row.position
 
     def set(self, name: str, position: int) -> None:
         row = self._session.get(StreamCursorRow, name)

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
@@ -104,7 +105,20 @@ class ProcessedMessages:
         self._session = session
 
     def first_time(self, consumer: str, message_id: str, now: datetime) -> bool:
-        """Record the message; False when this consumer has processed it before."""
+        """Record the message; False when this consumer has processed it before.
+
+        On PostgreSQL two processes may hand the same message to the same consumer at
+        once (two API servers relaying one outbox): the insert of the second waits for
+        the first's transaction and, once it commits, records nothing and says False."""
+        if self._session.get_bind().dialect.name == "postgresql":
+            row = {"consumer": consumer, "message_id": message_id, "processed_at": now}
+            inserted = self._session.execute(
+                pg_insert(ProcessedMessageRow)
+                .values(**row)
+                .on_conflict_do_nothing()
+                .returning(ProcessedMessageRow.consumer)
+            ).first()
+            return inserted is not None
         seen = self._session.get(ProcessedMessageRow, (consumer, message_id))
         if seen is not None:
             return False

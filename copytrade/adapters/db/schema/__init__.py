@@ -17,6 +17,7 @@ from copytrade.adapters.db.schema.identity import (
     RiskAcknowledgementRow,
     UserRow,
 )
+from copytrade.adapters.db.schema.jobs import ScheduledJobRow
 from copytrade.adapters.db.schema.ledger import (
     LedgerBalanceRow,
     LedgerEntryRow,
@@ -90,6 +91,7 @@ __all__ = [
     "RiskAcknowledgementRow",
     "RiskFiringRow",
     "RiskRuleRow",
+    "ScheduledJobRow",
     "SettingsChangeRow",
     "SettlementRow",
     "StreamCursorRow",
