@@ -24,6 +24,7 @@ from copytrade.domain.errors import DomainError
 from copytrade.service_layer.alerts.channels import channel_json, email_options
 from copytrade.service_layer.identity import User
 from copytrade.web import forms
+from copytrade.web.owned import OwnedThings
 from copytrade.web.pages import poster, redirect, render, signed_in
 
 router = APIRouter(include_in_schema=False)
@@ -117,27 +118,28 @@ def disable(request: Request, runtime: Runtime, channel_id: str) -> Response:
     return _switch(request, runtime, channel_id, False)
 
 
+def _shown(request: Request, runtime: Runtime) -> OwnedThings:
+    return OwnedThings(
+        CHANNELS, ChannelNotFoundError,
+        lambda user, status, error: channels_page(request, runtime, user, status, error=error),
+    )
+
+
 def _switch(request: Request, runtime: Runtime, channel_id: str, enabled: bool) -> Response:
-    user = poster(request)
-    if isinstance(user, Response):
-        return user
-    try:
-        runtime.act(lambda: runtime.alert_channels.edit(channel_id, user.id, enabled=enabled))
-    except ChannelNotFoundError as missing:
-        return _missing(request, runtime, user, missing)
-    return redirect(CHANNELS)
+    return _shown(request, runtime).change(
+        request, runtime,
+        lambda user: runtime.alert_channels.edit(channel_id, user.id, enabled=enabled),
+    )
 
 
 def _confirm_page(
     request: Request, runtime: Runtime, user: User, channel_id: str, status: int = 200,
     error: str = "",
-) -> HTMLResponse:
-    try:
-        channel = runtime.alert_channels.get(channel_id, user.id)
-    except ChannelNotFoundError as missing:
-        return _missing(request, runtime, user, missing)
-    return render(request, "alert_channel_remove.html", status, user=user,
-                  channel=channel_json(channel), error=error)
+) -> Response:
+    return _shown(request, runtime).confirmation(
+        request, user, lambda: channel_json(runtime.alert_channels.get(channel_id, user.id)),
+        "alert_channel_remove.html", status, error,
+    )
 
 
 @router.get(CHANNELS + "/{channel_id}/remove", response_class=HTMLResponse)
@@ -150,18 +152,13 @@ def confirm_remove(request: Request, runtime: Runtime, channel_id: str) -> Respo
 
 @router.post(CHANNELS + "/{channel_id}/remove", response_class=HTMLResponse)
 async def remove(request: Request, runtime: Runtime, channel_id: str) -> Response:
-    user = poster(request)
-    if isinstance(user, Response):
-        return user
-    data = await request.form()
-    if forms.text(data, "confirm", 8) != "yes":
-        message = "tick the box to confirm that the channel is removed"
-        return _confirm_page(request, runtime, user, channel_id, 422, message)
-    try:
-        runtime.act(lambda: runtime.alert_channels.remove(channel_id, user.id))
-    except ChannelNotFoundError as missing:
-        return _missing(request, runtime, user, missing)
-    return redirect(CHANNELS)
+    return await _shown(request, runtime).remove(
+        request, runtime, lambda user: runtime.alert_channels.remove(channel_id, user.id),
+        lambda user, status, error: _confirm_page(
+            request, runtime, user, channel_id, status, error
+        ),
+        "tick the box to confirm that the channel is removed",
+    )
 
 
 @router.get(NOTIFICATIONS, response_class=HTMLResponse)

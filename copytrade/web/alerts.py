@@ -21,6 +21,7 @@ from copytrade.domain.errors import DomainError
 from copytrade.service_layer.alerts.rules import rule_json
 from copytrade.service_layer.identity import User
 from copytrade.web import forms
+from copytrade.web.owned import OwnedThings
 from copytrade.web.pages import poster, redirect, render, signed_in
 
 router = APIRouter(include_in_schema=False)
@@ -130,27 +131,28 @@ def disable(request: Request, runtime: Runtime, rule_id: str) -> Response:
     return _switch(request, runtime, rule_id, False)
 
 
+def _shown(request: Request, runtime: Runtime) -> OwnedThings:
+    return OwnedThings(
+        "/alerts", AlertNotFoundError,
+        lambda user, status, error: alerts_page(request, runtime, user, status, error),
+    )
+
+
 def _switch(request: Request, runtime: Runtime, rule_id: str, enabled: bool) -> Response:
-    user = poster(request)
-    if isinstance(user, Response):
-        return user
-    try:
-        runtime.act(lambda: runtime.alert_rules.set_enabled(rule_id, enabled, user.id))
-    except AlertNotFoundError as error:
-        return alerts_page(request, runtime, user, 404, str(error))
-    return redirect("/alerts")
+    return _shown(request, runtime).change(
+        request, runtime, lambda user: runtime.alert_rules.set_enabled(rule_id, enabled, user.id)
+    )
 
 
 def _confirm_page(
     request: Request, runtime: Runtime, user: User, rule_id: str, status: int = 200,
     error: str = "",
-) -> HTMLResponse:
-    try:
-        rule = runtime.alert_rules.get(rule_id, user.id)
-    except AlertNotFoundError as missing:
-        return alerts_page(request, runtime, user, 404, str(missing))
-    shown = rule_json(rule, runtime.platform.clock.now())
-    return render(request, "alert_delete.html", status, user=user, rule=shown, error=error)
+) -> Response:
+    return _shown(request, runtime).confirmation(
+        request, user,
+        lambda: rule_json(runtime.alert_rules.get(rule_id, user.id), runtime.platform.clock.now()),
+        "alert_delete.html", status, error,
+    )
 
 
 @router.get("/alerts/{rule_id}/delete", response_class=HTMLResponse)
@@ -161,15 +163,8 @@ def confirm_delete(request: Request, runtime: Runtime, rule_id: str) -> Response
 
 @router.post("/alerts/{rule_id}/delete", response_class=HTMLResponse)
 async def delete(request: Request, runtime: Runtime, rule_id: str) -> Response:
-    user = poster(request)
-    if isinstance(user, Response):
-        return user
-    data = await request.form()
-    if forms.text(data, "confirm", 8) != "yes":
-        message = "tick the box to confirm that the rule is deleted"
-        return _confirm_page(request, runtime, user, rule_id, 422, message)
-    try:
-        runtime.act(lambda: runtime.alert_rules.remove(rule_id, user.id))
-    except AlertNotFoundError as error:
-        return alerts_page(request, runtime, user, 404, str(error))
-    return redirect("/alerts")
+    return await _shown(request, runtime).remove(
+        request, runtime, lambda user: runtime.alert_rules.remove(rule_id, user.id),
+        lambda user, status, error: _confirm_page(request, runtime, user, rule_id, status, error),
+        "tick the box to confirm that the rule is deleted",
+    )
