@@ -64,6 +64,20 @@ def test_top_up_and_withdraw_move_money_once_and_refuse_what_cannot_be(
     assert web.client.post(f"/dashboard/relationships/{rel}/top-up", data={}).status_code == 403
 
 
+def test_a_position_shows_its_margin_mode_and_liquidation_price(
+    web: Api, ids: dict[str, str]
+) -> None:
+    signed_up(web, "2000")
+    rel = follow(web, ids["pro"], "1000")
+    provider_trades(web, ids["pro"], Side.BUY, "0.1")
+    html = page_of(web, rel)
+    row = html[html.index('data-symbol="BTC/USDT:USDT"'):]
+    row = row[: row.index("</tr>")]
+    assert '<td class="margin-mode">isolated</td>' in row  # the default (docs/domain.md)
+    # The test market's perp has no margin rules: it is never liquidated, so no price.
+    assert '<td class="num liquidation">—</td>' in row
+
+
 def test_closing_a_position_by_hand_is_confirmed_then_detaches_it(
     web: Api, ids: dict[str, str]
 ) -> None:
