@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.adapters.db.repositories.price_marks import Moment
-from copytrade.adapters.db.repositories.recorded import SettlementRun
+from copytrade.adapters.db.repositories.recorded import FundingTime, SettlementRun
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.profit_share.periods import boundaries_between, parse_kind, periods_ending
 from copytrade.engine.messages import ProviderFilled
@@ -33,7 +33,8 @@ def scheduled_runs(kind: str, after: datetime, until: datetime) -> list[Settleme
 class ProviderRecord:
     """Everything a what-if replays: the provider's terms and name, the prices in
     force at the start, every recorded moment's prices, the provider's fill
-    announcements and its followers' periodic settlements, from the start on."""
+    announcements, its followers' periodic settlements and the funding paid on its
+    symbols, from the start on."""
 
     terms: ProviderTerms
     name: str
@@ -42,6 +43,7 @@ class ProviderRecord:
     fills: list[ProviderFilled]
     settlements: list[SettlementRun]
     settlements_scheduled: bool = False  # no recorded run in the window: period ends used
+    funding: tuple[FundingTime, ...] = ()
 
 
 def read_history(
@@ -58,6 +60,7 @@ def read_history(
         opening = uow.price_marks.latest_before(symbols, start)
         moments = uow.price_marks.moments(symbols, start, until) if symbols else []
         runs = uow.recorded.settlement_runs(request.provider, start, until)
+        funding = uow.recorded.funding_times(symbols, start, until) if symbols else []
     last = max([start, *(m[0] for m in moments), *(e.fill.ts for e in fills)])
     scheduled = not runs
     if scheduled:
@@ -70,4 +73,5 @@ def read_history(
         fills=fills,
         settlements=runs,
         settlements_scheduled=scheduled,
+        funding=tuple(funding),
     )

@@ -7,7 +7,8 @@ The what-if's follower follows the provider there with the asked allocation and
 settings; then, in time order, each recorded moment's prices reach the engine
 (``CopyEngine.on_prices``: the max-loss sweep runs), each recorded fill
 announcement reaches the fan-out as it did live (sizing, gate, execution,
-booking, the max-loss stop), and each recorded periodic settlement of the
+booking, the max-loss stop), each recorded funding time of its symbols is paid
+(``CopyEngine.on_funding``), and each recorded periodic settlement of the
 provider's followers settles the relationship for the same period. Nothing of
 the live database is written: it was read once, before.
 """
@@ -23,7 +24,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.price_marks import Moment
-from copytrade.adapters.db.repositories.recorded import SettlementRun
+from copytrade.adapters.db.repositories.recorded import FundingTime, SettlementRun
 from copytrade.adapters.db.schema import Base
 from copytrade.bootstrap import build_platform
 from copytrade.domain.ids import AccountId, FollowerId, ProviderId, RelationshipId
@@ -41,9 +42,10 @@ FOLLOWER = "whatif-follower"
 RELATIONSHIP = "whatif"
 
 _ONE_DAY = timedelta(days=1)
-# At one time: prices first (as everywhere, docs/scenarios.md), then fills, then settlements.
-_PRICES, _FILL, _SETTLE = 0, 1, 2
-Item = Moment | ProviderFilled | SettlementRun
+# At one time: prices first (as everywhere, docs/scenarios.md), then funding (paid at the
+# mark just applied), then fills, then settlements.
+_PRICES, _FUNDING, _FILL, _SETTLE = 0, 1, 2, 3
+Item = Moment | FundingTime | ProviderFilled | SettlementRun
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,7 @@ def timeline(history: ProviderRecord) -> list[Item]:
     keyed.extend((m[0], _PRICES, i, m) for i, m in enumerate(history.moments))
     keyed.extend((e.fill.ts, _FILL, i, e) for i, e in enumerate(history.fills))
     keyed.extend((s.at, _SETTLE, i, s) for i, s in enumerate(history.settlements))
+    keyed.extend((f.at, _FUNDING, i, f) for i, f in enumerate(history.funding))
     keyed.sort(key=lambda k: (k[0], k[1], k[2]))
     return [item for *_, item in keyed]
 
@@ -152,6 +155,10 @@ class Replay:
                 engine.on_prices({symbol: item.fill.price}, item.fill.ts)
             engine.bus.publish(PROVIDER_FILLED, item.message_id, item.to_payload())
             stage = "fills"
+        elif isinstance(item, FundingTime):
+            self._move_to(item.at)
+            engine.on_funding(item.symbol, item.rate, item.at)
+            stage = "funding"
         elif isinstance(item, SettlementRun):
             self._move_to(item.at)
             self._platform.settlements.settle_all(item.period)

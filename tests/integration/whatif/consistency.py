@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
-from copytrade.domain.copying import CopyRelationship
+from copytrade.domain.copying import CopyRelationship, CopySettings
 from copytrade.whatif.request import WhatIfRequest
 from copytrade.whatif.service import WhatIf
 
@@ -54,8 +54,12 @@ def replay_of(
     start: datetime,
     allocation: Decimal,
     until: datetime,
+    settings: CopySettings | None = None,
 ) -> dict[str, Any]:
-    request = WhatIfRequest(str(rel.provider), start, allocation, rel.settings, until)
+    """The what-if of ``rel`` with the settings it was followed with (``settings``;
+    its current ones when not given: an edit later changed them)."""
+    chosen = rel.settings if settings is None else settings
+    request = WhatIfRequest(str(rel.provider), start, allocation, chosen, until)
     return whatif_outcome(whatif.run(request))
 
 

@@ -1,7 +1,8 @@
 """Every example scenario, every follower (but a subscriber's: a what-if does not charge
 subscriptions): the what-if with its settings and dates reproduces it exactly, its
-decisions, settlements, equity curve and end state; one that acted on its own (a pause,
-top-up, withdrawal, manual close or stop) up to its first such action (docs/whatif.md)."""
+decisions, settlements, equity curve and end state, with the settings it followed with;
+one that acted on its own (a pause, top-up, withdrawal, manual close, settings edit or
+stop) up to its first such action (docs/whatif.md)."""
 
 from __future__ import annotations
 
@@ -70,11 +71,15 @@ def test_whatif_reproduces_each_passive_follower_exactly(path: Path, tmp_path: P
                 assert real["decisions"], "a follower that copied nothing proves little"
                 if acted is None:
                     end = result["scenario"]["end"]
-                    ours = replay_of(whatif, rel, follow.at, follow.allocation, end)
+                    ours = replay_of(
+                        whatif, rel, follow.at, follow.allocation, end, follow.settings
+                    )
                     assert ours == real, follow.relationship
                 else:
                     until = acted - timedelta(microseconds=1)
-                    ours = replay_of(whatif, rel, follow.at, follow.allocation, until)
+                    ours = replay_of(
+                        whatif, rel, follow.at, follow.allocation, until, follow.settings
+                    )
                     assert _before(ours, acted) == _before(real, acted), follow.relationship
                     assert ours["decisions"] == _before(real, acted)["decisions"]
     finally:

@@ -9,7 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
-from copytrade.adapters.db.repositories.recorded import SettlementRun
+from copytrade.adapters.db.repositories.recorded import FundingTime, SettlementRun
 from copytrade.cli.whatif import parse_moment
 from copytrade.domain.copying import CopySettings, SizingMode
 from copytrade.domain.errors import InvalidValueError
@@ -58,17 +58,19 @@ def test_the_cli_reads_a_date_as_midnight_utc_and_an_iso_time_as_given() -> None
         parse_moment("5 Jan", "--from")
 
 
-def test_at_one_time_prices_come_first_then_fills_then_settlements() -> None:
+def test_at_one_time_prices_come_first_then_funding_then_fills_then_settlements() -> None:
     later = T0 + timedelta(hours=1)
     first, second = _fill(1, later), _fill(2, later)
     run = SettlementRun("week:2026-01-12", later)
+    funding = FundingTime("BTC/USDT:USDT", D("0.0001"), later)
     history = ProviderRecord(
         terms=ProviderTerms("pro", D(10)), name="Pro", opening_prices={},
         moments=[(T0, {"BTC/USDT:USDT": D(1)}), (later, {"BTC/USDT:USDT": D(2)})],
-        fills=[first, second], settlements=[run],
+        fills=[first, second], settlements=[run], funding=(funding,),
     )  # fmt: skip
     assert timeline(history) == [
-        (T0, {"BTC/USDT:USDT": D(1)}), (later, {"BTC/USDT:USDT": D(2)}), first, second, run,
+        (T0, {"BTC/USDT:USDT": D(1)}), (later, {"BTC/USDT:USDT": D(2)}), funding, first,
+        second, run,
     ]  # fmt: skip
 
 

@@ -4,15 +4,17 @@ announcements of its fills and the moments its followers were settled."""
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.repositories.settlements import STOP_PREFIX
-from copytrade.adapters.db.schema import FillRow, OutboxRow, SettlementRow
+from copytrade.adapters.db.schema import FillRow, OutboxRow, PaperFundingRow, SettlementRow
 
 # The announcement's message id is ``provider-fill:<fill id>`` (engine/messages.py).
 _FILL_MESSAGE = literal("provider-fill:") + FillRow.fill_id
@@ -23,6 +25,15 @@ class SettlementRun:
     """One periodic settlement of a provider's followers: its period key and when it ran."""
 
     period: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FundingTime:
+    """A perpetual's funding the venue paid: its symbol, rate and funding time."""
+
+    symbol: str
+    rate: Decimal
     at: datetime
 
 
@@ -64,3 +75,19 @@ class RecordedHistory:
             query = query.having(first <= until)
         runs = [SettlementRun(period, at) for period, at in self._session.execute(query)]
         return sorted(runs, key=lambda run: (run.at, run.period))
+
+    def funding_times(
+        self, symbols: Collection[str], since: datetime, until: datetime | None = None
+    ) -> list[FundingTime]:
+        """Each funding the venue paid on these symbols at or after ``since`` (one per
+        symbol and funding time, from its payments), by time then symbol."""
+        f = PaperFundingRow
+        query = (
+            select(f.symbol, f.rate, f.ts)
+            .where(f.symbol.in_(sorted(symbols)), f.ts >= since)
+            .distinct()
+        )
+        if until is not None:
+            query = query.where(f.ts <= until)
+        found = {(row.ts, row.symbol): row.rate for row in self._session.execute(query)}
+        return [FundingTime(symbol, rate, at) for (at, symbol), rate in sorted(found.items())]
