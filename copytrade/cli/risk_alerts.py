@@ -20,7 +20,8 @@ from copytrade.cli.common import DATABASE, JSON, open_container
 from copytrade.domain.alerts.errors import InvalidAlertError
 from copytrade.domain.alerts.risk import LEVELS, RiskKind
 from copytrade.marketdata.clock import SystemClock
-from copytrade.service_layer.alerts.risk import RiskAlerts, RiskWatcher, risk_rule_json
+from copytrade.service_layer.alerts.risk import RiskAlerts, risk_rule_json
+from copytrade.service_layer.alerts.risk_watcher import RiskWatcher
 
 risk_app = typer.Typer(
     help="Copy-trading risk alerts: drawdown, jumps, inactivity, skipped copies, "

@@ -18,7 +18,8 @@ from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.demo.population import DemoPopulation
 from copytrade.domain.alerts.risk import RiskKind, RiskRule
 from copytrade.service_layer.alerts.live import LiveAlerts
-from copytrade.service_layer.alerts.risk import RiskAlerts, RiskWatcher
+from copytrade.service_layer.alerts.risk import RiskAlerts
+from copytrade.service_layer.alerts.risk_watcher import RiskWatcher
 from copytrade.service_layer.alerts.rules import AlertRules
 from copytrade.service_layer.platform import Platform
 

@@ -34,7 +34,7 @@ from copytrade.domain.profit_share.periods import latest_boundary
 from copytrade.marketdata.clock import Clock
 from copytrade.server.delivery import DELIVERY_EVERY, delivery_pass
 from copytrade.service_layer.alerts.live import LiveAlerts
-from copytrade.service_layer.alerts.risk import RiskWatcher
+from copytrade.service_layer.alerts.risk_watcher import RiskWatcher
 from copytrade.service_layer.reconcile import Difference
 from copytrade.stats.refresher import StatsRefresher
 

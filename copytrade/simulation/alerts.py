@@ -18,7 +18,7 @@ from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.alerts.firings import Firing
 from copytrade.service_layer.alerts.engine import AlertEngine
 from copytrade.service_layer.alerts.recorder import AlertRecorder
-from copytrade.service_layer.alerts.risk import RiskWatcher
+from copytrade.service_layer.alerts.risk_watcher import RiskWatcher
 from copytrade.service_layer.platform import Platform
 from copytrade.simulation.scenario import Scenario
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
-from copytrade.service_layer.alerts.risk import RiskWatcher
+from copytrade.service_layer.alerts.risk_watcher import RiskWatcher
 from copytrade.service_layer.trading import OrderAsk, ProviderTrading
 
 from ..integration.engine.harness import PERP

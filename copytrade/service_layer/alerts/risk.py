@@ -1,19 +1,10 @@
-"""Copy-trading risk alerts: subscribing, and the watcher that fires them from the copy
-engine's records (docs/alerts.md, "Risk alerts").
-
-``RiskWatcher.run`` is one pass, in one unit of work: it reads the copy decisions,
-settlements and provider fills recorded after its cursors (rows of
-``stream_cursors``), and the current state of the owners' relationships and followed
-providers; decides with the pure rules of ``domain/alerts/risk.py``; stores each alert
-not stored yet (unique per rule and key) with its in-app notification, an outbox
-``alert.fired`` message (so the channels deliver it like an indicator firing); moves
-the cursors; commits once. Running it again records nothing twice.
-"""
+"""Copy-trading risk alerts: subscribing to them (docs/alerts.md, "Risk alerts"). The
+watcher that fires them is ``risk_watcher.py``."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -21,36 +12,12 @@ from decimal import Decimal
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.jsonable import decimal_text
 from copytrade.domain.alerts.errors import AlertNotFoundError, InvalidAlertError
-from copytrade.domain.alerts.firings import ALERT_FIRED
 from copytrade.domain.alerts.risk import (
-    JUMP_HISTORY,
-    RiskAlert,
     RiskKind,
     RiskRule,
     checked_level,
-    current_drawdown,
-    drawdown_passed,
-    inactive_for,
-    jumped,
-    near_max_loss,
-    needs_attention,
-    pct_text,
-    relationship_drawdown,
-    settlement_side,
 )
-from copytrade.domain.copying import RelationshipStatus
-from copytrade.domain.copying.record import CopyRelationship
-from copytrade.domain.copying.relationship import StopReason
 from copytrade.domain.ids import AccountId
-from copytrade.domain.statistics.returns import daily_returns
-from copytrade.engine.books import load_books
-from copytrade.service_layer.reconcile import Difference
-
-# The watcher's cursors (stream_cursors rows): the last row id read of each source.
-DECISIONS = "risk-alerts:decisions"
-SETTLEMENTS = "risk-alerts:settlements"
-FILLS = "risk-alerts:fills"
-BATCH = 5000  # records read per source and pass; the rest on the next pass
 
 
 def new_risk_rule_id() -> str:
@@ -66,7 +33,7 @@ def risk_rule_json(rule: RiskRule) -> dict[str, object]:
     }
 
 
-def _days(quiet: timedelta) -> str:
+def days_text(quiet: timedelta) -> str:
     return "1 day" if quiet.days == 1 else f"{quiet.days} days"
 
 
@@ -132,272 +99,3 @@ def _owned(uow: SqlUnitOfWork, rule_id: str, owner: str | None) -> RiskRule:
     if rule is None or (owner is not None and str(rule.owner) != owner):
         raise AlertNotFoundError(f"no risk alert rule {rule_id!r}")
     return rule
-
-
-class RiskWatcher:
-    """One pass over what the copy engine recorded since the last (see the module)."""
-
-    def __init__(
-        self,
-        uow_factory: Callable[[], SqlUnitOfWork],
-        prices: Callable[[], Mapping[str, Decimal]],
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._uow_factory = uow_factory
-        self._prices = prices
-        self._clock = clock
-        self._differences: list[Difference] = []
-
-    def note_reconciliation(self, differences: Iterable[Difference]) -> None:
-        """Books the last reconciliation found different: told on the next pass."""
-        self._differences.extend(differences)
-
-    def run(self) -> int:
-        """Record the alerts due now that were not recorded yet; how many."""
-        now = self._clock()
-        prices = self._prices()  # before the transaction: a venue's read must not wait on it
-        with self._uow_factory() as uow:
-            rules = uow.risk_alerts.rules(enabled_only=True)
-            found: list[RiskAlert] = []
-            found += self._decisions(uow, rules)
-            found += self._settlements(uow, rules)
-            found += self._fills(uow, rules)
-            found += self._states(uow, rules, now, prices)
-            found += self._reconciled(uow, rules, now)
-            unique = list({(a.rule_id, a.key): a for a in found}.values())
-            seen = uow.risk_alerts.recorded(unique) if unique else set()
-            new = [a for a in unique if (a.rule_id, a.key) not in seen]
-            uow.risk_alerts.record(new)
-            uow.outbox.add_many(ALERT_FIRED, [(a.message_id, a.notice()) for a in new], now)
-            uow.commit()
-        self._differences.clear()
-        return len(new)
-
-    # --- events after the cursors ----------------------------------------------------
-
-    def _decisions(self, uow: SqlUnitOfWork, rules: Sequence[RiskRule]) -> list[RiskAlert]:
-        after = uow.cursors.get(DECISIONS)
-        rows = uow.risk_alerts.decisions_after(after, BATCH)
-        if rows:
-            uow.cursors.set(DECISIONS, rows[-1].id)
-        wanted = [r for r in rules if r.kind in (RiskKind.COPY_SKIPPED, RiskKind.ACCOUNT)]
-        alerts: list[RiskAlert] = []
-        for row in rows:
-            if row.action not in ("skipped", "capped"):
-                continue
-            for rule in wanted:
-                if str(rule.owner) != row.follower_id or row.created_at < rule.created_at:
-                    continue
-                if rule.provider is not None and rule.provider != row.provider_id:
-                    continue
-                if rule.kind is RiskKind.ACCOUNT and not needs_attention(row.reason):
-                    continue
-                what = "needs attention: a copy was" if rule.kind is RiskKind.ACCOUNT else "copy"
-                alerts.append(RiskAlert(
-                    rule.id, row.follower_id, rule.kind, f"decision:{row.id}", row.created_at,
-                    f"{what} {row.action} ({row.reason}): {row.symbol} of provider "
-                    f"{row.provider_id}, relationship {row.relationship_id}",
-                    {"relationship": row.relationship_id, "provider": row.provider_id,
-                     "action": row.action, "reason": row.reason or "",
-                     "qty": decimal_text(row.qty), "notional": decimal_text(row.notional),
-                     "price": decimal_text(row.price)},
-                    row.symbol,
-                ))  # fmt: skip
-        return alerts
-
-    def _settlements(self, uow: SqlUnitOfWork, rules: Sequence[RiskRule]) -> list[RiskAlert]:
-        after = uow.cursors.get(SETTLEMENTS)
-        rows = uow.risk_alerts.settlements_after(after, BATCH)
-        if rows:
-            uow.cursors.set(SETTLEMENTS, rows[-1].id)
-        wanted = [r for r in rules if r.kind is RiskKind.SETTLEMENT]
-        alerts: list[RiskAlert] = []
-        for row in rows:
-            for rule in wanted:
-                owner = str(rule.owner)
-                side = settlement_side(
-                    owner, row.follower_id, row.provider_id, row.debit, row.provider_credit
-                )
-                if side is None or row.settled_at < rule.created_at:
-                    continue
-                amount = row.debit if side == "charged" else row.provider_credit
-                alerts.append(RiskAlert(
-                    rule.id, owner, rule.kind, f"settlement:{row.id}", row.settled_at,
-                    f"settlement {side} {decimal_text(amount)}: relationship "
-                    f"{row.relationship_id}, period {row.period}",
-                    {"relationship": row.relationship_id, "period": row.period,
-                     "side": side, "amount": decimal_text(amount),
-                     "gross": decimal_text(row.gross), "owed_after": decimal_text(row.owed_after)},
-                ))  # fmt: skip
-        return alerts
-
-    def _fills(self, uow: SqlUnitOfWork, rules: Sequence[RiskRule]) -> list[RiskAlert]:
-        wanted = [r for r in rules if r.kind is RiskKind.JUMP]
-        watched = self._watched(uow, wanted)
-        after = uow.cursors.get(FILLS)
-        providers = {p for ps in watched.values() for p in ps}
-        fills = uow.risk_alerts.provider_fills_after(after, providers, BATCH) if providers else []
-        if fills:
-            uow.cursors.set(FILLS, fills[-1].id)
-        alerts: list[RiskAlert] = []
-        for fill in fills:
-            history = uow.risk_alerts.provider_fills_before(fill.provider, fill.id, JUMP_HISTORY)
-            sizes, levers = [h.notional for h in history], [h.leverage for h in history]
-            for rule in wanted:
-                if fill.provider not in watched[rule.id] or fill.ts < rule.created_at:
-                    continue
-                factor = rule.level or Decimal(1)
-                parts = []
-                size_median = jumped(sizes, fill.notional, factor)
-                if size_median is not None:
-                    parts.append(f"size {decimal_text(fill.notional)} > {factor} x median "
-                                 f"{decimal_text(size_median)}")  # fmt: skip
-                lever_median = jumped(levers, fill.leverage, factor)
-                if lever_median is not None:
-                    parts.append(f"leverage {decimal_text(fill.leverage)} > {factor} x median "
-                                 f"{decimal_text(lever_median)}")  # fmt: skip
-                if not parts:
-                    continue
-                alerts.append(RiskAlert(
-                    rule.id, str(rule.owner), rule.kind, f"fill:{fill.id}", fill.ts,
-                    f"provider {fill.provider} jumped on {fill.symbol}: " + "; ".join(parts),
-                    {"provider": fill.provider, "notional": decimal_text(fill.notional),
-                     "leverage": decimal_text(fill.leverage),
-                     "median_notional": decimal_text(size_median) if size_median else "",
-                     "median_leverage": decimal_text(lever_median) if lever_median else ""},
-                    fill.symbol,
-                ))  # fmt: skip
-        return alerts
-
-    # --- states now ----------------------------------------------------------------
-
-    def _watched(self, uow: SqlUnitOfWork, rules: Sequence[RiskRule]) -> dict[str, set[str]]:
-        """Each rule's providers: the one it names, or every one its owner follows."""
-        watched: dict[str, set[str]] = {}
-        follows: dict[str, set[str]] = {}
-        for rule in rules:
-            owner = str(rule.owner)
-            if owner not in follows:
-                follows[owner] = {
-                    str(rel.provider) for rel in uow.relationships.for_follower(owner)
-                    if rel.state.status is not RelationshipStatus.STOPPED
-                }
-            watched[rule.id] = {rule.provider} if rule.provider else follows[owner]
-        return watched
-
-    def _states(
-        self, uow: SqlUnitOfWork, rules: Sequence[RiskRule], now: datetime,
-        prices: Mapping[str, Decimal],
-    ) -> list[RiskAlert]:
-        alerts: list[RiskAlert] = []
-        providers = [r for r in rules if r.kind in (RiskKind.DRAWDOWN, RiskKind.INACTIVE)]
-        watched = self._watched(uow, providers)
-        books = {p for ps in watched.values() for p in ps}
-        last = uow.risk_alerts.last_fill_at(books) if books else {}
-        falls = {}
-        if any(r.kind is RiskKind.DRAWDOWN for r in providers):
-            for book in books:
-                returns = daily_returns(uow.equity.series(book))
-                falls[book] = current_drawdown(returns.days(), returns.values)
-        for rule in providers:
-            level = rule.level or Decimal(0)
-            for provider in sorted(watched[rule.id]):
-                if rule.kind is RiskKind.INACTIVE:
-                    since = last.get(provider)
-                    if since is None or not inactive_for(since, now, level):
-                        continue
-                    alerts.append(RiskAlert(
-                        rule.id, str(rule.owner), rule.kind,
-                        f"inactive:{provider}:{since.isoformat()}", now,
-                        f"provider {provider} has not traded for {_days(now - since)} "
-                        f"(since {since.isoformat()}; your level {level} days)",
-                        {"provider": provider, "last_fill": since.isoformat(),
-                         "days": str((now - since).days)},
-                    ))  # fmt: skip
-                    continue
-                peak_day, fall = falls.get(provider, (None, Decimal(0)))
-                if not drawdown_passed(fall, level) or fall <= 0:
-                    continue
-                peak = peak_day.isoformat() if peak_day else "start"
-                alerts.append(RiskAlert(
-                    rule.id, str(rule.owner), rule.kind, f"drawdown:{provider}:{peak}", now,
-                    f"provider {provider} is {pct_text(fall)}% below its peak of {peak} "
-                    f"(your level {level}%)",
-                    {"provider": provider, "drawdown_pct": pct_text(fall), "peak": peak},
-                ))  # fmt: skip
-        max_loss = [r for r in rules if r.kind is RiskKind.MAX_LOSS]
-        alerts += self._max_loss(uow, max_loss, now, prices)
-        return alerts
-
-    def _max_loss(
-        self, uow: SqlUnitOfWork, rules: Sequence[RiskRule], now: datetime,
-        prices: Mapping[str, Decimal],
-    ) -> list[RiskAlert]:
-        alerts: list[RiskAlert] = []
-        for rule in rules:
-            rels = [
-                rel for rel in uow.relationships.for_follower(str(rule.owner))
-                if rule.provider is None or str(rel.provider) == rule.provider
-            ]
-            open_rels = [r for r in rels if r.state.status is not RelationshipStatus.STOPPED]
-            books = load_books(uow, open_rels)
-            for rel in rels:
-                if rel.state.status is RelationshipStatus.STOPPED:
-                    if rel.state.stop_reason is StopReason.MAX_LOSS:
-                        alerts.append(self._stop_alert(rule, rel, now))
-                    continue
-                equity = books[rel.book].value(prices).equity
-                limit = rel.settings.max_loss_pct
-                level = rule.level or Decimal(100)
-                if not near_max_loss(equity, rel.net_allocated, limit, level):
-                    continue
-                fall = relationship_drawdown(equity, rel.net_allocated)
-                alerts.append(RiskAlert(
-                    rule.id, str(rule.owner), rule.kind, f"max_loss_near:{rel.id}", now,
-                    f"relationship {rel.id} is {pct_text(fall)}% down, {level}% of the way to "
-                    f"its {decimal_text(limit)}% max-loss stop",
-                    {"relationship": str(rel.id), "provider": str(rel.provider),
-                     "drawdown_pct": pct_text(fall), "max_loss_pct": decimal_text(limit),
-                     "equity": decimal_text(equity),
-                     "net_allocated": decimal_text(rel.net_allocated)},
-                ))  # fmt: skip
-        return alerts
-
-    @staticmethod
-    def _stop_alert(rule: RiskRule, rel: CopyRelationship, now: datetime) -> RiskAlert:
-        limit = decimal_text(rel.settings.max_loss_pct)
-        return RiskAlert(
-            rule.id, str(rule.owner), rule.kind, f"max_loss_stop:{rel.id}", now,
-            f"relationship {rel.id} reached its {limit}% max-loss stop and was stopped",
-            {"relationship": str(rel.id), "provider": str(rel.provider), "max_loss_pct": limit},
-        )
-
-    def _reconciled(
-        self, uow: SqlUnitOfWork, rules: Sequence[RiskRule], now: datetime
-    ) -> list[RiskAlert]:
-        wanted = [r for r in rules if r.kind is RiskKind.ACCOUNT]
-        if not wanted or not self._differences:
-            return []
-        owners: dict[str, str] = {}
-        for d in self._differences:
-            if d.role == "provider":
-                owners[d.book] = d.book
-            elif d.role == "relationship":
-                try:
-                    owners[d.book] = str(uow.relationships.get(d.book).follower)
-                except LookupError:
-                    continue
-        alerts: list[RiskAlert] = []
-        for d in self._differences:
-            for rule in wanted:
-                if owners.get(d.book) != str(rule.owner):
-                    continue
-                ledger, venue = decimal_text(d.ledger), decimal_text(d.venue)
-                alerts.append(RiskAlert(
-                    rule.id, str(rule.owner), rule.kind,
-                    f"reconcile:{d.book}:{d.what}:{ledger}:{venue}", now,
-                    f"needs attention: book {d.book} {d.what} is {ledger} in the ledger "
-                    f"and {venue} at the venue",
-                    {"book": d.book, "what": d.what, "ledger": ledger, "venue": venue},
-                ))  # fmt: skip
-        return alerts

@@ -19,7 +19,8 @@ from copytrade.domain.copying import SizingMode
 from copytrade.domain.values import USDT
 from copytrade.service_layer.alerts.channels import AlertChannels, ChannelPorts
 from copytrade.service_layer.alerts.delivery import AlertDelivery
-from copytrade.service_layer.alerts.risk import RiskAlerts, RiskWatcher
+from copytrade.service_layer.alerts.risk import RiskAlerts
+from copytrade.service_layer.alerts.risk_watcher import RiskWatcher
 from copytrade.service_layer.events import Cursor, EventFeed
 from copytrade.service_layer.reconcile import reconcile
 from tests.integration.alerts.receivers import http_receiver
