@@ -60,7 +60,9 @@ def test_a_risk_alert_is_subscribed_fires_on_a_skipped_copy_and_is_deleted(
 
     page.goto("/alerts/risk")
     fired = page.locator("#risk-firings tbody tr").first
-    expect(fired.locator(".text")).to_contain_text(f"copy skipped (not_active): {PERP.symbol}")
+    expect(fired.locator(".text")).to_contain_text(
+        f"copy skipped: copying paused or stopped (not_active), {PERP.symbol}"
+    )
     expect(fired.locator(".values")).to_contain_text(f"provider = {pro}")
     shot(page, "page_risk_alerts")
     row.locator("button.switch").click()

@@ -35,6 +35,7 @@ from copytrade.domain.alerts.risk import (
     settlement_side,
 )
 from copytrade.domain.copying import RelationshipStatus
+from copytrade.domain.copying.reasons import reason_words
 from copytrade.domain.copying.record import CopyRelationship
 from copytrade.domain.copying.relationship import StopReason
 from copytrade.domain.statistics.returns import daily_returns
@@ -110,7 +111,8 @@ class RiskWatcher:
                 what = "needs attention: a copy was" if rule.kind is RiskKind.ACCOUNT else "copy"
                 alerts.append(RiskAlert(
                     rule.id, row.follower_id, rule.kind, f"decision:{row.id}", row.created_at,
-                    f"{what} {row.action} ({row.reason}): {row.symbol} of provider "
+                    f"{what} {row.action}: {reason_words(row.reason)} ({row.reason}), "
+                    f"{row.symbol} of provider "
                     f"{row.provider_id}, relationship {row.relationship_id}",
                     {"relationship": row.relationship_id, "provider": row.provider_id,
                      "action": row.action, "reason": row.reason or "",
