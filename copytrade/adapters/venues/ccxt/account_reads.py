@@ -5,7 +5,8 @@ docs/venues.md, "Live exchanges (ccxt)" and "Watching a provider's account".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,16 @@ from copytrade.adapters.venues.errors import PermanentVenueError
 from copytrade.adapters.venues.port import VenuePosition
 from copytrade.domain.order_events import Fill
 from copytrade.domain.values import ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class OpenOrder:
+    """An order resting on the exchange: its client order id as the exchange holds it
+    (None for one placed without), market and quantity not yet filled."""
+
+    exchange_client_order_id: str | None
+    symbol: str
+    remaining: Decimal
 
 
 class AccountReads(CcxtConnection):
@@ -65,6 +76,31 @@ class AccountReads(CcxtConnection):
             )
         return positions
 
+
+    def open_orders(self, account: str) -> list[OpenOrder]:
+        """Every order open on the account, in the markets the venue trades: one call per
+        kind of market (spot, perpetuals), without a symbol (docs/venues.md,
+        "Reconciling live accounts")."""
+        kinds = {"spot" if i.is_spot else "swap" for i in self._instruments_loaded().values()}
+        client, lock = self._client(account)
+        rows: list[Any] = []
+
+        def of_kind(kind: str) -> Callable[[], Any]:
+            return lambda: client.fetch_open_orders(None, None, None, {"type": kind})
+
+        with lock:
+            for kind in sorted(kinds):
+                rows += self._call(of_kind(kind))
+        found = []
+        for row in rows:
+            symbol = row.get("symbol")
+            if symbol not in self._instruments:
+                continue
+            remaining = number(row.get("remaining") or 0, "remaining") * contract_size(
+                self._markets_of(symbol)
+            )
+            found.append(OpenOrder(row.get("clientOrderId"), symbol, remaining))
+        return found
 
     def check(self, account: str) -> Mapping[str, Decimal]:
         """Reach the exchange with the account's keys: its balances, or the venue error."""
