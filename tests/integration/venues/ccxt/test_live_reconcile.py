@@ -13,9 +13,12 @@ from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from copytrade.adapters.db.schema import OutboxRow
+from copytrade.api.runtime import ServerRuntime
 from copytrade.cli.app import app
 from copytrade.config import Settings
 from copytrade.domain.copying import PauseReason
+from copytrade.server.live_reconcile import LIVE_RECONCILE_EVERY
+from copytrade.server.scheduler import Scheduler, default_jobs
 from copytrade.service_layer.events import Cursor, EventFeed
 from copytrade.service_layer.live_reconcile import RECONCILIATION_MISMATCH, reconcile_live
 from tests.exchange_emulator import Emulator
@@ -109,3 +112,30 @@ def test_cash_short_of_the_books_and_a_finished_copy_left_open_are_differences(
     assert found.differences[0].books > D(100)
     assert found.differences[1].books == 0
     assert set(found.paused) == {world.rels[0], world.rels[2]}
+
+
+def test_serve_reconciles_live_accounts_at_start_and_then_periodically(
+    db_engine: Engine, db_settings: Settings, emulator: Emulator
+) -> None:
+    world = World(db_engine, db_settings, emulator)
+    world.h.trade(world.pro, "buy", "0.5", symbol=SPOT.symbol)
+    runtime = ServerRuntime.build(world.container, world.clock)
+    scheduler = Scheduler(runtime, world.clock, default_jobs(runtime, world.clock, None))
+    [job] = [j for j in scheduler.jobs if j.name == "live-reconcile"]
+    scheduler.run_due()  # the server's first pass: the accounts agree
+    assert (job.runs, job.last_error) == (1, None)
+    with runtime.platform.uow() as uow:
+        assert uow.relationships.get(world.rels[1]).state.accepts_openings
+
+    with emulator.state.lock:
+        emulator.state.accounts[key_of("f1")[0]].balances["ETH"] = D(0)
+    scheduler.run_due()  # not due yet: nothing read
+    assert job.runs == 1
+    world.clock.advance(LIVE_RECONCILE_EVERY)
+    scheduler.run_due()
+    assert (job.runs, job.last_error) == (2, None)
+    with runtime.platform.uow() as uow:
+        paused = uow.relationships.get(world.rels[1]).state
+        others = [uow.relationships.get(r).state for r in (world.rels[0], world.rels[2])]
+    assert paused.pause_reason is PauseReason.RECONCILIATION_MISMATCH
+    assert all(s.accepts_openings for s in others)
