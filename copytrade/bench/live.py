@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -102,6 +103,8 @@ class LiveBenchResult:
     exchange_calls: int
     setup_s: float
     exchange_ns: list[int]  # each batch's time at the exchange (sent → all answered)
+    cpu_s: float = 0.0  # CPU seconds the bench's process used over the samples
+    exchange_cpu_s: float = 0.0  # and the emulator's process
 
     def to_json(self) -> dict[str, Any]:
         total_s = sum(self.samples_ns) / 1e9
@@ -124,6 +127,12 @@ class LiveBenchResult:
             "target_p50_ms": TARGET_P50_S * 1000,
             "within_target": p50 <= TARGET_P50_S,
             "setup_s": round(self.setup_s, 2),
+            # CPU per copy, both sides: on a loaded machine wall time moves with the load,
+            # CPU time much less.
+            "cpu_ms_per_copy": round(1000 * self.cpu_s / self.orders, 3) if self.orders
+            else None,
+            "exchange_cpu_ms_per_copy": round(1000 * self.exchange_cpu_s / self.orders, 3)
+            if self.orders else None,
         }
 
 
@@ -183,7 +192,8 @@ def run_live(config: LiveBenchConfig) -> LiveBenchResult:
             platform = build_platform(db, [ETH], clock, live_routes=routes, observers=[timer])
             _populate(platform, config.followers)
             setup_s = (datetime.now(UTC) - started).total_seconds()
-            calls_before = _served(url)
+            calls_before, exchange_cpu_before = _served(url)
+            cpu_before = time.process_time()
             for n in range(config.fills):
                 side = Side.BUY if n % 2 == 0 else Side.SELL
                 clock.advance(timedelta(seconds=1))
@@ -191,7 +201,9 @@ def run_live(config: LiveBenchConfig) -> LiveBenchResult:
                     PROVIDER, ClientOrderId(f"bench-{n}"), ETH.symbol, side, PROVIDER_QTY
                 )
                 platform.engine.pump()
-            calls = _served(url) - calls_before - 1  # not the second count itself
+            cpu_s = time.process_time() - cpu_before
+            calls_after, exchange_cpu_after = _served(url)
+            calls = calls_after - calls_before - 1  # not the second count itself
         finally:
             if venue is not None:
                 venue.close()
@@ -199,7 +211,8 @@ def run_live(config: LiveBenchConfig) -> LiveBenchResult:
     if not timer.samples_ns:
         raise LiveBenchError("no provider fill was copied: nothing to report")
     return LiveBenchResult(
-        config, timer.samples_ns, timer.orders, calls, setup_s, list(venue.batches_ns)
+        config, timer.samples_ns, timer.orders, calls, setup_s, list(venue.batches_ns),
+        cpu_s, exchange_cpu_after - exchange_cpu_before,
     )
 
 
@@ -242,11 +255,12 @@ def _relationship(index: int, now: datetime) -> CopyRelationship:
     return bench_relationship(FollowerId(f"lf{index:06d}"), PROVIDER, ALLOCATION, now)
 
 
-def _served(url: str) -> int:
-    """How many requests the emulator has served (its own counter)."""
+def _served(url: str) -> tuple[int, float]:
+    """How many requests the emulator has served and the CPU seconds its process has
+    used (its own counters)."""
     with urllib.request.urlopen(f"{url}/emulator/stats", timeout=10) as answer:
-        stats: dict[str, int] = json.load(answer)
-    return int(stats["requests"])
+        stats: dict[str, Any] = json.load(answer)
+    return int(stats["requests"]), float(stats.get("cpu_s", 0.0))
 
 
 @contextmanager

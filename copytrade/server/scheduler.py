@@ -33,6 +33,7 @@ from copytrade.api.runtime import ServerRuntime
 from copytrade.domain.profit_share.periods import latest_boundary
 from copytrade.marketdata.clock import Clock
 from copytrade.server.delivery import DELIVERY_EVERY, delivery_pass
+from copytrade.server.live_reconcile import LIVE_RECONCILE_EVERY, reconcile_live_accounts
 from copytrade.service_layer.alerts.live import LiveAlerts
 from copytrade.service_layer.alerts.risk_watcher import RiskWatcher
 from copytrade.service_layer.reconcile import Difference
@@ -254,6 +255,8 @@ def default_jobs(
         Job("settlement", timedelta(minutes=1), lambda: settle_due(runtime)),
         Job("subscriptions", timedelta(minutes=1), lambda: charge_subscriptions(runtime, clock)),
         Job("reconcile", RECONCILE_EVERY, lambda: check_books(runtime, risk.note_reconciliation)),
+        # Live accounts against their books, at start and then periodically (docs/venues.md).
+        Job("live-reconcile", LIVE_RECONCILE_EVERY, lambda: reconcile_live_accounts(runtime)),
     ]
     if market is not None:
         # One price series per server: in a cluster, one server runs the synthetic market

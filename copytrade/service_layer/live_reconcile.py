@@ -17,25 +17,44 @@ accounts").
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.jsonable import decimal_text
 from copytrade.adapters.venues.errors import VenueError
 from copytrade.adapters.venues.port import Venue
 from copytrade.domain.copying import Paused, PauseReason
-from copytrade.domain.values import ZERO
+from copytrade.domain.ids import ClientOrderId
+from copytrade.domain.ledger import LedgerAccount
+from copytrade.domain.orders import TERMINAL_STATUSES
+from copytrade.domain.values import USDT, ZERO
 
 RECONCILIATION_MISMATCH = "live.reconciliation_mismatch"
 
 
+class OpenOrderSeen(Protocol):
+    exchange_client_order_id: str | None
+    symbol: str
+    remaining: Decimal
+
+
+@runtime_checkable
+class OpenOrdersReader(Protocol):
+    """A live venue that lists an account's open orders (``CcxtVenue``)."""
+
+    def open_orders(self, account: str) -> Sequence[OpenOrderSeen]: ...
+
+    def exchange_client_order_id(self, client_order_id: ClientOrderId) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class LiveDifference:
-    """``what``: ``holding <ASSET>`` (spot) or ``position <SYMBOL>`` (perpetual)."""
+    """``what``: ``holding <ASSET>`` (spot), ``position <SYMBOL>`` (perpetual), ``cash
+    <CURRENCY>`` or ``open order <EXCHANGE CLIENT ID>``."""
 
     account: str
     what: str
@@ -86,7 +105,9 @@ def reconcile_live(
         for book, account in sorted(live.items()):
             if book in rels and rels[book].state.mirrors_closes:
                 books_of[account].append(book)
-        held = uow.positions.for_books([b for books in books_of.values() for b in books])
+        all_books = [b for books in books_of.values() for b in books]
+        held = uow.positions.for_books(all_books)
+        cash = uow.ledger.balances_of([LedgerAccount.allocation_cash(b) for b in all_books])
     differences: list[LiveDifference] = []
     unreachable: list[tuple[str, str]] = []
     differing: list[str] = []
@@ -105,9 +126,13 @@ def reconcile_live(
         if venue is None:
             unreachable.append((account, "no venue routes this account's books"))
             continue
+        books_cash = sum(
+            (cash.get(LedgerAccount.allocation_cash(b).key, ZERO) for b in books), ZERO
+        )
         try:
             balances = venue.balances(books[0])
             positions = {p.symbol: p.qty for p in venue.positions(books[0])} if perps else {}
+            open_orders = _ours_left_open(uow_factory, venue, account, books)
         except VenueError as error:
             unreachable.append((account, str(error)))
             continue
@@ -119,7 +144,12 @@ def reconcile_live(
             LiveDifference(account, f"position {symbol}", qty, positions.get(symbol, ZERO))
             for symbol, qty in sorted(perps.items())
             if positions.get(symbol, ZERO) != qty
-        ]
+        ] + open_orders
+        if balances.get(USDT.code, ZERO) < books_cash:
+            found.append(
+                LiveDifference(account, f"cash {USDT.code}", books_cash,
+                               balances.get(USDT.code, ZERO))
+            )
         if found:
             differences.extend(found)
             differing.append(account)
@@ -127,6 +157,30 @@ def reconcile_live(
     for provider in {str(rels[b].provider) for b in paused}:
         invalidate(provider)
     return LiveReport(len(books_of), tuple(differences), tuple(unreachable), tuple(paused))
+
+
+def _ours_left_open(
+    uow_factory: Callable[[], SqlUnitOfWork], venue: Venue, account: str, books: list[str]
+) -> list[LiveDifference]:
+    """Orders open on the exchange that copytrade placed for ``books`` and recorded as
+    finished (copies never rest on a live book: an IOC or a market order). The
+    follower's own orders, which copytrade did not place, are its own business."""
+    if not isinstance(venue, OpenOrdersReader):
+        return []
+    seen = [o for o in venue.open_orders(books[0]) if o.exchange_client_order_id]
+    if not seen:
+        return []
+    with uow_factory() as uow:
+        ours = {
+            venue.exchange_client_order_id(ClientOrderId(o.client_order_id)): o
+            for book in books for o in uow.orders.for_book(book)
+        }
+    return [
+        LiveDifference(account, f"open order {o.exchange_client_order_id}", ZERO, o.remaining)
+        for o in seen
+        if (stored := ours.get(str(o.exchange_client_order_id))) is not None
+        and stored.status in TERMINAL_STATUSES
+    ]
 
 
 def _pause(

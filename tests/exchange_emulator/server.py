@@ -188,8 +188,11 @@ class Emulator:
         routes[("GET", "/sapi/v1/account/apiRestrictions")] = (True, api_restrictions)
         routes[("GET", "/fapi/v1/leverageBracket")] = (True, lambda *_: s.leverage_brackets())
         # Not Binance's: how many requests the emulator has served (the live benchmark's
-        # calls per second, counted where they arrive).
-        routes[("GET", "/emulator/stats")] = (False, lambda *_: {"requests": len(self.requests)})
+        # calls per second, counted where they arrive)
+        # and the CPU seconds the emulator's process has used, the benchmark's other half).
+        routes[("GET", "/emulator/stats")] = (
+            False, lambda *_: {"requests": len(self.requests), "cpu_s": time.process_time()}
+        )
         for version in ("v2", "v3"):
             routes[("GET", f"/fapi/{version}/account")] = (True, futures_account)
             routes[("GET", f"/fapi/{version}/positionRisk")] = (True, position_risk)

@@ -164,3 +164,25 @@ def venue_order(
         updated_at=timestamp(order.get("lastUpdateTimestamp"), created),
         fills=fills,
     )
+
+
+def answer_trades(order: Mapping[str, Any]) -> list[Any] | None:
+    """The trades an order's answer lists, when they account for all it filled (each
+    with its id, price and fee); else None, and the trades are fetched."""
+    trades = order.get("trades") or []
+    filled = order.get("filled") or 0
+    if not trades or not filled:
+        return [] if not filled else None
+    if any(t.get("id") is None or t.get("price") is None or not t.get("fee") for t in trades):
+        return None
+    total = sum(number(t.get("amount"), "trade amount") for t in trades)
+    if total != number(filled, "filled"):
+        return None
+    # The answer's trades carry no time of their own: they traded when the order last
+    # changed (Binance: at its transaction time).
+    side, ts = order.get("side"), order.get("lastUpdateTimestamp") or order.get("timestamp")
+    return [
+        {**t, "side": t.get("side") or side, "order": t.get("order") or order.get("id"),
+         "timestamp": t.get("timestamp") or ts}
+        for t in trades
+    ]

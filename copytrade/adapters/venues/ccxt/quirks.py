@@ -77,6 +77,9 @@ QUIRKS: Mapping[str, ExchangeQuirks] = MappingProxyType(
                 "fetchMarkets": {"types": ["spot", "linear"]},
                 "fetchCurrencies": False,
                 "fetchMargins": False,
+                # Reconciliation reads every open order of a kind of market at once
+                # (a heavier call Binance allows; ccxt asks to be told it is meant).
+                "fetchOpenOrders": {"warnWithoutSymbol": False},
             },
             default_max_leverage=Decimal(20),
             api_paths=MappingProxyType(

@@ -13,9 +13,12 @@ from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from copytrade.adapters.db.schema import OutboxRow
+from copytrade.api.runtime import ServerRuntime
 from copytrade.cli.app import app
 from copytrade.config import Settings
 from copytrade.domain.copying import PauseReason
+from copytrade.server.live_reconcile import LIVE_RECONCILE_EVERY
+from copytrade.server.scheduler import Scheduler, default_jobs
 from copytrade.service_layer.events import Cursor, EventFeed
 from copytrade.service_layer.live_reconcile import RECONCILIATION_MISMATCH, reconcile_live
 from tests.exchange_emulator import Emulator
@@ -75,3 +78,64 @@ def test_a_live_account_short_of_its_books_pauses_its_relationships(
     report = json.loads(run.stdout)
     assert report["ok"] is False
     assert report["live"]["differences"] == [difference.to_json()]
+
+
+def test_cash_short_of_the_books_and_a_finished_copy_left_open_are_differences(
+    db_engine: Engine, db_settings: Settings, emulator: Emulator
+) -> None:
+    world = World(db_engine, db_settings, emulator)
+    h = world.h
+    h.trade(world.pro, "buy", "0.5", symbol=SPOT.symbol)
+    routes = world.container.live_routes(world.clock)
+    state = emulator.state
+    eth = state.market(False, "ETHUSDT")
+    # Each follower's own resting order (not copytrade's) is its own business.
+    with state.lock:
+        for name in ("f0", "f1", "f2"):
+            state.place(state.accounts[key_of(name)[0]], eth, {
+                "newClientOrderId": f"mine-{name}", "type": "LIMIT", "price": "1000",
+                "quantity": "0.01", "side": "BUY", "timeInForce": "GTC"})
+    assert reconcile_live(h.platform.uow, routes, world.clock.now).ok
+
+    # f0's cash leaves the account; on f2 an order copytrade recorded as filled rests
+    # open on the book again.
+    with state.lock:
+        state.accounts[key_of("f0")[0]].balances["USDT"] = D(100)
+        [copy_id] = [c for c in world.exchange_orders("f2") if c.startswith("cp-")]
+        state.place(state.accounts[key_of("f2")[0]], eth, {
+            "newClientOrderId": copy_id, "type": "LIMIT", "price": "1000",
+            "quantity": "0.02", "side": "BUY", "timeInForce": "GTC"})
+    found = reconcile_live(h.platform.uow, routes, world.clock.now)
+    assert [(d.account, d.what, d.exchange) for d in found.differences] == [
+        ("f0", "cash USDT", D(100)), ("f2", f"open order {copy_id}", D("0.02")),
+    ]
+    assert found.differences[0].books > D(100)
+    assert found.differences[1].books == 0
+    assert set(found.paused) == {world.rels[0], world.rels[2]}
+
+
+def test_serve_reconciles_live_accounts_at_start_and_then_periodically(
+    db_engine: Engine, db_settings: Settings, emulator: Emulator
+) -> None:
+    world = World(db_engine, db_settings, emulator)
+    world.h.trade(world.pro, "buy", "0.5", symbol=SPOT.symbol)
+    runtime = ServerRuntime.build(world.container, world.clock)
+    scheduler = Scheduler(runtime, world.clock, default_jobs(runtime, world.clock, None))
+    [job] = [j for j in scheduler.jobs if j.name == "live-reconcile"]
+    scheduler.run_due()  # the server's first pass: the accounts agree
+    assert (job.runs, job.last_error) == (1, None)
+    with runtime.platform.uow() as uow:
+        assert uow.relationships.get(world.rels[1]).state.accepts_openings
+
+    with emulator.state.lock:
+        emulator.state.accounts[key_of("f1")[0]].balances["ETH"] = D(0)
+    scheduler.run_due()  # not due yet: nothing read
+    assert job.runs == 1
+    world.clock.advance(LIVE_RECONCILE_EVERY)
+    scheduler.run_due()
+    assert (job.runs, job.last_error) == (2, None)
+    with runtime.platform.uow() as uow:
+        paused = uow.relationships.get(world.rels[1]).state
+        others = [uow.relationships.get(r).state for r in (world.rels[0], world.rels[2])]
+    assert paused.pause_reason is PauseReason.RECONCILIATION_MISMATCH
+    assert all(s.accepts_openings for s in others)
