@@ -50,36 +50,27 @@ class FillIngestor:
         # Provider trades closed in the open transaction, announced once it commits.
         self._on_provider_trades = on_provider_trades
         self._closed: list[Trade] = []
-        # The cursor this ingestor last committed (None: read it). Another process may
-        # have moved it on since; the locked read in the booking transaction catches that.
-        self._cursor: int | None = None
 
     def pump(self) -> int:
         """Book every fill the stream has; returns how many fills were read.
 
         The venue is read outside our transaction: on SQLite our write lock
-        would otherwise block the venue's own connection. An idle pump costs the
-        venue's read alone: the cursor is the one this ingestor last committed, and
-        the booking transaction checks it under its lock (docs/engine.md, "Ingest").
+        would otherwise block the venue's own connection.
         """
         total = 0
         while True:
-            if self._cursor is None:
-                with self._uow_factory() as uow:
-                    self._cursor = uow.cursors.get(STREAM)
-            cursor = self._cursor
+            with self._uow_factory() as uow:
+                cursor = uow.cursors.get(STREAM)
             fills, next_cursor = self._venue.fills_since(cursor, self._batch_size)
             if not fills:
                 return total
             with self._uow_factory() as uow:
                 if uow.cursors.locked(STREAM) != cursor:
-                    self._cursor = None  # another reader got there first: read its cursor
-                    continue
+                    continue  # another reader got there first; read again from its cursor
                 self._closed = []
                 resting = self._book(uow, fills)
                 uow.cursors.set(STREAM, next_cursor)
                 uow.commit()
-            self._cursor = next_cursor
             self.announce_closed()
             self._refresh(resting)
             total += len(fills)
