@@ -20,7 +20,7 @@ from typing import Any
 
 from copytrade.adapters.db.engine import make_engine, make_read_session_factory
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
-from copytrade.bench.timing import now_ns
+from copytrade.bench.timing import cpu_ns, now_ns
 from copytrade.config import SqliteSync, load_settings
 from copytrade.domain.copying import CopySettings, SizingMode
 from copytrade.domain.profit_share.fee_settings import FeeSettings
@@ -103,18 +103,22 @@ def run_whatif_bench(config: WhatIfBenchConfig) -> dict[str, Any]:
             request = WhatIfRequest(
                 PROVIDER, START, ALLOCATION, CopySettings(SizingMode.PROPORTIONAL)
             )
-            started = now_ns()
+            started, cpu_started = now_ns(), cpu_ns()
             answer, stages = whatif.run_timed(request)
             answer_s = (now_ns() - started) / 1e9
+            answer_cpu_s = (cpu_ns() - cpu_started) / 1e9
         finally:
             engine.dispose()
     return {
         "fills": answer["provider_fills"],
         "days": YEAR.days,
+        # What the answer covered: its start to its end (the last fill or settlement run).
+        "span_days": round((answer["end"] - answer["start"]) / timedelta(days=1), 2),
         "decisions": len(answer["decisions"]),
         "settlements": len(answer["settlements"]),
         "record_s": round(record_s, 3),
         "answer_s": round(answer_s, 3),
+        "answer_cpu_s": round(answer_cpu_s, 3),
         "target_s": TARGET_S,
         "meets_target": answer_s <= TARGET_S,
         "matches_real_follower": _matches(real, answer),

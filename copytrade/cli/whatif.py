@@ -17,14 +17,7 @@ from rich.table import Table
 
 from copytrade.adapters.jsonable import to_jsonable
 from copytrade.cli.common import DATABASE, JSON, open_container
-from copytrade.domain.copying import CopySettings, SizingMode
-from copytrade.domain.copying.settings import (
-    DEFAULT_MAX_LOSS_PCT,
-    DEFAULT_MAX_OPEN_TRADES,
-    DEFAULT_MAX_PER_TRADE_PCT,
-    DEFAULT_MULTIPLIER,
-    DEFAULT_SLIPPAGE_PCT,
-)
+from copytrade.cli.copy_settings_options import settings_of_options, with_copy_settings
 from copytrade.whatif.request import WhatIfError, WhatIfRequest
 from copytrade.whatif.service import WhatIf
 
@@ -43,39 +36,13 @@ def whatif(
     start: str = typer.Option(..., "--from", help="Start copying at this date or ISO time (UTC)."),
     allocation: Decimal = typer.Option(..., help="The allocation, in the quote currency."),
     until: str | None = typer.Option(None, help="Stop the replay here (default: all recorded)."),
-    mode: SizingMode = typer.Option(SizingMode.PROPORTIONAL, help="Sizing mode."),
-    fixed_amount: Decimal | None = typer.Option(None, help="fixed_amount mode: per order."),
-    multiplier: Decimal = typer.Option(DEFAULT_MULTIPLIER, help="multiplier mode: the factor."),
-    leverage: Decimal | None = typer.Option(None, help="Own leverage (default: the provider's)."),
-    max_per_trade_pct: Decimal = typer.Option(
-        DEFAULT_MAX_PER_TRADE_PCT, help="Largest copy, % of the copy's equity (capped above)."
-    ),
-    max_open_trades: int = typer.Option(DEFAULT_MAX_OPEN_TRADES, help="Most open positions."),
-    max_loss_pct: Decimal = typer.Option(
-        DEFAULT_MAX_LOSS_PCT, help="Stop copying at this drawdown, % of net allocated."
-    ),
-    slippage_pct: Decimal = typer.Option(
-        DEFAULT_SLIPPAGE_PCT, help="Skip a copy when the price moved more than this % from "
-        "the provider's fill."
-    ),
-    whitelist: list[str] = typer.Option([], help="Copy only these symbols (repeatable)."),
-    blacklist: list[str] = typer.Option([], help="Never copy these symbols (repeatable)."),
     database: str | None = DATABASE,
     as_json: bool = JSON,
+    **copy_settings: Any,
 ) -> None:
-    """What if I had copied PROVIDER from --from with --allocation? (docs/whatif.md)"""
-    settings = CopySettings(
-        mode,
-        fixed_amount=fixed_amount,
-        multiplier=multiplier,
-        leverage=leverage,
-        max_per_trade_pct=max_per_trade_pct,
-        max_open_trades=max_open_trades,
-        max_loss_pct=max_loss_pct,
-        slippage_pct=slippage_pct,
-        whitelist=frozenset(whitelist),
-        blacklist=frozenset(blacklist),
-    )
+    """What if I had copied PROVIDER from --from with --allocation? Every copy setting a
+    follow takes is an option of the same name (docs/whatif.md, "Asking")."""
+    settings = settings_of_options(copy_settings)
     request = WhatIfRequest(
         provider,
         parse_moment(start, "--from"),
@@ -89,6 +56,10 @@ def whatif(
         typer.echo(json.dumps(to_jsonable(answer)))
         return
     _render(answer)
+
+
+# ``copy_open_positions`` is refused by a what-if (docs/whatif.md), so it is no option.
+with_copy_settings(whatif, skip=frozenset({"copy_open_positions"}))
 
 
 def _render(answer: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ and commits once; leaving the ``with`` block without ``commit()`` discards
 everything. Each repository is its own small protocol listing only what the
 pipeline calls, so two implementations satisfy it: ``SqlUnitOfWork`` (the
 database adapter) structurally, and the in-memory fake of the unit tests
-(``tests/fakes/memory_uow.py``). The repositories are read-only properties
+(``copytrade/adapters/memory/uow.py``). The repositories are read-only properties
 here, so an implementation may hold any subtype of them.
 """
 

@@ -36,6 +36,7 @@ from copytrade.server.delivery import DELIVERY_EVERY, delivery_pass
 from copytrade.server.live_reconcile import LIVE_RECONCILE_EVERY, reconcile_live_accounts
 from copytrade.service_layer.alerts.live import LiveAlerts
 from copytrade.service_layer.alerts.risk_watcher import RiskWatcher
+from copytrade.service_layer.fill_quality import refresh_fill_figures
 from copytrade.service_layer.reconcile import Difference
 from copytrade.stats.refresher import StatsRefresher
 
@@ -236,7 +237,11 @@ def check_books(
 def default_jobs(
     runtime: ServerRuntime, clock: Clock, market: Callable[[], object] | None
 ) -> list[Job]:
-    refresher = StatsRefresher(runtime.stats, clock)
+    platform = runtime.platform
+    # The cards' fill-quality figures too (docs/statistics.md, "Fill quality").
+    refresher = StatsRefresher(runtime.stats, clock, fill_figures=lambda: refresh_fill_figures(
+        platform.uow, platform.engine.prices.snapshot(), clock.now(), lambda: runtime.lock
+    ))  # fmt: skip
     # Users' alert rules on every price the engine applies (docs/alerts.md, "Live evaluation").
     alerts = LiveAlerts(runtime.platform.uow, clock.now)
     runtime.platform.engine.price_listeners.append(alerts.on_price)

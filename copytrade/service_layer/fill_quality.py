@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -187,10 +188,14 @@ class FillQualityReads:
 
 
 def refresh_fill_figures(
-    uow_factory: Callable[[], SqlUnitOfWork], prices: Mapping[str, Decimal], now: datetime
+    uow_factory: Callable[[], SqlUnitOfWork],
+    prices: Mapping[str, Decimal],
+    now: datetime,
+    write_guard: Callable[[], AbstractContextManager[object]] = nullcontext,
 ) -> int:
     """Store every provider's kept share and median copy slippage for its leaderboard card
-    (docs/statistics.md, "Fill quality"); returns how many providers."""
+    (docs/statistics.md, "Fill quality"); returns how many providers. The reports are read
+    outside ``write_guard`` (the engine's lock in ``serve``), the one write under it."""
     with uow_factory() as uow:
         providers = sorted(uow.accounts.provider_ids())
     reads = FillQualityReads(uow_factory, lambda: prices)
@@ -199,7 +204,7 @@ def refresh_fill_figures(
         report = reads.provider(provider)
         figures.append(FillFigures(provider, len(report.relationships), report.kept_pct,
                                    report.median_slippage_bps, now))  # fmt: skip
-    with uow_factory() as uow:
+    with write_guard(), uow_factory() as uow:
         uow.provider_stats.replace_fill_figures(figures)
         uow.commit()
     return len(figures)

@@ -15,6 +15,7 @@ from copytrade.api.encode import plain
 from copytrade.domain.errors import DomainError
 from copytrade.web import forms
 from copytrade.web.discovery import provider_page
+from copytrade.web.following import FIELDS as FIELDS_OF_FOLLOW
 from copytrade.web.following import settings_of_form
 from copytrade.web.pages import poster
 from copytrade.whatif.request import WhatIfRequest
@@ -22,12 +23,9 @@ from copytrade.whatif.service import WhatIf
 
 router = APIRouter(include_in_schema=False)
 
-# The panel's fields, shown again as typed.
-FIELDS = (
-    "start", "allocation", "mode", "fixed_amount", "multiplier", "leverage",
-    "max_per_trade_pct", "max_open_trades", "max_loss_pct", "slippage_pct", "whitelist",
-    "blacklist",
-)  # fmt: skip
+# The panel's fields, shown again as typed: the follow form's (one list of copy settings,
+# copytrade/web/following.py) with its start; a what-if refuses copy_open_positions.
+FIELDS = ("start", *FIELDS_OF_FOLLOW, "close_on_stop")
 
 
 def _start(data: Mapping[str, object]) -> datetime:

@@ -14,7 +14,7 @@ from copytrade.adapters.db.repositories.recorded import FundingTime, SettlementR
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.profit_share.periods import boundaries_between, parse_kind, periods_ending
 from copytrade.engine.messages import ProviderFilled
-from copytrade.whatif.request import WhatIfRequest
+from copytrade.whatif.request import MAX_FILLS, WhatIfError, WhatIfRequest, check_window
 
 
 def scheduled_runs(kind: str, after: datetime, until: datetime) -> list[SettlementRun]:
@@ -47,16 +47,28 @@ class ProviderRecord:
 
 
 def read_history(
-    uow_factory: Callable[[], SqlUnitOfWork], request: WhatIfRequest
+    uow_factory: Callable[[], SqlUnitOfWork], request: WhatIfRequest, max_fills: int = MAX_FILLS
 ) -> ProviderRecord:
+    """The record, refused when the window is too long or holds more than ``max_fills``
+    provider fills (docs/whatif.md, "Limits")."""
     with uow_factory() as uow:
         # An unknown provider raises UnknownAccountError (a 404 at the API).
         terms = uow.accounts.terms(request.provider)
         name = uow.accounts.display_name(request.provider)
         start, until = request.start, request.until
-        payloads = uow.recorded.provider_fills(request.provider, start, until)
+        payloads = uow.recorded.provider_fills(request.provider, start, until, max_fills + 1)
+        if len(payloads) > max_fills:
+            raise WhatIfError(
+                f"a what-if replays at most {max_fills:,} provider fills, and this window has "
+                "more: ask for a shorter one (docs/whatif.md, \"Limits\")"
+            )
         fills = [ProviderFilled.from_payload(p) for p in payloads]
         symbols = {event.fill.symbol for event in fills}
+        if until is None:
+            # Where the record ends: its last fill, or a later price of its symbols.
+            ends = [fills[-1].fill.ts] if fills else []
+            ends.extend(uow.price_marks.last_times(symbols))
+            check_window(start, max([start, *ends]), asked=False)
         opening = uow.price_marks.latest_before(symbols, start)
         moments = uow.price_marks.moments(symbols, start, until) if symbols else []
         runs = uow.recorded.settlement_runs(request.provider, start, until)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from copytrade.domain.copying import CopySettings
@@ -14,6 +14,30 @@ from copytrade.marketdata.clock import as_utc
 
 class WhatIfError(DomainError):
     """A what-if that cannot be run as asked (docs/whatif.md, "Asking")."""
+
+
+# The caps on one what-if, so that one request cannot hog a server (docs/whatif.md,
+# "Limits"): the window it replays, and the provider fills in it.
+MAX_WINDOW = timedelta(days=366)
+MAX_FILLS = 20_000
+
+
+def check_window(start: datetime, end: datetime, asked: bool) -> None:
+    """Refuse a window longer than ``MAX_WINDOW`` (``asked``: the end was given as until;
+    otherwise it is where the record ends)."""
+    if end - start <= MAX_WINDOW:
+        return
+    days = MAX_WINDOW.days
+    if asked:
+        raise WhatIfError(
+            f"a what-if covers at most {days} days; from {start:%Y-%m-%d} until "
+            f"{end:%Y-%m-%d} is {(end - start).days} (docs/whatif.md, \"Limits\")"
+        )
+    raise WhatIfError(
+        f"a what-if covers at most {days} days, and the record from {start:%Y-%m-%d} runs to "
+        f"{end:%Y-%m-%d}: give an until at most {days} days after the start, or a later start "
+        "(docs/whatif.md, \"Limits\")"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +60,7 @@ class WhatIfRequest:
             put(self, "until", as_utc(self.until, "until"))
             if self.until < self.start:
                 raise WhatIfError(f"until ({self.until}) is before the start ({self.start})")
+            check_window(self.start, self.until, asked=True)
         amount = bounded_amount(self.allocation, "allocation")
         if amount <= 0:
             raise WhatIfError(f"the allocation must be greater than 0, got {amount}")

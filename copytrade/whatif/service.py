@@ -16,7 +16,7 @@ from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.whatif.history import read_history
 from copytrade.whatif.replay import scratch_platform
 from copytrade.whatif.report import whatif_report
-from copytrade.whatif.request import WhatIfRequest
+from copytrade.whatif.request import MAX_FILLS, WhatIfRequest
 
 
 class WhatIf:
@@ -26,8 +26,10 @@ class WhatIf:
         instruments: Iterable[Instrument],
         platform_fee_pct: Decimal,
         fees: FeeSettings,
+        max_fills: int = MAX_FILLS,
     ) -> None:
         self._read_uow = read_uow
+        self._max_fills = max_fills
         self._instruments = tuple(instruments)
         self._platform_fee_pct = platform_fee_pct
         self._fees = fees
@@ -48,7 +50,7 @@ class WhatIf:
     def run_timed(self, request: WhatIfRequest) -> tuple[dict[str, Any], dict[str, float]]:
         """The answer, and the seconds each stage took (``read``, the replay's, ``report``)."""
         started = time.perf_counter()
-        history = read_history(self._read_uow, request)
+        history = read_history(self._read_uow, request, self._max_fills)
         seconds = {"read": time.perf_counter() - started}
         with scratch_platform(
             request, history, self._instruments, self._platform_fee_pct, self._fees

@@ -18,6 +18,8 @@ def test_bench_whatif_prints_one_object_and_matches_the_real_follower() -> None:
     assert figures["settlements"] == 52  # every Monday of the year
     assert figures["matches_real_follower"] is True
     assert figures["target_s"] == 1.0 and figures["answer_s"] > 0
+    assert figures["answer_cpu_s"] > 0
+    assert figures["days"] == 365 and 364 <= figures["span_days"] <= 365  # one year
     assert set(figures["stages_s"]) == {
         "read", "setup", "prices", "fills", "settlements", "day_closes", "report"
     }

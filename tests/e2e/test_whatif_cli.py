@@ -52,3 +52,17 @@ def test_table_answer_and_user_errors(recorded: Path) -> None:
     assert code == 2 and err.startswith("error: the allocation must be greater than 0")
     code, _, err = _whatif(recorded, "--allocation", "100", "--until", "yesterday")
     assert code == 2 and "--until is not a date or ISO time" in err
+
+
+def test_every_copy_setting_of_a_follow_is_an_option(recorded: Path) -> None:
+    """The options come from the shared copy-settings model: the protections reach the
+    replay, and the model's refusals name the option (docs/whatif.md, "Asking")."""
+    code, out, _ = _whatif(recorded, "--allocation", "10000", "--max-loss-pct", "50",
+                           "--trailing-stop-pct", "2", "--json")  # fmt: skip
+    assert code == 0, out
+    answer = json.loads(out)
+    assert (answer["status"], answer["stop_reason"]) == ("stopped", "trailing_stop")
+    code, _, err = _whatif(recorded, "--allocation", "100", "--take-profit-pct", "5000")
+    assert code == 2 and "--take-profit-pct" in err and "1000" in err
+    code, _, err = _whatif(recorded, "--allocation", "100", "--copy-open-positions")
+    assert code == 2 and "No such option" in err

@@ -31,25 +31,50 @@ class CopySettingsFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    mode: SizingMode = SizingMode.PROPORTIONAL
-    fixed_amount: Amount | None = None
-    multiplier: Annotated[Decimal, Bounded(0, MAX_MULTIPLIER, 8, above_low=True)] = (
-        DEFAULT_MULTIPLIER
+    mode: SizingMode = Field(SizingMode.PROPORTIONAL, description="How copies are sized.")
+    fixed_amount: Amount | None = Field(
+        None, description="fixed_amount mode: the notional copied per provider order."
     )
-    leverage: Annotated[Decimal, Bounded(1, 1000, 8)] | None = None
-    max_per_trade_pct: PositivePercent = DEFAULT_MAX_PER_TRADE_PCT
-    max_open_trades: WholeNumber = Field(DEFAULT_MAX_OPEN_TRADES, ge=1, le=1000)
-    max_loss_pct: PositivePercent = DEFAULT_MAX_LOSS_PCT
-    slippage_pct: Percent = DEFAULT_SLIPPAGE_PCT
-    whitelist: Symbols = []
-    blacklist: Symbols = []
-    close_on_stop: StrictBool = True
-    copy_open_positions: StrictBool = False
-    copy_stop_loss_pct: PositivePercent | None = None
-    copy_take_profit_pct: TakeProfitPct | None = None
-    take_profit_pct: TakeProfitPct | None = None
-    trailing_stop_pct: PositivePercent | None = None
-    margin_mode: MarginMode = MarginMode.ISOLATED
+    multiplier: Annotated[Decimal, Bounded(0, MAX_MULTIPLIER, 8, above_low=True)] = Field(
+        DEFAULT_MULTIPLIER, description="multiplier mode: the factor on the proportional size."
+    )
+    leverage: Annotated[Decimal, Bounded(1, 1000, 8)] | None = Field(
+        None, description="Own leverage on perps (default: the provider's, capped by the market)."
+    )
+    max_per_trade_pct: PositivePercent = Field(
+        DEFAULT_MAX_PER_TRADE_PCT, description="Largest copy, % of the copy's equity."
+    )
+    max_open_trades: WholeNumber = Field(
+        DEFAULT_MAX_OPEN_TRADES, ge=1, le=1000, description="Most open positions at once."
+    )
+    max_loss_pct: PositivePercent = Field(
+        DEFAULT_MAX_LOSS_PCT, description="Stop copying at this drawdown, % of net allocated."
+    )
+    slippage_pct: Percent = Field(
+        DEFAULT_SLIPPAGE_PCT,
+        description="Skip a copy when the price moved more than this % from the provider's fill.",
+    )
+    whitelist: Symbols = Field([], description="Copy only these symbols (empty: all).")
+    blacklist: Symbols = Field([], description="Never copy these symbols.")
+    close_on_stop: StrictBool = Field(
+        True, description="Close the copied positions when copying stops."
+    )
+    copy_open_positions: StrictBool = Field(
+        False, description="Also open the provider's current positions at the follow."
+    )
+    copy_stop_loss_pct: PositivePercent | None = Field(
+        None, description="Close one copy at this loss, % of its entry (off when empty)."
+    )
+    copy_take_profit_pct: TakeProfitPct | None = Field(
+        None, description="Close one copy at this gain, % of its entry (off when empty)."
+    )
+    take_profit_pct: TakeProfitPct | None = Field(
+        None, description="Close everything and stop at this gain, % of net allocated."
+    )
+    trailing_stop_pct: PositivePercent | None = Field(
+        None, description="Close everything and stop after falling this % from the best equity."
+    )
+    margin_mode: MarginMode = Field(MarginMode.ISOLATED, description="Margin for perpetuals.")
 
     def copy_settings(self) -> CopySettings:
         chosen = {name: getattr(self, name) for name in SETTINGS}

@@ -3,6 +3,15 @@ replayed for a signed-in user, documented in the OpenAPI spec, refusals mapped."
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal as D
+
+import pytest
+
+from copytrade.domain.copying import CopySettings, SizingMode
+from copytrade.whatif.request import WhatIfError, WhatIfRequest
+from copytrade.whatif.service import WhatIf
+
 from .conftest import Api
 from .copying import market_of
 
@@ -62,3 +71,45 @@ def test_whatif_is_documented_and_refuses_what_it_cannot_answer(api: Api) -> Non
     )
     assert opened.status_code == 422
     assert "copy_open_positions" in opened.json()["error"]["message"]
+
+
+def test_a_whatif_too_long_or_with_too_many_fills_is_refused(api: Api) -> None:
+    """The caps of docs/whatif.md, "Limits": at most 366 days (asked with until, or where
+    the record ends) and at most MAX_FILLS provider fills; nothing is replayed."""
+    _recorded_round_trip(api)
+    user = api.sign_up("lena")
+    body = {"start": START, "allocation": "1000"}
+    asked = api.client.post(
+        "/api/v1/providers/pro/whatif",
+        json=body | {"until": "2027-01-07T00:00:00Z"},  # 367 days
+        headers=user["headers"],
+    )
+    assert asked.status_code == 422, asked.text
+    assert "at most 366 days" in asked.json()["error"]["message"]
+    within = body | {"until": "2027-01-06T00:00:00Z"}  # 366 days: allowed
+    assert api.client.post(
+        "/api/v1/providers/pro/whatif", json=within, headers=user["headers"]
+    ).status_code == 200
+    # A price recorded 400 days on: without until, the record runs too long.
+    market_of(api).tick("BTC/USDT:USDT", "43000", minutes=400 * 24 * 60)
+    user = api.sign_up("lena-later")  # the first session expired meanwhile
+    recorded = api.client.post("/api/v1/providers/pro/whatif", json=body, headers=user["headers"])
+    assert recorded.status_code == 422
+    assert "give an until" in recorded.json()["error"]["message"]
+    assert api.client.post(
+        "/api/v1/providers/pro/whatif", json=within, headers=user["headers"]
+    ).status_code == 200
+
+
+def test_more_provider_fills_than_the_cap_are_refused(api: Api) -> None:
+    _recorded_round_trip(api)  # two provider fills
+    container = api.runtime.container
+    request = WhatIfRequest("pro", datetime(2026, 1, 5, tzinfo=UTC), D(1000),
+                            CopySettings(SizingMode.PROPORTIONAL))  # fmt: skip
+    capped = WhatIf(container.read_uow_factory, container.instruments(),
+                    container.settings.platform_fee_pct, container.fees, max_fills=1)  # fmt: skip
+    with pytest.raises(WhatIfError, match="at most 1 provider fills"):
+        capped.run(request)
+    enough = WhatIf(container.read_uow_factory, container.instruments(),
+                    container.settings.platform_fee_pct, container.fees, max_fills=2)  # fmt: skip
+    assert enough.run(request)["provider_fills"] == 2

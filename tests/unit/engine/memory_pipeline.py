@@ -1,7 +1,7 @@
 """The copy pipeline assembled on the in-memory unit of work and venue (no database).
 
 The same classes as ``CopyEngine`` wires (bookkeeper, executor, fan-out per shard,
-ingestor, outbox relay, bus), built over ``tests/fakes``; helpers seed a provider
+ingestor, outbox relay, bus), built over ``copytrade/adapters/memory``; helpers seed a provider
 and followers with their money in the ledger, and build a provider fill's message.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal as D
 
+from copytrade.adapters.memory.uow import MemoryStore
+from copytrade.adapters.memory.venue import MemoryVenue
 from copytrade.domain.copying import CopyRelationship, CopySettings, RelationshipState, SizingMode
 from copytrade.domain.ids import AccountId, FillId, FollowerId, OrderId, ProviderId, RelationshipId
 from copytrade.domain.instruments import Side
@@ -28,8 +30,6 @@ from copytrade.engine.shards import all_shards
 from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import SimulatedClock
 
-from ...fakes.memory_uow import MemoryStore
-from ...fakes.memory_venue import MemoryVenue
 from ..domain.fills_factory import PERP
 
 START = datetime(2026, 1, 5, tzinfo=UTC)

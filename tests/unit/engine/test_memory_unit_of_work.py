@@ -7,11 +7,11 @@ from decimal import Decimal as D
 import pytest
 
 from copytrade.adapters.db.repositories.orders import OrderIntent
+from copytrade.adapters.memory.state import DuplicateKeyError
 from copytrade.domain.ids import AccountId
 from copytrade.domain.ledger import InsufficientFundsError, LedgerAccount, withdraw
 from copytrade.domain.values import USDT, Money
 
-from ...fakes.memory_state import DuplicateKeyError
 from ..domain.fills_factory import PERP
 from .memory_pipeline import START, MemoryPipeline
 

@@ -1,4 +1,5 @@
-"""The whole pipeline on the fakes: venue fill → books → outbox → relay → fan-out → books."""
+"""The whole pipeline on the in-memory adapters: venue fill → books → outbox → relay →
+fan-out → books."""
 
 from __future__ import annotations
 

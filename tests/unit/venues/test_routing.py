@@ -9,12 +9,12 @@ from decimal import Decimal
 
 import pytest
 
+from copytrade.adapters.memory.venue import MemoryVenue
 from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError
 from copytrade.adapters.venues.port import OrderRequest
 from copytrade.adapters.venues.routing import RoutedVenue
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.orders import OrderStatus
-from tests.fakes.memory_venue import MemoryVenue
 from tests.unit.venues.instruments import PERP
 
 NOW = datetime(2026, 12, 3, tzinfo=UTC)

@@ -21,7 +21,7 @@ from copytrade.engine.messages import ProviderFilled
 from copytrade.whatif.history import ProviderRecord, scheduled_runs
 from copytrade.whatif.replay import timeline
 from copytrade.whatif.report import _decision
-from copytrade.whatif.request import WhatIfError, WhatIfRequest
+from copytrade.whatif.request import MAX_WINDOW, WhatIfError, WhatIfRequest, check_window
 
 T0 = datetime(2026, 1, 5, tzinfo=UTC)
 PROPORTIONAL = CopySettings(SizingMode.PROPORTIONAL)
@@ -118,3 +118,13 @@ def test_without_recorded_runs_a_provider_settles_at_each_of_its_period_ends() -
     monthly = scheduled_runs("monthly", T0, datetime(2026, 2, 2, tzinfo=UTC))
     assert [(r.period, r.at.date().isoformat()) for r in monthly] == [("2026-01", "2026-02-01")]
     assert scheduled_runs("weekly", T0, T0) == []  # the start itself is not in the window
+
+
+def test_a_window_longer_than_the_cap_is_refused_at_the_request() -> None:
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    settings = CopySettings(SizingMode.PROPORTIONAL)
+    assert WhatIfRequest("pro", start, D(1), settings, start + MAX_WINDOW).until is not None
+    with pytest.raises(WhatIfError, match="at most 366 days; from 2026-01-05 until 2027-01-07"):
+        WhatIfRequest("pro", start, D(1), settings, start + MAX_WINDOW + timedelta(days=1))
+    with pytest.raises(WhatIfError, match="give an until"):
+        check_window(start, start + MAX_WINDOW + timedelta(seconds=1), asked=False)

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
@@ -51,6 +51,17 @@ class PriceMarkRepository:
             else:
                 moments.append((ts, {symbol: price}))
         return moments
+
+    def last_times(self, symbols: Collection[str]) -> list[datetime]:
+        """Each symbol's last recorded time (symbols never priced are left out); one
+        index lookup each (``ix_price_marks_symbol_ts``)."""
+        found = []
+        for symbol in sorted(symbols):
+            query = select(func.max(PriceMarkRow.ts)).where(PriceMarkRow.symbol == symbol)
+            last = self._session.execute(query).scalar_one_or_none()
+            if last is not None:
+                found.append(last)
+        return found
 
     def latest_before(self, symbols: Collection[str], before: datetime) -> dict[str, Decimal]:
         """Each symbol's last recorded price before ``before`` (symbols never priced

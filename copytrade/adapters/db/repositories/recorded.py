@@ -42,10 +42,14 @@ class RecordedHistory:
         self._session = session
 
     def provider_fills(
-        self, provider_id: str, since: datetime, until: datetime | None = None
+        self,
+        provider_id: str,
+        since: datetime,
+        until: datetime | None = None,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """The payloads of the ``provider.filled`` messages for the provider's fills
-        at or after ``since``, in the order they were announced."""
+        at or after ``since``, in the order they were announced (the first ``limit``)."""
         query = (
             select(OutboxRow.payload)
             .join(FillRow, OutboxRow.message_id == _FILL_MESSAGE)
@@ -53,7 +57,7 @@ class RecordedHistory:
         )
         if until is not None:
             query = query.where(FillRow.ts <= until)
-        rows = self._session.execute(query.order_by(OutboxRow.id)).scalars()
+        rows = self._session.execute(query.order_by(OutboxRow.id).limit(limit)).scalars()
         return [json.loads(payload) for payload in rows]
 
     def settlement_runs(

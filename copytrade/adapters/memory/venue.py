@@ -1,4 +1,5 @@
-"""An in-memory venue implementing the venue port, for the pipeline's unit tests.
+"""An in-memory venue implementing the venue port (the pipeline's unit tests use it;
+part of the product so that tests and product share one implementation).
 
 It fills a market order whole at the price set for its symbol (taker fee by the
 paper venue's fee rule), answers a client order id it knows with the first answer,

@@ -1,6 +1,6 @@
 """The in-memory unit of work's state: the committed tables, copied per unit of work.
 
-See memory_uow.py for how the fake keeps commit-or-nothing.
+See uow.py for how the fake keeps commit-or-nothing.
 """
 
 from __future__ import annotations
@@ -23,11 +23,15 @@ from copytrade.domain.positions import Position, PositionState
 from copytrade.domain.trades import Trade
 
 
-class DuplicateKeyError(Exception):
+class MemoryStoreError(Exception):
+    """A misuse of the in-memory unit of work (the base of its errors)."""
+
+
+class DuplicateKeyError(MemoryStoreError):
     """A second row under a key the schema keeps unique."""
 
 
-class NotOpenError(Exception):
+class NotOpenError(MemoryStoreError):
     """The unit of work was used outside its ``with`` block."""
 
 

@@ -14,7 +14,7 @@ from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount, Transfer
 from copytrade.domain.margin_mode import MarginMode
 
-from .memory_state import MemoryState, restore
+from .state import MemoryState, restore
 
 
 class MemoryLedger:

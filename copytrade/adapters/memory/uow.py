@@ -1,4 +1,6 @@
-"""An in-memory unit of work implementing exactly the copy pipeline's port.
+"""An in-memory unit of work implementing exactly the copy pipeline's port
+(docs/engine.md, "The unit of work port"). Part of the product so that the pipeline's
+unit tests and any in-memory use share one implementation (docs/whatif.md, "Speed").
 
 ``MemoryStore`` holds the committed state in plain dicts and lists; each
 ``MemoryUnitOfWork`` works on its own copy of it (copy-on-open), and ``commit``
@@ -27,9 +29,9 @@ from copytrade.domain.ledger import LedgerAccount, Transfer
 from copytrade.domain.positions import Position
 from copytrade.engine.unit_of_work import PipelineUnitOfWork
 
-from .memory_books import MemoryLedger, MemoryPositions, MemoryRelationships
-from .memory_orders import MemoryDecisions, MemoryFills, MemoryOrders
-from .memory_records import (
+from .books import MemoryLedger, MemoryPositions, MemoryRelationships
+from .orders import MemoryDecisions, MemoryFills, MemoryOrders
+from .records import (
     MemoryAccounts,
     MemoryCursors,
     MemoryEquity,
@@ -39,7 +41,7 @@ from .memory_records import (
     MemoryTrades,
     MemoryTradeTallies,
 )
-from .memory_state import MemoryState, NotOpenError, restore
+from .state import MemoryState, NotOpenError, restore
 
 
 class MemoryStore:
@@ -53,7 +55,7 @@ class MemoryStore:
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
 
-    # --- for tests: seeding and reading the committed state, outside the port --------
+    # --- seeding and reading the committed state, outside the port --------------------
 
     def add_relationship(self, rel: CopyRelationship) -> None:
         self.state.relationships[str(rel.id)] = rel
@@ -113,6 +115,5 @@ class MemoryUnitOfWork:
         self._store.commits += 1
 
 
-# mypy checks here that the fake satisfies the pipeline's port (tests/fakes are type-checked
-# with `mypy tests/fakes`).
+# mypy checks here that the in-memory unit of work satisfies the pipeline's port.
 PIPELINE_UNIT_OF_WORK: type[PipelineUnitOfWork] = MemoryUnitOfWork

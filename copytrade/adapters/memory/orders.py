@@ -15,7 +15,7 @@ from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import OrderStatus
 from copytrade.domain.values import ZERO
 
-from .memory_state import DuplicateKeyError, MemoryState
+from .state import DuplicateKeyError, MemoryState
 
 
 def _new_order(intent: OrderIntent) -> StoredOrder:

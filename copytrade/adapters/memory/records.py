@@ -14,7 +14,7 @@ from typing import Any
 from copytrade.adapters.db.repositories.outbox import OutboxMessage
 from copytrade.domain.trades import Trade
 
-from .memory_state import DuplicateKeyError, MemoryState, OutboxEntry
+from .state import DuplicateKeyError, MemoryState, OutboxEntry
 
 
 class MemoryProcessed:
