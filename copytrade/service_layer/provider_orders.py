@@ -44,6 +44,10 @@ class ProviderOrders:
         leverage: Decimal = Decimal(1),
         reduce_only: bool = False,
     ) -> VenueOrder:
+        with self._uow_factory() as uow:
+            # The provider's own book's margin mode (docs/domain.md "Margin"), on the order
+            # so that a position it opens from flat takes it, even filled later.
+            mode = uow.accounts.margin_mode(str(provider))
         intent = OrderIntent(
             client_order_id=str(client_order_id),
             book=str(provider),
@@ -56,6 +60,7 @@ class ProviderOrders:
             created_at=self._now(),
             reduce_only=reduce_only,
             provider_id=str(provider),
+            margin_mode=mode,
         )
         request = request_for(intent, reduce_only)  # a malformed order is refused unrecorded
         with self._uow_factory() as uow:
