@@ -21,6 +21,12 @@ from copytrade.domain.orders import OrderType
 from copytrade.engine.execution import rejected_answer, request_for, venue_error_reason
 
 
+def stored_id(user_id: str, client_order_id: str) -> str:
+    """A user's client order id as stored: its own, never another user's
+    (service_layer/trading.py)."""
+    return f"{user_id}:{client_order_id}"
+
+
 class ProviderOrders:
     def __init__(
         self,
