@@ -17,6 +17,7 @@ from copytrade.domain.copying.triggers import PositionTriggers
 from copytrade.domain.ids import AccountId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.positions import Position, PositionState
+from copytrade.domain.values import ZERO
 
 _CHUNK = 500
 _STATE_FIELDS = tuple(PositionState.__dataclass_fields__)
@@ -57,7 +58,7 @@ _TRIGGERED = select(
     PositionRow.leverage,
     PositionRow.stop_loss_price,
     PositionRow.take_profit_price,
-).where(triggers_in_force(PositionRow), PositionRow.qty != 0)
+).where(triggers_in_force(PositionRow), PositionRow.qty != ZERO)
 
 
 @dataclass(slots=True)
@@ -148,7 +149,7 @@ class PositionRepository:
         in ``symbol``, in force until it is flat or flips; False when there is none."""
         query = (
             update(PositionRow)
-            .where(PositionRow.book == book, PositionRow.symbol == symbol, PositionRow.qty != 0)
+            .where(PositionRow.book == book, PositionRow.symbol == symbol, PositionRow.qty != ZERO)
             .values(
                 stop_loss_price=triggers.stop_loss,
                 take_profit_price=triggers.take_profit,
