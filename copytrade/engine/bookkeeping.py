@@ -159,6 +159,11 @@ class BookKeeper:
                     cash[account.key] -= taken
                     booked.commissions.append((book, taken))
         uow.positions.save_many(list(booked.positions.values()))
+        flipped = [(str(f.account), f.symbol) for f, change in booked.changes if change.flipped]
+        if flipped:
+            # A flip reopens the position the other way: its trigger prices (docs/domain.md,
+            # "The provider's stop-loss and take-profit") were for the side it left.
+            uow.positions.clear_triggers(flipped)
         uow.trades.add_many(booked.trades)
         uow.ledger.post_all(transfers)
         if booked.commissions:

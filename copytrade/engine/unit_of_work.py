@@ -74,6 +74,10 @@ class PositionsPort(Protocol):
 
     def save_many(self, positions: Iterable[StoredPosition]) -> None: ...
 
+    def clear_triggers(self, keys: Sequence[tuple[str, str]]) -> None:
+        """Forget the trigger prices of these (book, symbol) positions (they flipped)."""
+        ...
+
 
 class RelationshipsPort(Protocol):
     def get(self, rel_id: str, for_update: bool = False) -> CopyRelationship:

@@ -65,6 +65,9 @@ class MemoryPositions:
             self._state.positions[key] = (item.position.state(), item.detached)
             item.stored = True
 
+    def clear_triggers(self, keys: Sequence[tuple[str, str]]) -> None:
+        """The fake stores no trigger prices (the mark sweep reads them from SQL only)."""
+
 
 class MemoryRelationships:
     def __init__(self, state: MemoryState, instruments: Mapping[str, Instrument]) -> None:

@@ -29,7 +29,7 @@ from copytrade.domain.copying.exposure import (
 )
 from copytrade.domain.copying.maxloss import loss_fraction_reached
 from copytrade.domain.copying.reasons import ReasonCode
-from copytrade.domain.copying.triggers import trigger_fired
+from copytrade.domain.copying.triggers import PositionTriggers, trigger_fired
 from copytrade.domain.values import HUNDRED, ONE, ZERO
 
 
@@ -54,6 +54,26 @@ def copy_trigger(
         if (value >= cost * (ONE + f)) if long else (value <= cost * (ONE - f)):
             return ReasonCode.COPY_TAKE_PROFIT
     return None
+
+
+def copy_trigger_prices(
+    qty: Decimal,
+    entry_cost: Decimal,
+    stop_loss_pct: Decimal | None,
+    take_profit_pct: Decimal | None,
+) -> PositionTriggers:
+    """The marks at which ``copy_trigger`` fires, as prices: the copy's average entry
+    × (1 ∓ f). None where not set, and for a short's take-profit of 100 % or more."""
+    if not qty or entry_cost <= ZERO:
+        return PositionTriggers()
+    entry = entry_cost / abs(qty)
+    sign = ONE if qty > ZERO else -ONE
+    stop = None if stop_loss_pct is None else entry * (ONE - sign * stop_loss_pct / HUNDRED)
+    take = None
+    if take_profit_pct is not None:
+        take = entry * (ONE + sign * take_profit_pct / HUNDRED)
+        take = take if take > ZERO else None
+    return PositionTriggers(stop, take)
 
 
 def rises(peak: Peak | None, equity: Decimal, net_allocated: Decimal) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import Select, Table, bindparam, delete, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
@@ -44,10 +44,9 @@ _OF_BOOKS_IN = KeyedSelect(  # in one symbol
 
 
 def triggers_in_force(rows: Any) -> Any:
-    """The condition that a position's trigger prices are in force: set since it last
-    opened from flat (a flip reopens it, which forgets them; docs/domain.md, "The
-    provider's stop-loss and take-profit"). ``rows``: ``PositionRow`` or an alias of it."""
-    return and_(rows.triggers_opened_at.is_not(None), rows.triggers_opened_at == rows.opened_at)
+    """The condition that a position has trigger prices (docs/domain.md, "The provider's
+    stop-loss and take-profit"). ``rows``: ``PositionRow`` or an alias of it."""
+    return or_(rows.stop_loss_price.is_not(None), rows.take_profit_price.is_not(None))
 
 
 _TRIGGERED = select(
@@ -150,13 +149,20 @@ class PositionRepository:
         query = (
             update(PositionRow)
             .where(PositionRow.book == book, PositionRow.symbol == symbol, PositionRow.qty != ZERO)
-            .values(
-                stop_loss_price=triggers.stop_loss,
-                take_profit_price=triggers.take_profit,
-                triggers_opened_at=PositionRow.opened_at if triggers else None,
-            )
+            .values(stop_loss_price=triggers.stop_loss, take_profit_price=triggers.take_profit)
         )
         return bool(self._session.execute(query).rowcount)  # type: ignore[attr-defined]
+
+    def clear_triggers(self, keys: Sequence[tuple[str, str]]) -> None:
+        """Forget the trigger prices of these (book, symbol) positions: they flipped, and
+        a price set for one side means nothing for the other."""
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            self._session.execute(
+                update(PositionRow)
+                .where(tuple_(PositionRow.book, PositionRow.symbol).in_(chunk))
+                .values(stop_loss_price=None, take_profit_price=None)
+            )
 
     def triggers_of(self, book: str) -> dict[str, PositionTriggers]:
         """The trigger prices in force on the book's positions, by symbol."""

@@ -90,11 +90,9 @@ class PositionRow(Base):
     detached: Mapped[bool] = mapped_column(Boolean, default=False)
     liquidated: Mapped[bool] = mapped_column(Boolean, default=False)
     # A provider's trigger prices (docs/domain.md, "The provider's stop-loss and
-    # take-profit"), in force while ``triggers_opened_at`` is the position's ``opened_at``:
-    # a flip reopens the position, which forgets them.
+    # take-profit"): gone with the row when flat, cleared by a flip.
     stop_loss_price: Mapped[Decimal | None] = money(nullable=True)
     take_profit_price: Mapped[Decimal | None] = money(nullable=True)
-    triggers_opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class TradeRow(Base):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from copytrade.adapters.db.types import ExactDecimal, UtcDateTime
+from copytrade.adapters.db.types import ExactDecimal
 
 revision = "0031"
 down_revision = "0024"
@@ -24,7 +24,6 @@ def upgrade() -> None:
     with op.batch_alter_table("positions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("stop_loss_price", ExactDecimal(), nullable=True))
         batch_op.add_column(sa.Column("take_profit_price", ExactDecimal(), nullable=True))
-        batch_op.add_column(sa.Column("triggers_opened_at", UtcDateTime(), nullable=True))
     for table in ("orders", "providers"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("margin_mode", sa.String(8), nullable=False,
@@ -36,6 +35,5 @@ def downgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("margin_mode")
     with op.batch_alter_table("positions", schema=None) as batch_op:
-        batch_op.drop_column("triggers_opened_at")
         batch_op.drop_column("take_profit_price")
         batch_op.drop_column("stop_loss_price")
