@@ -23,7 +23,8 @@ from copytrade.domain.copying.triggers import PositionTriggers, TriggerError, ch
 from copytrade.domain.identity import PermissionDeniedError
 from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.instruments import Side
-from copytrade.domain.orders import OrderType
+from copytrade.domain.orders import OrderStatus, OrderType
+from copytrade.domain.values import ZERO
 from copytrade.engine.protecting import PROTECTION_FIRED
 from copytrade.service_layer.provider_orders import ProviderOrders, stored_id
 
@@ -80,18 +81,16 @@ class ProviderTriggers:
             with self._uow_factory() as uow:
                 held = {p.position.instrument.symbol: p for p in uow.positions.for_book(book)}
                 waiting = {o.symbol for o in uow.orders.unconfirmed_of_book(book)}
-                stored = held.get(symbol)
-                if stored is None or stored.position.is_flat or symbol in waiting:
-                    continue
-                uow.outbox.add_many(PROTECTION_FIRED, [_notice(book, symbol, reason, now)], now)
-                uow.commit()
+            stored = held.get(symbol)
+            if stored is None or stored.position.is_flat or symbol in waiting:
+                continue
             position = stored.position
             try:
-                self._orders.place(
+                answer = self._orders.place(
                     ProviderId(book),
                     firing_order_id(book, symbol, reason, now),
                     symbol,
-                    Side.SELL if position.qty > 0 else Side.BUY,
+                    Side.SELL if position.qty > ZERO else Side.BUY,
                     abs(position.qty),
                     OrderType.MARKET,
                     leverage=position.leverage,
@@ -99,6 +98,11 @@ class ProviderTriggers:
                 )
             except PermanentVenueError:
                 continue  # recorded on the order as rejected (its reason); the next mark retries
+            if answer.status is OrderStatus.REJECTED:
+                continue  # the same: the order says why
+            with self._uow_factory() as uow:
+                uow.outbox.add_many(PROTECTION_FIRED, [_notice(book, symbol, reason, now)], now)
+                uow.commit()
             acted.append(book)
         return acted
 
