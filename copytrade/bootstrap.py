@@ -64,6 +64,7 @@ from copytrade.service_layer.live_following import LiveFollowing
 from copytrade.service_layer.platform import DEFAULT_MAX_COPIED_PROVIDERS, Platform
 from copytrade.service_layer.price_record import PriceRecorder
 from copytrade.service_layer.provider_orders import ProviderOrders
+from copytrade.service_layer.provider_triggers import ProviderTriggers
 from copytrade.service_layer.settlement.service import SettlementService
 from copytrade.service_layer.subscriptions import SubscriptionBilling
 
@@ -426,7 +427,9 @@ def build_platform(
         uow_factory, venue, engine.venue_cash, clock.now, engine.forget_providers
     )
     orders = ProviderOrders(uow_factory, venue, clock.now)
+    triggers = ProviderTriggers(uow_factory, orders, prices, clock.now)
+    engine.attach_provider_triggers(triggers.fire)
     return Platform(
-        engine, accounts, orders, actions, settlements, subscriptions, venue, clock,
+        engine, accounts, orders, actions, settlements, subscriptions, venue, clock, triggers,
         max_copied_providers,
     )

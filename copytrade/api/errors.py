@@ -29,6 +29,7 @@ from copytrade.adapters.venues.errors import (
     VenueError,
 )
 from copytrade.domain.alerts.errors import AlertNotFoundError, ChannelNotFoundError
+from copytrade.domain.copying.triggers import TriggerError
 from copytrade.domain.errors import DomainError, InvalidTransitionError, InvalidValueError
 from copytrade.domain.identity import (
     AuthenticationError,
@@ -98,6 +99,7 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (TooManyApiKeysError, 409, "too_many_keys"),
     (InsufficientFundsError, 422, "insufficient_funds"),
     (InvalidTransitionError, 409, "invalid_state"),
+    (TriggerError, 409, "no_position"),
     (InvalidValueError, 422, "invalid_value"),
     (OrderNotCancellableError, 409, "not_cancellable"),
     (UnknownExchangeAccountError, 404, "not_found"),

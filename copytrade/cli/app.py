@@ -10,6 +10,7 @@ from copytrade.cli.bench import bench_app
 from copytrade.cli.common import MappedErrors, load_settings
 from copytrade.cli.db import db_app
 from copytrade.cli.demo import demo
+from copytrade.cli.positions import positions_app
 from copytrade.cli.reconcile import reconcile_books
 from copytrade.cli.report import report_app
 from copytrade.cli.serve import serve
@@ -42,6 +43,7 @@ app.command()(settle)
 app.command()(statement)
 app.command("reconcile")(reconcile_books)
 app.add_typer(subscriptions_app, name="subscriptions")
+app.add_typer(positions_app, name="positions")
 app.command()(serve)
 app.command()(worker)
 app.command()(relay)

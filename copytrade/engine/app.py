@@ -21,6 +21,7 @@ from copytrade.domain.copying import CopyRelationship
 from copytrade.domain.copying.exposure import at_max_loss
 from copytrade.domain.copying.plan import OpeningOrders
 from copytrade.domain.copying.protections import Sweep, sweep_protections
+from copytrade.domain.copying.reasons import ReasonCode
 from copytrade.domain.ids import RelationshipId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount
@@ -85,6 +86,13 @@ class _NoStops:
 
     def on_stopped(self, message_id: str, payload: Mapping[str, Any]) -> None:
         raise _unwired()
+
+
+FireProviderTriggers = Callable[[Sequence[tuple[str, str, ReasonCode]]], list[str]]
+
+
+def _no_provider_triggers(closes: Sequence[tuple[str, str, ReasonCode]]) -> list[str]:
+    raise _unwired()
 
 
 def _unwired() -> RuntimeError:
@@ -178,6 +186,7 @@ class CopyEngine:
         self.venue_cash = VenueCash(venue, uow_factory, clock.now, checkpoints.before_venue_cash)
         self.funding = FundingBooks(venue, uow_factory, self._cash_account, VENUE)
         self.stops: Stops = _NoStops()
+        self.fire_provider_triggers: FireProviderTriggers = _no_provider_triggers
         for fanout in self.fanouts if fanout_bus is None else ():
             self.bus.subscribe(PROVIDER_FILLED, fanout.handle)
         self.bus.subscribe(VENUE_CASH, self.venue_cash.handle)
@@ -189,6 +198,12 @@ class CopyEngine:
         """The use case that finishes stops and applies the max-loss rule (the
         composition root's ``FollowerActions``)."""
         self.stops = stops
+
+    def attach_provider_triggers(self, fire: FireProviderTriggers) -> None:
+        """The use case that closes a provider's position at its own trigger price (the
+        composition root's ``ProviderTriggers.fire``; docs/domain.md, "The provider's
+        stop-loss and take-profit")."""
+        self.fire_provider_triggers = fire
 
     def _on_stopped(self, message_id: str, payload: Mapping[str, Any]) -> None:
         self.stops.on_stopped(message_id, payload)
@@ -256,13 +271,18 @@ class CopyEngine:
         prices = self.prices.snapshot()
         with self.uow_factory() as uow:
             exposures = uow.relationships.exposures(symbols)
+            triggered = uow.positions.triggered(symbols)
             found = at_max_loss(exposures, spot, prices)
             rels = [uow.relationships.get(rel_id) for rel_id in found]
         hit = self.stops.stop_at_max_loss(rels) if rels else []
         # The follower's own protections, on the same marks (docs/domain.md, "Follower
         # protections"); a relationship just stopped at its max loss is skipped by the sweep.
-        fired = sweep_protections(exposures, spot, prices)
+        # The providers' own trigger prices too: the copies mirroring them close first, so
+        # the provider's close that follows finds them closed (``no_position``).
+        fired = sweep_protections(exposures, spot, prices, triggered)
         acted = self.stops.protect(fired) if fired else []
+        if fired.provider_closes:
+            acted += self.fire_provider_triggers(fired.provider_closes)
         if hit or acted:
             self.pump()
         return hit

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from copytrade.adapters.db.repositories.orders import OrderTerms
 from copytrade.adapters.db.repositories.positions import StoredPosition
 from copytrade.domain.ids import AccountId, RelationshipId
 from copytrade.domain.instruments import Instrument
@@ -29,6 +30,7 @@ from copytrade.engine.unit_of_work import PipelineUnitOfWork
 CashAccountOf = Callable[[PipelineUnitOfWork, str], LedgerAccount]
 # How many committed fill ids a process remembers for the ingestor at the most.
 _REMEMBERED = 1_000_000
+_NO_TERMS = OrderTerms(ONE, MarginMode.ISOLATED)
 
 
 @dataclass(slots=True)
@@ -63,24 +65,6 @@ class BookKeeper:
         # stream shows them: the ingestor then skips them without a query.
         self._committed: set[str] = set()
 
-    def _cross_margined(
-        self,
-        uow: PipelineUnitOfWork,
-        fills: Sequence[Fill],
-        positions: Mapping[tuple[str, str], StoredPosition],
-    ) -> set[str]:
-        """The cross-margined books among those whose fill opens a perp from flat (a
-        position takes its book's margin mode then, and keeps it until flat)."""
-        books = set()
-        for fill in fills:
-            instrument = self._instruments.get(fill.symbol)
-            if instrument is None or instrument.is_spot:
-                continue
-            held = positions.get((str(fill.account), fill.symbol))
-            if held is None or held.position.is_flat:
-                books.add(str(fill.account))
-        return uow.relationships.cross_margined(books) if books else set()
-
     def committed(self, booked: BookedFills) -> None:
         """Call once the transaction that booked ``booked`` has committed (never before:
         a fill remembered here is one the ingestor trusts to be in the books)."""
@@ -107,13 +91,14 @@ class BookKeeper:
         self,
         uow: PipelineUnitOfWork,
         fills: Sequence[Fill],
-        leverage: Mapping[str, Decimal],
+        terms: Mapping[str, OrderTerms],
         now: datetime,
     ) -> BookedFills:
         """Book ``fills`` (in order) inside ``uow``; a fill recorded before is skipped.
 
-        ``leverage`` maps a client order id to the leverage its order asked for,
-        used when a fill opens a position from flat.
+        ``terms`` maps a client order id to the leverage and margin mode its order asked
+        for, which a position opened from flat takes (and keeps until flat; docs/domain.md
+        "Margin"); a fill of an order not there opens isolated, unlevered.
         """
         booked = BookedFills(fills=uow.fills.add_new(fills, self._venue))
         if not booked.fills:
@@ -126,15 +111,13 @@ class BookKeeper:
         paying = uow.fees.commission_books(books) if self._commission_pct > ZERO else set()
         transfers: list[Transfer] = []
         live = self._live_books() if paying else frozenset()
-        cross = self._cross_margined(uow, booked.fills, booked.positions)
         free: dict[str, Decimal] = {}  # a live follower's platform balance, as it is charged
         for fill in booked.fills:
             book = str(fill.account)
             stored = self._position(booked.positions, book, fill.symbol)
             position = stored.position
             margin_before = locked_margin(position)
-            order_leverage = leverage.get(str(fill.client_order_id), ONE)
-            mode = MarginMode.CROSS if book in cross else MarginMode.ISOLATED
+            order_leverage, mode = terms.get(str(fill.client_order_id), _NO_TERMS)
             isolated = bool(position.qty) and position.margin_mode is MarginMode.ISOLATED
             change = position.apply_fill(fill, order_leverage, mode)
             if not change.applied:
@@ -176,6 +159,11 @@ class BookKeeper:
                     cash[account.key] -= taken
                     booked.commissions.append((book, taken))
         uow.positions.save_many(list(booked.positions.values()))
+        flipped = [(str(f.account), f.symbol) for f, change in booked.changes if change.flipped]
+        if flipped:
+            # A flip reopens the position the other way: its trigger prices (docs/domain.md,
+            # "The provider's stop-loss and take-profit") were for the side it left.
+            uow.positions.clear_triggers(flipped)
         uow.trades.add_many(booked.trades)
         uow.ledger.post_all(transfers)
         if booked.commissions:

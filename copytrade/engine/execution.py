@@ -9,17 +9,17 @@ way every intent ends with a recorded answer: nothing is logged and forgotten.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
-from copytrade.adapters.db.repositories.orders import OrderIntent, StoredOrder
+from copytrade.adapters.db.repositories.orders import OrderIntent, OrderTerms, StoredOrder
 from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError
 from copytrade.adapters.venues.port import OrderRequest, Venue, VenueOrder, rejected_order
 from copytrade.domain.copying.plan import CopyOrder
 from copytrade.domain.ids import ClientOrderId, OrderId
 from copytrade.domain.instruments import parse_side
+from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.orders import OrderStatus, parse_order_type
 from copytrade.engine.bookkeeping import BookedFills, BookKeeper
 from copytrade.engine.unit_of_work import PipelineUnitOfWork
@@ -64,6 +64,7 @@ def request_for(order: OrderIntent | StoredOrder, reduce_only: bool) -> OrderReq
         limit_price=order.limit_price,
         leverage=order.leverage,
         reduce_only=reduce_only,
+        margin_mode=MarginMode.parse(order.margin_mode),
     )
 
 
@@ -108,10 +109,19 @@ class Executor:
             return BookedFills()
         answers = self._place(requests)
         self.checkpoints.after_submit()
-        return self.record(answers)
+        return self.record(answers, {str(r.client_order_id): r.margin_mode for r in requests})
 
-    def record(self, answers: Sequence[VenueOrder]) -> BookedFills:
-        leverage: dict[str, Decimal] = {str(a.client_order_id): a.leverage for a in answers}
+    def record(
+        self, answers: Sequence[VenueOrder], modes: Mapping[str, MarginMode]
+    ) -> BookedFills:
+        """Record the venue's answers and book their fills; ``modes``: the margin mode each
+        order asked for (docs/domain.md "Margin"), by client order id."""
+        terms = {
+            str(a.client_order_id): OrderTerms(
+                a.leverage, modes.get(str(a.client_order_id), MarginMode.ISOLATED)
+            )
+            for a in answers
+        }
         fills = [fill for answer in answers for fill in answer.fills]
         now = self._now()
         with self._uow_factory() as uow:
@@ -122,7 +132,7 @@ class Executor:
                 if a.status is OrderStatus.REJECTED
             }
             uow.decisions.mark_rejected(rejected)
-            booked = self._bookkeeper.record(uow, fills, leverage, now)
+            booked = self._bookkeeper.record(uow, fills, terms, now)
             uow.commit()
         self._bookkeeper.committed(booked)
         return booked
@@ -153,7 +163,8 @@ class Executor:
                 uow.orders.record_venue_results(known, self._now())
                 uow.commit()
         known, missing = self._ask([o for o in pending if o.relationship_id is not None])
-        booked = self.record(known) if known else BookedFills()
+        modes = {o.client_order_id: MarginMode.parse(o.margin_mode) for o in pending}
+        booked = self.record(known, modes) if known else BookedFills()
         if missing:
             more = self.execute(missing)
             booked.fills.extend(more.fills)

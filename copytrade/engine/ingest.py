@@ -13,9 +13,11 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from copytrade.adapters.db.repositories.orders import OrderTerms
 from copytrade.adapters.venues.port import Venue
 from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.ledger import LedgerAccount
+from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.order_events import Fill, Liquidity
 from copytrade.domain.orders import OrderStatus
 from copytrade.domain.trades import Trade
@@ -106,8 +108,8 @@ class FillIngestor:
         # The executor booked its copies' fills from the venue's answers: not again.
         fills = self._bookkeeper.not_booked_here(fills)
         if fills:
-            leverage = uow.orders.leverages([str(f.client_order_id) for f in fills])
-            self._bookkeeper.record(uow, fills, leverage, self._now())
+            terms = uow.orders.terms([str(f.client_order_id) for f in fills])
+            self._bookkeeper.record(uow, fills, terms, self._now())
 
     def book_provider_fills(self, uow: PipelineUnitOfWork, fills: Sequence[Fill]) -> int:
         """Book fills a provider made on its own exchange account (read by the provider
@@ -137,8 +139,9 @@ class FillIngestor:
         ).equity
         order = uow.orders.get(str(fill.client_order_id)) if fill.client_order_id else None
         leverage = order.leverage if order is not None else ONE
+        mode = MarginMode.parse(order.margin_mode) if order is not None else MarginMode.ISOLATED
         booked = self._bookkeeper.record(
-            uow, [fill], {str(fill.client_order_id): leverage}, self._now()
+            uow, [fill], {str(fill.client_order_id): OrderTerms(leverage, mode)}, self._now()
         )
         if not booked.changes:
             return False, False  # booked before (a re-read): already announced

@@ -18,7 +18,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from copytrade.adapters.db.repositories.orders import OrderIntent, StoredOrder
+from copytrade.adapters.db.repositories.orders import OrderIntent, OrderTerms, StoredOrder
 from copytrade.adapters.db.repositories.outbox import OutboxMessage
 from copytrade.adapters.db.repositories.positions import StoredPosition
 from copytrade.adapters.venues.port import VenueOrder
@@ -74,6 +74,10 @@ class PositionsPort(Protocol):
 
     def save_many(self, positions: Iterable[StoredPosition]) -> None: ...
 
+    def clear_triggers(self, keys: Sequence[tuple[str, str]]) -> None:
+        """Forget the trigger prices of these (book, symbol) positions (they flipped)."""
+        ...
+
 
 class RelationshipsPort(Protocol):
     def get(self, rel_id: str, for_update: bool = False) -> CopyRelationship:
@@ -90,11 +94,6 @@ class RelationshipsPort(Protocol):
         ...
 
     def all(self) -> list[CopyRelationship]: ...
-
-    def cross_margined(self, books: Collection[str]) -> set[str]:
-        """The relationships among ``books`` whose margin mode is cross (docs/domain.md
-        "Margin"); every other book is isolated."""
-        ...
 
     def exposures(self, symbols: Collection[str] | None = None) -> list[Exposure]:
         """What the max-loss sweep needs of the copying relationships holding ``symbols``."""
@@ -114,7 +113,9 @@ class OrdersPort(Protocol):
 
     def get(self, client_order_id: str) -> StoredOrder | None: ...
 
-    def leverages(self, client_order_ids: Sequence[str]) -> dict[str, Decimal]: ...
+    def terms(self, client_order_ids: Sequence[str]) -> dict[str, OrderTerms]:
+        """The leverage and margin mode each of these orders asked for."""
+        ...
 
     def add_liquidations(self, fills: Sequence[Fill], now: datetime) -> None:
         """The orders of the venue's liquidation fills, stored ``filled`` under their

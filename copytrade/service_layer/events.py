@@ -30,9 +30,9 @@ from copytrade.engine.stopping import STOPPED
 from copytrade.service_layer.identity import SIGN_UP_ATTEMPT
 from copytrade.service_layer.live_fees import FEES_OWED
 from copytrade.service_layer.live_reconcile import RECONCILIATION_MISMATCH
+from copytrade.service_layer.provider_orders import stored_id
 from copytrade.service_layer.settlement.batch import SETTLED
 from copytrade.service_layer.subscriptions import CHARGED, UNPAID_NOTICE
-from copytrade.service_layer.trading import stored_id
 
 NOTICE_TOPICS = (SETTLED, CHARGED, UNPAID_NOTICE, STOPPED, SIGN_UP_ATTEMPT, ALERT_FIRED,
                  CHANNEL_UNHEALTHY, FEES_OWED, RECONCILIATION_MISMATCH, PROTECTION_FIRED)

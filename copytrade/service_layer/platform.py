@@ -15,6 +15,7 @@ from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.accounts import AccountService
 from copytrade.service_layer.following.actions import FollowerActions
 from copytrade.service_layer.provider_orders import ProviderOrders
+from copytrade.service_layer.provider_triggers import ProviderTriggers
 from copytrade.service_layer.settlement.service import SettlementService
 from copytrade.service_layer.subscriptions import SubscriptionBilling
 
@@ -32,6 +33,7 @@ class Platform:
     subscriptions: SubscriptionBilling
     venue: Venue
     clock: Clock
+    provider_triggers: ProviderTriggers
     max_copied_providers: int = DEFAULT_MAX_COPIED_PROVIDERS
 
     def resume_prices(self) -> None:

@@ -21,6 +21,12 @@ from copytrade.domain.orders import OrderType
 from copytrade.engine.execution import rejected_answer, request_for, venue_error_reason
 
 
+def stored_id(user_id: str, client_order_id: str) -> str:
+    """A user's client order id as stored: its own, never another user's
+    (service_layer/trading.py)."""
+    return f"{user_id}:{client_order_id}"
+
+
 class ProviderOrders:
     def __init__(
         self,
@@ -44,6 +50,10 @@ class ProviderOrders:
         leverage: Decimal = Decimal(1),
         reduce_only: bool = False,
     ) -> VenueOrder:
+        with self._uow_factory() as uow:
+            # The provider's own book's margin mode (docs/domain.md "Margin"), on the order
+            # so that a position it opens from flat takes it, even filled later.
+            mode = uow.accounts.margin_mode(str(provider))
         intent = OrderIntent(
             client_order_id=str(client_order_id),
             book=str(provider),
@@ -56,6 +66,7 @@ class ProviderOrders:
             created_at=self._now(),
             reduce_only=reduce_only,
             provider_id=str(provider),
+            margin_mode=mode,
         )
         request = request_for(intent, reduce_only)  # a malformed order is refused unrecorded
         with self._uow_factory() as uow:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.margin_mode import MarginMode
 from copytrade.service_layer.platform import Platform
 from copytrade.service_layer.provider_stats import copier_figures
 
@@ -38,6 +39,7 @@ class ProviderService:
     def become(self, terms: ProviderTerms) -> ProviderTerms:
         """Make the user a provider (or replace all its terms), funding its venue account."""
         _check_cap(terms.follower_cap)
+        terms = replace(terms, margin_mode=MarginMode.parse(terms.margin_mode).value)
         self._platform.accounts.make_provider(terms)
         stored = self.terms(terms.provider_id)
         assert stored is not None

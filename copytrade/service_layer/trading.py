@@ -20,6 +20,7 @@ from copytrade.domain.instruments import Side
 from copytrade.domain.ledger.errors import IdempotencyConflictError
 from copytrade.domain.orders import OrderStatus, OrderType
 from copytrade.service_layer.platform import Platform
+from copytrade.service_layer.provider_orders import stored_id
 
 
 class UnknownOrderOfUserError(DomainError, LookupError):
@@ -42,10 +43,6 @@ class MyOrder:
     client_order_id: str
     order: StoredOrder
     fills: tuple[RecordedFill, ...]
-
-
-def stored_id(user_id: str, client_order_id: str) -> str:
-    return f"{user_id}:{client_order_id}"
 
 
 class ProviderTrading:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from copytrade.adapters.db.repositories.accounts import ProviderTerms
+from copytrade.domain.copying.triggers import PositionTriggers
 from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId
 from copytrade.domain.orders import OrderStatus
@@ -32,6 +33,7 @@ from copytrade.simulation.scenario import (
     Pause,
     PricePoint,
     ProviderOrder,
+    ProviderTriggers,
     Resume,
     Scenario,
     Settle,
@@ -57,6 +59,7 @@ EVENT_TYPES: dict[type, str] = {
     ChargeSubscriptions: "charge_subscriptions",
     Deposit: "deposit",
     Funding: "funding",
+    ProviderTriggers: "tp_sl",
 }
 
 
@@ -177,6 +180,9 @@ class ScenarioPlayer:
             self._platform.subscriptions.charge_due(event.at)
         elif isinstance(event, Funding):
             self._engine.on_funding(event.symbol, event.rate, event.at)
+        elif isinstance(event, ProviderTriggers):
+            triggers = PositionTriggers(event.stop_loss, event.take_profit)
+            self._platform.provider_triggers.set(str(event.provider), event.symbol, triggers)
         else:
             key = f"deposit:{event.account}:events[{event.index}]"
             self._platform.accounts.deposit(event.account, event.amount, key=key)

@@ -1,7 +1,8 @@
 """Becoming a provider (/provider/become) and changing one's terms (/provider/terms).
 
 The provider service decides (fee model, share 0–30 %, subscription price, follower
-cap, settlement period: docs/domain.md, docs/fees.md) and funds the new provider's venue
+cap, settlement period, minimum allocation, the own book's margin mode: docs/domain.md,
+docs/fees.md) and funds the new provider's venue
 account; the form only turns text into terms, with messages for the user.
 """
 
@@ -25,9 +26,18 @@ from copytrade.web.pages import poster, redirect, render, signed_in
 
 router = APIRouter(include_in_schema=False)
 
-FIELDS = ("fee_model", "share_pct", "subscription_price", "follower_cap", "settlement_period")
+FIELDS = (
+    "fee_model",
+    "share_pct",
+    "subscription_price",
+    "follower_cap",
+    "settlement_period",
+    "min_allocation",
+    "margin_mode",
+)
 FEE_MODELS = ("profit_share", "subscription", "commission")
 PERIODS = ("weekly", "monthly")
+MARGIN_MODES = ("isolated", "cross")
 
 
 def terms_asked(user_id: str, data: Mapping[str, object]) -> ProviderTerms:
@@ -40,6 +50,10 @@ def terms_asked(user_id: str, data: Mapping[str, object]) -> ProviderTerms:
     share = forms.decimal_or_none(data, "share_pct", low=Decimal(0), high=Decimal(30))
     price = forms.decimal_or_none(data, "subscription_price", low=Decimal(0))
     cap = forms.int_or_none(data, "follower_cap", low=1, high=1_000_000)
+    minimum = forms.decimal_or_none(data, "min_allocation", low=Decimal(0))
+    margin_mode = forms.text(data, "margin_mode", 16) or "isolated"
+    if margin_mode not in MARGIN_MODES:
+        raise forms.FormError(f"choose a margin mode ({', '.join(MARGIN_MODES)})")
     return ProviderTerms(
         user_id,
         share if share is not None else Decimal(10),
@@ -47,6 +61,8 @@ def terms_asked(user_id: str, data: Mapping[str, object]) -> ProviderTerms:
         cap,
         period,
         fee_model,
+        minimum if minimum else None,  # empty or 0: no minimum
+        margin_mode,
     )
 
 

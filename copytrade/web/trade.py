@@ -23,6 +23,7 @@ from copytrade.domain.errors import DomainError
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import TERMINAL_STATUSES, OrderType
 from copytrade.service_layer.identity import User
+from copytrade.service_layer.provider_positions import ProviderPositions
 from copytrade.service_layer.providers import ProviderService
 from copytrade.service_layer.trading import OrderAsk, ProviderTrading
 from copytrade.web import forms
@@ -92,6 +93,7 @@ def trade_page(
         "paging": Paging(page, ORDERS_SHOWN, len(orders), total),
         "done": {status.value for status in TERMINAL_STATUSES},
         "live": True,
+        "positions": ProviderPositions(platform).positions(user.id),
         "order_key": uuid.uuid4().hex,  # one per form shown: a resubmission places once
         "error": error,
         "form": form or {},
@@ -125,6 +127,25 @@ async def place(request: Request, runtime: Runtime) -> Response:
         runtime.act(lambda: trading.place(user.id, key, ask))
     except (forms.FormError, DomainError) as error:
         return trade_page(request, runtime, user, forms.error_status(error), str(error), shown)
+    return redirect("/trade")
+
+
+@router.post("/trade/positions/tp-sl", response_class=HTMLResponse)
+async def set_tp_sl(request: Request, runtime: Runtime) -> Response:
+    """Set, move or (both empty) cancel a position's stop-loss and take-profit, as
+    ``PUT /api/v1/positions/tp-sl``; a refusal re-renders the page with its message."""
+    user = poster(request)
+    if isinstance(user, Response):
+        return user
+    data = await request.form()
+    service = ProviderPositions(runtime.platform)
+    try:
+        symbol = forms.text(data, "symbol", 64)
+        stop_loss = forms.decimal_or_none(data, "stop_loss", low=Decimal(0))
+        take_profit = forms.decimal_or_none(data, "take_profit", low=Decimal(0))
+        runtime.act(lambda: service.set_triggers(user.id, symbol, stop_loss, take_profit))
+    except (forms.FormError, DomainError) as error:
+        return trade_page(request, runtime, user, forms.error_status(error), str(error))
     return redirect("/trade")
 
 

@@ -280,3 +280,30 @@ def test_a_take_profit_a_settings_edit_and_a_copy_stop_loss(simulate: Simulate) 
     )
     assert (ben["status"], ben["mode"], ben["cash"]) == ("active", "multiplier", "9690")
     assert cash(result, "ben:pro") == "9690"
+
+
+def test_a_provider_stop_loss_mirrored_moved_and_fired(simulate: Simulate) -> None:
+    result = simulate("provider_sl_mirrored")  # the hand computation: the example's header
+    # cy's own stop (39,200) fires before the provider's (38,000 then).
+    assert decisions(result, "02:00") == [("cy", "close", "placed", "copy_stop_loss", "0.1")]
+    # The moved stop (38,500) is reached: every copy still open closes with the provider's
+    # reason, then the provider's own close finds nothing left to mirror.
+    assert decisions(result, "03:00") == [
+        ("ada", "close", "placed", "provider_stop_loss", "0.1"),
+        ("ada", "close", "skipped", "no_position", "0"),
+        ("ben", "close", "placed", "provider_stop_loss", "0.1"),
+        ("ben", "close", "skipped", "no_position", "0"),
+        ("cy", "close", "skipped", "no_position", "0"),
+    ]
+    closing = [o for o in result["orders"] if o["book"] == "pro" and o["reduce_only"]]
+    assert [(o["id"].split("-")[0], o["side"], o["qty"], o["price"]) for o in closing] == [
+        ("pro:provider_stop_loss", "sell", "1", "38500")
+    ]
+    assert decisions(result, "04:00") == []
+    assert [(e["type"], e["message"]) for e in result["errors"]] == [
+        ("tp_sl", "you have no open position in 'BTC/USDT:USDT'")
+    ]
+    assert (cash(result, "ada:pro"), cash(result, "ben:pro"), cash(result, "cy:pro")) == (
+        "9850", "9850", "9900"
+    )
+    assert cash(result, "pro", "follower_free") == "98500"

@@ -12,7 +12,6 @@ from copytrade.domain.copying import CopyRelationship, RelationshipStatus
 from copytrade.domain.copying.exposure import Exposure, HeldPosition, Protections
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount, Transfer
-from copytrade.domain.margin_mode import MarginMode
 
 from .state import MemoryState, restore
 
@@ -66,6 +65,9 @@ class MemoryPositions:
             self._state.positions[key] = (item.position.state(), item.detached)
             item.stored = True
 
+    def clear_triggers(self, keys: Sequence[tuple[str, str]]) -> None:
+        """The fake stores no trigger prices (the mark sweep reads them from SQL only)."""
+
 
 class MemoryRelationships:
     def __init__(self, state: MemoryState, instruments: Mapping[str, Instrument]) -> None:
@@ -95,14 +97,6 @@ class MemoryRelationships:
 
     def all(self) -> list[CopyRelationship]:
         return [rel for _, rel in sorted(self._state.relationships.items())]
-
-    def cross_margined(self, books: Collection[str]) -> set[str]:
-        return {
-            book
-            for book in books
-            if (rel := self._state.relationships.get(book)) is not None
-            and rel.settings.margin_mode is MarginMode.CROSS
-        }
 
     def exposures(self, symbols: Collection[str] | None = None) -> list[Exposure]:
         """As the SQL query: copying relationships holding a position (in ``symbols``)."""

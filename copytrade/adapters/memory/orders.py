@@ -8,9 +8,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.decisions import DecisionRecord
-from copytrade.adapters.db.repositories.orders import OrderIntent, StoredOrder
+from copytrade.adapters.db.repositories.orders import OrderIntent, OrderTerms, StoredOrder
 from copytrade.adapters.venues.port import VenueOrder
 from copytrade.domain.copying.plan import CopyOrder, PlannedDecision
+from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import OrderStatus
 from copytrade.domain.values import ZERO
@@ -38,6 +39,7 @@ def _new_order(intent: OrderIntent) -> StoredOrder:
         provider_id=intent.provider_id,
         copy_of=intent.copy_of,
         created_at=intent.created_at,
+        margin_mode=intent.margin_mode,
     )
 
 
@@ -65,6 +67,7 @@ class MemoryOrders:
                     created_at=o.created_at,
                     limit_price=o.limit_price,
                     reduce_only=o.reduce_only,
+                    margin_mode=o.margin_mode.value,
                     relationship_id=str(o.relationship_id),
                     provider_id=str(o.provider_id),
                     copy_of=str(o.copy_of),
@@ -90,9 +93,13 @@ class MemoryOrders:
     def get(self, client_order_id: str) -> StoredOrder | None:
         return self._state.orders.get(client_order_id)
 
-    def leverages(self, client_order_ids: Sequence[str]) -> dict[str, Decimal]:
+    def terms(self, client_order_ids: Sequence[str]) -> dict[str, OrderTerms]:
         orders = self._state.orders
-        return {cid: orders[cid].leverage for cid in client_order_ids if cid in orders}
+        return {
+            cid: OrderTerms(orders[cid].leverage, MarginMode.parse(orders[cid].margin_mode))
+            for cid in client_order_ids
+            if cid in orders
+        }
 
     def add_liquidations(self, fills: Sequence[Fill], now: datetime) -> None:
         for fill in fills:

@@ -22,6 +22,7 @@ CHANGE = errors(403, 409, 413, 422)
 
 FeeModelName = Literal["profit_share", "subscription", "commission"]
 PeriodName = Literal["weekly", "monthly"]
+MarginModeName = Literal["isolated", "cross"]
 SharePct = Annotated[Decimal, Bounded(0, 30, 10)]
 
 
@@ -32,6 +33,11 @@ class BecomeProviderBody(BaseModel):
     follower_cap: int | None = Field(default=None, ge=1, le=1_000_000)
     settlement_period: PeriodName = "weekly"
     min_allocation: Amount | None = None
+    margin_mode: MarginModeName | None = Field(
+        default=None,
+        description="Your own book's margin: isolated (the default) or cross (docs/domain.md "
+        "\"Margin\"); a position keeps the mode it opened with until flat.",
+    )
 
 
 class ChangeTermsBody(BaseModel):
@@ -41,6 +47,11 @@ class ChangeTermsBody(BaseModel):
     follower_cap: int | None = Field(default=None, ge=1, le=1_000_000)
     settlement_period: PeriodName | None = None
     min_allocation: Amount | None = None
+    margin_mode: MarginModeName | None = Field(
+        default=None,
+        description="Your own book's margin: isolated (the default) or cross (docs/domain.md "
+        "\"Margin\"); a position keeps the mode it opened with until flat.",
+    )
 
 
 class TermsOut(Out):
@@ -51,6 +62,7 @@ class TermsOut(Out):
     follower_cap: int | None
     settlement_period: PeriodName
     min_allocation: Money | None
+    margin_mode: MarginModeName
 
 
 FollowersOut = wire_model(FollowerSummary, open_to_new_followers=(bool, ...))
@@ -65,6 +77,7 @@ def terms_view(terms: ProviderTerms) -> dict[str, Any]:
         "follower_cap": terms.follower_cap,
         "settlement_period": terms.settlement_period,
         "min_allocation": plain(terms.min_allocation),
+        "margin_mode": terms.margin_mode,
     }
 
 
@@ -95,6 +108,7 @@ def become_provider(
         body.settlement_period,
         body.fee_model,
         body.min_allocation,
+        body.margin_mode or "isolated",
     )
     existed = service.terms(user.id) is not None
     stored = runtime.act(lambda: service.become(terms))
@@ -110,7 +124,7 @@ def change_terms(body: ChangeTermsBody, user: CurrentUser, runtime: Runtime) -> 
     if service.terms(user.id) is None:
         raise NotFoundError("you are not a provider: POST /api/v1/providers/me to become one")
     changes = body.model_dump(exclude_unset=True)
-    for name in ("fee_model", "share_pct", "settlement_period"):
+    for name in ("fee_model", "share_pct", "settlement_period", "margin_mode"):
         if name in changes and changes[name] is None:
             del changes[name]  # an explicit null keeps these as they are
     stored = runtime.act(lambda: service.change(user.id, changes))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from copytrade.domain.copying.maxloss import max_loss_reached
+from copytrade.domain.copying.triggers import PositionTriggers
 from copytrade.domain.values import ZERO
 
 
@@ -29,6 +30,9 @@ class HeldPosition:
     entry_cost: Decimal
     leverage: Decimal
     detached: bool = False  # closed by hand once: no copy protection applies to it
+    # The provider's trigger prices on its own position in the symbol, which every copy
+    # of it mirrors (docs/domain.md, "The provider's stop-loss and take-profit").
+    mirrored: PositionTriggers | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,9 @@ Whole relationship, in percent of copy equity against the net allocation:
                          being the best equity / net_allocated seen at a mark
 Each test multiplies instead of dividing (entry × |qty| is the position's cost), so
 the boundary is exact: reaching the threshold fires.
+The provider's own trigger prices (triggers.py) are checked on the same sweep, on the
+provider's position and, mirrored, on every copy after the copy's own stop-loss and
+take-profit: whichever the mark reaches closes the copy, once.
 """
 
 from __future__ import annotations
@@ -17,9 +20,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from copytrade.domain.copying.exposure import Exposure, HeldPosition, Peak, book_equity
+from copytrade.domain.copying.exposure import (
+    Exposure,
+    HeldPosition,
+    Peak,
+    Protections,
+    book_equity,
+)
 from copytrade.domain.copying.maxloss import loss_fraction_reached
 from copytrade.domain.copying.reasons import ReasonCode
+from copytrade.domain.copying.triggers import PositionTriggers, trigger_fired
 from copytrade.domain.values import HUNDRED, ONE, ZERO
 
 
@@ -44,6 +54,26 @@ def copy_trigger(
         if (value >= cost * (ONE + f)) if long else (value <= cost * (ONE - f)):
             return ReasonCode.COPY_TAKE_PROFIT
     return None
+
+
+def copy_trigger_prices(
+    qty: Decimal,
+    entry_cost: Decimal,
+    stop_loss_pct: Decimal | None,
+    take_profit_pct: Decimal | None,
+) -> PositionTriggers:
+    """The marks at which ``copy_trigger`` fires, as prices: the copy's average entry
+    × (1 ∓ f). None where not set, and for a short's take-profit of 100 % or more."""
+    if not qty or entry_cost <= ZERO:
+        return PositionTriggers()
+    entry = entry_cost / abs(qty)
+    sign = ONE if qty > ZERO else -ONE
+    stop = None if stop_loss_pct is None else entry * (ONE - sign * stop_loss_pct / HUNDRED)
+    take = None
+    if take_profit_pct is not None:
+        take = entry * (ONE + sign * take_profit_pct / HUNDRED)
+        take = take if take > ZERO else None
+    return PositionTriggers(stop, take)
 
 
 def rises(peak: Peak | None, equity: Decimal, net_allocated: Decimal) -> bool:
@@ -77,27 +107,43 @@ def relationship_trigger(
 
 @dataclass(slots=True)
 class Sweep:
-    """What one mark fired: relationships to stop, single copies to close, new peaks."""
+    """What one mark fired: relationships to stop, single copies to close, new peaks,
+    and providers' own positions to close at their trigger prices (book, symbol, reason)."""
 
     stops: list[tuple[str, ReasonCode]] = field(default_factory=list)
     closes: list[tuple[str, str, ReasonCode]] = field(default_factory=list)
     peaks: dict[str, Peak] = field(default_factory=dict)
+    provider_closes: list[tuple[str, str, ReasonCode]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.stops or self.closes or self.peaks)
+        return bool(self.stops or self.closes or self.peaks or self.provider_closes)
+
+
+_NONE = Protections()
 
 
 def sweep_protections(
-    exposures: Iterable[Exposure], spot: Mapping[str, bool], prices: Mapping[str, Decimal]
+    exposures: Iterable[Exposure],
+    spot: Mapping[str, bool],
+    prices: Mapping[str, Decimal],
+    providers: Iterable[tuple[str, HeldPosition]] = (),
 ) -> Sweep:
     """Every protection the prices reached, in the exposures' order. A relationship at
     its max loss is left to that rule; one a relationship-wide protection stops has
-    its copies closed by the stop, not one by one."""
+    its copies closed by the stop, not one by one. ``providers``: the providers'
+    positions with trigger prices set, as (book, position with ``mirrored`` set)."""
     found = Sweep()
+    for book, held in providers:
+        mark = prices.get(held.symbol)
+        fired = None if mark is None else trigger_fired(held.qty, mark, held.mirrored)
+        if fired is not None:
+            found.provider_closes.append((book, held.symbol, fired))
     for e in exposures:
         p = e.protections
         if p is None:
-            continue
+            if not any(position.mirrored for position in e.positions):
+                continue
+            p = _NONE
         equity = book_equity(e.cash, e.positions, spot, prices)
         if loss_fraction_reached(equity, e.net_allocated, e.max_loss_pct / HUNDRED):
             continue
@@ -114,6 +160,8 @@ def sweep_protections(
             if mark is None or position.detached:
                 continue
             close = copy_trigger(position, mark, p.copy_stop_loss_pct, p.copy_take_profit_pct)
+            if close is None:
+                close = trigger_fired(position.qty, mark, position.mirrored)
             if close is not None:
                 found.closes.append((e.relationship_id, position.symbol, close))
     return found

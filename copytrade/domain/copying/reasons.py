@@ -50,6 +50,10 @@ class ReasonCode(StrEnum):
     COPY_TAKE_PROFIT = "copy_take_profit"
     TAKE_PROFIT = "take_profit"
     TRAILING_STOP = "trailing_stop"
+    # The provider's own trigger prices, mirrored to every copy (docs/domain.md, "The
+    # provider's stop-loss and take-profit").
+    PROVIDER_STOP_LOSS = "provider_stop_loss"
+    PROVIDER_TAKE_PROFIT = "provider_take_profit"
 
 
 # Each reason in words, for people reading a report or a page (docs/domain.md, Copying).
@@ -76,6 +80,8 @@ REASON_WORDS: dict[ReasonCode, str] = {
     ReasonCode.COPY_TAKE_PROFIT: "the copy's take-profit was reached",
     ReasonCode.TAKE_PROFIT: "the relationship's take-profit was reached",
     ReasonCode.TRAILING_STOP: "the relationship's trailing stop was reached",
+    ReasonCode.PROVIDER_STOP_LOSS: "the provider's stop-loss price was reached",
+    ReasonCode.PROVIDER_TAKE_PROFIT: "the provider's take-profit price was reached",
 }
 
 

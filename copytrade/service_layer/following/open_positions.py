@@ -73,6 +73,7 @@ def plan_open_positions(
                     relationship_id=str(rel.id),
                     provider_id=provider,
                     copy_of=pseudo_fill,
+                    margin_mode=rel.settings.margin_mode.value,
                 )
             )
             # Later positions see the cash and the slot this one takes.

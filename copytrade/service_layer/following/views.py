@@ -19,6 +19,8 @@ from copytrade.adapters.db.repositories.positions import StoredPosition
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship, CopySettings, RelationshipStatus
 from copytrade.domain.copying.edits import SETTING_NAMES
+from copytrade.domain.copying.protections import copy_trigger_prices
+from copytrade.domain.copying.triggers import PositionTriggers
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.margin import cross_buffer, liquidation_price, locked, perps_in
 from copytrade.domain.margin_mode import MarginMode
@@ -61,6 +63,14 @@ class PositionView:
     opened_at: datetime | None
     margin_mode: str = "isolated"
     liquidation_price: Decimal | None = None  # docs/domain.md "Liquidation"
+    # The provider's stop-loss / take-profit prices, which the copy mirrors (docs/domain.md,
+    # "The provider's stop-loss and take-profit"); the provider's own position: its own.
+    stop_loss: Decimal | None = None
+    take_profit: Decimal | None = None
+    # The follower's own copy stop-loss / take-profit as prices (docs/domain.md, "Follower
+    # protections"); whichever the mark reaches first closes the copy.
+    own_stop_loss: Decimal | None = None
+    own_take_profit: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +123,8 @@ def _position(
     prices: Mapping[str, Decimal],
     cash: Decimal = ZERO,
     others: Sequence[Position] = (),
+    mirrored: PositionTriggers | None = None,
+    own: PositionTriggers = PositionTriggers(),
 ) -> PositionView:
     position = stored.position
     mark = prices.get(position.instrument.symbol)
@@ -135,13 +147,36 @@ def _position(
         opened_at=position.opened_at,
         margin_mode=position.margin_mode.value,
         liquidation_price=liquidation_price(position, buffer),
+        stop_loss=mirrored.stop_loss if mirrored else None,
+        take_profit=mirrored.take_profit if mirrored else None,
+        own_stop_loss=own.stop_loss,
+        own_take_profit=own.take_profit,
     )
 
 
-def _positions(book: BookState, prices: Mapping[str, Decimal]) -> tuple[PositionView, ...]:
+def positions_view(
+    book: BookState,
+    prices: Mapping[str, Decimal],
+    triggers: Mapping[str, PositionTriggers],
+    settings: CopySettings | None = None,
+) -> tuple[PositionView, ...]:
+    """A book's open positions with their trigger prices: ``triggers`` the provider's by
+    symbol, ``settings`` the relationship's (its own copy stop-loss / take-profit)."""
     held = book.open_positions()
     cross = [p.position for p in held if p.position.margin_mode is MarginMode.CROSS]
-    return tuple(_position(p, prices, book.cash, cross) for p in held)
+    views = []
+    for p in held:
+        own = PositionTriggers()
+        if settings is not None and not p.detached:
+            own = copy_trigger_prices(
+                p.position.qty,
+                p.position.entry_cost,
+                settings.copy_stop_loss_pct,
+                settings.copy_take_profit_pct,
+            )
+        mirrored = None if p.detached else triggers.get(p.position.instrument.symbol)
+        views.append(_position(p, prices, book.cash, cross, mirrored, own))
+    return tuple(views)
 
 
 class FollowingReads:
@@ -190,6 +225,7 @@ class FollowingReads:
             rel = owned_relationship(uow, user, rel_id)
             book = load_books(uow, [rel])[rel.book]
             summary = self._summary(uow, rel, book, prices)
+            triggers = uow.positions.triggers_of(str(rel.provider))
             ack = uow.risk_acknowledgements.of(rel_id)
             records, total = uow.decisions.page_for_relationship(
                 rel_id, page_size, (page - 1) * page_size
@@ -197,7 +233,7 @@ class FollowingReads:
         return RelationshipDetail(
             relationship=summary,
             settings=settings_view(rel.settings),
-            positions=_positions(book, prices),
+            positions=positions_view(book, prices, triggers, rel.settings),
             risk_acknowledgement=(
                 RiskAcknowledgementView(ack.disclosure_version, ack.acknowledged_at)
                 if ack is not None

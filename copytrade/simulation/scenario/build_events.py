@@ -37,6 +37,7 @@ from copytrade.simulation.scenario.schema_events import (
     OrderDoc,
     RelationshipDoc,
     SettingsDoc,
+    TriggersDoc,
 )
 
 _SETTINGS_FIELDS = frozenset(SettingsDoc.model_fields)
@@ -102,6 +103,8 @@ class EventBuilder:
             return self._edit(path, index, doc)
         if isinstance(doc, FundingDoc):
             return self._funding(path, index, doc)
+        if isinstance(doc, TriggersDoc):
+            return self._triggers(path, index, doc)
         if isinstance(doc, DepositDoc):
             if doc.account not in self._known.providers | self._known.followers:
                 self._where.fail(f"{path}.account", f"unknown account {doc.account!r}")
@@ -141,6 +144,26 @@ class EventBuilder:
         if abs(doc.rate) > MAX_FUNDING_RATE:
             self._where.fail(f"{path}.rate", f"must be within ±{MAX_FUNDING_RATE}, got {doc.rate}")
         return ev.Funding(at, index, doc.symbol, doc.rate)
+
+    def _triggers(self, path: str, index: int, doc: TriggersDoc) -> ev.ProviderTriggers:
+        """Known provider and symbol, prices on the tick; whether the provider holds a
+        position and on which side is the run's to find (a refusal is in ``errors``)."""
+        if doc.provider not in self._known.providers:
+            self._where.fail(f"{path}.provider", f"unknown provider {doc.provider!r}")
+        instrument = self._instrument(f"{path}.symbol", doc.symbol)
+        for name, price in (("stop_loss", doc.stop_loss), ("take_profit", doc.take_profit)):
+            if price is not None and instrument.round_price(price) != price:
+                self._where.fail(
+                    f"{path}.{name}", f"{price} is not a multiple of the tick {instrument.tick}"
+                )
+        return ev.ProviderTriggers(
+            doc.at,
+            index,
+            ProviderId(doc.provider),
+            doc.symbol,
+            None if doc.stop_loss is None else Price(doc.stop_loss),
+            None if doc.take_profit is None else Price(doc.take_profit),
+        )
 
     def _instrument(self, path: str, symbol: str) -> Instrument:
         instrument = self._known.instruments.get(symbol)

@@ -140,4 +140,26 @@ class Funding:
     rate: Decimal
 
 
-Event = ProviderOrder | FollowerAction | Settle | ChargeSubscriptions | Deposit | Funding
+@dataclass(frozen=True, slots=True)
+class ProviderTriggers:
+    """The provider sets, moves or (both None) cancels the stop-loss / take-profit prices
+    of its open position; every copy mirrors them (docs/domain.md, "The provider's
+    stop-loss and take-profit")."""
+
+    at: datetime
+    index: int
+    provider: ProviderId
+    symbol: str
+    stop_loss: Price | None
+    take_profit: Price | None
+
+
+Event = (
+    ProviderOrder
+    | FollowerAction
+    | Settle
+    | ChargeSubscriptions
+    | Deposit
+    | Funding
+    | ProviderTriggers
+)

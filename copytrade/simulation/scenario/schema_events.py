@@ -124,6 +124,18 @@ class FundingDoc(_EventDoc):
     rate: Number
 
 
+class TriggersDoc(_EventDoc):
+    """The provider sets, moves or cancels the stop-loss / take-profit of its position
+    (docs/domain.md, "The provider's stop-loss and take-profit"): the two prices replace
+    any set before; one left out (or null) is not set."""
+
+    type: Literal["tp_sl"]
+    provider: str
+    symbol: str
+    stop_loss: PositiveNumber | None = None
+    take_profit: PositiveNumber | None = None
+
+
 EventDoc = Annotated[
     OrderDoc
     | FollowDoc
@@ -134,6 +146,7 @@ EventDoc = Annotated[
     | SettleDoc
     | ChargeSubscriptionsDoc
     | DepositDoc
-    | FundingDoc,
+    | FundingDoc
+    | TriggersDoc,
     Field(discriminator="type"),
 ]

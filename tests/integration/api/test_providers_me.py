@@ -22,6 +22,7 @@ def test_become_a_provider_with_defaults_then_see_the_terms(api: Api) -> None:
         "follower_cap": None,
         "settlement_period": "weekly",
         "min_allocation": None,
+        "margin_mode": "isolated",
     }
     changed = api.client.patch(
         "/api/v1/providers/me", json={"min_allocation": "500"}, headers=user["headers"]

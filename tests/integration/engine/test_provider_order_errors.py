@@ -14,8 +14,8 @@ from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenue
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
-from copytrade.service_layer.provider_orders import ProviderOrders
-from copytrade.service_layer.trading import OrderAsk, ProviderTrading, stored_id
+from copytrade.service_layer.provider_orders import ProviderOrders, stored_id
+from copytrade.service_layer.trading import OrderAsk, ProviderTrading
 
 from .harness import PERP, Harness
 from .test_venue_errors import FlakyVenue

@@ -51,6 +51,28 @@ def test_a_provider_changes_its_terms_on_the_form(web: Api) -> None:
     assert web.client.post("/provider/terms", data=TERMS).status_code == 403  # no Origin
 
 
+def test_the_terms_form_sets_the_minimum_allocation_and_margin_mode(web: Api) -> None:
+    signed_up(web, "3000")
+    become_provider(web)
+    form = web.client.get("/provider/terms").text
+    assert 'id="min_allocation"' in form and 'id="margin_mode"' in form
+    for changes, words in [
+        ({"margin_mode": "portfolio"}, "choose a margin mode"),
+        ({"min_allocation": "lots"}, "min allocation must be a number"),
+    ]:
+        reply = web.client.post("/provider/terms", data={**TERMS, **changes}, headers=ORIGIN)
+        assert reply.status_code == 422 and words in reply.text, changes
+    assert web.client.get("/api/v1/providers/me").json()["margin_mode"] == "isolated"
+    asked = {**TERMS, "min_allocation": "250", "margin_mode": "cross"}
+    saved = web.client.post("/provider/terms", data=asked, headers=ORIGIN, follow_redirects=False)
+    assert saved.status_code == 303
+    terms = web.client.get("/api/v1/providers/me").json()
+    assert (terms["min_allocation"], terms["margin_mode"]) == ("250", "cross")
+    form = web.client.get("/provider/terms").text
+    assert re.search(r'name="min_allocation"[^>]* value="250"', form)
+    assert re.search(r'<option value="cross" selected>', form)
+
+
 def test_the_fee_model_is_locked_while_followers_copy(web: Api) -> None:
     signed_up(web, "3000")
     become_provider(web)

@@ -30,6 +30,7 @@ class ProviderTerms:
     settlement_period: str = "weekly"
     fee_model: str = "profit_share"  # profit_share / subscription / commission
     min_allocation: Decimal | None = None  # the smallest allocation a follower copies with
+    margin_mode: str = "isolated"  # the provider's own book (docs/domain.md "Margin")
 
 
 class AccountRepository:
@@ -58,6 +59,7 @@ class AccountRepository:
                 settlement_period=terms.settlement_period,
                 fee_model=terms.fee_model,
                 min_allocation=terms.min_allocation,
+                margin_mode=terms.margin_mode,
             )
         )
         self._session.flush()
@@ -84,6 +86,11 @@ class AccountRepository:
         )
         return {pid: (name, share) for pid, name, share in self._session.execute(query)}
 
+    def margin_mode(self, provider_id: str) -> str:
+        """The margin mode of a provider's own book; isolated for any other account."""
+        query = select(ProviderRow.margin_mode).where(ProviderRow.account_id == provider_id)
+        return self._session.scalar(query) or "isolated"
+
     def terms(self, provider_id: str) -> ProviderTerms:
         row = self._session.get(ProviderRow, provider_id)
         if row is None:
@@ -96,4 +103,5 @@ class AccountRepository:
             row.settlement_period,
             row.fee_model,
             row.min_allocation,
+            row.margin_mode,
         )

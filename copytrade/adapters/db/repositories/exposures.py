@@ -6,6 +6,9 @@ allocation cash (the ledger balance, absent meaning 0) and
 the position's quantity, cost and leverage, as plain values
 (domain/copying/exposure.py). Stopped relationships are left out; a book's
 positions are all of its rows, as ``PositionRepository.for_books`` loads them.
+Each position carries the trigger prices in force on the provider's own position in
+its symbol (docs/domain.md, "The provider's stop-loss and take-profit"), which the copy
+mirrors: one outer join by primary key.
 """
 
 from __future__ import annotations
@@ -16,15 +19,18 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
+from copytrade.adapters.db.repositories.positions import triggers_in_force
 from copytrade.adapters.db.schema import LedgerBalanceRow, PositionRow, RelationshipRow
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.copying.exposure import Exposure, HeldPosition, Peak, Protections
+from copytrade.domain.copying.triggers import PositionTriggers
 from copytrade.domain.ledger import LedgerAccountKind
 from copytrade.domain.values import USDT, ZERO
 
 _R, _P, _B = RelationshipRow, PositionRow, LedgerBalanceRow
+_PP = aliased(PositionRow, name="provider_position")
 _QUERY = (
     select(
         _R.id,
@@ -42,8 +48,18 @@ _QUERY = (
         _R.trailing_stop_pct,
         _R.peak_equity,
         _R.peak_net_allocated,
+        _PP.stop_loss_price,
+        _PP.take_profit_price,
     )
     .join(_P, _P.book == _R.id)
+    .outerjoin(
+        _PP,
+        and_(
+            _PP.book == _R.provider_id,
+            _PP.symbol == _P.symbol,
+            triggers_in_force(_PP),
+        ),
+    )
     .outerjoin(
         _B,
         and_(
@@ -75,9 +91,18 @@ def _exposure(rel_id: str, rows: list[Any]) -> Exposure:
         net_allocated=net_allocated,
         max_loss_pct=max_loss_pct,
         cash=ZERO if cash is None else cash,
-        positions=tuple(HeldPosition(r[4], r[5], r[6], r[7], bool(r[8])) for r in rows),
-        protections=_protections(rows[0][9:]),
+        positions=tuple(
+            HeldPosition(r[4], r[5], r[6], r[7], bool(r[8]), _mirrored(r[15], r[16]))
+            for r in rows
+        ),
+        protections=_protections(rows[0][9:15]),
     )
+
+
+def _mirrored(stop_loss: Any, take_profit: Any) -> PositionTriggers | None:
+    if stop_loss is None and take_profit is None:
+        return None
+    return PositionTriggers(stop_loss, take_profit)
 
 
 def _protections(values: Any) -> Protections | None:

@@ -16,6 +16,7 @@ from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.schema import FillRow, OrderRow
 from copytrade.adapters.venues.port import VenueOrder
 from copytrade.domain.copying.plan import CopyOrder
+from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import OrderStatus
 
@@ -41,6 +42,8 @@ class OrderIntent:
     provider_id: str | None = None
     copy_of: str | None = None
     venue: str = "paper"
+    # The margin mode a position this order opens from flat takes (docs/domain.md "Margin").
+    margin_mode: str = MarginMode.ISOLATED.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,15 @@ class StoredOrder:
     provider_id: str | None
     copy_of: str | None
     created_at: datetime
+    margin_mode: str = MarginMode.ISOLATED.value
+
+
+class OrderTerms(NamedTuple):
+    """What booking a fill needs of its order: the leverage and the margin mode a
+    position opened from flat takes (docs/domain.md "Margin")."""
+
+    leverage: Decimal
+    margin_mode: MarginMode
 
 
 class RecordedFill(NamedTuple):
@@ -83,7 +95,7 @@ _FILLS = cast(Table, FillRow.__table__)
 _INTENT_COLUMNS = (
     "id", "client_order_id", "venue", "book", "relationship_id", "provider_id", "copy_of",
     "symbol", "side", "type", "qty", "limit_price", "leverage", "reduce_only", "status",
-    "filled_qty", "fees", "created_at", "updated_at",
+    "filled_qty", "fees", "created_at", "updated_at", "margin_mode",
 )  # fmt: skip
 _INSERT_INTENTS = BulkStatement(insert(_ORDERS), _INTENT_COLUMNS)
 _RESULT_COLUMNS = ("status", "filled_qty", "avg_fill_price", "fees", "reason", "updated_at")
@@ -103,8 +115,8 @@ _SEEN_FILLS = KeyedSelect(
         FillRow.venue == bindparam("venue"), FillRow.fill_id.in_(keys_param())
     )
 )
-_LEVERAGES = KeyedSelect(
-    select(OrderRow.client_order_id, OrderRow.leverage).where(
+_TERMS = KeyedSelect(
+    select(OrderRow.client_order_id, OrderRow.leverage, OrderRow.margin_mode).where(
         OrderRow.client_order_id.in_(keys_param())
     )
 )
@@ -131,6 +143,7 @@ def _intent_row(intent: OrderIntent) -> dict[str, object]:
         "fees": Decimal(0),
         "created_at": intent.created_at,
         "updated_at": intent.created_at,
+        "margin_mode": intent.margin_mode,
     }
 
 
@@ -155,6 +168,7 @@ def _copy_order_row(order: CopyOrder, venue: str) -> dict[str, object]:
         "fees": _ZERO,
         "created_at": order.created_at,
         "updated_at": order.created_at,
+        "margin_mode": order.margin_mode.value,
     }
 
 
@@ -251,9 +265,13 @@ class OrderRepository:
         found = self._query(OrderRow.client_order_id == client_order_id)
         return found[0] if found else None
 
-    def leverages(self, client_order_ids: Sequence[str]) -> dict[str, Decimal]:
-        """The leverage each of these orders asked for (orders we did not place are absent)."""
-        return dict(_LEVERAGES.rows(self._session, client_order_ids))
+    def terms(self, client_order_ids: Sequence[str]) -> dict[str, OrderTerms]:
+        """The leverage and margin mode each of these orders asked for (orders we did not
+        place are absent)."""
+        return {
+            cid: OrderTerms(leverage, MarginMode.parse(mode))
+            for cid, leverage, mode in _TERMS.rows(self._session, client_order_ids)
+        }
 
     def unconfirmed(self) -> list[StoredOrder]:
         """Intents whose venue answer was never recorded: the crash-recovery work list."""

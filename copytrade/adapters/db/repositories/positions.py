@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import Select, Table, bindparam, delete, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.schema import PositionRow
+from copytrade.domain.copying.exposure import HeldPosition
+from copytrade.domain.copying.triggers import PositionTriggers
 from copytrade.domain.ids import AccountId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.positions import Position, PositionState
+from copytrade.domain.values import ZERO
 
 _CHUNK = 500
 _STATE_FIELDS = tuple(PositionState.__dataclass_fields__)
@@ -38,6 +41,23 @@ _UPDATE = BulkStatement(
 _OF_BOOKS_IN = KeyedSelect(  # in one symbol
     _SELECT.where(PositionRow.book.in_(keys_param()), PositionRow.symbol == bindparam("symbol"))
 )
+
+
+def triggers_in_force(rows: Any) -> Any:
+    """The condition that a position has trigger prices (docs/domain.md, "The provider's
+    stop-loss and take-profit"). ``rows``: ``PositionRow`` or an alias of it."""
+    return or_(rows.stop_loss_price.is_not(None), rows.take_profit_price.is_not(None))
+
+
+_TRIGGERED = select(
+    PositionRow.book,
+    PositionRow.symbol,
+    PositionRow.qty,
+    PositionRow.entry_cost,
+    PositionRow.leverage,
+    PositionRow.stop_loss_price,
+    PositionRow.take_profit_price,
+).where(triggers_in_force(PositionRow), PositionRow.qty != ZERO)
 
 
 @dataclass(slots=True)
@@ -119,3 +139,44 @@ class PositionRepository:
             self._session.execute(
                 delete(PositionRow).where(tuple_(PositionRow.book, PositionRow.symbol).in_(chunk))
             )
+
+    # --- a provider's trigger prices (docs/domain.md, "The provider's stop-loss and
+    # take-profit") -------------------------------------------------------------------
+
+    def set_triggers(self, book: str, symbol: str, triggers: PositionTriggers) -> bool:
+        """Set (or, with both None, cancel) the trigger prices of the book's open position
+        in ``symbol``, in force until it is flat or flips; False when there is none."""
+        query = (
+            update(PositionRow)
+            .where(PositionRow.book == book, PositionRow.symbol == symbol, PositionRow.qty != ZERO)
+            .values(stop_loss_price=triggers.stop_loss, take_profit_price=triggers.take_profit)
+        )
+        return bool(self._session.execute(query).rowcount)  # type: ignore[attr-defined]
+
+    def clear_triggers(self, keys: Sequence[tuple[str, str]]) -> None:
+        """Forget the trigger prices of these (book, symbol) positions: they flipped, and
+        a price set for one side means nothing for the other."""
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            self._session.execute(
+                update(PositionRow)
+                .where(tuple_(PositionRow.book, PositionRow.symbol).in_(chunk))
+                .values(stop_loss_price=None, take_profit_price=None)
+            )
+
+    def triggers_of(self, book: str) -> dict[str, PositionTriggers]:
+        """The trigger prices in force on the book's positions, by symbol."""
+        query = _TRIGGERED.where(PositionRow.book == book)
+        rows = self._session.execute(query)
+        return {row.symbol: PositionTriggers(row[5], row[6]) for row in rows}
+
+    def triggered(self, symbols: Collection[str] | None = None) -> list[tuple[str, HeldPosition]]:
+        """Every open position with trigger prices in force (in one of ``symbols``), as
+        (book, position with ``mirrored`` set), by book and symbol."""
+        query = _TRIGGERED.order_by(PositionRow.book, PositionRow.symbol)
+        if symbols is not None:
+            query = query.where(PositionRow.symbol.in_(sorted(symbols)))
+        return [
+            (book, HeldPosition(symbol, qty, cost, leverage, False, PositionTriggers(sl, tp)))
+            for book, symbol, qty, cost, leverage, sl, tp in self._session.execute(query)
+        ]

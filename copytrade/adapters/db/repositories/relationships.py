@@ -293,17 +293,6 @@ class RelationshipRepository:
         rows = self._session.scalars(select(RelationshipRow).order_by(RelationshipRow.id))
         return [_relationship(row) for row in rows]
 
-    def cross_margined(self, books: Collection[str]) -> set[str]:
-        """The relationships among ``books`` whose margin mode is cross."""
-        rel, found = RelationshipRow, set[str]()
-        wanted = sorted(set(books))
-        for start in range(0, len(wanted), 500):
-            query = select(rel.id).where(
-                rel.id.in_(wanted[start : start + 500]), rel.margin_mode == "cross"
-            )
-            found.update(self._session.scalars(query))
-        return found
-
     def holding(self, symbols: Collection[str] | None = None) -> list[CopyRelationship]:
         """Relationships whose book has a position (in one of ``symbols``, or any)."""
         books = select(PositionRow.book)

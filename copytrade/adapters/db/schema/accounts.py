@@ -31,6 +31,8 @@ class ProviderRow(Base):
     # The smallest allocation a follower may copy with (docs/api.md, Rules a follow must pass).
     min_allocation: Mapped[Decimal | None] = money(nullable=True)
     settlement_period: Mapped[str] = mapped_column(String(16), default="weekly")
+    # The provider's own book: isolated or cross margin (docs/domain.md "Margin").
+    margin_mode: Mapped[str] = mapped_column(String(8), default="isolated")
     # profit_share / subscription / commission (docs/fees.md)
     fee_model: Mapped[str] = mapped_column(
         String(16), default="profit_share", server_default="profit_share"

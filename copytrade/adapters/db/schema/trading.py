@@ -35,6 +35,8 @@ class OrderRow(Base):
     limit_price: Mapped[Decimal | None] = money(nullable=True)
     leverage: Mapped[Decimal] = money(default=Decimal(1))
     reduce_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The margin mode a position this order opens from flat takes (docs/domain.md "Margin").
+    margin_mode: Mapped[str] = mapped_column(String(8), default="isolated")
     status: Mapped[str] = mapped_column(String(20))
     filled_qty: Mapped[Decimal] = money(default=Decimal(0))
     avg_fill_price: Mapped[Decimal | None] = money(nullable=True)
@@ -87,6 +89,10 @@ class PositionRow(Base):
     margin_mode: Mapped[str] = mapped_column(String(8), default="isolated")
     detached: Mapped[bool] = mapped_column(Boolean, default=False)
     liquidated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A provider's trigger prices (docs/domain.md, "The provider's stop-loss and
+    # take-profit"): gone with the row when flat, cleared by a flip.
+    stop_loss_price: Mapped[Decimal | None] = money(nullable=True)
+    take_profit_price: Mapped[Decimal | None] = money(nullable=True)
 
 
 class TradeRow(Base):

@@ -1,0 +1,105 @@
+"""``copytrade positions list|tp-sl``: a provider's own open positions, and the stop-loss
+and take-profit trigger prices every copy of them mirrors (docs/domain.md, "The
+provider's stop-loss and take-profit"). The same use case as ``/api/v1/positions``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
+
+import typer
+
+from copytrade.adapters.jsonable import to_jsonable
+from copytrade.cli.common import DATABASE, open_container
+from copytrade.marketdata.clock import SystemClock
+from copytrade.service_layer.following.views import PositionView
+from copytrade.service_layer.provider_positions import ProviderPositions
+
+positions_app = typer.Typer(
+    help="A provider's own positions and their stop-loss / take-profit (docs/domain.md).",
+    no_args_is_help=True,
+)
+
+STOP_LOSS = typer.Option(None, "--stop-loss", help="Close at market when the mark reaches it.")
+TAKE_PROFIT = typer.Option(
+    None, "--take-profit", help="Close at market when the mark reaches it."
+)
+JSON = typer.Option(False, "--json", help="One JSON object on stdout.")
+
+
+@positions_app.command("list")
+def list_positions(
+    provider: str, database: str | None = DATABASE, as_json: bool = JSON
+) -> None:
+    """The provider's open positions with their trigger prices."""
+    with _positions(database) as service:
+        shown = service.positions(provider)
+    _print(shown, as_json)
+
+
+@positions_app.command("tp-sl")
+def tp_sl(
+    provider: str,
+    symbol: str,
+    stop_loss: str | None = STOP_LOSS,
+    take_profit: str | None = TAKE_PROFIT,
+    database: str | None = DATABASE,
+    as_json: bool = JSON,
+) -> None:
+    """Set or move the stop-loss / take-profit of PROVIDER's open position in SYMBOL
+    (an option left out: none; both left out cancels them). Every copy mirrors them; the
+    platform checks them at every mark. A price the last mark already reached is refused."""
+    sl, tp = _price("--stop-loss", stop_loss), _price("--take-profit", take_profit)
+    with _positions(database) as service:
+        shown = service.set_triggers(provider, symbol, sl, tp)
+    _print((shown,), as_json)
+
+
+@contextmanager
+def _positions(database: str | None) -> Iterator[ProviderPositions]:
+    with open_container(database) as container:
+        container.migrate()
+        platform = container.platform(SystemClock())  # docs/engine.md "Recovery"
+        platform.resume_prices()  # the venue's last marks: what a price is checked against
+        yield ProviderPositions(platform)
+
+
+def _price(option: str, text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise typer.BadParameter(f"{option} must be a number, got {text!r}") from None
+    if not value.is_finite():
+        raise typer.BadParameter(f"{option} must be a finite number, got {text!r}")
+    return value
+
+
+def _print(positions: tuple[PositionView, ...], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps({"positions": to_jsonable([_row(p) for p in positions])}))
+        return
+    if not positions:
+        typer.echo("no open positions")
+    for p in positions:
+        typer.echo(
+            f"{p.symbol} {p.side} {p.qty} @ {p.entry_price}  "
+            f"stop-loss {p.stop_loss if p.stop_loss is not None else '—'}  "
+            f"take-profit {p.take_profit if p.take_profit is not None else '—'}"
+        )
+
+
+def _row(p: PositionView) -> dict[str, object]:
+    return {
+        "symbol": p.symbol,
+        "side": p.side,
+        "qty": p.qty,
+        "entry_price": p.entry_price,
+        "mark_price": p.mark_price,
+        "margin_mode": p.margin_mode,
+        "stop_loss": p.stop_loss,
+        "take_profit": p.take_profit,
+    }
