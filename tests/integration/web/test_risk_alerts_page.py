@@ -14,6 +14,7 @@ from .conftest import ORIGIN
 from .test_dashboard import CONFIRMED, follow, provider_trades, signed_up
 
 RISK = "/alerts/risk"
+SKIPPED = "copy skipped: copying paused or stopped (not_active)"
 
 
 def risk_id(page: str) -> str:
@@ -43,7 +44,7 @@ def test_a_risk_alert_made_on_the_page_fires_from_a_skipped_copy_and_is_deleted(
     provider_trades(web, ids["pro"], Side.BUY, "0.01")
     assert again(scheduler, "risk-alerts").last_error is None
     page = web.client.get(RISK).text
-    assert "copy skipped: copying paused or stopped (not_active)" in page and f"relationship = {rel}" in page
+    assert SKIPPED in page and f"relationship = {rel}" in page
     assert post(web, f"{RISK}/{rid}/disable") == 303
     assert ">disabled<" in web.client.get(RISK).text
     confirm = web.client.get(f"{RISK}/{rid}/delete")
@@ -52,7 +53,7 @@ def test_a_risk_alert_made_on_the_page_fires_from_a_skipped_copy_and_is_deleted(
     assert unticked.status_code == 422 and "tick the box" in unticked.text
     assert post(web, f"{RISK}/{rid}/delete", confirm="yes") == 303
     page = web.client.get(RISK).text
-    assert "No risk alerts yet" in page and "copy skipped: copying paused or stopped (not_active)" in page  # what fired stays
+    assert "No risk alerts yet" in page and SKIPPED in page  # what fired stays
 
 
 def test_a_wrong_kind_level_or_provider_is_shown_again_and_another_users_id_is_404(
