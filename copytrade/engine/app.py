@@ -230,9 +230,9 @@ class CopyEngine:
         marked at this moment's prices (docs/engine.md, "Max loss")."""
         for record in self.moment_listeners:
             record(points, ts)
+        self.venue.set_prices(points, ts)  # one venue transaction for the moment
         for symbol, price in points.items():
             self.prices.update(symbol, price, ts)
-            self.venue.set_price(symbol, price, ts)
             for listener in self.price_listeners:
                 listener(symbol, price, ts)
         self.pump()

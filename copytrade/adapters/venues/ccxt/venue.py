@@ -618,6 +618,9 @@ class CcxtVenue:
     def set_price(self, symbol: str, price: Decimal, ts: datetime) -> list[Fill]:
         raise self._unsupported("setting a price")
 
+    def set_prices(self, points: Mapping[str, Decimal], ts: datetime) -> list[Fill]:
+        raise self._unsupported("setting a price")
+
     def prices(self) -> dict[str, Decimal]:
         raise self._unsupported("reading the paper price table")
 
