@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from decimal import Decimal
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import and_, select, type_coerce
@@ -77,44 +75,46 @@ def exposures_holding(session: Session, symbols: Collection[str] | None) -> list
     if symbols is not None:
         holders = select(_P.book).where(_P.symbol.in_(sorted(symbols))).distinct()
         query = query.where(_R.id.in_(holders))
-    rows = session.execute(query).all()
-    return [_exposure(rel_id, list(group)) for rel_id, group in groupby(rows, key=itemgetter(0))]
-
-
-def _decimal(value: Any) -> Decimal:
-    """A stored exact decimal as ``ExactDecimal`` reads it back."""
-    if type(value) is Decimal:
-        return value
-    return Decimal(value if type(value) is str else str(value))
-
-
-def _optional(value: Any) -> Decimal | None:
-    return None if value is None else _decimal(value)
-
-
-def _exposure(rel_id: str, rows: list[Any]) -> Exposure:
-    _, net_allocated, max_loss_pct, cash, *_ = rows[0]
-    positions = []
-    for row in rows:
-        qty = _decimal(row[5])
+    found: list[Exposure] = []
+    first: Any = None
+    held: list[HeldPosition] = []
+    for row in session.execute(query):
+        if first is None or row[0] != first[0]:
+            if first is not None:
+                found.append(_exposure(first, held))
+            first, held = row, []
+        qty = Decimal(row[5])  # the driver's text (SQLite) or Decimal (PostgreSQL), exact
         if qty:
-            positions.append(
-                HeldPosition(row[4], qty, _decimal(row[6]), _decimal(row[7]), bool(row[8]))
-            )
+            held.append(HeldPosition(row[4], qty, Decimal(row[6]), Decimal(row[7]), bool(row[8])))
+    if first is not None:
+        found.append(_exposure(first, held))
+    return found
+
+
+def _exposure(row: Any, held: list[HeldPosition]) -> Exposure:
+    cash = row[3]
     return Exposure(
-        relationship_id=rel_id,
-        net_allocated=_decimal(net_allocated),
-        max_loss_pct=_decimal(max_loss_pct),
-        cash=ZERO if cash is None else _decimal(cash),
-        positions=tuple(positions),
-        protections=_protections(rows[0][9:]),
+        relationship_id=row[0],
+        net_allocated=Decimal(row[1]),
+        max_loss_pct=Decimal(row[2]),
+        cash=ZERO if cash is None else Decimal(cash),
+        positions=tuple(held),
+        protections=_protections(row[9:]),
     )
 
 
 def _protections(values: Any) -> Protections | None:
     """The relationship's protections; None when it set none (the sweep skips it)."""
-    copy_sl, copy_tp, take_profit, trailing, peak_equity, peak_net = map(_optional, values)
+    copy_sl, copy_tp, take_profit, trailing, peak_equity, peak_net = values
     if copy_sl is None and copy_tp is None and take_profit is None and trailing is None:
         return None
-    peak = None if peak_equity is None or peak_net is None else Peak(peak_equity, peak_net)
-    return Protections(copy_sl, copy_tp, take_profit, trailing, peak)
+    peak = None if peak_equity is None or peak_net is None else Peak(
+        Decimal(peak_equity), Decimal(peak_net)
+    )
+    return Protections(
+        _optional(copy_sl), _optional(copy_tp), _optional(take_profit), _optional(trailing), peak
+    )
+
+
+def _optional(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
