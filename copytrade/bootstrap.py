@@ -62,7 +62,7 @@ from copytrade.service_layer.following.actions import FollowerActions
 from copytrade.service_layer.live_fees import LiveFees
 from copytrade.service_layer.live_following import LiveFollowing
 from copytrade.service_layer.platform import DEFAULT_MAX_COPIED_PROVIDERS, Platform
-from copytrade.service_layer.price_record import PriceRecorder
+from copytrade.service_layer.price_record import record_moment
 from copytrade.service_layer.provider_orders import ProviderOrders
 from copytrade.service_layer.provider_triggers import ProviderTriggers
 from copytrade.service_layer.settlement.service import SettlementService
@@ -392,7 +392,7 @@ def build_platform(
         fanout_bus=fanout_bus,
     )
     if record_prices:
-        engine.moment_listeners.append(PriceRecorder(uow_factory).record)
+        engine.moment_recorders.append(record_moment)
     # Alert firings are queued for the owner's channels when the engine relays them.
     engine.bus.subscribe(ALERT_FIRED, DeliveryQueue(uow_factory, clock.now).handle)
     prices = engine.prices.snapshot

@@ -164,9 +164,12 @@ class CopyEngine:
         self.listeners: list[EngineListener] = []
         # Told each price the engine applies (symbol, price, time): the live alerts' feed.
         self.price_listeners: list[Callable[[str, Decimal, datetime], object]] = []
-        # Told each moment's prices once, before they apply: the recorded market
-        # that a what-if replays (docs/whatif.md).
-        self.moment_listeners: list[Callable[[Mapping[str, Decimal], datetime], object]] = []
+        # Told each moment's prices once, after they applied, in the unit of work of the
+        # moment's max-loss sweep, which then commits: the recorded market that a what-if
+        # replays (docs/whatif.md, "What is recorded"), with no transaction of its own.
+        self.moment_recorders: list[
+            Callable[[SqlUnitOfWork, Mapping[str, Decimal], datetime], object]
+        ] = []
         self.ingestor = FillIngestor(
             venue,
             uow_factory,
@@ -243,15 +246,13 @@ class CopyEngine:
         """The prices of one moment, applied together before any check runs: crossed
         limit orders fill and are copied, then the max-loss rule sees every book
         marked at this moment's prices (docs/engine.md, "Max loss")."""
-        for record in self.moment_listeners:
-            record(points, ts)
+        self.venue.set_prices(points, ts)  # one venue transaction for the moment
         for symbol, price in points.items():
             self.prices.update(symbol, price, ts)
-            self.venue.set_price(symbol, price, ts)
             for listener in self.price_listeners:
                 listener(symbol, price, ts)
         self.pump()
-        self.enforce_max_loss(points.keys())
+        self._enforce_max_loss(points.keys(), (points, ts) if points else None)
 
     def on_funding(self, symbol: str, rate: Decimal, ts: datetime) -> int:
         """A funding time of ``symbol`` (docs/domain.md "Funding"): the venue pays it, the
@@ -265,6 +266,15 @@ class CopyEngine:
     def enforce_max_loss(self, symbols: Collection[str] | None = None) -> list[str]:
         """Stop every relationship holding one of ``symbols`` (or anything) whose
         drawdown reached its max loss (docs/domain.md, Copying); their stops are finished too."""
+        return self._enforce_max_loss(symbols, None)
+
+    def _enforce_max_loss(
+        self,
+        symbols: Collection[str] | None,
+        moment: tuple[Mapping[str, Decimal], datetime] | None,
+    ) -> list[str]:
+        """``moment``: the prices just applied, for the recorders, in the sweep's unit of
+        work (then committed)."""
         # The sweep reads plain values and does the arithmetic alone; only the relationships
         # it finds at the limit are loaded whole and stopped (which values them again).
         spot = {symbol: i.is_spot for symbol, i in self.instruments.items()}
@@ -274,6 +284,10 @@ class CopyEngine:
             triggered = uow.positions.triggered(symbols)
             found = at_max_loss(exposures, spot, prices)
             rels = [uow.relationships.get(rel_id) for rel_id in found]
+            if moment is not None and self.moment_recorders:
+                for record in self.moment_recorders:
+                    record(uow, *moment)
+                uow.commit()
         hit = self.stops.stop_at_max_loss(rels) if rels else []
         # The follower's own protections, on the same marks (docs/domain.md, "Follower
         # protections"); a relationship just stopped at its max loss is skipped by the sweep.

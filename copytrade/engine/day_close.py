@@ -30,6 +30,7 @@ def close_day(
     states = {book: BookState(cash.get(account.key, Decimal(0))) for book, account in books.items()}
     for (book, symbol), stored in uow.positions.for_books(list(books)).items():
         states[book].positions[symbol] = stored
-    for book, state in states.items():
-        uow.equity.record_close(book, day, state.value(prices).equity)
+    uow.equity.record_closes(
+        day, {book: state.value(prices).equity for book, state in states.items()}
+    )
     return len(states)

@@ -170,7 +170,7 @@ class AccountsPort(Protocol):
 
 
 class EquityPort(Protocol):
-    def record_close(self, book: str, day: date, equity: Decimal) -> None: ...
+    def record_closes(self, day: date, closes: Mapping[str, Decimal]) -> None: ...
 
 
 class PipelineUnitOfWork(Protocol):

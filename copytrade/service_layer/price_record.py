@@ -1,20 +1,17 @@
-"""Recording the prices the engine applies, one moment per transaction (docs/whatif.md,
-"What is recorded"): the market a what-if replays."""
+"""Recording the prices the engine applies (docs/whatif.md, "What is recorded"): the
+market a what-if replays. One moment's rows are written in the unit of work of that
+moment's max-loss sweep, which commits them (``CopyEngine.moment_recorders``): no
+transaction of their own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 
 
-class PriceRecorder:
-    def __init__(self, uow_factory: Callable[[], SqlUnitOfWork]) -> None:
-        self._uow_factory = uow_factory
-
-    def record(self, points: Mapping[str, Decimal], ts: datetime) -> None:
-        with self._uow_factory() as uow:
-            uow.price_marks.add(points, ts)
-            uow.commit()
+def record_moment(uow: SqlUnitOfWork, points: Mapping[str, Decimal], ts: datetime) -> None:
+    """One moment's prices, in the order applied."""
+    uow.price_marks.add(points, ts)

@@ -94,3 +94,19 @@ def test_many_books_series_read_packed_equal_their_series_one_by_one(db_engine: 
     assert [day.day for day, _, _ in found["a"]] == [1, 2, 5, 9]
     assert found["b"][0] == (date(2026, 1, 1), D("1001.125"), D(-1))
     assert found["none"] == []
+
+
+def test_a_day_close_of_many_books_is_one_upsert_that_keeps_the_days_flows(
+    db_engine: Engine,
+) -> None:
+    day = date(2026, 1, 3)
+    with Session(db_engine) as session, session.begin():
+        repo = EquitySnapshotRepository(session)
+        repo.add_flow("a", day, D("250"))  # a's day has a row (its flow) before the close
+        repo.record_closes(day, {"a": D("1250.5"), "b": D("99.125")})
+        assert repo.series("a") == [EquityPoint(day, D("1250.5"), D("250"))]  # read again
+        repo.record_closes(day, {"b": D("98")})  # closed again: the equity is replaced
+    with Session(db_engine) as session:
+        repo = EquitySnapshotRepository(session)
+        assert repo.series("a") == [EquityPoint(day, D("1250.5"), D("250"))]
+        assert repo.series("b") == [EquityPoint(day, D("98"), D("0"))]

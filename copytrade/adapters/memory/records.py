@@ -123,5 +123,6 @@ class MemoryEquity:
     def __init__(self, state: MemoryState) -> None:
         self._state = state
 
-    def record_close(self, book: str, day: date, equity: Decimal) -> None:
-        self._state.equity[(book, day)] = equity
+    def record_closes(self, day: date, closes: Mapping[str, Decimal]) -> None:
+        for book, equity in closes.items():
+            self._state.equity[(book, day)] = equity

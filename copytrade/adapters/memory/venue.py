@@ -159,6 +159,10 @@ class MemoryVenue:
         self._prices[symbol] = price
         return []  # nothing rests here to be crossed
 
+    def set_prices(self, points: Mapping[str, Decimal], ts: datetime) -> list[Fill]:
+        self._prices.update(points)
+        return []
+
     def prices(self) -> dict[str, Decimal]:
         return dict(self._prices)
 

@@ -241,6 +241,11 @@ class Venue(Protocol):
         """Make ``price`` the price in force; the fills of the limit orders it crossed."""
         ...
 
+    def set_prices(self, points: Mapping[str, Decimal], ts: datetime) -> list[Fill]:
+        """One moment's prices in the given order, each as ``set_price`` applies it, in
+        one go (the paper venue: one transaction); the fills, symbol after symbol."""
+        ...
+
     def prices(self) -> dict[str, Decimal]:
         """The last price of every symbol that has one."""
         ...

@@ -127,6 +127,9 @@ class RoutedVenue:
     def set_price(self, symbol: str, price: Decimal, ts: datetime) -> list[Fill]:
         return self.default.set_price(symbol, price, ts)
 
+    def set_prices(self, points: Mapping[str, Decimal], ts: datetime) -> list[Fill]:
+        return self.default.set_prices(points, ts)
+
     def prices(self) -> dict[str, Decimal]:
         return self.default.prices()
 

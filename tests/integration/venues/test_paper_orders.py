@@ -9,6 +9,7 @@ import pytest
 from copytrade.adapters.venues.errors import OrderNotCancellableError, UnknownOrderError
 from copytrade.adapters.venues.paper import PaperVenue
 from copytrade.adapters.venues.port import OrderRequest, RejectReason
+from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.order_events import Liquidity
 from copytrade.domain.orders import OrderStatus
@@ -136,3 +137,23 @@ def test_a_reduce_only_close_below_the_minimums_is_accepted(funded: PaperVenue) 
     assert "BTC" not in funded.balances("alice")
     not_reducing = funded.place(req("o4", "sell", "0.0001", reduce_only=True))
     assert not_reducing.reject_reason is RejectReason.REDUCE_ONLY_WOULD_INCREASE
+
+
+def test_a_moments_prices_apply_in_order_in_one_call(funded: PaperVenue) -> None:
+    """``set_prices``: each price as ``set_price`` applies it, symbol after symbol, the
+    fills in that order; a bad price anywhere in the moment changes nothing."""
+    funded.deposit("alice", "USDT", D(2000))  # both limits affordable
+    funded.place(req("s1", "buy", "0.01", limit="49000"))
+    funded.place(req("p1", "sell", "0.01", symbol=PERP.symbol, limit="51000"))
+    with pytest.raises(InvalidValueError):
+        funded.set_prices({SPOT.symbol: D(48000), "NOPE/USDT": D(1)}, T0)
+    assert funded.prices() == {SPOT.symbol: D(50000), PERP.symbol: D(50000)}
+    resting = funded.get_order("alice", ClientOrderId("s1"))
+    assert resting is not None and resting.status is OrderStatus.ACCEPTED
+    fills = funded.set_prices({PERP.symbol: D(51500), SPOT.symbol: D(48000)}, T0)
+    assert [(f.symbol, f.price) for f in fills] == [
+        (PERP.symbol, D(51000)),
+        (SPOT.symbol, D(49000)),
+    ]
+    assert funded.prices() == {SPOT.symbol: D(48000), PERP.symbol: D(51500)}
+    assert funded.set_prices({}, T0) == []

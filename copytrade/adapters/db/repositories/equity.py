@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.repositories.bulk_reads import packed_rows
 from copytrade.adapters.db.schema import EquitySnapshotRow
 from copytrade.domain.statistics import EquityPoint, EquityRow
+
+_TABLE = cast(Table, EquitySnapshotRow.__table__)
+
+
+def _close_upsert(insert_into: Callable[[Table], Any]) -> BulkStatement:
+    """Insert a day's close, or set the equity of the day's row (its flows kept)."""
+    statement = insert_into(_TABLE)
+    return BulkStatement(
+        statement.on_conflict_do_update(
+            index_elements=[_TABLE.c.book, _TABLE.c.day],
+            set_={"equity": statement.excluded.equity},
+        ),
+        ("book", "day", "equity", "net_flow"),
+    )
+
+
+# One statement per day close, whatever the number of books (docs/statistics.md).
+_RECORD_CLOSES = {"sqlite": _close_upsert(sqlite_insert), "postgresql": _close_upsert(pg_insert)}
 
 
 class EquitySnapshotRepository:
@@ -20,14 +42,28 @@ class EquitySnapshotRepository:
 
     def record_close(self, book: str, day: date, equity: Decimal) -> None:
         """Set the day's closing equity, keeping any flows already recorded for it."""
-        row = self._session.get(EquitySnapshotRow, (book, day))
-        if row is None:
-            self._session.add(
-                EquitySnapshotRow(book=book, day=day, equity=equity, net_flow=Decimal(0))
-            )
-        else:
-            row.equity = equity
-        self._session.flush()
+        self.record_closes(day, {book: equity})
+
+    def record_closes(self, day: date, closes: Mapping[str, Decimal]) -> None:
+        """Set the day's closing equity of every book in ``closes`` (book -> equity), in one
+        executemany upsert, keeping any flows already recorded for the day."""
+        if not closes:
+            return
+        self._session.flush()  # flows added through the ORM reach the table first
+        books = list(closes)
+        _RECORD_CLOSES[self._session.get_bind().dialect.name].execute_columns(
+            self._session,
+            {
+                "book": books,
+                "day": [day] * len(books),
+                "equity": [closes[book] for book in books],
+                "net_flow": [Decimal(0)] * len(books),
+            },
+        )
+        # A row this session already holds is read again from the table when next used.
+        for held in list(self._session.identity_map.values()):
+            if isinstance(held, EquitySnapshotRow) and held.day == day and held.book in closes:
+                self._session.expire(held)
 
     def add_flow(self, book: str, day: date, amount: Decimal) -> None:
         """A deposit (+) or withdrawal (−) during ``day``.

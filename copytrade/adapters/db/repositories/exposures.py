@@ -5,21 +5,23 @@ loss % and own protections (docs/domain.md, "Follower protections"), its book's
 allocation cash (the ledger balance, absent meaning 0) and
 the position's quantity, cost and leverage, as plain values
 (domain/copying/exposure.py). Stopped relationships are left out; a book's
-positions are all of its rows, as ``PositionRepository.for_books`` loads them.
-Each position carries the trigger prices in force on the provider's own position in
-its symbol (docs/domain.md, "The provider's stop-loss and take-profit"), which the copy
-mirrors: one outer join by primary key.
+positions are its open rows (a flat one values nothing and triggers nothing). Each
+position carries the trigger prices in force on the provider's own position in its
+symbol (docs/domain.md, "The provider's stop-loss and take-profit"), which the copy
+mirrors: one outer join by primary key. The decimals are read as the driver gives them
+and parsed only where used: the sweep runs on every price moment (docs/benchmarks.md,
+"`copytrade bench sweep`").
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from itertools import groupby
-from operator import itemgetter
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.types import NullType
 
 from copytrade.adapters.db.repositories.positions import triggers_in_force
 from copytrade.adapters.db.schema import LedgerBalanceRow, PositionRow, RelationshipRow
@@ -31,25 +33,33 @@ from copytrade.domain.values import USDT, ZERO
 
 _R, _P, _B = RelationshipRow, PositionRow, LedgerBalanceRow
 _PP = aliased(PositionRow, name="provider_position")
+
+
+def _raw(column: Any) -> Any:
+    """The column's value as the driver gives it (text on SQLite, NUMERIC's Decimal on
+    PostgreSQL): parsed here only where the sweep uses it (``_decimal``)."""
+    return type_coerce(column, NullType()).label(column.key)
+
+
 _QUERY = (
     select(
         _R.id,
-        _R.net_allocated,
-        _R.max_loss_pct,
-        _B.balance,
+        _raw(_R.net_allocated),
+        _raw(_R.max_loss_pct),
+        _raw(_B.balance),
         _P.symbol,
-        _P.qty,
-        _P.entry_cost,
-        _P.leverage,
+        _raw(_P.qty),
+        _raw(_P.entry_cost),
+        _raw(_P.leverage),
         _P.detached,
-        _R.copy_stop_loss_pct,
-        _R.copy_take_profit_pct,
-        _R.take_profit_pct,
-        _R.trailing_stop_pct,
-        _R.peak_equity,
-        _R.peak_net_allocated,
-        _PP.stop_loss_price,
-        _PP.take_profit_price,
+        _raw(_R.copy_stop_loss_pct),
+        _raw(_R.copy_take_profit_pct),
+        _raw(_R.take_profit_pct),
+        _raw(_R.trailing_stop_pct),
+        _raw(_R.peak_equity),
+        _raw(_R.peak_net_allocated),
+        _raw(_PP.stop_loss_price),
+        _raw(_PP.take_profit_price),
     )
     .join(_P, _P.book == _R.id)
     .outerjoin(
@@ -75,34 +85,47 @@ _QUERY = (
 
 def exposures_holding(session: Session, symbols: Collection[str] | None) -> list[Exposure]:
     """Copying relationships whose book has a position (in one of ``symbols``, or any),
-    by relationship id."""
+    by relationship id. A flat position (quantity 0) is left out of ``positions``: it
+    adds nothing to the book's value and no protection applies to it."""
     query = _QUERY
     if symbols is not None:
         holders = select(_P.book).where(_P.symbol.in_(sorted(symbols))).distinct()
         query = query.where(_R.id.in_(holders))
-    rows = session.execute(query).all()
-    return [_exposure(rel_id, list(group)) for rel_id, group in groupby(rows, key=itemgetter(0))]
+    found: list[Exposure] = []
+    first: Any = None
+    held: list[HeldPosition] = []
+    for row in session.execute(query):
+        if first is None or row[0] != first[0]:
+            if first is not None:
+                found.append(_exposure(first, held))
+            first, held = row, []
+        qty = Decimal(row[5])  # the driver's text (SQLite) or Decimal (PostgreSQL), exact
+        if qty:
+            held.append(HeldPosition(
+                row[4], qty, Decimal(row[6]), Decimal(row[7]), bool(row[8]),
+                _mirrored(row[15], row[16]),
+            ))  # fmt: skip
+    if first is not None:
+        found.append(_exposure(first, held))
+    return found
 
 
-def _exposure(rel_id: str, rows: list[Any]) -> Exposure:
-    _, net_allocated, max_loss_pct, cash, *_ = rows[0]
+def _exposure(row: Any, held: list[HeldPosition]) -> Exposure:
+    cash = row[3]
     return Exposure(
-        relationship_id=rel_id,
-        net_allocated=net_allocated,
-        max_loss_pct=max_loss_pct,
-        cash=ZERO if cash is None else cash,
-        positions=tuple(
-            HeldPosition(r[4], r[5], r[6], r[7], bool(r[8]), _mirrored(r[15], r[16]))
-            for r in rows
-        ),
-        protections=_protections(rows[0][9:15]),
+        relationship_id=row[0],
+        net_allocated=Decimal(row[1]),
+        max_loss_pct=Decimal(row[2]),
+        cash=ZERO if cash is None else Decimal(cash),
+        positions=tuple(held),
+        protections=_protections(row[9:15]),
     )
 
 
 def _mirrored(stop_loss: Any, take_profit: Any) -> PositionTriggers | None:
     if stop_loss is None and take_profit is None:
         return None
-    return PositionTriggers(stop_loss, take_profit)
+    return PositionTriggers(_optional(stop_loss), _optional(take_profit))
 
 
 def _protections(values: Any) -> Protections | None:
@@ -110,5 +133,13 @@ def _protections(values: Any) -> Protections | None:
     copy_sl, copy_tp, take_profit, trailing, peak_equity, peak_net = values
     if copy_sl is None and copy_tp is None and take_profit is None and trailing is None:
         return None
-    peak = None if peak_equity is None or peak_net is None else Peak(peak_equity, peak_net)
-    return Protections(copy_sl, copy_tp, take_profit, trailing, peak)
+    peak = None if peak_equity is None or peak_net is None else Peak(
+        Decimal(peak_equity), Decimal(peak_net)
+    )
+    return Protections(
+        _optional(copy_sl), _optional(copy_tp), _optional(take_profit), _optional(trailing), peak
+    )
+
+
+def _optional(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)

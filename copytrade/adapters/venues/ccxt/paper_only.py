@@ -4,7 +4,7 @@ docs/venues.md, "Live exchanges (ccxt)")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -25,6 +25,9 @@ class PaperOnlyOperations(CcxtConnection):
         raise self._unsupported("reading one fill stream of all accounts")
 
     def set_price(self, symbol: str, price: Decimal, ts: datetime) -> list[Fill]:
+        raise self._unsupported("setting a price")
+
+    def set_prices(self, points: Mapping[str, Decimal], ts: datetime) -> list[Fill]:
         raise self._unsupported("setting a price")
 
     def prices(self) -> dict[str, Decimal]:

@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from copytrade.adapters.venues.errors import InsufficientFundsError, UnknownOrderError
 from copytrade.adapters.venues.paper import funding, holdings, liquidation, matching, store
@@ -99,29 +100,52 @@ class PaperVenue:
     def set_price(self, symbol: str, price: Decimal, ts: datetime) -> list[Fill]:
         """Make ``price`` the price in force; returns the fills of the limit orders it
         crossed, then of the liquidations it caused (docs/venues.md "Liquidation")."""
+        return self.set_prices({symbol: price}, ts)
+
+    def set_prices(self, points: Mapping[str, Decimal], ts: datetime) -> list[Fill]:
+        """One moment's prices, in the given order, each applied as ``set_price`` applies
+        it, all in one venue transaction (one commit a moment; docs/venues.md). Every
+        price is checked first: a bad one changes nothing."""
+        checked = {symbol: self._checked_price(symbol, price) for symbol, price in points.items()}
+        if ts.tzinfo is None:
+            raise InvalidValueError(f"price time must be timezone-aware, got {ts.isoformat()}")
+        if not checked:
+            return []
+        with venue_transaction(self._engine, write=True) as session:
+            return [
+                fill
+                for symbol, price in checked.items()
+                for fill in self._apply_price(session, symbol, price, ts)
+            ]
+
+    def _apply_price(
+        self, session: Session, symbol: str, price: Decimal, ts: datetime
+    ) -> list[Fill]:
+        """One price in force, in the caller's venue transaction: the stored price, the
+        resting limit orders it crossed, then the liquidations it caused."""
+        store.save_price(session, symbol, price, ts)
+        crossed = matching.crossed(store.load_resting(session, symbol), price)
+        liquidates = self._instruments[symbol].liquidates
+        holders = store.holders_of(session, symbol) if liquidates else set()
+        if not crossed and not holders:
+            return []
+        prices = store.load_prices(session)
+        accounts = {o.account for o in crossed} | holders
+        books = store.load_books(session, accounts, self._instruments)
+        work = matching.WorkingSet(self._instruments, prices, books, {})
+        if crossed:
+            matching.fill_resting(work, crossed, symbol, price, ts)
+        liquidation.liquidate(work, ts)
+        store.save(session, work)
+        return work.new_fills
+
+    def _checked_price(self, symbol: str, price: Decimal) -> Decimal:
         if symbol not in self._instruments:
             raise InvalidValueError(f"unknown symbol {symbol!r}: the paper venue lists none such")
         price = storable_amount(price, f"{symbol} price")
         if price <= ZERO:
             raise InvalidValueError(f"{symbol} price must be positive, got {price}")
-        if ts.tzinfo is None:
-            raise InvalidValueError(f"price time must be timezone-aware, got {ts.isoformat()}")
-        with venue_transaction(self._engine, write=True) as session:
-            store.save_price(session, symbol, price, ts)
-            crossed = matching.crossed(store.load_resting(session, symbol), price)
-            liquidates = self._instruments[symbol].liquidates
-            holders = store.holders_of(session, symbol) if liquidates else set()
-            if not crossed and not holders:
-                return []
-            prices = store.load_prices(session)
-            accounts = {o.account for o in crossed} | holders
-            books = store.load_books(session, accounts, self._instruments)
-            work = matching.WorkingSet(self._instruments, prices, books, {})
-            if crossed:
-                matching.fill_resting(work, crossed, symbol, price, ts)
-            liquidation.liquidate(work, ts)
-            store.save(session, work)
-        return work.new_fills
+        return price
 
     on_tick = set_price  # the market-data feed's name for it
 
