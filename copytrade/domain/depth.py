@@ -30,7 +30,9 @@ class BookDepth:
                 raise InvalidValueError(f"depth {name} must be positive, got {value}")
             object.__setattr__(self, name, value)
         if type(self.levels) is not int or not 1 <= self.levels <= MAX_LEVELS:
-            raise InvalidValueError(f"depth levels must be an integer 1..{MAX_LEVELS}, got {self.levels!r}")
+            raise InvalidValueError(
+                f"depth levels must be an integer 1..{MAX_LEVELS}, got {self.levels!r}"
+            )
 
     @property
     def total(self) -> Decimal:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
+from copytrade.adapters.venues.order_terms import TimeInForce, Trigger, TriggerKind, TriggerStatus
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import AccountId, ClientOrderId, OrderId
 from copytrade.domain.instruments import Side, parse_side
@@ -22,7 +23,6 @@ from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import TERMINAL_STATUSES, OrderStatus, OrderType, parse_order_type
 from copytrade.domain.values import ONE, bounded_amount
-from copytrade.adapters.venues.order_terms import TimeInForce, Trigger, TriggerKind, TriggerStatus
 
 MAX_SYMBOL_LENGTH = 64
 
