@@ -90,9 +90,7 @@ class Trigger:
                 "and no trigger price"
             )
         if not trailing and (self.price is None or trails):
-            raise InvalidValueError(
-                f"a {self.kind} trigger needs a trigger price and no trail"
-            )
+            raise InvalidValueError(f"a {self.kind} trigger needs a trigger price and no trail")
         if self.trail_percent is not None and self.trail_percent > MAX_TRAIL_PERCENT:
             raise InvalidValueError(
                 f"trail_percent must be at most {MAX_TRAIL_PERCENT}, got {self.trail_percent}"

@@ -47,13 +47,17 @@ def execute(
             ),
             now,
         )
-    parts = [] if ticket.rests else depth.take(
-        instrument.depth, order.side, order.qty, ticket.price, order.limit_price
+    parts = (
+        []
+        if ticket.rests
+        else depth.take(instrument.depth, order.side, order.qty, ticket.price, order.limit_price)
     )
     available = sum((qty for qty, _ in parts), Decimal(0))
     if request.time_in_force is TimeInForce.FOK and available < order.qty:
         return _cancelled(
-            request, ticket, now,
+            request,
+            ticket,
+            now,
             f"fill-or-kill: only {available} of {order.qty} can fill now",
         )
     fills: list[Fill] = []
@@ -74,7 +78,10 @@ def execute(
     if order.type is OrderType.MARKET or request.time_in_force is TimeInForce.IOC:
         what = "immediate-or-cancel" if order.type is OrderType.LIMIT else "market order"
         return _stop(
-            request, ticket, fills, now,
+            request,
+            ticket,
+            fills,
+            now,
             f"{what}: {order.remaining_qty} of {order.qty} found no depth at an acceptable price",
         )
     return _rest(request, ticket, instrument, book, prices, fills, now)

@@ -51,17 +51,19 @@ def load(session: Session, keys: Iterable[OrderKey]) -> dict[OrderKey, PendingTr
 
 def insert_new(session: Session, triggers: Sequence[PendingTrigger]) -> None:
     if triggers:
-        session.connection().execute(insert(_TABLE), [_values(t) for t in triggers])
+        session.connection().execute(insert(PaperTriggerRow), [_values(t) for t in triggers])
 
 
 def save_changed(session: Session, triggers: Sequence[PendingTrigger]) -> None:
     """Write back the status, best mark, reason and time of changed triggers."""
     for t in triggers:
         session.connection().execute(
-            update(_TABLE)
+            update(PaperTriggerRow)
             .where(_TABLE.c.id == t.venue_order_id)
             .values(
-                status=t.status.value, best_mark=t.best_mark, reason=t.reason,
+                status=t.status.value,
+                best_mark=t.best_mark,
+                reason=t.reason,
                 updated_at=t.updated_at,
             )
         )
@@ -70,29 +72,56 @@ def save_changed(session: Session, triggers: Sequence[PendingTrigger]) -> None:
 def _values(t: PendingTrigger) -> dict[str, Any]:
     r, trigger = t.request, t.trigger
     return {
-        "id": t.venue_order_id, "account": r.account, "client_order_id": r.client_order_id,
-        "symbol": r.symbol, "side": r.side.value, "type": r.type.value, "qty": r.qty,
-        "limit_price": r.limit_price, "leverage": r.leverage, "reduce_only": r.reduce_only,
-        "margin_mode": r.margin_mode.value, "time_in_force": r.time_in_force.value,
-        "post_only": r.post_only, "kind": trigger.kind.value, "trigger_price": trigger.price,
-        "trail_distance": trigger.trail_distance, "trail_percent": trigger.trail_percent,
-        "best_mark": t.best_mark, "status": t.status.value, "reason": t.reason,
-        "created_at": t.created_at, "updated_at": t.updated_at,
+        "id": t.venue_order_id,
+        "account": r.account,
+        "client_order_id": r.client_order_id,
+        "symbol": r.symbol,
+        "side": r.side.value,
+        "type": r.type.value,
+        "qty": r.qty,
+        "limit_price": r.limit_price,
+        "leverage": r.leverage,
+        "reduce_only": r.reduce_only,
+        "margin_mode": r.margin_mode.value,
+        "time_in_force": r.time_in_force.value,
+        "post_only": r.post_only,
+        "kind": trigger.kind.value,
+        "trigger_price": trigger.price,
+        "trail_distance": trigger.trail_distance,
+        "trail_percent": trigger.trail_percent,
+        "best_mark": t.best_mark,
+        "status": t.status.value,
+        "reason": t.reason,
+        "created_at": t.created_at,
+        "updated_at": t.updated_at,
     }
 
 
 def _from_row(row: Any) -> PendingTrigger:
     trigger = Trigger(row.kind, row.trigger_price, row.trail_distance, row.trail_percent)
     request = OrderRequest(
-        client_order_id=ClientOrderId(row.client_order_id), account=row.account,
-        symbol=row.symbol, side=Side(row.side), type=OrderType(row.type), qty=row.qty,
-        limit_price=row.limit_price, leverage=row.leverage, reduce_only=row.reduce_only,
-        margin_mode=MarginMode.parse(row.margin_mode), trigger=trigger,
-        time_in_force=TimeInForce(row.time_in_force), post_only=row.post_only,
+        client_order_id=ClientOrderId(row.client_order_id),
+        account=row.account,
+        symbol=row.symbol,
+        side=Side(row.side),
+        type=OrderType(row.type),
+        qty=row.qty,
+        limit_price=row.limit_price,
+        leverage=row.leverage,
+        reduce_only=row.reduce_only,
+        margin_mode=MarginMode.parse(row.margin_mode),
+        trigger=trigger,
+        time_in_force=TimeInForce(row.time_in_force),
+        post_only=row.post_only,
     )
     return PendingTrigger(
-        OrderId(row.id), request, row.best_mark, TriggerStatus(row.status), row.reason,
-        row.created_at, row.updated_at,
+        OrderId(row.id),
+        request,
+        row.best_mark,
+        TriggerStatus(row.status),
+        row.reason,
+        row.created_at,
+        row.updated_at,
     )
 
 

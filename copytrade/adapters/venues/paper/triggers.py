@@ -96,16 +96,31 @@ class PendingTrigger:
         ``cancelled`` (a triggered one answers as the order it became, ``attach``)."""
         r = self.request
         status = (
-            OrderStatus.CANCELLED if self.status is TriggerStatus.CANCELLED
+            OrderStatus.CANCELLED
+            if self.status is TriggerStatus.CANCELLED
             else OrderStatus.ACCEPTED
         )
         return VenueOrder(
-            venue_order_id=self.venue_order_id, client_order_id=r.client_order_id,
-            account=r.account, symbol=r.symbol, side=r.side, type=r.type, qty=r.qty,
-            limit_price=r.limit_price, leverage=r.leverage, reduce_only=r.reduce_only,
-            status=status, filled_qty=Decimal(0), avg_fill_price=None, fees=Decimal(0),
-            reject_reason=None, reason=self.reason, created_at=self.created_at,
-            updated_at=self.updated_at, trigger=self.trigger, trigger_status=self.status,
+            venue_order_id=self.venue_order_id,
+            client_order_id=r.client_order_id,
+            account=r.account,
+            symbol=r.symbol,
+            side=r.side,
+            type=r.type,
+            qty=r.qty,
+            limit_price=r.limit_price,
+            leverage=r.leverage,
+            reduce_only=r.reduce_only,
+            status=status,
+            filled_qty=Decimal(0),
+            avg_fill_price=None,
+            fees=Decimal(0),
+            reject_reason=None,
+            reason=self.reason,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+            trigger=self.trigger,
+            trigger_status=self.status,
         )
 
     def attach(self, order: VenueOrder) -> VenueOrder:
@@ -146,12 +161,18 @@ def place(
     best = next_best(trigger, request.side, None, mark) if mark is not None else None
     why = _refusal(work, request, trigger, mark, best, now)
     if why is not None:
-        answer = replace(rejected(request, why, now), trigger=trigger)
+        # Stored like any refused order (paper_orders), so a retry answers the same.
+        answer = rejected(request, why, now)
         work.new_orders.append(answer)
     else:
         pending = PendingTrigger(
-            venue_order_id(request.account, request.client_order_id), request, best,
-            TriggerStatus.PENDING, None, now, now,
+            venue_order_id(request.account, request.client_order_id),
+            request,
+            best,
+            TriggerStatus.PENDING,
+            None,
+            now,
+            now,
         )
         new.append(pending)
         answer = pending.answer()
@@ -227,7 +248,9 @@ def cancel(pending: PendingTrigger, now: datetime) -> VenueOrder:
     """Cancel a waiting trigger order; a cancelled one again is returned unchanged."""
     if pending.status is TriggerStatus.PENDING:
         pending.status, pending.reason, pending.updated_at = (
-            TriggerStatus.CANCELLED, "cancelled on request", now,
+            TriggerStatus.CANCELLED,
+            "cancelled on request",
+            now,
         )
     return pending.answer()
 
