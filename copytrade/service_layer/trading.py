@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from copytrade.adapters.db.repositories.orders import RecordedFill, StoredOrder
 from copytrade.adapters.throttle import TooManyRequestsError, WindowLimiter
+from copytrade.adapters.venues.order_terms import PLAIN, OrderTerms
 from copytrade.domain.errors import DomainError, InvalidValueError
 from copytrade.domain.identity import PermissionDeniedError
 from copytrade.domain.ids import ClientOrderId, ProviderId
@@ -35,6 +36,7 @@ class OrderAsk:
     price: Decimal | None
     leverage: Decimal
     reduce_only: bool
+    terms: OrderTerms = PLAIN  # trigger, time in force, post-only (docs/venues.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ class ProviderTrading:
             ask.price,
             ask.leverage,
             ask.reduce_only,
+            ask.terms,
         )
         return client_id, True
 

@@ -97,4 +97,27 @@ class Trigger:
             )
 
 
-__all__ = ["MAX_TRAIL_PERCENT", "TimeInForce", "Trigger", "TriggerKind", "TriggerStatus"]
+@dataclass(frozen=True, slots=True)
+class OrderTerms:
+    """What a provider's order may ask beyond type and price (API, web, ``simulate``)."""
+
+    trigger: Trigger | None = None
+    time_in_force: TimeInForce = TimeInForce.GTC
+    post_only: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "time_in_force", TimeInForce.parse(self.time_in_force))
+
+
+PLAIN = OrderTerms()
+
+
+__all__ = [
+    "MAX_TRAIL_PERCENT",
+    "PLAIN",
+    "OrderTerms",
+    "TimeInForce",
+    "Trigger",
+    "TriggerKind",
+    "TriggerStatus",
+]

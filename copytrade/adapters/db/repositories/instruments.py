@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import InstrumentRow
-from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.depth import BookDepth
+from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.instruments import Instrument, MarginTier, parse_kind
 from copytrade.domain.values import Currency
 
