@@ -137,6 +137,8 @@ class ProviderTrading:
             raise InvalidValueError(f"unknown symbol {ask.symbol!r}; trade one of {known}")
         if (ask.type is OrderType.LIMIT) != (ask.price is not None):
             raise InvalidValueError("a limit order needs a price, and only a limit order has one")
+        if ask.terms.post_only and ask.type is not OrderType.LIMIT:
+            raise InvalidValueError("post_only is for limit orders: a market order always takes")
         if ask.leverage > instrument.max_leverage:
             raise InvalidValueError(
                 f"{ask.symbol} allows leverage up to {instrument.max_leverage}, got {ask.leverage}"

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 
+from copytrade.domain.depth import BookDepth
 from copytrade.domain.ids import FollowerId, ProviderId
 from copytrade.domain.instruments import Instrument
-from copytrade.domain.depth import BookDepth
 from copytrade.domain.margin_tiers import MarginTier
 from copytrade.domain.profit_share.fee_model import FeeTerms, parse_fee_model
 from copytrade.domain.values import Currency, Price, percent

@@ -179,6 +179,8 @@ class EventBuilder:
 
     def _terms(self, path: str, doc: OrderDoc, instrument: Instrument) -> OrderTerms:
         trail = doc.trail_distance, doc.trail_percent
+        if doc.post_only and doc.order_type != "limit":
+            self._where.fail(f"{path}.post_only", "post_only is for limit orders")
         if doc.trigger is None:
             if doc.trigger_price is not None or trail != (None, None):
                 self._where.fail(f"{path}.trigger", "trigger_price and trail_* need a trigger")
