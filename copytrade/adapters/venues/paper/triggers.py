@@ -219,29 +219,32 @@ def _refusal(
     return None
 
 
-def fire(
-    work: matching.WorkingSet,
-    pending: list[PendingTrigger],
-    mark: Decimal,
-    ts: datetime,
-) -> list[PendingTrigger]:
-    """A new mark: move the trailing stops' best marks, then place, oldest first, every
-    order whose trigger the mark meets. Returns the triggers that changed."""
-    changed: list[PendingTrigger] = []
+def advance(
+    pending: list[PendingTrigger], mark: Decimal, ts: datetime
+) -> tuple[list[PendingTrigger], list[PendingTrigger]]:
+    """A new mark: move the trailing stops' best marks, then mark every order whose
+    trigger the mark meets as triggered. Returns (triggered oldest first, others moved)."""
+    fired: list[PendingTrigger] = []
+    moved: list[PendingTrigger] = []
     for waiting in pending:
         trigger, side = waiting.trigger, waiting.request.side
         best = next_best(trigger, side, waiting.best_mark, mark)
-        moved = best != waiting.best_mark
+        changed = best != waiting.best_mark
         waiting.best_mark = best
         if is_met(trigger, side, level(trigger, side, best), mark):
             waiting.status, waiting.updated_at = TriggerStatus.TRIGGERED, ts
-            placed = matching.place(work, waiting.plain_request(), ts)
-            work.known[(placed.account, placed.client_order_id)] = waiting.attach(placed)
-            changed.append(waiting)
-        elif moved:
+            fired.append(waiting)
+        elif changed:
             waiting.updated_at = ts
-            changed.append(waiting)
-    return changed
+            moved.append(waiting)
+    return fired, moved
+
+
+def place_fired(work: matching.WorkingSet, fired: list[PendingTrigger], ts: datetime) -> None:
+    """Place each triggered order as its plain order, at the mark's time, oldest first."""
+    for waiting in fired:
+        placed = matching.place(work, waiting.plain_request(), ts)
+        work.known[(placed.account, placed.client_order_id)] = waiting.attach(placed)
 
 
 def cancel(pending: PendingTrigger, now: datetime) -> VenueOrder:
@@ -257,11 +260,12 @@ def cancel(pending: PendingTrigger, now: datetime) -> VenueOrder:
 
 __all__ = [
     "PendingTrigger",
+    "advance",
     "cancel",
-    "fire",
     "is_met",
     "known_answers",
     "level",
     "next_best",
     "place",
+    "place_fired",
 ]

@@ -133,19 +133,20 @@ class PaperVenue:
         with venue_transaction(self._engine, write=True) as session:
             store.save_price(session, symbol, price, ts)
             crossed = matching.crossed(store.load_resting(session, symbol), price)
-            waiting = trigger_store.load_pending(session, symbol)
+            fired, moved = triggers.advance(trigger_store.load_pending(session, symbol), price, ts)
+            trigger_store.save_changed(session, moved + fired)
             liquidates = self._instruments[symbol].liquidates
             holders = store.holders_of(session, symbol) if liquidates else set()
-            if not crossed and not holders and not waiting:
+            if not crossed and not holders and not fired:
                 return []
             prices = store.load_prices(session)
-            accounts = {o.account for o in crossed} | holders | {t.request.account for t in waiting}
+            accounts = {o.account for o in crossed} | holders | {t.request.account for t in fired}
             books = store.load_books(session, accounts, self._instruments)
             work = matching.WorkingSet(self._instruments, prices, books, {})
             if crossed:
                 matching.fill_resting(work, crossed, symbol, price, ts)
             # Trigger orders after the resting ones: they reach the book at this mark.
-            trigger_store.save_changed(session, triggers.fire(work, waiting, price, ts))
+            triggers.place_fired(work, fired, ts)
             liquidation.liquidate(work, ts)
             store.save(session, work)
         return work.new_fills
