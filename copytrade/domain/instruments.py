@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_UP, Decimal
 from enum import StrEnum
 
+from copytrade.domain.depth import BookDepth
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.margin_tiers import (
     MarginTier,
@@ -70,6 +71,8 @@ class Instrument:
     maintenance_margin_rate: Decimal | None = None
     liquidation_fee: Decimal = DEFAULT_LIQUIDATION_FEE
     margin_tiers: tuple[MarginTier, ...] = ()
+    # The paper venue's depth model (docs/venues.md "Depth"); None: unlimited at the mark.
+    depth: BookDepth | None = None
 
     def __post_init__(self) -> None:
         if not self.symbol or not self.base:
@@ -108,6 +111,12 @@ class Instrument:
                 continue
             value = to_decimal(getattr(self, name), f"{self.symbol} {name}")
             object.__setattr__(self, name, check_rate(value, f"{self.symbol} {name}"))
+        depth = self.depth
+        if depth is not None and (depth.level_size % self.lot_step or depth.spacing % self.tick):
+            raise InvalidValueError(
+                f"{self.symbol} depth: level_size must be a multiple of the lot step "
+                f"{self.lot_step} and spacing of the tick {self.tick}"
+            )
         object.__setattr__(
             self, "margin_tiers", check_tiers(self.margin_tiers, f"{self.symbol} margin_tiers")
         )

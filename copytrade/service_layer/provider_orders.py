@@ -8,12 +8,14 @@ where the provider's position and equity before each fill are captured.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.orders import OrderIntent
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.errors import PermanentVenueError
+from copytrade.adapters.venues.order_terms import PLAIN, OrderTerms
 from copytrade.adapters.venues.port import Venue, VenueOrder
 from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.instruments import Side
@@ -49,7 +51,10 @@ class ProviderOrders:
         price: Decimal | None = None,
         leverage: Decimal = Decimal(1),
         reduce_only: bool = False,
+        terms: OrderTerms = PLAIN,
     ) -> VenueOrder:
+        """``terms``: a trigger, time in force, post-only (docs/venues.md "Order terms");
+        the venue answers a trigger order ``accepted`` until the mark meets it."""
         with self._uow_factory() as uow:
             # The provider's own book's margin mode (docs/domain.md "Margin"), on the order
             # so that a position it opens from flat takes it, even filled later.
@@ -68,7 +73,12 @@ class ProviderOrders:
             provider_id=str(provider),
             margin_mode=mode,
         )
-        request = request_for(intent, reduce_only)  # a malformed order is refused unrecorded
+        request = replace(  # a malformed order is refused unrecorded
+            request_for(intent, reduce_only),
+            trigger=terms.trigger,
+            time_in_force=terms.time_in_force,
+            post_only=terms.post_only,
+        )
         with self._uow_factory() as uow:
             known = uow.orders.existing_ids([intent.client_order_id])
             if not known:

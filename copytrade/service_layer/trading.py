@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from copytrade.adapters.db.repositories.orders import RecordedFill, StoredOrder
 from copytrade.adapters.throttle import TooManyRequestsError, WindowLimiter
+from copytrade.adapters.venues.order_terms import PLAIN, OrderTerms
 from copytrade.domain.errors import DomainError, InvalidValueError
 from copytrade.domain.identity import PermissionDeniedError
 from copytrade.domain.ids import ClientOrderId, ProviderId
@@ -36,6 +37,7 @@ class OrderAsk:
     price: Decimal | None
     leverage: Decimal
     reduce_only: bool
+    terms: OrderTerms = PLAIN  # trigger, time in force, post-only (docs/venues.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,7 @@ class ProviderTrading:
             ask.price,
             ask.leverage,
             ask.reduce_only,
+            ask.terms,
         )
         return client_id, True
 
@@ -131,6 +134,8 @@ class ProviderTrading:
             raise InvalidValueError(f"unknown symbol {ask.symbol!r}; trade one of {known}")
         if (ask.type is OrderType.LIMIT) != (ask.price is not None):
             raise InvalidValueError("a limit order needs a price, and only a limit order has one")
+        if ask.terms.post_only and ask.type is not OrderType.LIMIT:
+            raise InvalidValueError("post_only is for limit orders: a market order always takes")
         if ask.leverage > instrument.max_leverage:
             raise InvalidValueError(
                 f"{ask.symbol} allows leverage up to {instrument.max_leverage}, got {ask.leverage}"

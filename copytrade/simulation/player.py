@@ -148,6 +148,7 @@ class ScenarioPlayer:
                 event.price,
                 event.leverage,
                 event.reduce_only,
+                event.terms,
             )
             if answer.status is OrderStatus.REJECTED:
                 # Recorded with the order too; listed here so a typo'd size is not missed.

@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
+from copytrade.adapters.venues.order_terms import TimeInForce, Trigger, TriggerKind, TriggerStatus
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import AccountId, ClientOrderId, OrderId
 from copytrade.domain.instruments import Side, parse_side
@@ -37,6 +38,10 @@ class RejectReason(StrEnum):
     INVALID_LEVERAGE = "invalid_leverage"
     REDUCE_ONLY_WOULD_INCREASE = "reduce_only_would_increase"
     NO_MARKET_PRICE = "no_market_price"
+    # A post-only order that would trade on arrival (it would take, not make).
+    POST_ONLY_WOULD_TAKE = "post_only_would_take"
+    # A trigger order whose trigger is malformed for the market, or already met.
+    INVALID_TRIGGER = "invalid_trigger"
     # A live exchange refused the order for a reason none of the above names; the
     # order's ``reason`` carries the exchange's own message.
     EXCHANGE_REFUSED = "exchange_refused"
@@ -67,6 +72,11 @@ class OrderRequest:
     reduce_only: bool = False
     # The margin mode a position opened from flat takes (docs/domain.md "Margin").
     margin_mode: MarginMode = MarginMode.ISOLATED
+    # A conditional order: held until the mark meets the trigger, then ``type`` (market
+    # or limit) is placed (docs/venues.md "Trigger orders").
+    trigger: Trigger | None = None
+    time_in_force: TimeInForce = TimeInForce.GTC
+    post_only: bool = False
 
     def __post_init__(self) -> None:
         _set = object.__setattr__
@@ -88,6 +98,11 @@ class OrderRequest:
         _set(self, "margin_mode", MarginMode.parse(self.margin_mode))
         if self.limit_price is not None:
             _set(self, "limit_price", storable_amount(self.limit_price, f"{who} limit price"))
+        _set(self, "time_in_force", TimeInForce.parse(self.time_in_force))
+        if not isinstance(self.post_only, bool) or not isinstance(self.reduce_only, bool):
+            raise InvalidValueError(f"{who}: post_only and reduce_only must be booleans")
+        if self.trigger is not None and not isinstance(self.trigger, Trigger):
+            raise InvalidValueError(f"{who}: trigger must be a Trigger, got {self.trigger!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +132,9 @@ class VenueOrder:
     created_at: datetime
     updated_at: datetime
     fills: tuple[Fill, ...] = ()
+    # A trigger order's trigger (``pending`` until the mark met it, docs/venues.md).
+    trigger: Trigger | None = None
+    trigger_status: TriggerStatus | None = None
 
     @property
     def is_terminal(self) -> bool:
@@ -284,6 +302,10 @@ __all__ = [
     "FundingPayment",
     "OrderRequest",
     "RejectReason",
+    "TimeInForce",
+    "Trigger",
+    "TriggerKind",
+    "TriggerStatus",
     "Venue",
     "VenueOrder",
     "VenuePosition",

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
+from copytrade.adapters.venues.order_terms import OrderTerms, TimeInForce, Trigger, TriggerKind
 from copytrade.api.deps import CurrentUser, Runtime
 from copytrade.api.encode import plain
 from copytrade.api.errors import answer, errors
@@ -30,6 +31,17 @@ Quantity = Annotated[Decimal, Bounded(0, MAX_AMOUNT, 12, above_low=True)]
 CLIENT_ORDER_ID = r"^[A-Za-z0-9_.\-]{1,64}$"
 
 
+class TriggerBody(BaseModel):
+    """A conditional order (docs/venues.md "Trigger orders"): ``price`` for ``stop`` and
+    ``take_profit``; exactly one of ``trail_distance`` and ``trail_percent`` for
+    ``trailing_stop``."""
+
+    kind: TriggerKind
+    price: Quantity | None = None
+    trail_distance: Quantity | None = None
+    trail_percent: Annotated[Decimal, Bounded(0, 50, 4, above_low=True)] | None = None
+
+
 class PlaceOrderBody(BaseModel):
     symbol: str = Field(min_length=1, max_length=64, examples=["BTC/USDT:USDT"])
     side: Side
@@ -39,6 +51,15 @@ class PlaceOrderBody(BaseModel):
     leverage: Annotated[Decimal, Bounded(1, 200, 9)] = Decimal(1)
     reduce_only: bool = False
     client_order_id: str | None = Field(default=None, pattern=CLIENT_ORDER_ID)
+    trigger: TriggerBody | None = None
+    time_in_force: TimeInForce = TimeInForce.GTC
+    post_only: bool = False
+
+    def terms(self) -> OrderTerms:
+        """InvalidValueError (422) for a trigger that does not fit its kind."""
+        t = self.trigger
+        trigger = None if t is None else Trigger(t.kind, t.price, t.trail_distance, t.trail_percent)
+        return OrderTerms(trigger, self.time_in_force, self.post_only)
 
 
 class FillOut(Out):
@@ -135,6 +156,7 @@ def place_order(
 
     A venue rejection (e.g. insufficient balance) is an order with status
     ``rejected`` and a ``reason``, not an error. Too many orders in the window: 429.
+    A trigger order is ``accepted`` until the mark meets its trigger.
     """
     ask = OrderAsk(
         body.symbol,
@@ -144,6 +166,7 @@ def place_order(
         body.price,
         body.leverage,
         body.reduce_only,
+        body.terms(),
     )
     trading = ProviderTrading(runtime.platform, runtime.order_limiter)
     client_id, created = runtime.act(lambda: trading.place(user.id, body.client_order_id, ask))

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 
+from copytrade.domain.depth import BookDepth
 from copytrade.domain.ids import FollowerId, ProviderId
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.margin_tiers import MarginTier
@@ -95,8 +96,11 @@ def _instruments(doc: ScenarioDoc, currency: Currency, where: Where) -> Iterator
         if item.symbol in seen:
             where.fail(f"{path}.symbol", f"instrument {item.symbol!r} is given twice")
         seen.add(item.symbol)
-        values = item.model_dump(exclude={"base", "margin_tiers"})
+        values = item.model_dump(exclude={"base", "margin_tiers", "depth"})
         values["margin_tiers"] = tuple(MarginTier(**t.model_dump()) for t in item.margin_tiers)
+        if item.depth is not None:
+            with where.domain(f"{path}.depth"):
+                values["depth"] = BookDepth(**item.depth.model_dump())
         # "BTC/USDT:USDT" trades BTC: the base defaults to the text before the slash.
         base = item.base if item.base is not None else item.symbol.split("/")[0]
         with where.domain(path, _INSTRUMENT_FIELDS):

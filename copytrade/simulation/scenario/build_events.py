@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from copytrade.adapters.venues.order_terms import OrderTerms, TimeInForce, Trigger, TriggerKind
 from copytrade.domain.copying.edits import edit_settings
 from copytrade.domain.copying.settings import CopySettings
 from copytrade.domain.ids import AccountId, ClientOrderId, FollowerId, ProviderId, RelationshipId
@@ -196,8 +197,25 @@ class EventBuilder:
         side = parse_side(doc.side)
         return ev.ProviderOrder(
             doc.at, index, ProviderId(doc.provider), client_id, doc.symbol, side, qty,
-            order_type, price, leverage, doc.reduce_only,
+            order_type, price, leverage, doc.reduce_only, self._terms(path, doc, instrument),
         )  # fmt: skip
+
+    def _terms(self, path: str, doc: OrderDoc, instrument: Instrument) -> OrderTerms:
+        trail = doc.trail_distance, doc.trail_percent
+        if doc.post_only and doc.order_type != "limit":
+            self._where.fail(f"{path}.post_only", "post_only is for limit orders")
+        if doc.trigger is None:
+            if doc.trigger_price is not None or trail != (None, None):
+                self._where.fail(f"{path}.trigger", "trigger_price and trail_* need a trigger")
+            return OrderTerms(None, TimeInForce(doc.time_in_force), doc.post_only)
+        with self._where.domain(f"{path}.trigger"):
+            trigger = Trigger(TriggerKind(doc.trigger), doc.trigger_price, *trail)
+        if trigger.price is not None and instrument.round_price(trigger.price) != trigger.price:
+            self._where.fail(
+                f"{path}.trigger_price",
+                f"{trigger.price} is not a multiple of the tick {instrument.tick}",
+            )
+        return OrderTerms(trigger, TimeInForce(doc.time_in_force), doc.post_only)
 
     def _leverage(self, path: str, instrument: Instrument, leverage: Decimal | None) -> Decimal:
         if leverage is None:

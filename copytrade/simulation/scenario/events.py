@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from copytrade.adapters.venues.order_terms import PLAIN, OrderTerms
 from copytrade.domain.copying.settings import CopySettings
 from copytrade.domain.ids import (
     AccountId,
@@ -40,6 +41,7 @@ class ProviderOrder:
     price: Price | None  # set exactly for limit orders
     leverage: Decimal  # 1 on spot
     reduce_only: bool
+    terms: OrderTerms = PLAIN  # trigger, time in force, post-only
 
 
 @dataclass(frozen=True, slots=True)

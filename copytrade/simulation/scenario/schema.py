@@ -23,6 +23,13 @@ from copytrade.simulation.scenario.fields import (
 from copytrade.simulation.scenario.schema_events import EventDoc
 
 
+class DepthDoc(BaseModel):
+    model_config = STRICT
+    level_size: PositiveNumber
+    spacing: PositiveNumber
+    levels: int = 10
+
+
 class MarginTierDoc(BaseModel):
     model_config = STRICT
     floor: Number
@@ -48,6 +55,8 @@ class InstrumentDoc(BaseModel):
     maintenance_margin_rate: Number | None = None
     liquidation_fee: Number = DEFAULT_LIQUIDATION_FEE
     margin_tiers: list[MarginTierDoc] = []
+    # The paper venue's depth model (docs/venues.md "Depth"); none: unlimited at the mark.
+    depth: DepthDoc | None = None
 
 
 class PricePointDoc(BaseModel):

@@ -35,6 +35,13 @@ class OrderDoc(_EventDoc):
     leverage: PositiveNumber | None = None
     reduce_only: bool = False
     id: str | None = None
+    # A conditional order (docs/venues.md "Trigger orders") and its time in force.
+    trigger: Literal["stop", "take_profit", "trailing_stop"] | None = None
+    trigger_price: PositiveNumber | None = None
+    trail_distance: PositiveNumber | None = None
+    trail_percent: PositiveNumber | None = None
+    time_in_force: Literal["gtc", "ioc", "fok"] = "gtc"
+    post_only: bool = False
 
 
 class SettingsDoc(BaseModel):

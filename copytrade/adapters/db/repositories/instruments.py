@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import InstrumentRow
+from copytrade.domain.depth import BookDepth
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.instruments import Instrument, MarginTier, parse_kind
 from copytrade.domain.values import Currency
@@ -36,6 +37,7 @@ def instrument_from_row(row: InstrumentRow) -> Instrument:
         maintenance_margin_rate=row.maintenance_margin_rate,
         liquidation_fee=row.liquidation_fee,
         margin_tiers=tiers_from_text(row.margin_tiers),
+        depth=BookDepth.from_text(row.depth),
     )
 
 
@@ -79,6 +81,7 @@ def _row_values(instrument: Instrument) -> dict[str, object]:
         "maintenance_margin_rate": instrument.maintenance_margin_rate,
         "liquidation_fee": instrument.liquidation_fee,
         "margin_tiers": tiers_to_text(instrument.margin_tiers),
+        "depth": instrument.depth.to_text() if instrument.depth is not None else "",
     }
 
 

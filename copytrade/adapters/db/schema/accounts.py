@@ -59,3 +59,5 @@ class InstrumentRow(Base):
     maintenance_margin_rate: Mapped[Decimal | None] = money(nullable=True)
     liquidation_fee: Mapped[Decimal] = money(default=Decimal("0.005"))
     margin_tiers: Mapped[str] = mapped_column(Text, default="")
+    # The paper venue's depth model "level_size:spacing:levels", "" for none (migration 0030).
+    depth: Mapped[str] = mapped_column(Text, default="")

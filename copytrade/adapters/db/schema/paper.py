@@ -140,3 +140,38 @@ class PaperFundingRow(Base):
     owed: Mapped[Decimal] = money()
     amount: Mapped[Decimal] = money()
     ts: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PaperTriggerRow(Base):
+    """A trigger order (stop, take-profit, trailing stop) waiting for the mark, and
+    after it triggered, its trigger (docs/venues.md "Trigger orders", migration 0030).
+    The order it becomes is a paper_orders row with the same id."""
+
+    __tablename__ = "paper_triggers"
+    __table_args__ = (
+        UniqueConstraint("client_order_id", "account"),
+        Index("ix_paper_triggers_symbol_status", "symbol", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    account: Mapped[str] = mapped_column(String(ID_LENGTH))
+    client_order_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    symbol: Mapped[str] = mapped_column(String(64))
+    side: Mapped[str] = mapped_column(String(4))
+    type: Mapped[str] = mapped_column(String(8))
+    qty: Mapped[Decimal] = money()
+    limit_price: Mapped[Decimal | None] = money(nullable=True)
+    leverage: Mapped[Decimal] = money()
+    reduce_only: Mapped[bool] = mapped_column(Boolean)
+    margin_mode: Mapped[str] = mapped_column(String(8))
+    time_in_force: Mapped[str] = mapped_column(String(3))
+    post_only: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str] = mapped_column(String(16))
+    trigger_price: Mapped[Decimal | None] = money(nullable=True)
+    trail_distance: Mapped[Decimal | None] = money(nullable=True)
+    trail_percent: Mapped[Decimal | None] = money(nullable=True)
+    best_mark: Mapped[Decimal | None] = money(nullable=True)
+    status: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

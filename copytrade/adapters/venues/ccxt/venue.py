@@ -23,6 +23,7 @@ from copytrade.adapters.venues.ccxt.account_reads import AccountReads
 from copytrade.adapters.venues.ccxt.connection import OrderRefused
 from copytrade.adapters.venues.ccxt.credentials import ApiCredentials
 from copytrade.adapters.venues.ccxt.markets import contract_size, number
+from copytrade.adapters.venues.ccxt.order_params import order_params
 from copytrade.adapters.venues.ccxt.orders import OrderContext, answer_trades, venue_order
 from copytrade.adapters.venues.ccxt.paper_only import PaperOnlyOperations
 from copytrade.adapters.venues.ccxt.quirks import quirks_for
@@ -161,19 +162,16 @@ class CcxtVenue(AccountReads, PaperOnlyOperations):
     def _send(self, client: Any, request: OrderRequest, instrument: Instrument) -> VenueOrder:
         size = contract_size(self._markets_of(instrument.symbol))
         leverage = self._prepare_leverage(client, request, instrument)
-        params: dict[str, Any] = {
-            "clientOrderId": self.exchange_client_order_id(request.client_order_id)
-        }
+        # Copies never rest on a live book: a limit is immediate-or-cancel unless it
+        # asks otherwise (order_params.py).
+        params = order_params(
+            request, self.exchange_client_order_id(request.client_order_id), instrument.is_spot
+        )
         price: float | None = None
         if request.type is OrderType.LIMIT:
-            # Copies never rest on a live book: a limit is immediate-or-cancel at the
-            # follower's tolerance price, so nothing fills beyond it.
-            params["timeInForce"] = "IOC"
             if request.limit_price is None:
                 raise PermanentVenueError("a limit order needs a limit price", "invalid_price")
             price = float(request.limit_price)
-        if request.reduce_only and not instrument.is_spot:
-            params["reduceOnly"] = True
         amount = float(request.qty / size)
         created = self._call(
             lambda: client.create_order(

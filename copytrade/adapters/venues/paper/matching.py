@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.venues.errors import OrderNotCancellableError, PermanentVenueError
+from copytrade.adapters.venues.paper import depth, taking
 from copytrade.adapters.venues.paper.book import AccountBook
 from copytrade.adapters.venues.paper.rules import (
     Rejection,
@@ -21,14 +22,14 @@ from copytrade.adapters.venues.paper.rules import (
     reduce_only_violation,
 )
 from copytrade.adapters.venues.paper.snapshots import next_fill, rejected, replay, snapshot
+from copytrade.adapters.venues.paper.taking import unaffordable
 from copytrade.adapters.venues.port import OrderRequest, RejectReason, VenueOrder
 from copytrade.domain.errors import InvalidTransitionError
 from copytrade.domain.ids import AccountId
-from copytrade.domain.instruments import Instrument, Side
+from copytrade.domain.instruments import Instrument
 from copytrade.domain.order_events import (
     Fill,
     Liquidity,
-    OrderAccepted,
     OrderCancelled,
     OrderFilled,
 )
@@ -87,37 +88,7 @@ def _execute(work: WorkingSet, request: OrderRequest, now: datetime) -> VenueOrd
         why = reduce_only_violation(position, order.side, order.qty)
         if why is not None:
             return rejected(request, Rejection(RejectReason.REDUCE_ONLY_WOULD_INCREASE, why), now)
-    fee = fee_for(instrument, order.qty * ticket.price, ticket.liquidity)
-    fill = next_fill(order, 0, ticket.price, ticket.liquidity, fee, now)
-    if not book.settle(
-        instrument,
-        fill,
-        ticket.leverage,
-        work.prices,
-        dry_run=ticket.rests,
-        margin_mode=request.margin_mode,
-    ):
-        why = _unaffordable(book, instrument, fill, work.prices)
-        return rejected(request, Rejection(RejectReason.INSUFFICIENT_BALANCE, why), now)
-    if ticket.rests:
-        order.apply(OrderAccepted(now))
-        return snapshot(order, ticket.leverage, request.reduce_only, ())
-    order.apply(OrderFilled(fill))
-    return snapshot(order, ticket.leverage, request.reduce_only, (fill,))
-
-
-def _unaffordable(
-    book: AccountBook, instrument: Instrument, fill: Fill, prices: Mapping[str, Decimal]
-) -> str:
-    what = f"{fill.side} {fill.qty} {instrument.symbol} at {fill.price}"
-    if instrument.is_spot and fill.side is Side.SELL:
-        position = book.positions.get(instrument.symbol)
-        held = position.qty if position is not None else 0
-        return f"cannot {what}: {book.account} holds only {held} {instrument.base}"
-    free = book.free_cash(instrument.quote.code, prices)
-    return (
-        f"cannot {what} (fee {fill.fee}): free cash of {book.account} is {free} {instrument.quote}"
-    )
+    return taking.execute(request, ticket, instrument, book, work.prices, now)
 
 
 def crossed(resting: list[VenueOrder], price: Decimal) -> list[VenueOrder]:
@@ -134,29 +105,36 @@ def fill_resting(
 ) -> None:
     """A new price in force: fill the ``crossed`` orders as maker at their limit price.
 
-    Oldest first. An order that can no longer be afforded (or would no longer
+    Oldest first, each as much as the depth model leaves (paper/depth.py). An order
+    that can no longer be afforded (or would no longer
     only reduce) is cancelled with the reason, as an exchange would expire it.
     """
     work.prices[symbol] = price
+    capacity = depth.resting_capacity(work.instrument(symbol).depth)  # None: unlimited
     for stored in crossed:
         assert stored.limit_price is not None  # only limit orders rest
         instrument = work.instrument(symbol)
         order, book = replay(stored, instrument), work.book(stored.account)
+        qty = order.remaining_qty if capacity is None else min(order.remaining_qty, capacity)
+        if not qty:
+            continue  # the crossing price's depth is used up: it rests on
         fill = next_fill(
             order,
             len(stored.fills),
             stored.limit_price,
             Liquidity.MAKER,
-            fee_for(instrument, order.remaining_qty * stored.limit_price, Liquidity.MAKER),
+            fee_for(instrument, qty * stored.limit_price, Liquidity.MAKER),
             ts,
+            qty,
         )
         why = None
         if stored.reduce_only:
-            why = reduce_only_violation(book.positions.get(symbol), order.side, order.qty)
+            why = reduce_only_violation(book.positions.get(symbol), order.side, qty)
         if why is None and not book.settle(instrument, fill, stored.leverage, work.prices):
-            why = _unaffordable(book, instrument, fill, work.prices)
+            why = unaffordable(book, instrument, fill, work.prices)
         fills = stored.fills
         if why is None:
+            capacity = None if capacity is None else capacity - qty
             order.apply(OrderFilled(fill))
             fills += (fill,)
             work.new_fills.append(fill)

@@ -37,6 +37,8 @@ def rejected(request: OrderRequest, rejection: Rejection, now: datetime) -> Venu
 def snapshot(
     order: Order, leverage: Decimal, reduce_only: bool, fills: tuple[Fill, ...]
 ) -> VenueOrder:
+    """The answer for ``order`` as it stands (a trigger order's trigger is added by
+    triggers.py)."""
     assert order.client_order_id is not None  # the venue only takes orders with one
     return VenueOrder(
         venue_order_id=order.order_id,
@@ -83,9 +85,15 @@ def replay(stored: VenueOrder, instrument: Instrument) -> Order:
 
 
 def next_fill(
-    order: Order, previous: int, price: Decimal, liquidity: Liquidity, fee: Decimal, ts: datetime
+    order: Order,
+    previous: int,
+    price: Decimal,
+    liquidity: Liquidity,
+    fee: Decimal,
+    ts: datetime,
+    qty: Decimal | None = None,
 ) -> Fill:
-    """The order's next fill of all that remains (the paper venue does not fill partially)."""
+    """The order's fill number ``previous + 1``: of ``qty``, or of all that remains."""
     return Fill(
         fill_id=FillId(f"{order.order_id}-{previous + 1}"),
         order_id=order.order_id,
@@ -93,7 +101,7 @@ def next_fill(
         account=order.account,
         symbol=order.instrument.symbol,
         side=order.side,
-        qty=Quantity(order.remaining_qty),
+        qty=Quantity(order.remaining_qty if qty is None else qty),
         price=Price(price),
         fee=fee,
         liquidity=liquidity,

@@ -16,7 +16,15 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.venues.errors import InsufficientFundsError, UnknownOrderError
-from copytrade.adapters.venues.paper import funding, holdings, liquidation, matching, store
+from copytrade.adapters.venues.paper import (
+    funding,
+    holdings,
+    liquidation,
+    matching,
+    store,
+    trigger_store,
+    triggers,
+)
 from copytrade.adapters.venues.paper.book import AccountBook
 from copytrade.adapters.venues.paper.cash_moves import apply_once
 from copytrade.adapters.venues.paper.transaction import venue_transaction
@@ -57,37 +65,52 @@ class PaperVenue:
         if not requests:
             return []
         now = self._clock()
+        keys = {(r.account, r.client_order_id) for r in requests}
         with venue_transaction(self._engine, write=True) as session:
+            waiting = trigger_store.load(session, keys)
             work = matching.WorkingSet(
                 self._instruments,
                 store.load_prices(session),
                 store.load_books(session, {r.account for r in requests}, self._instruments),
-                store.load_orders(session, {(r.account, r.client_order_id) for r in requests}),
+                triggers.known_answers(store.load_orders(session, keys), waiting),
             )
-            results = [matching.place(work, request, now) for request in requests]
+            new: list[triggers.PendingTrigger] = []
+            results = [
+                triggers.place(work, request, now, new)
+                if request.trigger is not None
+                else matching.place(work, request, now)
+                for request in requests
+            ]
             store.save(session, work)
+            trigger_store.insert_new(session, new)
         return results
 
     def cancel(self, account: str, client_order_id: ClientOrderId) -> VenueOrder:
         now = self._clock()
         with venue_transaction(self._engine, write=True) as session:
-            known = store.load_orders(session, [(account, client_order_id)])
-            stored = known.get((account, client_order_id))
+            key = (account, client_order_id)
+            known = store.load_orders(session, [key])
+            waiting = trigger_store.load(session, [key]).get(key)
+            stored = known.get(key)
+            if stored is None and waiting is not None:  # a trigger order still waiting
+                result = triggers.cancel(waiting, now)
+                trigger_store.save_changed(session, [waiting])
+                return result
             if stored is None:
                 raise UnknownOrderError(f"{account} has no order {client_order_id!r}")
             work = matching.WorkingSet(self._instruments, {}, {}, known)
             result = matching.cancel(work, stored, now)
             store.save(session, work)
-        return result
+        return result if waiting is None else waiting.attach(result)
 
     def get_order(
         self, account: str, client_order_id: ClientOrderId, symbol: str | None = None
     ) -> VenueOrder | None:
         """``symbol`` is a hint for exchanges that look orders up per market (unused)."""
+        key = (account, client_order_id)
         with venue_transaction(self._engine, write=False) as session:
-            return store.load_orders(session, [(account, client_order_id)]).get(
-                (account, client_order_id)
-            )
+            known = store.load_orders(session, [key])
+            return triggers.known_answers(known, trigger_store.load(session, [key])).get(key)
 
     def fills_since(self, cursor: int, limit: int) -> tuple[list[Fill], int]:
         if cursor < 0 or limit < 1:
@@ -99,7 +122,8 @@ class PaperVenue:
 
     def set_price(self, symbol: str, price: Decimal, ts: datetime) -> list[Fill]:
         """Make ``price`` the price in force; returns the fills of the limit orders it
-        crossed, then of the liquidations it caused (docs/venues.md "Liquidation")."""
+        crossed, then of the trigger orders it fired (docs/venues.md "Trigger orders"),
+        then of the liquidations it caused (docs/venues.md "Liquidation")."""
         return self.set_prices({symbol: price}, ts)
 
     def set_prices(self, points: Mapping[str, Decimal], ts: datetime) -> list[Fill]:
@@ -122,19 +146,24 @@ class PaperVenue:
         self, session: Session, symbol: str, price: Decimal, ts: datetime
     ) -> list[Fill]:
         """One price in force, in the caller's venue transaction: the stored price, the
-        resting limit orders it crossed, then the liquidations it caused."""
+        resting limit orders it crossed, the trigger orders it fired, then the
+        liquidations it caused."""
         store.save_price(session, symbol, price, ts)
         crossed = matching.crossed(store.load_resting(session, symbol), price)
+        fired, moved = triggers.advance(trigger_store.load_pending(session, symbol), price, ts)
+        trigger_store.save_changed(session, moved + fired)
         liquidates = self._instruments[symbol].liquidates
         holders = store.holders_of(session, symbol) if liquidates else set()
-        if not crossed and not holders:
+        if not crossed and not holders and not fired:
             return []
         prices = store.load_prices(session)
-        accounts = {o.account for o in crossed} | holders
+        accounts = {o.account for o in crossed} | holders | {t.request.account for t in fired}
         books = store.load_books(session, accounts, self._instruments)
         work = matching.WorkingSet(self._instruments, prices, books, {})
         if crossed:
             matching.fill_resting(work, crossed, symbol, price, ts)
+        # Trigger orders after the resting ones: they reach the book at this mark.
+        triggers.place_fired(work, fired, ts)
         liquidation.liquidate(work, ts)
         store.save(session, work)
         return work.new_fills
