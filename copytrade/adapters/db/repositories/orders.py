@@ -286,20 +286,16 @@ def _stored(row: OrderRow) -> StoredOrder:
     return StoredOrder(**{name: getattr(row, name) for name in _STORED_FIELDS})
 
 
+_FILL_AS_IS = ("symbol", "qty", "price", "fee", "ts")  # stored as the fill has them
+
+
 def _fill_row(venue: str, fill: Fill) -> dict[str, object]:
-    return {
-        "venue": venue,
-        "fill_id": str(fill.fill_id),
-        "order_id": str(fill.client_order_id or fill.order_id),
-        "book": str(fill.account),
-        "symbol": fill.symbol,
-        "side": fill.side.value,
-        "qty": fill.qty,
-        "price": fill.price,
-        "fee": fill.fee,
-        "liquidity": fill.liquidity.value,
-        "ts": fill.ts,
-    }
+    row: dict[str, object] = {name: getattr(fill, name) for name in _FILL_AS_IS}
+    row.update(
+        venue=venue, fill_id=str(fill.fill_id), order_id=str(fill.client_order_id or fill.order_id),
+        book=str(fill.account), side=fill.side.value, liquidity=fill.liquidity.value,
+    )  # fmt: skip
+    return row
 
 
 def _insert_new_fills(dialect: str) -> ReturningInsert[tuple[str]]:
