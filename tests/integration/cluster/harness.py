@@ -40,6 +40,8 @@ SHARDS = 4
 FILLS = int(os.environ.get("CT_CLUSTER_FILLS", "20"))
 FOLLOWERS = int(os.environ.get("CT_CLUSTER_FOLLOWERS", "100"))
 ACK_WAIT_S = 1.0
+# How long the workers may take to catch up: at least 100 copies a second.
+FANOUT_TIMEOUT_S = max(120.0, FILLS * FOLLOWERS / 100)
 
 
 def sides(fills: int) -> list[Side]:
@@ -234,7 +236,10 @@ def wait_busy(
 
 
 def wait_fanned_out(
-    engine: Engine, fills: int, timeout_s: float = 120.0, tick: Callable[[], None] = lambda: None
+    engine: Engine,
+    fills: int,
+    timeout_s: float = FANOUT_TIMEOUT_S,
+    tick: Callable[[], None] = lambda: None,
 ) -> None:
     """Until every shard processed every fill and no copy order waits for an answer;
     ``tick()`` on each look."""
