@@ -106,8 +106,8 @@ def drive(
     between: Callable[[int], None] = lambda _i: None,
     pump: bool = True,
 ) -> None:
-    """Place the scenario's provider orders, pumping after each if ``pump`` (retrying a
-    pump that raced a worker's booking of the same copy fill); ``between(i)`` after fill i."""
+    """Place the scenario's provider orders, pumping after each if ``pump`` (``retrying``);
+    ``between(i)`` after fill i."""
     driver = FillDriver(population)
     for index, side in enumerate(sides(fills)):
         driver.fill(side, lambda: None, PROVIDER_QTY)
@@ -117,9 +117,10 @@ def drive(
 
 
 def retrying(action: Callable[[], object], timeout_s: float = 60.0) -> None:
-    """Run ``action`` until it succeeds: the relay's booking of the venue's fills loses
-    the race on a copy fill a worker books at the same moment, and reads again
-    (docs/deploy.md, "Not yet across the cluster"); raise after ``timeout_s``."""
+    """Run ``action`` until it succeeds, as the relay's loop does: a pump whose transaction
+    loses a lock race to a worker's (a deadlock PostgreSQL breaks) runs again; raise after
+    ``timeout_s``. (Booking the same copy fill at once no longer fails at all:
+    ``FillRepository.add_new``, docs/deploy.md "API servers".)"""
     deadline = time.monotonic() + timeout_s
     while True:
         try:
