@@ -27,6 +27,7 @@ from copytrade.domain.alerts.firings import ALERT_FIRED
 from copytrade.domain.errors import InvalidValueError
 from copytrade.engine.protecting import PROTECTION_FIRED
 from copytrade.engine.stopping import STOPPED
+from copytrade.service_layer.event_horizon import EventHorizon
 from copytrade.service_layer.identity import SIGN_UP_ATTEMPT
 from copytrade.service_layer.live_fees import FEES_OWED
 from copytrade.service_layer.live_reconcile import RECONCILIATION_MISMATCH
@@ -71,20 +72,35 @@ class EventFeed:
     def __init__(self, uow_factory: Callable[[], SqlUnitOfWork], batch: int = 500) -> None:
         self._uow_factory = uow_factory
         self._batch = batch
+        self._horizon = EventHorizon(uow_factory)  # this stream's: docs/api.md "Live events"
 
     def now(self) -> Cursor:
         """The cursor of this moment: resuming after it sends only later events (a page
-        that shows the state now listens from here)."""
+        that shows the state now listens from here). Final: no transaction still in
+        progress can commit an event below it (``EventHorizon``), when the transactions in
+        progress finish within 2 s; else the head as observed (one of them may be missed)."""
         with self._uow_factory() as uow:
-            return Cursor(*uow.activity.head())
+            head = uow.activity.head()
+        final, reached = self._horizon.settled(2.0)
+        return Cursor(*(final if reached and final is not None else head))
 
-    def after(self, user_id: str, cursor: Cursor) -> tuple[list[Event], Cursor]:
-        """The user's events after ``cursor`` (at most a batch per source), oldest first."""
+    def after(
+        self, user_id: str, cursor: Cursor, settle_s: float = 0.0
+    ) -> tuple[list[Event], Cursor]:
+        """The user's events after ``cursor`` (at most a batch per source), oldest first;
+        only up to the horizon, below which no transaction in progress can still commit
+        one (several writers: docs/api.md "Live events"). ``settle_s``: how long to wait
+        for the transactions in progress now (a one-off read waits; a stream reads on)."""
+        horizon, _reached = self._horizon.settled(settle_s)
+        if horizon is None:
+            return [], cursor
+        upto_d, upto_f, upto_n = horizon
         with self._uow_factory() as uow:
-            decisions = uow.activity.decisions_after(user_id, cursor.decisions, self._batch)
-            fills = uow.activity.fills_after(user_id, cursor.fills, self._batch)
-            notices = uow.activity.notices_after(
-                user_id, NOTICE_TOPICS, cursor.notices, self._batch
+            activity = uow.activity
+            decisions = activity.decisions_after(user_id, cursor.decisions, self._batch, upto_d)
+            fills = activity.fills_after(user_id, cursor.fills, self._batch, upto_f)
+            notices = activity.notices_after(
+                user_id, NOTICE_TOPICS, cursor.notices, self._batch, upto_n
             )
         # Each source stays in id order (the cursor depends on it); merged by time.
         merged = heapq.merge(

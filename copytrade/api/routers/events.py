@@ -35,6 +35,7 @@ router = APIRouter(prefix=f"{API_V1}", tags=["events"])
 POLL_S = 0.5
 KEEPALIVE_S = 15.0
 SESSION_CHECK_S = 60.0
+ONCE_SETTLE_S = 2.0  # ?once=true: how long to wait for transactions in progress
 # An event id: the last copy-decision, fill and outbox id read (Cursor.parse).
 CURSOR = r"^[0-9]{1,18}\.[0-9]{1,18}\.[0-9]{1,18}$"
 # A provider's trade stream: the id of the last trade sent.
@@ -98,7 +99,9 @@ async def _stream(
 
     async def fetch() -> list[Event]:
         nonlocal cursor
-        found, cursor = await run_in_threadpool(feed.after, user_id, cursor)
+        # A one-off read waits (2 s at most) for the transactions in progress to finish.
+        settle_s = ONCE_SETTLE_S if once else 0.0
+        found, cursor = await run_in_threadpool(feed.after, user_id, cursor, settle_s)
         return found
 
     async for chunk in _pump(request, runtime, fetch, once, timeout, still_signed_in):

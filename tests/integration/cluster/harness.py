@@ -40,6 +40,8 @@ SHARDS = 4
 FILLS = int(os.environ.get("CT_CLUSTER_FILLS", "20"))
 FOLLOWERS = int(os.environ.get("CT_CLUSTER_FOLLOWERS", "100"))
 ACK_WAIT_S = 1.0
+# How long the workers may take to catch up: at least 100 copies a second.
+FANOUT_TIMEOUT_S = max(120.0, FILLS * FOLLOWERS / 100)
 
 
 def sides(fills: int) -> list[Side]:
@@ -54,10 +56,15 @@ class Cluster:
     nats_url: str
     stream: str
 
-    def settings_env(self) -> dict[str, str]:
+    def settings_env(self, application_name: str | None = None) -> dict[str, str]:
+        """A cluster process's environment; its database connections named
+        ``application_name`` (``pg_stat_activity``) when given."""
+        url = self.url
+        if application_name is not None:
+            url += ("&" if "?" in url else "?") + f"application_name={application_name}"
         return {
             **os.environ,
-            "COPYTRADE_DATABASE_URL": self.url,
+            "COPYTRADE_DATABASE_URL": url,
             "COPYTRADE_NATS_URL": self.nats_url,
             "COPYTRADE_NATS_STREAM": self.stream,
             "COPYTRADE_NATS_ACK_WAIT_SECONDS": str(ACK_WAIT_S),
@@ -99,8 +106,8 @@ def drive(
     between: Callable[[int], None] = lambda _i: None,
     pump: bool = True,
 ) -> None:
-    """Place the scenario's provider orders, pumping after each if ``pump`` (retrying a
-    pump that raced a worker's booking of the same copy fill); ``between(i)`` after fill i."""
+    """Place the scenario's provider orders, pumping after each if ``pump`` (``retrying``);
+    ``between(i)`` after fill i."""
     driver = FillDriver(population)
     for index, side in enumerate(sides(fills)):
         driver.fill(side, lambda: None, PROVIDER_QTY)
@@ -110,9 +117,10 @@ def drive(
 
 
 def retrying(action: Callable[[], object], timeout_s: float = 60.0) -> None:
-    """Run ``action`` until it succeeds: the relay's booking of the venue's fills loses
-    the race on a copy fill a worker books at the same moment, and reads again
-    (docs/deploy.md, "Not yet across the cluster"); raise after ``timeout_s``."""
+    """Run ``action`` until it succeeds, as the relay's loop does: a pump whose transaction
+    loses a lock race to a worker's (a deadlock PostgreSQL breaks) runs again; raise after
+    ``timeout_s``. (Booking the same copy fill at once no longer fails at all:
+    ``FillRepository.add_new``, docs/deploy.md "API servers".)"""
     deadline = time.monotonic() + timeout_s
     while True:
         try:
@@ -144,21 +152,33 @@ class Worker:
     """A ``copytrade worker`` process of the test's cluster; its log in a file of its own
     (a pipe nobody reads would block it once full)."""
 
-    def __init__(self, made: Cluster, take: int, log_level: str = "warning") -> None:
+    def __init__(
+        self, made: Cluster, take: int, log_level: str = "warning", name: str | None = None
+    ) -> None:
         self._made = made
         self._take = take
         self._log_level = log_level
+        self.name = name  # its connections' application_name, when given
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - every life writes it; stop() closes it
         self.process = self._start()
         self.kills = 0
+        self.restarts = 0
 
     def _start(self) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             [sys.executable, "-m", "copytrade.cli.worker", "worker", "--shards", str(SHARDS),
              "--take", str(self._take), "--log-level", self._log_level],
-            cwd=ROOT, env=self._made.settings_env(),
+            cwd=ROOT, env=self._made.settings_env(self.name),
             stdout=subprocess.DEVNULL, stderr=self._log,
         )
+
+    def restart_if_exited(self) -> bool:
+        """Start it again if it has exited (as a supervisor would); whether it had."""
+        if self.process.poll() is None:
+            return False
+        self.restarts += 1
+        self.process = self._start()
+        return True
 
     def kill_and_restart(self) -> None:
         self.process.send_signal(signal.SIGKILL)
@@ -179,7 +199,7 @@ class Worker:
         self._log.seek(0)
         text_ = self._log.read().decode(errors="replace")
         self._log.close()
-        return text_[-4000:]
+        return text_[-int(os.environ.get("CT_LOG_TAIL", "4000")):]
 
 
 def progress(engine: Engine) -> tuple[int, int]:
@@ -197,11 +217,18 @@ def progress(engine: Engine) -> tuple[int, int]:
     return int(done), int(waiting)
 
 
-def wait_busy(engine: Engine, published: int, beyond: int, timeout_s: float = 60.0) -> int:
+def wait_busy(
+    engine: Engine,
+    published: int,
+    beyond: int,
+    timeout_s: float = 60.0,
+    tick: Callable[[], None] = lambda: None,
+) -> int:
     """Until the workers processed more than ``beyond`` shard fills (they are at work), or
-    all of the ``published`` fills (caught up); the count."""
+    all of the ``published`` fills (caught up); the count. ``tick()`` on each look."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
+        tick()
         done, _waiting = progress(engine)
         if done > beyond or done >= published * SHARDS:
             return done
@@ -209,10 +236,17 @@ def wait_busy(engine: Engine, published: int, beyond: int, timeout_s: float = 60
     raise AssertionError(f"no worker processed anything in {timeout_s} s")
 
 
-def wait_fanned_out(engine: Engine, fills: int, timeout_s: float = 120.0) -> None:
-    """Until every shard processed every fill and no copy order waits for an answer."""
+def wait_fanned_out(
+    engine: Engine,
+    fills: int,
+    timeout_s: float = FANOUT_TIMEOUT_S,
+    tick: Callable[[], None] = lambda: None,
+) -> None:
+    """Until every shard processed every fill and no copy order waits for an answer;
+    ``tick()`` on each look."""
     deadline = time.monotonic() + timeout_s
     while True:
+        tick()
         done, waiting = progress(engine)
         if done == fills * SHARDS and waiting == 0:
             return
@@ -241,6 +275,17 @@ def outcome(engine: Engine) -> dict[str, Any]:
             name: sorted(tuple(map(str, row)) for row in conn.execute(text(sql)))
             for name, sql in queries.items()
         }
+
+
+def single_process(url: str) -> dict[str, Any]:
+    """The same scenario in one process, on the in-process bus: what a cluster run must equal."""
+    engine = make_engine(Settings(database_url=url))
+    upgrade_database(engine)
+    drive(populated(engine), FILLS)
+    try:
+        return outcome(engine)
+    finally:
+        engine.dispose()
 
 
 def assert_each_pair_once(got: dict[str, Any], fills: int, followers: int = FOLLOWERS) -> None:

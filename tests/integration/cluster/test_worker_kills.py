@@ -10,11 +10,6 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any
-
-from copytrade.adapters.db.engine import make_engine
-from copytrade.adapters.db.migrate import upgrade_database
-from copytrade.config import Settings
 
 from .harness import (
     FILLS,
@@ -24,22 +19,12 @@ from .harness import (
     drive,
     outcome,
     populated,
+    single_process,
     wait_busy,
     wait_fanned_out,
 )
 
 KILLS = 4
-
-
-def _single_process(url: str) -> dict[str, Any]:
-    """The same scenario in one process, on the in-process bus."""
-    engine = make_engine(Settings(database_url=url))
-    upgrade_database(engine)
-    drive(populated(engine), FILLS)
-    try:
-        return outcome(engine)
-    finally:
-        engine.dispose()
 
 
 def test_killed_workers_copy_each_fill_once_like_one_process(
@@ -74,4 +59,4 @@ def test_killed_workers_copy_each_fill_once_like_one_process(
         engine.dispose()
     assert sum(w.kills for w in workers) == KILLS, logs
     assert_each_pair_once(got, FILLS)
-    assert got == _single_process(reference_url)
+    assert got == single_process(reference_url)

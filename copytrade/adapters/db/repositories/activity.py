@@ -13,7 +13,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, String, func, or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.json_text import json_text
@@ -73,42 +74,84 @@ class ActivityRepository:
     def head(self) -> tuple[int, int, int]:
         """The last id of each source (decisions, fills, notices), everyone's: a cursor
         after it sees only what happens from now on."""
+        return self.observed_head()[1]
+
+    def observed_head(self) -> tuple[str | None, tuple[int, int, int]]:
+        """``head()`` and, on PostgreSQL, the snapshot it was read in (``pg_current_snapshot``
+        as text, read in the same statement; None on SQLite, whose one writer commits in id
+        order). An id at or below the head that the snapshot did not see belongs to a
+        transaction in progress then (or rolled back): the head is final once those
+        finished (``finished``)."""
         last = [
-            self._session.scalar(select(func.coalesce(func.max(row.id), 0)))
+            select(func.coalesce(func.max(row.id), 0)).scalar_subquery()
             for row in (CopyDecisionRow, FillRow, OutboxRow)
         ]
-        return int(last[0] or 0), int(last[1] or 0), int(last[2] or 0)
+        postgres = self._session.get_bind().dialect.name == "postgresql"
+        snapshot = [func.pg_current_snapshot().cast(String)] if postgres else []
+        row = self._session.execute(select(*last, *snapshot)).one()
+        head = (int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+        return (str(row[3]) if postgres else None), head
 
-    def decisions_after(self, follower: str, after: int, limit: int) -> list[DecisionSeen]:
-        """Copy decisions of the follower's relationships, by id."""
+    def finished(self, snapshot: str | None) -> bool:
+        """Whether every transaction in progress at ``snapshot`` has committed or aborted."""
+        if snapshot is None:
+            return True
+        running = self._session.scalar(
+            sql_text(
+                "SELECT count(*) FROM pg_snapshot_xip(CAST(:snapshot AS pg_snapshot)) AS x "
+                "WHERE pg_xact_status(x) = 'in progress'"
+            ),
+            {"snapshot": snapshot},
+        )
+        return not running
+
+    def decisions_after(
+        self, follower: str, after: int, limit: int, upto: int | None = None
+    ) -> list[DecisionSeen]:
+        """Copy decisions of the follower's relationships, by id (up to ``upto``)."""
         d = CopyDecisionRow
         query = (
             select(*_columns(d, DecisionSeen._fields))
-            .where(d.id > after, d.follower_id == follower)
+            .where(d.id > after, d.follower_id == follower, *_upto(d.id, upto))
             .order_by(d.id)
             .limit(limit)
         )
         return [DecisionSeen(*row) for row in self._session.execute(query)]
 
-    def fills_after(self, account: str, after: int, limit: int) -> list[FillSeen]:
-        """Fills of the account's own book and of its relationships' books, by id."""
+    def fills_after(
+        self, account: str, after: int, limit: int, upto: int | None = None
+    ) -> list[FillSeen]:
+        """Fills of the account's own book and of its relationships' books, by id (up to
+        ``upto``)."""
         mine = select(RelationshipRow.id).where(RelationshipRow.follower_id == account)
         query = (
             select(*_columns(FillRow, FillSeen._fields))
-            .where(FillRow.id > after, or_(FillRow.book == account, FillRow.book.in_(mine)))
+            .where(
+                FillRow.id > after,
+                or_(FillRow.book == account, FillRow.book.in_(mine)),
+                *_upto(FillRow.id, upto),
+            )
             .order_by(FillRow.id)
             .limit(limit)
         )
         return [FillSeen(*row) for row in self._session.execute(query)]
 
     def notices_after(
-        self, recipient: str, topics: Sequence[str], after: int, limit: int
+        self,
+        recipient: str,
+        topics: Sequence[str],
+        after: int,
+        limit: int,
+        upto: int | None = None,
     ) -> list[NoticeSeen]:
-        """Outbox messages of ``topics`` addressed to ``recipient`` (their ``to``), by id."""
+        """Outbox messages of ``topics`` addressed to ``recipient`` (their ``to``), by id
+        (up to ``upto``)."""
         o = OutboxRow
         query = (
             select(o.id, o.topic, o.payload, o.created_at)
-            .where(o.id > after, o.topic.in_(topics), addressed_to(recipient))
+            .where(
+                o.id > after, o.topic.in_(topics), addressed_to(recipient), *_upto(o.id, upto)
+            )
             .order_by(o.id)
             .limit(limit)
         )
@@ -120,6 +163,10 @@ class ActivityRepository:
                 if notice.get("to") == recipient:  # the pattern could match inside a value
                     found.append(NoticeSeen(row.id, row.topic, notice, row.created_at))
         return found
+
+
+def _upto(column: Any, upto: int | None) -> list[ColumnElement[bool]]:
+    return [] if upto is None else [column <= upto]
 
 
 def _containing(text: str) -> str:

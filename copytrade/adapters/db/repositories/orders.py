@@ -9,7 +9,10 @@ from decimal import Decimal
 from typing import NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.keyed import KeyedSelect, keys_param
@@ -104,16 +107,6 @@ _RECORD_RESULTS = BulkStatement(
     .where(_ORDERS.c.id == bindparam("order_id"))
     .values({name: bindparam(f"new_{name}") for name in _RESULT_COLUMNS}),
     ("order_id", *(f"new_{name}" for name in _RESULT_COLUMNS)),
-)
-_FILL_COLUMNS = (
-    "venue", "fill_id", "order_id", "book", "symbol", "side", "qty", "price", "fee",
-    "liquidity", "ts",
-)  # fmt: skip
-_INSERT_FILLS = BulkStatement(insert(_FILLS), _FILL_COLUMNS)
-_SEEN_FILLS = KeyedSelect(
-    select(FillRow.fill_id).where(
-        FillRow.venue == bindparam("venue"), FillRow.fill_id.in_(keys_param())
-    )
 )
 _TERMS = KeyedSelect(
     select(OrderRow.client_order_id, OrderRow.leverage, OrderRow.margin_mode).where(
@@ -311,39 +304,57 @@ def _stored(row: OrderRow) -> StoredOrder:
     return StoredOrder(**{name: getattr(row, name) for name in _STORED_FIELDS})
 
 
+_FILL_AS_IS = ("symbol", "qty", "price", "fee", "ts")  # stored as the fill has them
+
+
+def _fill_row(venue: str, fill: Fill) -> dict[str, object]:
+    row: dict[str, object] = {name: getattr(fill, name) for name in _FILL_AS_IS}
+    row.update(
+        venue=venue, fill_id=str(fill.fill_id), order_id=str(fill.client_order_id or fill.order_id),
+        book=str(fill.account), side=fill.side.value, liquidity=fill.liquidity.value,
+    )  # fmt: skip
+    return row
+
+
+def _insert_new_fills(dialect: str) -> ReturningInsert[tuple[str]]:
+    """The dialect's ``INSERT … ON CONFLICT DO NOTHING RETURNING fill_id`` into fills."""
+    keys = ["venue", "fill_id"]
+    if dialect == "sqlite":
+        return (
+            sqlite_insert(_FILLS)
+            .on_conflict_do_nothing(index_elements=keys)
+            .returning(_FILLS.c.fill_id)
+        )
+    return pg_insert(_FILLS).on_conflict_do_nothing(index_elements=keys).returning(_FILLS.c.fill_id)
+
+
 class FillRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def add_new(self, fills: Sequence[Fill], venue: str = "paper") -> list[Fill]:
-        """Store the fills not seen before and return them (a re-delivered fill is a no-op)."""
-        ids = [str(f.fill_id) for f in fills]
-        seen: set[str] = {row[0] for row in _SEEN_FILLS.rows(self._session, ids, venue=venue)}
-        new: list[Fill] = []
+        """Store the fills not seen before and return them, in order (a re-delivered fill
+        is a no-op).
+
+        One ``INSERT … ON CONFLICT (venue, fill_id) DO NOTHING RETURNING fill_id``: two
+        processes booking the same fill at once (the relay reading the venue's stream and
+        a worker booking its copy's answer, docs/deploy.md) never fail on the unique key.
+        On PostgreSQL the second insert waits for the first's transaction; once it
+        commits, the fill is not returned to the second, which so books only what it
+        stored itself. Rows go in fill id order, so two overlapping batches take their
+        row locks in one order and cannot deadlock on each other."""
+        unique: dict[str, Fill] = {}
         for fill in fills:
-            if str(fill.fill_id) not in seen:
-                seen.add(str(fill.fill_id))
-                new.append(fill)
-        _INSERT_FILLS.execute(
-            self._session,
-            [
-                {
-                    "venue": venue,
-                    "fill_id": str(f.fill_id),
-                    "order_id": str(f.client_order_id or f.order_id),
-                    "book": str(f.account),
-                    "symbol": f.symbol,
-                    "side": f.side.value,
-                    "qty": f.qty,
-                    "price": f.price,
-                    "fee": f.fee,
-                    "liquidity": f.liquidity.value,
-                    "ts": f.ts,
-                }
-                for f in new
-            ],
-        )
-        return new
+            unique.setdefault(str(fill.fill_id), fill)
+        if not unique:
+            return []
+        rows = [_fill_row(venue, unique[key]) for key in sorted(unique)]
+        statement = _insert_new_fills(self._session.get_bind().dialect.name)
+        stored: set[str] = set()
+        for start in range(0, len(rows), _CHUNK):
+            result = self._session.execute(statement, rows[start : start + _CHUNK])
+            stored.update(str(fill_id) for fill_id in result.scalars())
+        return [fill for key, fill in unique.items() if key in stored]
 
     def of_orders(self, order_ids: Sequence[str]) -> dict[str, list[RecordedFill]]:
         """The fills recorded for each of these orders (by our client order id), in order."""
