@@ -38,7 +38,9 @@ class DriverSelect:
             for name in self._names
         }
         columns = compiled._result_columns  # (key, name, objects, type) per column
-        self._row = namedtuple("KeyedRow", [column[0] for column in columns])  # type: ignore[misc]
+        self._make: Callable[[Any], Any] = namedtuple(  # type: ignore[attr-defined]
+            "KeyedRow", [column[0] for column in columns]
+        )._make
         self._results: tuple[Callable[[Any], Any] | None, ...] = tuple(
             column[3].dialect_impl(dialect).result_processor(dialect, None) for column in columns
         )
@@ -59,7 +61,9 @@ class DriverSelect:
         except ValueError:  # a column key namedtuple refuses: the generic way
             return None
 
-    def rows(self, connection: Connection, keys: Sequence[Any], params: Mapping[str, Any]) -> list[Any]:
+    def rows(
+        self, connection: Connection, keys: Sequence[Any], params: Mapping[str, Any]
+    ) -> list[Any]:
         params = {**params, self._keys: list(keys)}
         values: list[Any] = []
         for name in self._names:
@@ -75,7 +79,7 @@ class DriverSelect:
             column if process is None else list(map(process, column))
             for column, process in zip(zip(*found, strict=True), self._results, strict=True)
         ]
-        return list(map(self._row._make, zip(*columns, strict=True)))
+        return list(map(self._make, zip(*columns, strict=True)))
 
     def _sql(self, count: int) -> str:
         sql = self._by_count.get(count)

@@ -43,7 +43,8 @@ class ExactDecimal(TypeDecorator[Decimal]):
         return super().bind_processor(dialect)
 
     def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
-        if dialect.name == "sqlite" and self.impl_instance.result_processor(dialect, coltype) is None:
+        plain = self.impl_instance.result_processor(dialect, coltype) is None
+        if dialect.name == "sqlite" and plain:
             return _decimal_of
         return super().result_processor(dialect, coltype)
 
