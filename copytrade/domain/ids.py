@@ -18,6 +18,8 @@ class _Id(str):
     __slots__ = ()
 
     def __new__(cls, value: str) -> Self:
+        if type(value) is cls:  # already this kind of id, so already checked
+            return value
         if not isinstance(value, str):
             raise InvalidValueError(f"{cls.__name__} must be a string, got {value!r}")
         if not value or value != value.strip():

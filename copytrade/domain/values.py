@@ -31,6 +31,8 @@ _WIDE = Context(prec=60)
 
 def to_decimal(value: object, what: str = "value") -> Decimal:
     """Parse ``value`` as a finite Decimal, naming ``what`` in the error."""
+    if type(value) is Decimal and value.is_finite():  # the common case, checked at once
+        return value
     if isinstance(value, bool | float):
         raise InvalidValueError(
             f"{what} must be given as a Decimal, int or string, not {type(value).__name__} "
@@ -68,12 +70,17 @@ def percent(value: object, what: str, *, low: DecimalLike = 0, high: DecimalLike
     return result
 
 
+_UNITS = tuple(Decimal(1).scaleb(-precision) for precision in range(19))  # Currency.unit
+
+
 class _NonNegative(Decimal):
     """A Decimal that is finite and not negative; arithmetic returns plain Decimals."""
 
     __slots__ = ()
 
     def __new__(cls, value: object = 0) -> Self:
+        if type(value) is cls:  # already this kind of amount, so already checked
+            return value
         result = to_decimal(value, cls.__name__.lower())
         if result < 0:
             raise InvalidValueError(f"{cls.__name__.lower()} must not be negative, got {result}")
@@ -113,7 +120,7 @@ class Currency:
     @property
     def unit(self) -> Decimal:
         """The smallest representable amount, e.g. 0.00000001 for USDT."""
-        return Decimal(1).scaleb(-self.precision)
+        return _UNITS[self.precision]  # Decimal(1).scaleb(-precision), made once
 
     def __str__(self) -> str:
         return self.code

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
+from operator import is_
 from typing import Any
 
 from sqlalchemy import Dialect
@@ -95,11 +97,12 @@ def _converted(values: list[Any], process: Processor | None) -> list[Any]:
     """``values`` through ``process``; each distinct timestamp once (a batch's rows share
     a few: a datetime's conversion costs microseconds). Processors are pure. Only
     datetimes are memoised: equal Decimals can differ in their stored form (1.0, 1.00)."""
-    if process is None:
+    if process is None or not values:
         return values
-    if len(set(map(id, values))) == 1:
-        return [process(values[0])] * len(values)
-    if values and all(type(value) is datetime for value in values):
+    first = values[0]
+    if all(map(is_, values, repeat(first))):  # C-level, stops at the first other object
+        return [process(first)] * len(values)
+    if all(type(value) is datetime for value in values):
         done: dict[datetime, Any] = {}
         return [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
     return list(map(process, values))

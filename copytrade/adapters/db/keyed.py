@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BindParameter, Executable, bindparam
+from sqlalchemy import BindParameter, Dialect, Executable, bindparam
 from sqlalchemy.orm import Session
+
+from copytrade.adapters.db.keyed_driver import DriverSelect
 
 KEYS = "keys"
 CHUNK = 500  # keys per query: well under SQLite's limit on parameters
@@ -31,6 +33,7 @@ class KeyedSelect:
     def __init__(self, statement: Executable, chunk: int = CHUNK) -> None:
         self._statement = statement
         self._chunk = chunk
+        self._driver: dict[str, DriverSelect | None] = {}  # by dialect name
 
     def rows(self, session: Session, keys: Sequence[Any], **params: Any) -> list[Any]:
         """The rows of ``keys``, in the session's transaction. Pending ORM changes are
@@ -40,8 +43,17 @@ class KeyedSelect:
         if session.autoflush:
             session.flush()
         connection = session.connection()
-        found: list[Any] = []  # Core rows
+        driver = self._driver_for(connection.dialect)
+        found: list[Any] = []  # Core rows, or the same values as named tuples
         for start in range(0, len(keys), self._chunk):
             part = list(keys[start : start + self._chunk])
-            found.extend(connection.execute(self._statement, {KEYS: part, **params}).all())
+            if driver is not None:
+                found.extend(driver.rows(connection, part, params))
+            else:
+                found.extend(connection.execute(self._statement, {KEYS: part, **params}).all())
         return found
+
+    def _driver_for(self, dialect: Dialect) -> DriverSelect | None:
+        if dialect.name not in self._driver:
+            self._driver[dialect.name] = DriverSelect.compile(self._statement, dialect, KEYS)
+        return self._driver[dialect.name]

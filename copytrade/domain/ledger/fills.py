@@ -60,8 +60,7 @@ def fill_transfer(
     "Liquidation"). None when the fill moves no value (fee-free and locking no margin).
     """
     unit = instrument.quote.unit
-    market, fees = _venue_accounts(venue, instrument.quote)
-    insurance = LedgerAccount.insurance_fund(venue, instrument.quote)
+    market, fees, insurance = _venue_accounts(venue, instrument.quote)
     if fill.liquidity is Liquidity.LIQUIDATION:
         fees = insurance
     amounts: dict[LedgerAccount, Decimal] = {}
@@ -93,10 +92,16 @@ def fill_transfer(
 
 
 @lru_cache(maxsize=64)
-def _venue_accounts(venue: str, quote: Currency) -> tuple[LedgerAccount, LedgerAccount]:
-    """The venue's ``market`` and ``trading_fees`` accounts in ``quote``: immutable values,
-    made once rather than for every fill."""
-    return LedgerAccount.market(venue, quote), LedgerAccount.trading_fees(venue, quote)
+def _venue_accounts(
+    venue: str, quote: Currency
+) -> tuple[LedgerAccount, LedgerAccount, LedgerAccount]:
+    """The venue's ``market``, ``trading_fees`` and ``insurance_fund`` accounts in
+    ``quote``: immutable values, made once rather than for every fill."""
+    return (
+        LedgerAccount.market(venue, quote),
+        LedgerAccount.trading_fees(venue, quote),
+        LedgerAccount.insurance_fund(venue, quote),
+    )
 
 
 def _money(amount: Decimal, unit: Decimal) -> Decimal:

@@ -47,8 +47,9 @@ class _ByKeyUpdate:
         self._statement = BulkStatement(statement, [_PREFIX + c for c in self._columns])
 
     def execute(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-        columns = self._columns
-        self._statement.execute(session, [{_PREFIX + c: row[c] for c in columns} for row in rows])
+        if rows:  # column by column: no mapping per row is built
+            columns = {_PREFIX + c: [row[c] for row in rows] for c in self._columns}
+            self._statement.execute_columns(session, columns)
 
 
 INSERT_ORDERS = _insert(_ORDERS)
