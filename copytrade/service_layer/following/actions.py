@@ -1,7 +1,8 @@
 """What a follower does with a copy relationship: follow, pause, resume, stop,
 top up, withdraw, close a position by hand (docs/domain.md).
 
-Each action is one unit of work on the platform's books; orders it needs are
+Each action is one unit of work on the platform's books (the money side in
+allocation_cash.py, protection closes in copy_closes.py); orders it needs are
 recorded as intents in that transaction and sent after the commit, like copies.
 """
 
@@ -29,34 +30,30 @@ from copytrade.domain.copying import (
 from copytrade.domain.copying.edits import edit_settings
 from copytrade.domain.copying.protections import Sweep
 from copytrade.domain.copying.reasons import ReasonCode
-from copytrade.domain.errors import DomainError, InvalidTransitionError
+from copytrade.domain.errors import InvalidTransitionError
 from copytrade.domain.ids import AccountId, FollowerId, ProviderId, RelationshipId
 from copytrade.domain.ledger import allocate, release
 from copytrade.domain.profit_share import HighWatermark
 from copytrade.domain.values import USDT, ZERO, Money
 from copytrade.engine.books import BookState, load_books
 from copytrade.engine.execution import Executor, request_for
-from copytrade.engine.protecting import (
-    PROTECTION_FIRED,
-    occasion,
-    protection_decisions,
-    protection_notice,
-)
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.stopping import STOPPED, close_intents, stop, stop_notifications
-from copytrade.engine.venue_cash import RecordedMoves, VenueCash, cash_move, record_moves
+from copytrade.engine.venue_cash import VenueCash
+from copytrade.service_layer.following.allocation_cash import (
+    CopyActionError,
+    allocation_moves,
+    release_moves,
+    with_money,
+)
+from copytrade.service_layer.following.copy_closes import close_copies, record_firing
 from copytrade.service_layer.following.open_positions import plan_open_positions
-from copytrade.service_layer.live_following import live_release
 from copytrade.service_layer.settlement.service import SettlementService
 
 
 def release_on_stop_key(rel_id: RelationshipId) -> str:
     """The ledger key of the transfer that hands a stopped relationship's cash back."""
     return f"release-on-stop:{rel_id}"
-
-
-class CopyActionError(DomainError):
-    """A follower action that cannot be done as asked (the message says why)."""
 
 
 # Checks and records of the layer above (docs/api.md, Rules a follow must pass: jurisdiction rules,
@@ -137,7 +134,7 @@ class FollowerActions:
             uow.ledger.post(
                 allocate(AccountId(follower), rel_id, Money(allocation, USDT), key=key, ts=now)
             )
-            moves = self._allocation_moves(uow, rel, allocation, key, follower_venue_cash, now)
+            moves = allocation_moves(uow, rel, allocation, key, follower_venue_cash, now)
             uow.equity.add_flow(rel.book, now.date(), allocation)
             intents: list[OrderIntent] = []
             if settings.copy_open_positions:
@@ -218,7 +215,7 @@ class FollowerActions:
                 uow.relationships.save(stopped, now)
                 uow.outbox.add_many(STOPPED, stop_notifications(stopped, now), now)
                 if fired is not None:
-                    self._record_firing(uow, rel, fired, intents, now)
+                    record_firing(uow, rel, fired, intents, self._prices(), now)
                 uow.orders.add_intents(intents)
                 uow.commit()
         if stopped_before:
@@ -284,44 +281,11 @@ class FollowerActions:
         for rel_id, symbol, reason in sweep.closes:
             closing.setdefault(rel_id, []).append((symbol, reason))
         for rel_id, closes in closing.items():
-            self._close_copies(RelationshipId(rel_id), closes, now)
+            close_copies(
+                self._uow_factory, self._executor, self._prices(), RelationshipId(rel_id), closes,
+                now,
+            )
         return [rel_id for rel_id, _ in sweep.stops] + list(closing)
-
-    def _close_copies(
-        self, rel_id: RelationshipId, closes: Sequence[tuple[str, ReasonCode]], now: datetime
-    ) -> None:
-        """Close single copies at market, each decision with its protection's reason; not
-        one whose book still waits for the venue's answer to an order in that symbol."""
-        intents: list[OrderIntent] = []
-        with self._uow_factory() as uow:
-            rel = uow.relationships.get(rel_id, for_update=True)
-            book = load_books(uow, [rel])[rel.book]
-            # A close still waiting for the venue's answer is not sent twice.
-            waiting = {o.symbol for o in uow.orders.unconfirmed_of_book(rel.book)}
-            for symbol, reason in closes:
-                stored = book.positions.get(symbol)
-                if stored is None or stored.position.is_flat or symbol in waiting:
-                    continue
-                only = BookState(book.cash, {symbol: stored})
-                made = close_intents(rel, only, occasion(reason, symbol, now), now)
-                self._record_firing(uow, rel, reason, made, now)
-                intents.extend(made)
-            uow.orders.add_intents(intents)
-            uow.commit()
-        self._executor.execute([request_for(i, i.reduce_only) for i in intents])
-
-    def _record_firing(
-        self,
-        uow: SqlUnitOfWork,
-        rel: CopyRelationship,
-        reason: ReasonCode,
-        intents: Sequence[OrderIntent],
-        now: datetime,
-    ) -> None:
-        prices = self._prices()
-        uow.decisions.add_many(protection_decisions(rel, reason, intents, prices, now))
-        symbols = [i.symbol for i in intents]
-        uow.outbox.add_many(PROTECTION_FIRED, protection_notice(rel, reason, symbols, now), now)
 
     def on_stopped(self, message_id: str, payload: Mapping[str, Any]) -> None:
         """The outbox consumer of a stop's message to the follower: finish the stop."""
@@ -341,7 +305,7 @@ class FollowerActions:
             amount = HighWatermark(rel.hwm, rel.owed).withdrawable(min(book.cash, venue_cash))
             if amount <= ZERO:
                 return ZERO
-            moves = self._release(uow, rel, amount, release_on_stop_key(rel_id), now)
+            moves = release_moves(uow, rel, amount, release_on_stop_key(rel_id), now)
             # Like a withdrawal: copier PnL stays equity − net allocation after the stop.
             uow.relationships.save(replace(rel, net_allocated=rel.net_allocated - amount), now)
             uow.commit()
@@ -371,9 +335,9 @@ class FollowerActions:
             )
             if uow.ledger.post(transfer).replayed:
                 return rel
-            moves = self._allocation_moves(uow, rel, amount, key, follower_venue_cash, now)
+            moves = allocation_moves(uow, rel, amount, key, follower_venue_cash, now)
             uow.equity.add_flow(rel.book, now.date(), amount)
-            rel = _with_money(rel, rel.net_allocated + amount, hwm)
+            rel = with_money(rel, rel.net_allocated + amount, hwm)
             if within is not None:
                 within(uow, rel)
             uow.relationships.save(rel, now)
@@ -397,8 +361,8 @@ class FollowerActions:
             equity = self._equity(rel, book)
             free = min(book.cash, venue_cash)
             hwm = HighWatermark(rel.hwm, rel.owed).withdraw(amount, equity, free)
-            moves = self._release(uow, rel, amount, key, now)
-            rel = _with_money(rel, rel.net_allocated - amount, hwm)
+            moves = release_moves(uow, rel, amount, key, now)
+            rel = with_money(rel, rel.net_allocated - amount, hwm)
             uow.relationships.save(rel, now)
             uow.commit()
         self._cash.apply_now(moves)
@@ -424,55 +388,6 @@ class FollowerActions:
             uow.commit()
         self._executor.execute([request_for(i, i.reduce_only) for i in intents])
 
-    def _release(
-        self, uow: SqlUnitOfWork, rel: CopyRelationship, amount: Decimal, key: str, now: datetime
-    ) -> RecordedMoves:
-        """Allocation cash back to the follower's free balance, in the ledger and (recorded
-        for after the commit) at the venue: out of the book, and into the follower's own
-        venue account when the follower is a provider.
-
-        A live relationship's allocation is money of the follower's exchange account: it
-        goes back to that account (``live_account``), never to the platform balance,
-        and no paper cash moves (docs/venues.md, "Followers on their own accounts")."""
-        exchange_account = uow.live.account_of(str(rel.id))
-        if exchange_account is not None:
-            uow.ledger.post(live_release(rel.id, exchange_account, amount, key, now))
-            uow.equity.add_flow(rel.book, now.date(), -amount)
-            return record_moves(uow, key, [], now)
-        uow.ledger.post(
-            release(rel.id, AccountId(rel.follower), Money(amount, USDT), key=key, ts=now)
-        )
-        uow.equity.add_flow(rel.book, now.date(), -amount)
-        moves = [cash_move(key, rel.book, -amount)]
-        if uow.accounts.is_provider(str(rel.follower)):
-            moves.append(cash_move(key, str(rel.follower), amount))
-            uow.equity.add_flow(str(rel.follower), now.date(), amount)
-        return record_moves(uow, key, moves, now)
-
-    def _allocation_moves(
-        self,
-        uow: SqlUnitOfWork,
-        rel: CopyRelationship,
-        amount: Decimal,
-        key: str,
-        follower_venue_cash: Decimal,
-        now: datetime,
-    ) -> RecordedMoves:
-        """The venue side of an allocation: into the book, and out of the follower's own
-        venue account when the follower is a provider, whose free balance is that
-        account's cash (so the same cash cannot also back its own trades)."""
-        moves = [cash_move(key, rel.book, amount)]
-        if uow.accounts.is_provider(str(rel.follower)):
-            if amount > follower_venue_cash:
-                raise CopyActionError(
-                    f"{rel.follower} can allocate at most {follower_venue_cash} USDT: its free "
-                    f"cash at the venue (open perp losses count against it)"
-                )
-            moves.append(cash_move(key, str(rel.follower), -amount))
-            # Its own trading equity falls by the allocation: a flow, not a loss.
-            uow.equity.add_flow(str(rel.follower), now.date(), -amount)
-        return record_moves(uow, key, moves, now)
-
     def _venue_cash_of_free_balance(self, account: str) -> Decimal:
         """What the account could take out of its own venue account now (a provider's
         free balance lives there; others have none). Read before the unit of work: the
@@ -481,9 +396,3 @@ class FollowerActions:
 
     def _equity(self, rel: CopyRelationship, book: BookState) -> Decimal:
         return book.value(self._prices()).equity
-
-
-def _with_money(
-    rel: CopyRelationship, net_allocated: Decimal, hwm: HighWatermark
-) -> CopyRelationship:
-    return replace(rel, net_allocated=net_allocated, hwm=hwm.hwm, owed=hwm.owed)
