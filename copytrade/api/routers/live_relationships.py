@@ -3,9 +3,9 @@ relationship owes (docs/api.md, "Live relationships"; docs/venues.md, "Followers
 their own accounts"; docs/settlement.md, "Live relationships").
 
 The use cases are the CLI's ``venues live`` and ``venues pay-fees`` (``LiveFollowing``,
-``LiveFees``, through ``MyLiveRelationships`` as the web page): the same refusals, as 422 ``refused``. Another's relationship is
-reported as unknown (404). Marking live routes the book to its exchange at once on
-this server.
+``LiveFees``, through ``MyLiveRelationships`` as the web page): the same refusals,
+as 422 ``refused``. Another's relationship is reported as unknown (404). Marking
+live routes the book to its exchange at once on this server.
 """
 
 from __future__ import annotations
