@@ -116,9 +116,10 @@ def then_show(
     """Do ``change``, then show ``done``; a refusal (a form error, a domain error, one of
     ``refusals``) shows the relationship page again, with what was typed into ``form``
     (money) or ``settings_form`` (the settings)."""
+    caught: tuple[type[Exception], ...] = (forms.FormError, DomainError, *refusals)
     try:
         change()
-    except (forms.FormError, DomainError, *refusals) as error:
+    except caught as error:
         status = forms.error_status(error)
         if status == 404:
             return not_found(request, str(error))
