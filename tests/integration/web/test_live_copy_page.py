@@ -107,6 +107,7 @@ def test_marking_live_and_paying_fees_from_the_copy_page(web: Api) -> None:
     assert _free(web, user) == free_before + cash  # the paper allocation handed back
     shown = web.client.get(page).text
     assert 'id="live-on"' in shown and 'id="nothing-owed"' in shown
+    assert 'id="top-up-form"' not in shown and 'id="no-top-up"' in shown
     assert 'id="live-form"' not in shown
 
     # A commission the platform balance could not pay: owed, paused, shown with Pay.
