@@ -24,6 +24,7 @@ from copytrade.service_layer.api_keys import KeyCaller, is_api_key
 from copytrade.service_layer.following.service import FollowingService
 from copytrade.service_layer.following.views import FollowingReads
 from copytrade.service_layer.identity import User
+from copytrade.service_layer.my_live import MyLiveRelationships
 
 SESSION_COOKIE = "copytrade_session"
 T = TypeVar("T")
@@ -142,6 +143,17 @@ class FollowerContext:
     def act(self, change: Callable[[], T]) -> T:
         """A state change, under the engine lock (``ServerRuntime.act``)."""
         return self.runtime.act(change)
+
+    @property
+    def live(self) -> MyLiveRelationships:
+        """My relationships copied on my exchange account (docs/venues.md)."""
+        runtime = self.runtime
+        platform = runtime.platform
+        return MyLiveRelationships(
+            platform.uow,
+            lambda: runtime.container.live_following(platform),
+            lambda: runtime.container.live_fees(platform),
+        )
 
 
 def follower_context(user: CurrentUser, runtime: Runtime) -> FollowerContext:

@@ -15,6 +15,7 @@ from copytrade.web import (
     dashboard,
     discovery,
     exchange,
+    live_relationship,
     relationship,
     risk_alerts,
     trade,
@@ -29,7 +30,7 @@ def install_web(app: FastAPI) -> None:
     # are more specific than /alerts/{id}/….
     pages = (
         discovery, auth, account, alert_channels, risk_alerts, alerts, api_keys, exchange,
-        relationship, dashboard, becoming, trade, whatif,
+        relationship, live_relationship, dashboard, becoming, trade, whatif,
     )
     for module in pages:
         app.include_router(module.router)

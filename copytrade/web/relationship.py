@@ -51,6 +51,7 @@ def relationship_page(
     try:
         detail = me.views.relationship(me.id, rel_id, page, DECISIONS_PAGE)
         changes, changes_total = me.commands.settings_history(me.id, rel_id, SETTINGS_CHANGES)
+        live_state = me.live.state(me.id, rel_id)
     except DomainError as error_found:
         return not_found(request, str(error_found))
     today = me.runtime.platform.clock.now().date()
@@ -72,6 +73,8 @@ def relationship_page(
         "defaults": CopySettings(SizingMode.PROPORTIONAL),
         "default_max_loss": DEFAULT_MAX_LOSS_PCT,
         "symbols": ", ".join(sorted(me.runtime.platform.engine.instruments)),
+        "live_state": live_state,  # docs/web.md, "Copying on my exchange account"
+        "linked": me.runtime.exchange_accounts.of_owner(me.id),
     }
     return render(request, "relationship.html", status_code, user=me.user, **context)
 
@@ -94,12 +97,13 @@ def show(request: Request, runtime: Runtime, rel_id: str) -> Response:
     return relationship_page(request, me, rel_id, page)
 
 
-def _posted(request: Request, runtime: Runtime) -> FollowerContext | Response:
+def posted(request: Request, runtime: Runtime) -> FollowerContext | Response:
+    """The signed-in follower behind a POST from one of our pages, or the refusal."""
     user = poster(request)
     return user if isinstance(user, Response) else follower_context(user, runtime)
 
 
-def _then(
+def then_show(
     request: Request,
     me: FollowerContext,
     rel_id: str,
@@ -107,12 +111,15 @@ def _then(
     done: str,
     form: dict[str, str] | None = None,
     settings_form: dict[str, str] | None = None,
+    refusals: tuple[type[Exception], ...] = (),
 ) -> Response:
-    """Do ``change``, then show ``done``; a refusal shows the relationship page again,
-    with what was typed into ``form`` (money) or ``settings_form`` (the settings)."""
+    """Do ``change``, then show ``done``; a refusal (a form error, a domain error, one of
+    ``refusals``) shows the relationship page again, with what was typed into ``form``
+    (money) or ``settings_form`` (the settings)."""
+    caught: tuple[type[Exception], ...] = (forms.FormError, DomainError, *refusals)
     try:
         change()
-    except (forms.FormError, DomainError) as error:
+    except caught as error:
         status = forms.error_status(error)
         if status == 404:
             return not_found(request, str(error))
@@ -123,7 +130,7 @@ def _then(
 
 
 async def _move_money(request: Request, runtime: Runtime, rel_id: str, way: str) -> Response:
-    me = _posted(request, runtime)
+    me = posted(request, runtime)
     if isinstance(me, Response):
         return me
     data = await request.form()
@@ -135,14 +142,14 @@ async def _move_money(request: Request, runtime: Runtime, rel_id: str, way: str)
         command = me.commands.top_up if way == "top_up" else me.commands.withdraw
         me.act(lambda: command(me.id, rel_id, amount, key))
 
-    return _then(request, me, rel_id, move, f"/dashboard/relationships/{rel_id}", shown)
+    return then_show(request, me, rel_id, move, f"/dashboard/relationships/{rel_id}", shown)
 
 
 @router.post("/dashboard/relationships/{rel_id}/settings", response_class=HTMLResponse)
 async def edit_settings(request: Request, runtime: Runtime, rel_id: str) -> Response:
     """Change the copy settings as the form asks (docs/web.md, "Editing copy settings"):
     read like a follow form, checked by the service like a follow, recorded with the time."""
-    me = _posted(request, runtime)
+    me = posted(request, runtime)
     if isinstance(me, Response):
         return me
     data = await request.form()
@@ -156,7 +163,7 @@ async def edit_settings(request: Request, runtime: Runtime, rel_id: str) -> Resp
         me.act(lambda: me.commands.edit_settings(me.id, rel_id, changes))
 
     done = f"/dashboard/relationships/{rel_id}#rel-edit"
-    return _then(request, me, rel_id, change, done, settings_form=shown)
+    return then_show(request, me, rel_id, change, done, settings_form=shown)
 
 
 @router.post("/dashboard/relationships/{rel_id}/top-up", response_class=HTMLResponse)
@@ -219,7 +226,7 @@ def _unconfirmed(data: Any) -> bool:
 @router.post("/dashboard/relationships/{rel_id}/stop", response_class=HTMLResponse)
 async def stop(request: Request, runtime: Runtime, rel_id: str) -> Response:
     """Stop copying for good once the box is ticked; positions closed or kept as chosen."""
-    me = _posted(request, runtime)
+    me = posted(request, runtime)
     if isinstance(me, Response):
         return me
     data = await request.form()
@@ -232,13 +239,13 @@ async def stop(request: Request, runtime: Runtime, rel_id: str) -> Response:
     def change() -> None:
         me.act(lambda: me.commands.stop(me.id, rel_id, close_on_stop))
 
-    return _then(request, me, rel_id, change, "/dashboard")
+    return then_show(request, me, rel_id, change, "/dashboard")
 
 
 @router.post("/dashboard/relationships/{rel_id}/close", response_class=HTMLResponse)
 async def close(request: Request, runtime: Runtime, rel_id: str) -> Response:
     """Close one copied position at market once the box is ticked; it is then detached."""
-    me = _posted(request, runtime)
+    me = posted(request, runtime)
     if isinstance(me, Response):
         return me
     data = await request.form()
@@ -250,4 +257,4 @@ async def close(request: Request, runtime: Runtime, rel_id: str) -> Response:
     def change() -> None:
         me.act(lambda: me.commands.close_position(me.id, rel_id, symbol))
 
-    return _then(request, me, rel_id, change, f"/dashboard/relationships/{rel_id}")
+    return then_show(request, me, rel_id, change, f"/dashboard/relationships/{rel_id}")

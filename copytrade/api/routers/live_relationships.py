@@ -3,9 +3,9 @@ relationship owes (docs/api.md, "Live relationships"; docs/venues.md, "Followers
 their own accounts"; docs/settlement.md, "Live relationships").
 
 The use cases are the CLI's ``venues live`` and ``venues pay-fees`` (``LiveFollowing``,
-``LiveFees``): the same refusals, as 422 ``refused``. Another's relationship is
-reported as unknown (404). Marking live routes the book to its exchange at once on
-this server.
+``LiveFees``, through ``MyLiveRelationships`` as the web page): the same refusals,
+as 422 ``refused``. Another's relationship is reported as unknown (404). Marking
+live routes the book to its exchange at once on this server.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from copytrade.api.deps import Me, SessionUser
 from copytrade.api.errors import errors
 from copytrade.api.paths import API_V1
 from copytrade.api.wire import Money, Out
-from copytrade.domain.ids import RelationshipId
-from copytrade.service_layer.following.service import owned_relationship
 
 router = APIRouter(prefix=f"{API_V1}/relationships", tags=["relationships"],
                    responses=errors(401, 403, 404, 422))
@@ -52,29 +50,24 @@ class FeesPaidOut(Out):
     resumed: bool = Field(description="Copying again: nothing is owed any more.")
 
 
-def _mine(me: Me, rel_id: str) -> RelationshipId:
-    with me.runtime.platform.uow() as uow:
-        return owned_relationship(uow, me.id, rel_id).id
-
-
 @router.post("/{rel_id}/live", response_model=LiveOut)
 def mark_live(rel_id: str, me: Me, _: SessionUser, body: LiveBody | None = None) -> dict[str, Any]:
     """Copy this relationship on my linked exchange account from now on (it must be
     flat and not stopped); marking the same account again changes nothing."""
-    account = (body.account if body else None) or me.id
-    runtime = me.runtime
-    rel = _mine(me, rel_id)
-    returned = me.act(
-        lambda: runtime.container.live_following(runtime.platform).mark(rel, account)
-    )
-    return {"relationship": str(rel), "account": account, "returned": decimal_text(returned)}
+    account = body.account if body else None
+    live = me.live
+    marked = me.act(lambda: live.mark(me.id, rel_id, account))
+    return {
+        "relationship": str(marked.relationship),
+        "account": marked.account,
+        "returned": decimal_text(marked.returned),
+    }
 
 
 @router.post("/{rel_id}/pay-fees", response_model=FeesPaidOut)
 def pay_fees(rel_id: str, me: Me) -> dict[str, Any]:
     """Charge what this live relationship owes to my platform balance, and copy again
     when nothing is owed any more."""
-    runtime = me.runtime
-    rel = _mine(me, rel_id)
-    paid = me.act(lambda: runtime.container.live_fees(runtime.platform).pay(rel))
+    live = me.live
+    paid = me.act(lambda: live.pay(me.id, rel_id))
     return paid.to_json()

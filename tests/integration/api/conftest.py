@@ -80,11 +80,12 @@ def api(db_engine: Engine, db_settings: Settings) -> Iterator[Api]:
     yield from started_api(db_engine, db_settings)
 
 
-def exchange_api(path: Path, emu: Emulator, master_key: str | None) -> Iterator[Api]:
-    """An API on a new SQLite file whose server links Binance accounts on ``emu``, the
-    master key ``master_key`` (None: none set), started while in use."""
+def exchange_api(path: Path | str, emu: Emulator, master_key: str | None) -> Iterator[Api]:
+    """An API on a new SQLite file ``path`` (or the empty database at the URL ``path``)
+    whose server links Binance accounts on ``emu``, the master key ``master_key`` (None:
+    none set), started while in use."""
     settings = Settings(
-        database_url=f"sqlite:///{path}",
+        database_url=path if isinstance(path, str) else f"sqlite:///{path}",
         secret_key=SecretStr(master_key) if master_key else None,
     )
     engine = make_engine(settings)
