@@ -66,8 +66,8 @@ def test_the_result_does_not_depend_on_the_order_given(
 def test_one_price_for_all_and_nothing_created_or_lost(
     wanted: dict[str, Decimal], parts: list[tuple[Decimal, Decimal]], fee_cents: int
 ) -> None:
-    whole = sum(wanted.values())
-    filled = sum(qty for qty, _ in parts)
+    whole = sum(wanted.values(), Decimal(0))
+    filled = sum((qty for qty, _ in parts), Decimal(0))
     if filled > whole:  # the venue never fills more than the block asked
         parts = [(whole, parts[0][1])]
         filled = whole
