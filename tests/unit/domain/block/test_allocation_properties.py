@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from copytrade.domain.block.allocation import allocate
 from copytrade.domain.block.apportion import apportion
-from copytrade.domain.block.execution import BlockOrder, execute_block
+from copytrade.domain.block.execution import BlockOrder, average, execute_block, execute_in_turn
 from copytrade.domain.depth import BookDepth
 from copytrade.domain.instruments import Side
 
@@ -99,3 +99,25 @@ def test_a_block_on_a_thin_book_gives_everyone_the_same_price(
     assert block.filled == min(asked, depth.total)
     assert sum(a.qty for a in block.allocations) == block.filled
     assert len({a.price for a in block.allocations}) == 1
+
+
+@given(
+    provider=lots,
+    copies=st.dictionaries(st.text("rst", min_size=1, max_size=3), lots, min_size=1, max_size=20),
+    side=st.sampled_from([Side.BUY, Side.SELL]),
+    level=st.integers(1, 2000).map(lambda n: n * LOT),
+)
+def test_the_provider_never_does_better_in_a_block_than_its_followers(
+    provider: Decimal, copies: dict[str, Decimal], side: Side, level: Decimal
+) -> None:
+    """In turn the provider takes the best levels; in the block it pays their average,
+    which for a buy is never below its own in-turn average (for a sell never above)."""
+    depth = BookDepth(level, Decimal(1), 1000)
+    order = BlockOrder(side, "pro", provider, copies)
+    alone = average(execute_in_turn(order, depth, Decimal(5000))["pro"])
+    block = execute_block(order, depth, Decimal(5000), Decimal("0.000001"), LOT)
+    exact = block.venue_notional / block.filled
+    assert (exact >= alone) if side is Side.BUY else (exact <= alone)
+    low = min(price for _, price in block.parts)
+    high = max(price for _, price in block.parts)
+    assert low <= block.price <= high

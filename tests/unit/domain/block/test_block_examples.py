@@ -85,3 +85,16 @@ def test_block_execution_is_refused_for_a_provider_on_its_own_exchange_account()
     with pytest.raises(BlockExecutionError, match="own exchange account"):
         setting.with_provider("watched", True, live=True)
     assert not BlockExecution.participates(copy_is_live=True)
+
+
+def test_without_a_depth_model_the_block_fills_all_at_the_mark() -> None:
+    order = BlockOrder(Side.SELL, "pro", D(3), COPIES)
+    block = execute_block(order, None, D(2000), TICK, LOT)
+    assert block.filled == D(8) and block.price == D(2000) and block.rounding == 0
+
+
+def test_a_block_whose_limit_the_mark_does_not_meet_fills_nothing() -> None:
+    order = BlockOrder(Side.BUY, "pro", D(3), COPIES, limit=D(1999))
+    block = execute_block(order, THIN, D(2000), TICK, LOT)
+    assert block.filled == 0 and block.price == 0
+    assert all(a.qty == 0 and a.fee == 0 for a in block.allocations)
