@@ -10,34 +10,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from copytrade.adapters.venues.paper.rules import is_marketable
+from copytrade.domain.block.walk import Part, walk
 from copytrade.domain.depth import BookDepth
 from copytrade.domain.instruments import Side
-from copytrade.domain.values import ZERO
-
-Part = tuple[Decimal, Decimal]  # (quantity, price)
 
 
 def take(
     depth: BookDepth | None, side: Side, qty: Decimal, mark: Decimal, limit: Decimal | None
 ) -> list[Part]:
     """The parts ``qty`` takes now, best price first; their sum may be less than ``qty``."""
-    if limit is not None and not is_marketable(side, limit, mark):
-        return []
-    if depth is None:
-        return [(qty, mark)]
-    parts: list[Part] = []
-    left = qty
-    for level in range(depth.levels):
-        price = mark + side.sign * level * depth.spacing
-        if price <= ZERO or (limit is not None and not is_marketable(side, limit, price)):
-            break
-        part = min(left, depth.level_size)
-        parts.append((part, price))
-        left -= part
-        if not left:
-            break
-    return parts
+    return walk(depth, side, mark, qty, limit)
 
 
 def resting_capacity(depth: BookDepth | None) -> Decimal | None:
