@@ -30,6 +30,7 @@ from copytrade.domain.ids import AccountId, RelationshipId
 from copytrade.marketdata.clock import SimulatedClock
 from copytrade.marketdata.synthetic import SyntheticFeed
 from copytrade.marketdata.ticks import PriceTick
+from copytrade.service_layer.accounts import Opening
 from copytrade.service_layer.fill_quality import refresh_fill_figures
 from copytrade.service_layer.platform import Platform
 from copytrade.stats.service import StatsService
@@ -154,9 +155,11 @@ def _open_accounts(platform: Platform, population: DemoPopulation) -> None:
         accounts.register(account, provider.display_name)
         accounts.make_provider(ProviderTerms(str(provider.id), provider.share_pct))
         accounts.deposit(account, provider.deposit, key=f"deposit:{provider.id}")
-    for person in population.followers:
-        accounts.register(AccountId(str(person.id)), person.name)
-        accounts.deposit(AccountId(str(person.id)), person.deposit, key=f"deposit:{person.id}")
+    # The followers in one transaction: as register then deposit of each (docs/demo.md).
+    accounts.open_many([
+        Opening(AccountId(str(p.id)), p.name, p.deposit, f"deposit:{p.id}")
+        for p in population.followers
+    ])  # fmt: skip
     for spec in population.relationships:
         rel_id = RelationshipId(f"{spec.follower}:{spec.provider}")
         platform.actions.follow(

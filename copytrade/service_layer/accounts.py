@@ -7,8 +7,8 @@ until it is allocated to a copy relationship.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -21,7 +21,13 @@ from copytrade.domain.ids import AccountId
 from copytrade.domain.ledger import LedgerAccount, deposit, withdraw
 from copytrade.domain.profit_share.fee_model import FeeTerms, parse_fee_model
 from copytrade.domain.values import USDT, ZERO, Money
-from copytrade.engine.venue_cash import NO_MOVES, VenueCash, cash_move, record_moves
+from copytrade.engine.venue_cash import (
+    NO_MOVES,
+    RecordedMoves,
+    VenueCash,
+    cash_move,
+    record_moves,
+)
 
 COPYING = (RelationshipStatus.ACTIVE, RelationshipStatus.PAUSED)
 
@@ -32,6 +38,16 @@ class FeeModelLockedError(DomainError):
 
 class AccountFundsError(DomainError):
     """A withdrawal above what the account can take out now (the message says how much)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """An account to register with its first deposit (``key``: the deposit's)."""
+
+    account: AccountId
+    name: str
+    deposit: Decimal
+    key: str
 
 
 class AccountService:
@@ -53,6 +69,21 @@ class AccountService:
         with self._uow_factory() as uow:
             uow.accounts.add(str(account), name, self._now())
             uow.commit()
+
+    def open_many(self, accounts: Sequence[Opening]) -> None:
+        """Register each account and deposit its first money (as ``register`` then
+        ``deposit`` of each), all in one transaction: one that fails changes nothing."""
+        now = self._now()
+        moves: list[RecordedMoves] = []
+        with self._uow_factory() as uow:
+            for opening in accounts:
+                uow.accounts.add(str(opening.account), opening.name, now)
+                moves.append(
+                    self._post_deposit(uow, opening.account, opening.deposit, opening.key, now)
+                )
+            uow.commit()
+        for recorded in moves:
+            self._cash.apply_now(recorded)
 
     def make_provider(self, terms: ProviderTerms) -> None:
         """Register a provider or update its terms, validated (docs/fees.md).
@@ -103,14 +134,21 @@ class AccountService:
     def deposit(self, account: AccountId, amount: Decimal, key: str) -> None:
         """Money in from outside; a provider's reaches its venue account (docs/engine.md)."""
         now = self._now()
-        moves = NO_MOVES
         with self._uow_factory() as uow:
-            result = uow.ledger.post(deposit(account, Money(amount, USDT), key=key, ts=now))
-            if uow.accounts.is_provider(str(account)) and not result.replayed:
-                uow.equity.add_flow(str(account), now.date(), amount)
-                moves = record_moves(uow, key, [cash_move(key, str(account), amount)], now)
+            moves = self._post_deposit(uow, account, amount, key, now)
             uow.commit()
         self._cash.apply_now(moves)
+
+    @staticmethod
+    def _post_deposit(
+        uow: SqlUnitOfWork, account: AccountId, amount: Decimal, key: str, now: datetime
+    ) -> RecordedMoves:
+        """A deposit's writes in ``uow``; the cash moves to apply once it commits."""
+        result = uow.ledger.post(deposit(account, Money(amount, USDT), key=key, ts=now))
+        if uow.accounts.is_provider(str(account)) and not result.replayed:
+            uow.equity.add_flow(str(account), now.date(), amount)
+            return record_moves(uow, key, [cash_move(key, str(account), amount)], now)
+        return NO_MOVES
 
     def withdraw(self, account: AccountId, amount: Decimal, key: str) -> None:
         """Money out to the outside; a provider can take out only its venue account's free

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.fill_quality import CopyOrderFill, DecisionFacts
@@ -73,6 +73,9 @@ def relationship_reports(
         fills[f.relationship_id].append(f)
     debits = reads.settlement_debits(ids)
     providers: dict[str, dict[str, tuple[ProviderFill, Decimal, Decimal]]] = {}
+    # The provider's equity where each relationship started: read once per provider and
+    # day (relationships opened on one day share it).
+    starts: dict[tuple[str, date], Decimal | None] = {}
     reports = []
     for rel in rels:
         provider = str(rel.provider)
@@ -80,20 +83,23 @@ def relationship_reports(
             providers[provider] = {
                 f.fill_id: (f, c, o) for f, c, o in legs_of(reads.provider_fills(provider))
             }
+        start = (provider, rel.created_at.date())
+        if start not in starts:
+            starts[start] = reads.equity_at(*start)
         reports.append(
-            _report(uow, rel, providers[provider], decisions[str(rel.id)],
-                    fills[str(rel.id)], debits[str(rel.id)], prices)
+            _report(rel, providers[provider], decisions[str(rel.id)],
+                    fills[str(rel.id)], debits[str(rel.id)], starts[start], prices)
         )  # fmt: skip
     return reports
 
 
 def _report(
-    uow: SqlUnitOfWork,
     rel: CopyRelationship,
     provider_fills: Mapping[str, tuple[ProviderFill, Decimal, Decimal]],
     decisions: Sequence[DecisionFacts],
     copy_fills: Sequence[CopyOrderFill],
     debit: Decimal,
+    start_equity: Decimal | None,
     prices: Mapping[str, Decimal],
 ) -> RelationshipFills:
     by_order: dict[str, list[CopyFill]] = defaultdict(list)
@@ -122,7 +128,6 @@ def _report(
         for fill in fills
     ]
     provider_fees = sum((provider_fills[f][0].fee for f in seen_fills), ZERO)
-    start_equity = uow.fill_quality.equity_at(str(rel.provider), rel.created_at.date())
     gap = tracking_gap(
         GapInputs(rel.net_allocated, start_equity or ZERO, provider_fees, debit, legs,
                   unlinked, prices)

@@ -38,7 +38,7 @@ from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.copying.reasons import reason_words
 from copytrade.domain.copying.record import CopyRelationship
 from copytrade.domain.copying.relationship import StopReason
-from copytrade.domain.statistics.returns import daily_returns
+from copytrade.domain.statistics.returns import returns_of_rows
 from copytrade.engine.books import load_books
 from copytrade.service_layer.alerts.risk import days_text
 from copytrade.service_layer.reconcile import Difference
@@ -48,6 +48,8 @@ DECISIONS = "risk-alerts:decisions"
 SETTLEMENTS = "risk-alerts:settlements"
 FILLS = "risk-alerts:fills"
 BATCH = 5000  # records read per source and pass; the rest on the next pass
+_READS_RELATIONSHIPS = (RiskKind.JUMP, RiskKind.DRAWDOWN, RiskKind.INACTIVE, RiskKind.MAX_LOSS)
+Relationships = Mapping[str, Sequence[CopyRelationship]]  # each owner's, as for_follower
 
 
 class RiskWatcher:
@@ -74,11 +76,16 @@ class RiskWatcher:
         prices = self._prices()  # before the transaction: a venue's read must not wait on it
         with self._uow_factory() as uow:
             rules = uow.risk_alerts.rules(enabled_only=True)
+            cursors = uow.cursors.get_many((DECISIONS, SETTLEMENTS, FILLS))
+            # The relationships of every owner a rule reads them of, once a pass.
+            rels = uow.relationships.for_followers(
+                {str(r.owner) for r in rules if r.kind in _READS_RELATIONSHIPS}
+            )
             found: list[RiskAlert] = []
-            found += self._decisions(uow, rules)
-            found += self._settlements(uow, rules)
-            found += self._fills(uow, rules)
-            found += self._states(uow, rules, now, prices)
+            found += self._decisions(uow, rules, cursors[DECISIONS])
+            found += self._settlements(uow, rules, cursors[SETTLEMENTS])
+            found += self._fills(uow, rules, cursors[FILLS], rels)
+            found += self._states(uow, rules, now, prices, rels)
             found += self._reconciled(uow, rules, now)
             unique = list({(a.rule_id, a.key): a for a in found}.values())
             seen = uow.risk_alerts.recorded(unique) if unique else set()
@@ -91,16 +98,17 @@ class RiskWatcher:
 
     # --- events after the cursors ----------------------------------------------------
 
-    def _decisions(self, uow: SqlUnitOfWork, rules: Sequence[RiskRule]) -> list[RiskAlert]:
-        after = uow.cursors.get(DECISIONS)
-        rows = uow.risk_alerts.decisions_after(after, BATCH)
-        if rows:
-            uow.cursors.set(DECISIONS, rows[-1].id)
+    def _decisions(
+        self, uow: SqlUnitOfWork, rules: Sequence[RiskRule], after: int
+    ) -> list[RiskAlert]:
         wanted = [r for r in rules if r.kind in (RiskKind.COPY_SKIPPED, RiskKind.ACCOUNT)]
+        # Only the skipped and capped copies of the wanted rules' owners are read; the
+        # cursor moves past every decision of the batch all the same.
+        last, rows = uow.risk_alerts.decisions_read(after, BATCH, {str(r.owner) for r in wanted})
+        if last is not None:
+            uow.cursors.set(DECISIONS, last)
         alerts: list[RiskAlert] = []
         for row in rows:
-            if row.action not in ("skipped", "capped"):
-                continue
             for rule in wanted:
                 if str(rule.owner) != row.follower_id or row.created_at < rule.created_at:
                     continue
@@ -122,8 +130,9 @@ class RiskWatcher:
                 ))  # fmt: skip
         return alerts
 
-    def _settlements(self, uow: SqlUnitOfWork, rules: Sequence[RiskRule]) -> list[RiskAlert]:
-        after = uow.cursors.get(SETTLEMENTS)
+    def _settlements(
+        self, uow: SqlUnitOfWork, rules: Sequence[RiskRule], after: int
+    ) -> list[RiskAlert]:
         rows = uow.risk_alerts.settlements_after(after, BATCH)
         if rows:
             uow.cursors.set(SETTLEMENTS, rows[-1].id)
@@ -148,10 +157,11 @@ class RiskWatcher:
                 ))  # fmt: skip
         return alerts
 
-    def _fills(self, uow: SqlUnitOfWork, rules: Sequence[RiskRule]) -> list[RiskAlert]:
+    def _fills(
+        self, uow: SqlUnitOfWork, rules: Sequence[RiskRule], after: int, rels: Relationships
+    ) -> list[RiskAlert]:
         wanted = [r for r in rules if r.kind is RiskKind.JUMP]
-        watched = self._watched(uow, wanted)
-        after = uow.cursors.get(FILLS)
+        watched = self._watched(wanted, rels)
         providers = {p for ps in watched.values() for p in ps}
         fills = uow.risk_alerts.provider_fills_after(after, providers, BATCH) if providers else []
         if fills:
@@ -188,7 +198,8 @@ class RiskWatcher:
 
     # --- states now ----------------------------------------------------------------
 
-    def _watched(self, uow: SqlUnitOfWork, rules: Sequence[RiskRule]) -> dict[str, set[str]]:
+    @staticmethod
+    def _watched(rules: Sequence[RiskRule], rels: Relationships) -> dict[str, set[str]]:
         """Each rule's providers: the one it names, or every one its owner follows."""
         watched: dict[str, set[str]] = {}
         follows: dict[str, set[str]] = {}
@@ -196,7 +207,7 @@ class RiskWatcher:
             owner = str(rule.owner)
             if owner not in follows:
                 follows[owner] = {
-                    str(rel.provider) for rel in uow.relationships.for_follower(owner)
+                    str(rel.provider) for rel in rels[owner]
                     if rel.state.status is not RelationshipStatus.STOPPED
                 }
             watched[rule.id] = {rule.provider} if rule.provider else follows[owner]
@@ -204,17 +215,18 @@ class RiskWatcher:
 
     def _states(
         self, uow: SqlUnitOfWork, rules: Sequence[RiskRule], now: datetime,
-        prices: Mapping[str, Decimal],
+        prices: Mapping[str, Decimal], rels: Relationships,
     ) -> list[RiskAlert]:
         alerts: list[RiskAlert] = []
         providers = [r for r in rules if r.kind in (RiskKind.DRAWDOWN, RiskKind.INACTIVE)]
-        watched = self._watched(uow, providers)
+        watched = self._watched(providers, rels)
         books = {p for ps in watched.values() for p in ps}
-        last = uow.risk_alerts.last_fill_at(books) if books else {}
+        inactive = any(r.kind is RiskKind.INACTIVE for r in providers)
+        last = uow.risk_alerts.last_fill_at(books) if books and inactive else {}
         falls = {}
         if any(r.kind is RiskKind.DRAWDOWN for r in providers):
-            for book in books:
-                returns = daily_returns(uow.equity.series(book))
+            for book, rows in uow.equity.series_of(sorted(books)).items():
+                returns = returns_of_rows(rows)
                 falls[book] = current_drawdown(returns.days(), returns.values)
         for rule in providers:
             level = rule.level or Decimal(0)
@@ -243,22 +255,26 @@ class RiskWatcher:
                     {"provider": provider, "drawdown_pct": pct_text(fall), "peak": peak},
                 ))  # fmt: skip
         max_loss = [r for r in rules if r.kind is RiskKind.MAX_LOSS]
-        alerts += self._max_loss(uow, max_loss, now, prices)
+        alerts += self._max_loss(uow, max_loss, now, prices, rels)
         return alerts
 
     def _max_loss(
         self, uow: SqlUnitOfWork, rules: Sequence[RiskRule], now: datetime,
-        prices: Mapping[str, Decimal],
+        prices: Mapping[str, Decimal], rels_of: Relationships,
     ) -> list[RiskAlert]:
         alerts: list[RiskAlert] = []
+        watched = {
+            rule.id: [rel for rel in rels_of[str(rule.owner)]
+                      if rule.provider is None or str(rel.provider) == rule.provider]
+            for rule in rules
+        }  # fmt: skip
+        open_rels = {
+            rel.book: rel for rels in watched.values() for rel in rels
+            if rel.state.status is not RelationshipStatus.STOPPED
+        }  # fmt: skip
+        books = load_books(uow, list(open_rels.values())) if open_rels else {}
         for rule in rules:
-            rels = [
-                rel for rel in uow.relationships.for_follower(str(rule.owner))
-                if rule.provider is None or str(rel.provider) == rule.provider
-            ]
-            open_rels = [r for r in rels if r.state.status is not RelationshipStatus.STOPPED]
-            books = load_books(uow, open_rels)
-            for rel in rels:
+            for rel in watched[rule.id]:
                 if rel.state.status is RelationshipStatus.STOPPED:
                     if rel.state.stop_reason is StopReason.MAX_LOSS:
                         alerts.append(self._stop_alert(rule, rel, now))

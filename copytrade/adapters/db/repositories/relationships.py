@@ -279,6 +279,17 @@ class RelationshipRepository:
         rows = self._session.scalars(query.order_by(RelationshipRow.created_at, RelationshipRow.id))
         return [_relationship(row) for row in rows]
 
+    def for_followers(self, followers: Collection[str]) -> dict[str, list[CopyRelationship]]:
+        """``for_follower`` of many followers, in a query per chunk (a follower without
+        relationships maps to an empty list)."""
+        found: dict[str, list[CopyRelationship]] = {f: [] for f in followers}
+        order = (RelationshipRow.created_at, RelationshipRow.id)
+        for part in chunks(sorted(found)):
+            query = select(RelationshipRow).where(RelationshipRow.follower_id.in_(part))
+            for row in self._session.scalars(query.order_by(*order)):
+                found[row.follower_id].append(_relationship(row))
+        return found
+
     def allocations_of(
         self, follower: str, statuses: Sequence[RelationshipStatus]
     ) -> dict[str, Decimal]:

@@ -133,6 +133,26 @@ class RiskAlertRepository:
         query = select(d).where(d.id > after).order_by(d.id).limit(limit)
         return list(self._session.scalars(query))
 
+    def decisions_read(
+        self, after: int, limit: int, followers: Collection[str]
+    ) -> tuple[int | None, list[CopyDecisionRow]]:
+        """What ``decisions_after(after, limit)`` would return, as the last row id it
+        reads (None: none) and only those of its rows that are skipped or capped copies
+        of these followers: the watcher's one use of them, without loading the others."""
+        d = CopyDecisionRow
+        window = select(d.id).where(d.id > after).order_by(d.id).limit(limit).subquery()
+        last = self._session.scalar(select(func.max(window.c.id)))
+        if last is None or not followers:
+            return last, []
+        rows: list[CopyDecisionRow] = []
+        for part in chunks(sorted(followers)):
+            query = select(d).where(
+                d.id > after, d.id <= last, d.action.in_(("skipped", "capped")),
+                d.follower_id.in_(part),
+            )
+            rows += self._session.scalars(query)
+        return last, sorted(rows, key=lambda row: row.id)
+
     def settlements_after(self, after: int, limit: int) -> list[SettlementRow]:
         s = SettlementRow
         query = select(s).where(s.id > after).order_by(s.id).limit(limit)
