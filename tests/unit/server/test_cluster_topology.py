@@ -21,7 +21,7 @@ def test_workers_serve_health_on_consecutive_ports_apart_from_the_api() -> None:
                     .commands())  # fmt: skip
     assert commands["worker-1"][-4:] == ["--health-port", "9101", "--health-host", "127.0.0.1"]
     assert "--health-port" not in dict(Topology().commands())["worker-0"]
-    with pytest.raises(ValueError, match="apart from the API servers' ports 8000..8001"):
+    with pytest.raises(ValueError, match=r"apart from the API servers' ports 8000\.\.8001"):
         Topology(workers=2, shards=4, api_servers=2, worker_health_port=7999)
 
 
