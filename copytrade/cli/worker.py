@@ -22,6 +22,7 @@ from copytrade.server.cluster import Topology, cluster_env, run_topology
 from copytrade.server.logs import configure_logging
 from copytrade.server.relay import run_relay
 from copytrade.server.worker import ShardWorker, WorkerConfig
+from copytrade.server.worker_health import HealthServer, Liveness
 
 NATS = typer.Option(
     None, "--nats", metavar="URL",
@@ -77,20 +78,52 @@ def worker(
     database: str | None = DATABASE,
     nats: str | None = NATS,
     log_level: str = LOG_LEVEL,
+    health_port: int = typer.Option(
+        0, min=0, max=65535, metavar="P",
+        help="Serve GET /healthz on this port for a supervisor's liveness probe "
+        "(0: none; docs/deploy.md, \"Worker liveness\").",
+    ),
+    health_host: str = typer.Option("127.0.0.1", help="The address /healthz listens on."),
+    health_bound: float = typer.Option(
+        120.0, "--health-bound", min=1.0, metavar="SECONDS",
+        help="/healthz fails (503) when the consumer loop has not ticked for this long: "
+        "set it above the longest fan-out of one fill of a shard.",
+    ),
 ) -> None:
     """Fan provider fills out for the free shards this worker takes (docs/engine.md, "Workers")."""
     settings, container, stop = _start(database, nats, log_level)
     config = WorkerConfig(shards, take or shards, settings.nats_ack_wait_seconds)
-    platform = container.platform(SystemClock(), recover=False, shards=shards, local_fanout=True)
-    bus = container.jetstream(str(settings.nats_url)).connect()
-    leases = ShardLeases(container.engine, shards)
-    err_console.print(f"copytrade worker: {shards} shards, taking up to {config.take}")
+    liveness = Liveness(health_bound)
+    health = _health_server(liveness, health_host, health_port)
     try:
-        ShardWorker(platform, bus, leases, config).run(stop)
+        platform = container.platform(
+            SystemClock(), recover=False, shards=shards, local_fanout=True
+        )
+        bus = container.jetstream(str(settings.nats_url)).connect()
+        leases = ShardLeases(container.engine, shards)
+        err_console.print(f"copytrade worker: {shards} shards, taking up to {config.take}")
+        try:
+            ShardWorker(platform, bus, leases, config, liveness).run(stop)
+        finally:
+            leases.close()
+            bus.close()
     finally:
-        leases.close()
-        bus.close()
+        if health is not None:
+            health.close()
         container.close()
+
+
+def _health_server(liveness: Liveness, host: str, port: int) -> HealthServer | None:
+    if not port:
+        return None
+    try:
+        server = HealthServer(liveness, host, port).start()
+    except OSError as error:
+        raise typer.BadParameter(
+            f"cannot serve /healthz on {host}:{port} ({error}): choose a free --health-port"
+        ) from error
+    err_console.print(f"copytrade worker: liveness on http://{host}:{server.port}/healthz")
+    return server
 
 
 def relay(
@@ -115,12 +148,16 @@ def cluster(
     shards: int = typer.Option(4, min=1, max=4096, help="The fixed shard count N."),
     api: int = typer.Option(2, min=0, help="API servers (copytrade serve), on consecutive ports."),
     port: int = typer.Option(8000, min=1, max=65535, help="The first API server's port."),
+    worker_health_port: int = typer.Option(
+        0, min=0, max=65535, metavar="P",
+        help="Worker i serves /healthz on port P+i (0: none; docs/deploy.md, \"Worker liveness\").",
+    ),
     database: str | None = DATABASE,
     nats: str | None = NATS,
 ) -> None:
     """Run the relay, the workers and the API servers on this machine (docs/deploy.md)."""
     settings = _cluster_settings(database, nats)
-    topology = Topology(workers, shards, api, port)
+    topology = Topology(workers, shards, api, port, worker_health_port=worker_health_port)
     stop = _Stop()
     env = cluster_env(settings.database_url, str(settings.nats_url))
     run_topology(topology, env, stop, err_console.print)

@@ -24,6 +24,7 @@ class Topology:
     api_servers: int = 2
     first_port: int = 8000
     host: str = "127.0.0.1"
+    worker_health_port: int = 0  # worker i serves /healthz on this + i (0: none)
 
     def __post_init__(self) -> None:
         if self.workers < 1 or self.shards < self.workers or self.api_servers < 0:
@@ -31,13 +32,21 @@ class Topology:
                 "a cluster needs at least one worker, at least as many shards as workers, "
                 "and zero or more API servers"
             )
+        api = range(self.first_port, self.first_port + self.api_servers)
+        health = range(self.worker_health_port, self.worker_health_port + self.workers)
+        if self.worker_health_port and (set(api) & set(health) or health.stop > 65536):
+            raise ValueError(
+                f"the workers' health ports {health.start}..{health.stop - 1} must be valid "
+                f"and apart from the API servers' ports {api.start}..{api.stop - 1}"
+            )
 
     def commands(self) -> list[tuple[str, list[str]]]:
         """(name, copytrade arguments) of every process, the relay first."""
         take = math.ceil(self.shards / self.workers)
         processes = [("relay", ["relay"])]
         processes += [
-            (f"worker-{i}", ["worker", "--shards", str(self.shards), "--take", str(take)])
+            (f"worker-{i}", ["worker", "--shards", str(self.shards), "--take", str(take),
+                             *self._health(i)])
             for i in range(self.workers)
         ]
         processes += [
@@ -46,6 +55,13 @@ class Topology:
             for i in range(self.api_servers)
         ]
         return processes
+
+
+    def _health(self, worker: int) -> list[str]:
+        if not self.worker_health_port:
+            return []
+        return ["--health-port", str(self.worker_health_port + worker),
+                "--health-host", self.host]
 
 
 def run_topology(

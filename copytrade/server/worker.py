@@ -20,6 +20,7 @@ from copytrade.adapters.bus.jetstream import ConsumerSpec, JetStreamBus
 from copytrade.adapters.db.shard_leases import LeaseLostError, ShardLeases
 from copytrade.engine.messages import PROVIDER_FILLED
 from copytrade.engine.shards import Shard
+from copytrade.server.worker_health import Liveness
 from copytrade.service_layer.platform import Platform
 
 log = logging.getLogger("copytrade.worker")
@@ -40,7 +41,12 @@ class WorkerConfig:
 
 class ShardWorker:
     def __init__(
-        self, platform: Platform, bus: JetStreamBus, leases: ShardLeases, config: WorkerConfig
+        self,
+        platform: Platform,
+        bus: JetStreamBus,
+        leases: ShardLeases,
+        config: WorkerConfig,
+        liveness: Liveness | None = None,
     ) -> None:
         if len(platform.engine.fanouts) != config.shards:
             raise ValueError("the platform must be built with the worker's shard count")
@@ -50,6 +56,7 @@ class ShardWorker:
         self._config = config
         self._looked = 0.0
         self._dirty: set[int] = set()  # shards whose last fan-out failed: recover first
+        self._liveness = liveness  # ticked after every step (docs/deploy.md, "Worker liveness")
 
     @property
     def owned(self) -> list[int]:
@@ -74,12 +81,15 @@ class ShardWorker:
 
     def run(self, stop: Callable[[], bool]) -> None:
         while not stop():
+            handled = 0
             try:
-                self.step()
+                handled = self.step()
             except LeaseLostError:
                 raise  # another worker may own the shards now: this one must not go on
             except Exception:  # logged; the failed shard recovers before its next fill
                 log.exception("a fan-out failed; its shard recovers and the fill is redelivered")
+            if self._liveness is not None:  # a failed step still ticks: the loop goes on
+                self._liveness.ticked(self.owned, handled)
 
     def _start(self, index: int) -> None:
         log.info("took shard %d of %d", index, self._config.shards)

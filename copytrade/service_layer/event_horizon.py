@@ -9,6 +9,10 @@ snapshot they were read in; every id at or below them that the snapshot did not 
 belongs to a transaction in progress at that snapshot (or to one rolled back). Once all of
 those finished, the observed ids are final and the stream may read up to them. On SQLite
 (one writer, commits in id order) every observation is final at once.
+
+One class for every stream: the user's events observe three sources
+(``activity.observed_head``), a provider's public trade stream one (its last trade id,
+``trades.observed_last_id``); a stream gives what it observes as ``observe``.
 """
 
 from __future__ import annotations
@@ -17,9 +21,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from copytrade.adapters.db.observed import finished
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 
-Head = tuple[int, int, int]  # decisions, fills, notices
+Head = tuple[int, ...]  # the last id of each source, in the stream's order
+Observe = Callable[[SqlUnitOfWork], tuple[str | None, Head]]  # (snapshot, head) in one read
+
+
+def _activity(uow: SqlUnitOfWork) -> tuple[str | None, Head]:
+    return uow.activity.observed_head()  # decisions, fills, notices
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,24 +42,27 @@ class EventHorizon:
     """One stream's horizon: observations waiting for their transactions, and the newest
     final one. Kept per open stream (a client's cursor alone decides what it has seen)."""
 
-    def __init__(self, uow_factory: Callable[[], SqlUnitOfWork]) -> None:
+    def __init__(
+        self, uow_factory: Callable[[], SqlUnitOfWork], observe: Observe = _activity
+    ) -> None:
         self._uow_factory = uow_factory
+        self._observe = observe
         self._waiting: list[_Observed] = []
         self._final: Head | None = None
 
     def advance(self) -> Head | None:
         """Observe now, and return the newest head that is final (None: none yet)."""
         with self._uow_factory() as uow:
-            snapshot, head = uow.activity.observed_head()
+            snapshot, head = self._observe(uow)
             if not self._waiting or self._waiting[-1].head != head:
                 # The same head again is not kept: the first snapshot to see it waits on
                 # the fewest transactions (those in progress then, anywhere on the server).
                 self._waiting.append(_Observed(snapshot, head))
             for index in range(len(self._waiting) - 1, -1, -1):
-                if uow.activity.finished(self._waiting[index].snapshot):
+                if finished(uow.session, self._waiting[index].snapshot):
                     head = self._waiting[index].head
                     old = self._final or head
-                    self._final = (max(old[0], head[0]), max(old[1], head[1]), max(old[2], head[2]))
+                    self._final = tuple(max(o, h) for o, h in zip(old, head, strict=True))
                     del self._waiting[: index + 1]
                     break
         return self._final

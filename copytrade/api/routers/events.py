@@ -177,11 +177,12 @@ async def provider_events(
     each event's id is the cursor to resume after it. No sign-in needed."""
     feed = ProviderTradeFeed(runtime.platform.uow)
     cursor = int(after or last_event_id or 0)
-    await run_in_threadpool(feed.now, provider_id)  # an unknown provider is a 404 here
+    await run_in_threadpool(feed.check, provider_id)  # an unknown provider is a 404 here
 
     async def fetch() -> list[Event]:
         nonlocal cursor
-        found, cursor = await run_in_threadpool(feed.after, provider_id, cursor)
+        settle_s = ONCE_SETTLE_S if once else 0.0  # as the user's stream
+        found, cursor = await run_in_threadpool(feed.after, provider_id, cursor, settle_s)
         return found
 
     return StreamingResponse(

@@ -16,7 +16,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -153,10 +153,16 @@ class Worker:
     (a pipe nobody reads would block it once full)."""
 
     def __init__(
-        self, made: Cluster, take: int, log_level: str = "warning", name: str | None = None
+        self,
+        made: Cluster,
+        take: int,
+        log_level: str = "warning",
+        name: str | None = None,
+        args: Sequence[str] = (),
     ) -> None:
         self._made = made
         self._take = take
+        self._args = list(args)  # more of the command line (``--health-port P``)
         self._log_level = log_level
         self.name = name  # its connections' application_name, when given
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - every life writes it; stop() closes it
@@ -167,7 +173,7 @@ class Worker:
     def _start(self) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             [sys.executable, "-m", "copytrade.cli.worker", "worker", "--shards", str(SHARDS),
-             "--take", str(self._take), "--log-level", self._log_level],
+             "--take", str(self._take), "--log-level", self._log_level, *self._args],
             cwd=ROOT, env=self._made.settings_env(self.name),
             stdout=subprocess.DEVNULL, stderr=self._log,
         )

@@ -1,6 +1,8 @@
-"""The event stream with several writers on one PostgreSQL database (docs/api.md, "Live
+"""The event streams with several writers on one PostgreSQL database (docs/api.md, "Live
 events"): a transaction that took a smaller id but commits after a reader read a larger one
-is not skipped. CI=true runs them (a missing server fails); elsewhere they skip."""
+is not skipped. Each test runs on the user's own stream (``/api/v1/events``) and on a
+provider's public trade stream (``/api/v1/providers/{id}/events``), both read up to an
+``EventHorizon``. CI=true runs them (a missing server fails); elsewhere they skip."""
 
 from __future__ import annotations
 
@@ -9,19 +11,27 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Protocol
 
 import pytest
 from sqlalchemy import Engine
 
 from copytrade.adapters.db.engine import make_engine, make_session_factory
 from copytrade.adapters.db.migrate import upgrade_database
+from copytrade.adapters.db.repositories.accounts import ProviderTerms
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.config import Settings
+from copytrade.domain.ids import AccountId
+from copytrade.domain.trades import PositionSide, Trade
 from copytrade.engine.stopping import STOPPED
 from copytrade.service_layer.events import Cursor, EventFeed
+from copytrade.service_layer.provider_trade_feed import ProviderTradeFeed
 
 USER = "alice"
+PROVIDER = "pro"
 NOW = datetime(2026, 12, 4, tzinfo=UTC)
 
 
@@ -38,58 +48,96 @@ def _uows(engine: Engine) -> Callable[[], SqlUnitOfWork]:
     return lambda: SqlUnitOfWork(factory)
 
 
-def _stage(uow: SqlUnitOfWork, name: str) -> None:
-    uow.outbox.add(STOPPED, name, {"to": USER, "id": name, "reason": name}, NOW)
+class Stream(Protocol):
+    """One stream under test: ``stage`` writes an event named ``name`` in a transaction;
+    ``read`` returns the names of the events after the stream's cursor, waiting
+    ``settle_s`` for transactions in progress (on a shared server, other databases' too)."""
+
+    def stage(self, uow: SqlUnitOfWork, name: str) -> None: ...
+
+    def read(self, settle_s: float = 0.0) -> list[str]: ...
 
 
-def _read(feed: EventFeed, cursor: Cursor, settle_s: float = 0.0) -> tuple[list[str], Cursor]:
-    """The events after ``cursor``, waiting ``settle_s`` for transactions in progress (on
-    a shared server, other databases' too)."""
-    events, cursor = feed.after(USER, cursor, settle_s)
-    return [e.data["reason"] for e in events], cursor
+class UserEvents:
+    def __init__(self, uows: Callable[[], SqlUnitOfWork], batch: int) -> None:
+        self._feed = EventFeed(uows, batch=batch)
+        self._cursor: Cursor = self._feed.now()
+
+    def stage(self, uow: SqlUnitOfWork, name: str) -> None:
+        uow.outbox.add(STOPPED, name, {"to": USER, "id": name, "reason": name}, NOW)
+
+    def read(self, settle_s: float = 0.0) -> list[str]:
+        events, self._cursor = self._feed.after(USER, self._cursor, settle_s)
+        return [e.data["reason"] for e in events]
+
+
+class ProviderTrades:
+    def __init__(self, uows: Callable[[], SqlUnitOfWork], batch: int) -> None:
+        with uows() as uow:
+            uow.accounts.add(PROVIDER, "Pro", NOW)
+            uow.accounts.make_provider(ProviderTerms(PROVIDER, Decimal("10")))
+            uow.commit()
+        self._feed = ProviderTradeFeed(uows, batch=batch)
+        self._cursor = self._feed.now(PROVIDER)
+
+    def stage(self, uow: SqlUnitOfWork, name: str) -> None:
+        one = Decimal("1")
+        trade = Trade(AccountId(PROVIDER), name, PositionSide.LONG, one, one, one, one,
+                      Decimal("0"), Decimal("0"), NOW, NOW)  # fmt: skip
+        uow.trades.add_many([trade])
+
+    def read(self, settle_s: float = 0.0) -> list[str]:
+        events, self._cursor = self._feed.after(PROVIDER, self._cursor, settle_s)
+        return [str(e.data["symbol"]) for e in events]
+
+
+@dataclass(frozen=True, slots=True)
+class Streams:
+    uows: Callable[[], SqlUnitOfWork]
+    kind: Callable[[Callable[[], SqlUnitOfWork], int], Stream]
+
+    def open(self, batch: int = 500) -> Stream:
+        return self.kind(self.uows, batch)
+
+
+@pytest.fixture(params=[UserEvents, ProviderTrades], ids=["user-events", "provider-trades"])
+def streams(request: pytest.FixtureRequest, engine: Engine) -> Streams:
+    return Streams(_uows(engine), request.param)
 
 
 def test_a_smaller_id_committed_after_a_larger_one_was_read_is_still_sent(
-    engine: Engine,
+    streams: Streams,
 ) -> None:
-    uows = _uows(engine)
-    feed = EventFeed(uows)
-    cursor = feed.now()
+    uows, stream = streams.uows, streams.open()
     with uows() as slow:  # takes the smaller id, commits last
-        _stage(slow, "first")
+        stream.stage(slow, "first")
         slow.session.flush()
         with uows() as quick:
-            _stage(quick, "second")
+            stream.stage(quick, "second")
             quick.commit()
-        seen, cursor = _read(feed, cursor)
-        assert seen == []  # "second" waits: "first" may still commit below it
+        assert stream.read() == []  # "second" waits: "first" may still commit below it
         slow.commit()
-    seen, cursor = _read(feed, cursor, settle_s=10)
-    assert seen == ["first", "second"]
-    assert _read(feed, cursor, settle_s=10)[0] == []
+    assert stream.read(settle_s=10) == ["first", "second"]
+    assert stream.read(settle_s=10) == []
 
 
-def test_a_rolled_back_id_does_not_hold_the_stream(engine: Engine) -> None:
-    uows = _uows(engine)
-    feed = EventFeed(uows)
-    cursor = feed.now()
+def test_a_rolled_back_id_does_not_hold_the_stream(streams: Streams) -> None:
+    uows, stream = streams.uows, streams.open()
     with uows() as failed:
-        _stage(failed, "never")
+        stream.stage(failed, "never")
         failed.session.flush()
         with uows() as quick:
-            _stage(quick, "kept")
+            stream.stage(quick, "kept")
             quick.commit()
-        assert _read(feed, cursor)[0] == []
+        assert stream.read() == []
         failed.rollback()
-    assert _read(feed, cursor, settle_s=10)[0] == ["kept"]
+    assert stream.read(settle_s=10) == ["kept"]
 
 
 def test_two_writers_committing_out_of_id_order_lose_and_double_nothing(
-    engine: Engine,
+    streams: Streams,
 ) -> None:
-    uows = _uows(engine)
-    feed = EventFeed(uows, batch=7)
-    cursor = feed.now()
+    uows, stream = streams.uows, streams.open(batch=7)
     per_writer, done = 40, threading.Event()
     errors: list[BaseException] = []
 
@@ -98,7 +146,7 @@ def test_two_writers_committing_out_of_id_order_lose_and_double_nothing(
         try:
             for number in range(per_writer):
                 with uows() as uow:
-                    _stage(uow, f"w{writer}-{number}")
+                    stream.stage(uow, f"w{writer}-{number}")
                     uow.session.flush()  # the id is taken now; the commit comes later
                     time.sleep(rng.uniform(0.0, 0.03))
                     uow.commit()
@@ -113,7 +161,7 @@ def test_two_writers_committing_out_of_id_order_lose_and_double_nothing(
     while time.monotonic() < deadline:
         if not any(thread.is_alive() for thread in writers):
             done.set()
-        got, cursor = _read(feed, cursor, settle_s=2.0 if done.is_set() else 0.0)
+        got = stream.read(settle_s=2.0 if done.is_set() else 0.0)
         seen.update(got)
         if done.is_set() and not got and sum(seen.values()) >= 2 * per_writer:
             break

@@ -16,6 +16,15 @@ def test_the_topology_is_a_relay_workers_sharing_the_shards_and_api_servers() ->
     assert commands[5][1][:5] == ["serve", "--host", "127.0.0.1", "--port", "9001"]
 
 
+def test_workers_serve_health_on_consecutive_ports_apart_from_the_api() -> None:
+    commands = dict(Topology(workers=2, shards=4, api_servers=1, worker_health_port=9100)
+                    .commands())  # fmt: skip
+    assert commands["worker-1"][-4:] == ["--health-port", "9101", "--health-host", "127.0.0.1"]
+    assert "--health-port" not in dict(Topology().commands())["worker-0"]
+    with pytest.raises(ValueError, match=r"apart from the API servers' ports 8000\.\.8001"):
+        Topology(workers=2, shards=4, api_servers=2, worker_health_port=7999)
+
+
 def test_more_workers_than_shards_is_refused() -> None:
     with pytest.raises(ValueError, match="at least as many shards as workers"):
         Topology(workers=5, shards=4)

@@ -13,11 +13,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, String, func, or_, select
-from sqlalchemy import text as sql_text
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.json_text import json_text
+from copytrade.adapters.db.observed import observed_ids
 from copytrade.adapters.db.schema import CopyDecisionRow, FillRow, OutboxRow, RelationshipRow
 
 
@@ -77,33 +77,13 @@ class ActivityRepository:
         return self.observed_head()[1]
 
     def observed_head(self) -> tuple[str | None, tuple[int, int, int]]:
-        """``head()`` and, on PostgreSQL, the snapshot it was read in (``pg_current_snapshot``
-        as text, read in the same statement; None on SQLite, whose one writer commits in id
-        order). An id at or below the head that the snapshot did not see belongs to a
-        transaction in progress then (or rolled back): the head is final once those
-        finished (``finished``)."""
+        """``head()`` and, on PostgreSQL, the snapshot it was read in (``observed_ids``)."""
         last = [
             select(func.coalesce(func.max(row.id), 0)).scalar_subquery()
             for row in (CopyDecisionRow, FillRow, OutboxRow)
         ]
-        postgres = self._session.get_bind().dialect.name == "postgresql"
-        snapshot = [func.pg_current_snapshot().cast(String)] if postgres else []
-        row = self._session.execute(select(*last, *snapshot)).one()
-        head = (int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
-        return (str(row[3]) if postgres else None), head
-
-    def finished(self, snapshot: str | None) -> bool:
-        """Whether every transaction in progress at ``snapshot`` has committed or aborted."""
-        if snapshot is None:
-            return True
-        running = self._session.scalar(
-            sql_text(
-                "SELECT count(*) FROM pg_snapshot_xip(CAST(:snapshot AS pg_snapshot)) AS x "
-                "WHERE pg_xact_status(x) = 'in progress'"
-            ),
-            {"snapshot": snapshot},
-        )
-        return not running
+        snapshot, (d, f, n) = observed_ids(self._session, last)
+        return snapshot, (d, f, n)
 
     def decisions_after(
         self, follower: str, after: int, limit: int, upto: int | None = None

@@ -11,6 +11,7 @@ from sqlalchemy import DateTime, Table, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
+from copytrade.adapters.db.observed import observed_ids
 from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import TradeRow
 from copytrade.domain.ids import AccountId
@@ -87,12 +88,15 @@ class TradeRepository:
         rows = self._session.scalars(query.order_by(TradeRow.closed_at, TradeRow.id))
         return [_trade(row) for row in rows]
 
-    def after_id(self, book: str, after: int, limit: int) -> list[tuple[int, Trade]]:
-        """A book's trades recorded after the row id ``after``, oldest first, with their
-        ids (the cursor of a provider's public trade stream)."""
+    def after_id(
+        self, book: str, after: int, limit: int, upto: int | None = None
+    ) -> list[tuple[int, Trade]]:
+        """A book's trades recorded after the row id ``after`` (up to ``upto``), oldest
+        first, with their ids (the cursor of a provider's public trade stream)."""
+        below = [] if upto is None else [TradeRow.id <= upto]
         query = (
             select(TradeRow)
-            .where(TradeRow.book == book, TradeRow.id > after)
+            .where(TradeRow.book == book, TradeRow.id > after, *below)
             .order_by(TradeRow.id)
             .limit(limit)
         )
@@ -102,6 +106,13 @@ class TradeRepository:
         """The row id of the book's latest recorded trade, 0 when it has none."""
         query = select(func.max(TradeRow.id)).where(TradeRow.book == book)
         return self._session.scalar(query) or 0
+
+    def observed_last_id(self, book: str) -> tuple[str | None, tuple[int]]:
+        """``last_id`` and, on PostgreSQL, the snapshot it was read in (``observed_ids``):
+        the horizon of a provider's public trade stream (docs/api.md "Live events")."""
+        last = select(func.max(TradeRow.id)).where(TradeRow.book == book).scalar_subquery()
+        snapshot, (last_id,) = observed_ids(self._session, [last])
+        return snapshot, (last_id,)
 
     def latest_of_book(self, book: str, limit: int, offset: int = 0) -> list[Trade]:
         """A page of a book's trades, the most recently closed first (trade history)."""
