@@ -1,5 +1,7 @@
 """An in-memory unit of work implementing exactly the copy pipeline's port
-(docs/engine.md, "The unit of work port"). Part of the product so that the pipeline's
+(docs/engine.md, "The unit of work port"; mypy checks it against the port in the
+composition root, ``copytrade/bootstrap/platform.py``, since adapters never import the
+pipeline). Part of the product so that the pipeline's
 unit tests and any in-memory use share one implementation (docs/whatif.md, "Speed").
 
 ``MemoryStore`` holds the committed state in plain dicts and lists; each
@@ -27,7 +29,6 @@ from copytrade.domain.copying import CopyRelationship
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount, Transfer
 from copytrade.domain.positions import Position
-from copytrade.engine.unit_of_work import PipelineUnitOfWork
 
 from .books import MemoryLedger, MemoryPositions, MemoryRelationships
 from .orders import MemoryDecisions, MemoryFills, MemoryOrders
@@ -113,7 +114,3 @@ class MemoryUnitOfWork:
             raise NotOpenError("the unit of work is not open: use it in a `with` block")
         self._store.state = self._state.copy()
         self._store.commits += 1
-
-
-# mypy checks here that the in-memory unit of work satisfies the pipeline's port.
-PIPELINE_UNIT_OF_WORK: type[PipelineUnitOfWork] = MemoryUnitOfWork
