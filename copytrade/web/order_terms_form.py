@@ -28,7 +28,7 @@ NO_TRIGGER = "none"
 def terms_asked(data: Mapping[str, object]) -> OrderTerms:
     """The form's terms; PLAIN when it asks for none."""
     time_in_force = forms.choice(data, "time_in_force", TimeInForce, TimeInForce.GTC)
-    post_only = data.get("post_only") == "on"
+    post_only = data.get("post_only") == "yes"
     trigger = _trigger(data)
     if trigger is None and time_in_force is TimeInForce.GTC and not post_only:
         return PLAIN

@@ -34,7 +34,7 @@ def _orders(web: Api) -> list[dict[str, object]]:
          "only a trailing stop has a trail"),
         ({"trigger": "stop_loss", "trigger_price": "40000"}, "trigger must be one of"),
         ({"time_in_force": "day"}, "time in force must be one of gtc, ioc, fok"),
-        ({"post_only": "on"}, "post_only is for limit orders"),
+        ({"post_only": "yes"}, "post_only is for limit orders"),
         ({"trigger": "stop", "trigger_price": "abc"}, "trigger price must be a number"),
     ],
 )  # fmt: skip
@@ -59,7 +59,7 @@ def test_a_stop_and_a_post_only_limit_are_placed_with_their_terms(web: Api) -> N
     stop = {**ORDER, "trigger": "stop", "trigger_price": "40000", "time_in_force": "ioc"}
     placed = web.client.post("/trade", data={**stop, "key": "sl"}, headers=ORIGIN)
     assert placed.status_code == 200, placed.text
-    limit = {**ORDER, "side": "buy", "type": "limit", "price": "30000", "post_only": "on"}
+    limit = {**ORDER, "side": "buy", "type": "limit", "price": "30000", "post_only": "yes"}
     assert web.client.post("/trade", data={**limit, "key": "po"}, headers=ORIGIN).status_code == 200
     trail = {**ORDER, "trigger": "trailing_stop", "trail_percent": "2"}
     assert web.client.post("/trade", data={**trail, "key": "tr"}, headers=ORIGIN).status_code == 200
