@@ -10,6 +10,7 @@ from copytrade.cli.bench import bench_app
 from copytrade.cli.common import MappedErrors, load_settings
 from copytrade.cli.db import db_app
 from copytrade.cli.demo import demo
+from copytrade.cli.orders import orders_app
 from copytrade.cli.positions import positions_app
 from copytrade.cli.reconcile import reconcile_books
 from copytrade.cli.report import report_app
@@ -44,6 +45,7 @@ app.command()(statement)
 app.command("reconcile")(reconcile_books)
 app.add_typer(subscriptions_app, name="subscriptions")
 app.add_typer(positions_app, name="positions")
+app.add_typer(orders_app, name="orders")
 app.command()(serve)
 app.command()(worker)
 app.command()(relay)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -145,3 +146,16 @@ def stage_bar(description: str, *, as_json: bool) -> Iterator[Callable[[int, int
             bar.update(task, completed=done, total=total)
 
         yield advance
+
+
+def decimal_option(option: str, text: str | None) -> Decimal | None:
+    """An option's number, exact (never a float); a bad one is the option's error."""
+    if text is None:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise typer.BadParameter(f"{option} must be a number, got {text!r}") from None
+    if not value.is_finite():
+        raise typer.BadParameter(f"{option} must be a finite number, got {text!r}")
+    return value

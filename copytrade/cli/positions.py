@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
 
 import typer
 
 from copytrade.adapters.jsonable import to_jsonable
-from copytrade.cli.common import DATABASE, open_container
+from copytrade.cli.common import DATABASE, decimal_option, open_container
 from copytrade.marketdata.clock import SystemClock
 from copytrade.service_layer.following.views import PositionView
 from copytrade.service_layer.provider_positions import ProviderPositions
@@ -51,7 +50,7 @@ def tp_sl(
     """Set or move the stop-loss / take-profit of PROVIDER's open position in SYMBOL
     (an option left out: none; both left out cancels them). Every copy mirrors them; the
     platform checks them at every mark. A price the last mark already reached is refused."""
-    sl, tp = _price("--stop-loss", stop_loss), _price("--take-profit", take_profit)
+    sl, tp = decimal_option("--stop-loss", stop_loss), decimal_option("--take-profit", take_profit)
     with _positions(database) as service:
         shown = service.set_triggers(provider, symbol, sl, tp)
     _print((shown,), as_json)
@@ -64,18 +63,6 @@ def _positions(database: str | None) -> Iterator[ProviderPositions]:
         platform = container.platform(SystemClock())  # docs/engine.md "Recovery"
         platform.resume_prices()  # the venue's last marks: what a price is checked against
         yield ProviderPositions(platform)
-
-
-def _price(option: str, text: str | None) -> Decimal | None:
-    if text is None:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise typer.BadParameter(f"{option} must be a number, got {text!r}") from None
-    if not value.is_finite():
-        raise typer.BadParameter(f"{option} must be a finite number, got {text!r}")
-    return value
 
 
 def _print(positions: tuple[PositionView, ...], as_json: bool) -> None:

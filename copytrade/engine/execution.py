@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from copytrade.adapters.db.repositories.order_terms_columns import terms_of
 from copytrade.adapters.db.repositories.orders import OrderIntent, OrderTerms, StoredOrder
 from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError
 from copytrade.adapters.venues.port import OrderRequest, Venue, VenueOrder, rejected_order
@@ -54,6 +55,7 @@ class Checkpoints:
 
 
 def request_for(order: OrderIntent | StoredOrder, reduce_only: bool) -> OrderRequest:
+    terms = terms_of(order)
     return OrderRequest(
         client_order_id=ClientOrderId(order.client_order_id),
         account=order.book,
@@ -65,6 +67,11 @@ def request_for(order: OrderIntent | StoredOrder, reduce_only: bool) -> OrderReq
         leverage=order.leverage,
         reduce_only=reduce_only,
         margin_mode=MarginMode.parse(order.margin_mode),
+        # The trigger, time in force and post-only it was recorded with, so an order
+        # re-sent by recovery goes out as asked (docs/engine.md "Crash recovery").
+        trigger=terms.trigger,
+        time_in_force=terms.time_in_force,
+        post_only=terms.post_only,
     )
 
 

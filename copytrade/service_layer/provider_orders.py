@@ -8,10 +8,10 @@ where the provider's position and equity before each fill are captured.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
+from copytrade.adapters.db.repositories.order_terms_columns import term_fields
 from copytrade.adapters.db.repositories.orders import OrderIntent
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.errors import PermanentVenueError
@@ -72,13 +72,10 @@ class ProviderOrders:
             reduce_only=reduce_only,
             provider_id=str(provider),
             margin_mode=mode,
+            # Kept with the intent, so recovery re-sends it with them (docs/venues.md).
+            **term_fields(terms),  # type: ignore[arg-type]
         )
-        request = replace(  # a malformed order is refused unrecorded
-            request_for(intent, reduce_only),
-            trigger=terms.trigger,
-            time_in_force=terms.time_in_force,
-            post_only=terms.post_only,
-        )
+        request = request_for(intent, reduce_only)  # a malformed order is refused unrecorded
         with self._uow_factory() as uow:
             known = uow.orders.existing_ids([intent.client_order_id])
             if not known:

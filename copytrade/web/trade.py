@@ -27,6 +27,7 @@ from copytrade.service_layer.provider_positions import ProviderPositions
 from copytrade.service_layer.providers import ProviderService
 from copytrade.service_layer.trading import OrderAsk, ProviderTrading
 from copytrade.web import forms
+from copytrade.web.order_terms_form import TERM_FIELDS, terms_asked
 from copytrade.web.pages import poster, redirect, render, signed_in
 from copytrade.web.paging import Paging, offset, page_asked
 
@@ -61,6 +62,7 @@ def order_ask(data: Mapping[str, object], symbols: list[str]) -> OrderAsk:
         price if kind is OrderType.LIMIT else None,
         leverage if leverage is not None else Decimal(1),
         False,
+        terms_asked(data),
     )
 
 
@@ -119,7 +121,10 @@ async def place(request: Request, runtime: Runtime) -> Response:
     if isinstance(user, Response):
         return user
     data = await request.form()
-    shown = forms.kept(data, "symbol", "side", "qty", "type", "price", "leverage", max_length=40)
+    shown = forms.kept(
+        data, "symbol", "side", "qty", "type", "price", "leverage", *TERM_FIELDS, "post_only",
+        max_length=40,
+    )
     trading = ProviderTrading(runtime.platform)
     try:
         ask = order_ask(data, sorted(runtime.platform.engine.instruments))

@@ -71,6 +71,13 @@ class FillOut(Out):
     ts: Timestamp
 
 
+class TriggerOut(Out):
+    kind: TriggerKind
+    price: Money | None
+    trail_distance: Money | None
+    trail_percent: Money | None
+
+
 class OrderOut(Out):
     client_order_id: str
     symbol: str
@@ -80,6 +87,11 @@ class OrderOut(Out):
     price: Money | None
     leverage: Money
     reduce_only: bool
+    trigger: TriggerOut | None = Field(
+        description="A conditional order's trigger (docs/venues.md \"Trigger orders\")."
+    )
+    time_in_force: TimeInForce
+    post_only: bool
     status: OrderStatus
     filled_qty: Money
     avg_fill_price: Money | None
@@ -122,6 +134,16 @@ def order_view(mine: MyOrder) -> dict[str, Any]:
         "price": plain(o.limit_price),
         "leverage": plain(o.leverage),
         "reduce_only": o.reduce_only,
+        "trigger": None
+        if o.trigger_kind is None
+        else {
+            "kind": o.trigger_kind,
+            "price": plain(o.trigger_price),
+            "trail_distance": plain(o.trail_distance),
+            "trail_percent": plain(o.trail_percent),
+        },
+        "time_in_force": o.time_in_force,
+        "post_only": o.post_only,
         "status": o.status,
         "filled_qty": plain(o.filled_qty),
         "avg_fill_price": plain(o.avg_fill_price),

@@ -57,3 +57,42 @@ def test_malformed_order_terms_are_422_and_nothing_is_recorded(
     assert reply.status_code == 422, reply.text
     assert reply.json()["error"]["code"] in {"invalid_request", "invalid_value"}
     assert api.client.get("/api/v1/orders", headers=lead["headers"]).json()["total"] == 0
+
+
+def test_the_order_answer_and_the_list_show_its_trigger_and_terms(api: Api) -> None:
+    lead = provider(api, "eve")
+    trailing = market(
+        api, lead, "sell", "0.1", client_order_id="trail", time_in_force="ioc",
+        trigger={"kind": "trailing_stop", "trail_percent": "2.5"},
+    )  # fmt: skip
+    assert trailing.status_code == 201, trailing.text
+    body = trailing.json()
+    assert body["trigger"] == {
+        "kind": "trailing_stop", "price": None, "trail_distance": None, "trail_percent": "2.5"
+    }  # fmt: skip
+    assert (body["time_in_force"], body["post_only"], body["status"]) == ("ioc", False, "accepted")
+    resting = market(api, lead, "buy", "0.1", type="limit", price="40000", post_only=True)
+    assert (resting.json()["trigger"], resting.json()["post_only"]) == (None, True)
+    assert resting.json()["time_in_force"] == "gtc"
+    listed = api.client.get("/api/v1/orders", headers=lead["headers"]).json()["items"]
+    by_kind = {o["trigger"]["kind"] if o["trigger"] else None: o for o in listed}
+    assert by_kind["trailing_stop"]["trigger"]["trail_percent"] == "2.5"
+    assert by_kind[None]["post_only"] is True
+    one = api.client.get("/api/v1/orders/trail", headers=lead["headers"]).json()
+    assert one["trigger"] == body["trigger"]
+
+
+def test_the_same_client_order_id_with_other_terms_is_a_conflict(api: Api) -> None:
+    lead = provider(api, "fay")
+    first = market(
+        api, lead, "sell", "0.1", client_order_id="sl", trigger={"kind": "stop", "price": "49000"}
+    )
+    assert first.status_code == 201
+    again = market(
+        api, lead, "sell", "0.1", client_order_id="sl", trigger={"kind": "stop", "price": "49000"}
+    )
+    assert again.status_code == 200 and again.json()["trigger"]["price"] == "49000"
+    moved = market(
+        api, lead, "sell", "0.1", client_order_id="sl", trigger={"kind": "stop", "price": "48000"}
+    )
+    assert moved.status_code == 409, moved.text

@@ -16,6 +16,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.keyed import KeyedSelect, keys_param
+from copytrade.adapters.db.repositories.order_terms_columns import TERM_FIELDS
 from copytrade.adapters.db.schema import FillRow, OrderRow
 from copytrade.adapters.venues.port import VenueOrder
 from copytrade.domain.copying.plan import CopyOrder
@@ -47,6 +48,13 @@ class OrderIntent:
     venue: str = "paper"
     # The margin mode a position this order opens from flat takes (docs/domain.md "Margin").
     margin_mode: str = MarginMode.ISOLATED.value
+    # Its terms (docs/venues.md "Order terms", "Trigger orders"; order_terms_columns.py).
+    trigger_kind: str | None = None
+    trigger_price: Decimal | None = None
+    trail_distance: Decimal | None = None
+    trail_percent: Decimal | None = None
+    time_in_force: str = "gtc"
+    post_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +78,13 @@ class StoredOrder:
     copy_of: str | None
     created_at: datetime
     margin_mode: str = MarginMode.ISOLATED.value
+    # Its terms (docs/venues.md "Order terms", "Trigger orders"; order_terms_columns.py).
+    trigger_kind: str | None = None
+    trigger_price: Decimal | None = None
+    trail_distance: Decimal | None = None
+    trail_percent: Decimal | None = None
+    time_in_force: str = "gtc"
+    post_only: bool = False
 
 
 class OrderTerms(NamedTuple):
@@ -100,7 +115,9 @@ _INTENT_COLUMNS = (
     "symbol", "side", "type", "qty", "limit_price", "leverage", "reduce_only", "status",
     "filled_qty", "fees", "created_at", "updated_at", "margin_mode",
 )  # fmt: skip
-_INSERT_INTENTS = BulkStatement(insert(_ORDERS), _INTENT_COLUMNS)
+# A copy order is a plain order: its terms are the columns' defaults (order_terms_columns.py).
+_INSERT_COPIES = BulkStatement(insert(_ORDERS), _INTENT_COLUMNS)
+_INSERT_INTENTS = BulkStatement(insert(_ORDERS), (*_INTENT_COLUMNS, *TERM_FIELDS))
 _RESULT_COLUMNS = ("status", "filled_qty", "avg_fill_price", "fees", "reason", "updated_at")
 _RECORD_RESULTS = BulkStatement(
     update(_ORDERS)
@@ -137,6 +154,7 @@ def _intent_row(intent: OrderIntent) -> dict[str, object]:
         "created_at": intent.created_at,
         "updated_at": intent.created_at,
         "margin_mode": intent.margin_mode,
+        **{name: getattr(intent, name) for name in TERM_FIELDS},
     }
 
 
@@ -178,7 +196,7 @@ class OrderRepository:
 
     def add_copy_orders(self, orders: Sequence[CopyOrder], venue: str = "paper") -> None:
         """The copy pipeline's planned orders, as intents (status ``new``), in one statement."""
-        _INSERT_INTENTS.execute(self._session, [_copy_order_row(o, venue) for o in orders])
+        _INSERT_COPIES.execute(self._session, [_copy_order_row(o, venue) for o in orders])
 
     def add_external(self, fills: Sequence[Fill], venue: str, now: datetime) -> None:
         """The orders of fills made outside copytrade (a provider trading on its own

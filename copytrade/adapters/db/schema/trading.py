@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from copytrade.adapters.db.schema.base import ID_LENGTH, Base, money
@@ -37,6 +37,15 @@ class OrderRow(Base):
     reduce_only: Mapped[bool] = mapped_column(Boolean, default=False)
     # The margin mode a position this order opens from flat takes (docs/domain.md "Margin").
     margin_mode: Mapped[str] = mapped_column(String(8), default="isolated")
+    # The order's terms (docs/venues.md "Order terms", "Trigger orders"; migration 0039):
+    # a trigger (kind with its price or trail), time in force, post-only.
+    trigger_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    trigger_price: Mapped[Decimal | None] = money(nullable=True)
+    trail_distance: Mapped[Decimal | None] = money(nullable=True)
+    trail_percent: Mapped[Decimal | None] = money(nullable=True)
+    # Server defaults only: a copy order's insert leaves them out (repositories/orders.py).
+    time_in_force: Mapped[str] = mapped_column(String(3), server_default="gtc")
+    post_only: Mapped[bool] = mapped_column(Boolean, server_default=false())
     status: Mapped[str] = mapped_column(String(20))
     filled_qty: Mapped[Decimal] = money(default=Decimal(0))
     avg_fill_price: Mapped[Decimal | None] = money(nullable=True)
