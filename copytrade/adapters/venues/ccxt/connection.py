@@ -220,6 +220,10 @@ class CcxtConnection:
             linked.append((account, credentials))
         self._workers.connect(linked)
 
+    def order_worker_pids(self) -> list[int]:
+        """The running order workers' process ids (none before the first big batch)."""
+        return self._workers.pids() if self._workers is not None else []
+
     def workers_cpu_s(self) -> float:
         """The CPU seconds the venue's order workers have used (0 without any)."""
         return self._workers.cpu_s() if self._workers is not None else 0.0

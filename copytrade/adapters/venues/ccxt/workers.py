@@ -19,6 +19,7 @@ started again and the others' orders stand.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -96,6 +97,10 @@ def _place(jobs: Sequence[Job]) -> list[Outcome]:
     return venue.place_outcomes([request for request, _, _ in jobs])
 
 
+def _pid() -> int:
+    return os.getpid()
+
+
 def _cpu_s() -> float:
     return time.process_time()
 
@@ -168,6 +173,11 @@ class OrderWorkers:
         """The CPU seconds the running workers have used (their own process time)."""
         futures = [pool.submit(_cpu_s) for pool in self._pools if pool is not None]
         return sum(future.result() for future in futures)
+
+    def pids(self) -> list[int]:
+        """The running workers' process ids (to watch them)."""
+        futures = [pool.submit(_pid) for pool in self._pools if pool is not None]
+        return [future.result() for future in futures]
 
     def _split(self, items: Any, key: Callable[[Any], str]) -> dict[int, list[Any]]:
         groups: dict[int, list[Any]] = {}
