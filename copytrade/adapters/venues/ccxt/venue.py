@@ -359,8 +359,12 @@ def linked_venue(
     *,
     sandbox: bool = False,
     api_base: str | None = None,
+    order_processes: int = 0,
 ) -> CcxtVenue:
     """The venue for linked accounts of one exchange, reached where they are linked: the
-    testnet (``sandbox``) or every API entry under ``api_base``."""
+    testnet (``sandbox``) or every API entry under ``api_base``; big batches sent by
+    ``order_processes`` workers (docs/venues.md, "Order worker processes")."""
     urls = quirks_for(exchange).api_urls(api_base) if api_base else None
-    return CcxtVenue(exchange, accounts, api_urls=urls, sandbox=sandbox)
+    return CcxtVenue(
+        exchange, accounts, api_urls=urls, sandbox=sandbox, order_processes=order_processes
+    )
