@@ -24,6 +24,7 @@ from copytrade.adapters.venues.ccxt.credentials import ApiCredentials
 from copytrade.adapters.venues.ccxt.errors import Refusal, translate
 from copytrade.adapters.venues.ccxt.markets import instruments_from_markets, number
 from copytrade.adapters.venues.ccxt.quirks import ExchangeQuirks, quirks_for
+from copytrade.adapters.venues.ccxt.transport import LeanSession
 from copytrade.adapters.venues.ccxt.workers import OrderWorkers, WorkerSetup
 from copytrade.adapters.venues.errors import PermanentVenueError
 from copytrade.adapters.venues.port import VenueOrder
@@ -35,21 +36,23 @@ from copytrade.domain.instruments import Instrument
 for _noisy in ("ccxt", "urllib3"):
     logging.getLogger(_noisy).setLevel(logging.WARNING)
 
-# What requests reads from the environment when ``trust_env`` is on: proxies and CA
-# bundles (docs/venues.md, "Per-call overhead").
-_REQUESTS_ENVIRONMENT = (
-    "http_proxy", "https_proxy", "all_proxy", "no_proxy", "requests_ca_bundle",
-    "curl_ca_bundle",
-)
+# The proxy settings requests reads from the environment when ``trust_env`` is on
+# (docs/venues.md, "Per-call overhead").
+_PROXY_ENVIRONMENT = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def environment_configures_requests() -> bool:
-    """Whether a proxy or CA bundle is set in the environment (any case)."""
-    return any(name.lower() in _REQUESTS_ENVIRONMENT for name in os.environ)
+def environment_sets_proxies() -> bool:
+    """Whether a proxy is set in the environment (any case)."""
+    return any(name.lower() in _PROXY_ENVIRONMENT for name in os.environ)
+
+
+def environment_ca_bundle() -> str | None:
+    """The CA bundle the environment names, as requests reads it."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
 
 
 class CcxtConnection:
@@ -89,7 +92,7 @@ class CcxtConnection:
         self._leverage_set: dict[tuple[str, str], Decimal] = {}
         self._answers: dict[tuple[str, str], VenueOrder] = {}
         self._uncertain: set[tuple[str, str]] = set()
-        self._trust_env = environment_configures_requests()
+        self._trust_env = environment_sets_proxies()
         self._redact = tuple(
             v for c in self._accounts.values() for v in (c.api_key, c.secret, c.password) if v
         )
@@ -166,15 +169,16 @@ class CcxtConnection:
             config |= {"apiKey": credentials.api_key, "secret": credentials.secret}
             if credentials.password:
                 config["password"] = credentials.password
+        if not self._trust_env:
+            # Sent by urllib3 directly: requests would scan the whole environment for
+            # proxies on every call, and adds a fifth of an order's CPU besides
+            # (docs/venues.md, "Per-call overhead").
+            config["session"] = LeanSession(environment_ca_bundle())
         client = self._exchange_class(config)
         if self._sandbox:
             client.set_sandbox_mode(True)
         if self._api_urls:
             client.urls["api"] = {**client.urls.get("api", {}), **self._api_urls}
-        if not self._trust_env:
-            # requests otherwise scans the whole environment for proxies on every call
-            # (about 40 % of a call's Python work); with none configured it finds none.
-            client.session.trust_env = False
         return client
 
 
