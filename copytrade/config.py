@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     # "API servers"); their keys go under the namespace.
     rate_limit_store: str = "memory"
     rate_limit_namespace: str = Field(default="copytrade", min_length=1, max_length=64)
+    # Worker processes that send a big batch of live orders (docs/venues.md, "Order worker
+    # processes"); 0: the venue's threads send every batch.
+    live_order_processes: int = Field(default=2, ge=0, le=32)
     # The master key sealing exchange API keys at rest (docs/venues.md, "Keys at rest"):
     # base64 of 32 bytes, or a file holding it. Needed only to link or use live accounts.
     secret_key: SecretStr | None = None

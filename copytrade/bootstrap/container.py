@@ -256,7 +256,8 @@ class Container:
             venue = venues.get(where)
             if venue is None:
                 venue = venues[where] = linked_venue(
-                    linked.exchange, {}, sandbox=linked.sandbox, api_base=linked.api_base
+                    linked.exchange, {}, sandbox=linked.sandbox, api_base=linked.api_base,
+                    order_processes=self.settings.live_order_processes,
                 )
             venue.add_account(book, credentials)
             routes[book] = venue

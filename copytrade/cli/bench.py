@@ -119,6 +119,10 @@ def live(
     ),
     fills: int = typer.Option(10, min=1, help="Timed provider fills (opening, closing, ...)."),
     concurrency: int = typer.Option(32, min=1, help="Orders in flight at once."),
+    processes: int = typer.Option(
+        2, min=0, help="Order worker processes of the venue (0: its threads only; "
+        "docs/venues.md, \"Order worker processes\")."
+    ),
     exchange_url: str | None = typer.Option(
         None, "--exchange-url", metavar="URL",
         help="A running exchange emulator (python -m tests.exchange_emulator); default: "
@@ -130,7 +134,7 @@ def live(
     ccxt: fill seen → every follower order answered, p50/p99, calls/s (docs/benchmarks.md)."""
     from copytrade.bench.live import LiveBenchConfig, LiveBenchError, run_live
 
-    config = LiveBenchConfig(followers, fills, concurrency, exchange_url)
+    config = LiveBenchConfig(followers, fills, concurrency, exchange_url, processes)
     with _progress_bar() as bar:
         task = bar.add_task(f"live: {followers} followers, {fills} fills", total=None)
         try:

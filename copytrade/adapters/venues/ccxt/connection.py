@@ -24,6 +24,8 @@ from copytrade.adapters.venues.ccxt.credentials import ApiCredentials
 from copytrade.adapters.venues.ccxt.errors import Refusal, translate
 from copytrade.adapters.venues.ccxt.markets import instruments_from_markets, number
 from copytrade.adapters.venues.ccxt.quirks import ExchangeQuirks, quirks_for
+from copytrade.adapters.venues.ccxt.transport import LeanSession
+from copytrade.adapters.venues.ccxt.workers import OrderWorkers, WorkerSetup
 from copytrade.adapters.venues.errors import PermanentVenueError
 from copytrade.adapters.venues.port import VenueOrder
 from copytrade.domain.instruments import Instrument
@@ -34,21 +36,23 @@ from copytrade.domain.instruments import Instrument
 for _noisy in ("ccxt", "urllib3"):
     logging.getLogger(_noisy).setLevel(logging.WARNING)
 
-# What requests reads from the environment when ``trust_env`` is on: proxies and CA
-# bundles (docs/venues.md, "Per-call overhead").
-_REQUESTS_ENVIRONMENT = (
-    "http_proxy", "https_proxy", "all_proxy", "no_proxy", "requests_ca_bundle",
-    "curl_ca_bundle",
-)
+# The proxy settings requests reads from the environment when ``trust_env`` is on
+# (docs/venues.md, "Per-call overhead").
+_PROXY_ENVIRONMENT = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def environment_configures_requests() -> bool:
-    """Whether a proxy or CA bundle is set in the environment (any case)."""
-    return any(name.lower() in _REQUESTS_ENVIRONMENT for name in os.environ)
+def environment_sets_proxies() -> bool:
+    """Whether a proxy is set in the environment (any case)."""
+    return any(name.lower() in _PROXY_ENVIRONMENT for name in os.environ)
+
+
+def environment_ca_bundle() -> str | None:
+    """The CA bundle the environment names, as requests reads it."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
 
 
 class CcxtConnection:
@@ -68,6 +72,7 @@ class CcxtConnection:
         sandbox: bool = False,
         timeout_ms: int = 10_000,
         max_concurrency: int = 8,
+        order_processes: int = 0,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self._quirks: ExchangeQuirks = quirks_for(exchange)
@@ -87,9 +92,14 @@ class CcxtConnection:
         self._leverage_set: dict[tuple[str, str], Decimal] = {}
         self._answers: dict[tuple[str, str], VenueOrder] = {}
         self._uncertain: set[tuple[str, str]] = set()
-        self._trust_env = environment_configures_requests()
+        self._trust_env = environment_sets_proxies()
         self._redact = tuple(
             v for c in self._accounts.values() for v in (c.api_key, c.secret, c.password) if v
+        )
+        self._order_processes = order_processes
+        # Big batches go to worker processes (docs/venues.md, "Order worker processes").
+        self._workers = (
+            OrderWorkers(order_processes, self._worker_setup) if order_processes > 0 else None
         )
 
 
@@ -126,6 +136,23 @@ class CcxtConnection:
             if rows and all(t.get("maxLeverage") is not None for t in rows)
         }
 
+    def adopt_markets(
+        self, markets: dict[str, Any], instruments: dict[str, Instrument]
+    ) -> None:
+        """Use markets another venue loaded (a worker process's, from its parent)."""
+        with self._setup_lock:
+            self._markets, self._instruments = markets, instruments
+
+    def _worker_setup(self) -> WorkerSetup:
+        self._load_markets()
+        assert self._markets is not None
+        return WorkerSetup(
+            self._quirks.exchange, self._api_urls, self._sandbox, self._timeout_ms,
+            # the venue's threads shared out: as many orders in flight in all
+            max(1, self._pool_size // max(1, self._order_processes)),
+            self._markets, self._instruments,
+        )
+
     def _instrument(self, symbol: str) -> Instrument | None:
         self._load_markets()
         return self._instruments.get(symbol)
@@ -142,15 +169,16 @@ class CcxtConnection:
             config |= {"apiKey": credentials.api_key, "secret": credentials.secret}
             if credentials.password:
                 config["password"] = credentials.password
+        if not self._trust_env:
+            # Sent by urllib3 directly: requests would scan the whole environment for
+            # proxies on every call, and adds a fifth of an order's CPU besides
+            # (docs/venues.md, "Per-call overhead").
+            config["session"] = LeanSession(environment_ca_bundle())
         client = self._exchange_class(config)
         if self._sandbox:
             client.set_sandbox_mode(True)
         if self._api_urls:
             client.urls["api"] = {**client.urls.get("api", {}), **self._api_urls}
-        if not self._trust_env:
-            # requests otherwise scans the whole environment for proxies on every call
-            # (about 40 % of a call's Python work); with none configured it finds none.
-            client.session.trust_env = False
         return client
 
 
@@ -162,11 +190,7 @@ class CcxtConnection:
         with self._setup_lock:
             credentials = self._accounts.get(account)
             if credentials is None:
-                raise PermanentVenueError(
-                    f"account {account!r} has no linked {self._quirks.exchange} account "
-                    "among the venue's accounts",
-                    "account_not_linked",
-                )
+                raise self._not_linked(account)
             key = credentials.api_key
             client = self._clients.get(key)
             if client is None:
@@ -176,11 +200,46 @@ class CcxtConnection:
                 self._locks[key] = threading.Lock()
             return client, self._locks[key]
 
+    def _not_linked(self, account: str) -> PermanentVenueError:
+        return PermanentVenueError(
+            f"account {account!r} has no linked {self._quirks.exchange} account "
+            "among the venue's accounts",
+            "account_not_linked",
+        )
+
     def connect(self, accounts: Iterable[str]) -> None:
         """Load the markets and make the clients of ``accounts`` now, not at their first
-        order (a client takes tens of milliseconds to build)."""
+        order (a client takes tens of milliseconds to build); with order workers, in
+        the workers that send their orders."""
+        if self._workers is None:
+            for account in accounts:
+                self._client(account)
+            return
+        self._load_markets()
+        linked = []
         for account in accounts:
-            self._client(account)
+            credentials = self._accounts.get(account)
+            if credentials is None:
+                raise self._not_linked(account)
+            linked.append((account, credentials))
+        self._workers.connect(linked)
+
+    def order_worker_pids(self) -> list[int]:
+        """The running order workers' process ids (none before the first big batch)."""
+        return self._workers.pids() if self._workers is not None else []
+
+    def workers_cpu_s(self) -> float:
+        """The CPU seconds the venue's order workers have used (0 without any)."""
+        return self._workers.cpu_s() if self._workers is not None else 0.0
+
+    def add_account_once(self, account: str, credentials: ApiCredentials) -> None:
+        """``add_account``, unless ``account`` already trades on these credentials."""
+        if self._accounts.get(account) != credentials:
+            self.add_account(account, credentials)
+
+    def mark_uncertain(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Orders (account, client order id) to look up before they are sent again."""
+        self._uncertain.update(keys)
 
     def add_account(self, account: str, credentials: ApiCredentials) -> None:
         """Trade ``account`` (a book) on the exchange account of ``credentials`` too."""
@@ -213,11 +272,13 @@ class CcxtConnection:
             return self._pool
 
     def close(self) -> None:
-        """Stop the venue's threads (they also stop with the process)."""
+        """Stop the venue's threads and order workers (they also stop with the process)."""
         with self._setup_lock:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True)
+        if self._workers is not None:
+            self._workers.close()
 
     def _markets_of(self, symbol: str) -> Mapping[str, Any]:
         assert self._markets is not None

@@ -27,6 +27,7 @@ from copytrade.adapters.venues.ccxt.order_params import order_params
 from copytrade.adapters.venues.ccxt.orders import OrderContext, answer_trades, venue_order
 from copytrade.adapters.venues.ccxt.paper_only import PaperOnlyOperations
 from copytrade.adapters.venues.ccxt.quirks import quirks_for
+from copytrade.adapters.venues.ccxt.workers import WORKER_MIN_BATCH, Job
 from copytrade.adapters.venues.errors import (
     PermanentVenueError,
     TemporaryVenueError,
@@ -80,10 +81,7 @@ class CcxtVenue(AccountReads, PaperOnlyOperations):
         are done, and a retry answers the placed ones from memory."""
         if not requests:
             return []
-        if len(requests) == 1:
-            outcomes = [self._place_outcome(requests[0])]
-        else:
-            outcomes = list(self._threads().map(self._place_outcome, requests))
+        outcomes = self.place_outcomes(requests)
         for outcome in outcomes:
             if isinstance(outcome, TemporaryVenueError):
                 raise outcome
@@ -93,6 +91,47 @@ class CcxtVenue(AccountReads, PaperOnlyOperations):
             self._refused_by(request, o) if isinstance(o, VenueError) else o
             for request, o in zip(requests, outcomes, strict=True)
         ]
+
+    def place_outcomes(self, requests: Sequence[OrderRequest]) -> list[VenueOrder | VenueError]:
+        """Each order's answer or the venue error it met, in order: sent by the venue's
+        threads, or by its order workers when the batch is big enough."""
+        if self._workers is not None and len(requests) >= WORKER_MIN_BATCH:
+            return self._worker_outcomes(requests)
+        if len(requests) == 1:
+            return [self._place_outcome(requests[0])]
+        return list(self._threads().map(self._place_outcome, requests))
+
+    def _worker_outcomes(self, requests: Sequence[OrderRequest]) -> list[VenueOrder | VenueError]:
+        """The batch through the order workers: answers already known are not sent again,
+        and what the workers answer is remembered here too (docs/venues.md, "Order
+        worker processes")."""
+        assert self._workers is not None
+        self._load_markets()
+        outcomes: list[VenueOrder | VenueError | None] = []
+        jobs: list[Job] = []
+        sent: list[int] = []
+        for request in requests:
+            key = (str(request.account), str(request.client_order_id))
+            credentials = self._accounts.get(key[0])
+            if key in self._answers:
+                outcomes.append(self._answers[key])
+            elif credentials is None:
+                outcomes.append(self._not_linked(key[0]))
+            else:
+                sent.append(len(outcomes))
+                outcomes.append(None)  # the worker's answer, below
+                jobs.append((request, credentials, key in self._uncertain))
+        answers, failure = self._workers.place(jobs)
+        for index, (request, _, _), answer in zip(sent, jobs, answers, strict=True):
+            key = (str(request.account), str(request.client_order_id))
+            if isinstance(answer, VenueOrder):
+                self._remember(key, answer)
+            elif isinstance(answer, TemporaryVenueError):
+                self._uncertain.add(key)
+            outcomes[index] = answer
+        if failure is not None:
+            raise failure
+        return [o for o in outcomes if o is not None]
 
     def _refused_by(self, request: OrderRequest, error: VenueError) -> VenueOrder:
         code = error.reason if isinstance(error, PermanentVenueError) else "venue_error"
@@ -318,8 +357,12 @@ def linked_venue(
     *,
     sandbox: bool = False,
     api_base: str | None = None,
+    order_processes: int = 0,
 ) -> CcxtVenue:
     """The venue for linked accounts of one exchange, reached where they are linked: the
-    testnet (``sandbox``) or every API entry under ``api_base``."""
+    testnet (``sandbox``) or every API entry under ``api_base``; big batches sent by
+    ``order_processes`` workers (docs/venues.md, "Order worker processes")."""
     urls = quirks_for(exchange).api_urls(api_base) if api_base else None
-    return CcxtVenue(exchange, accounts, api_urls=urls, sandbox=sandbox)
+    return CcxtVenue(
+        exchange, accounts, api_urls=urls, sandbox=sandbox, order_processes=order_processes
+    )
