@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KEYS = (
     "followers", "fills", "concurrency", "orders", "exchange_calls", "calls_per_copy",
     "p50_ms", "p99_ms", "max_ms", "exchange_p50_ms", "calls_per_s", "orders_per_s", "target_p50_ms",
-    "within_target", "setup_s",
+    "within_target", "setup_s", "cpu_ms_per_copy", "exchange_cpu_ms_per_copy", "processes",
 )
 
 
@@ -32,3 +32,6 @@ def test_bench_live_copies_every_follower_once_per_fill_and_prints_its_figures()
     assert 0 < report["p50_ms"] <= report["p99_ms"] <= report["max_ms"]
     assert 0 < report["exchange_p50_ms"] < report["max_ms"]
     assert report["calls_per_s"] > 0
+    # The CPU both processes spent per copy, and the order processes used (default 2).
+    assert report["cpu_ms_per_copy"] > 0 and report["exchange_cpu_ms_per_copy"] > 0
+    assert report["processes"] == 2
