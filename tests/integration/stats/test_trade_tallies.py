@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import Engine, column, delete, insert, table
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.migrate import downgrade_database, upgrade_database
@@ -82,6 +82,9 @@ def test_tallies_written_batch_by_batch_equal_the_trades_tallies(
     _assert_equal(db_engine, TradeTallies.of(everything, LAST_DAY))
 
 
+_PROVIDER_COLUMNS_0009 = ("account_id", "share_pct", "settlement_period")
+
+
 def test_migration_backfills_the_tallies_of_recorded_trades(db_engine: Engine) -> None:
     recorded = [
         trade(50, cost=1000, closed=START + timedelta(hours=3), leverage=2),
@@ -95,7 +98,14 @@ def test_migration_backfills_the_tallies_of_recorded_trades(db_engine: Engine) -
             insert(AccountRow),
             [{"id": PROVIDER, "display_name": "P", "is_provider": True, "created_at": START}],
         )
-        session.execute(insert(ProviderRow), [{"account_id": PROVIDER, "share_pct": Decimal(10)}])
+        # The providers table as it was at 0009: the model's later columns (and their
+        # Python-side defaults, e.g. margin_mode) did not exist yet.
+        now = ProviderRow.__table__.c
+        old = table("providers", *(column(n, now[n].type) for n in _PROVIDER_COLUMNS_0009))
+        session.execute(
+            insert(old),
+            [{"account_id": PROVIDER, "share_pct": Decimal(10), "settlement_period": "weekly"}],
+        )
         TradeRepository(session).add_many(recorded)
         follower_trade = trade(1, closed=START)
         session.execute(insert(TradeRow), [{**_row_of(follower_trade), "book": "not-a-provider"}])
