@@ -2,7 +2,8 @@
 subscriptions): the what-if with its settings and dates reproduces it exactly, its
 decisions, settlements, equity curve and end state, with the settings it followed with;
 one that acted on its own (a pause, top-up, withdrawal, manual close, settings edit or
-stop) up to its first such action (docs/whatif.md)."""
+stop) up to its first such action, and a copy of a provider that set trigger prices on a
+position up to that change, which a what-if does not replay (docs/whatif.md)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from copytrade.config import load_settings
 from copytrade.domain.profit_share.fee_model import FeeModel
 from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.simulation.runner import run_scenario
-from copytrade.simulation.scenario import Follow, Scenario, load_scenario
+from copytrade.simulation.scenario import Follow, ProviderTriggers, Scenario, load_scenario
 from copytrade.whatif.service import WhatIf
 
 from .consistency import real_outcome, replay_of
@@ -28,18 +29,22 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "scenarios"
 
 def follows_and_first_actions(scenario: Scenario) -> list[tuple[Follow, datetime | None]]:
     """Each follow of a non-subscription provider, with the time of the first later event
-    that names its relationship (None: it only followed)."""
+    that names its relationship or sets its provider's trigger prices (None: neither)."""
     subscription = {str(p.id) for p in scenario.providers if p.fee_model is FeeModel.SUBSCRIPTION}
     first: dict[str, datetime] = {}
+    triggers: dict[str, datetime] = {}
     for event in scenario.events:
         rel = getattr(event, "relationship", None)
         if rel is not None and not isinstance(event, Follow):
             first.setdefault(str(rel), event.at)
-    return [
-        (e, first.get(str(e.relationship)))
-        for e in scenario.events
-        if isinstance(e, Follow) and str(e.provider) not in subscription
-    ]
+        if isinstance(event, ProviderTriggers):
+            triggers.setdefault(str(event.provider), event.at)
+    found: list[tuple[Follow, datetime | None]] = []
+    for e in scenario.events:
+        if isinstance(e, Follow) and str(e.provider) not in subscription:
+            cuts = [t for t in (first.get(str(e.relationship)), triggers.get(str(e.provider))) if t]
+            found.append((e, min(cuts) if cuts else None))
+    return found
 
 
 def _before(outcome: dict[str, Any], cut: datetime) -> dict[str, Any]:
