@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from copytrade.adapters.bus.jetstream import JetStreamBus, StreamSpec
 from copytrade.adapters.db.cluster_jobs import ClusterJobs
 from copytrade.adapters.db.engine import (
     make_engine,
@@ -27,9 +26,7 @@ from copytrade.adapters.db.migrate import upgrade_database
 from copytrade.adapters.db.read_unit_of_work import StatsReadUnitOfWork
 from copytrade.adapters.db.repositories.linked_accounts import LinkedAccount
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
-from copytrade.adapters.notifications.senders import ChannelSender
 from copytrade.adapters.secrets import secret_box
-from copytrade.adapters.shared_limits import redis_limiters
 from copytrade.adapters.throttle import LimiterFactory, memory_limiters
 from copytrade.adapters.venues.ccxt import ApiCredentials
 from copytrade.adapters.venues.paper.venue import PaperVenue
@@ -51,6 +48,7 @@ from copytrade.service_layer.live_following import LiveFollowing
 from copytrade.service_layer.platform import Platform
 
 if TYPE_CHECKING:
+    from copytrade.adapters.bus.jetstream import JetStreamBus
     from copytrade.adapters.venues.ccxt import CcxtVenue
 
 @dataclass(frozen=True)
@@ -91,6 +89,8 @@ class Container:
         store = self.settings.rate_limit_store
         if store == "memory":
             return memory_limiters(now)
+        from copytrade.adapters.shared_limits import redis_limiters  # loads redis: when used
+
         return redis_limiters(store, self.settings.rate_limit_namespace)
 
     @property
@@ -137,6 +137,8 @@ class Container:
         return DeliverySender(self._channel_ports(clock), write_guard=write_guard)
 
     def _channel_ports(self, clock: Clock) -> ChannelPorts:
+        from copytrade.adapters.notifications.senders import ChannelSender  # loads httpx
+
         return ChannelPorts(
             self.uow_factory, lambda: secret_box(self.settings),
             ChannelSender(self.settings.telegram_api_url), clock.now,
@@ -233,6 +235,8 @@ class Container:
 
     def jetstream(self, url: str) -> JetStreamBus:
         """The settings' stream on the NATS server at ``url`` (not yet connected)."""
+        from copytrade.adapters.bus.jetstream import JetStreamBus, StreamSpec  # loads nats
+
         name = self.settings.nats_stream
         return JetStreamBus(url, StreamSpec(name=name, prefix=name.lower()))
 

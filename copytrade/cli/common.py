@@ -1,8 +1,6 @@
-"""Helpers shared by the CLI verbs: settings, the checked container, and the one error map.
+"""Helpers shared by the CLI verbs: settings, options, the checked container, progress bars.
 
-Every verb runs inside ``MappedErrors``: an error a user can act on (bad settings, a
-scenario file, a database that cannot be used, a file that cannot be written) is
-printed as one line on stderr with exit code 2, never as a traceback.
+(The one error map of every verb is ``copytrade.cli.errors``.)
 """
 
 from __future__ import annotations
@@ -12,67 +10,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from typer.core import TyperGroup
 
 from copytrade.adapters.db.errors import DatabaseUnusableError
 from copytrade.adapters.db.health import check_database
-from copytrade.adapters.secrets import SecretsError
-from copytrade.bootstrap import Container
-from copytrade.config import Settings, SettingsError
+from copytrade.config import Settings
 from copytrade.config import load_settings as _load_settings
-from copytrade.domain.errors import DomainError
-from copytrade.service_layer.exchange_accounts import ExchangeAccountError
+
+if TYPE_CHECKING:
+    from copytrade.bootstrap import Container
 
 err_console = Console(stderr=True)
-
-# The areas whose errors carry a message a user can act on (each has one base class).
-USER_ERRORS: tuple[type[Exception], ...] = (
-    SettingsError,
-    DatabaseUnusableError,
-    DomainError,
-    SecretsError,
-    ExchangeAccountError,
-    OSError,
-)
-USER_ERROR_EXIT = 2
-
-
-class MappedErrors(TyperGroup):
-    """The root command group: runs the verb and maps USER_ERRORS to one line, exit 2."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        _plain_flags(self, ctx)  # before --help, which is parsed (and printed) here
-        return super().parse_args(ctx, args)
-
-    def invoke(self, ctx: Any) -> Any:  # typer vendors click: its Context type is private
-        try:
-            return super().invoke(ctx)
-        except USER_ERRORS as error:
-            # Plain echo, not Rich: it neither wraps the line nor reads [..] as markup.
-            typer.echo(f"error: {_one_line(error)}", err=True)
-            raise typer.Exit(code=USER_ERROR_EXIT) from None
-
-
-def _plain_flags(command: Any, ctx: Any) -> None:
-    """Give every flag of the command tree an empty metavar: Typer's help labels a flag,
-    which takes no value, ``<bool>`` otherwise (Typer's own --help and completion too)."""
-    help_option = command.get_help_option(ctx)
-    for param in [*command.params, *([help_option] if help_option else [])]:
-        if getattr(param, "is_flag", False) and param.metavar is None:
-            param.metavar = ""
-    for sub in getattr(command, "commands", {}).values():
-        _plain_flags(sub, ctx)
-
-
-def _one_line(error: Exception) -> str:
-    if isinstance(error, OSError) and error.filename is not None:
-        return f"{error.filename}: {error.strerror or error}"
-    return str(error) or type(error).__name__
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -105,6 +57,8 @@ def with_database(settings: Settings, database: str | None) -> Settings:
 
 def checked_container(settings: Settings, *, writing: bool) -> Container:
     """The composition root on a database checked usable (see adapters/db/health.py)."""
+    from copytrade.bootstrap import Container  # the verbs that need it pay for it
+
     container = Container.from_settings(settings)
     try:
         check_database(container.engine, writing=writing)

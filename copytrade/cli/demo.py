@@ -6,6 +6,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -18,17 +19,16 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from copytrade.api.runtime import ServerRuntime
 from copytrade.cli.common import JSON, load_settings
 from copytrade.cli.demo_report import print_report
-from copytrade.cli.serve import run_server
-from copytrade.demo.live import LIVE_STEP, LiveBots
 from copytrade.demo.population import DemoPopulation
 from copytrade.demo.runner import DemoOptions, demo_end, run_demo
 from copytrade.demo.summary import summarise
-from copytrade.marketdata.clock import Clock
-from copytrade.server.assembly import ExtraJobs
-from copytrade.server.scheduler import Job
+
+if TYPE_CHECKING:
+    from copytrade.api.runtime import ServerRuntime
+    from copytrade.marketdata.clock import Clock
+    from copytrade.server.assembly import ExtraJobs
 
 
 def _end(value: str | None) -> datetime:
@@ -97,6 +97,8 @@ def demo(
     else:
         print_report(console, summary, str(database), serve)
     if serve:
+        from copytrade.cli.serve import run_server  # the HTTP server: only with --serve
+
         url = f"sqlite:///{database}"
         run_server(
             settings.model_copy(update={"database_url": url}),
@@ -109,6 +111,9 @@ def demo(
 
 
 def _bots_job(population: DemoPopulation) -> ExtraJobs:
+    from copytrade.demo.live import LIVE_STEP, LiveBots
+    from copytrade.server.scheduler import Job
+
     def jobs(runtime: ServerRuntime, clock: Clock) -> list[Job]:
         bots = LiveBots(runtime.platform, population, clock, clock.now())
         return [Job("demo-bots", LIVE_STEP, bots)]

@@ -3,6 +3,9 @@
 TA-Lib works in floats; this module is the one boundary where a candle's Decimal
 prices become floats. A stream (``talib.stream``) opens on the bars of its look-back
 period and then takes one bar per ``update`` in C, keeping only the state it needs.
+TA-Lib (and numpy, and pandas where installed, which TA-Lib loads) is imported at the
+first indicator, not with the module: most commands never compute one
+(docs/operations.md, "Start-up").
 """
 
 from __future__ import annotations
@@ -10,9 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
-
-import numpy as np
-from talib import abstract, stream
 
 from copytrade.domain.alerts.series import IndicatorSpec, Kind
 
@@ -48,6 +48,8 @@ def _parameters(spec: IndicatorSpec) -> dict[str, Any]:
 @cache
 def bars_needed(spec: IndicatorSpec) -> int:
     """Closed candles before the first value: TA-Lib's look-back plus the first bar."""
+    from talib import abstract
+
     function = abstract.Function(_FUNCTIONS[spec.kind])  # type: ignore[attr-defined]
     function.set_parameters(_parameters(spec))
     return int(function.lookback) + 1
@@ -60,6 +62,9 @@ def takes_bar(spec: IndicatorSpec) -> bool:
 
 def open_stream(spec: IndicatorSpec, bars: Sequence[Bar]) -> Any:
     """A stream that has seen ``bars`` (at least ``bars_needed(spec)`` of them)."""
+    import numpy as np
+    from talib import stream
+
     function = getattr(stream, _FUNCTIONS[spec.kind])
     if takes_bar(spec):
         high, low, close = (np.array(column, dtype=float) for column in zip(*bars, strict=True))

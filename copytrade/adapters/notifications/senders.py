@@ -17,8 +17,6 @@ from email import policy
 from email.message import EmailMessage
 from typing import Any
 
-import httpx
-
 from copytrade.domain.alerts.channels import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
@@ -81,6 +79,8 @@ class ChannelSender:
 
     def _webhook(self, channel: Channel, secret: str, delivery_id: str,
                  payload: Mapping[str, Any]) -> None:
+        import httpx  # loaded by the first webhook or Telegram message, not at start-up
+
         body = webhook_body(delivery_id, payload)
         headers = {
             "Content-Type": "application/json",
@@ -96,6 +96,8 @@ class ChannelSender:
             raise DeliveryFailed(f"webhook answered HTTP {answer.status_code}")
 
     def _telegram(self, channel: Channel, token: str, payload: Mapping[str, Any]) -> None:
+        import httpx  # loaded by the first webhook or Telegram message, not at start-up
+
         url = f"{self._telegram_api}/bot{token}/sendMessage"
         body = {"chat_id": channel.target, "text": message_text(payload)}
         try:
