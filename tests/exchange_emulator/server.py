@@ -103,8 +103,12 @@ class Emulator:
 
         def futures_account(a: EmulatedAccount | None, _f: bool, _p: dict[str, str]) -> Any:
             assert a is not None
-            assets = [{"asset": k, "walletBalance": text(v), "availableBalance": text(v),
-                       "marginBalance": text(v), "unrealizedProfit": "0"}
+            # Binance's assets: the wallet (no unrealized PnL; the emulator marks none),
+            # the margin its positions hold, and what is left available.
+            used = s.margin_used(a)
+            assets = [{"asset": k, "walletBalance": text(v), "marginBalance": text(v),
+                       "availableBalance": text(v - used), "initialMargin": text(used),
+                       "unrealizedProfit": "0", "updateTime": now_ms()}
                       for k, v in sorted(a.futures_wallet.items())]
             return {"assets": assets, "positions": [], "canTrade": True,
                     "canWithdraw": False, "updateTime": now_ms()}

@@ -274,14 +274,14 @@ class ExchangeState:
             new_entry = entry
         margin_after = abs(new) * new_entry / leverage
         margin_before = abs(held) * entry / leverage
-        free = wallet.get(m.quote, ZERO) - self._margin_used(account) + margin_before
+        free = wallet.get(m.quote, ZERO) - self.margin_used(account) + margin_before
         if abs(new) > abs(held) and free < margin_after + fee - pnl:
             raise ExchangeRefusal(400, -2019, "Margin is insufficient.")
         wallet[m.quote] = wallet.get(m.quote, ZERO) + pnl - fee
         account.positions[m.id] = (new, new_entry)
         return pnl
 
-    def _margin_used(self, account: EmulatedAccount) -> Decimal:
+    def margin_used(self, account: EmulatedAccount) -> Decimal:
         total = ZERO
         for symbol_id, (qty, entry) in account.positions.items():
             total += abs(qty) * entry / Decimal(account.leverage.get(symbol_id, 20))

@@ -45,6 +45,25 @@ class AccountReads(CcxtConnection):
             if value is not None and (amount := number(value, f"{currency} balance")) > 0
         }
 
+    def futures_wallet(self, account: str) -> Mapping[str, Decimal]:
+        """The USDⓈ-M futures wallet's balance, by currency (those above zero): where a
+        perpetual book's cash and margin are (docs/venues.md, "Reconciling live
+        accounts"). Binance's ``walletBalance`` (deposits, realized PnL, fees: no
+        unrealized PnL, as the books' cash plus margin), else ccxt's total."""
+        client, lock = self._client(account)
+        with lock:
+            balance = self._call(lambda: client.fetch_balance({"type": "swap"}))
+        info = balance.get("info")
+        rows = info.get("assets") if isinstance(info, Mapping) else None
+        wallet: dict[str, Decimal] = {}
+        for row in rows if isinstance(rows, list) else ():
+            if isinstance(row, Mapping) and row.get("walletBalance") is not None:
+                wallet[str(row.get("asset"))] = number(row["walletBalance"], "wallet balance")
+        if not wallet:
+            total = balance.get("total") or {}
+            wallet = {c: number(v, f"{c} balance") for c, v in total.items() if v is not None}
+        return {currency: amount for currency, amount in wallet.items() if amount > 0}
+
     def positions(self, account: str) -> list[VenuePosition]:
         """Open perpetual positions (spot holdings are in ``balances``)."""
         perps = [s for s, i in self._instruments_loaded().items() if not i.is_spot]
