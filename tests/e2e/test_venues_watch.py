@@ -48,11 +48,13 @@ def _world(tmp_path: Path, emu: Emulator) -> tuple[bytes, Path, Engine, CcxtVenu
     return master_key, db_file, db, provider
 
 
-def _start(db_file: Path, master_key: bytes) -> subprocess.Popen[bytes]:
+def _start(
+    db_file: Path, master_key: bytes, *options: str, interval: str = "0.05"
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "COPYTRADE_SECRET_KEY": base64.b64encode(master_key).decode()}
     return subprocess.Popen(
         [sys.executable, "-m", "copytrade.cli", "venues", "watch", "pro",
-         "--database", str(db_file), "--interval", "0.05"],
+         "--database", str(db_file), "--interval", interval, *options],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
 
@@ -140,3 +142,29 @@ def test_an_outage_is_retried_and_caught_up_from_the_cursor(
     assert "2 new fill(s) of pro booked and copied" in caught_up.output
     assert len(_booked(db)) == 2
     db.dispose()
+
+
+def test_the_watcher_takes_pushed_trades_from_the_websocket(
+    tmp_path: Path, emulator: Emulator
+) -> None:
+    """``--ws-base``: the account linked at the emulator's REST base is watched on its
+    websocket too; a trade is booked as pushed (no poll: the interval is a minute)."""
+    master_key, db_file, db, provider = _world(tmp_path, emulator)
+    process = _start(db_file, master_key, "--ws-base", emulator.websocket.base_url,
+                     interval="60")
+    deadline = time.monotonic() + WAIT_S
+    while emulator.websocket.connections < 1:
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    for n in range(2):
+        polled = emulator.requests.count(("GET", "/api/v3/myTrades"))
+        cid = ClientOrderId.derive("hand", str(n))
+        provider.place(OrderRequest(cid, "pro", SPOT.symbol, "buy", "market", Decimal("0.05")))
+        _wait_for(db, n + 1, process)
+    # The second trade came while the stream was caught up: pushed, not polled.
+    assert emulator.requests.count(("GET", "/api/v3/myTrades")) == polled
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=WAIT_S) == 0
+    assert process.stderr is not None and b"pushed trades" in process.stderr.read()
+    db.dispose()
+
