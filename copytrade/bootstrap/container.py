@@ -28,7 +28,7 @@ from copytrade.adapters.db.repositories.linked_accounts import LinkedAccount
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.secrets import secret_box
 from copytrade.adapters.throttle import LimiterFactory, memory_limiters
-from copytrade.adapters.venues.ccxt import ApiCredentials
+from copytrade.adapters.venues.ccxt import ApiCredentials, quirks_for
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.adapters.venues.port import Venue
 from copytrade.adapters.venues.routing import RoutedVenue
@@ -50,6 +50,7 @@ from copytrade.service_layer.platform import Platform
 if TYPE_CHECKING:
     from copytrade.adapters.bus.jetstream import JetStreamBus
     from copytrade.adapters.venues.ccxt import CcxtVenue
+    from copytrade.adapters.venues.ccxt.trade_stream import TradeStream
 
 @dataclass(frozen=True)
 class Container:
@@ -150,6 +151,16 @@ class Container:
         """The watcher of a provider's linked exchange account (docs/venues.md, "Watching
         a provider's account"), feeding ``platform``'s pipeline; ``symbols`` default to
         every platform instrument the exchange lists."""
+        return self.provider_watch(platform, account, symbols, websocket=False)[0]
+
+    def provider_watch(
+        self, platform: Platform, account: str, symbols: Sequence[str] = (), *,
+        websocket: bool = True, ws_base: str | None = None,
+    ) -> tuple[ProviderWatcher, TradeStream | None]:
+        """The watcher and, with ``websocket``, the account's pushed trades: None where
+        ccxt pro cannot watch the exchange's account trades, or the link has an API base
+        URL but no ``ws_base`` was given (its websocket's place is not known), and the
+        watcher polls (docs/venues.md, "Watching a provider's account")."""
         linked, credentials = self.exchange_accounts(platform.clock).opened(account)
         with platform.uow() as uow:
             if account not in uow.accounts.provider_ids():
@@ -168,10 +179,17 @@ class Container:
                 f"both a platform instrument and listed by {linked.exchange}"
             )
         engine = platform.engine
-        return ProviderWatcher(
+        watcher = ProviderWatcher(
             venue, linked.exchange, engine.uow_factory, engine.ingestor, account, chosen,
             linked.created_at, platform.clock.now,
         )
+        stream = None
+        if websocket and (ws_base is not None or linked.api_base is None):
+            from copytrade.adapters.venues.ccxt.trade_stream import TradeStream
+
+            ws_urls = quirks_for(linked.exchange).ws_urls(ws_base) if ws_base else None
+            stream = TradeStream.open(venue, account, chosen, ws_urls)
+        return watcher, stream
 
     def live_tickers(
         self,

@@ -23,6 +23,7 @@ from copytrade.adapters.venues.ccxt import ApiCredentials
 from copytrade.adapters.venues.errors import TemporaryVenueError, VenueError
 from copytrade.cli.common import DATABASE, JSON, open_container
 from copytrade.domain.ids import RelationshipId
+from copytrade.engine.provider_stream import StreamingWatch
 from copytrade.marketdata.clock import SystemClock
 from copytrade.service_layer.exchange_accounts import (
     WITHDRAW_REFUSED,
@@ -237,17 +238,31 @@ def watch(
         2.0, "--interval", min=0.05, metavar="SECONDS", help="Pause between two polls."
     ),
     once: bool = typer.Option(False, "--once", help="Catch up once, then exit."),
+    websocket: bool = typer.Option(
+        True, "--websocket/--no-websocket",
+        help="Take the trades the exchange pushes (ccxt pro's watch_my_trades), polling "
+        "only to catch up; --no-websocket polls every --interval.",
+    ),
+    ws_base: str | None = typer.Option(
+        None, "--ws-base", metavar="URL",
+        help="The websocket endpoints under URL, for an account linked with --api-base "
+        "(without it such an account is polled).",
+    ),
     database: str | None = DATABASE,
 ) -> None:
-    """Copy a provider's trades on its own exchange account: poll them from the stored
-    cursor, book each once, and copy it to the followers, until stopped (Ctrl-C, SIGTERM)."""
+    """Copy a provider's trades on its own exchange account: take them as the exchange
+    pushes them (polling from the stored cursor to catch up, or always with
+    --no-websocket), book each once, and copy it to the followers, until stopped (Ctrl-C,
+    SIGTERM) (docs/venues.md, "Watching a provider's account")."""
     stop = threading.Event()
     previous = {
         signum: signal.signal(signum, lambda *_: stop.set())
         for signum in (signal.SIGINT, signal.SIGTERM)
     }
     try:
-        _watch(account, symbols, interval, once, database, stop)
+        # --once is one catch-up poll: there is no stream to wait on.
+        _watch(account, symbols, interval, once, database, stop,
+               websocket=websocket and not once, ws_base=ws_base)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -255,13 +270,36 @@ def watch(
 
 def _watch(
     account: str, symbols: list[str], interval: float, once: bool, database: str | None,
-    stop: threading.Event,
+    stop: threading.Event, *, websocket: bool, ws_base: str | None,
 ) -> None:
     with open_container(database) as container:
         container.migrate()
         platform = container.platform(SystemClock())
-        watcher = container.provider_watcher(platform, account, symbols)
-        typer.echo(f"watching {account} in {', '.join(watcher.symbols)}", err=True)
+        watcher, stream = container.provider_watch(
+            platform, account, symbols, websocket=websocket, ws_base=ws_base
+        )
+        how = "pushed trades" if stream is not None else f"a poll every {interval:g} s"
+        typer.echo(f"watching {account} in {', '.join(watcher.symbols)} ({how})", err=True)
+
+        def booked(new: int) -> None:
+            platform.engine.pump()
+            if new:
+                typer.echo(f"{new} new fill(s) of {account} booked and copied", err=True)
+
+        if stream is not None:
+            streaming = StreamingWatch(
+                watcher, stream, interval, booked,
+                is_temporary=lambda error: isinstance(error, TemporaryVenueError),
+                poll_failed=lambda e: typer.echo(f"exchange unavailable, retrying: {e}",
+                                                 err=True),
+                dropped=lambda market, why: typer.echo(
+                    f"{market} stream dropped, polling until it is back: {why}", err=True),
+            )
+            try:
+                streaming.run(stop)
+            except VenueError as error:
+                _unreachable("the exchange", account, error)
+            return
         while not stop.is_set():
             try:
                 new = watcher.poll()
@@ -271,9 +309,7 @@ def _watch(
                 new = 0
             except VenueError as error:
                 _unreachable("the exchange", account, error)
-            platform.engine.pump()
-            if new:
-                typer.echo(f"{new} new fill(s) of {account} booked and copied", err=True)
+            booked(new)
             if once:
                 break
             stop.wait(interval)

@@ -107,3 +107,22 @@ class ProviderWatcher:
             # instant cannot move on.
             if after == position or len(fills) < self._page:
                 return new
+
+    def book_pushed(self, symbol: str, fills: Sequence[Fill], position: str) -> int:
+        """Book trades the exchange pushed (a websocket), the same way as a poll's page:
+        the fills and the cursor in one transaction, each fill once. The cursor only
+        moves forward: a pushed trade the poll already read moves nothing. Only called
+        once the stream was caught up by a poll (docs/venues.md, "Watching a
+        provider's account"), so nothing before ``position`` is unread."""
+        if symbol not in self.symbols or not fills:
+            return 0
+        with self._uow_factory() as uow:
+            uow.orders.add_external(fills, self._exchange, self._now())
+            new = self._ingestor.book_provider_fills(uow, fills)
+            current = uow.trade_cursors.get(self.account, symbol)
+            if current is None or int(position) > int(current):
+                uow.trade_cursors.set(self.account, symbol, position, self._now())
+            uow.commit()
+        self._ingestor.announce_closed()
+        return new
+

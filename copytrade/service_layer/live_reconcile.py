@@ -6,12 +6,13 @@ follower's exchange account. For each exchange account the sum of its sub-accoun
 holdings is compared with what the exchange reports: a spot holding must be there
 (the account's free balance of the base asset at least the books' sum: the follower
 may hold more of its own), a perpetual position must be exactly the books' sum (one
-position per market on the exchange). A difference that the books cannot explain
-pauses every relationship on that account with reason ``reconciliation_mismatch``
-and tells its follower (``live.reconciliation_mismatch`` in the outbox): copytrade
-does not trade blindly on an account it does not understand. An exchange that cannot
-be reached is reported, not taken for a mismatch (docs/venues.md, "Reconciling live
-accounts").
+position per market on the exchange), the cash of the books holding no perpetual must
+be in the spot wallet and the cash plus margin of those holding one in the futures
+wallet. A difference that the books cannot explain pauses every relationship on that
+account with reason ``reconciliation_mismatch`` and tells its follower
+(``live.reconciliation_mismatch`` in the outbox): copytrade does not trade blindly on
+an account it does not understand. An exchange that cannot be reached is reported,
+not taken for a mismatch (docs/venues.md, "Reconciling live accounts").
 """
 
 from __future__ import annotations
@@ -51,10 +52,18 @@ class OpenOrdersReader(Protocol):
     def exchange_client_order_id(self, client_order_id: ClientOrderId) -> str: ...
 
 
+@runtime_checkable
+class FuturesWalletReader(Protocol):
+    """A live venue that reads an account's futures wallet (``CcxtVenue``)."""
+
+    def futures_wallet(self, account: str) -> Mapping[str, Decimal]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class LiveDifference:
     """``what``: ``holding <ASSET>`` (spot), ``position <SYMBOL>`` (perpetual), ``cash
-    <CURRENCY>`` or ``open order <EXCHANGE CLIENT ID>``."""
+    <CURRENCY>`` (the spot wallet), ``futures cash <CURRENCY>`` (the futures wallet) or
+    ``open order <EXCHANGE CLIENT ID>``."""
 
     account: str
     what: str
@@ -114,6 +123,8 @@ def reconcile_live(
     for account, books in sorted(books_of.items()):
         spot: dict[str, Decimal] = defaultdict(Decimal)
         perps: dict[str, Decimal] = defaultdict(Decimal)
+        # A book holding a perpetual keeps its cash and margin in the futures wallet.
+        margin: dict[str, Decimal] = defaultdict(Decimal)
         for (book, symbol), stored in held.items():
             if book not in books or stored.position.is_flat:
                 continue
@@ -122,16 +133,21 @@ def reconcile_live(
                 spot[instrument.base] += stored.position.qty
             else:
                 perps[symbol] += stored.position.qty
+                margin[book] += stored.position.margin
         venue = routes.get(books[0])
         if venue is None:
             unreachable.append((account, "no venue routes this account's books"))
             continue
-        books_cash = sum(
-            (cash.get(LedgerAccount.allocation_cash(b).key, ZERO) for b in books), ZERO
-        )
+        book_cash = {b: cash.get(LedgerAccount.allocation_cash(b).key, ZERO) for b in books}
+        spot_cash = sum((c for b, c in book_cash.items() if b not in margin), ZERO)
+        futures_cash = sum((book_cash[b] + m for b, m in margin.items()), ZERO)
         try:
             balances = venue.balances(books[0])
             positions = {p.symbol: p.qty for p in venue.positions(books[0])} if perps else {}
+            wallet = (
+                venue.futures_wallet(books[0])
+                if margin and isinstance(venue, FuturesWalletReader) else None
+            )
             open_orders = _ours_left_open(uow_factory, venue, account, books)
         except VenueError as error:
             unreachable.append((account, str(error)))
@@ -145,10 +161,15 @@ def reconcile_live(
             for symbol, qty in sorted(perps.items())
             if positions.get(symbol, ZERO) != qty
         ] + open_orders
-        if balances.get(USDT.code, ZERO) < books_cash:
+        if balances.get(USDT.code, ZERO) < spot_cash:
             found.append(
-                LiveDifference(account, f"cash {USDT.code}", books_cash,
+                LiveDifference(account, f"cash {USDT.code}", spot_cash,
                                balances.get(USDT.code, ZERO))
+            )
+        if wallet is not None and wallet.get(USDT.code, ZERO) < futures_cash:
+            found.append(
+                LiveDifference(account, f"futures cash {USDT.code}", futures_cash,
+                               wallet.get(USDT.code, ZERO))
             )
         if found:
             differences.extend(found)

@@ -10,8 +10,9 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -140,3 +141,49 @@ def test_an_outage_is_retried_and_caught_up_from_the_cursor(
     assert "2 new fill(s) of pro booked and copied" in caught_up.output
     assert len(_booked(db)) == 2
     db.dispose()
+
+
+def test_the_watcher_takes_pushed_trades_from_the_websocket(
+    tmp_path: Path, emulator: Emulator
+) -> None:
+    """``--ws-base``: the account linked at the emulator's REST base is watched on its
+    websocket too; a trade is booked as pushed (no poll: the interval is a minute). In
+    this process (a second process would pay ccxt's import): the provider trades from a
+    thread, which then stops the watcher with SIGTERM, as an operator would."""
+    master_key, db_file, db, provider = _world(tmp_path, emulator)
+    env = {"COPYTRADE_SECRET_KEY": base64.b64encode(master_key).decode()}
+    polled: list[int] = []
+
+    def provider_trades() -> None:
+        try:
+            _until(lambda: emulator.websocket.connections >= 1)  # the handlers are set
+            for n in range(2):
+                polled.append(emulator.requests.count(("GET", "/api/v3/myTrades")))
+                cid = ClientOrderId.derive("hand", str(n))
+                provider.place(
+                    OrderRequest(cid, "pro", SPOT.symbol, "buy", "market", Decimal("0.05"))
+                )
+                _until(lambda n=n: len(_booked(db)) == n + 1)
+            polled.append(emulator.requests.count(("GET", "/api/v3/myTrades")))
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    trading = threading.Thread(target=provider_trades)
+    trading.start()
+    run = CliRunner().invoke(app, [
+        "venues", "watch", "pro", "--database", str(db_file), "--interval", "60",
+        "--ws-base", emulator.websocket.base_url,
+    ], env=env)
+    trading.join(WAIT_S)
+    assert run.exit_code == 0, run.output
+    assert "(pushed trades)" in run.output and len(_booked(db)) == 2
+    # The second trade came while the stream was caught up: pushed, not polled.
+    assert len(polled) == 3 and polled[2] == polled[1]
+    db.dispose()
+
+
+def _until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)

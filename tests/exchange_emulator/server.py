@@ -29,8 +29,12 @@ from tests.exchange_emulator.state import (
     now_ms,
     text,
 )
+from tests.exchange_emulator.websocket import WebsocketServer
 
 Handler = Callable[[EmulatedAccount | None, bool, dict[str, str]], Any]
+# A route's authentication: a signed request, the API key header alone (Binance's
+# listenKey calls), or none.
+SIGNED, KEYED, PUBLIC = "signed", "keyed", "public"
 
 _FAULT_ANSWERS = {
     Fault.RATE_LIMITED: (429, -1003, "Too many requests; current limit is 1200 per minute."),
@@ -64,6 +68,7 @@ class Emulator:
         self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.websocket = WebsocketServer(self.state)
 
     @property
     def base_url(self) -> str:
@@ -75,17 +80,23 @@ class Emulator:
         """ccxt's ``urls['api']`` on this emulator: the quirk table's paths under it."""
         return quirks_for("binance").api_urls(self.base_url)
 
+    @property
+    def ws_urls(self) -> dict[str, Any]:
+        """ccxt's ``urls['api']['ws']`` on this emulator's websocket server."""
+        return quirks_for("binance").ws_urls(self.websocket.base_url)
+
     @contextmanager
     def running(self) -> Iterator[Emulator]:
         self._thread.start()
         try:
-            yield self
+            with self.websocket.running():
+                yield self
         finally:
             self._server.shutdown()
             self._server.server_close()
 
-    def routes(self) -> dict[tuple[str, str], tuple[bool, Handler]]:
-        """(method, path) → (signed?, handler(account, futures, params))."""
+    def routes(self) -> dict[tuple[str, str], tuple[str, Handler]]:
+        """(method, path) → (authentication, handler(account, futures, params))."""
         s = self.state
 
         def info(_a: EmulatedAccount | None, futures: bool, _p: dict[str, str]) -> Any:
@@ -103,8 +114,12 @@ class Emulator:
 
         def futures_account(a: EmulatedAccount | None, _f: bool, _p: dict[str, str]) -> Any:
             assert a is not None
-            assets = [{"asset": k, "walletBalance": text(v), "availableBalance": text(v),
-                       "marginBalance": text(v), "unrealizedProfit": "0"}
+            # Binance's assets: the wallet (no unrealized PnL; the emulator marks none),
+            # the margin its positions hold, and what is left available.
+            used = s.margin_used(a)
+            assets = [{"asset": k, "walletBalance": text(v), "marginBalance": text(v),
+                       "availableBalance": text(v - used), "initialMargin": text(used),
+                       "unrealizedProfit": "0", "updateTime": now_ms()}
                       for k, v in sorted(a.futures_wallet.items())]
             return {"assets": assets, "positions": [], "canTrade": True,
                     "canWithdraw": False, "updateTime": now_ms()}
@@ -172,30 +187,36 @@ class Emulator:
             return [s.ticker_json(sym, price) for (fut, sym), price in sorted(s.prices.items())
                     if fut == futures and (wanted is None or sym in wanted)]
 
-        routes: dict[tuple[str, str], tuple[bool, Handler]] = {}
+        def listen_key(a: EmulatedAccount | None, _f: bool, _p: dict[str, str]) -> Any:
+            assert a is not None
+            return {"listenKey": self.websocket.new_listen_key(a)}
+
+        routes: dict[tuple[str, str], tuple[str, Handler]] = {}
         for prefix in ("/api/v3", "/fapi/v1"):
-            routes[("GET", f"{prefix}/ticker/24hr")] = (False, tickers)
-            routes[("GET", f"{prefix}/exchangeInfo")] = (False, info)
-            routes[("GET", f"{prefix}/time")] = (False, server_time)
-            routes[("POST", f"{prefix}/order")] = (True, new_order)
-            routes[("GET", f"{prefix}/order")] = (True, get_order)
-            routes[("DELETE", f"{prefix}/order")] = (True, cancel)
-            routes[("GET", f"{prefix}/openOrders")] = (True, open_orders)
-        routes[("GET", "/api/v3/account")] = (True, account)
-        routes[("GET", "/api/v3/myTrades")] = (True, my_trades)
-        routes[("GET", "/fapi/v1/userTrades")] = (True, my_trades)
-        routes[("POST", "/fapi/v1/leverage")] = (True, leverage)
-        routes[("GET", "/sapi/v1/account/apiRestrictions")] = (True, api_restrictions)
-        routes[("GET", "/fapi/v1/leverageBracket")] = (True, lambda *_: s.leverage_brackets())
+            routes[("GET", f"{prefix}/ticker/24hr")] = (PUBLIC, tickers)
+            routes[("GET", f"{prefix}/exchangeInfo")] = (PUBLIC, info)
+            routes[("GET", f"{prefix}/time")] = (PUBLIC, server_time)
+            routes[("POST", f"{prefix}/order")] = (SIGNED, new_order)
+            routes[("GET", f"{prefix}/order")] = (SIGNED, get_order)
+            routes[("DELETE", f"{prefix}/order")] = (SIGNED, cancel)
+            routes[("GET", f"{prefix}/openOrders")] = (SIGNED, open_orders)
+        routes[("GET", "/api/v3/account")] = (SIGNED, account)
+        routes[("GET", "/api/v3/myTrades")] = (SIGNED, my_trades)
+        routes[("GET", "/fapi/v1/userTrades")] = (SIGNED, my_trades)
+        routes[("POST", "/fapi/v1/leverage")] = (SIGNED, leverage)
+        routes[("GET", "/sapi/v1/account/apiRestrictions")] = (SIGNED, api_restrictions)
+        routes[("GET", "/fapi/v1/leverageBracket")] = (SIGNED, lambda *_: s.leverage_brackets())
         # Not Binance's: how many requests the emulator has served (the live benchmark's
         # calls per second, counted where they arrive)
         # and the CPU seconds the emulator's process has used, the benchmark's other half).
         routes[("GET", "/emulator/stats")] = (
-            False, lambda *_: {"requests": len(self.requests), "cpu_s": time.process_time()}
+            PUBLIC, lambda *_: {"requests": len(self.requests), "cpu_s": time.process_time()}
         )
+        routes[("POST", "/fapi/v1/listenKey")] = (KEYED, listen_key)
+        routes[("PUT", "/fapi/v1/listenKey")] = (KEYED, listen_key)
         for version in ("v2", "v3"):
-            routes[("GET", f"/fapi/{version}/account")] = (True, futures_account)
-            routes[("GET", f"/fapi/{version}/positionRisk")] = (True, position_risk)
+            routes[("GET", f"/fapi/{version}/account")] = (SIGNED, futures_account)
+            routes[("GET", f"/fapi/{version}/positionRisk")] = (SIGNED, position_risk)
         return routes
 
 
@@ -219,6 +240,9 @@ def _handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
 
         def do_DELETE(self) -> None:
             self._serve("DELETE")
+
+        def do_PUT(self) -> None:
+            self._serve("PUT")
 
         def _serve(self, method: str) -> None:
             url = urlsplit(self.path)
@@ -244,7 +268,10 @@ def _handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
                 return
             raw = url.query if method in ("GET", "DELETE") else body
             try:
-                account = self._authenticate(raw) if signed else None
+                account = (
+                    self._authenticate(raw) if signed == SIGNED
+                    else self._account_of_key() if signed == KEYED else None
+                )
                 params = dict(parse_qsl(raw, keep_blank_values=True))
                 with emulator.state.lock:
                     answer = handler(account, url.path.startswith("/fapi"), params)
@@ -256,11 +283,14 @@ def _handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
                 return
             self._answer(200, answer)
 
-        def _authenticate(self, raw: str) -> EmulatedAccount:
-            key = self.headers.get("X-MBX-APIKEY")
-            account = emulator.state.accounts.get(key or "")
+        def _account_of_key(self) -> EmulatedAccount:
+            account = emulator.state.accounts.get(self.headers.get("X-MBX-APIKEY") or "")
             if account is None:
                 raise ExchangeRefusal(401, -2015, "Invalid API-key, IP, or permissions for action.")
+            return account
+
+        def _authenticate(self, raw: str) -> EmulatedAccount:
+            account = self._account_of_key()
             payload, sep, signature = raw.rpartition("&signature=")
             expected = hmac.new(account.secret.encode(), payload.encode(), hashlib.sha256)
             if not sep or not hmac.compare_digest(expected.hexdigest(), signature):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -109,6 +110,8 @@ class ExchangeState:
         self.prices: dict[tuple[bool, str], Decimal] = {}
         self.depth: dict[tuple[bool, str], Decimal] = {}
         self._next_id = 1000
+        # Told of every trade as it happens (the websocket server's user-data events).
+        self.trade_listeners: list[Callable[[EmulatedAccount, EmulatedTrade], None]] = []
 
     # --- what a test sets -------------------------------------------------------
 
@@ -230,9 +233,10 @@ class ExchangeState:
         order.quote_qty += qty * price
         order.updated_ms = now_ms()
         self._next_id += 1
-        account.trades.append(
-            EmulatedTrade(self._next_id, order, qty, price, fee, pnl, order.updated_ms)
-        )
+        trade = EmulatedTrade(self._next_id, order, qty, price, fee, pnl, order.updated_ms)
+        account.trades.append(trade)
+        for listener in self.trade_listeners:
+            listener(account, trade)
 
     def _spot_fill(self, account: EmulatedAccount, order: EmulatedOrder, qty: Decimal,
                    price: Decimal, fee: Decimal) -> None:
@@ -274,14 +278,14 @@ class ExchangeState:
             new_entry = entry
         margin_after = abs(new) * new_entry / leverage
         margin_before = abs(held) * entry / leverage
-        free = wallet.get(m.quote, ZERO) - self._margin_used(account) + margin_before
+        free = wallet.get(m.quote, ZERO) - self.margin_used(account) + margin_before
         if abs(new) > abs(held) and free < margin_after + fee - pnl:
             raise ExchangeRefusal(400, -2019, "Margin is insufficient.")
         wallet[m.quote] = wallet.get(m.quote, ZERO) + pnl - fee
         account.positions[m.id] = (new, new_entry)
         return pnl
 
-    def _margin_used(self, account: EmulatedAccount) -> Decimal:
+    def margin_used(self, account: EmulatedAccount) -> Decimal:
         total = ZERO
         for symbol_id, (qty, entry) in account.positions.items():
             total += abs(qty) * entry / Decimal(account.leverage.get(symbol_id, 20))

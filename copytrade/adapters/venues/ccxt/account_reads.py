@@ -5,7 +5,7 @@ docs/venues.md, "Live exchanges (ccxt)" and "Watching a provider's account".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -16,6 +16,7 @@ from copytrade.adapters.venues.ccxt.markets import contract_size, number
 from copytrade.adapters.venues.ccxt.orders import trade_fill
 from copytrade.adapters.venues.errors import PermanentVenueError
 from copytrade.adapters.venues.port import VenuePosition
+from copytrade.domain.instruments import Instrument
 from copytrade.domain.order_events import Fill
 from copytrade.domain.values import ZERO
 
@@ -44,6 +45,25 @@ class AccountReads(CcxtConnection):
             for currency, value in free.items()
             if value is not None and (amount := number(value, f"{currency} balance")) > 0
         }
+
+    def futures_wallet(self, account: str) -> Mapping[str, Decimal]:
+        """The USDⓈ-M futures wallet's balance, by currency (those above zero): where a
+        perpetual book's cash and margin are (docs/venues.md, "Reconciling live
+        accounts"). Binance's ``walletBalance`` (deposits, realized PnL, fees: no
+        unrealized PnL, as the books' cash plus margin), else ccxt's total."""
+        client, lock = self._client(account)
+        with lock:
+            balance = self._call(lambda: client.fetch_balance({"type": "swap"}))
+        info = balance.get("info")
+        rows = info.get("assets") if isinstance(info, Mapping) else None
+        wallet: dict[str, Decimal] = {}
+        for row in rows if isinstance(rows, list) else ():
+            if isinstance(row, Mapping) and row.get("walletBalance") is not None:
+                wallet[str(row.get("asset"))] = number(row["walletBalance"], "wallet balance")
+        if not wallet:
+            total = balance.get("total") or {}
+            wallet = {c: number(v, f"{c} balance") for c, v in total.items() if v is not None}
+        return {currency: amount for currency, amount in wallet.items() if amount > 0}
 
     def positions(self, account: str) -> list[VenuePosition]:
         """Open perpetual positions (spot holdings are in ``balances``)."""
@@ -152,16 +172,39 @@ class AccountReads(CcxtConnection):
         client, lock = self._client(account)
         with lock:
             trades = self._call(lambda: client.fetch_my_trades(symbol, since_ms, limit, params))
-        trades = sorted(trades, key=lambda t: (t.get("timestamp") or 0, _trade_key(t)))
         if not trades:
             return [], position
-        size = contract_size(self._markets_of(symbol))
+        return self._fills_after(account, instrument, trades)
+
+    def _fills_after(
+        self, account: str, instrument: Instrument, trades: Sequence[Mapping[str, Any]]
+    ) -> tuple[list[Fill], str]:
+        """Trades of one market as fills, oldest first, and the paging position just
+        after the last of them."""
+        trades = sorted(trades, key=lambda t: (t.get("timestamp") or 0, _trade_key(t)))
+        size = contract_size(self._markets_of(instrument.symbol))
         now = self._clock()
         fills = [
             trade_fill(self._quirks.exchange, account, instrument, size, t, now) for t in trades
         ]
+        by_id = self._quirks.trade_paging == "from_id"
         last = max(trades, key=_trade_key) if by_id else trades[-1]
         return fills, str(last["id"] if by_id else last["timestamp"])
+
+
+    def pushed_fills(
+        self, account: str, trades: Sequence[Mapping[str, Any]]
+    ) -> dict[str, tuple[list[Fill], str]]:
+        """Trades a websocket pushed (ccxt's unified trades), by watched market: their
+        fills, oldest first, and the paging position just after the last of them, as
+        ``trades_after`` gives it. Markets the venue does not trade are left out."""
+        found: dict[str, tuple[list[Fill], str]] = {}
+        for symbol in sorted({str(t.get("symbol")) for t in trades}):
+            instrument = self._instrument(symbol)
+            if instrument is not None:
+                mine = [t for t in trades if t.get("symbol") == symbol]
+                found[symbol] = self._fills_after(account, instrument, mine)
+        return found
 
 
 def _trade_key(trade: Mapping[str, Any]) -> tuple[int, str]:

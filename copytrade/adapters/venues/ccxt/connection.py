@@ -21,7 +21,7 @@ from typing import Any
 import ccxt
 
 from copytrade.adapters.venues.ccxt.credentials import ApiCredentials
-from copytrade.adapters.venues.ccxt.errors import Refusal, translate
+from copytrade.adapters.venues.ccxt.errors import Refusal, clean_message, translate
 from copytrade.adapters.venues.ccxt.markets import instruments_from_markets, number
 from copytrade.adapters.venues.ccxt.quirks import ExchangeQuirks, quirks_for
 from copytrade.adapters.venues.ccxt.transport import LeanSession
@@ -182,6 +182,37 @@ class CcxtConnection:
         return client
 
 
+    def stream_client(self, account: str, ws_urls: Mapping[str, Any] | None = None) -> Any:
+        """A ccxt pro (async, websocket) client of ``account``'s key, on this venue's
+        markets and URLs; ``ws_urls`` replaces ``urls['api']['ws']`` (the emulator).
+        None when ccxt pro has no such exchange or it cannot watch an account's trades
+        (docs/venues.md, "Watching a provider's account")."""
+        import ccxt.pro
+
+        exchange_class = getattr(ccxt.pro, self._quirks.exchange, None)
+        credentials = self._accounts.get(account)
+        if credentials is None:
+            raise self._not_linked(account)
+        self._load_markets()
+        if exchange_class is None or not exchange_class().has.get("watchMyTrades"):
+            return None
+        config: dict[str, Any] = {
+            "enableRateLimit": True, "timeout": self._timeout_ms,
+            "options": dict(self._quirks.options),
+            "apiKey": credentials.api_key, "secret": credentials.secret,
+        }
+        if credentials.password:
+            config["password"] = credentials.password
+        client = exchange_class(config)
+        if self._sandbox:
+            client.set_sandbox_mode(True)
+        api = {**client.urls.get("api", {}), **self._api_urls}
+        if ws_urls:
+            api["ws"] = {**api.get("ws", {}), **ws_urls}
+        client.urls["api"] = api
+        client.set_markets(self._markets)
+        return client
+
     def _client(self, account: str) -> tuple[Any, threading.Lock]:
         """The client of the exchange account ``account`` trades in. Books that are
         sub-accounts of one exchange account (a follower's live relationships) share
@@ -249,6 +280,10 @@ class CcxtConnection:
                 {v for c in self._accounts.values() for v in (c.api_key, c.secret, c.password)
                  if v}
             )
+
+    def error_text(self, error: Exception) -> str:
+        """An error's text as it may be shown: no key, no signed query."""
+        return clean_message(error, self._redact)
 
     def _call(self, action: Callable[[], Any]) -> Any:
         """Run one ccxt call; its errors as the port's (a refusal is returned as is)."""

@@ -35,6 +35,9 @@ class ExchangeQuirks:
     # How a trade history is paged: "from_id" (the trade id after the last one read,
     # ids ascending) or "since" (the time of the last one read, trades deduplicated by id).
     trade_paging: str = "since"
+    # ccxt pro's ``urls['api']['ws']`` as paths under one base URL (``ws_base``, the
+    # tests' emulator): entries that are paths, and mappings of paths (``ws-api``).
+    ws_paths: Mapping[str, str | Mapping[str, str]] = field(default_factory=dict)
     # Asks the exchange whether the client's key may withdraw: True/False where the
     # exchange reports it, None when it does not (docs/venues.md, "Linking accounts").
     withdrawal_permission: Callable[[Any], bool | None] | None = None
@@ -48,6 +51,20 @@ class ExchangeQuirks:
             )
         root = base.rstrip("/")
         return {name: f"{root}{path}" for name, path in self.api_paths.items()}
+
+    def ws_urls(self, base: str) -> dict[str, Any]:
+        """``urls['api']['ws']`` pointing every entry at ``base``; InvalidValueError when
+        this exchange has no such table yet."""
+        if not self.ws_paths:
+            raise InvalidValueError(
+                f"a custom websocket base URL is not supported for {self.exchange} yet"
+            )
+        root = base.rstrip("/")
+        return {
+            name: f"{root}{path}" if isinstance(path, str)
+            else {kind: f"{root}{sub}" for kind, sub in path.items()}
+            for name, path in self.ws_paths.items()
+        }
 
     def client_order_id(self, ours: ClientOrderId) -> str:
         """Our id as this exchange accepts it: cleaned, or hashed when still too long."""
@@ -98,6 +115,11 @@ QUIRKS: Mapping[str, ExchangeQuirks] = MappingProxyType(
             ),
             # myTrades' fromId: trades with an id at least this, ascending.
             trade_paging="from_id",
+            # ccxt makes the USDⓈ-M user stream ``<linear without /ws>/private/ws``.
+            ws_paths=MappingProxyType(
+                {"spot": "/ws", "linear": "/ws", "ws-api": MappingProxyType(
+                    {"spot": "/ws-api/v3"})}
+            ),
             withdrawal_permission=_binance_can_withdraw,
         ),
         # OKX: clOrdId is 1..32 letters and digits.
