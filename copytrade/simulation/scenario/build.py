@@ -112,9 +112,7 @@ def _instruments(doc: ScenarioDoc, currency: Currency, where: Where) -> Iterator
             yield Instrument(**values, base=base, quote=currency)
 
 
-def _price_points(
-    doc: ScenarioDoc, where: Where
-) -> Iterator[tuple[str, str, datetime, Decimal]]:
+def _price_points(doc: ScenarioDoc, where: Where) -> Iterator[tuple[str, str, datetime, Decimal]]:
     """(path, symbol, time, price) of every point, series and files expanded, in file order."""
     for i, item in enumerate(doc.prices):
         if isinstance(item, PricePointDoc):
