@@ -108,6 +108,8 @@ class ExchangeState:
         self.accounts: dict[str, EmulatedAccount] = {}
         self.prices: dict[tuple[bool, str], Decimal] = {}
         self.depth: dict[tuple[bool, str], Decimal] = {}
+        # Perp id -> (funding rate, next funding time in ms); emulator/funding.py.
+        self.funding: dict[str, tuple[Decimal, int]] = {}
         self._next_id = 1000
 
     # --- what a test sets -------------------------------------------------------
