@@ -39,7 +39,7 @@ from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.engine.observer import FanoutObserver
 from copytrade.engine.provider_watch import ProviderWatcher
 from copytrade.marketdata.clock import Clock
-from copytrade.marketdata.live import TickerSource
+from copytrade.marketdata.live import LiveMarketSource
 from copytrade.service_layer.alerts.channels import AlertChannels, ChannelPorts
 from copytrade.service_layer.alerts.delivery import AlertDelivery, DeliverySender
 from copytrade.service_layer.exchange_accounts import ExchangeAccountError, ExchangeAccounts
@@ -200,9 +200,10 @@ class Container:
         sandbox: bool = False,
         api_base: str | None = None,
         only_listed: bool = False,
-    ) -> TickerSource:
-        """An exchange's public tickers through ccxt, for live marks (docs/marketdata.md,
-        "Live tickers"); ``only_listed`` drops the symbols the exchange does not list."""
+    ) -> LiveMarketSource:
+        """An exchange's public tickers and perps' funding through ccxt, for live marks
+        (docs/marketdata.md, "Live tickers", "Live funding"); ``only_listed`` drops the
+        symbols the exchange does not list."""
         from copytrade.adapters.venues.ccxt.tickers import CcxtTickers  # loads ccxt
 
         return CcxtTickers(

@@ -28,6 +28,7 @@ from copytrade.demo.instruments import demo_symbol_specs
 from copytrade.demo.population import DemoPopulation, demo_population
 from copytrade.domain.ids import AccountId, RelationshipId
 from copytrade.marketdata.clock import SimulatedClock
+from copytrade.marketdata.funding import FundingFromBasis
 from copytrade.marketdata.synthetic import SyntheticFeed
 from copytrade.marketdata.ticks import PriceTick
 from copytrade.service_layer.accounts import Opening
@@ -122,6 +123,8 @@ def run_demo(
     alerts = DemoAlerts(platform)
     desk = BotDesk(platform, population.bots())
     run = DemoRun(platform, population, desk, start, feed.end, start.date())
+    funding = FundingFromBasis(start, options.seed)
+    funding.observe_all(first)
     day = start.date()
     for moment in grouped:
         ts = moment[0].ts
@@ -129,6 +132,10 @@ def run_demo(
             _close_day(platform, day, ts)
             day = ts.date()
         clock.set(ts)
+        # Funding every 8 hours at the marks before it, before this moment's prices
+        # (docs/demo.md, docs/marketdata.md "Funding rates").
+        for due in funding.observe_all(moment):
+            platform.engine.on_funding(due.symbol, due.rate, due.ts)
         # A moment's prices apply together, then the bots trade (docs/demo.md).
         platform.engine.on_prices({t.symbol: t.price for t in moment}, ts)
         desk.on_moment(moment)

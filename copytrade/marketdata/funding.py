@@ -6,7 +6,8 @@ Two sources besides a scenario's ``funding`` events:
   cell on a bar whose time is a funding time (00:00, 08:00, 16:00 UTC) is the rate of
   that time;
 - the synthetic feed's perps (``FundingFromBasis``): at each funding time, from the
-  premium of the perp over its spot, with the exchanges' formula
+  premium of the perp over its spot (a seeded premium for a perp without one), with the
+  exchanges' formula
   ``rate = P + clamp(I − P, −0.05 %, +0.05 %)``, ``P = (perp − spot) / spot``,
   ``I = 0.01 %`` per interval, capped at ±0.75 % and kept to 6 decimals.
 
@@ -15,16 +16,19 @@ The engine applies a rate with ``CopyEngine.on_funding`` (docs/domain.md "Fundin
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from pathlib import Path
 
 from copytrade.domain.margin import FUNDING_INTERVAL_HOURS, MAX_FUNDING_RATE
-from copytrade.marketdata.basis import spot_of
+from copytrade.marketdata.basis import BASIS_SD, spot_of
 from copytrade.marketdata.clock import as_utc
 from copytrade.marketdata.csv_bars import SYMBOL_COLUMN, csv_rows, parse_timestamp
 from copytrade.marketdata.errors import CsvFormatError, InvalidMarketDataError
+from copytrade.marketdata.normal import DecimalNormal
 from copytrade.marketdata.ticks import PriceTick, check_symbol, market_decimal
 
 FUNDING_COLUMN = "funding_rate"
@@ -33,6 +37,7 @@ PREMIUM_CLAMP = Decimal("0.0005")
 SYNTHETIC_CAP = Decimal("0.0075")
 RATE_STEP = Decimal("0.000001")
 _INTERVAL = timedelta(hours=FUNDING_INTERVAL_HOURS)
+_CONTEXT = Context(prec=28)  # fixed, as the synthetic feed's: the same digits anywhere
 
 
 def is_funding_time(ts: datetime) -> bool:
@@ -107,20 +112,43 @@ def load_funding_rates(path: str | Path, symbol: str | None = None) -> tuple[Fun
 
 def synthetic_rate(perp: Decimal, spot: Decimal) -> Decimal:
     """``P + clamp(I − P, ±0.05 %)`` with ``P = (perp − spot) / spot``, capped at ±0.75 %."""
-    premium = (perp - spot) / spot
+    return premium_rate((perp - spot) / spot)
+
+
+def premium_rate(premium: Decimal) -> Decimal:
+    """The exchanges' rate of a premium ``P``: ``P + clamp(I − P, ±0.05 %)``, capped."""
     rate = premium + max(-PREMIUM_CLAMP, min(PREMIUM_CLAMP, INTEREST - premium))
     rate = max(-SYNTHETIC_CAP, min(SYNTHETIC_CAP, rate))
     return rate.quantize(RATE_STEP, ROUND_HALF_EVEN)
 
 
+class SeededPremium:
+    """A perp's premium at each funding time when no spot is in the feed: a seeded draw
+    ``BASIS_SD × Z`` per (seed, symbol), in funding-time order, so a seed gives the
+    same rates on every run and machine (docs/marketdata.md "Funding rates")."""
+
+    def __init__(self, seed: int) -> None:
+        self._seed = seed
+        self._draws: dict[str, DecimalNormal] = {}
+
+    def next(self, symbol: str) -> Decimal:
+        normal = self._draws.get(symbol)
+        if normal is None:
+            rng = random.Random(f"{self._seed}/{symbol}/funding")
+            normal = self._draws[symbol] = DecimalNormal(rng, _CONTEXT)
+        return _CONTEXT.multiply(BASIS_SD, normal.draw())
+
+
 class FundingFromBasis:
     """Watches a tick stream; at each funding time it passes, the rate of every perp whose
     spot it has seen (``observe`` returns them, before the tick at or after that time is
-    applied: the rate is the premium at the last prices before the funding time)."""
+    applied: the rate is the premium at the last prices before the funding time). With a
+    ``seed``, a perp it has seen without its spot gets the rate of a seeded premium."""
 
-    def __init__(self, start: datetime) -> None:
+    def __init__(self, start: datetime, seed: int | None = None) -> None:
         self._next = next_funding_time(as_utc(start, "funding start"))
         self._last: dict[str, Decimal] = {}
+        self._seeded = SeededPremium(seed) if seed is not None else None
 
     def observe(self, tick: PriceTick) -> list[FundingRate]:
         due: list[FundingRate] = []
@@ -130,6 +158,10 @@ class FundingFromBasis:
         self._last[tick.symbol] = tick.price
         return due
 
+    def observe_all(self, ticks: Iterable[PriceTick]) -> list[FundingRate]:
+        """``observe`` of each tick of one moment, the rates due in order."""
+        return [rate for tick in ticks for rate in self.observe(tick)]
+
     def _rates(self, at: datetime) -> list[FundingRate]:
         rates = []
         for symbol in sorted(self._last):
@@ -138,6 +170,8 @@ class FundingFromBasis:
                 rates.append(
                     FundingRate(symbol, at, synthetic_rate(self._last[symbol], self._last[spot]))
                 )
+            elif spot is not None and self._seeded is not None:
+                rates.append(FundingRate(symbol, at, premium_rate(self._seeded.next(symbol))))
         return rates
 
 
@@ -145,8 +179,10 @@ __all__ = [
     "FUNDING_COLUMN",
     "FundingFromBasis",
     "FundingRate",
+    "SeededPremium",
     "is_funding_time",
     "load_funding_rates",
     "next_funding_time",
+    "premium_rate",
     "synthetic_rate",
 ]

@@ -28,7 +28,7 @@ from copytrade.api.runtime import ServerRuntime
 from copytrade.config import SettingsError
 from copytrade.engine.provider_watch import ProviderWatcher
 from copytrade.marketdata.clock import Clock
-from copytrade.marketdata.live import LiveTickerFeed
+from copytrade.marketdata.live import LiveFunding, LiveTickerFeed
 from copytrade.server.scheduler import Job
 from copytrade.server.tickers import LiveTickers
 from copytrade.service_layer.exchange_accounts import ExchangeSite
@@ -131,7 +131,9 @@ def _tickers_job(
         sandbox=tickers.sandbox, api_base=config.exchanges[tickers.exchange].api_base,
         only_listed=not tickers.symbols,
     )
-    job = LiveTickers(runtime, LiveTickerFeed(source, tickers.interval_seconds))
+    job = LiveTickers(
+        runtime, LiveTickerFeed(source, tickers.interval_seconds), LiveFunding(source)
+    )
     # Not under the lock: the exchange is read outside it, the marks applied under it.
     return Job("tickers", timedelta(seconds=tickers.interval_seconds), job, under_lock=False)
 

@@ -32,7 +32,7 @@ class LiveMarket:
         feed = SyntheticFeed(seed, specs, clock.now(), TICK, A_YEAR_OF_TICKS)
         self._ticks: Iterator[PriceTick] = iter(feed)
         self._next: PriceTick | None = next(self._ticks, None)
-        self._funding = FundingFromBasis(clock.now())
+        self._funding = FundingFromBasis(clock.now(), seed)
 
     def __call__(self) -> int:
         """Apply every tick that is due now; returns how many."""

@@ -72,7 +72,7 @@ def collect_result(
             "prices": {symbol: prices[symbol] for symbol in sorted(prices)},
             "orders": orders_section(uow, owners),
             "decisions": decisions_section(uow),
-            "positions": positions_section(uow, owners, prices),
+            "positions": positions_section(uow, owners, prices, rels),
             "balances": balances_section(uow),
             "relationships": relationships,
             "settlements": settlements_section(uow),

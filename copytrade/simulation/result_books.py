@@ -7,7 +7,7 @@ scenario always gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,8 +18,10 @@ from copytrade.adapters.db.repositories.orders import StoredOrder
 from copytrade.adapters.db.schema import FillRow, LedgerBalanceRow
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship
+from copytrade.domain.copying.triggers import PositionTriggers
 from copytrade.engine.books import load_books
 from copytrade.engine.planning import CLOSE_LEG, OPEN_LEG
+from copytrade.service_layer.following.views import trigger_prices
 
 Row = dict[str, Any]
 _LEG_RANK = {CLOSE_LEG: 0, OPEN_LEG: 1}
@@ -99,15 +101,29 @@ def decisions_section(uow: SqlUnitOfWork) -> list[Row]:
 
 
 def positions_section(
-    uow: SqlUnitOfWork, books: Mapping[str, str], prices: Mapping[str, Decimal]
+    uow: SqlUnitOfWork,
+    books: Mapping[str, str],
+    prices: Mapping[str, Decimal],
+    rels: Sequence[CopyRelationship] = (),
 ) -> list[Row]:
-    """Open positions of every book (``books``: book -> owning account), marked at the end."""
+    """Open positions of every book (``books``: book -> owning account), marked at the end,
+    with their trigger prices as the API shows them: the provider's (a copy mirrors its
+    provider's) and a copy's own from its relationship's settings."""
     stored = uow.positions.for_books(sorted(books))
+    copies = {rel.book: rel for rel in rels}
+    triggers: dict[str, Mapping[str, PositionTriggers]] = {}
     rows = []
     for (book, symbol), item in sorted(stored.items()):
         position = item.position
         if position.is_flat:
             continue  # a detached position kept only for its flag
+        rel = copies.get(book)
+        provider = str(rel.provider) if rel is not None else book
+        if provider not in triggers:
+            triggers[provider] = uow.positions.triggers_of(provider)
+        mirrored, own = trigger_prices(
+            item, triggers[provider], rel.settings if rel is not None else None
+        )
         mark = prices.get(symbol)
         rows.append(
             {
@@ -122,6 +138,10 @@ def positions_section(
                 "mark": mark,
                 "unrealized_pnl": position.unrealized_pnl(mark) if mark is not None else None,
                 "detached": item.detached,
+                "stop_loss": mirrored.stop_loss if mirrored else None,
+                "take_profit": mirrored.take_profit if mirrored else None,
+                "own_stop_loss": own.stop_loss,
+                "own_take_profit": own.take_profit,
             }
         )
     return rows

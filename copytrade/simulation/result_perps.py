@@ -1,6 +1,7 @@
 """RESULT.json's ``liquidations`` and ``funding`` (docs/scenarios.md "Perpetuals").
 
-Written only for a scenario with margin rules on an instrument or a funding event, so
+Written only for a scenario with margin rules on an instrument, a funding event or a
+price file's funding column, so
 the RESULT.json of scenarios recorded before liquidation and funding stay as they were.
 """
 
@@ -24,7 +25,8 @@ def perp_sections(
     uow: SqlUnitOfWork, scenario: Scenario, owners: Mapping[str, str]
 ) -> dict[str, Any]:
     liquidates = any(i.liquidates for i in scenario.instruments)
-    if not liquidates and not any(isinstance(e, Funding) for e in scenario.events):
+    funds = scenario.csv_funding or any(isinstance(e, Funding) for e in scenario.events)
+    if not liquidates and not funds:
         return {}
     return {"liquidations": _liquidations(uow, owners), "funding": _funding(uow, owners)}
 

@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from copytrade.adapters.db.engine import make_engine, make_session_factory
+from copytrade.adapters.db.schema import LedgerEntryRow, LedgerTransferRow
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.cli.app import app
 from copytrade.config import Settings
@@ -42,7 +44,21 @@ def test_demo_runs_copies_settles_and_balances(tmp_path: Path) -> None:
         assert uow.ledger.reconcile().ok
         sums = uow.ledger.sum_by_currency()
         rels = uow.relationships.all()
+        funding = uow.session.execute(
+            select(LedgerTransferRow.memo, LedgerEntryRow.account)
+            .join(LedgerEntryRow, LedgerEntryRow.transfer_id == LedgerTransferRow.id)
+            .where(LedgerTransferRow.kind == "funding")
+        ).all()
     engine.dispose()
+    # Funding every 8 hours on each perp (a seeded rate), paid by or to providers and
+    # followers alike (docs/demo.md).
+    assert {memo.split()[1] for memo, _ in funding} == {
+        "BTC/USDT:USDT",
+        "ETH/USDT:USDT",
+        "SOL/USDT:USDT",
+    }
+    kinds = {account.split(":")[0] for _, account in funding}
+    assert {"follower_free", "allocation_cash", "market"} <= kinds
     assert {d.action for d in decisions} >= {"placed"}
     assert len(rels) >= 30
     # Two weeks from a Monday: every relationship still copying settles once on the
@@ -81,9 +97,13 @@ def test_the_report_fits_80_columns_and_says_what_it_shows(tmp_path: Path) -> No
     out = result.output
     for words in (
         "Simulated 4 week(s): 2026-01-05T00:00 to 2026-02-01T23:00 UTC",
-        "after trading fees and the profit", "Followers: ", "Settlements: ",
-        "copytrade demo --serve", "Alerts fired by the demo's rules",
-        "ETH 1h EMA(9) crosses below EMA(21)", "risk: near max loss (80%)",
+        "after trading fees and the profit",
+        "Followers: ",
+        "Settlements: ",
+        "copytrade demo --serve",
+        "Alerts fired by the demo's rules",
+        "ETH 1h EMA(9) crosses below EMA(21)",
+        "risk: near max loss (80%)",
     ):
         assert words in out, words
     for name in ("Trend Rider", "Wave Surfer", "Mean Machine", "YOLO 20x", "Steady Stacker"):

@@ -50,7 +50,8 @@ def test_an_isolated_copy_is_liquidated_while_the_provider_survives(
     assert _cash(result, "pro", "follower_free") == "98000"
     # pro's later close: fay's copy is skipped `liquidated`, cal's placed.
     closes = sorted(
-        (d["follower"], d["action"], d["reason"]) for d in result["decisions"]
+        (d["follower"], d["action"], d["reason"])
+        for d in result["decisions"]
         if d["leg"] == "close"
     )
     assert closes == [("cal", "placed", None), ("fay", "skipped", "liquidated")]
@@ -81,6 +82,40 @@ def test_funding_is_paid_and_received_and_counts_in_the_pnl(
     assert result["liquidations"] == []
     assert set(result["ledger_sum"].values()) == {"0"}
     assert _reconciles(examples_folder, "funding_paid_received")
+
+
+def test_funding_from_a_price_csv_is_paid_and_positions_show_their_triggers(
+    simulate: Simulate, examples_folder: Path
+) -> None:
+    result = simulate("funding_from_csv")
+    paid = [(r["at"][11:16], r["book"], r["amount"]) for r in result["funding"]]
+    assert sorted(paid) == sorted(
+        [
+            ("08:00", "pro", "-4.2"),
+            ("08:00", "fay:pro", "-0.42"),
+            ("08:00", "bea", "4.2"),
+            ("08:00", "sam:bea", "0.42"),
+            ("16:00", "pro", "8.4"),
+            ("16:00", "fay:pro", "0.84"),
+            ("16:00", "bea", "-8.4"),
+            ("16:00", "sam:bea", "-0.84"),
+        ]
+    )
+    assert _cash(result, "bea", "follower_free") == "96995.8"
+    assert _cash(result, "sam:bea") == "9699.58"
+    assert _cash(result, "pro", "follower_free") == "92004.2"
+    assert _cash(result, "fay:pro") == "9200.42"
+    assert result["stats"]["bea"]["total_pnl"] == "-3004.2"
+    triggers = {
+        p["book"]: (p["stop_loss"], p["take_profit"], p["own_stop_loss"], p["own_take_profit"])
+        for p in result["positions"]
+    }
+    assert triggers == {
+        "pro": ("41000", "50000", None, None),
+        "fay:pro": ("41000", "50000", "36000", None),
+    }
+    assert set(result["ledger_sum"].values()) == {"0"}
+    assert _reconciles(examples_folder, "funding_from_csv")
 
 
 PROVIDER_LIQUIDATED = """

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from copytrade.adapters.venues.ccxt.quirks import quirks_for
 from tests.exchange_emulator.faults import Fault, Faults
+from tests.exchange_emulator.funding import premium_index
 from tests.exchange_emulator.state import (
     EmulatedAccount,
     ExchangeRefusal,
@@ -205,6 +206,9 @@ class Emulator:
         routes[("GET", "/fapi/v1/userTrades")] = (SIGNED, my_trades)
         routes[("POST", "/fapi/v1/leverage")] = (SIGNED, leverage)
         routes[("GET", "/sapi/v1/account/apiRestrictions")] = (SIGNED, api_restrictions)
+        routes[("GET", "/fapi/v1/premiumIndex")] = (
+            PUBLIC, lambda _a, _f, p: premium_index(s, p.get("symbol"))
+        )
         routes[("GET", "/fapi/v1/leverageBracket")] = (SIGNED, lambda *_: s.leverage_brackets())
         # Not Binance's: how many requests the emulator has served (the live benchmark's
         # calls per second, counted where they arrive)

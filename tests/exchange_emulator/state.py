@@ -109,6 +109,8 @@ class ExchangeState:
         self.accounts: dict[str, EmulatedAccount] = {}
         self.prices: dict[tuple[bool, str], Decimal] = {}
         self.depth: dict[tuple[bool, str], Decimal] = {}
+        # Perp id -> (funding rate, next funding time in ms); emulator/funding.py.
+        self.funding: dict[str, tuple[Decimal, int]] = {}
         self._next_id = 1000
         # Told of every trade as it happens (the websocket server's user-data events).
         self.trade_listeners: list[Callable[[EmulatedAccount, EmulatedTrade], None]] = []

@@ -166,17 +166,29 @@ def positions_view(
     cross = [p.position for p in held if p.position.margin_mode is MarginMode.CROSS]
     views = []
     for p in held:
-        own = PositionTriggers()
-        if settings is not None and not p.detached:
-            own = copy_trigger_prices(
-                p.position.qty,
-                p.position.entry_cost,
-                settings.copy_stop_loss_pct,
-                settings.copy_take_profit_pct,
-            )
-        mirrored = None if p.detached else triggers.get(p.position.instrument.symbol)
+        mirrored, own = trigger_prices(p, triggers, settings)
         views.append(_position(p, prices, book.cash, cross, mirrored, own))
     return tuple(views)
+
+
+def trigger_prices(
+    stored: StoredPosition,
+    triggers: Mapping[str, PositionTriggers],
+    settings: CopySettings | None = None,
+) -> tuple[PositionTriggers | None, PositionTriggers]:
+    """A position's trigger prices as its views show them: the provider's (``triggers``, by
+    symbol; none on a detached copy) and the follower's own from ``settings`` (a copy's)."""
+    if stored.detached:
+        return None, PositionTriggers()
+    own = PositionTriggers()
+    if settings is not None:
+        own = copy_trigger_prices(
+            stored.position.qty,
+            stored.position.entry_cost,
+            settings.copy_stop_loss_pct,
+            settings.copy_take_profit_pct,
+        )
+    return triggers.get(stored.position.instrument.symbol), own
 
 
 class FollowingReads:

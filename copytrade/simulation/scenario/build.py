@@ -19,7 +19,9 @@ from copytrade.domain.profit_share.fee_model import FeeTerms, parse_fee_model
 from copytrade.domain.values import Currency, Price, percent
 from copytrade.marketdata.ticks import PriceTick
 from copytrade.simulation.scenario.build_alerts import alert_rules, risk_rules
+from copytrade.simulation.scenario.build_csv import csv_funding, csv_price_points
 from copytrade.simulation.scenario.build_events import EventBuilder, Known
+from copytrade.simulation.scenario.events import Funding
 from copytrade.simulation.scenario.model import (
     FollowerSpec,
     ProviderSpec,
@@ -29,6 +31,7 @@ from copytrade.simulation.scenario.model import (
 from copytrade.simulation.scenario.problems import Where
 from copytrade.simulation.scenario.schema import (
     InstrumentDoc,
+    PriceCsvDoc,
     PricePointDoc,
     ScenarioDoc,
 )
@@ -51,6 +54,7 @@ def build_scenario(doc: ScenarioDoc, where: Where) -> Scenario:
     instruments = tuple(_instruments(doc, currency, where))
     by_symbol = {instrument.symbol: instrument for instrument in instruments}
     prices = _prices(doc, by_symbol, where)
+    funding = _csv_funding(doc, by_symbol, where)
     providers = tuple(_providers(doc, where))
     followers = tuple(_followers(doc, where))
     _check_accounts(providers, followers, where)
@@ -86,6 +90,7 @@ def build_scenario(doc: ScenarioDoc, where: Where) -> Scenario:
         source=where.file,
         alerts=alerts,
         risk_alerts=risks,
+        csv_funding=funding,
     )
 
 
@@ -107,11 +112,13 @@ def _instruments(doc: ScenarioDoc, currency: Currency, where: Where) -> Iterator
             yield Instrument(**values, base=base, quote=currency)
 
 
-def _price_points(doc: ScenarioDoc) -> Iterator[tuple[str, str, datetime, Decimal]]:
-    """(path, symbol, time, price) of every point, series expanded, in file order."""
+def _price_points(doc: ScenarioDoc, where: Where) -> Iterator[tuple[str, str, datetime, Decimal]]:
+    """(path, symbol, time, price) of every point, series and files expanded, in file order."""
     for i, item in enumerate(doc.prices):
         if isinstance(item, PricePointDoc):
             yield f"prices[{i}]", item.symbol, item.at, item.price
+        elif isinstance(item, PriceCsvDoc):
+            yield from csv_price_points(f"prices[{i}]", item, where)
         else:
             for k, price in enumerate(item.prices):
                 yield f"prices[{i}].prices[{k}]", item.symbol, item.start + k * item.every, price
@@ -122,7 +129,7 @@ def _prices(
 ) -> tuple[PriceTick, ...]:
     last: dict[str, tuple[datetime, str]] = {}
     ticks: list[PriceTick] = []
-    for path, symbol, at, price in _price_points(doc):
+    for path, symbol, at, price in _price_points(doc, where):
         if symbol not in instruments:
             where.fail(path, f"unknown symbol {symbol!r}; instruments: {sorted(instruments)}")
         if at < doc.start:
@@ -138,6 +145,23 @@ def _prices(
         ticks.append(PriceTick(symbol, at, Price(price)))
     # Stable: points of different symbols at one time keep their file order.
     return tuple(sorted(ticks, key=lambda tick: tick.ts))
+
+
+def _csv_funding(
+    doc: ScenarioDoc, instruments: dict[str, Instrument], where: Where
+) -> tuple[Funding, ...]:
+    """The funding columns of the price files, in time order (stable)."""
+    found: list[Funding] = []
+    for i, item in enumerate(doc.prices):
+        if isinstance(item, PriceCsvDoc):
+            for funding in csv_funding(f"prices[{i}]", item, instruments, where):
+                if funding.at < doc.start:
+                    where.fail(
+                        f"prices[{i}].csv",
+                        f"funding at {funding.at.isoformat()} is before the scenario start",
+                    )
+                found.append(funding)
+    return tuple(sorted(found, key=lambda funding: funding.at))
 
 
 def _providers(doc: ScenarioDoc, where: Where) -> Iterator[ProviderSpec]:

@@ -16,7 +16,7 @@ from copytrade.domain.instruments import Instrument
 from copytrade.domain.profit_share.fee_model import FeeModel
 from copytrade.domain.values import Currency
 from copytrade.marketdata.ticks import PriceTick
-from copytrade.simulation.scenario.events import Event
+from copytrade.simulation.scenario.events import Event, Funding
 
 
 class SettlementPeriod(StrEnum):
@@ -69,6 +69,8 @@ class Scenario:
     # Alert rules the run evaluates, created at ``start`` (docs/scenarios.md, "Alerts").
     alerts: tuple[AlertRule, ...] = ()
     risk_alerts: tuple[RiskRule, ...] = ()
+    # The funding_rate columns of the price files, in time order (docs/scenarios.md "prices").
+    csv_funding: tuple[Funding, ...] = ()
     _by_symbol: Mapping[str, Instrument] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

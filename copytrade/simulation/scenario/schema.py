@@ -76,13 +76,28 @@ class PriceSeriesDoc(BaseModel):
     prices: list[PositiveNumber] = Field(min_length=1)
 
 
+class PriceCsvDoc(BaseModel):
+    """A CSV file of OHLCV bars (docs/marketdata.md "CSV"), relative to the scenario file:
+    each bar's close is in force from the bar's end; a ``funding_rate`` column gives the
+    perp's funding at the rows' times (docs/scenarios.md "prices")."""
+
+    model_config = STRICT
+    csv: str = Field(min_length=1)
+    symbol: str
+
+
 def _price_kind(value: Any) -> str:
-    # A series is the item that carries a list of prices; anything else is a point.
+    # A series is the item that carries a list of prices, a file the item naming a csv;
+    # anything else is a point.
+    if isinstance(value, dict) and "csv" in value:
+        return "csv"
     return "series" if isinstance(value, dict) and "prices" in value else "point"
 
 
 PriceDoc = Annotated[
-    Annotated[PricePointDoc, Tag("point")] | Annotated[PriceSeriesDoc, Tag("series")],
+    Annotated[PricePointDoc, Tag("point")]
+    | Annotated[PriceSeriesDoc, Tag("series")]
+    | Annotated[PriceCsvDoc, Tag("csv")],
     Discriminator(_price_kind),
 ]
 

@@ -2,8 +2,8 @@
 
 Sorted by time; at one time every price comes before every action (the price
 applies first), and all the prices of one time form one ``PricePoint`` that the
-engine applies together before any check runs (docs/scenarios.md); actions keep
-file order.
+engine applies together before any check runs (docs/scenarios.md); then the price
+files' funding (``Scenario.csv_funding``), then the file's events in file order.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _time(item: PriceTick | Event) -> datetime:
 def timeline(scenario: Scenario) -> Iterator[TimelineItem]:
     """Price points and events merged by time, prices first at equal times."""
     # heapq.merge breaks ties by the order of its inputs: prices are passed first.
-    merged = heapq.merge(scenario.prices, scenario.events, key=_time)
+    merged = heapq.merge(scenario.prices, scenario.csv_funding, scenario.events, key=_time)
     for (ts, is_price), items in itertools.groupby(
         merged, key=lambda item: (_time(item), isinstance(item, PriceTick))
     ):

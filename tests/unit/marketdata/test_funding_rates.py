@@ -43,6 +43,28 @@ def test_rates_come_at_each_funding_time_from_the_last_prices_before_it() -> Non
     assert [(r.ts.hour, r.rate) for r in later] == [(16, D("-0.0075")), (0, D("-0.0075"))]
 
 
+def _seeded_rates(seed: int) -> list[FundingRate]:
+    watch = FundingFromBasis(T0, seed)
+    ticks = [PriceTick("ETH/USDT:USDT", T0 + timedelta(hours=h), D(3000)) for h in range(25)]
+    return watch.observe_all(ticks)
+
+
+def test_a_perp_without_its_spot_gets_a_seeded_rate_at_each_funding_time() -> None:
+    rates = _seeded_rates(7)
+    # T0 itself passes before any price is seen; then 08:00, 16:00 and 00:00.
+    assert [r.ts - T0 for r in rates] == [timedelta(hours=h) for h in (8, 16, 24)]
+    assert rates == _seeded_rates(7)  # deterministic
+    assert [r.rate for r in rates] != [r.rate for r in _seeded_rates(8)]
+    assert all(abs(r.rate) <= D("0.0075") for r in rates)
+    # Without a seed a perp needs its spot: no rate.
+    assert (
+        FundingFromBasis(T0).observe_all(
+            [PriceTick("ETH/USDT:USDT", T0 + timedelta(hours=h), D(3000)) for h in range(25)]
+        )
+        == []
+    )
+
+
 def test_next_funding_time() -> None:
     assert next_funding_time(T0) == T0
     assert next_funding_time(T0 + timedelta(minutes=1)) == T0 + timedelta(hours=8)

@@ -6,6 +6,10 @@ ccxt's ``fetch_tickers`` takes markets of one type per call on Binance (spot, or
 USDⓈ-M perpetuals), so each poll makes one call per type among the watched symbols.
 Its errors are the venue port's (``errors.translate``): an outage is a
 ``TemporaryVenueError``, the next poll tries again.
+
+The perps' coming funding (``next_funding``, a ``marketdata.live.FundingSource``) is
+ccxt's ``fetch_funding_rates`` (Binance USDⓈ-M ``/fapi/v1/premiumIndex``): each perp's
+rate so far and its next funding time (docs/marketdata.md "Live funding").
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from copytrade.adapters.venues.ccxt.errors import Refusal, translate
 from copytrade.adapters.venues.ccxt.quirks import quirks_for
 from copytrade.adapters.venues.errors import PermanentVenueError
 from copytrade.domain.values import Price
+from copytrade.marketdata.live import NextFunding
 from copytrade.marketdata.ticks import PriceTick
 
 
@@ -91,6 +96,23 @@ class CcxtTickers:
                     ticks.append(PriceTick(symbol, now, Price(price)))
         return ticks
 
+    def next_funding(self) -> list[NextFunding]:
+        """Each watched perp's coming funding time and rate; a perp the exchange sent
+        none for is left out of this read."""
+        perps = [s for group in self._by_type() for s in group if self._is_perp(s)]
+        if not perps:
+            return []
+        answer: dict[str, Any] = self._call(lambda: self._client.fetch_funding_rates(perps))
+        coming = []
+        for symbol in perps:
+            found = _funding(answer.get(symbol) or {})
+            if found is not None:
+                coming.append(NextFunding(symbol, *found))
+        return coming
+
+    def _is_perp(self, symbol: str) -> bool:
+        return bool(self._client.markets.get(symbol, {}).get("swap"))
+
     def _fetch(self, group: list[str]) -> dict[str, Any]:
         answer: dict[str, Any] = self._call(lambda: self._client.fetch_tickers(group))
         return answer
@@ -110,8 +132,7 @@ def _price(ticker: dict[str, Any]) -> Decimal | None:
     Bybit ``lastPrice``, OKX ``last``: exact), else ccxt's parsed number; if positive."""
     raw_info = ticker.get("info")
     info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
-    candidates = (info.get("lastPrice"), info.get("last"), ticker.get("last"),
-                  ticker.get("close"))
+    candidates = (info.get("lastPrice"), info.get("last"), ticker.get("last"), ticker.get("close"))
     for raw in candidates:
         if raw is None:
             continue
@@ -122,3 +143,19 @@ def _price(ticker: dict[str, Any]) -> Decimal | None:
         if price > 0:
             return price
     return None
+
+
+def _funding(entry: dict[str, Any]) -> tuple[datetime, Decimal] | None:
+    """(next funding time, rate) of ccxt's funding-rate structure: the exchange's own
+    text for the rate where it sends one (Binance ``lastFundingRate``: exact)."""
+    raw_info = entry.get("info")
+    info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
+    raw_rate = info.get("lastFundingRate", entry.get("fundingRate"))
+    stamp = entry.get("fundingTimestamp")
+    if raw_rate is None or not isinstance(stamp, int):
+        return None
+    try:
+        rate = Decimal(str(raw_rate))
+    except InvalidOperation:
+        return None
+    return datetime.fromtimestamp(stamp / 1000, UTC), rate

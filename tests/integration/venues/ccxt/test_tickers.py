@@ -5,30 +5,36 @@ sweep acts on (docs/marketdata.md, "Live tickers")."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from copytrade.adapters.db.schema import LedgerEntryRow, LedgerTransferRow
 from copytrade.adapters.venues.ccxt.tickers import CcxtTickers
 from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError
 from copytrade.config import Settings
 from copytrade.domain.copying.relationship import RelationshipStatus, StopReason
-from copytrade.marketdata.live import LiveTickerFeed
+from copytrade.marketdata.funding import next_funding_time
+from copytrade.marketdata.live import LiveFunding, LiveTickerFeed
 from copytrade.server.tickers import LiveTickers
 from tests.exchange_emulator import Emulator, Fault, MarketSpec
+from tests.exchange_emulator.funding import set_funding
 from tests.integration.api.conftest import Api, started_api
-from tests.integration.engine.harness import PERP, SPOT
+from tests.integration.engine.harness import PERP, SPOT, Harness
 
 D = Decimal
 
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    emu = Emulator([
-        MarketSpec("ETH", "USDT", step=D("0.0001"), min_qty=D("0.0001")),
-        MarketSpec("BTC", "USDT", futures=True),
-    ])
+    emu = Emulator(
+        [
+            MarketSpec("ETH", "USDT", step=D("0.0001"), min_qty=D("0.0001")),
+            MarketSpec("BTC", "USDT", futures=True),
+        ]
+    )
     with emu.running():
         emu.state.set_price("ETHUSDT", D("3000"))
         emu.state.set_price("BTCUSDT", D("50000"), futures=True)
@@ -36,9 +42,7 @@ def emulator() -> Iterator[Emulator]:
 
 
 def _tickers(emu: Emulator) -> CcxtTickers:
-    return CcxtTickers(
-        "binance", [SPOT.symbol, PERP.symbol], api_base=emu.base_url, timeout_ms=700
-    )
+    return CcxtTickers("binance", [SPOT.symbol, PERP.symbol], api_base=emu.base_url, timeout_ms=700)
 
 
 def test_spot_and_perp_tickers_and_only_moves_passed_on(emulator: Emulator) -> None:
@@ -89,3 +93,39 @@ def test_live_marks_feed_the_max_loss_sweep(api: Api, emulator: Emulator) -> Non
         stopped = uow.relationships.get(rel)
     assert stopped.state.status is RelationshipStatus.STOPPED
     assert stopped.state.stop_reason is StopReason.MAX_LOSS
+
+
+def _funding_entries(h: Harness) -> list[tuple[str, Decimal]]:
+    with h.platform.uow() as uow:
+        rows = uow.session.execute(
+            select(LedgerEntryRow.account, LedgerEntryRow.amount)
+            .join(LedgerTransferRow, LedgerEntryRow.transfer_id == LedgerTransferRow.id)
+            .where(LedgerTransferRow.kind == "funding")
+            .order_by(LedgerEntryRow.id)
+        ).all()
+        assert set(uow.ledger.sum_by_currency().values()) == {D(0)}
+    return [(account, D(amount)) for account, amount in rows if not account.startswith("market")]
+
+
+def test_live_funding_is_paid_on_paper_books_at_the_funding_time(
+    api: Api, emulator: Emulator
+) -> None:
+    h = api.harness
+    pro = h.provider("pro", "100000")
+    h.follow(h.follower("alice", "5000"), pro, "1000")
+    h.trade(pro, "buy", "1", symbol=PERP.symbol, leverage="5")  # alice copies 0.01
+    at = next_funding_time(h.clock.now())
+    set_funding(emulator.state, "BTCUSDT", D("0.0001"), int(at.timestamp() * 1000))
+    tickers = _tickers(emulator)
+    job = LiveTickers(api.runtime, LiveTickerFeed(tickers), LiveFunding(tickers))
+    job()  # reads the coming funding; its time has not come
+    assert ("GET", "/fapi/v1/premiumIndex") in emulator.requests
+    assert _funding_entries(h) == []
+    h.clock.set(at)
+    job()
+    # −0.0001 × qty × mark 50,000: pro −5, alice's copy −0.05 (docs/domain.md "Funding").
+    paid = _funding_entries(h)
+    assert sorted(amount for _, amount in paid) == [D("-5"), D("-0.05")]
+    h.clock.advance(timedelta(minutes=5))
+    job()  # the same funding time is paid once
+    assert len(_funding_entries(h)) == 2
