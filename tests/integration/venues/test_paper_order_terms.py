@@ -203,3 +203,13 @@ def test_depth_a_limit_order_takes_to_its_limit_then_rests_and_fills_in_parts(
     assert done is not None and done.status is OrderStatus.FILLED and len(done.fills) == 3
     (position,) = venue.positions("alice")
     assert (position.qty, position.avg_entry_price) == (D(5), D("2000.8"))
+
+
+def test_depth_depletes_across_calls_and_refills_at_the_next_price(venue: PaperVenue) -> None:
+    first = venue.place(req("d1", "buy", "1.5", symbol=DEEP.symbol))
+    second = venue.place(req("d2", "buy", "1", symbol=DEEP.symbol))  # another transaction
+    assert [(f.qty, f.price) for f in first.fills] == [(D(1), D(2000)), (D("0.5"), D(2001))]
+    assert [(f.qty, f.price) for f in second.fills] == [(D("0.5"), D(2001)), (D("0.5"), D(2002))]
+    venue.set_price(DEEP.symbol, D(2000), at(1))  # a new price moment: the whole book again
+    again = venue.place(req("d3", "buy", "1", symbol=DEEP.symbol))
+    assert [(f.qty, f.price) for f in again.fills] == [(D(1), D(2000))]
