@@ -13,24 +13,13 @@ from sqlalchemy import Engine
 from copytrade.adapters.venues.order_terms import TimeInForce, Trigger, TriggerStatus
 from copytrade.adapters.venues.paper import PaperVenue
 from copytrade.adapters.venues.port import OrderRequest, RejectReason
-from copytrade.domain.depth import BookDepth
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.order_events import Liquidity
 from copytrade.domain.orders import OrderStatus
 from tests.integration.venues.conftest import StepClock
-from tests.unit.venues.instruments import PERP, SPOT, T0, req
+from tests.unit.venues.instruments import DEEP, PERP, SPOT, T0, req
 
 D = Decimal
-# 1 ETH per level, levels 1 USDT apart, 3 levels a side; no fees (hand sums stay simple).
-DEEP = replace(
-    PERP,
-    symbol="ETH/USDT:USDT",
-    base="ETH",
-    maker_fee=D(0),
-    taker_fee=D(0),
-    min_notional=D(0),
-    depth=BookDepth(D(1), D(1), 3),
-)
 
 
 @pytest.fixture

@@ -4,28 +4,17 @@ Hand-computed on a book of 1 ETH a level, levels 1 USDT apart, 3 levels, mark 20
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
 from copytrade.adapters.venues.paper import matching
 from copytrade.adapters.venues.paper.book import AccountBook
-from copytrade.domain.depth import BookDepth
 from copytrade.domain.ids import AccountId
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderStatus
-from tests.unit.venues.instruments import PERP, T0, req
+from tests.unit.venues.instruments import DEEP, PERP, T0, req
 
 D = Decimal
-DEEP = replace(
-    PERP,
-    symbol="ETH/USDT:USDT",
-    base="ETH",
-    maker_fee=D(0),
-    taker_fee=D(0),
-    min_notional=D(0),
-    depth=BookDepth(D(1), D(1), 3),
-)
 
 
 def working_set() -> matching.WorkingSet:
