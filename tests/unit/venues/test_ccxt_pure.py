@@ -52,14 +52,8 @@ def test_an_unknown_exchange_is_refused_naming_the_known_ones() -> None:
 
 @pytest.mark.parametrize(
     "error",
-    [
-        ccxt.NetworkError("x"),
-        ccxt.RateLimitExceeded("x"),
-        ccxt.ExchangeNotAvailable("x"),
-        ccxt.RequestTimeout("x"),
-        ccxt.DDoSProtection("x"),
-        ccxt.BadResponse("x"),
-    ],
+    [ccxt.NetworkError("x"), ccxt.RateLimitExceeded("x"), ccxt.ExchangeNotAvailable("x"),
+     ccxt.RequestTimeout("x"), ccxt.DDoSProtection("x"), ccxt.BadResponse("x")],
 )
 def test_network_trouble_is_temporary(error: ccxt.BaseError) -> None:
     assert isinstance(translate(error), TemporaryVenueError)
@@ -107,16 +101,8 @@ def test_messages_lose_query_strings_and_credentials() -> None:
 
 def _market(**extra: object) -> dict[str, object]:
     market: dict[str, object] = {
-        "symbol": "BTC/USDT:USDT",
-        "base": "BTC",
-        "quote": "USDT",
-        "spot": False,
-        "swap": True,
-        "linear": True,
-        "active": True,
-        "contractSize": 0.01,
-        "maker": 0.0002,
-        "taker": 0.0005,
+        "symbol": "BTC/USDT:USDT", "base": "BTC", "quote": "USDT", "spot": False, "swap": True,
+        "linear": True, "active": True, "contractSize": 0.01, "maker": 0.0002, "taker": 0.0005,
         "precision": {"amount": 1.0, "price": 0.1, "quote": 1e-08},
         "limits": {"amount": {"min": 1.0, "max": 10000.0}, "cost": {"min": None}},
     }

@@ -29,11 +29,7 @@ def _venues() -> tuple[MemoryVenue, MemoryVenue, RoutedVenue]:
 
 def _order(book: str, n: int) -> OrderRequest:
     return OrderRequest(
-        ClientOrderId.derive("cp", f"{book}-{n}"),
-        book,
-        PERP.symbol,
-        "buy",
-        "market",
+        ClientOrderId.derive("cp", f"{book}-{n}"), book, PERP.symbol, "buy", "market",
         Decimal("0.001"),
     )
 
