@@ -113,7 +113,7 @@ def _terms_text(mine: MyOrder) -> str:
             else f"trail {o.trail_percent} %" if o.trail_percent is not None
             else f"trail {o.trail_distance}"
         )  # fmt: skip
-        parts.append(f"{o.trigger_kind} {level}")
+        parts.append(f"{o.trigger_kind} {level} {o.trigger_status or 'unanswered'}")
     if o.time_in_force != TimeInForce.GTC.value:
         parts.append(o.time_in_force.upper())
     if o.post_only:
@@ -144,7 +144,8 @@ def _row(m: MyOrder) -> dict[str, object]:
         "type": o.type, "qty": o.qty, "price": o.limit_price, "leverage": o.leverage,
         "reduce_only": o.reduce_only, "trigger_kind": o.trigger_kind,
         "trigger_price": o.trigger_price, "trail_distance": o.trail_distance,
-        "trail_percent": o.trail_percent, "time_in_force": o.time_in_force,
+        "trail_percent": o.trail_percent, "trigger_status": o.trigger_status,
+        "time_in_force": o.time_in_force,
         "post_only": o.post_only, "status": o.status, "filled_qty": o.filled_qty,
         "avg_fill_price": o.avg_fill_price, "reason": o.reason,
     }  # fmt: skip

@@ -53,8 +53,9 @@ def test_place_a_stop_refuse_a_bad_one_and_list(tmp_path: Path) -> None:
         "accepted", "stop", "35000"
     )
     assert order["time_in_force"] == "ioc" and order["filled_qty"] == "0"
+    assert order["trigger_status"] == "pending"
     text = run.invoke(app, ["orders", "list", "pro", "--database", database])
-    assert "sl BTC/USDT:USDT sell 0.5 market  [stop at 35000, IOC]  accepted" in text.output
+    assert "sl BTC/USDT:USDT sell 0.5 market  [stop at 35000 pending, IOC]  accepted" in text.output
 
     market = run.invoke(app, [*place, "--client-order-id", "now", "--json"])
     [filled] = json.loads(market.stdout)["orders"]

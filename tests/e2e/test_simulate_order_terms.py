@@ -54,6 +54,10 @@ def test_fixed_amount_spreads_over_the_parts_of_orders_filled_through_depth(
         ("04:00", "49.85", "0.025"),  # 300 × 1/6 = 50 at 1994
     ]
     assert result["balances"]["pro"]["follower_free"]["USDT"] == "100099"
-    assert result["balances"]["carol:pro"]["allocation_cash"]["USDT"] == "3004.4"
+    # The book depletes within a moment (docs/venues.md "Depth"): carol's copies meet what
+    # pro's orders left, her buys at 2002 (level 2), her sells at 2006 (level 4).
+    carol = {(o["side"], o["price"]) for o in result["orders"] if o["book"] == "carol:pro"}
+    assert carol == {("buy", "2002"), ("buy", "1990"), ("buy", "1994"), ("sell", "2006")}
+    assert result["balances"]["carol:pro"]["allocation_cash"]["USDT"] == "3002.9"
     assert result["positions"] == []
     assert set(result["ledger_sum"].values()) == {"0"}

@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from copytrade.domain.errors import InvalidValueError
+from copytrade.domain.trigger_status import TriggerStatus  # the lifecycle is the domain's
 from copytrade.domain.values import ZERO, bounded_amount
 
 MAX_TRAIL_PERCENT = Decimal(50)
@@ -53,12 +54,6 @@ class TriggerKind(StrEnum):
             raise InvalidValueError(
                 f"trigger kind must be one of {[k.value for k in cls]}, got {value!r}"
             ) from None
-
-
-class TriggerStatus(StrEnum):
-    PENDING = "pending"  # waiting for the mark
-    TRIGGERED = "triggered"  # placed as its market or limit order
-    CANCELLED = "cancelled"  # cancelled before it triggered
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from copytrade.api.paths import API_V1
 from copytrade.api.wire import Money, Out, Timestamp
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderStatus, OrderType
+from copytrade.domain.trigger_status import TriggerStatus
 from copytrade.domain.values import MAX_AMOUNT
 from copytrade.service_layer.trading import MyOrder, OrderAsk, ProviderTrading
 
@@ -76,6 +77,10 @@ class TriggerOut(Out):
     price: Money | None
     trail_distance: Money | None
     trail_percent: Money | None
+    status: TriggerStatus | None = Field(
+        description="pending while it waits, triggered once it fired, cancelled if "
+        "cancelled first; null until the venue answered (docs/venues.md \"Trigger orders\")."
+    )
 
 
 class OrderOut(Out):
@@ -141,6 +146,7 @@ def order_view(mine: MyOrder) -> dict[str, Any]:
             "price": plain(o.trigger_price),
             "trail_distance": plain(o.trail_distance),
             "trail_percent": plain(o.trail_percent),
+            "status": o.trigger_status,
         },
         "time_in_force": o.time_in_force,
         "post_only": o.post_only,

@@ -21,9 +21,11 @@ def test_a_stop_loss_waits_then_its_fill_is_copied(api: Api) -> None:
     )  # fmt: skip
     assert stop.status_code == 201, stop.text
     assert (stop.json()["status"], stop.json()["fills"]) == ("accepted", [])
+    assert stop.json()["trigger"]["status"] == "pending"  # docs/venues.md "Trigger orders"
     price(api, "BTC/USDT:USDT", "48500")
     done = api.client.get("/api/v1/orders/sl", headers=lead["headers"]).json()
     assert (done["status"], done["avg_fill_price"]) == ("filled", "48500")
+    assert done["trigger"]["status"] == "triggered"
     with api.runtime.platform.uow() as uow:
         legs = sorted(d.leg for d in uow.decisions.for_relationship(rel))
     assert legs == ["close", "open"]
@@ -68,7 +70,8 @@ def test_the_order_answer_and_the_list_show_its_trigger_and_terms(api: Api) -> N
     assert trailing.status_code == 201, trailing.text
     body = trailing.json()
     assert body["trigger"] == {
-        "kind": "trailing_stop", "price": None, "trail_distance": None, "trail_percent": "2.5"
+        "kind": "trailing_stop", "price": None, "trail_distance": None, "trail_percent": "2.5",
+        "status": "pending",
     }  # fmt: skip
     assert (body["time_in_force"], body["post_only"], body["status"]) == ("ioc", False, "accepted")
     resting = market(api, lead, "buy", "0.1", type="limit", price="40000", post_only=True)

@@ -13,24 +13,13 @@ from sqlalchemy import Engine
 from copytrade.adapters.venues.order_terms import TimeInForce, Trigger, TriggerStatus
 from copytrade.adapters.venues.paper import PaperVenue
 from copytrade.adapters.venues.port import OrderRequest, RejectReason
-from copytrade.domain.depth import BookDepth
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.order_events import Liquidity
 from copytrade.domain.orders import OrderStatus
 from tests.integration.venues.conftest import StepClock
-from tests.unit.venues.instruments import PERP, SPOT, T0, req
+from tests.unit.venues.instruments import DEEP, PERP, SPOT, T0, req
 
 D = Decimal
-# 1 ETH per level, levels 1 USDT apart, 3 levels a side; no fees (hand sums stay simple).
-DEEP = replace(
-    PERP,
-    symbol="ETH/USDT:USDT",
-    base="ETH",
-    maker_fee=D(0),
-    taker_fee=D(0),
-    min_notional=D(0),
-    depth=BookDepth(D(1), D(1), 3),
-)
 
 
 @pytest.fixture
@@ -203,3 +192,13 @@ def test_depth_a_limit_order_takes_to_its_limit_then_rests_and_fills_in_parts(
     assert done is not None and done.status is OrderStatus.FILLED and len(done.fills) == 3
     (position,) = venue.positions("alice")
     assert (position.qty, position.avg_entry_price) == (D(5), D("2000.8"))
+
+
+def test_depth_depletes_across_calls_and_refills_at_the_next_price(venue: PaperVenue) -> None:
+    first = venue.place(req("d1", "buy", "1.5", symbol=DEEP.symbol))
+    second = venue.place(req("d2", "buy", "1", symbol=DEEP.symbol))  # another transaction
+    assert [(f.qty, f.price) for f in first.fills] == [(D(1), D(2000)), (D("0.5"), D(2001))]
+    assert [(f.qty, f.price) for f in second.fills] == [(D("0.5"), D(2001)), (D("0.5"), D(2002))]
+    venue.set_price(DEEP.symbol, D(2000), at(1))  # a new price moment: the whole book again
+    again = venue.place(req("d3", "buy", "1", symbol=DEEP.symbol))
+    assert [(f.qty, f.price) for f in again.fills] == [(D(1), D(2000))]

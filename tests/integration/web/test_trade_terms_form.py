@@ -65,14 +65,15 @@ def test_a_stop_and_a_post_only_limit_are_placed_with_their_terms(web: Api) -> N
     assert web.client.post("/trade", data={**trail, "key": "tr"}, headers=ORIGIN).status_code == 200
     by_id = {o["client_order_id"]: o for o in _orders(web)}
     assert by_id["sl"]["trigger"] == {
-        "kind": "stop", "price": "40000", "trail_distance": None, "trail_percent": None
+        "kind": "stop", "price": "40000", "trail_distance": None, "trail_percent": None,
+        "status": "pending",
     }  # fmt: skip
     assert (by_id["sl"]["status"], by_id["sl"]["time_in_force"]) == ("accepted", "ioc")
     assert (by_id["po"]["post_only"], by_id["po"]["status"]) == (True, "accepted")
     assert by_id["tr"]["trigger"]["trail_percent"] == "2"  # type: ignore[index]
     page = web.client.get("/trade").text
     row = page[page.index('data-order="sl"') :]
-    assert "stop at 40,000.00 · IOC" in row[: row.index("</tr>")]
+    assert "stop at 40,000.00 · pending · IOC" in row[: row.index("</tr>")]
     row = page[page.index('data-order="po"') :]
     assert "post-only" in row[: row.index("</tr>")]
     row = page[page.index('data-order="tr"') :]

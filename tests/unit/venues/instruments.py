@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from copytrade.adapters.venues.port import OrderRequest
+from copytrade.domain.depth import BookDepth
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.instruments import Instrument, InstrumentKind
 from copytrade.domain.values import USDT
@@ -42,6 +44,17 @@ PERP = Instrument(
     max_leverage=Decimal(50),
 )
 INSTRUMENTS = (SPOT, PERP)
+# A perp with a depth model: 1 ETH per level, levels 1 USDT apart, 3 levels a side; no
+# fees, so the hand sums stay simple (docs/venues.md "Depth").
+DEEP = replace(
+    PERP,
+    symbol="ETH/USDT:USDT",
+    base="ETH",
+    maker_fee=Decimal(0),
+    taker_fee=Decimal(0),
+    min_notional=Decimal(0),
+    depth=BookDepth(Decimal(1), Decimal(1), 3),
+)
 
 
 def req(

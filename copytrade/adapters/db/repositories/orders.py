@@ -17,6 +17,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.keyed import KeyedSelect, keys_param
 from copytrade.adapters.db.repositories.order_terms_columns import TERM_FIELDS
+from copytrade.adapters.db.repositories.order_triggers import record_trigger_statuses
 from copytrade.adapters.db.schema import FillRow, OrderRow
 from copytrade.adapters.venues.port import VenueOrder
 from copytrade.domain.copying.plan import CopyOrder
@@ -85,6 +86,8 @@ class StoredOrder:
     trail_percent: Decimal | None = None
     time_in_force: str = "gtc"
     post_only: bool = False
+    # A trigger order's trigger: pending / triggered / cancelled (domain/trigger_status.py).
+    trigger_status: str | None = None
 
 
 class OrderTerms(NamedTuple):
@@ -271,6 +274,7 @@ class OrderRepository:
             for r in results
         ]
         _RECORD_RESULTS.execute(self._session, rows)
+        record_trigger_statuses(self._session, results)
 
     def get(self, client_order_id: str) -> StoredOrder | None:
         found = self._query(OrderRow.client_order_id == client_order_id)

@@ -28,13 +28,17 @@ class PaperBalanceRow(Base):
 
 
 class PaperPriceRow(Base):
-    """The price in force per symbol, so a restarted venue fills at the same price."""
+    """The price in force per symbol, so a restarted venue fills at the same price, and
+    what takers have taken of its depth since it came into force (docs/venues.md "Depth":
+    the book depletes within a price moment; migration 0040)."""
 
     __tablename__ = "paper_prices"
 
     symbol: Mapped[str] = mapped_column(String(64), primary_key=True)
     price: Mapped[Decimal] = money()
     ts: Mapped[datetime] = mapped_column(UtcDateTime())
+    taken_buy: Mapped[Decimal] = money(default=Decimal(0))  # of the asks, by buys
+    taken_sell: Mapped[Decimal] = money(default=Decimal(0))  # of the bids, by sells
 
 
 class PaperOrderRow(Base):

@@ -47,6 +47,9 @@ class OrderRow(Base):
     time_in_force: Mapped[str] = mapped_column(String(3), server_default="gtc")
     post_only: Mapped[bool] = mapped_column(Boolean, server_default=false())
     status: Mapped[str] = mapped_column(String(20))
+    # A trigger order's trigger: pending, triggered or cancelled (None: a plain order;
+    # docs/venues.md "Trigger orders", domain/trigger_status.py; migration 0040).
+    trigger_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     filled_qty: Mapped[Decimal] = money(default=Decimal(0))
     avg_fill_price: Mapped[Decimal | None] = money(nullable=True)
     fees: Mapped[Decimal] = money(default=Decimal(0))

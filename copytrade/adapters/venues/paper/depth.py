@@ -13,13 +13,21 @@ from decimal import Decimal
 from copytrade.domain.block.walk import Part, walk
 from copytrade.domain.depth import BookDepth
 from copytrade.domain.instruments import Side
+from copytrade.domain.values import ZERO
 
 
 def take(
-    depth: BookDepth | None, side: Side, qty: Decimal, mark: Decimal, limit: Decimal | None
+    depth: BookDepth | None,
+    side: Side,
+    qty: Decimal,
+    mark: Decimal,
+    limit: Decimal | None,
+    taken: Decimal = ZERO,
 ) -> list[Part]:
-    """The parts ``qty`` takes now, best price first; their sum may be less than ``qty``."""
-    return walk(depth, side, mark, qty, limit)
+    """The parts ``qty`` takes now, best price first, after what earlier takers of this
+    price moment ``taken`` from the side (the book depletes until the next price);
+    their sum may be less than ``qty``."""
+    return walk(depth, side, mark, qty, limit, taken)
 
 
 def resting_capacity(depth: BookDepth | None) -> Decimal | None:

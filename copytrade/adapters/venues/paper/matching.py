@@ -26,7 +26,7 @@ from copytrade.adapters.venues.paper.taking import unaffordable
 from copytrade.adapters.venues.port import OrderRequest, RejectReason, VenueOrder
 from copytrade.domain.errors import InvalidTransitionError
 from copytrade.domain.ids import AccountId
-from copytrade.domain.instruments import Instrument
+from copytrade.domain.instruments import Instrument, Side
 from copytrade.domain.order_events import (
     Fill,
     Liquidity,
@@ -49,6 +49,19 @@ class WorkingSet:
     new_orders: list[VenueOrder] = field(default_factory=list)
     changed_orders: list[VenueOrder] = field(default_factory=list)
     new_fills: list[Fill] = field(default_factory=list)
+    # What takers took of each (symbol, side)'s depth in the price moment in force
+    # (docs/venues.md "Depth"): a later order of the moment walks what is left.
+    taken: dict[tuple[str, Side], Decimal] = field(default_factory=dict)
+    changed_taken: set[str] = field(default_factory=set)
+
+    def took(self, instrument: Instrument, side: Side, fills: tuple[Fill, ...]) -> None:
+        """Remember what an order's taker fills took of a modelled book's depth."""
+        qty = sum((f.qty for f in fills if f.liquidity is Liquidity.TAKER), Decimal(0))
+        if instrument.depth is None or not qty:
+            return  # unlimited size at the mark: nothing to remember
+        key = (instrument.symbol, side)
+        self.taken[key] = self.taken.get(key, Decimal(0)) + qty
+        self.changed_taken.add(instrument.symbol)
 
     def book(self, account: str) -> AccountBook:
         book = self.books.get(account)
@@ -88,7 +101,10 @@ def _execute(work: WorkingSet, request: OrderRequest, now: datetime) -> VenueOrd
         why = reduce_only_violation(position, order.side, order.qty)
         if why is not None:
             return rejected(request, Rejection(RejectReason.REDUCE_ONLY_WOULD_INCREASE, why), now)
-    return taking.execute(request, ticket, instrument, book, work.prices, now)
+    taken = work.taken.get((instrument.symbol, order.side), Decimal(0))
+    result = taking.execute(request, ticket, instrument, book, work.prices, now, taken)
+    work.took(instrument, order.side, result.fills)
+    return result
 
 
 def crossed(resting: list[VenueOrder], price: Decimal) -> list[VenueOrder]:

@@ -36,10 +36,11 @@ from copytrade.adapters.venues.paper.rows import (
 )
 from copytrade.adapters.venues.port import VenueOrder
 from copytrade.domain.ids import AccountId
-from copytrade.domain.instruments import Instrument
+from copytrade.domain.instruments import Instrument, Side
 from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import OrderStatus
 from copytrade.domain.positions import Position
+from copytrade.domain.values import ZERO
 
 _LOCK_KEY = 0x7061706572  # "paper": one advisory lock serialises the venue's writers
 _RESTING = (OrderStatus.ACCEPTED.value, OrderStatus.PARTIALLY_FILLED.value)
@@ -91,15 +92,38 @@ def lock_venue(session: Session) -> None:
 
 
 def load_prices(session: Session) -> dict[str, Decimal]:
-    return {row.symbol: row.price for row in session.scalars(select(PaperPriceRow))}
+    return load_market(session)[0]
+
+
+def load_market(session: Session) -> tuple[dict[str, Decimal], dict[tuple[str, Side], Decimal]]:
+    """The prices in force, and what takers have taken of each symbol's depth on each
+    side since (docs/venues.md "Depth": the book depletes within a price moment)."""
+    prices: dict[str, Decimal] = {}
+    taken: dict[tuple[str, Side], Decimal] = {}
+    for row in session.scalars(select(PaperPriceRow)):
+        prices[row.symbol] = row.price
+        taken[(row.symbol, Side.BUY)] = row.taken_buy or ZERO
+        taken[(row.symbol, Side.SELL)] = row.taken_sell or ZERO
+    return prices, taken
 
 
 def save_price(session: Session, symbol: str, price: Decimal, ts: Any) -> None:
+    """A new price moment: the price in force, and the whole depth again."""
     stored = session.get(PaperPriceRow, symbol)
     if stored is None:
-        session.add(PaperPriceRow(symbol=symbol, price=price, ts=ts))
+        session.add(
+            PaperPriceRow(symbol=symbol, price=price, ts=ts, taken_buy=ZERO, taken_sell=ZERO)
+        )
     else:
-        stored.price, stored.ts = price, ts
+        stored.price, stored.ts, stored.taken_buy, stored.taken_sell = price, ts, ZERO, ZERO
+
+
+def _save_taken(session: Session, work: WorkingSet) -> None:
+    for symbol in work.changed_taken:
+        stored = session.get(PaperPriceRow, symbol)
+        assert stored is not None  # only an order at a price in force takes depth
+        stored.taken_buy = work.taken.get((symbol, Side.BUY), ZERO)
+        stored.taken_sell = work.taken.get((symbol, Side.SELL), ZERO)
 
 
 def load_books(
@@ -163,6 +187,7 @@ def save(session: Session, work: WorkingSet) -> None:
     writes.UPDATE_ORDERS.execute(session, [order_values(o) for o in work.changed_orders])
     writes.INSERT_FILLS.execute(session, [fill_values(f) for f in work.new_fills])
     save_books(session, work.books.values())
+    _save_taken(session, work)
 
 
 def save_books(session: Session, books: Iterable[AccountBook]) -> None:

@@ -34,8 +34,10 @@ def execute(
     book: AccountBook,
     prices: Mapping[str, Decimal],
     now: datetime,
+    taken: Decimal = Decimal(0),
 ) -> VenueOrder:
-    """Take what the book offers now (as taker), then rest, cancel or reject the rest."""
+    """Take what the book offers now (as taker) beyond what earlier orders of this price
+    moment ``taken`` from its side, then rest, cancel or reject the rest."""
     order = ticket.order
     if request.post_only and not ticket.rests:
         return rejected(
@@ -50,7 +52,9 @@ def execute(
     parts = (
         []
         if ticket.rests
-        else depth.take(instrument.depth, order.side, order.qty, ticket.price, order.limit_price)
+        else depth.take(
+            instrument.depth, order.side, order.qty, ticket.price, order.limit_price, taken
+        )
     )
     available = sum((qty for qty, _ in parts), Decimal(0))
     if request.time_in_force is TimeInForce.FOK and available < order.qty:

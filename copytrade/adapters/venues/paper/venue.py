@@ -68,11 +68,13 @@ class PaperVenue:
         keys = {(r.account, r.client_order_id) for r in requests}
         with venue_transaction(self._engine, write=True) as session:
             waiting = trigger_store.load(session, keys)
+            prices, taken = store.load_market(session)
             work = matching.WorkingSet(
                 self._instruments,
-                store.load_prices(session),
+                prices,
                 store.load_books(session, {r.account for r in requests}, self._instruments),
                 triggers.known_answers(store.load_orders(session, keys), waiting),
+                taken=taken,
             )
             new: list[triggers.PendingTrigger] = []
             results = [
