@@ -85,14 +85,18 @@ class MemoryOrders:
         for r in results:
             key = str(r.client_order_id)
             if key in orders:  # an update by key, as in SQL: unknown ids change nothing
-                self._log.put("orders", key, replace(
-                    orders[key],
-                    status=r.status.value,
-                    filled_qty=r.filled_qty,
-                    avg_fill_price=r.avg_fill_price,
-                    fees=r.fees,
-                    reason=r.reject_reason.value if r.reject_reason else r.reason,
-                ))
+                self._log.put(
+                    "orders",
+                    key,
+                    replace(
+                        orders[key],
+                        status=r.status.value,
+                        filled_qty=r.filled_qty,
+                        avg_fill_price=r.avg_fill_price,
+                        fees=r.fees,
+                        reason=r.reject_reason.value if r.reject_reason else r.reason,
+                    ),
+                )
 
     def get(self, client_order_id: str) -> StoredOrder | None:
         return self._state.orders.get(client_order_id)
@@ -149,26 +153,37 @@ class MemoryDecisions:
             if key in self._state.decision_keys:
                 raise DuplicateKeyError(f"decision {key} exists")
             self._log.add("decision_keys", key)
-            self._log.extend("decisions", [
-                DecisionRecord(
-                    provider_fill_id=key[0],
-                    relationship_id=key[1],
-                    leg=key[2],
-                    follower_id=str(d.follower_id),
-                    provider_id=str(d.provider_id),
-                    symbol=d.symbol,
-                    action=d.decision.action.value,
-                    reason=d.decision.reason.value if d.decision.reason else None,
-                    qty=d.decision.qty,
-                    notional=d.decision.notional,
-                    price=d.decision.price,
-                    client_order_id=str(d.client_order_id) if d.client_order_id else None,
-                    created_at=d.created_at,
+            if d.client_order_id:
+                self._log.put(
+                    "decision_of_order", str(d.client_order_id), len(self._state.decisions)
                 )
-            ])
+            self._log.extend(
+                "decisions",
+                [
+                    DecisionRecord(
+                        provider_fill_id=key[0],
+                        relationship_id=key[1],
+                        leg=key[2],
+                        follower_id=str(d.follower_id),
+                        provider_id=str(d.provider_id),
+                        symbol=d.symbol,
+                        action=d.decision.action.value,
+                        reason=d.decision.reason.value if d.decision.reason else None,
+                        qty=d.decision.qty,
+                        notional=d.decision.notional,
+                        price=d.decision.price,
+                        client_order_id=str(d.client_order_id) if d.client_order_id else None,
+                        created_at=d.created_at,
+                    )
+                ],
+            )
 
     def mark_rejected(self, reasons: dict[str, str | None]) -> None:
-        for i, d in enumerate(self._state.decisions):
-            if d.client_order_id in reasons:
-                reason = f"venue:{reasons[d.client_order_id]}"
-                self._log.replace_at("decisions", i, replace(d, action="skipped", reason=reason))
+        decisions, index = self._state.decisions, self._state.decision_of_order
+        for cid in sorted(reasons):
+            if cid in index:  # an update by key, as in SQL: unknown ids change nothing
+                d = decisions[index[cid]]
+                reason = f"venue:{reasons[cid]}"
+                self._log.replace_at(
+                    "decisions", index[cid], replace(d, action="skipped", reason=reason)
+                )

@@ -53,10 +53,12 @@ class MemoryState:
     processed: set[tuple[str, str]] = field(default_factory=set)
     outbox: list[OutboxEntry] = field(default_factory=list)
     # Indexes, so that no write scans a table: message id -> outbox id; the undelivered
-    # ids; the (fill, relationship, leg) key of every decision.
+    # ids; the (fill, relationship, leg) key of every decision; a decision's place by the
+    # client order id it placed.
     outbox_ids: dict[str, int] = field(default_factory=dict)
     undelivered: set[int] = field(default_factory=set)
     decision_keys: set[tuple[str, str, str]] = field(default_factory=set)
+    decision_of_order: dict[str, int] = field(default_factory=dict)
     ledger: InMemoryLedger = field(default_factory=InMemoryLedger)
     # (book, symbol) -> (state, detached)
     positions: dict[tuple[str, str], tuple[PositionState, bool]] = field(default_factory=dict)
@@ -81,6 +83,7 @@ class MemoryState:
             outbox_ids=dict(self.outbox_ids),
             undelivered=set(self.undelivered),
             decision_keys=set(self.decision_keys),
+            decision_of_order=dict(self.decision_of_order),
             ledger=copy.deepcopy(self.ledger),
             positions=dict(self.positions),
             liquidated=set(self.liquidated),

@@ -130,9 +130,7 @@ class MemoryUnitOfWork:
             raise NotOpenError("the unit of work is not open: use it in a `with` block")
         if log is not store.writer:
             if store.writer is not None and store.writer.entries:
-                raise MemoryStoreError(
-                    "two units of work wrote at once: commit the open one first"
-                )
+                raise MemoryStoreError("two units of work wrote at once: commit the open one first")
             _copy_into(store.state, log.state)  # in place: the open one reads it
             _copy_into(log.state, store.state.copy())  # this one's own copy again
         log.entries.clear()
