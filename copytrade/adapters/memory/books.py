@@ -13,14 +13,16 @@ from copytrade.domain.copying.exposure import Exposure, HeldPosition, Protection
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount, Transfer
 
-from .state import MemoryState, restore
+from .state import restore
+from .undo import UndoLog
 
 
 class MemoryLedger:
     """The domain's in-memory ledger behind the pipeline's ledger port."""
 
-    def __init__(self, state: MemoryState) -> None:
-        self._state = state
+    def __init__(self, log: UndoLog) -> None:
+        self._log = log
+        self._state = log.state
 
     def balances_of(self, accounts: Sequence[LedgerAccount]) -> dict[str, Decimal]:
         ledger = self._state.ledger
@@ -29,12 +31,13 @@ class MemoryLedger:
     def post_all(self, transfers: Iterable[Transfer]) -> list[Transfer]:
         """Each posted with the domain's rules; a refusal raises, and the unit of work
         (left uncommitted) discards the transfers posted before it."""
-        return [self._state.ledger.post(t).transfer for t in transfers]
+        return [self._log.post(t).transfer for t in transfers]
 
 
 class MemoryPositions:
-    def __init__(self, state: MemoryState, instruments: Mapping[str, Instrument]) -> None:
-        self._state = state
+    def __init__(self, log: UndoLog, instruments: Mapping[str, Instrument]) -> None:
+        self._log = log
+        self._state = log.state
         self._instruments = instruments
 
     def for_books(self, books: Sequence[str]) -> dict[tuple[str, str], StoredPosition]:
@@ -55,14 +58,14 @@ class MemoryPositions:
         for item in positions:
             key = (str(item.position.account), item.position.instrument.symbol)
             if item.liquidated:
-                self._state.liquidated.add(key)
+                self._log.add("liquidated", key)
             else:
-                self._state.liquidated.discard(key)
+                self._log.discard("liquidated", key)
             if item.position.is_flat and not (item.detached or item.liquidated):
-                self._state.positions.pop(key, None)
+                self._log.remove("positions", key)
                 item.stored = False
                 continue
-            self._state.positions[key] = (item.position.state(), item.detached)
+            self._log.put("positions", key, (item.position.state(), item.detached))
             item.stored = True
 
     def clear_triggers(self, keys: Sequence[tuple[str, str]]) -> None:
@@ -70,8 +73,9 @@ class MemoryPositions:
 
 
 class MemoryRelationships:
-    def __init__(self, state: MemoryState, instruments: Mapping[str, Instrument]) -> None:
-        self._state = state
+    def __init__(self, log: UndoLog, instruments: Mapping[str, Instrument]) -> None:
+        self._log = log
+        self._state = log.state
         self._instruments = instruments
 
     def get(self, rel_id: str, for_update: bool = False) -> CopyRelationship:
@@ -84,7 +88,7 @@ class MemoryRelationships:
 
     def save(self, rel: CopyRelationship, now: datetime) -> None:
         self.get(str(rel.id))
-        self._state.relationships[str(rel.id)] = rel
+        self._log.put("relationships", str(rel.id), rel)
 
     def for_provider(
         self, provider: str, statuses: Sequence[RelationshipStatus] | None = None

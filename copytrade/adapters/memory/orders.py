@@ -17,7 +17,8 @@ from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import OrderStatus
 from copytrade.domain.values import ZERO
 
-from .state import DuplicateKeyError, MemoryState
+from .state import DuplicateKeyError
+from .undo import UndoLog
 
 
 def _new_order(intent: OrderIntent) -> StoredOrder:
@@ -46,14 +47,15 @@ def _new_order(intent: OrderIntent) -> StoredOrder:
 
 
 class MemoryOrders:
-    def __init__(self, state: MemoryState) -> None:
-        self._state = state
+    def __init__(self, log: UndoLog) -> None:
+        self._log = log
+        self._state = log.state
 
     def add_intents(self, intents: Sequence[OrderIntent]) -> None:
         for intent in intents:
             if intent.client_order_id in self._state.orders:
                 raise DuplicateKeyError(f"order {intent.client_order_id} exists")
-            self._state.orders[intent.client_order_id] = _new_order(intent)
+            self._log.put("orders", intent.client_order_id, _new_order(intent))
 
     def add_copy_orders(self, orders: Sequence[CopyOrder]) -> None:
         self.add_intents(
@@ -83,13 +85,17 @@ class MemoryOrders:
         for r in results:
             key = str(r.client_order_id)
             if key in orders:  # an update by key, as in SQL: unknown ids change nothing
-                orders[key] = replace(
-                    orders[key],
-                    status=r.status.value,
-                    filled_qty=r.filled_qty,
-                    avg_fill_price=r.avg_fill_price,
-                    fees=r.fees,
-                    reason=r.reject_reason.value if r.reject_reason else r.reason,
+                self._log.put(
+                    "orders",
+                    key,
+                    replace(
+                        orders[key],
+                        status=r.status.value,
+                        filled_qty=r.filled_qty,
+                        avg_fill_price=r.avg_fill_price,
+                        fees=r.fees,
+                        reason=r.reject_reason.value if r.reject_reason else r.reason,
+                    ),
                 )
 
     def get(self, client_order_id: str) -> StoredOrder | None:
@@ -108,13 +114,13 @@ class MemoryOrders:
             cid = str(fill.client_order_id or fill.order_id)
             if cid in self._state.orders:
                 continue
-            self._state.orders[cid] = StoredOrder(
+            self._log.put("orders", cid, StoredOrder(
                 client_order_id=cid, book=str(fill.account), symbol=fill.symbol,
                 side=fill.side.value, type="market", qty=fill.qty, limit_price=None,
                 leverage=Decimal(1), reduce_only=True, status=OrderStatus.FILLED.value,
                 filled_qty=fill.qty, avg_fill_price=fill.price, fees=fill.fee, reason=None,
                 relationship_id=None, provider_id=None, copy_of=None, created_at=fill.ts,
-            )  # fmt: skip
+            ))  # fmt: skip
 
     def unconfirmed(self) -> list[StoredOrder]:
         new = [o for o in self._state.orders.values() if o.status == OrderStatus.NEW.value]
@@ -122,52 +128,62 @@ class MemoryOrders:
 
 
 class MemoryFills:
-    def __init__(self, state: MemoryState) -> None:
-        self._state = state
+    def __init__(self, log: UndoLog) -> None:
+        self._log = log
+        self._state = log.state
 
     def add_new(self, fills: Sequence[Fill], venue: str) -> list[Fill]:
         new = []
         for fill in fills:
             key = (venue, str(fill.fill_id))
             if key not in self._state.fills:
-                self._state.fills[key] = fill
+                self._log.put("fills", key, fill)
                 new.append(fill)
         return new
 
 
 class MemoryDecisions:
-    def __init__(self, state: MemoryState) -> None:
-        self._state = state
+    def __init__(self, log: UndoLog) -> None:
+        self._log = log
+        self._state = log.state
 
     def add_planned(self, decisions: Sequence[PlannedDecision]) -> None:
-        taken = {(d.provider_fill_id, d.relationship_id, d.leg) for d in self._state.decisions}
         for d in decisions:
             key = (str(d.provider_fill_id), str(d.relationship_id), d.leg.value)
-            if key in taken:
+            if key in self._state.decision_keys:
                 raise DuplicateKeyError(f"decision {key} exists")
-            taken.add(key)
-            self._state.decisions.append(
-                DecisionRecord(
-                    provider_fill_id=key[0],
-                    relationship_id=key[1],
-                    leg=key[2],
-                    follower_id=str(d.follower_id),
-                    provider_id=str(d.provider_id),
-                    symbol=d.symbol,
-                    action=d.decision.action.value,
-                    reason=d.decision.reason.value if d.decision.reason else None,
-                    qty=d.decision.qty,
-                    notional=d.decision.notional,
-                    price=d.decision.price,
-                    client_order_id=str(d.client_order_id) if d.client_order_id else None,
-                    created_at=d.created_at,
+            self._log.add("decision_keys", key)
+            if d.client_order_id:
+                self._log.put(
+                    "decision_of_order", str(d.client_order_id), len(self._state.decisions)
                 )
+            self._log.extend(
+                "decisions",
+                [
+                    DecisionRecord(
+                        provider_fill_id=key[0],
+                        relationship_id=key[1],
+                        leg=key[2],
+                        follower_id=str(d.follower_id),
+                        provider_id=str(d.provider_id),
+                        symbol=d.symbol,
+                        action=d.decision.action.value,
+                        reason=d.decision.reason.value if d.decision.reason else None,
+                        qty=d.decision.qty,
+                        notional=d.decision.notional,
+                        price=d.decision.price,
+                        client_order_id=str(d.client_order_id) if d.client_order_id else None,
+                        created_at=d.created_at,
+                    )
+                ],
             )
 
     def mark_rejected(self, reasons: dict[str, str | None]) -> None:
-        self._state.decisions = [
-            replace(d, action="skipped", reason=f"venue:{reasons[d.client_order_id]}")
-            if d.client_order_id in reasons
-            else d
-            for d in self._state.decisions
-        ]
+        decisions, index = self._state.decisions, self._state.decision_of_order
+        for cid in sorted(reasons):
+            if cid in index:  # an update by key, as in SQL: unknown ids change nothing
+                d = decisions[index[cid]]
+                reason = f"venue:{reasons[cid]}"
+                self._log.replace_at(
+                    "decisions", index[cid], replace(d, action="skipped", reason=reason)
+                )

@@ -1,4 +1,5 @@
-"""The in-memory unit of work's state: the committed tables, copied per unit of work.
+"""The in-memory unit of work's state: the committed tables, written in place through
+an undo log (undo.py).
 
 See uow.py for how the fake keeps commit-or-nothing.
 """
@@ -51,6 +52,13 @@ class MemoryState:
 
     processed: set[tuple[str, str]] = field(default_factory=set)
     outbox: list[OutboxEntry] = field(default_factory=list)
+    # Indexes, so that no write scans a table: message id -> outbox id; the undelivered
+    # ids; the (fill, relationship, leg) key of every decision; a decision's place by the
+    # client order id it placed.
+    outbox_ids: dict[str, int] = field(default_factory=dict)
+    undelivered: set[int] = field(default_factory=set)
+    decision_keys: set[tuple[str, str, str]] = field(default_factory=set)
+    decision_of_order: dict[str, int] = field(default_factory=dict)
     ledger: InMemoryLedger = field(default_factory=InMemoryLedger)
     # (book, symbol) -> (state, detached)
     positions: dict[tuple[str, str], tuple[PositionState, bool]] = field(default_factory=dict)
@@ -72,8 +80,13 @@ class MemoryState:
         return MemoryState(
             processed=set(self.processed),
             outbox=list(self.outbox),
+            outbox_ids=dict(self.outbox_ids),
+            undelivered=set(self.undelivered),
+            decision_keys=set(self.decision_keys),
+            decision_of_order=dict(self.decision_of_order),
             ledger=copy.deepcopy(self.ledger),
             positions=dict(self.positions),
+            liquidated=set(self.liquidated),
             relationships=dict(self.relationships),
             orders=dict(self.orders),
             fills=dict(self.fills),

@@ -4,13 +4,16 @@ composition root, ``copytrade/bootstrap/platform.py``, since adapters never impo
 pipeline). Part of the product so that the pipeline's
 unit tests and any in-memory use share one implementation (docs/whatif.md, "Speed").
 
-``MemoryStore`` holds the committed state in plain dicts and lists; each
-``MemoryUnitOfWork`` works on its own copy of it (copy-on-open), and ``commit``
-makes that copy the committed state. Leaving the ``with`` block without a
-commit discards the copy, so a change is visible to the next unit of work only
-once committed, as with the SQL one. Values are stored immutable (positions as
-their ``PositionState``) and rebuilt on every read, so nothing read in one unit
-of work aliases another's.
+``MemoryStore`` holds the committed state in plain dicts and lists. A
+``MemoryUnitOfWork`` writes it in place and keeps an undo log (undo.py): ``commit``
+forgets the log, leaving the ``with`` block without a commit takes the writes
+back, so opening one costs nothing however much is stored. One opened while
+another is open works on a copy of the committed state instead (the state with the
+open one's writes taken back on the copy), so a change is visible to the next unit
+of work only once committed, as with the SQL one; it may commit only while the
+other has written nothing (one writer at a time, as SQLite's ``BEGIN IMMEDIATE``).
+Values are stored immutable (positions as their ``PositionState``) and rebuilt on
+every read, so nothing read in one unit of work aliases another's.
 
 The ledger is the domain's ``InMemoryLedger``: the same posting rules as the SQL
 ledger, so balances and "every currency sums to zero" hold here as there.
@@ -42,7 +45,8 @@ from .records import (
     MemoryTrades,
     MemoryTradeTallies,
 )
-from .state import MemoryState, NotOpenError, restore
+from .state import MemoryState, MemoryStoreError, NotOpenError, restore
+from .undo import UndoLog, undo
 
 
 class MemoryStore:
@@ -52,6 +56,7 @@ class MemoryStore:
         self.instruments = instruments
         self.state = MemoryState()
         self.commits = 0
+        self.writer: UndoLog | None = None  # the unit of work writing in place, if open
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
@@ -78,27 +83,34 @@ class MemoryStore:
 class MemoryUnitOfWork:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
-        self._state: MemoryState | None = None
+        self._log: UndoLog | None = None
 
     def __enter__(self) -> Self:
-        if self._state is not None:
+        if self._log is not None:
             raise NotOpenError("this unit of work is already open; make a new one")
-        state = self._state = self._store.state.copy()
-        instruments = self._store.instruments
-        self.processed = MemoryProcessed(state)
-        self.outbox = MemoryOutbox(state)
-        self.ledger = MemoryLedger(state)
-        self.positions = MemoryPositions(state, instruments)
-        self.relationships = MemoryRelationships(state, instruments)
-        self.orders = MemoryOrders(state)
-        self.fills = MemoryFills(state)
-        self.decisions = MemoryDecisions(state)
-        self.trades = MemoryTrades(state)
-        self.trade_tallies = MemoryTradeTallies(state)
-        self.fees = MemoryFees(state)
-        self.cursors = MemoryCursors(state)
-        self.accounts = MemoryAccounts(state)
-        self.equity = MemoryEquity(state)
+        store = self._store
+        if store.writer is None:
+            log = store.writer = UndoLog(store.state)
+        else:  # inside another one: a copy of what is committed
+            state = store.state.copy()
+            undo(store.writer.entries, state)
+            log = UndoLog(state)
+        self._log = log
+        instruments = store.instruments
+        self.processed = MemoryProcessed(log)
+        self.outbox = MemoryOutbox(log)
+        self.ledger = MemoryLedger(log)
+        self.positions = MemoryPositions(log, instruments)
+        self.relationships = MemoryRelationships(log, instruments)
+        self.orders = MemoryOrders(log)
+        self.fills = MemoryFills(log)
+        self.decisions = MemoryDecisions(log)
+        self.trades = MemoryTrades(log)
+        self.trade_tallies = MemoryTradeTallies(log)
+        self.fees = MemoryFees(log)
+        self.cursors = MemoryCursors(log)
+        self.accounts = MemoryAccounts(log)
+        self.equity = MemoryEquity(log)
         return self
 
     def __exit__(
@@ -107,10 +119,24 @@ class MemoryUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._state = None  # whatever was not committed is gone
+        log, self._log = self._log, None
+        if log is not None and log is self._store.writer:
+            log.take_back()  # whatever was not committed is gone
+            self._store.writer = None
 
     def commit(self) -> None:
-        if self._state is None:
+        log, store = self._log, self._store
+        if log is None:
             raise NotOpenError("the unit of work is not open: use it in a `with` block")
-        self._store.state = self._state.copy()
-        self._store.commits += 1
+        if log is not store.writer:
+            if store.writer is not None and store.writer.entries:
+                raise MemoryStoreError("two units of work wrote at once: commit the open one first")
+            _copy_into(store.state, log.state)  # in place: the open one reads it
+            _copy_into(log.state, store.state.copy())  # this one's own copy again
+        log.entries.clear()
+        store.commits += 1
+
+
+def _copy_into(target: MemoryState, source: MemoryState) -> None:
+    for name in MemoryState.__slots__:
+        setattr(target, name, getattr(source, name))

@@ -53,6 +53,22 @@ class InMemoryLedger:
             self._lines.setdefault(key, []).append(line)
         return PostResult(transfer, replayed=False)
 
+    def unpost_last(self) -> None:
+        """Take back the last transfer posted, as if it never was (the in-memory unit of
+        work's undo log, docs/whatif.md "Speed")."""
+        transfer = self._journal.pop()
+        del self._by_key[transfer.idempotency_key]
+        if transfer.reverses is not None:
+            del self._reversed_by[transfer.reverses]
+        for posting in reversed(transfer.entries):
+            key = posting.account.key
+            lines = self._lines[key]
+            lines.pop()
+            if lines:
+                self._balances[key] = lines[-1].balance_after
+            else:  # the account's first posting: it was not there before
+                del self._lines[key], self._balances[key], self._currency_of[key]
+
     def transfer(self, key: str) -> Transfer | None:
         return self._by_key.get(key)
 

@@ -37,6 +37,28 @@ def leaving_without_commit_keeps_nothing(uow: Factory, _read: Factory) -> None:
         assert work.cursors.get("stream") == 0
 
 
+def leaving_without_commit_takes_back_changes_to_committed_rows(
+    uow: Factory, _read: Factory
+) -> None:
+    with uow() as work:
+        work.outbox.add_many("t", [("m1", {}), ("m2", {})], AT)
+        work.cursors.set("stream", 5)
+        work.commit()
+    with uow() as work:
+        [first, _] = work.outbox.pending(10)
+        work.outbox.mark_delivered([first.id], AT)
+        work.outbox.record_attempt([first.id])
+        work.outbox.mark_delivered_by_message_id("m2", AT)
+        work.outbox.add("t", "m3", {}, AT)
+        work.cursors.set("stream", 9)
+        assert work.outbox.pending(10)[0].message_id == "m3"
+    with uow() as work:
+        assert [m.message_id for m in work.outbox.pending(10)] == ["m1", "m2"]
+        assert work.cursors.get("stream") == 5
+        work.outbox.add("t", "m3", {}, AT)  # its key was taken back too
+        work.commit()
+
+
 def the_outbox_keeps_its_order_topics_and_deliveries(uow: Factory, _read: Factory) -> None:
     with uow() as work:
         work.outbox.add("a", "m1", {}, AT)
@@ -80,6 +102,7 @@ def a_cursor_starts_at_zero_and_keeps_what_is_set(uow: Factory, _read: Factory) 
 PROMISES = (
     a_change_is_seen_only_once_committed,
     leaving_without_commit_keeps_nothing,
+    leaving_without_commit_takes_back_changes_to_committed_rows,
     the_outbox_keeps_its_order_topics_and_deliveries,
     a_message_is_processed_once_per_consumer,
     a_cursor_starts_at_zero_and_keeps_what_is_set,
