@@ -9,6 +9,10 @@ was down or before the watcher started are caught up from the cursor, none misse
 none doubled. Until that catch-up poll has succeeded, a pushed trade is not booked on
 its own (it would move the cursor past trades still unread): it asks for the poll,
 which reads it too (docs/venues.md, "Watching a provider's account").
+
+Each booking step (a poll, a push) runs inside ``guard``: ``copytrade serve`` passes its
+engine lock (``ServerRuntime.act``), so the stream's thread books as the one writer the
+lock makes of the server's threads (docs/venues.md, "Serving live venues").
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ class StreamingWatch:
         is_temporary: Callable[[Exception], bool],
         poll_failed: Callable[[Exception], None] = lambda error: None,
         dropped: Callable[[str, str], None] = lambda market, why: None,
+        guard: Callable[[Callable[[], int]], int] = lambda step: step(),
     ) -> None:
         self._watcher = watcher
         self._stream = stream
@@ -77,6 +82,7 @@ class StreamingWatch:
         self._is_temporary = is_temporary
         self._poll_failed = poll_failed
         self._dropped = dropped
+        self._guard = guard
         self._down: set[str] = set()  # markets whose stream is down
         self._up: set[str] = set()  # markets whose stream is subscribed
         self._caught_up = False
@@ -114,7 +120,10 @@ class StreamingWatch:
             self._poll_now()
         elif event.symbol is not None and event.position is not None:
             if self._caught_up:
-                self._booked(self._watcher.book_pushed(event.symbol, event.fills, event.position))
+                symbol, fills, position = event.symbol, event.fills, event.position
+                self._booked(self._guard(
+                    lambda: self._watcher.book_pushed(symbol, fills, position)
+                ))
             else:
                 self._poll_now()
 
@@ -124,7 +133,7 @@ class StreamingWatch:
 
     def _poll(self) -> None:
         try:
-            new = self._watcher.poll()
+            new = self._guard(self._watcher.poll)
         except Exception as error:
             if not self._is_temporary(error):
                 raise

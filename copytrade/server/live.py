@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import tomllib
-from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -26,16 +25,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from copytrade.adapters.venues.ccxt.quirks import QUIRKS
 from copytrade.api.runtime import ServerRuntime
 from copytrade.config import SettingsError
-from copytrade.engine.provider_watch import ProviderWatcher
 from copytrade.marketdata.clock import Clock
 from copytrade.marketdata.live import LiveFunding, LiveTickerFeed
 from copytrade.server.scheduler import Job
 from copytrade.server.tickers import LiveTickers
+from copytrade.server.watch import watch_job
 from copytrade.service_layer.exchange_accounts import ExchangeSite
 
 log = logging.getLogger("copytrade.serve")
 
 Interval = Annotated[float, Field(ge=0.1, le=3600)]
+HTTP_URL = r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
+WS_URL = r"^wss?://[^\s/?#]+(/[^\s?#]*)?$"
 Symbols = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=500)]
 
 
@@ -45,7 +46,7 @@ class _Strict(BaseModel):
 
 class ExchangeConfig(_Strict):
     # Every API entry under this base URL (a proxy, an emulator); default the exchange's own.
-    api_base: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+    api_base: str | None = Field(default=None, pattern=HTTP_URL)
 
 
 class TickersConfig(_Strict):
@@ -61,7 +62,12 @@ class WatchConfig(_Strict):
     account: str = Field(min_length=1, max_length=64)
     # Default: every platform instrument the exchange lists (as `venues watch`).
     symbols: Symbols = []
+    # The poll's interval: each run, or while streaming only while a stream is down.
     interval_seconds: Interval = 2.0
+    # Pushed trades where ccxt pro watches them (docs/venues.md, "Serving live venues").
+    websocket: bool = True
+    # The websocket endpoints of an account linked at an API base URL (`--ws-base`).
+    ws_base: str | None = Field(default=None, pattern=WS_URL)
 
 
 class LiveConfig(_Strict):
@@ -119,7 +125,7 @@ def live_jobs(config: LiveConfig, runtime: ServerRuntime, clock: Clock) -> list[
     jobs: list[Job] = []
     if config.tickers is not None:
         jobs.append(_tickers_job(config, config.tickers, runtime, clock))
-    jobs += [_watch_job(runtime, w) for w in config.watch]
+    jobs += [watch_job(runtime, w) for w in config.watch]
     return jobs
 
 
@@ -136,31 +142,3 @@ def _tickers_job(
     )
     # Not under the lock: the exchange is read outside it, the marks applied under it.
     return Job("tickers", timedelta(seconds=tickers.interval_seconds), job, under_lock=False)
-
-
-class WatchJob:
-    """``venues watch`` inside the server: the watcher is made on the first run (so the
-    server starts before the account is linked or its owner a provider: the job fails,
-    is logged and shown in the admin health, and tries again), then polls each run."""
-
-    def __init__(self, runtime: ServerRuntime, config: WatchConfig) -> None:
-        self._runtime = runtime
-        self._config = config
-        self._watcher: ProviderWatcher | None = None
-
-    def __call__(self) -> int:
-        if self._watcher is None:
-            runtime, config = self._runtime, self._config
-            symbols: Sequence[str] = config.symbols
-            self._watcher = runtime.container.provider_watcher(
-                runtime.platform, config.account, symbols
-            )
-            log.info("watching %s in %s", config.account, ", ".join(self._watcher.symbols))
-        return self._watcher.poll()
-
-
-def _watch_job(runtime: ServerRuntime, config: WatchConfig) -> Job:
-    # Under the lock: the trades are booked and copied through the engine (the exchange
-    # read inside the poll holds the lock too, docs/venues.md "Serving live venues").
-    interval = timedelta(seconds=config.interval_seconds)
-    return Job(f"watch:{config.account}", interval, WatchJob(runtime, config))

@@ -62,6 +62,8 @@ class Job:
     # False for a job about this process alone (its own queue of prices to evaluate):
     # every server runs it. The others run once per interval across the cluster.
     cluster_wide: bool = True
+    # What the job holds open beyond a run (a watcher's stream): released at stop.
+    close: Callable[[], None] | None = None
 
 
 class _JobFailedError(Exception):
@@ -144,6 +146,9 @@ class Scheduler:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
+        for job in self.jobs:
+            if job.close is not None:
+                job.close()
 
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive() and not self._stop.is_set()

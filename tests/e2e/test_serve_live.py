@@ -39,7 +39,9 @@ def emulator() -> Iterator[Emulator]:
         yield emu
 
 
-def _config(path: Path, emu: Emulator) -> Path:
+def _config(path: Path, emu: Emulator, watch: str = "interval_seconds = 0.2") -> Path:
+    """The live configuration on ``emu``; ``watch``: the [[watch]]'s keys past its
+    account and symbols."""
     path.write_text(
         f"""
 [exchanges.binance]
@@ -53,7 +55,7 @@ interval_seconds = 0.2
 [[watch]]
 account = "pro"
 symbols = ["{SPOT.symbol}"]
-interval_seconds = 0.2
+{watch}
 """
     )
     return path

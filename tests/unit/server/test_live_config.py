@@ -40,6 +40,13 @@ def test_a_full_file(tmp_path: Path) -> None:
     }
     assert config.tickers.interval_seconds == 1.5
     assert config.watch[0].symbols == []
+    assert config.watch[0].websocket and config.watch[0].ws_base is None  # streamed
+
+
+def test_a_watch_on_a_websocket_base(tmp_path: Path) -> None:
+    text = "[[watch]]\naccount = 'pro'\nws_base = 'wss://ws.example'\nwebsocket = false\n"
+    [watch] = _load(tmp_path, text).watch
+    assert watch.ws_base == "wss://ws.example" and not watch.websocket
 
 
 @pytest.mark.parametrize(
@@ -52,6 +59,7 @@ def test_a_full_file(tmp_path: Path) -> None:
         ("[[watch]]\naccount = 'a'\n[[watch]]\naccount = 'a'\n", "watched twice"),
         ("[[watch]]\naccount = 'a'\ninterval_seconds = 0\n", "interval_seconds"),
         ("watch = 3\n", "watch"),
+        ("[[watch]]\naccount = 'a'\nws_base = 'http://x'\n", "watch.0.ws_base"),
         ("[exchanges\n", "is not TOML"),
     ],
 )
