@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, text
+from sqlalchemy import Table, bindparam, select, text, union, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.keyed import KeyedSelect, keys_param
@@ -23,6 +23,8 @@ from copytrade.adapters.db.schema import (
     PaperPositionRow,
     PaperPriceRow,
 )
+from copytrade.adapters.db.schema.paper import PaperTriggerRow
+from copytrade.adapters.venues.order_terms import TriggerStatus
 from copytrade.adapters.venues.paper import writes
 from copytrade.adapters.venues.paper.book import AccountBook
 from copytrade.adapters.venues.paper.matching import OrderKey, WorkingSet
@@ -72,6 +74,24 @@ _RESTING_ON = (
 _HOLDERS_OF = select(_POSITION_TABLE.c.account).where(
     _POSITION_TABLE.c.symbol == bindparam("symbol"), _POSITION_TABLE.c.qty != Decimal(0)
 )
+_TRIGGER_TABLE = cast(Table, PaperTriggerRow.__table__)
+_PRICE_TABLE = cast(Table, PaperPriceRow.__table__)
+_WAITING_ON = union(
+    select(_ORDER_TABLE.c.symbol).where(
+        _ORDER_TABLE.c.symbol.in_(bindparam("symbols", expanding=True)),
+        _ORDER_TABLE.c.status.in_(_RESTING),
+    ),
+    select(_TRIGGER_TABLE.c.symbol).where(
+        _TRIGGER_TABLE.c.symbol.in_(bindparam("symbols", expanding=True)),
+        _TRIGGER_TABLE.c.status == TriggerStatus.PENDING.value,
+    ),
+)
+_PRICES = select(_PRICE_TABLE.c.symbol, _PRICE_TABLE.c.price)
+_PRICE_UPDATE = (
+    update(_PRICE_TABLE)
+    .where(_PRICE_TABLE.c.symbol == bindparam("key_symbol"))
+    .values(price=bindparam("price"), ts=bindparam("ts"))
+)
 _FILLS_AFTER = (
     select(*_FILL_TABLE.c)
     .where(_FILL_TABLE.c.seq > bindparam("cursor"))
@@ -91,15 +111,25 @@ def lock_venue(session: Session) -> None:
 
 
 def load_prices(session: Session) -> dict[str, Decimal]:
-    return {row.symbol: row.price for row in session.scalars(select(PaperPriceRow))}
+    # Core rows, as ``save_price`` writes them: no ORM identity map to go stale.
+    return dict(session.connection().execute(_PRICES).tuples())
 
 
 def save_price(session: Session, symbol: str, price: Decimal, ts: Any) -> None:
-    stored = session.get(PaperPriceRow, symbol)
-    if stored is None:
-        session.add(PaperPriceRow(symbol=symbol, price=price, ts=ts))
-    else:
-        stored.price, stored.ts = price, ts
+    """One statement at every mark (an insert only for a symbol's first price)."""
+    connection = session.connection()
+    params = {"key_symbol": symbol, "price": price, "ts": ts}
+    if not connection.execute(_PRICE_UPDATE, params).rowcount:
+        connection.execute(_PRICE_TABLE.insert(), {"symbol": symbol, "price": price, "ts": ts})
+
+
+def symbols_waiting(session: Session, symbols: Collection[str]) -> set[str]:
+    """The ``symbols`` with a resting order or a pending trigger order: one indexed query
+    a moment, so a mark with nothing waiting skips the per-symbol reads of both
+    (docs/benchmarks.md, "`copytrade demo`"). From the database, so orders another
+    process placed count too."""
+    rows = session.connection().execute(_WAITING_ON, {"symbols": sorted(symbols)})
+    return {symbol for (symbol,) in rows}
 
 
 def load_books(
