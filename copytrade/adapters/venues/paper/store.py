@@ -112,7 +112,7 @@ def lock_venue(session: Session) -> None:
 
 def load_prices(session: Session) -> dict[str, Decimal]:
     # Core rows, as ``save_price`` writes them: no ORM identity map to go stale.
-    return dict(session.connection().execute(_PRICES).tuples())
+    return {symbol: price for symbol, price in session.connection().execute(_PRICES)}
 
 
 def save_price(session: Session, symbol: str, price: Decimal, ts: Any) -> None:
