@@ -280,8 +280,13 @@ class CopyEngine:
         spot = {symbol: i.is_spot for symbol, i in self.instruments.items()}
         prices = self.prices.snapshot()
         with self.uow_factory() as uow:
-            exposures = uow.relationships.exposures(symbols)
-            triggered = uow.positions.triggered(symbols)
+            # The providers' trigger prices are read once: their own closes (in
+            # ``symbols``) and the prices every copy of them mirrors, by (provider, symbol).
+            triggered = uow.positions.triggered()
+            mirrored = {(book, h.symbol): h.mirrored for book, h in triggered if h.mirrored}
+            if symbols is not None:
+                triggered = [(book, held) for book, held in triggered if held.symbol in symbols]
+            exposures = uow.relationships.exposures(symbols, mirrored)
             found = at_max_loss(exposures, spot, prices)
             rels = [uow.relationships.get(rel_id) for rel_id in found]
             if moment is not None and self.moment_recorders:

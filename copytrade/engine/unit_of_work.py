@@ -25,6 +25,7 @@ from copytrade.adapters.venues.port import VenueOrder
 from copytrade.domain.copying import CopyRelationship, RelationshipStatus
 from copytrade.domain.copying.exposure import Exposure
 from copytrade.domain.copying.plan import CopyOrder, PlannedDecision
+from copytrade.domain.copying.triggers import PositionTriggers
 from copytrade.domain.ledger import LedgerAccount, Transfer
 from copytrade.domain.order_events import Fill
 from copytrade.domain.trades import Trade
@@ -95,8 +96,13 @@ class RelationshipsPort(Protocol):
 
     def all(self) -> list[CopyRelationship]: ...
 
-    def exposures(self, symbols: Collection[str] | None = None) -> list[Exposure]:
-        """What the max-loss sweep needs of the copying relationships holding ``symbols``."""
+    def exposures(
+        self,
+        symbols: Collection[str] | None = None,
+        mirrored: Mapping[tuple[str, str], PositionTriggers] | None = None,
+    ) -> list[Exposure]:
+        """What the max-loss sweep needs of the copying relationships holding ``symbols``;
+        each position with ``mirrored[(provider, symbol)]`` set, where given."""
         ...
 
     def symbol_holdings(self, followers: Sequence[str], symbol: str) -> dict[str, Decimal]:

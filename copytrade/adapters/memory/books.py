@@ -10,8 +10,10 @@ from copytrade.adapters.db.repositories.positions import StoredPosition
 from copytrade.adapters.db.repositories.relationships import UnknownRelationshipError
 from copytrade.domain.copying import CopyRelationship, RelationshipStatus
 from copytrade.domain.copying.exposure import Exposure, HeldPosition, Protections
+from copytrade.domain.copying.triggers import PositionTriggers
 from copytrade.domain.instruments import Instrument
 from copytrade.domain.ledger import LedgerAccount, Transfer
+from copytrade.domain.positions import PositionState
 
 from .state import restore
 from .undo import UndoLog
@@ -102,16 +104,23 @@ class MemoryRelationships:
     def all(self) -> list[CopyRelationship]:
         return [rel for _, rel in sorted(self._state.relationships.items())]
 
-    def exposures(self, symbols: Collection[str] | None = None) -> list[Exposure]:
-        """As the SQL query: copying relationships holding a position (in ``symbols``)."""
-        held: dict[str, list[HeldPosition]] = {}
+    def exposures(
+        self,
+        symbols: Collection[str] | None = None,
+        mirrored: Mapping[tuple[str, str], PositionTriggers] | None = None,
+    ) -> list[Exposure]:
+        """As the SQL query: copying relationships holding a position (in ``symbols``),
+        each position mirroring ``mirrored[(provider, symbol)]``."""
+        held: dict[str, list[tuple[str, PositionState]]] = {}
         for (book, symbol), (state, _) in sorted(self._state.positions.items()):
-            held.setdefault(book, []).append(
-                HeldPosition(symbol, state.qty, state.entry_cost, state.leverage)
-            )
+            held.setdefault(book, []).append((symbol, state))
         found = []
         for rel in self.all():
-            positions = held.get(rel.book, [])
+            positions = [
+                HeldPosition(symbol, state.qty, state.entry_cost, state.leverage,
+                             mirrored=(mirrored or {}).get((str(rel.provider), symbol)))
+                for symbol, state in held.get(rel.book, [])
+            ]  # fmt: skip
             if rel.state.status is RelationshipStatus.STOPPED or not positions:
                 continue
             if symbols is not None and not any(p.symbol in symbols for p in positions):

@@ -13,13 +13,15 @@ from typing import Any
 
 import orjson
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, inspect, select
 
-from copytrade.adapters.db.schema import OrderRow, OutboxRow
+from copytrade.adapters.db.repositories.positions import triggers_in_force
+from copytrade.adapters.db.schema import OrderRow, OutboxRow, PositionRow
 from copytrade.domain.copying.triggers import PositionTriggers, TriggerError
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import ProviderId, RelationshipId
 from copytrade.domain.margin_mode import MarginMode
+from copytrade.domain.values import ZERO
 from copytrade.engine.protecting import PROTECTION_FIRED
 
 from .harness import PERP, Harness
@@ -149,3 +151,35 @@ def test_orders_carry_the_margin_mode_their_position_opens_with(db_engine: Engin
     assert held == {
         "pro": [MarginMode.CROSS], str(rel): [MarginMode.CROSS], str(iso): [MarginMode.ISOLATED]
     }
+
+
+def test_each_copy_mirrors_the_prices_of_its_own_provider(db_engine: Engine) -> None:
+    # The sweep reads the providers' trigger prices once and hands them to the
+    # exposures by (provider, symbol): a copy of another provider mirrors nothing.
+    h = Harness(db_engine)
+    _, rel = _copying(h)
+    other = h.provider("other", "10000")
+    rel_other = h.follow(h.follower("fol2", "1000"), other, "1000")
+    h.trade(other, "buy", "0.04")
+    _set(h, stop_loss="48000")
+    with h.platform.uow() as uow:
+        triggered = uow.positions.triggered()
+        mirrored = {(book, held.symbol): held.mirrored for book, held in triggered}
+        exposures = uow.relationships.exposures(None, mirrored)
+    assert [book for book, _ in triggered] == ["pro"]
+    found = {e.relationship_id: [p.mirrored for p in e.positions] for e in exposures}
+    assert found == {str(rel): [PositionTriggers(D("48000"))], str(rel_other): [None]}
+
+
+def test_the_trigger_prices_have_a_partial_index_the_sweep_reads(db_engine: Engine) -> None:
+    # Migration 0043 (docs/benchmarks.md, "`copytrade demo`"): not a scan of every
+    # position at each moment.
+    indexes = {i["name"] for i in inspect(db_engine).get_indexes("positions")}
+    assert "ix_positions_triggers" in indexes
+    if db_engine.dialect.name == "sqlite":
+        in_force = triggers_in_force(PositionRow)
+        query = select(PositionRow.book).where(in_force, PositionRow.qty != ZERO)
+        sql = str(query.compile(db_engine, compile_kwargs={"literal_binds": True}))
+        with db_engine.connect() as connection:
+            plan = " ".join(r[3] for r in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "USING INDEX ix_positions_triggers" in plan

@@ -8,22 +8,23 @@ the position's quantity, cost and leverage, as plain values
 positions are its open rows (a flat one values nothing and triggers nothing). Each
 position carries the trigger prices in force on the provider's own position in its
 symbol (docs/domain.md, "The provider's stop-loss and take-profit"), which the copy
-mirrors: one outer join by primary key. The decimals are read as the driver gives them
+mirrors: given by the caller from its one read of the providers' trigger prices
+(``PositionRepository.triggered``), by (provider, symbol), so the query joins no
+provider position. The decimals are read as the driver gives them
 and parsed only where used: the sweep runs on every price moment (docs/benchmarks.md,
 "`copytrade bench sweep`").
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, select, type_coerce
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
-from copytrade.adapters.db.repositories.positions import triggers_in_force
 from copytrade.adapters.db.schema import LedgerBalanceRow, PositionRow, RelationshipRow
 from copytrade.domain.copying import RelationshipStatus
 from copytrade.domain.copying.exposure import Exposure, HeldPosition, Peak, Protections
@@ -32,7 +33,7 @@ from copytrade.domain.ledger import LedgerAccountKind
 from copytrade.domain.values import USDT, ZERO
 
 _R, _P, _B = RelationshipRow, PositionRow, LedgerBalanceRow
-_PP = aliased(PositionRow, name="provider_position")
+Mirrored = Mapping[tuple[str, str], PositionTriggers]  # (provider, symbol) → its prices
 
 
 def _raw(column: Any) -> Any:
@@ -58,18 +59,9 @@ _QUERY = (
         _raw(_R.trailing_stop_pct),
         _raw(_R.peak_equity),
         _raw(_R.peak_net_allocated),
-        _raw(_PP.stop_loss_price),
-        _raw(_PP.take_profit_price),
+        _R.provider_id,
     )
     .join(_P, _P.book == _R.id)
-    .outerjoin(
-        _PP,
-        and_(
-            _PP.book == _R.provider_id,
-            _PP.symbol == _P.symbol,
-            triggers_in_force(_PP),
-        ),
-    )
     .outerjoin(
         _B,
         and_(
@@ -83,10 +75,13 @@ _QUERY = (
 )
 
 
-def exposures_holding(session: Session, symbols: Collection[str] | None) -> list[Exposure]:
+def exposures_holding(
+    session: Session, symbols: Collection[str] | None, mirrored: Mirrored
+) -> list[Exposure]:
     """Copying relationships whose book has a position (in one of ``symbols``, or any),
     by relationship id. A flat position (quantity 0) is left out of ``positions``: it
-    adds nothing to the book's value and no protection applies to it."""
+    adds nothing to the book's value and no protection applies to it. ``mirrored``: the
+    trigger prices in force on the providers' own positions, by (provider, symbol)."""
     query = _QUERY
     if symbols is not None:
         holders = select(_P.book).where(_P.symbol.in_(sorted(symbols))).distinct()
@@ -94,7 +89,8 @@ def exposures_holding(session: Session, symbols: Collection[str] | None) -> list
     found: list[Exposure] = []
     first: Any = None
     held: list[HeldPosition] = []
-    for row in session.execute(query):
+    # Core, not the ORM's execute: plain rows, and no ORM loading per row.
+    for row in session.connection().execute(query):
         if first is None or row[0] != first[0]:
             if first is not None:
                 found.append(_exposure(first, held))
@@ -103,7 +99,7 @@ def exposures_holding(session: Session, symbols: Collection[str] | None) -> list
         if qty:
             held.append(HeldPosition(
                 row[4], qty, Decimal(row[6]), Decimal(row[7]), bool(row[8]),
-                _mirrored(row[15], row[16]),
+                mirrored.get((row[15], row[4])) if mirrored else None,
             ))  # fmt: skip
     if first is not None:
         found.append(_exposure(first, held))
@@ -120,12 +116,6 @@ def _exposure(row: Any, held: list[HeldPosition]) -> Exposure:
         positions=tuple(held),
         protections=_protections(row[9:15]),
     )
-
-
-def _mirrored(stop_loss: Any, take_profit: Any) -> PositionTriggers | None:
-    if stop_loss is None and take_profit is None:
-        return None
-    return PositionTriggers(_optional(stop_loss), _optional(take_profit))
 
 
 def _protections(values: Any) -> Protections | None:

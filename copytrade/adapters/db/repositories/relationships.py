@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.bulk import BulkStatement
 from copytrade.adapters.db.keyed import KeyedSelect, keys_param
-from copytrade.adapters.db.repositories.exposures import exposures_holding
+from copytrade.adapters.db.repositories.exposures import Mirrored, exposures_holding
 from copytrade.adapters.db.repositories.ledger_reads import chunks
 from copytrade.adapters.db.schema import PositionRow, RelationshipRow
 from copytrade.domain.copying import (
@@ -314,9 +314,13 @@ class RelationshipRepository:
             _relationship(row) for row in self._session.scalars(query.order_by(RelationshipRow.id))
         ]
 
-    def exposures(self, symbols: Collection[str] | None = None) -> list[Exposure]:
-        """What the max-loss sweep needs of the copying relationships ``holding`` them."""
-        return exposures_holding(self._session, symbols)
+    def exposures(
+        self, symbols: Collection[str] | None = None, mirrored: Mirrored | None = None
+    ) -> list[Exposure]:
+        """What the max-loss sweep needs of the copying relationships ``holding`` them;
+        ``mirrored``: the providers' trigger prices by (provider, symbol), which each
+        copy's position mirrors."""
+        return exposures_holding(self._session, symbols, mirrored or {})
 
     def symbol_holdings(self, followers: Sequence[str], symbol: str) -> dict[str, Decimal]:
         """The quantity (in absolute value) each follower's relationships that are not

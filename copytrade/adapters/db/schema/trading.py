@@ -9,11 +9,23 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+    text,
+)  # fmt: skip
 from sqlalchemy.orm import Mapped, mapped_column
 
 from copytrade.adapters.db.schema.base import ID_LENGTH, Base, money
 from copytrade.adapters.db.types import UtcDateTime
+
+# Migration 0043's partial index: the positions with trigger prices in force.
+_TRIGGERS_IN_FORCE = "stop_loss_price IS NOT NULL OR take_profit_price IS NOT NULL"
 
 
 class OrderRow(Base):
@@ -84,6 +96,13 @@ class PositionRow(Base):
     """
 
     __tablename__ = "positions"
+    # The positions with trigger prices in force, read at every price moment (migration 0043).
+    __table_args__ = (
+        Index(
+            "ix_positions_triggers", "book", "symbol",
+            sqlite_where=text(_TRIGGERS_IN_FORCE), postgresql_where=text(_TRIGGERS_IN_FORCE),
+        ),
+    )  # fmt: skip
 
     book: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     symbol: Mapped[str] = mapped_column(ForeignKey("instruments.symbol"), primary_key=True)

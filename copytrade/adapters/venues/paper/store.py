@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, text
+from sqlalchemy import Table, bindparam, select, text, union, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.keyed import KeyedSelect, keys_param
@@ -23,6 +23,8 @@ from copytrade.adapters.db.schema import (
     PaperPositionRow,
     PaperPriceRow,
 )
+from copytrade.adapters.db.schema.paper import PaperTriggerRow
+from copytrade.adapters.venues.order_terms import TriggerStatus
 from copytrade.adapters.venues.paper import writes
 from copytrade.adapters.venues.paper.book import AccountBook
 from copytrade.adapters.venues.paper.matching import OrderKey, WorkingSet
@@ -73,6 +75,32 @@ _RESTING_ON = (
 _HOLDERS_OF = select(_POSITION_TABLE.c.account).where(
     _POSITION_TABLE.c.symbol == bindparam("symbol"), _POSITION_TABLE.c.qty != Decimal(0)
 )
+_TRIGGER_TABLE = cast(Table, PaperTriggerRow.__table__)
+_PRICE_TABLE = cast(Table, PaperPriceRow.__table__)
+_WAITING_ON = union(
+    select(_ORDER_TABLE.c.symbol).where(
+        _ORDER_TABLE.c.symbol.in_(bindparam("symbols", expanding=True)),
+        _ORDER_TABLE.c.status.in_(_RESTING),
+    ),
+    select(_TRIGGER_TABLE.c.symbol).where(
+        _TRIGGER_TABLE.c.symbol.in_(bindparam("symbols", expanding=True)),
+        _TRIGGER_TABLE.c.status == TriggerStatus.PENDING.value,
+    ),
+)
+_PRICES = select(
+    _PRICE_TABLE.c.symbol, _PRICE_TABLE.c.price, _PRICE_TABLE.c.taken_buy,
+    _PRICE_TABLE.c.taken_sell,
+)
+_PRICE_UPDATE = (  # a new moment refills the depth
+    update(_PRICE_TABLE)
+    .where(_PRICE_TABLE.c.symbol == bindparam("key_symbol"))
+    .values(price=bindparam("price"), ts=bindparam("ts"), taken_buy=ZERO, taken_sell=ZERO)
+)
+_TAKEN_UPDATE = (
+    update(_PRICE_TABLE)
+    .where(_PRICE_TABLE.c.symbol == bindparam("key_symbol"))
+    .values(taken_buy=bindparam("taken_buy"), taken_sell=bindparam("taken_sell"))
+)
 _FILLS_AFTER = (
     select(*_FILL_TABLE.c)
     .where(_FILL_TABLE.c.seq > bindparam("cursor"))
@@ -97,33 +125,48 @@ def load_prices(session: Session) -> dict[str, Decimal]:
 
 def load_market(session: Session) -> tuple[dict[str, Decimal], dict[tuple[str, Side], Decimal]]:
     """The prices in force, and what takers have taken of each symbol's depth on each
-    side since (docs/venues.md "Depth": the book depletes within a price moment)."""
+    side since (docs/venues.md "Depth": the book depletes within a price moment).
+    Core rows, as ``save_price`` writes them: no ORM identity map to go stale."""
     prices: dict[str, Decimal] = {}
     taken: dict[tuple[str, Side], Decimal] = {}
-    for row in session.scalars(select(PaperPriceRow)):
-        prices[row.symbol] = row.price
-        taken[(row.symbol, Side.BUY)] = row.taken_buy or ZERO
-        taken[(row.symbol, Side.SELL)] = row.taken_sell or ZERO
+    for symbol, price, taken_buy, taken_sell in session.connection().execute(_PRICES):
+        prices[symbol] = price
+        taken[(symbol, Side.BUY)] = taken_buy or ZERO
+        taken[(symbol, Side.SELL)] = taken_sell or ZERO
     return prices, taken
 
 
 def save_price(session: Session, symbol: str, price: Decimal, ts: Any) -> None:
-    """A new price moment: the price in force, and the whole depth again."""
-    stored = session.get(PaperPriceRow, symbol)
-    if stored is None:
-        session.add(
-            PaperPriceRow(symbol=symbol, price=price, ts=ts, taken_buy=ZERO, taken_sell=ZERO)
+    """A new price moment: the price in force, and the whole depth again. One statement
+    at every mark (an insert only for a symbol's first price)."""
+    connection = session.connection()
+    params = {"key_symbol": symbol, "price": price, "ts": ts}
+    if not connection.execute(_PRICE_UPDATE, params).rowcount:
+        connection.execute(
+            _PRICE_TABLE.insert(),
+            {"symbol": symbol, "price": price, "ts": ts, "taken_buy": ZERO, "taken_sell": ZERO},
         )
-    else:
-        stored.price, stored.ts, stored.taken_buy, stored.taken_sell = price, ts, ZERO, ZERO
 
 
 def _save_taken(session: Session, work: WorkingSet) -> None:
+    connection = session.connection()
     for symbol in work.changed_taken:
-        stored = session.get(PaperPriceRow, symbol)
-        assert stored is not None  # only an order at a price in force takes depth
-        stored.taken_buy = work.taken.get((symbol, Side.BUY), ZERO)
-        stored.taken_sell = work.taken.get((symbol, Side.SELL), ZERO)
+        params = {
+            "key_symbol": symbol,
+            "taken_buy": work.taken.get((symbol, Side.BUY), ZERO),
+            "taken_sell": work.taken.get((symbol, Side.SELL), ZERO),
+        }
+        updated = connection.execute(_TAKEN_UPDATE, params).rowcount
+        assert updated == 1  # only an order at a price in force takes depth
+
+
+def symbols_waiting(session: Session, symbols: Collection[str]) -> set[str]:
+    """The ``symbols`` with a resting order or a pending trigger order: one indexed query
+    a moment, so a mark with nothing waiting skips the per-symbol reads of both
+    (docs/benchmarks.md, "`copytrade demo`"). From the database, so orders another
+    process placed count too."""
+    rows = session.connection().execute(_WAITING_ON, {"symbols": sorted(symbols)})
+    return {symbol for (symbol,) in rows}
 
 
 def load_books(

@@ -28,6 +28,7 @@ from copytrade.adapters.venues.paper import (
 from copytrade.adapters.venues.paper.book import AccountBook
 from copytrade.adapters.venues.paper.cash_moves import apply_once
 from copytrade.adapters.venues.paper.transaction import venue_transaction
+from copytrade.adapters.venues.paper.triggers import PendingTrigger
 from copytrade.adapters.venues.port import (
     AccountHoldings,
     CashMove,
@@ -138,22 +139,31 @@ class PaperVenue:
         if not checked:
             return []
         with venue_transaction(self._engine, write=True) as session:
+            # Applying a price adds no resting or trigger order to another symbol, so
+            # what waits is read once for the moment.
+            waiting = store.symbols_waiting(session, checked)
             return [
                 fill
                 for symbol, price in checked.items()
-                for fill in self._apply_price(session, symbol, price, ts)
+                for fill in self._apply_price(session, symbol, price, ts, symbol in waiting)
             ]
 
     def _apply_price(
-        self, session: Session, symbol: str, price: Decimal, ts: datetime
+        self, session: Session, symbol: str, price: Decimal, ts: datetime, waiting: bool
     ) -> list[Fill]:
         """One price in force, in the caller's venue transaction: the stored price, the
         resting limit orders it crossed, the trigger orders it fired, then the
-        liquidations it caused."""
+        liquidations it caused. ``waiting``: whether any resting or trigger order waits
+        on ``symbol`` (``store.symbols_waiting``); without, neither is read."""
         store.save_price(session, symbol, price, ts)
-        crossed = matching.crossed(store.load_resting(session, symbol), price)
-        fired, moved = triggers.advance(trigger_store.load_pending(session, symbol), price, ts)
-        trigger_store.save_changed(session, moved + fired)
+        crossed: list[VenueOrder] = []
+        fired: list[PendingTrigger] = []
+        if waiting:
+            crossed = matching.crossed(store.load_resting(session, symbol), price)
+            fired, moved = triggers.advance(
+                trigger_store.load_pending(session, symbol), price, ts
+            )
+            trigger_store.save_changed(session, moved + fired)
         liquidates = self._instruments[symbol].liquidates
         holders = store.holders_of(session, symbol) if liquidates else set()
         if not crossed and not holders and not fired:
