@@ -163,7 +163,7 @@ def fills_since(
     session: Session, cursor: int, limit: int, skip: Callable[[str], bool] | None = None
 ) -> tuple[list[Fill], int]:
     """The stream after ``cursor``; with ``skip``, the ids first and only the rows of the
-    fills it does not skip read whole and made ``Fill``s (docs/venues.md "The fill stream")."""
+    fills it does not skip read whole and made ``Fill``s (docs/venues.md "Fill stream")."""
     if skip is None:
         rows = session.connection().execute(_FILLS_AFTER, {"cursor": cursor, "limit": limit}).all()
         return [fill_from_row(row) for row in rows], (rows[-1].seq if rows else cursor)
