@@ -72,20 +72,20 @@ class BookKeeper:
             self._committed.clear()  # only an optimisation: the ingestor then queries
         self._committed.update(str(fill.fill_id) for fill in booked.fills)
 
-    def not_booked_here(self, fills: Sequence[Fill]) -> list[Fill]:
-        """``fills`` without those this process booked and committed (each forgotten
-        once seen: the stream shows a fill once)."""
-        if not self._committed:
-            return list(fills)
-        remembered = self._committed
-        rest: list[Fill] = []
-        for fill in fills:
-            key = str(fill.fill_id)
-            if key in remembered:
-                remembered.discard(key)
-            else:
-                rest.append(fill)
-        return rest
+    @property
+    def remembers_any(self) -> bool:
+        """Whether ``booked_here`` can answer true at all (else the ingestor reads the
+        stream plainly)."""
+        return bool(self._committed)
+
+    def booked_here(self, fill_id: str) -> bool:
+        """Whether this process booked and committed that fill (forgotten once asked:
+        the stream shows a fill once). The ingestor's ``skip`` of the venue's stream."""
+        try:
+            self._committed.remove(fill_id)
+        except KeyError:
+            return False
+        return True
 
     def record(
         self,

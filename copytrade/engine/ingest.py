@@ -54,7 +54,8 @@ class FillIngestor:
         self._closed: list[Trade] = []
 
     def pump(self) -> int:
-        """Book every fill the stream has; returns how many fills were read.
+        """Book every fill the stream has; returns how many fills were read (those the
+        venue left out as booked by this process not counted: nothing is left to do).
 
         The venue is read outside our transaction: on SQLite our write lock
         would otherwise block the venue's own connection.
@@ -63,8 +64,11 @@ class FillIngestor:
         while True:
             with self._uow_factory() as uow:
                 cursor = uow.cursors.get(STREAM)
-            fills, next_cursor = self._venue.fills_since(cursor, self._batch_size)
-            if not fills:
+            # The executor booked its copies' fills from the venue's answers: the venue
+            # leaves them out, and the cursor moves past them (docs/engine.md "The lean path").
+            skip = self._bookkeeper.booked_here if self._bookkeeper.remembers_any else None
+            fills, next_cursor = self._venue.fills_since(cursor, self._batch_size, skip)
+            if next_cursor == cursor:
                 return total
             with self._uow_factory() as uow:
                 if uow.cursors.locked(STREAM) != cursor:
@@ -105,8 +109,6 @@ class FillIngestor:
         return resting
 
     def _flush(self, uow: PipelineUnitOfWork, fills: list[Fill]) -> None:
-        # The executor booked its copies' fills from the venue's answers: not again.
-        fills = self._bookkeeper.not_booked_here(fills)
         if fills:
             terms = uow.orders.terms([str(f.client_order_id) for f in fills])
             self._bookkeeper.record(uow, fills, terms, self._now())

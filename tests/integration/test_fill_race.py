@@ -111,3 +111,25 @@ def test_two_connections_racing_over_overlapping_batches_book_each_fill_once(
     assert len(booked) == rounds * (size + 2)
     assert set(booked.values()) == {1}
     assert _stored(db_engine) == rounds * (size + 2)
+
+
+def test_fresh_fills_and_a_batch_with_known_ones_store_the_same_rows(db_engine: Engine) -> None:
+    """SQLite stores an all-new batch without RETURNING (docs/engine.md "The lean path");
+    a batch with a known fill falls back to the RETURNING insert: the same rows either way."""
+    _with_order(engine=db_engine)
+    with make_session_factory(db_engine).begin() as session:
+        fills = FillRepository(session)
+        assert fills.add_new([_fill(2), _fill(1)]) == [_fill(2), _fill(1)]
+        assert fills.add_new([_fill(2), _fill(3)]) == [_fill(3)]
+        assert fills.add_new([_fill(1)]) == []
+    with db_engine.connect() as conn:
+        rows = conn.execute(
+            select(FillRow.fill_id, FillRow.order_id, FillRow.book, FillRow.side, FillRow.qty,
+                   FillRow.price, FillRow.fee, FillRow.liquidity, FillRow.ts)
+            .order_by(FillRow.fill_id)
+        ).all()  # fmt: skip
+    assert [tuple(r) for r in rows] == [
+        (f"f-{n:04d}", ORDER, "book-1", "buy", Decimal("0.001"), Decimal("50000.5"),
+         Decimal("0.01"), "taker", NOW)
+        for n in (1, 2, 3)
+    ]  # fmt: skip

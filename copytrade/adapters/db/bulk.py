@@ -49,16 +49,19 @@ class BulkStatement:
         self._names = tuple(names)
         self._by_dialect: dict[str, _Compiled] = {}
 
-    def execute(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    def execute(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
+        """How many rows the statement changed (the driver's count over all rows)."""
         if not rows:
-            return
-        self.execute_columns(session, {name: [row[name] for row in rows] for name in self._names})
+            return 0
+        return self.execute_columns(
+            session, {name: [row[name] for row in rows] for name in self._names}
+        )
 
-    def execute_columns(self, session: Session, columns: Mapping[str, Sequence[Any]]) -> None:
+    def execute_columns(self, session: Session, columns: Mapping[str, Sequence[Any]]) -> int:
         """The same, given column by column (``name -> its values``, all one length):
         for a caller that has its values by column, no mapping per row is built."""
         if not columns or not next(iter(columns.values())):
-            return
+            return 0
         connection = session.connection()
         compiled = self._compiled(connection.dialect)
         # Column by column: map() the processor over a column's values, then zip
@@ -70,7 +73,7 @@ class BulkStatement:
         params: list[Any] = list(zip(*converted, strict=True))
         if not compiled.positional:
             params = [dict(zip(compiled.names, values, strict=True)) for values in params]
-        connection.exec_driver_sql(compiled.sql, params)
+        return int(connection.exec_driver_sql(compiled.sql, params).rowcount)
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
         found = self._by_dialect.get(dialect.name)

@@ -149,9 +149,12 @@ class MemoryVenue:
     def balances(self, account: str) -> Mapping[str, Decimal]:
         return {cur: amount for (acc, cur), amount in self._cash.items() if acc == account}
 
-    def fills_since(self, cursor: int, limit: int) -> tuple[list[Fill], int]:
+    def fills_since(
+        self, cursor: int, limit: int, skip: Callable[[str], bool] | None = None
+    ) -> tuple[list[Fill], int]:
         fills = self._stream[cursor : cursor + limit]
-        return fills, cursor + len(fills)
+        kept = fills if skip is None else [f for f in fills if not skip(str(f.fill_id))]
+        return kept, cursor + len(fills)
 
     # --- prices --------------------------------------------------------------------
 

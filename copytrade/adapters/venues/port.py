@@ -8,7 +8,7 @@ venue already has, which is what makes a retried copy safe (docs/domain.md, Copy
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -249,8 +249,12 @@ class Venue(Protocol):
 
     def balances(self, account: str) -> Mapping[str, Decimal]: ...
 
-    def fills_since(self, cursor: int, limit: int) -> tuple[list[Fill], int]:
-        """Fills after ``cursor`` in the venue's order, and the cursor to resume from."""
+    def fills_since(
+        self, cursor: int, limit: int, skip: Callable[[str], bool] | None = None
+    ) -> tuple[list[Fill], int]:
+        """Fills after ``cursor`` in the venue's order, and the cursor to resume from; those
+        whose fill id ``skip`` answers true left out, the cursor past them all the same
+        (docs/venues.md "Fill stream")."""
         ...
 
     # --- prices (the paper venue matches resting orders against them) -------------

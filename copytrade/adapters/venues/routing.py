@@ -121,8 +121,10 @@ class RoutedVenue:
 
     # --- the paper venue's: one fill stream, prices, cash -------------------------
 
-    def fills_since(self, cursor: int, limit: int) -> tuple[list[Fill], int]:
-        return self.default.fills_since(cursor, limit)
+    def fills_since(
+        self, cursor: int, limit: int, skip: Callable[[str], bool] | None = None
+    ) -> tuple[list[Fill], int]:
+        return self.default.fills_since(cursor, limit, skip)
 
     def set_price(self, symbol: str, price: Decimal, ts: datetime) -> list[Fill]:
         return self.default.set_price(symbol, price, ts)

@@ -9,7 +9,7 @@ later recovery use the platform's healthy paper venue, as a restarted process wo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal as D
 
 import pytest
@@ -71,8 +71,10 @@ class FlakyVenue:
     def balances(self, account: str) -> Mapping[str, D]:
         return self._venue.balances(account)
 
-    def fills_since(self, cursor: int, limit: int) -> tuple[list[Fill], int]:
-        return self._venue.fills_since(cursor, limit)
+    def fills_since(
+        self, cursor: int, limit: int, skip: Callable[[str], bool] | None = None
+    ) -> tuple[list[Fill], int]:
+        return self._venue.fills_since(cursor, limit, skip)
 
 
 class Setup:

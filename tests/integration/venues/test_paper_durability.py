@@ -31,6 +31,18 @@ def test_fills_since_resumes_from_a_cursor(venue: PaperVenue) -> None:
     assert venue.fills_since(end, 10) == ([], end)  # nothing new: the cursor stays
 
 
+def test_fills_since_leaves_out_the_skipped_fills_and_moves_past_them(venue: PaperVenue) -> None:
+    venue.deposit("alice", "USDT", D(1000))
+    venue.set_price(SPOT.symbol, D(50000), T0)
+    placed = [venue.place(req(f"o{i}", "buy", "0.001")) for i in range(3)]
+    whole, end = venue.fills_since(0, 10)
+    skipped = {str(placed[0].fills[0].fill_id), str(placed[2].fills[0].fill_id)}
+    assert venue.fills_since(0, 10, skipped.__contains__) == ([placed[1].fills[0]], end)
+    # Every fill of the batch skipped: nothing returned, the cursor still past them all.
+    assert venue.fills_since(0, 2, lambda _id: True) == ([], venue.fills_since(0, 2)[1])
+    assert whole == [order.fills[0] for order in placed]
+
+
 def test_a_restarted_venue_sees_the_same_orders_prices_and_balances(
     db_engine: Engine, venue: PaperVenue
 ) -> None:

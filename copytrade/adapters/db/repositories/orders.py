@@ -350,6 +350,14 @@ def _insert_new_fills(dialect: str) -> ReturningInsert[tuple[str]]:
     return pg_insert(_FILLS).on_conflict_do_nothing(index_elements=keys).returning(_FILLS.c.fill_id)
 
 
+_FILL_COLUMNS = (*_FILL_AS_IS, "venue", "fill_id", "order_id", "book", "side", "liquidity")
+# SQLite's fast path: the same insert without RETURNING, as one driver executemany.
+_INSERT_FILLS_QUIETLY = BulkStatement(
+    sqlite_insert(_FILLS).on_conflict_do_nothing(index_elements=["venue", "fill_id"]),
+    _FILL_COLUMNS,
+)
+
+
 class FillRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -371,12 +379,28 @@ class FillRepository:
         if not unique:
             return []
         rows = [_fill_row(venue, unique[key]) for key in sorted(unique)]
-        statement = _insert_new_fills(self._session.get_bind().dialect.name)
+        dialect = self._session.get_bind().dialect.name
+        if dialect == "sqlite" and self._all_stored_quietly(rows):
+            return list(unique.values())
+        statement = _insert_new_fills(dialect)
         stored: set[str] = set()
         for start in range(0, len(rows), _CHUNK):
             result = self._session.execute(statement, rows[start : start + _CHUNK])
             stored.update(str(fill_id) for fill_id in result.scalars())
         return [fill for key, fill in unique.items() if key in stored]
+
+    def _all_stored_quietly(self, rows: Sequence[dict[str, object]]) -> bool:
+        """SQLite (one writer, so no race): insert ``rows`` as one executemany in a
+        SAVEPOINT and keep them if every one was new (the usual case: the executor's
+        fresh fills); else roll the savepoint back and say so, for the RETURNING insert
+        to tell which were new (docs/engine.md "The lean path")."""
+        self._session.flush()  # the caller's pending changes fail as theirs
+        savepoint = self._session.begin_nested()
+        if _INSERT_FILLS_QUIETLY.execute(self._session, rows) == len(rows):
+            savepoint.commit()
+            return True
+        savepoint.rollback()
+        return False
 
     def of_orders(self, order_ids: Sequence[str]) -> dict[str, list[RecordedFill]]:
         """The fills recorded for each of these orders (by our client order id), in order."""

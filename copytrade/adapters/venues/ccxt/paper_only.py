@@ -4,7 +4,7 @@ docs/venues.md, "Live exchanges (ccxt)")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -21,7 +21,9 @@ class PaperOnlyOperations(CcxtConnection):
             "only the paper venue can do it (docs/venues.md, \"Live exchanges\")"
         )
 
-    def fills_since(self, cursor: int, limit: int) -> tuple[list[Fill], int]:
+    def fills_since(
+        self, cursor: int, limit: int, skip: Callable[[str], bool] | None = None
+    ) -> tuple[list[Fill], int]:
         raise self._unsupported("reading one fill stream of all accounts")
 
     def set_price(self, symbol: str, price: Decimal, ts: datetime) -> list[Fill]:

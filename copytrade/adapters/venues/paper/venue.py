@@ -115,11 +115,13 @@ class PaperVenue:
             known = store.load_orders(session, [key])
             return triggers.known_answers(known, trigger_store.load(session, [key])).get(key)
 
-    def fills_since(self, cursor: int, limit: int) -> tuple[list[Fill], int]:
+    def fills_since(
+        self, cursor: int, limit: int, skip: Callable[[str], bool] | None = None
+    ) -> tuple[list[Fill], int]:
         if cursor < 0 or limit < 1:
             raise InvalidValueError(f"cursor must be >= 0 and limit >= 1, got {cursor}, {limit}")
         with venue_transaction(self._engine, write=False) as session:
-            return store.fills_since(session, cursor, limit)
+            return store.fills_since(session, cursor, limit, skip)
 
     # --- prices ------------------------------------------------------------
 
