@@ -49,7 +49,8 @@ def test_a_provider_places_a_stop_order_from_the_form(page: Page, live_server: L
     page.click("#place")
     page.wait_for_url(re.compile(r"/trade$"))
     row = page.locator("#orders tbody tr").first
-    expect(row.locator(".order-type")).to_contain_text(f"stop at {Decimal(stop):,.2f} · IOC")
+    terms = f"stop at {Decimal(stop):,.2f} · pending · IOC"  # the trigger waits (docs/venues.md)
+    expect(row.locator(".order-type")).to_contain_text(terms)
     expect(row.locator(".status")).to_have_text("accepted")
     orders, total = trading.latest(me, 10, 0)
     assert total == 1 and orders[0].order.trigger_price == Decimal(stop)
