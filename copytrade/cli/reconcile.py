@@ -37,8 +37,12 @@ def reconcile_books(
         report = reconcile(container.uow_factory, container.venue(clock), clock.now)
         # Live relationships: their exchange accounts against their books; a mismatch
         # pauses them (the one write of this command: it fails closed, docs/venues.md).
-        routes = container.live_routes(clock)
-        live = reconcile_live(container.uow_factory, routes, clock.now) if routes else None
+        # Watched providers: their accounts against their positions (the same rules).
+        routes, providers = container.live_routes(clock), container.watched_providers(clock)
+        live = (
+            reconcile_live(container.uow_factory, routes, clock.now, providers=providers)
+            if routes or providers else None
+        )
     if as_json:
         body = report.to_json()
         if live is not None:

@@ -2,8 +2,9 @@
 books at start and every ``LIVE_RECONCILE_EVERY`` (docs/venues.md, "Reconciling live
 accounts").
 
-The books routed to a live venue are the platform's live books (``RoutedVenue``); with
-none (a paper-only platform) the job does nothing. A difference pauses the account's
+The books routed to a live venue are the platform's live books (``RoutedVenue``), and
+watched providers' accounts are read too; with neither (a paper-only platform) the job
+does nothing. A difference pauses the account's
 relationships with reason ``reconciliation_mismatch`` and tells the follower, as
 ``copytrade reconcile`` does; an exchange that cannot be reached is logged, not taken
 for a mismatch.
@@ -36,10 +37,12 @@ def reconcile_live_accounts(runtime: ServerRuntime) -> LiveReport | None:
     """One reconciliation of every live account; None without live books."""
     platform = runtime.platform
     routes = live_routes(platform.venue)
-    if not routes:
+    providers = runtime.container.watched_providers(platform.clock)
+    if not routes and not providers:
         return None
     report = reconcile_live(
-        platform.uow, routes, platform.clock.now, platform.engine.relationships.invalidate
+        platform.uow, routes, platform.clock.now, platform.engine.relationships.invalidate,
+        providers,
     )
     for account, why in report.unreachable:
         log.warning("live reconciliation: account %s not reached: %s", account, why)

@@ -103,13 +103,17 @@ def reconcile_live(
     routes: Mapping[str, Venue],
     now: Callable[[], datetime],
     invalidate: Callable[[str], None] = lambda provider: None,
+    providers: Mapping[str, Venue] | None = None,
 ) -> LiveReport:
     """Compare every exchange account carrying a live relationship that is not stopped
-    with its books (``routes``: each live book's venue, ``Container.live_routes``);
-    pause the relationships of the accounts that differ."""
+    with its books (``routes``: each live book's venue, ``Container.live_routes``), and
+    each watched provider's account with its positions (``providers``: provider → the
+    venue of its account, ``Container.watched_providers``); pause the relationships of
+    the accounts that differ."""
     with uow_factory() as uow:
         live = uow.live.all()
-        rels = {str(r.id): r for r in uow.relationships.all() if str(r.id) in live}
+        all_rels = uow.relationships.all()
+        rels = {str(r.id): r for r in all_rels if str(r.id) in live}
         books_of: dict[str, list[str]] = defaultdict(list)
         for book, account in sorted(live.items()):
             if book in rels and rels[book].state.mirrors_closes:
@@ -174,10 +178,54 @@ def reconcile_live(
         if found:
             differences.extend(found)
             differing.append(account)
-    paused = _pause(uow_factory, {a: books_of[a] for a in differing}, differences, now)
-    for provider in {str(rels[b].provider) for b in paused}:
+    to_pause = {a: books_of[a] for a in differing}
+    for provider, venue in sorted((providers or {}).items()):
+        try:
+            found = _provider_differences(uow_factory, provider, venue)
+        except VenueError as error:
+            unreachable.append((provider, str(error)))
+            continue
+        if found:
+            differences.extend(found)
+            to_pause[provider] = sorted(
+                str(r.id) for r in all_rels if str(r.provider) == provider
+                and r.state.mirrors_closes
+            )
+    paused = _pause(uow_factory, to_pause, differences, now)
+    for provider in {str(r.provider) for r in all_rels if str(r.id) in paused}:
         invalidate(provider)
-    return LiveReport(len(books_of), tuple(differences), tuple(unreachable), tuple(paused))
+    accounts = len(books_of) + len(providers or {})
+    return LiveReport(accounts, tuple(differences), tuple(unreachable), tuple(paused))
+
+
+def _provider_differences(
+    uow_factory: Callable[[], SqlUnitOfWork], provider: str, venue: Venue
+) -> list[LiveDifference]:
+    """A watched provider's positions against its exchange account (docs/venues.md,
+    "Reconciling live accounts"): a perpetual position exactly as booked, a spot
+    holding at least as booked (what it held before the link is its own); a coin moved
+    out below what was booked, or a position changed outside copytrade's view (a
+    liquidation), is a difference."""
+    with uow_factory() as uow:
+        held = [s.position for s in uow.positions.for_book(provider) if not s.position.is_flat]
+    spot: dict[str, Decimal] = defaultdict(Decimal)
+    perps: dict[str, Decimal] = {}
+    for position in held:
+        if position.instrument.is_spot:
+            spot[position.instrument.base] += position.qty
+        else:
+            perps[position.instrument.symbol] = position.qty
+    balances = venue.balances(provider)
+    on_exchange = {p.symbol: p.qty for p in venue.positions(provider)} if perps else {}
+    return [
+        LiveDifference(provider, f"holding {asset}", qty, balances.get(asset, ZERO))
+        for asset, qty in sorted(spot.items())
+        if balances.get(asset, ZERO) < qty
+    ] + [
+        LiveDifference(provider, f"position {symbol}", qty, on_exchange.get(symbol, ZERO))
+        for symbol, qty in sorted(perps.items())
+        if on_exchange.get(symbol, ZERO) != qty
+    ]
 
 
 def _ours_left_open(

@@ -103,6 +103,7 @@ class _LedgerSide:
     roles: dict[str, str]  # book -> provider | relationship
     cash: dict[str, dict[str, Decimal]]  # book -> currency code -> balance
     positions: dict[str, dict[str, Decimal]]  # book -> symbol -> qty (open only)
+    watched: frozenset[str]  # watched providers' books: not compared with the paper venue
     check: Reconciliation
     outbox_pending: int
     orders_pending: int
@@ -133,7 +134,7 @@ def _compare(
     uow_factory: Callable[[], SqlUnitOfWork], venue: Venue, now: Callable[[], datetime]
 ) -> ReconcileReport:
     ledger = _read_ledger(uow_factory)
-    held = venue.holdings()
+    held = {b: h for b, h in venue.holdings().items() if b not in ledger.watched}
     differences: list[Difference] = []
     for book in sorted(ledger.roles.keys() | held.keys()):
         role = ledger.roles.get(book, VENUE_ONLY)
@@ -178,6 +179,13 @@ def _read_ledger(uow_factory: Callable[[], SqlUnitOfWork]) -> _LedgerSide:
         # (docs/venues.md, "Followers on their own accounts"): not compared here.
         for book in uow.live.all():
             roles.pop(book, None)
+        # Nor is a watched provider's: its trades are made on its own exchange account
+        # and booked from it, so the paper venue never sees them (docs/venues.md,
+        # "Watching a provider's account"); reconcile_live compares it with that account.
+        # Its paper account (the platform deposit) is left out with it.
+        watched = frozenset(uow.trade_cursors.accounts())
+        for provider in watched:
+            roles.pop(provider, None)
         cash: dict[str, dict[str, Decimal]] = {}
         for kind, role in (
             (LedgerAccountKind.FOLLOWER_FREE, PROVIDER),
@@ -194,6 +202,7 @@ def _read_ledger(uow_factory: Callable[[], SqlUnitOfWork]) -> _LedgerSide:
             roles,
             cash,
             positions,
+            watched,
             uow.ledger.reconcile(),
             uow.outbox.count_pending(),
             len(uow.orders.unconfirmed()),

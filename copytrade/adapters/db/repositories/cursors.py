@@ -59,6 +59,10 @@ class TradeCursorRepository:
         row = self._session.get(ExchangeTradeCursorRow, (account, symbol))
         return None if row is None else row.position
 
+    def accounts(self) -> set[str]:
+        """The linked accounts whose trades have been read: the watched providers."""
+        return set(self._session.scalars(select(ExchangeTradeCursorRow.account).distinct()))
+
     def set(self, account: str, symbol: str, position: str, now: datetime) -> None:
         row = self._session.get(ExchangeTradeCursorRow, (account, symbol))
         if row is None:

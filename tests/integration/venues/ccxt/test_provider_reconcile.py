@@ -1,0 +1,85 @@
+"""A watched provider's exchange account against its books (docs/venues.md, "Watching a
+provider's account" and "Reconciling live accounts"): the paper comparison leaves its
+book out, the live one pauses its relationships when the account no longer holds what
+was booked."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import Engine, select
+from typer.testing import CliRunner
+
+from copytrade.adapters.db.schema import OutboxRow
+from copytrade.adapters.venues.ccxt import ApiCredentials, CcxtVenue
+from copytrade.adapters.venues.port import OrderRequest
+from copytrade.cli.app import app
+from copytrade.config import Settings
+from copytrade.domain.copying import PauseReason
+from copytrade.domain.ids import ClientOrderId
+from copytrade.service_layer.live_reconcile import RECONCILIATION_MISMATCH, reconcile_live
+from tests.exchange_emulator import Emulator
+from tests.integration.engine.harness import SPOT
+from tests.integration.venues.ccxt.live_world import World, key_of, ledger_agrees, live_emulator
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with live_emulator() as emu:
+        emu.state.add_account(*key_of("pro"), {"USDT": D(10_000)})
+        yield emu
+
+
+def _watched(db: Engine, settings: Settings, emu: Emulator) -> World:
+    """Paper followers of ``pro``, whose linked account bought 0.5 ETH by hand, booked."""
+    world = World(db, settings, emu, live=False)
+    world.container.exchange_accounts(world.clock).add(
+        "pro", "binance", ApiCredentials(*key_of("pro")), api_base=emu.base_url
+    )
+    hand = CcxtVenue("binance", {"pro": ApiCredentials(*key_of("pro"))}, api_urls=emu.urls)
+    cid = ClientOrderId.derive("hand", "0")
+    hand.place(OrderRequest(cid, "pro", SPOT.symbol, "buy", "market", D("0.5")))
+    assert world.container.provider_watcher(world.h.platform, "pro").poll() == 1
+    world.h.engine.pump()
+    return world
+
+
+def test_a_watched_providers_account_short_of_its_books_pauses_its_copying(
+    db_engine: Engine, db_settings: Settings, emulator: Emulator
+) -> None:
+    world = _watched(db_engine, db_settings, emulator)
+    h = world.h
+    ledger_agrees(h)  # the outside trade is booked, yet the paper comparison agrees
+    providers = world.container.watched_providers(world.clock)
+    assert list(providers) == ["pro"]
+    agreeing = reconcile_live(h.platform.uow, {}, world.clock.now, providers=providers)
+    assert agreeing.ok and agreeing.accounts == 1 and not agreeing.paused
+
+    # Outside copytrade's view the provider moves 0.2 of its ETH away.
+    with emulator.state.lock:
+        emulator.state.accounts[key_of("pro")[0]].balances["ETH"] -= D("0.2")
+    found = reconcile_live(h.platform.uow, {}, world.clock.now, providers=providers)
+    [difference] = found.differences
+    assert (difference.account, difference.what) == ("pro", "holding ETH")
+    assert difference.exchange < difference.books
+    assert sorted(found.paused) == sorted(world.rels)
+    with h.platform.uow() as uow:
+        reasons = {uow.relationships.get(r).state.pause_reason for r in world.rels}
+    assert reasons == {PauseReason.RECONCILIATION_MISMATCH}
+    with db_engine.connect() as conn:
+        told = conn.scalars(
+            select(OutboxRow.payload).where(OutboxRow.topic == RECONCILIATION_MISMATCH)
+        ).all()
+    assert sorted(json.loads(p)["to"] for p in told) == ["f0", "f1", "f2"]
+    url = db_engine.url.render_as_string(hide_password=False)
+    run = CliRunner().invoke(
+        app, ["reconcile", "--json", "--database", url],
+        env={"COPYTRADE_SECRET_KEY": world.secret_key},
+    )
+    assert run.exit_code == 1, run.output
+    report = json.loads(run.stdout)
+    assert report["differences"] == []  # the paper side agrees
+    assert report["live"]["differences"] == [difference.to_json()]
