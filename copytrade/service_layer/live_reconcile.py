@@ -156,15 +156,7 @@ def reconcile_live(
         except VenueError as error:
             unreachable.append((account, str(error)))
             continue
-        found = [
-            LiveDifference(account, f"holding {asset}", qty, balances.get(asset, ZERO))
-            for asset, qty in sorted(spot.items())
-            if balances.get(asset, ZERO) < qty
-        ] + [
-            LiveDifference(account, f"position {symbol}", qty, positions.get(symbol, ZERO))
-            for symbol, qty in sorted(perps.items())
-            if positions.get(symbol, ZERO) != qty
-        ] + open_orders
+        found = _held_differences(account, spot, perps, balances, positions) + open_orders
         if balances.get(USDT.code, ZERO) < spot_cash:
             found.append(
                 LiveDifference(account, f"cash {USDT.code}", spot_cash,
@@ -217,14 +209,26 @@ def _provider_differences(
             perps[position.instrument.symbol] = position.qty
     balances = venue.balances(provider)
     on_exchange = {p.symbol: p.qty for p in venue.positions(provider)} if perps else {}
+    return _held_differences(provider, spot, perps, balances, on_exchange)
+
+
+def _held_differences(
+    account: str,
+    spot: Mapping[str, Decimal],
+    perps: Mapping[str, Decimal],
+    balances: Mapping[str, Decimal],
+    positions: Mapping[str, Decimal],
+) -> list[LiveDifference]:
+    """A spot holding (per base asset) must be in the free balance, at least; a
+    perpetual position (per symbol) must be exactly the exchange's."""
     return [
-        LiveDifference(provider, f"holding {asset}", qty, balances.get(asset, ZERO))
+        LiveDifference(account, f"holding {asset}", qty, balances.get(asset, ZERO))
         for asset, qty in sorted(spot.items())
         if balances.get(asset, ZERO) < qty
     ] + [
-        LiveDifference(provider, f"position {symbol}", qty, on_exchange.get(symbol, ZERO))
+        LiveDifference(account, f"position {symbol}", qty, positions.get(symbol, ZERO))
         for symbol, qty in sorted(perps.items())
-        if on_exchange.get(symbol, ZERO) != qty
+        if positions.get(symbol, ZERO) != qty
     ]
 
 

@@ -5,18 +5,22 @@ relationships")."""
 from __future__ import annotations
 
 import base64
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal as D
+from typing import Any
 
 from pydantic import SecretStr
 from sqlalchemy import Engine, select
+from typer.testing import CliRunner
 
 from copytrade.adapters.db.engine import make_session_factory
 from copytrade.adapters.db.schema import CopyDecisionRow, OrderRow
 from copytrade.adapters.venues.ccxt import ApiCredentials
 from copytrade.bootstrap import Container
+from copytrade.cli.app import app
 from copytrade.config import Settings
 from copytrade.domain.copying.settings import DEFAULT_SLIPPAGE_PCT
 from copytrade.domain.ids import RelationshipId
@@ -86,6 +90,15 @@ class World:
         if placed is not None:
             self.h._orders = placed._orders  # the provider's next order ids stay new
         return self.h
+
+    def reconcile_cli(self) -> tuple[int, dict[str, Any]]:
+        """``copytrade reconcile --json`` on this platform's database: exit code, report."""
+        url = self.db.url.render_as_string(hide_password=False)
+        run = CliRunner().invoke(
+            app, ["reconcile", "--json", "--database", url],
+            env={"COPYTRADE_SECRET_KEY": self.secret_key},
+        )
+        return run.exit_code, json.loads(run.stdout)
 
     def exchange_orders(self, name: str) -> list[str]:
         return [o.client_order_id for o in self.emu.state.accounts[key_of(name)[0]].orders]

@@ -10,11 +10,9 @@ from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import Engine, select
-from typer.testing import CliRunner
 
 from copytrade.adapters.db.schema import OutboxRow
 from copytrade.api.runtime import ServerRuntime
-from copytrade.cli.app import app
 from copytrade.config import Settings
 from copytrade.domain.copying import PauseReason
 from copytrade.server.live_reconcile import LIVE_RECONCILE_EVERY
@@ -69,13 +67,8 @@ def test_a_live_account_short_of_its_books_pauses_its_relationships(
     assert [len(world.exchange_orders(n)) for n in ("f0", "f1", "f2")] == [2, 1, 2]
     # A second look pauses nothing new; ``copytrade reconcile`` shows the difference.
     assert reconcile_live(h.platform.uow, routes, world.clock.now).paused == ()
-    url = db_engine.url.render_as_string(hide_password=False)
-    run = CliRunner().invoke(
-        app, ["reconcile", "--json", "--database", url],
-        env={"COPYTRADE_SECRET_KEY": world.secret_key},
-    )
-    assert run.exit_code == 1, run.output
-    report = json.loads(run.stdout)
+    code, report = world.reconcile_cli()
+    assert code == 1, report
     assert report["ok"] is False
     assert report["live"]["differences"] == [difference.to_json()]
 

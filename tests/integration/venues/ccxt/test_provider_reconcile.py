@@ -11,12 +11,10 @@ from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import Engine, select
-from typer.testing import CliRunner
 
 from copytrade.adapters.db.schema import OutboxRow
 from copytrade.adapters.venues.ccxt import ApiCredentials, CcxtVenue
 from copytrade.adapters.venues.port import OrderRequest
-from copytrade.cli.app import app
 from copytrade.config import Settings
 from copytrade.domain.copying import PauseReason
 from copytrade.domain.ids import ClientOrderId
@@ -74,12 +72,7 @@ def test_a_watched_providers_account_short_of_its_books_pauses_its_copying(
             select(OutboxRow.payload).where(OutboxRow.topic == RECONCILIATION_MISMATCH)
         ).all()
     assert sorted(json.loads(p)["to"] for p in told) == ["f0", "f1", "f2"]
-    url = db_engine.url.render_as_string(hide_password=False)
-    run = CliRunner().invoke(
-        app, ["reconcile", "--json", "--database", url],
-        env={"COPYTRADE_SECRET_KEY": world.secret_key},
-    )
-    assert run.exit_code == 1, run.output
-    report = json.loads(run.stdout)
+    code, report = world.reconcile_cli()
+    assert code == 1, report
     assert report["differences"] == []  # the paper side agrees
     assert report["live"]["differences"] == [difference.to_json()]
