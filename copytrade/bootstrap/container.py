@@ -286,17 +286,18 @@ class Container:
             routes[book] = venue
         return routes
 
-    def watched_providers(self, clock: Clock) -> dict[str, Venue]:
+    def watched_providers(self, clock: Clock) -> dict[str, Callable[[], Venue]]:
         """Each watched provider (its trades read from its linked account: rows in the
-        trade cursors) → a venue reading that account, for ``reconcile_live``
-        (docs/venues.md, "Reconciling live accounts"). Empty when none is watched."""
+        trade cursors) → opens a venue reading that account, for ``reconcile_live``
+        (docs/venues.md, "Reconciling live accounts"): a link that cannot be opened is
+        reported there as unreachable. Empty when none is watched."""
         with self.uow_factory() as uow:
             watched = uow.trade_cursors.accounts() & set(uow.accounts.provider_ids())
-        accounts = self.exchange_accounts(clock) if watched else None
-        return {
-            provider: _one_account_venue(*accounts.opened(provider))
-            for provider in sorted(watched) if accounts is not None
-        }
+
+        def opener(provider: str) -> Callable[[], Venue]:
+            return lambda: _one_account_venue(*self.exchange_accounts(clock).opened(provider))
+
+        return {provider: opener(provider) for provider in sorted(watched)}
 
     def live_following(self, platform: Platform) -> LiveFollowing:
         """Marking relationships live (docs/venues.md, "Followers on their own

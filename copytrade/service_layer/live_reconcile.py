@@ -26,6 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.jsonable import decimal_text
+from copytrade.adapters.secrets import SecretsError
 from copytrade.adapters.venues.errors import VenueError
 from copytrade.adapters.venues.port import Venue
 from copytrade.domain.copying import Paused, PauseReason
@@ -33,6 +34,7 @@ from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.orders import TERMINAL_STATUSES
 from copytrade.domain.values import USDT, ZERO
+from copytrade.service_layer.exchange_accounts import ExchangeAccountError
 
 RECONCILIATION_MISMATCH = "live.reconciliation_mismatch"
 
@@ -103,12 +105,12 @@ def reconcile_live(
     routes: Mapping[str, Venue],
     now: Callable[[], datetime],
     invalidate: Callable[[str], None] = lambda provider: None,
-    providers: Mapping[str, Venue] | None = None,
+    providers: Mapping[str, Callable[[], Venue]] | None = None,
 ) -> LiveReport:
     """Compare every exchange account carrying a live relationship that is not stopped
     with its books (``routes``: each live book's venue, ``Container.live_routes``), and
-    each watched provider's account with its positions (``providers``: provider → the
-    venue of its account, ``Container.watched_providers``); pause the relationships of
+    each watched provider's account with its positions (``providers``: provider → opens
+    the venue of its account, ``Container.watched_providers``); pause the relationships of
     the accounts that differ."""
     with uow_factory() as uow:
         live = uow.live.all()
@@ -171,10 +173,10 @@ def reconcile_live(
             differences.extend(found)
             differing.append(account)
     to_pause = {a: books_of[a] for a in differing}
-    for provider, venue in sorted((providers or {}).items()):
+    for provider, open_venue in sorted((providers or {}).items()):
         try:
-            found = _provider_differences(uow_factory, provider, venue)
-        except VenueError as error:
+            found = _provider_differences(uow_factory, provider, open_venue())
+        except (VenueError, ExchangeAccountError, SecretsError) as error:  # not read
             unreachable.append((provider, str(error)))
             continue
         if found:

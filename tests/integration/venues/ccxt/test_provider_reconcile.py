@@ -12,9 +12,11 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import Engine, select
 
+from copytrade.adapters.db.engine import make_session_factory
 from copytrade.adapters.db.schema import OutboxRow
 from copytrade.adapters.venues.ccxt import ApiCredentials, CcxtVenue
 from copytrade.adapters.venues.port import OrderRequest
+from copytrade.bootstrap import Container
 from copytrade.config import Settings
 from copytrade.domain.copying import PauseReason
 from copytrade.domain.ids import ClientOrderId
@@ -76,3 +78,13 @@ def test_a_watched_providers_account_short_of_its_books_pauses_its_copying(
     assert code == 1, report
     assert report["differences"] == []  # the paper side agrees
     assert report["live"]["differences"] == [difference.to_json()]
+    # A link that cannot be opened (here: no master key) is unreachable, no mismatch.
+    blind = Container(
+        db_settings.model_copy(update={"secret_key": None}), db_engine,
+        make_session_factory(db_engine),
+    )
+    gone = reconcile_live(
+        h.platform.uow, {}, world.clock.now, providers=blind.watched_providers(world.clock)
+    )
+    assert [account for account, _ in gone.unreachable] == ["pro"]
+    assert not gone.differences and not gone.paused
