@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal as D
 from typing import Any
@@ -31,6 +31,7 @@ from tests.exchange_emulator import Emulator, MarketSpec
 from tests.integration.engine.harness import PERP, SPOT, START, Harness
 
 ETH = MarketSpec("ETH", "USDT", step=D("0.0001"), min_qty=D("0.0001"))
+BTC_PERP = MarketSpec("BTC", "USDT", futures=True, tick=D("0.1"), taker_fee=D("0.0004"))
 FOLLOWERS = ("f0", "f1", "f2")
 SLIPPAGE = DEFAULT_SLIPPAGE_PCT / 100
 
@@ -40,13 +41,18 @@ def key_of(name: str) -> tuple[str, str]:
 
 
 @contextmanager
-def live_emulator() -> Iterator[Emulator]:
-    """The emulated exchange with an account of USDT 10,000 per follower."""
-    emu = Emulator([ETH], slow_seconds=1.5)
+def live_emulator(
+    perps: bool = False, accounts: Sequence[str] = FOLLOWERS
+) -> Iterator[Emulator]:
+    """The emulated exchange (ETH spot, and BTC perpetuals with ``perps``) with an
+    account of USDT 10,000 per name of ``accounts``."""
+    emu = Emulator([ETH, BTC_PERP] if perps else [ETH], slow_seconds=1.5)
     with emu.running():
-        for name in FOLLOWERS:
+        for name in accounts:
             emu.state.add_account(*key_of(name), {"USDT": D(10_000)})
         emu.state.set_price("ETHUSDT", D(2_000))
+        if perps:
+            emu.state.set_price("BTCUSDT", D(50_000), futures=True)
         yield emu
 
 

@@ -13,21 +13,14 @@ from sqlalchemy import Engine
 from copytrade.config import Settings
 from copytrade.domain.copying import PauseReason
 from copytrade.service_layer.live_reconcile import reconcile_live
-from tests.exchange_emulator import Emulator, MarketSpec
+from tests.exchange_emulator import Emulator
 from tests.integration.engine.harness import PERP
-from tests.integration.venues.ccxt.live_world import ETH, FOLLOWERS, World, key_of
-
-BTC_PERP = MarketSpec("BTC", "USDT", futures=True, tick=D("0.1"), taker_fee=D("0.0004"))
+from tests.integration.venues.ccxt.live_world import FOLLOWERS, World, key_of, live_emulator
 
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    emu = Emulator([ETH, BTC_PERP], slow_seconds=1.5)
-    with emu.running():
-        for name in FOLLOWERS:
-            emu.state.add_account(*key_of(name), {"USDT": D(10_000)})
-        emu.state.set_price("ETHUSDT", D(2_000))
-        emu.state.set_price("BTCUSDT", D(50_000), futures=True)
+    with live_emulator(perps=True) as emu:
         yield emu
 
 

@@ -22,26 +22,42 @@ from copytrade.domain.copying import PauseReason
 from copytrade.domain.ids import ClientOrderId
 from copytrade.service_layer.live_reconcile import RECONCILIATION_MISMATCH, reconcile_live
 from tests.exchange_emulator import Emulator
-from tests.integration.engine.harness import SPOT
-from tests.integration.venues.ccxt.live_world import World, key_of, ledger_agrees, live_emulator
+from tests.integration.engine.harness import PERP, SPOT
+from tests.integration.venues.ccxt.live_world import (
+    FOLLOWERS,
+    World,
+    key_of,
+    ledger_agrees,
+    live_emulator,
+)
+
+WATCHED = (*FOLLOWERS, "pro")  # the followers copy on paper; pro's account is watched
 
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    with live_emulator() as emu:
-        emu.state.add_account(*key_of("pro"), {"USDT": D(10_000)})
+    with live_emulator(accounts=WATCHED) as emu:
         yield emu
 
 
-def _watched(db: Engine, settings: Settings, emu: Emulator) -> World:
-    """Paper followers of ``pro``, whose linked account bought 0.5 ETH by hand, booked."""
+@pytest.fixture
+def perp_emulator() -> Iterator[Emulator]:
+    with live_emulator(perps=True, accounts=WATCHED) as emu:
+        yield emu
+
+
+def _watched(
+    db: Engine, settings: Settings, emu: Emulator, symbol: str = SPOT.symbol, qty: str = "0.5"
+) -> World:
+    """Paper followers of ``pro``, whose linked account bought ``qty`` by hand, booked."""
     world = World(db, settings, emu, live=False)
+    world.h.tick(PERP.symbol, "50000")
     world.container.exchange_accounts(world.clock).add(
         "pro", "binance", ApiCredentials(*key_of("pro")), api_base=emu.base_url
     )
     hand = CcxtVenue("binance", {"pro": ApiCredentials(*key_of("pro"))}, api_urls=emu.urls)
     cid = ClientOrderId.derive("hand", "0")
-    hand.place(OrderRequest(cid, "pro", SPOT.symbol, "buy", "market", D("0.5")))
+    hand.place(OrderRequest(cid, "pro", symbol, "buy", "market", D(qty)))
     assert world.container.provider_watcher(world.h.platform, "pro").poll() == 1
     world.h.engine.pump()
     return world
@@ -88,3 +104,25 @@ def test_a_watched_providers_account_short_of_its_books_pauses_its_copying(
     )
     assert [account for account, _ in gone.unreachable] == ["pro"]
     assert not gone.differences and not gone.paused
+
+
+def test_a_watched_providers_perpetual_closed_outside_copytrade_pauses_its_copying(
+    db_engine: Engine, db_settings: Settings, perp_emulator: Emulator
+) -> None:
+    world = _watched(db_engine, db_settings, perp_emulator, PERP.symbol, "0.02")
+    h, state = world.h, perp_emulator.state
+    with h.platform.uow() as uow:
+        [booked] = uow.positions.for_book("pro")
+    assert booked.position.qty == D("0.02")
+    providers = world.container.watched_providers(world.clock)
+    assert reconcile_live(h.platform.uow, {}, world.clock.now, providers=providers).ok
+
+    # The exchange closes the position (a liquidation): the platform still books it.
+    with state.lock:
+        state.accounts[key_of("pro")[0]].positions.clear()
+    found = reconcile_live(h.platform.uow, {}, world.clock.now, providers=providers)
+    [difference] = found.differences
+    assert (difference.what, difference.books, difference.exchange) == (
+        f"position {PERP.symbol}", D("0.02"), D(0)
+    )
+    assert sorted(found.paused) == sorted(world.rels)
