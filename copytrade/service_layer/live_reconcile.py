@@ -13,6 +13,10 @@ account with reason ``reconciliation_mismatch`` and tells its follower
 (``live.reconciliation_mismatch`` in the outbox): copytrade does not trade blindly on
 an account it does not understand. An exchange that cannot be reached is reported,
 not taken for a mismatch (docs/venues.md, "Reconciling live accounts").
+
+A watched provider's account is held to its platform positions by the same rules (spot
+at least, perpetuals exactly; cash not compared: its books are funded on the platform);
+a difference pauses every relationship copying it and tells their followers.
 """
 
 from __future__ import annotations
