@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.schema import InstrumentRow
@@ -90,10 +93,26 @@ class InstrumentRepository:
         self._session = session
 
     def save(self, instruments: Iterable[Instrument]) -> None:
-        """Insert or replace instruments (exchange rules change: tick, fees...)."""
-        for instrument in instruments:
-            self._session.merge(InstrumentRow(**_row_values(instrument)))
+        """Insert or replace instruments (exchange rules change: tick, fees...).
+
+        One upsert, not select-then-insert: several servers starting at once on a new
+        PostgreSQL database each save the same instruments (docs/deploy.md), and the
+        loser of a select-then-insert race would fail with a duplicate key."""
+        rows = [_row_values(instrument) for instrument in instruments]
+        if not rows:
+            return
         self._session.flush()
+        table = cast(Table, InstrumentRow.__table__)
+        dialect = self._session.get_bind().dialect.name
+        statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+        replaced = {name: statement.excluded[name] for name in rows[0] if name != "symbol"}
+        self._session.execute(
+            statement.on_conflict_do_update(index_elements=[table.c.symbol], set_=replaced),
+            rows,
+        )
+        for loaded in list(self._session.identity_map.values()):
+            if isinstance(loaded, InstrumentRow):  # read again after the upsert
+                self._session.expire(loaded)
 
     def get(self, symbol: str) -> Instrument:
         row = self._session.get(InstrumentRow, symbol)
