@@ -132,12 +132,16 @@ def run_demo(
             _close_day(platform, day, ts)
             day = ts.date()
         clock.set(ts)
-        # Funding every 8 hours at the marks before it, before this moment's prices
-        # (docs/demo.md, docs/marketdata.md "Funding rates").
-        for due in funding.observe_all(moment):
-            platform.engine.on_funding(due.symbol, due.rate, due.ts)
+        # Funding every 8 hours, its rate from the marks before it (docs/demo.md,
+        # docs/marketdata.md "Funding rates"); at one time, prices first, then funding,
+        # as in scenarios and the what-if replay (docs/whatif.md), which reproduce it.
+        due = funding.observe_all(moment)
+        for earlier in (d for d in due if d.ts < ts):
+            platform.engine.on_funding(earlier.symbol, earlier.rate, earlier.ts)
         # A moment's prices apply together, then the bots trade (docs/demo.md).
         platform.engine.on_prices({t.symbol: t.price for t in moment}, ts)
+        for now_due in (d for d in due if d.ts >= ts):
+            platform.engine.on_funding(now_due.symbol, now_due.rate, now_due.ts)
         desk.on_moment(moment)
         alerts.after_moment()
         progress(len(moment))
