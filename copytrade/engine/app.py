@@ -42,6 +42,7 @@ from copytrade.engine.prices import PriceBook
 from copytrade.engine.relationship_cache import RelationshipCache
 from copytrade.engine.shards import all_shards
 from copytrade.engine.stopping import STOPPED
+from copytrade.engine.trigger_refresh import TriggerRefresh
 from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.engine.venue_cash import VENUE_CASH, VENUE_DEBIT, VenueCash
 from copytrade.marketdata.clock import Clock
@@ -186,6 +187,7 @@ class CopyEngine:
             else RoutedBus(self.bus, fanout_bus, frozenset({PROVIDER_FILLED})),
             clock,
         )
+        self.triggers = TriggerRefresh(venue, uow_factory, clock.now)
         self.venue_cash = VenueCash(venue, uow_factory, clock.now, checkpoints.before_venue_cash)
         self.funding = FundingBooks(venue, uow_factory, self._cash_account, VENUE)
         self.stops: Stops = _NoStops()
@@ -252,6 +254,8 @@ class CopyEngine:
             for listener in self.price_listeners:
                 listener(symbol, price, ts)
         self.pump()
+        # A trigger the moment fired into a refusal has no fill to tell us (docs/venues.md).
+        self.triggers.refresh(points.keys())
         self._enforce_max_loss(points.keys(), (points, ts) if points else None)
 
     def on_funding(self, symbol: str, rate: Decimal, ts: datetime) -> int:

@@ -119,6 +119,11 @@ class OrdersPort(Protocol):
 
     def get(self, client_order_id: str) -> StoredOrder | None: ...
 
+    def awaiting_triggers(self, symbols: Collection[str]) -> list[tuple[str, str]]:
+        """(book, client order id) of the orders on ``symbols`` whose trigger is still
+        ``pending`` on our records, oldest first."""
+        ...
+
     def terms(self, client_order_ids: Sequence[str]) -> dict[str, OrderTerms]:
         """The leverage and margin mode each of these orders asked for."""
         ...

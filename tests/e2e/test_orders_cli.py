@@ -21,14 +21,19 @@ def _listed(run: CliRunner, database: str) -> list[dict[str, object]]:
     return orders
 
 
-def test_place_a_stop_refuse_a_bad_one_and_list(tmp_path: Path) -> None:
-    scenario, database = tmp_path / "holding.yaml", str(tmp_path / "holding.db")
-    scenario.write_text(SCENARIO)
+def _simulated(tmp_path: Path, text: str) -> tuple[CliRunner, str]:
+    scenario, database = tmp_path / "scenario.yaml", str(tmp_path / "scenario.db")
+    scenario.write_text(text)
     run = CliRunner()
     done = run.invoke(
         app, ["simulate", str(scenario), "--out", str(tmp_path / "r.json"), "--database", database]
     )
     assert done.exit_code == 0, done.output
+    return run, database
+
+
+def test_place_a_stop_refuse_a_bad_one_and_list(tmp_path: Path) -> None:
+    run, database = _simulated(tmp_path, SCENARIO)
     before = len(_listed(run, database))
     place = ["orders", "place", "pro", "BTC/USDT:USDT", "sell", "0.5", "--database", database]
     for bad, words in [
@@ -60,3 +65,23 @@ def test_place_a_stop_refuse_a_bad_one_and_list(tmp_path: Path) -> None:
     market = run.invoke(app, [*place, "--client-order-id", "now", "--json"])
     [filled] = json.loads(market.stdout)["orders"]
     assert (filled["status"], filled["avg_fill_price"]) == ("filled", "37000")
+
+
+# The position the reduce-only stop protects is closed before the 02:00 mark of 37,000.
+REFUSED = SCENARIO + """
+  - {at: 2024-05-01T01:10:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: sell,
+     qty: 1, reduce_only: true, trigger: stop, trigger_price: 38000, id: sl}
+  - {at: 2024-05-01T01:20:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: sell,
+     qty: 1, reduce_only: true}
+"""
+
+
+def test_a_stop_fired_into_a_refusal_reads_triggered_and_rejected(tmp_path: Path) -> None:
+    """docs/venues.md "Trigger orders": the position the reduce-only stop protected was
+    closed at 01:20, so the 37,000 mark fires it into a refusal; the record ends there."""
+    run, database = _simulated(tmp_path, REFUSED)
+    [stop] = [o for o in _listed(run, database) if o["trigger_kind"] == "stop"]
+    assert (stop["status"], stop["trigger_status"]) == ("rejected", "triggered")
+    assert (stop["reason"], stop["filled_qty"]) == ("reduce_only_would_increase", "0")
+    text = run.invoke(app, ["orders", "list", "pro", "--database", database]).output
+    assert "[stop at 38000 triggered]  rejected (reduce_only_would_increase)  filled 0" in text

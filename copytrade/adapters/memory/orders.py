@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -15,6 +15,7 @@ from copytrade.domain.copying.plan import CopyOrder, PlannedDecision
 from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import OrderStatus
+from copytrade.domain.trigger_status import TriggerStatus, next_trigger_status
 from copytrade.domain.values import ZERO
 
 from .state import DuplicateKeyError
@@ -44,6 +45,14 @@ def _new_order(intent: OrderIntent) -> StoredOrder:
         margin_mode=intent.margin_mode,
         **{name: getattr(intent, name) for name in TERM_FIELDS},
     )
+
+
+def _trigger_status(current: str | None, answer: VenueOrder) -> str | None:
+    """As in SQL (repositories/order_triggers.py): through the domain's table."""
+    now = next_trigger_status(
+        None if current is None else TriggerStatus(current), answer.trigger_status
+    )
+    return None if now is None else now.value
 
 
 class MemoryOrders:
@@ -95,11 +104,20 @@ class MemoryOrders:
                         avg_fill_price=r.avg_fill_price,
                         fees=r.fees,
                         reason=r.reject_reason.value if r.reject_reason else r.reason,
+                        trigger_status=_trigger_status(orders[key].trigger_status, r),
                     ),
                 )
 
     def get(self, client_order_id: str) -> StoredOrder | None:
         return self._state.orders.get(client_order_id)
+
+    def awaiting_triggers(self, symbols: Collection[str]) -> list[tuple[str, str]]:
+        waiting = [
+            o for o in self._state.orders.values()
+            if o.trigger_status == TriggerStatus.PENDING.value and o.symbol in symbols
+        ]  # fmt: skip
+        waiting.sort(key=lambda o: (o.created_at, o.client_order_id))
+        return [(o.book, o.client_order_id) for o in waiting]
 
     def terms(self, client_order_ids: Sequence[str]) -> dict[str, OrderTerms]:
         orders = self._state.orders

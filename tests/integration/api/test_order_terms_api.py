@@ -99,3 +99,24 @@ def test_the_same_client_order_id_with_other_terms_is_a_conflict(api: Api) -> No
         api, lead, "sell", "0.1", client_order_id="sl", trigger={"kind": "stop", "price": "48000"}
     )
     assert moved.status_code == 409, moved.text
+
+
+def test_a_stop_that_fires_into_a_refusal_ends_triggered_and_rejected(api: Api) -> None:
+    """docs/venues.md "Trigger orders": the position the reduce-only stop protected was
+    closed meanwhile, so the mark fires it into a refusal; the record ends (trigger
+    ``triggered``, the order ``rejected`` with the venue's reason), as on Bybit."""
+    lead = provider(api, "gus")
+    assert market(api, lead, "buy", "0.5", leverage="2").json()["status"] == "filled"
+    stop = market(
+        api, lead, "sell", "0.5", reduce_only=True, client_order_id="sl",
+        trigger={"kind": "stop", "price": "49000"},
+    )  # fmt: skip
+    assert stop.json()["trigger"]["status"] == "pending"
+    assert market(api, lead, "sell", "0.5", reduce_only=True).json()["status"] == "filled"
+    price(api, "BTC/USDT:USDT", "48500")
+    done = api.client.get("/api/v1/orders/sl", headers=lead["headers"]).json()
+    assert (done["status"], done["reason"]) == ("rejected", "reduce_only_would_increase")
+    assert (done["trigger"]["status"], done["fills"]) == ("triggered", [])
+    price(api, "BTC/USDT:USDT", "48000")  # a later mark: nothing moves again
+    again = api.client.get("/api/v1/orders/sl", headers=lead["headers"]).json()
+    assert (again["status"], again["trigger"]["status"]) == ("rejected", "triggered")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ..api.conftest import Api
+from ..api.trading_support import price
 from ..engine.harness import PERP
 from .conftest import ORIGIN
 from .test_dashboard import become_provider, signed_up
@@ -78,3 +79,19 @@ def test_a_stop_and_a_post_only_limit_are_placed_with_their_terms(web: Api) -> N
     assert "post-only" in row[: row.index("</tr>")]
     row = page[page.index('data-order="tr"') :]
     assert "trailing stop trail 2" in row[: row.index("</tr>")]
+
+
+def test_a_stop_fired_into_a_refusal_shows_triggered_and_rejected(web: Api) -> None:
+    """docs/venues.md "Trigger orders": a breakout buy stop for more than the cash waits
+    (affordability is checked when it fires), then fires into ``insufficient_balance``."""
+    signed_up(web, "5000")
+    become_provider(web)
+    price(web, PERP.symbol, "50000")
+    stop = {**ORDER, "side": "buy", "qty": "1", "trigger": "stop", "trigger_price": "51000"}
+    assert web.client.post("/trade", data={**stop, "key": "bo"}, headers=ORIGIN).status_code == 200
+    price(web, PERP.symbol, "51500")
+    page = web.client.get("/trade").text
+    row = page[page.index('data-order="bo"') :]
+    row = row[: row.index("</tr>")]
+    assert "stop at 51,000.00 · triggered" in row
+    assert "rejected (insufficient_balance)" in row and "cancel-order" not in row

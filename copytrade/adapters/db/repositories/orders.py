@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from copytrade.domain.copying.plan import CopyOrder
 from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.order_events import Fill
 from copytrade.domain.orders import OrderStatus
+from copytrade.domain.trigger_status import TriggerStatus
 
 _CHUNK = 500
 
@@ -187,6 +188,7 @@ def _copy_order_row(order: CopyOrder, venue: str) -> dict[str, object]:
 
 
 _NEW = OrderStatus.NEW.value
+_PENDING = TriggerStatus.PENDING.value
 _ZERO = Decimal(0)
 
 
@@ -275,6 +277,20 @@ class OrderRepository:
         ]
         _RECORD_RESULTS.execute(self._session, rows)
         record_trigger_statuses(self._session, results)
+
+    def awaiting_triggers(self, symbols: Collection[str]) -> list[tuple[str, str]]:
+        """(book, client order id) of the orders on ``symbols`` whose trigger is still
+        ``pending`` on our records (migration 0044's partial index), oldest first."""
+        rows = self._session.execute(self.awaiting_triggers_query(symbols)).tuples()
+        return [(book, cid) for book, cid in rows]
+
+    @staticmethod
+    def awaiting_triggers_query(symbols: Collection[str]) -> Select[str, str]:
+        return (
+            select(OrderRow.book, OrderRow.client_order_id)
+            .where(OrderRow.trigger_status == _PENDING, OrderRow.symbol.in_(list(symbols)))
+            .order_by(OrderRow.created_at, OrderRow.id)
+        )
 
     def get(self, client_order_id: str) -> StoredOrder | None:
         found = self._query(OrderRow.client_order_id == client_order_id)

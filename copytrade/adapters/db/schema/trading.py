@@ -26,10 +26,18 @@ from copytrade.adapters.db.types import UtcDateTime
 
 # Migration 0043's partial index: the positions with trigger prices in force.
 _TRIGGERS_IN_FORCE = "stop_loss_price IS NOT NULL OR take_profit_price IS NOT NULL"
+# Migration 0044's partial index: the orders whose trigger still waits for the mark.
+_PENDING_TRIGGER = "trigger_status = 'pending'"
 
 
 class OrderRow(Base):
     __tablename__ = "orders"
+    __table_args__ = (
+        Index(
+            "ix_orders_pending_triggers", "symbol",
+            sqlite_where=text(_PENDING_TRIGGER), postgresql_where=text(_PENDING_TRIGGER),
+        ),
+    )  # fmt: skip
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     client_order_id: Mapped[str] = mapped_column(String(ID_LENGTH), unique=True)
