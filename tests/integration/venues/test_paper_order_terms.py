@@ -145,6 +145,31 @@ def test_a_cancelled_trigger_never_fires_and_a_reduce_only_one_is_refused_when_i
     assert venue.positions("alice") == []
 
 
+def test_triggers_fired_into_too_little_cash_or_a_post_only_take_end_rejected(
+    venue: PaperVenue,
+) -> None:
+    """docs/venues.md "Fired into a refusal": triggered, the order rejected, nothing filled."""
+    venue.place(  # 10 BTC at 51,000 at 1x: 510,000 > the 100,000 of cash
+        with_terms(perp("big", "buy", "10"), trigger=Trigger("stop", D(51000)))
+    )
+    venue.place(  # a buy stop-limit at 51,200, post-only: the 51,100 mark makes it take
+        with_terms(
+            perp("po", "buy", "0.1", limit="51200"), trigger=Trigger("stop", D(51000)),
+            post_only=True,
+        )
+    )  # fmt: skip
+    assert venue.set_price(PERP.symbol, D(51100), at(1)) == []
+    for cid, why in (("big", RejectReason.INSUFFICIENT_BALANCE),
+                     ("po", RejectReason.POST_ONLY_WOULD_TAKE)):  # fmt: skip
+        order = venue.get_order("alice", ClientOrderId(cid))
+        assert order is not None and order.reject_reason is why, order
+        assert (order.status, order.trigger_status) == (
+            OrderStatus.REJECTED, TriggerStatus.TRIGGERED
+        )  # fmt: skip
+    assert venue.positions("alice") == []
+    assert venue.set_price(PERP.symbol, D(52000), at(2)) == []  # never fires again
+
+
 def test_time_in_force_and_post_only(venue: PaperVenue) -> None:
     ioc = venue.place(with_terms(perp("ioc", "buy", "0.1", limit="49000"), time_in_force="ioc"))
     assert (ioc.status, ioc.fills) == (OrderStatus.CANCELLED, ())
