@@ -156,3 +156,51 @@ def test_a_provider_liquidated_is_a_close_its_copies_mirror(tmp_path: Path) -> N
     assert _cash(result, "fay:pro") == "9600"
     assert _cash(result, "pro", "follower_free") == "96000"  # the 4,000 margin lost
     assert set(result["ledger_sum"].values()) == {"0"}
+
+
+TIERED = """
+name: tiered_liquidation
+start: 2024-06-03T00:00:00Z
+instruments:
+  - {symbol: BTC/USDT:USDT, kind: perp, tick: 0.1, lot_step: 0.001, min_qty: 0.001,
+     min_notional: 5, max_leverage: 20,
+     margin_tiers: [{floor: 0, maintenance_rate: 0.004, max_leverage: 20},
+                    {floor: 50000, maintenance_rate: 0.01, max_leverage: 10}]}
+prices:
+  - {at: 2024-06-03T00:00:00Z, symbol: BTC/USDT:USDT, price: 40000}
+  - {at: 2024-06-03T02:00:00Z, symbol: BTC/USDT:USDT, price: 36250}
+  - {at: 2024-06-03T03:00:00Z, symbol: BTC/USDT:USDT, price: 36200}
+providers:
+  - {id: pro, deposit: 100000}
+followers:
+  - {id: fay, deposit: 10000}
+events:
+  - {at: 2024-06-03T00:00:00Z, type: follow, follower: fay, provider: pro, allocation: 10000,
+     settings: {mode: proportional, leverage: 2, max_loss_pct: 100}}
+  - {at: 2024-06-03T01:00:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: buy,
+     qty: 2, leverage: 10}
+"""
+
+
+def test_a_tiered_maintenance_margin_liquidates_on_its_own_tier(tmp_path: Path) -> None:
+    # docs/domain.md "Margin", "Liquidation": pro 2 BTC at 40,000, leverage 10 (the
+    # 80,000 notional's tier allows 10): IM 8,000. Tier 2 line: MM(N) = 1 % × N − 300
+    # (d = (1 % − 0.4 %) × 50,000). At 36,250: IM + u = 8,000 − 7,500 = 500 > MM 425,
+    # kept (a flat 0.4 % would put it as far as 36,144.6). At 36,200: 400 ≤ 424,
+    # liquidated; the fee 0.5 % × 72,400 = 362 (≤ the 400 left) to the insurance fund;
+    # cash back 8,000 − 7,600 − 362 = 38. Liquidation price (80,000 − 8,000 − 300) /
+    # (2 × 0.99) = 36,212.12… → 36,212.2, between the two marks.
+    # fay's copy: 0.2 BTC (80 % of her 10,000) at her leverage 2, tier 1, far from its
+    # liquidation; it mirrors pro's liquidation as a close: 0.2 × (36,200 − 40,000) = −760.
+    scenario = tmp_path / "tiered.yaml"
+    scenario.write_text(TIERED, encoding="utf-8")
+    out = tmp_path / "result.json"
+    done = CliRunner().invoke(app, ["simulate", str(scenario), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert [(r["at"][11:16], r["book"], r["qty"], r["price"], r["fee"])
+            for r in result["liquidations"]] == [("03:00", "pro", "2", "36200", "362")]  # fmt: skip
+    assert _cash(result, "paper", "insurance_fund") == "362"
+    assert _cash(result, "pro", "follower_free") == "92038"
+    assert _cash(result, "fay:pro") == "9240"
+    assert set(result["ledger_sum"].values()) == {"0"}
