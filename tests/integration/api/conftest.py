@@ -60,7 +60,7 @@ class Api:
 def make_api(db_engine: Engine, db_settings: Settings, harness: Harness) -> Api:
     container = Container(db_settings, db_engine, make_session_factory(db_engine))
     runtime = ServerRuntime.build(
-        container, harness.clock, fast_test_passwords(), instruments=[PERP, SPOT]
+        container, harness.clock, fast_test_passwords(), instruments=list(harness.instruments)
     )
     return Api(TestClient(create_http_app(runtime)), runtime, harness)
 

@@ -48,14 +48,19 @@ SPOT = Instrument(
 
 
 class Harness:
-    def __init__(self, db: Engine, fees: FeeSettings = FeeSettings()) -> None:
+    def __init__(
+        self, db: Engine, fees: FeeSettings = FeeSettings(), perp: Instrument = PERP
+    ) -> None:
+        """``perp``: the perp market, e.g. ``PERP`` with margin rules (docs/domain.md)."""
         clock = SimulatedClock(START)
-        self._drive(build_platform(db, [PERP, SPOT], clock, fees=fees), clock)
+        self.instruments = (perp, SPOT)
+        self._drive(build_platform(db, list(self.instruments), clock, fees=fees), clock)
 
     @classmethod
     def over(cls, platform: Platform, clock: SimulatedClock) -> Harness:
         """A harness that drives a platform built elsewhere (an API server's) on its clock."""
         harness = cls.__new__(cls)
+        harness.instruments = tuple(platform.engine.instruments.values())
         harness._drive(platform, clock)
         return harness
 
