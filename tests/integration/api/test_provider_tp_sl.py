@@ -4,6 +4,7 @@ at a mark; a provider's own book in cross margin."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from .conftest import Api
@@ -45,6 +46,13 @@ def test_set_shown_mirrored_and_fired(api: Api) -> None:
         "48000", "60000", None
     )
     assert copy["own_take_profit"] is not None
+    # The copy's page shows the same (docs/web.md): mirrored prices, then the own one.
+    page = api.client.get(f"/dashboard/relationships/{rel_id}", headers=ana["headers"]).text
+    row = page[page.index(f'data-symbol="{SYMBOL}"') :]
+    row = row[: row.index("</tr>")]
+    assert '<td class="num stop-loss">48,000.00</td>' in row
+    own = f"{Decimal(copy['own_take_profit']):,.2f}"
+    assert '<td class="num take-profit">60,000.00<br>' in row and f"own {own}</span>" in row
     price(api, SYMBOL, "47990")
     assert _positions(api, pro) == []
     rel = detail(api, ana, rel_id)
