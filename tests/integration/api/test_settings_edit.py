@@ -146,3 +146,26 @@ def test_a_follower_copies_at_most_the_platforms_number_of_providers(
     stopped = api.client.post(f"/api/v1/relationships/{first}/stop", headers=ana["headers"])
     assert stopped.status_code == 200, stopped.text
     follow(api, ana, "pro2", "500")  # a stopped copy no longer counts
+
+
+def test_an_edit_of_leverage_and_margin_mode_applies_from_the_next_open(api: Api) -> None:
+    """docs/domain.md "Editing copy settings", "Margin": the open copy keeps the leverage
+    and margin mode it opened with; the next one opened from flat takes the new ones."""
+    market = market_of(api)
+    market.provider("pro", "10000")
+    ana = funded(api, "ana", "1000")
+    rel_id = follow(api, ana, "pro", "1000")["relationship"]["id"]
+    market.trade("pro", "buy", "0.02", leverage="5")
+    reply = _patch(api, ana, rel_id, {"leverage": "2", "margin_mode": "cross"})
+    assert reply.status_code == 200, reply.text
+    assert (reply.json()["settings"]["leverage"], reply.json()["settings"]["margin_mode"]) == (
+        "2", "cross"
+    )
+    [kept] = detail(api, ana, rel_id)["positions"]
+    assert (kept["leverage"], kept["margin_mode"]) == ("5", "isolated")
+    market.trade("pro", "sell", "0.02")  # flat: the copy closes with it
+    market.trade("pro", "buy", "0.02", leverage="5")
+    [new] = detail(api, ana, rel_id)["positions"]
+    assert (new["leverage"], new["margin_mode"]) == ("2", "cross")
+    [change] = _history(api, ana, rel_id).json()["changes"]
+    assert change["changes"]["margin_mode"] == {"old": "isolated", "new": "cross"}
