@@ -53,4 +53,14 @@ def test_the_edit_form_changes_the_settings_and_lists_each_change(
     assert refused.status_code == 422 and "multiplier must be at most 10" in refused.text
     assert 'value="11"' in refused.text  # what was typed, shown again
     assert "1 edit in all" in page_of(web, rel)  # nothing changed
+
+    # Leverage and margin mode too (docs/domain.md "Editing copy settings").
+    terms = _form(html, leverage="3", margin_mode="cross")
+    reply = web.client.post(url, data=terms, headers=ORIGIN, follow_redirects=False)
+    assert reply.status_code == 303, reply.text
+    html = page_of(web, rel)
+    table = html[html.index('class="settings-changes"'):]
+    assert re.search(r"<td>margin mode</td>\s*<td>isolated</td><td>cross</td>", table)
+    assert re.search(r"<td>leverage</td>\s*<td>—</td><td>3</td>", table)
+    assert "2 edits in all" in html
     assert web.client.post(url, data=sent).status_code == 403  # no origin: refused
