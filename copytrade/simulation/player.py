@@ -21,6 +21,10 @@ from copytrade.domain.errors import DomainError
 from copytrade.domain.ids import AccountId
 from copytrade.domain.orders import OrderStatus
 from copytrade.marketdata.clock import SimulatedClock
+from copytrade.service_layer.following.service import (
+    check_min_allocation,
+    check_platform_limits,
+)
 from copytrade.service_layer.platform import Platform
 from copytrade.simulation.scenario import (
     ChargeSubscriptions,
@@ -103,6 +107,7 @@ class ScenarioPlayer:
                 provider.subscription_price,
                 settlement_period=provider.settlement.value,
                 fee_model=provider.fee_model.value,
+                min_allocation=provider.min_allocation,
             )
             accounts.make_provider(terms)
             if provider.deposit > 0:
@@ -156,9 +161,11 @@ class ScenarioPlayer:
                     f"the venue rejected {event.client_order_id}: {answer.reason}"
                 )
         elif isinstance(event, Follow):
+            limit = self._platform.max_copied_providers
             actions.follow(
-                event.relationship, event.follower, event.provider, event.allocation, event.settings
-            )
+                event.relationship, event.follower, event.provider, event.allocation,
+                event.settings, within=lambda uow, rel: check_platform_limits(uow, rel, limit),
+            )  # fmt: skip
         elif isinstance(event, Pause):
             actions.pause(event.relationship)
         elif isinstance(event, Resume):
@@ -174,7 +181,8 @@ class ScenarioPlayer:
         elif isinstance(event, ManualClose):
             actions.manual_close(event.relationship, event.symbol)
         elif isinstance(event, EditSettings):
-            actions.edit_settings(event.relationship, dict(event.changes))
+            changes = dict(event.changes)
+            actions.edit_settings(event.relationship, changes, within=check_min_allocation)
         elif isinstance(event, Settle):
             self._platform.settlements.settle_all(settlement_period(event))
         elif isinstance(event, ChargeSubscriptions):

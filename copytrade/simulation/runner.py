@@ -50,6 +50,7 @@ def run_scenario(scenario: Scenario, db_url: str | None = None, shards: int = 1)
             platform_fee_pct=scenario.platform_fee_pct,
             fees=fees,
             shards=shards,
+            **limits(scenario),
         )
         player = ScenarioPlayer(scenario, platform, clock)
         player.open_accounts()
@@ -60,6 +61,16 @@ def run_scenario(scenario: Scenario, db_url: str | None = None, shards: int = 1)
                 alerts.after_item()
         last_day = player.finish()
         return collect_result(scenario, platform, player.errors, last_day)
+
+
+def limits(scenario: Scenario) -> dict[str, Any]:
+    """The scenario's limits across providers, for ``build_platform``; those it leaves
+    out keep the platform's defaults (docs/scenarios.md "Top level")."""
+    given = {
+        "max_copied_providers": scenario.max_copied_providers,
+        "max_symbol_exposure": scenario.max_symbol_exposure,
+    }
+    return {name: value for name, value in given.items() if value is not None}
 
 
 @contextmanager

@@ -162,6 +162,18 @@ def check_provider_limit(uow: SqlUnitOfWork, follower: str, limit: int) -> None:
         )
 
 
+def check_platform_limits(
+    uow: SqlUnitOfWork, rel: CopyRelationship, max_copied_providers: int
+) -> None:
+    """The rules of a follow that are the platform's and its providers' (docs/domain.md
+    "Limits across providers"): the provider's follower cap, the follower's number of
+    copied providers, the provider's minimum allocation. ``simulate`` follows under
+    them too (docs/scenarios.md)."""
+    check_follower_cap(uow, str(rel.provider))
+    check_provider_limit(uow, str(rel.follower), max_copied_providers)
+    check_min_allocation(uow, rel)
+
+
 def check_min_allocation(uow: SqlUnitOfWork, rel: CopyRelationship) -> None:
     """The relationship holds at least its provider's minimum allocation (checked at a
     follow and at an edit of the settings; docs/api.md, Rules a follow must pass)."""
@@ -225,9 +237,7 @@ class FollowingService:
 
         def within(uow: SqlUnitOfWork, rel: CopyRelationship) -> None:
             check_jurisdiction(uow, follower, rel)
-            check_follower_cap(uow, str(rel.provider))
-            check_provider_limit(uow, follower, self._max_copied_providers)
-            check_min_allocation(uow, rel)
+            check_platform_limits(uow, rel, self._max_copied_providers)
             ack = RiskAcknowledgement(
                 str(rel.id), follower, RISK_DISCLOSURE_VERSION, rel.created_at
             )

@@ -91,6 +91,8 @@ def build_scenario(doc: ScenarioDoc, where: Where) -> Scenario:
         alerts=alerts,
         risk_alerts=risks,
         csv_funding=funding,
+        max_copied_providers=doc.max_copied_providers,
+        max_symbol_exposure=doc.max_symbol_exposure,
     )
 
 
@@ -185,6 +187,7 @@ def _providers(doc: ScenarioDoc, where: Where) -> Iterator[ProviderSpec]:
             settlement,
             fees.fee_model,
             fees.subscription_price,
+            item.min_allocation,
         )
 
 

@@ -33,6 +33,7 @@ class ProviderSpec:
     settlement: SettlementPeriod
     fee_model: FeeModel = FeeModel.PROFIT_SHARE
     subscription_price: Decimal | None = None
+    min_allocation: Decimal | None = None  # docs/domain.md "Limits across providers"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,9 @@ class Scenario:
     risk_alerts: tuple[RiskRule, ...] = ()
     # The funding_rate columns of the price files, in time order (docs/scenarios.md "prices").
     csv_funding: tuple[Funding, ...] = ()
+    # The limits across providers (docs/domain.md); None: the platform's defaults.
+    max_copied_providers: int | None = None
+    max_symbol_exposure: Decimal | None = None
     _by_symbol: Mapping[str, Instrument] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -111,6 +111,8 @@ class ProviderDoc(BaseModel):
     settlement: Literal["weekly", "monthly"] = "weekly"
     fee_model: Literal["profit_share", "subscription", "commission"] = "profit_share"
     subscription_price: PositiveNumber | None = None
+    # The smallest allocation it accepts (docs/domain.md "Limits across providers").
+    min_allocation: PositiveNumber | None = None
 
 
 class FollowerDoc(BaseModel):
@@ -156,6 +158,9 @@ class ScenarioDoc(BaseModel):
     commission_pct: Number = Decimal(0)
     subscription_platform_cut_pct: Number = Decimal(2)
     seed: int | None = None
+    # The platform's limits across providers (docs/domain.md); None: the platform's own.
+    max_copied_providers: int | None = Field(default=None, ge=1, le=10_000)
+    max_symbol_exposure: PositiveNumber | None = None
     instruments: list[InstrumentDoc] = Field(min_length=1)
     prices: list[PriceDoc] = Field(min_length=1)
     providers: list[ProviderDoc] = Field(min_length=1)
