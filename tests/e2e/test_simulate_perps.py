@@ -20,6 +20,16 @@ def _cash(result: Result, owner: str, kind: str = "allocation_cash") -> str:
     return str(result["balances"][owner][kind]["USDT"])
 
 
+def _simulated(folder: Path, text: str) -> Result:
+    """RESULT.json of ``copytrade simulate`` on the scenario ``text``."""
+    scenario, out = folder / "scenario.yaml", folder / "result.json"
+    scenario.write_text(text, encoding="utf-8")
+    done = CliRunner().invoke(app, ["simulate", str(scenario), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    result: Result = json.loads(out.read_text(encoding="utf-8"))
+    return result
+
+
 def _reconciles(folder: Path, name: str) -> bool:
     database = example_db(folder, name)
     done = CliRunner().invoke(app, ["reconcile", "--database", str(database), "--json"])
@@ -144,12 +154,7 @@ def test_a_provider_liquidated_is_a_close_its_copies_mirror(tmp_path: Path) -> N
     # fay copies 0.1 at her own leverage 2 (margin 2,000): far from her liquidation
     # price, so the venue leaves her copy; the provider's liquidation is a provider
     # close, and her copy mirrors it at market: 0.1 × (36,000 − 40,000) = −400.
-    scenario = tmp_path / "provider_liquidated.yaml"
-    scenario.write_text(PROVIDER_LIQUIDATED, encoding="utf-8")
-    out = tmp_path / "result.json"
-    done = CliRunner().invoke(app, ["simulate", str(scenario), "--out", str(out)])
-    assert done.exit_code == 0, done.output
-    result = json.loads(out.read_text(encoding="utf-8"))
+    result = _simulated(tmp_path, PROVIDER_LIQUIDATED)
     assert [(r["book"], r["price"]) for r in result["liquidations"]] == [("pro", "36000")]
     closes = [(d["follower"], d["action"]) for d in result["decisions"] if d["leg"] == "close"]
     assert closes == [("fay", "placed")]
@@ -158,28 +163,16 @@ def test_a_provider_liquidated_is_a_close_its_copies_mirror(tmp_path: Path) -> N
     assert set(result["ledger_sum"].values()) == {"0"}
 
 
-TIERED = """
-name: tiered_liquidation
-start: 2024-06-03T00:00:00Z
-instruments:
-  - {symbol: BTC/USDT:USDT, kind: perp, tick: 0.1, lot_step: 0.001, min_qty: 0.001,
-     min_notional: 5, max_leverage: 20,
+# The same world on a tiered market, two BTC, and a mark just above the liquidation.
+_TIERS = """
      margin_tiers: [{floor: 0, maintenance_rate: 0.004, max_leverage: 20},
-                    {floor: 50000, maintenance_rate: 0.01, max_leverage: 10}]}
-prices:
-  - {at: 2024-06-03T00:00:00Z, symbol: BTC/USDT:USDT, price: 40000}
-  - {at: 2024-06-03T02:00:00Z, symbol: BTC/USDT:USDT, price: 36250}
-  - {at: 2024-06-03T03:00:00Z, symbol: BTC/USDT:USDT, price: 36200}
-providers:
-  - {id: pro, deposit: 100000}
-followers:
-  - {id: fay, deposit: 10000}
-events:
-  - {at: 2024-06-03T00:00:00Z, type: follow, follower: fay, provider: pro, allocation: 10000,
-     settings: {mode: proportional, leverage: 2, max_loss_pct: 100}}
-  - {at: 2024-06-03T01:00:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: buy,
-     qty: 2, leverage: 10}
-"""
+                    {floor: 50000, maintenance_rate: 0.01, max_leverage: 10}]}"""
+TIERED = (
+    PROVIDER_LIQUIDATED.replace(" maintenance_margin_rate: 0.005}", _TIERS)
+    .replace("price: 36000}", "price: 36250}\n  - {at: 2024-06-03T03:00:00Z, "
+             "symbol: BTC/USDT:USDT, price: 36200}")
+    .replace("qty: 1, leverage: 10", "qty: 2, leverage: 10")
+)  # fmt: skip
 
 
 def test_a_tiered_maintenance_margin_liquidates_on_its_own_tier(tmp_path: Path) -> None:
@@ -192,12 +185,7 @@ def test_a_tiered_maintenance_margin_liquidates_on_its_own_tier(tmp_path: Path) 
     # (2 × 0.99) = 36,212.12… → 36,212.2, between the two marks.
     # fay's copy: 0.2 BTC (80 % of her 10,000) at her leverage 2, tier 1, far from its
     # liquidation; it mirrors pro's liquidation as a close: 0.2 × (36,200 − 40,000) = −760.
-    scenario = tmp_path / "tiered.yaml"
-    scenario.write_text(TIERED, encoding="utf-8")
-    out = tmp_path / "result.json"
-    done = CliRunner().invoke(app, ["simulate", str(scenario), "--out", str(out)])
-    assert done.exit_code == 0, done.output
-    result = json.loads(out.read_text(encoding="utf-8"))
+    result = _simulated(tmp_path, TIERED)
     assert [(r["at"][11:16], r["book"], r["qty"], r["price"], r["fee"])
             for r in result["liquidations"]] == [("03:00", "pro", "2", "36200", "362")]  # fmt: skip
     assert _cash(result, "paper", "insurance_fund") == "362"
