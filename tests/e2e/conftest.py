@@ -47,5 +47,20 @@ def simulate(examples_folder: Path) -> Callable[[str], Result]:
     return run
 
 
+def simulate_text(folder: Path, text: str) -> tuple[Result, Path]:
+    """RESULT.json of ``copytrade simulate`` on the scenario ``text``, and the database it
+    played on (``folder/scenario.db``, for the CLI's other verbs)."""
+    scenario, out, database = (
+        folder / "scenario.yaml",
+        folder / "result.json",
+        folder / "scenario.db",
+    )
+    scenario.write_text(text, encoding="utf-8")
+    done = run_cli(scenario, out, "--database", str(database))
+    assert done.exit_code == 0, done.output
+    result: Result = json.loads(out.read_text(encoding="utf-8"))
+    return result, database
+
+
 def example_db(folder: Path, name: str) -> Path:
     return folder / f"{name}.db"

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from copytrade.cli.app import app
 
+from .conftest import simulate_text
 from .test_positions_cli import SCENARIO
 
 
@@ -22,14 +23,7 @@ def _listed(run: CliRunner, database: str) -> list[dict[str, object]]:
 
 
 def _simulated(tmp_path: Path, text: str) -> tuple[CliRunner, str]:
-    scenario, database = tmp_path / "scenario.yaml", str(tmp_path / "scenario.db")
-    scenario.write_text(text)
-    run = CliRunner()
-    done = run.invoke(
-        app, ["simulate", str(scenario), "--out", str(tmp_path / "r.json"), "--database", database]
-    )
-    assert done.exit_code == 0, done.output
-    return run, database
+    return CliRunner(), str(simulate_text(tmp_path, text)[1])
 
 
 def test_place_a_stop_refuse_a_bad_one_and_list(tmp_path: Path) -> None:

@@ -5,12 +5,9 @@ changes nothing; a copy beyond the per-symbol exposure cap is cut to the room.""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from copytrade.cli.app import app
+from .conftest import simulate_text
 
 LIMITS = """
 name: limits_across_providers
@@ -51,11 +48,7 @@ def test_the_three_limits_across_providers(tmp_path: Path) -> None:
     # fay: 5,000 × 40 % = 2,000 > the 1,500 cap: cut to 1,500 / 40,000 = 0.0375 → 0.037
     # (lot step, rounded down), `capped` `symbol_exposure`; gil: 600 × 40 % = 240 → 0.006.
     # Closed at 41,000: fay +0.037 × 1,000 = 37, gil +6 (no fees on this market).
-    scenario, out = tmp_path / "limits.yaml", tmp_path / "result.json"
-    scenario.write_text(LIMITS, encoding="utf-8")
-    done = CliRunner().invoke(app, ["simulate", str(scenario), "--out", str(out)])
-    assert done.exit_code == 0, done.output
-    result = json.loads(out.read_text(encoding="utf-8"))
+    result, _ = simulate_text(tmp_path, LIMITS)
     assert [(e["event"], e["type"], e["message"]) for e in result["errors"]] == [
         (1, "follow", "you already copy 1 providers, the most the platform allows is 1: stop "
                       "one of your copies first"),

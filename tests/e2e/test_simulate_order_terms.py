@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from copytrade.cli.app import app
 
-from .conftest import Result
+from .conftest import Result, simulate_text
 
 Simulate = Callable[[str], Result]
 
@@ -116,14 +116,8 @@ def test_take_profit_trailing_stop_limit_post_only_and_ioc_end_to_end(tmp_path: 
     fills as maker at 41,500 at 05:00: pro 101,950 − 8,300 = 93,650; fay copies
     8,300 / 101,950 of 10,195 = 830: 0.02, cash 9,365.
     """
-    scenario, out, database = tmp_path / "t.yaml", tmp_path / "r.json", tmp_path / "t.db"
-    scenario.write_text(TERMS, encoding="utf-8")
+    result, database = simulate_text(tmp_path, TERMS)
     run = CliRunner()
-    done = run.invoke(
-        app, ["simulate", str(scenario), "--out", str(out), "--database", str(database)]
-    )
-    assert done.exit_code == 0, done.output
-    result = json.loads(out.read_text(encoding="utf-8"))
     got = {
         o["id"]: (o["status"], o["filled_qty"], o["price"], o["reason"])
         for o in result["orders"] if o["book"] == "pro"

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from copytrade.cli.app import app
 
-from .conftest import Result, example_db
+from .conftest import Result, example_db, simulate_text
 
 Simulate = Callable[[str], Result]
 
@@ -21,13 +21,7 @@ def _cash(result: Result, owner: str, kind: str = "allocation_cash") -> str:
 
 
 def _simulated(folder: Path, text: str) -> Result:
-    """RESULT.json of ``copytrade simulate`` on the scenario ``text``."""
-    scenario, out = folder / "scenario.yaml", folder / "result.json"
-    scenario.write_text(text, encoding="utf-8")
-    done = CliRunner().invoke(app, ["simulate", str(scenario), "--out", str(out)])
-    assert done.exit_code == 0, done.output
-    result: Result = json.loads(out.read_text(encoding="utf-8"))
-    return result
+    return simulate_text(folder, text)[0]
 
 
 def _reconciles(folder: Path, name: str) -> bool:
