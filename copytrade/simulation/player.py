@@ -103,6 +103,7 @@ class ScenarioPlayer:
                 provider.subscription_price,
                 settlement_period=provider.settlement.value,
                 fee_model=provider.fee_model.value,
+                block_execution=provider.block_execution,
             )
             accounts.make_provider(terms)
             if provider.deposit > 0:

@@ -50,6 +50,7 @@ def run_scenario(scenario: Scenario, db_url: str | None = None, shards: int = 1)
             platform_fee_pct=scenario.platform_fee_pct,
             fees=fees,
             shards=shards,
+            block_execution=scenario.block_execution,
         )
         player = ScenarioPlayer(scenario, platform, clock)
         player.open_accounts()

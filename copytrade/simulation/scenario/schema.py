@@ -111,6 +111,8 @@ class ProviderDoc(BaseModel):
     settlement: Literal["weekly", "monthly"] = "weekly"
     fee_model: Literal["profit_share", "subscription", "commission"] = "profit_share"
     subscription_price: PositiveNumber | None = None
+    # Its own block-execution setting; none: the scenario's (docs/engine.md).
+    block_execution: bool | None = None
 
 
 class FollowerDoc(BaseModel):
@@ -155,6 +157,8 @@ class ScenarioDoc(BaseModel):
     platform_fee_pct: Number = Decimal(2)
     commission_pct: Number = Decimal(0)
     subscription_platform_cut_pct: Number = Decimal(2)
+    # The platform's block-execution setting (docs/engine.md "Block execution").
+    block_execution: bool = False
     seed: int | None = None
     instruments: list[InstrumentDoc] = Field(min_length=1)
     prices: list[PriceDoc] = Field(min_length=1)

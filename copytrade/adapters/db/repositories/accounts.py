@@ -31,6 +31,9 @@ class ProviderTerms:
     fee_model: str = "profit_share"  # profit_share / subscription / commission
     min_allocation: Decimal | None = None  # the smallest allocation a follower copies with
     margin_mode: str = "isolated"  # the provider's own book (docs/domain.md "Margin")
+    # Its orders and copies as one block (docs/engine.md "Block execution"); None: the
+    # platform's setting.
+    block_execution: bool | None = None
 
 
 class AccountRepository:
@@ -60,6 +63,7 @@ class AccountRepository:
                 fee_model=terms.fee_model,
                 min_allocation=terms.min_allocation,
                 margin_mode=terms.margin_mode,
+                block_execution=terms.block_execution,
             )
         )
         self._session.flush()
@@ -91,6 +95,11 @@ class AccountRepository:
         query = select(ProviderRow.margin_mode).where(ProviderRow.account_id == provider_id)
         return self._session.scalar(query) or "isolated"
 
+    def block_execution(self, provider_id: str) -> bool | None:
+        """A provider's own block-execution setting; None: the platform's applies."""
+        query = select(ProviderRow.block_execution).where(ProviderRow.account_id == provider_id)
+        return self._session.scalar(query)
+
     def terms(self, provider_id: str) -> ProviderTerms:
         row = self._session.get(ProviderRow, provider_id)
         if row is None:
@@ -104,4 +113,5 @@ class AccountRepository:
             row.fee_model,
             row.min_allocation,
             row.margin_mode,
+            row.block_execution,
         )
