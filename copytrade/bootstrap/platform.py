@@ -33,6 +33,7 @@ from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.accounts import AccountService
 from copytrade.service_layer.alerts.delivery import DeliveryQueue
+from copytrade.service_layer.block_execution import BlockSettings
 from copytrade.service_layer.following.actions import FollowerActions
 from copytrade.service_layer.live_fees import LiveFees
 from copytrade.service_layer.platform import DEFAULT_MAX_COPIED_PROVIDERS, Platform
@@ -148,12 +149,13 @@ def build_platform(
     accounts = AccountService(
         uow_factory, venue, engine.venue_cash, clock.now, engine.forget_providers
     )
-    orders = _provider_orders(uow_factory, engine, venue, block_execution)
+    blocks = BlockSettings(uow_factory, block_execution, offered=fanout_bus is None)
+    orders = _provider_orders(uow_factory, engine, venue, blocks)
     triggers = ProviderTriggers(uow_factory, orders, prices, clock.now)
     engine.attach_provider_triggers(triggers.fire)
     return Platform(
         engine, accounts, orders, actions, settlements, subscriptions, venue, clock, triggers,
-        max_copied_providers,
+        max_copied_providers, blocks,
     )
 
 
@@ -161,22 +163,16 @@ def _provider_orders(
     uow_factory: Callable[[], SqlUnitOfWork],
     engine: CopyEngine,
     venue: RoutedVenue,
-    block_execution: bool,
+    settings: BlockSettings,
 ) -> ProviderOrders:
     """The providers' orders, as blocks where the setting says (docs/engine.md "Block
-    execution"): a provider's own setting, else the platform's."""
+    execution"); none where the fan-out runs in shard workers."""
     now = engine.clock.now
-    if engine.fanout_bus is not None:  # the fan-out runs in shard workers: no blocks
+    if engine.fanout_bus is not None:
         return ProviderOrders(uow_factory, venue, now)
-
-    def enabled(provider: str) -> bool:
-        with uow_factory() as uow:
-            own = uow.accounts.block_execution(provider)
-        return block_execution if own is None else own
-
     desk = BlockDesk(
         venue, uow_factory, engine.fanouts, engine.executor, block_fill_id,
-        engine.prices.snapshot, venue.live_books, now, enabled,
+        engine.prices.snapshot, venue.live_books, now, settings.enabled,
     )
     engine.executor.blocks = desk
-    return ProviderOrders(uow_factory, venue, now, desk, enabled)
+    return ProviderOrders(uow_factory, venue, now, desk, settings.enabled)

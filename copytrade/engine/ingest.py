@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.orders import OrderTerms
+from copytrade.adapters.db.repositories.positions import StoredPosition
 from copytrade.adapters.venues.port import Venue
 from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.ledger import LedgerAccount
@@ -161,10 +162,20 @@ def provider_before(
     marked), as they stand before its next fill: what sizing its copies needs."""
     positions = uow.positions.for_books([book])
     held = positions.get((book, symbol))
+    equity = provider_equity(uow, book, positions, prices)
+    return (held.position.qty if held is not None else ZERO), equity
+
+
+def provider_equity(
+    uow: PipelineUnitOfWork,
+    book: str,
+    positions: Mapping[tuple[str, str], StoredPosition],
+    prices: Mapping[str, Decimal],
+) -> Decimal:
+    """A provider's equity: its free cash plus its ``positions`` marked at ``prices``."""
     cash = uow.ledger.balances_of([LedgerAccount.follower_free(book)])
-    equity = value_book(
+    return value_book(
         cash.get(LedgerAccount.follower_free(book).key, ZERO),
         (p.position for p in positions.values()),
         prices,
     ).equity
-    return (held.position.qty if held is not None else ZERO), equity

@@ -100,6 +100,13 @@ class AccountRepository:
         query = select(ProviderRow.block_execution).where(ProviderRow.account_id == provider_id)
         return self._session.scalar(query)
 
+    def set_block_execution(self, provider_id: str, enabled: bool | None) -> None:
+        row = self._session.get(ProviderRow, provider_id)
+        if row is None:
+            raise UnknownAccountError(f"{provider_id!r} is not a provider")
+        row.block_execution = enabled
+        self._session.flush()
+
     def terms(self, provider_id: str) -> ProviderTerms:
         row = self._session.get(ProviderRow, provider_id)
         if row is None:
