@@ -103,9 +103,11 @@ class ScenarioPlayer:
                 provider.subscription_price,
                 settlement_period=provider.settlement.value,
                 fee_model=provider.fee_model.value,
-                block_execution=provider.block_execution,
             )
             accounts.make_provider(terms)
+            blocks = self._platform.blocks
+            if provider.block_execution is not None and blocks is not None:
+                blocks.set(provider.id, provider.block_execution)
             if provider.deposit > 0:
                 accounts.deposit(account, provider.deposit, key=f"deposit:{account}:initial")
         for follower in self._scenario.followers:

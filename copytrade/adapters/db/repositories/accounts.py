@@ -31,9 +31,6 @@ class ProviderTerms:
     fee_model: str = "profit_share"  # profit_share / subscription / commission
     min_allocation: Decimal | None = None  # the smallest allocation a follower copies with
     margin_mode: str = "isolated"  # the provider's own book (docs/domain.md "Margin")
-    # Its orders and copies as one block (docs/engine.md "Block execution"); None: the
-    # platform's setting.
-    block_execution: bool | None = None
 
 
 class AccountRepository:
@@ -63,7 +60,6 @@ class AccountRepository:
                 fee_model=terms.fee_model,
                 min_allocation=terms.min_allocation,
                 margin_mode=terms.margin_mode,
-                block_execution=terms.block_execution,
             )
         )
         self._session.flush()
@@ -101,6 +97,8 @@ class AccountRepository:
         return self._session.scalar(query)
 
     def set_block_execution(self, provider_id: str, enabled: bool | None) -> None:
+        """Kept apart from the terms (``make_provider`` leaves it as it is): set only
+        through ``service_layer/block_execution.py``, which checks where it applies."""
         row = self._session.get(ProviderRow, provider_id)
         if row is None:
             raise UnknownAccountError(f"{provider_id!r} is not a provider")
@@ -120,5 +118,4 @@ class AccountRepository:
             row.fee_model,
             row.min_allocation,
             row.margin_mode,
-            row.block_execution,
         )
