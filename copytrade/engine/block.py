@@ -75,9 +75,7 @@ class BlockDesk:
         with self._uow_factory() as uow:
             if uow.orders.get(intent.client_order_id) is None:
                 uow.orders.add_intents([intent])
-            planned = [
-                p for f in self._fanouts if (p := f.record(uow, event.message_id, event))
-            ]
+            planned = [p for f in self._fanouts if (p := f.record(uow, event.message_id, event))]
             if not planned:  # recorded before (a retry): its copies are stored
                 waiting = block_copies(uow, str(event.fill.fill_id))
             uow.commit()
@@ -165,7 +163,4 @@ class BlockDesk:
 
 def block_copies(uow: PipelineUnitOfWork, fill_id: str) -> list[OrderRequest]:
     """The copy intents recorded against a block's provider fill and still unanswered."""
-    return [
-        request_for(o, o.reduce_only) for o in uow.orders.unconfirmed() if o.copy_of == fill_id
-    ]
-
+    return [request_for(o, o.reduce_only) for o in uow.orders.unconfirmed() if o.copy_of == fill_id]

@@ -61,7 +61,7 @@ class BlockSettings:
                 raise InvalidValueError(
                     "block execution needs the fan-out in the platform's process; with "
                     "shard workers (nats_url set) no block is placed (docs/engine.md "
-                    "\"Block execution\")"
+                    '"Block execution")'
                 )
             uow.accounts.set_block_execution(provider, enabled)
             uow.commit()

@@ -25,7 +25,7 @@ class BlockExecutionBody(BaseModel):
     enabled: bool | None = Field(
         description="On or off for your orders; null: the platform's setting applies. "
         "Refused while your own exchange account is linked: your orders are placed there, "
-        "not by the platform (docs/engine.md \"Block execution\")."
+        'not by the platform (docs/engine.md "Block execution").'
     )
 
 

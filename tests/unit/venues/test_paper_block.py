@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from copytrade.adapters.venues.paper import block, matching
 from copytrade.adapters.venues.paper.book import AccountBook
-from copytrade.adapters.venues.port import OrderRequest, VenueOrder
+from copytrade.adapters.venues.port import OrderRequest, RejectReason, VenueOrder
 from copytrade.domain.ids import AccountId
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderStatus
@@ -102,3 +102,22 @@ def test_a_reduce_only_order_that_would_grow_is_rejected_outside_the_block() -> 
     answers = block.place_block(work, [buy("p", "1"), close], NOW)
     assert answers[1].status is OrderStatus.REJECTED
     assert shares(answers)["p"] == (D(1), D(2000))
+
+
+def test_without_the_providers_order_no_copy_fills() -> None:
+    work = working_set()
+    work.books["p"] = AccountBook(AccountId("p"), cash={"USDT": D(100)})
+    answers = block.place_block(work, [buy("p", "1"), buy("f1", "1"), buy("f2", "1")], NOW)
+    assert [a.status for a in answers] == [OrderStatus.REJECTED] * 3
+    assert answers[0].reject_reason is RejectReason.INSUFFICIENT_BALANCE
+    assert {a.reject_reason for a in answers[1:]} == {RejectReason.BLOCK_WITHOUT_PROVIDER}
+    assert work.new_fills == [] and work.taken == {}
+
+
+def test_a_provider_order_refused_by_its_checks_takes_its_copies_out_too() -> None:
+    work = working_set()
+    tiny = buy("p", "0.0001")  # below the lot step
+    answers = block.place_block(work, [tiny, buy("f1", "1")], NOW)
+    assert answers[0].reject_reason is RejectReason.INVALID_QUANTITY
+    assert answers[1].reject_reason is RejectReason.BLOCK_WITHOUT_PROVIDER
+    assert work.new_fills == []

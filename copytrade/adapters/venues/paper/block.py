@@ -50,6 +50,14 @@ def block_fill_id(account: str, client_order_id: str) -> FillId:
     return FillId(f"{venue_order_id(account, client_order_id)}-1")
 
 
+# Why an order left the block: a refusal (answered rejected) or a reason it is cancelled.
+Leaving = Rejection | str
+_NO_HEAD = Rejection(
+    RejectReason.BLOCK_WITHOUT_PROVIDER,
+    "the provider's order has no share of the block: there is no fill to copy",
+)
+
+
 @dataclass(slots=True)
 class _Member:
     request: OrderRequest
@@ -83,8 +91,8 @@ def place_block(
         else:
             members.append(_Member(request, ticket))
     instrument = work.instrument(head.symbol)
-    left_out: dict[str, str] = {}
-    block = _allot(work, instrument, members, left_out)
+    left_out: dict[str, Leaving] = {}
+    block = _allot(work, instrument, members, left_out, str(head.client_order_id))
     fills: list[Fill] = []
     for member in members:
         answer = _answer(work, instrument, member, block, left_out, now)
@@ -120,13 +128,21 @@ def _checked(work: WorkingSet, request: OrderRequest, now: datetime) -> Ticket |
 
 
 def _allot(
-    work: WorkingSet, instrument: Instrument, members: list[_Member], left_out: dict[str, str]
+    work: WorkingSet,
+    instrument: Instrument,
+    members: list[_Member],
+    left_out: dict[str, Leaving],
+    head: str,
 ) -> BlockFill | None:
     """The block's allocation over the members that can take it; those that cannot are
-    put in ``left_out`` with the reason, and the rest walk again."""
+    put in ``left_out`` with the reason, and the rest walk again. Without a share for the
+    provider's order (``head``) there is nothing to copy: every copy leaves."""
     while True:
         inside = [m for m in members if m.key not in left_out]
         if not inside:
+            return None
+        if inside[0].key != head:
+            left_out.update(dict.fromkeys((m.key for m in inside), _NO_HEAD))
             return None
         side, mark = inside[0].ticket.order.side, inside[0].ticket.price
         taken = work.taken.get((instrument.symbol, side), Decimal(0))
@@ -137,13 +153,15 @@ def _allot(
             why = _cannot_take(work, instrument, member, block)
             if why is not None:
                 left_out[member.key] = why
+        if head not in left_out and not block.of(head).qty:
+            left_out.update(dict.fromkeys((m.key for m in inside[1:]), _NO_HEAD))
         if all(m.key not in left_out for m in inside):
             return block
 
 
 def _cannot_take(
     work: WorkingSet, instrument: Instrument, member: _Member, block: BlockFill
-) -> str | None:
+) -> Leaving | None:
     share = block.of(member.key)
     if not share.qty:
         return None
@@ -153,10 +171,15 @@ def _cannot_take(
     fill = _share_fill(instrument, member, share.qty, block.price, order.created_at)
     book = work.book(member.request.account)
     if not book.settle(
-        instrument, fill, member.ticket.leverage, work.prices, dry_run=True,
+        instrument,
+        fill,
+        member.ticket.leverage,
+        work.prices,
+        dry_run=True,
         margin_mode=member.request.margin_mode,
     ):
-        return unaffordable(book, instrument, fill, work.prices)
+        why = unaffordable(book, instrument, fill, work.prices)
+        return Rejection(RejectReason.INSUFFICIENT_BALANCE, why)
     return None
 
 
@@ -172,11 +195,14 @@ def _answer(
     instrument: Instrument,
     member: _Member,
     block: BlockFill | None,
-    left_out: dict[str, str],
+    left_out: dict[str, Leaving],
     now: datetime,
 ) -> VenueOrder:
     order, request = member.ticket.order, member.request
-    why = left_out.get(member.key)
+    leaving = left_out.get(member.key)
+    if isinstance(leaving, Rejection):
+        return rejected(request, leaving, now)
+    why = leaving
     qty = block.of(member.key).qty if block is not None and why is None else Decimal(0)
     fills: tuple[Fill, ...] = ()
     if qty:
