@@ -48,16 +48,7 @@ def block_execution(
         except DomainError as error:
             err_console.print(f"[red]cannot set block execution:[/red] {error}")
             raise typer.Exit(code=1) from None
-    typer.echo(json.dumps(_view(setting), sort_keys=True) if as_json else _line(setting))
-
-
-def _view(setting: BlockSetting) -> dict[str, object]:
-    return {
-        "provider": setting.provider,
-        "own": setting.own,
-        "platform": setting.platform,
-        "enabled": setting.enabled,
-    }
+    typer.echo(json.dumps(setting.as_json(), sort_keys=True) if as_json else _line(setting))
 
 
 def _line(setting: BlockSetting) -> str:

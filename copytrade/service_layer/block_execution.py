@@ -28,6 +28,15 @@ class BlockSetting:
     def enabled(self) -> bool:
         return self.platform if self.own is None else self.own
 
+    def as_json(self) -> dict[str, object]:
+        """As the API and ``copytrade providers block-execution --json`` show it."""
+        return {
+            "provider": self.provider,
+            "own": self.own,
+            "platform": self.platform,
+            "enabled": self.enabled,
+        }
+
 
 class BlockSettings:
     def __init__(

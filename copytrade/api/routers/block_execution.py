@@ -3,8 +3,6 @@ and all their copies executed as one block at one price on the paper venue."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,7 +10,7 @@ from copytrade.api.deps import CurrentUser, Runtime
 from copytrade.api.errors import errors
 from copytrade.api.paths import API_V1
 from copytrade.api.wire import Out
-from copytrade.service_layer.block_execution import BlockSetting, BlockSettings
+from copytrade.service_layer.block_execution import BlockSettings
 
 router = APIRouter(
     prefix=f"{API_V1}/providers/me/block-execution", tags=["providers"],
@@ -36,15 +34,6 @@ class BlockExecutionOut(Out):
     enabled: bool
 
 
-def view(setting: BlockSetting) -> dict[str, Any]:
-    return {
-        "provider": setting.provider,
-        "own": setting.own,
-        "platform": setting.platform,
-        "enabled": setting.enabled,
-    }
-
-
 def settings_of(runtime: Runtime) -> BlockSettings:
     blocks = runtime.platform.blocks
     assert blocks is not None  # build_platform always attaches them
@@ -52,15 +41,15 @@ def settings_of(runtime: Runtime) -> BlockSettings:
 
 
 @router.get("", response_model=BlockExecutionOut)
-def my_block_execution(user: CurrentUser, runtime: Runtime) -> dict[str, Any]:
+def my_block_execution(user: CurrentUser, runtime: Runtime) -> dict[str, object]:
     """Whether your orders and their copies execute as one block, and why."""
-    return view(settings_of(runtime).of(user.id))
+    return settings_of(runtime).of(user.id).as_json()
 
 
 @router.put("", response_model=BlockExecutionOut)
 def set_block_execution(
     body: BlockExecutionBody, user: CurrentUser, runtime: Runtime
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Set your own block-execution setting (null: follow the platform's)."""
     blocks = settings_of(runtime)
-    return view(runtime.act(lambda: blocks.set(user.id, body.enabled)))
+    return runtime.act(lambda: blocks.set(user.id, body.enabled)).as_json()
