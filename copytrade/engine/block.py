@@ -24,6 +24,7 @@ from copytrade.domain.ids import AccountId, ClientOrderId, FillId, OrderId, Prov
 from copytrade.domain.instruments import parse_side
 from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.order_events import Fill, Liquidity
+from copytrade.domain.orders import OrderType
 from copytrade.domain.values import Price, Quantity
 from copytrade.engine.execution import Executor, copy_request, request_for
 from copytrade.engine.fanout import CopyFanout
@@ -105,7 +106,7 @@ class BlockDesk:
         """Recovery: of providers' orders the venue never saw, those placed as a block
         are sent again as one with their copies recorded meanwhile; the others, and the
         answers of the providers' orders sent."""
-        blocks = [r for r in missing if self._enabled(str(r.account)) and r.trigger is None]
+        blocks = [r for r in missing if is_block_order(r) and self._enabled(str(r.account))]
         if not blocks:
             return list(missing), []
         with self._uow_factory() as uow:
@@ -159,6 +160,11 @@ class BlockDesk:
         return ProviderFilled(
             ProviderId(intent.book), fill, intent.qty, held, equity, intent.leverage
         )
+
+
+def is_block_order(request: OrderRequest) -> bool:
+    """A provider's order a block is made of: a market order without a trigger."""
+    return request.type is OrderType.MARKET and request.trigger is None
 
 
 def block_copies(uow: PipelineUnitOfWork, fill_id: str) -> list[OrderRequest]:

@@ -16,11 +16,11 @@ from copytrade.adapters.db.repositories.orders import OrderIntent
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.errors import PermanentVenueError
 from copytrade.adapters.venues.order_terms import PLAIN, OrderTerms
-from copytrade.adapters.venues.port import Venue, VenueOrder
+from copytrade.adapters.venues.port import OrderRequest, Venue, VenueOrder
 from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
-from copytrade.engine.block import BlockDesk
+from copytrade.engine.block import BlockDesk, is_block_order
 from copytrade.engine.execution import rejected_answer, request_for, venue_error_reason
 
 
@@ -83,7 +83,7 @@ class ProviderOrders:
             **term_fields(terms),  # type: ignore[arg-type]
         )
         request = request_for(intent, reduce_only)  # a malformed order is refused unrecorded
-        if self._as_block(intent, terms):
+        if self._as_block(intent, request):
             assert self._blocks is not None
             return self._blocks.place(intent)
         with self._uow_factory() as uow:
@@ -102,12 +102,11 @@ class ProviderOrders:
         self._record(answer)
         return answer
 
-    def _as_block(self, intent: OrderIntent, terms: OrderTerms) -> bool:
+    def _as_block(self, intent: OrderIntent, request: OrderRequest) -> bool:
         """A market order of a provider with block execution, with a price to size on."""
         return (
             self._blocks is not None
-            and intent.type == OrderType.MARKET.value
-            and terms.trigger is None
+            and is_block_order(request)
             and self._block_execution(intent.book)
             and self._blocks.can_place(intent.symbol)
         )
