@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     # The most notional (USDT, at the mark) one follower may hold in one symbol across all
     # its relationships; none: no cap (docs/domain.md, "Limits across providers").
     max_symbol_exposure: Decimal | None = Field(default=None, gt=0)
+    # A provider's order and its copies executed as one block at one price on the paper
+    # venue, for every provider without a setting of its own (docs/engine.md "Block
+    # execution"); off by default.
+    block_execution: bool = False
     # Ranking by evidence (docs/statistics.md, "Ranking by evidence", "Ranking rules"): the
     # annualised Sharpe the probabilistic Sharpe ratio tests against, the confidence the
     # minimum track record must reach, and the other rules deciding who is ranked, as JSON

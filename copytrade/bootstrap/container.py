@@ -239,6 +239,7 @@ class Container:
             fanout_bus=None if local_fanout else self.fanout_bus(),
             max_copied_providers=s.max_copied_providers,
             max_symbol_exposure=s.max_symbol_exposure,
+            block_execution=s.block_execution,
         )
         platform.resume_prices()
         if recover:

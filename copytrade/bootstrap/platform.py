@@ -5,7 +5,7 @@ engine and the use cases around it, each given the ports it names (docs/engine.m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from sqlalchemy import Engine
@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from copytrade.adapters.db.engine import make_session_factory
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.memory.uow import MemoryUnitOfWork
+from copytrade.adapters.venues.paper.block import block_fill_id
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.adapters.venues.port import Venue
 from copytrade.adapters.venues.routing import RoutedVenue
@@ -22,6 +23,7 @@ from copytrade.domain.instruments import Instrument
 from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.domain.values import USDT
 from copytrade.engine.app import CopyEngine
+from copytrade.engine.block import BlockDesk
 from copytrade.engine.bus import MessageBus
 from copytrade.engine.commission import LIVE_COMMISSION_OWED
 from copytrade.engine.execution import Checkpoints
@@ -31,6 +33,7 @@ from copytrade.engine.unit_of_work import PipelineUnitOfWork
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.accounts import AccountService
 from copytrade.service_layer.alerts.delivery import DeliveryQueue
+from copytrade.service_layer.block_execution import BlockSettings
 from copytrade.service_layer.following.actions import FollowerActions
 from copytrade.service_layer.live_fees import LiveFees
 from copytrade.service_layer.platform import DEFAULT_MAX_COPIED_PROVIDERS, Platform
@@ -63,6 +66,7 @@ def build_platform(
     max_copied_providers: int = DEFAULT_MAX_COPIED_PROVIDERS,
     max_symbol_exposure: Decimal | None = None,
     fanout_bus: MessageBus | None = None,
+    block_execution: bool = False,
 ) -> Platform:
     """Wire everything on a migrated database; stores the instruments it trades.
 
@@ -79,6 +83,9 @@ def build_platform(
 
     ``fanout_bus``: a broker (JetStream) the provider fills are relayed to for the shard
     workers; None, the default, fans them out in this process (docs/engine.md, "Workers").
+
+    ``block_execution``: the platform's setting, which a provider's own overrides
+    (docs/engine.md "Block execution"); blocks need the fan-out in this process.
 
     The copy engine names the ports it needs (the venue, units of work, its stops);
     the use cases are built on the engine's parts and attached here.
@@ -142,10 +149,30 @@ def build_platform(
     accounts = AccountService(
         uow_factory, venue, engine.venue_cash, clock.now, engine.forget_providers
     )
-    orders = ProviderOrders(uow_factory, venue, clock.now)
+    blocks = BlockSettings(uow_factory, block_execution, offered=fanout_bus is None)
+    orders = _provider_orders(uow_factory, engine, venue, blocks)
     triggers = ProviderTriggers(uow_factory, orders, prices, clock.now)
     engine.attach_provider_triggers(triggers.fire)
     return Platform(
         engine, accounts, orders, actions, settlements, subscriptions, venue, clock, triggers,
-        max_copied_providers,
+        max_copied_providers, blocks,
     )
+
+
+def _provider_orders(
+    uow_factory: Callable[[], SqlUnitOfWork],
+    engine: CopyEngine,
+    venue: RoutedVenue,
+    settings: BlockSettings,
+) -> ProviderOrders:
+    """The providers' orders, as blocks where the setting says (docs/engine.md "Block
+    execution"); none where the fan-out runs in shard workers."""
+    now = engine.clock.now
+    if engine.fanout_bus is not None:
+        return ProviderOrders(uow_factory, venue, now)
+    desk = BlockDesk(
+        venue, uow_factory, engine.fanouts, engine.executor, block_fill_id,
+        engine.prices.snapshot, venue.live_books, now, settings.enabled,
+    )
+    engine.executor.blocks = desk
+    return ProviderOrders(uow_factory, venue, now, desk, settings.enabled)

@@ -58,6 +58,7 @@ VERBS: dict[str, Verb] = {
     "relay": Verb("worker", "relay"),
     "cluster": Verb("worker", "cluster"),
     "users": Verb("users", "users_app"),
+    "providers": Verb("providers", "providers_app"),
     "alerts": Verb("alerts", "alerts_app"),
     "venues": Verb("venues", "venues_app"),
     "keys": Verb("venues", "keys_app"),

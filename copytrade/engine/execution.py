@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from copytrade.adapters.db.repositories.order_terms_columns import terms_of
 from copytrade.adapters.db.repositories.orders import OrderIntent, OrderTerms, StoredOrder
@@ -38,6 +39,12 @@ class RetryPolicy:
             delays.append(min(delay, self.max_delay_s))
             delay *= 2
         return delays
+
+
+class BlockResend(Protocol):
+    def resend(
+        self, missing: Sequence[OrderRequest]
+    ) -> tuple[list[OrderRequest], list[VenueOrder]]: ...
 
 
 class VenueUnavailableError(Exception):
@@ -109,6 +116,8 @@ class Executor:
         self._retry = retry
         self._sleep = sleep
         self.checkpoints = checkpoints
+        # Re-sends a provider's block order with its copies (engine/block.py), if any.
+        self.blocks: BlockResend | None = None
 
     def execute(self, requests: Sequence[OrderRequest]) -> BookedFills:
         """Place committed intents and book the answers; returns what was booked."""
@@ -164,6 +173,9 @@ class Executor:
             # the ingestor books those from the stream, and booking is where a provider
             # fill is announced to its followers (booked here, it would never be copied).
             known, missing = self._ask(own)
+            if missing and self.blocks is not None:
+                missing, placed = self.blocks.resend(missing)
+                known.extend(placed)
             if missing:
                 known.extend(self._place(missing))
             with self._uow_factory() as uow:

@@ -30,6 +30,9 @@ from copytrade.engine.shards import Shard
 from copytrade.engine.stopping import STOPPED, stop, stop_notifications
 from copytrade.engine.unit_of_work import PipelineUnitOfWork
 
+# What ``record`` recorded: the plan, the stops' close orders, the relationships by id.
+Planned = tuple[CopyPlan, list[OrderIntent], dict[str, CopyRelationship]]
+
 
 class CopyFanout:
     def __init__(
@@ -61,38 +64,58 @@ class CopyFanout:
     def handle(self, message_id: str, payload: Mapping[str, Any]) -> None:
         started = time.perf_counter()
         event = ProviderFilled.from_payload(dict(payload))
-        now = self._now()
         with self._uow_factory() as uow:
-            if not uow.processed.first_time(self._shard.consumer, message_id, now):
+            planned = self.record(uow, message_id, event)
+            if planned is None:
                 return
-            copying = self._relationships.for_provider(uow, str(event.provider))
-            rels = [rel for rel in copying if self._shard.owns(str(rel.id))]
-            books = load_books(uow, rels)
-            instrument = self._instruments[event.fill.symbol]
-            prices = self._prices()
-            plan = plan_copies(
-                event, instrument, rels, books, prices, now, self._opening,
-                self._live_books(), self._symbol_room(uow, event, rels, prices),
-            )
-            stops = _stop_at_max_loss(uow, plan.must_stop, books, now)
-            reattached = [books[book].positions[symbol] for book, symbol in plan.reattach]
-            for stored in reattached:
-                stored.detached = stored.liquidated = False
-            uow.positions.save_many(reattached)
-            uow.decisions.add_planned(plan.decisions)
-            uow.orders.add_copy_orders(plan.orders)
-            uow.orders.add_intents(stops)
             uow.commit()
-        if plan.must_stop:
-            self._relationships.invalidate(str(event.provider))
+        self.planned(event, planned)
         self._executor.checkpoints.after_intents()
+        plan, stops, _ = planned
         requests = [copy_request(order) for order in plan.orders]
         requests.extend(request_for(i, i.reduce_only) for i in stops)
         booked = self._executor.execute(requests)
-        self._stop_after_costs(event, plan, {r.id: r for r in rels}, booked)
+        self.after_costs(event, planned, booked)
         elapsed = time.perf_counter() - started
         for observer in self._observers:
             observer.fanout_done(elapsed, plan.decisions)
+
+    def record(
+        self, uow: PipelineUnitOfWork, message_id: str, event: ProviderFilled
+    ) -> Planned | None:
+        """Plan the copies of ``event`` for this shard's relationships and record them
+        (decisions, intents, stops) in ``uow``, marking ``message_id`` processed; None if
+        it was processed before. A block records its copies here before the provider's
+        order is placed (docs/engine.md "Block execution")."""
+        now = self._now()
+        if not uow.processed.first_time(self._shard.consumer, message_id, now):
+            return None
+        copying = self._relationships.for_provider(uow, str(event.provider))
+        rels = [rel for rel in copying if self._shard.owns(str(rel.id))]
+        books = load_books(uow, rels)
+        instrument = self._instruments[event.fill.symbol]
+        prices = self._prices()
+        plan = plan_copies(
+            event, instrument, rels, books, prices, now, self._opening,
+            self._live_books(), self._symbol_room(uow, event, rels, prices),
+        )
+        stops = _stop_at_max_loss(uow, plan.must_stop, books, now)
+        reattached = [books[book].positions[symbol] for book, symbol in plan.reattach]
+        for stored in reattached:
+            stored.detached = stored.liquidated = False
+        uow.positions.save_many(reattached)
+        uow.decisions.add_planned(plan.decisions)
+        uow.orders.add_copy_orders(plan.orders)
+        uow.orders.add_intents(stops)
+        return plan, stops, {r.id: r for r in rels}
+
+    def planned(self, event: ProviderFilled, planned: Planned) -> None:
+        """After the commit of ``record``: forget the stopped relationships."""
+        if planned[0].must_stop:
+            self._relationships.invalidate(str(event.provider))
+
+    def after_costs(self, event: ProviderFilled, planned: Planned, booked: BookedFills) -> None:
+        self._stop_after_costs(event, planned[0], planned[2], booked)
 
     def _symbol_room(
         self,

@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.orders import OrderTerms
+from copytrade.adapters.db.repositories.positions import StoredPosition
 from copytrade.adapters.venues.port import Venue
 from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.ledger import LedgerAccount
@@ -130,15 +131,7 @@ class FillIngestor:
     def _book_provider_fill(self, uow: PipelineUnitOfWork, fill: Fill) -> tuple[bool, bool]:
         """Book one provider fill and announce it: (booked now, its order may still rest)."""
         book = str(fill.account)
-        positions = uow.positions.for_books([book])
-        held = positions.get((book, fill.symbol))
-        cash = uow.ledger.balances_of([LedgerAccount.follower_free(book)])
-        prices = self._prices()
-        equity = value_book(
-            cash.get(LedgerAccount.follower_free(book).key, ZERO),
-            (p.position for p in positions.values()),
-            prices,
-        ).equity
+        held, equity = provider_before(uow, book, fill.symbol, self._prices())
         order = uow.orders.get(str(fill.client_order_id)) if fill.client_order_id else None
         leverage = order.leverage if order is not None else ONE
         mode = MarginMode.parse(order.margin_mode) if order is not None else MarginMode.ISOLATED
@@ -154,9 +147,35 @@ class FillIngestor:
             provider=ProviderId(book),
             fill=fill,
             order_qty=order.qty if order is not None else fill.qty,
-            position_before=held.position.qty if held is not None else ZERO,
+            position_before=held,
             equity_before=equity,
             leverage=leverage,
         )
         uow.outbox.add(PROVIDER_FILLED, event.message_id, event.to_payload(), self._now())
         return True, order is not None and order.status != OrderStatus.FILLED.value
+
+
+def provider_before(
+    uow: PipelineUnitOfWork, book: str, symbol: str, prices: Mapping[str, Decimal]
+) -> tuple[Decimal, Decimal]:
+    """A provider's signed position in ``symbol`` and its equity (cash plus positions
+    marked), as they stand before its next fill: what sizing its copies needs."""
+    positions = uow.positions.for_books([book])
+    held = positions.get((book, symbol))
+    equity = provider_equity(uow, book, positions, prices)
+    return (held.position.qty if held is not None else ZERO), equity
+
+
+def provider_equity(
+    uow: PipelineUnitOfWork,
+    book: str,
+    positions: Mapping[tuple[str, str], StoredPosition],
+    prices: Mapping[str, Decimal],
+) -> Decimal:
+    """A provider's equity: its free cash plus its ``positions`` marked at ``prices``."""
+    cash = uow.ledger.balances_of([LedgerAccount.follower_free(book)])
+    return value_book(
+        cash.get(LedgerAccount.follower_free(book).key, ZERO),
+        (p.position for p in positions.values()),
+        prices,
+    ).equity

@@ -13,6 +13,7 @@ from copytrade.adapters.venues.port import Venue
 from copytrade.engine.app import CopyEngine
 from copytrade.marketdata.clock import Clock
 from copytrade.service_layer.accounts import AccountService
+from copytrade.service_layer.block_execution import BlockSettings
 from copytrade.service_layer.following.actions import FollowerActions
 from copytrade.service_layer.provider_orders import ProviderOrders
 from copytrade.service_layer.provider_triggers import ProviderTriggers
@@ -35,6 +36,8 @@ class Platform:
     clock: Clock
     provider_triggers: ProviderTriggers
     max_copied_providers: int = DEFAULT_MAX_COPIED_PROVIDERS
+    # The block-execution setting, the platform's and each provider's (docs/engine.md).
+    blocks: BlockSettings | None = None
 
     def resume_prices(self) -> None:
         """A restarted process has no price feed yet: start from the venue's last prices."""

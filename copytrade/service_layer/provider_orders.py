@@ -16,10 +16,11 @@ from copytrade.adapters.db.repositories.orders import OrderIntent
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.errors import PermanentVenueError
 from copytrade.adapters.venues.order_terms import PLAIN, OrderTerms
-from copytrade.adapters.venues.port import Venue, VenueOrder
+from copytrade.adapters.venues.port import OrderRequest, Venue, VenueOrder
 from copytrade.domain.ids import ClientOrderId, ProviderId
 from copytrade.domain.instruments import Side
 from copytrade.domain.orders import OrderType
+from copytrade.engine.block import BlockDesk, is_block_order
 from copytrade.engine.execution import rejected_answer, request_for, venue_error_reason
 
 
@@ -35,7 +36,13 @@ class ProviderOrders:
         uow_factory: Callable[[], SqlUnitOfWork],
         venue: Venue,
         now: Callable[[], datetime],
+        blocks: BlockDesk | None = None,
+        block_execution: Callable[[str], bool] = lambda _provider: False,
     ) -> None:
+        """``blocks``: where a provider's order and its copies go as one block, for the
+        providers ``block_execution`` names (docs/engine.md "Block execution")."""
+        self._blocks = blocks
+        self._block_execution = block_execution
         self._uow_factory = uow_factory
         self._venue = venue
         self._now = now
@@ -76,6 +83,9 @@ class ProviderOrders:
             **term_fields(terms),  # type: ignore[arg-type]
         )
         request = request_for(intent, reduce_only)  # a malformed order is refused unrecorded
+        if self._as_block(intent, request):
+            assert self._blocks is not None
+            return self._blocks.place(intent)
         with self._uow_factory() as uow:
             known = uow.orders.existing_ids([intent.client_order_id])
             if not known:
@@ -91,6 +101,15 @@ class ProviderOrders:
         # client order id again (the caller's retry, or recovery) sends it once.
         self._record(answer)
         return answer
+
+    def _as_block(self, intent: OrderIntent, request: OrderRequest) -> bool:
+        """A market order of a provider with block execution, with a price to size on."""
+        return (
+            self._blocks is not None
+            and is_block_order(request)
+            and self._block_execution(intent.book)
+            and self._blocks.can_place(intent.symbol)
+        )
 
     def _record(self, answer: VenueOrder) -> None:
         with self._uow_factory() as uow:

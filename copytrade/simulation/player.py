@@ -110,6 +110,9 @@ class ScenarioPlayer:
                 min_allocation=provider.min_allocation,
             )
             accounts.make_provider(terms)
+            blocks = self._platform.blocks
+            if provider.block_execution is not None and blocks is not None:
+                blocks.set(provider.id, provider.block_execution)
             if provider.deposit > 0:
                 accounts.deposit(account, provider.deposit, key=f"deposit:{account}:initial")
         for follower in self._scenario.followers:

@@ -51,6 +51,7 @@ def run_scenario(scenario: Scenario, db_url: str | None = None, shards: int = 1)
             fees=fees,
             shards=shards,
             **limits(scenario),
+            block_execution=scenario.block_execution,
         )
         player = ScenarioPlayer(scenario, platform, clock)
         player.open_accounts()

@@ -22,6 +22,7 @@ from copytrade.domain.errors import DomainError
 from copytrade.service_layer.identity import User
 from copytrade.service_layer.providers import ProviderService
 from copytrade.web import forms
+from copytrade.web.block_execution import block_shown
 from copytrade.web.pages import poster, redirect, render, signed_in
 
 router = APIRouter(include_in_schema=False)
@@ -107,7 +108,10 @@ def terms_shown(terms: ProviderTerms) -> dict[str, str]:
 def _terms_page(
     request: Request, form: dict[str, str], status_code: int = 200, error: str | None = None
 ) -> HTMLResponse:
-    return render(request, "provider_terms.html", status_code, form=form, error=error)
+    return render(
+        request, "provider_terms.html", status_code, form=form, error=error,
+        block=block_shown(request),
+    )  # fmt: skip
 
 
 @router.get("/provider/terms", response_class=HTMLResponse)

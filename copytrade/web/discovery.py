@@ -26,6 +26,7 @@ from copytrade.stats.leaderboard import (
     leaderboard,
 )
 from copytrade.web import forms
+from copytrade.web.block_execution import block_enabled
 from copytrade.web.figure_notes import figure_notes
 from copytrade.web.following import MODES
 from copytrade.web.pages import render
@@ -163,6 +164,7 @@ def provider_page(
         "whatif_error": None,
         "whatif_form": {},
         "fills": _fills_of(runtime, provider_id),
+        "block_execution": block_enabled(request, provider_id),
     }
     context.update(extra)
     return render(request, "provider.html", status_code, **context)

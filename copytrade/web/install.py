@@ -12,6 +12,7 @@ from copytrade.web import (
     api_keys,
     auth,
     becoming,
+    block_execution,
     dashboard,
     discovery,
     exchange,
@@ -30,7 +31,7 @@ def install_web(app: FastAPI) -> None:
     # are more specific than /alerts/{id}/….
     pages = (
         discovery, auth, account, alert_channels, risk_alerts, alerts, api_keys, exchange,
-        relationship, live_relationship, dashboard, becoming, trade, whatif,
+        relationship, live_relationship, dashboard, becoming, block_execution, trade, whatif,
     )
     for module in pages:
         app.include_router(module.router)

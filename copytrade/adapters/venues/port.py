@@ -45,6 +45,9 @@ class RejectReason(StrEnum):
     # A live exchange refused the order for a reason none of the above names; the
     # order's ``reason`` carries the exchange's own message.
     EXCHANGE_REFUSED = "exchange_refused"
+    # A copy in a block whose provider's order got no share of it (docs/venues.md
+    # "Block execution"): there is no provider fill to copy.
+    BLOCK_WITHOUT_PROVIDER = "block_without_provider"
 
 
 def storable_amount(value: object, what: str) -> Decimal:

@@ -26,6 +26,7 @@ from copytrade.adapters.venues.port import (
     VenuePosition,
     rejected_order,
 )
+from copytrade.domain.block.setting import BlockExecutionError
 from copytrade.domain.ids import ClientOrderId, OrderId
 from copytrade.domain.order_events import Fill
 
@@ -96,6 +97,24 @@ class RoutedVenue:
         if temporary is not None:
             raise temporary
         return [a for a in answers if a is not None]
+
+    def place_block(self, requests: Sequence[OrderRequest]) -> list[VenueOrder]:
+        """A block of orders on the default (paper) venue, where the platform places every
+        order from its own accounts (docs/venues.md "Block execution")."""
+        live = [str(r.account) for r in requests if self.is_live(str(r.account))]
+        if live:
+            raise BlockExecutionError(
+                f"block execution is not offered for books on an exchange account ({live[0]}):"
+                " each trades its own account (docs/venues.md \"Block execution\")"
+            )
+        place = getattr(self.default, "place_block", None)
+        if place is None:
+            raise BlockExecutionError(
+                "block execution needs the paper venue: on a live exchange each account "
+                "trades on its own (docs/venues.md \"Block execution\")"
+            )
+        answers: list[VenueOrder] = place(requests)
+        return answers
 
     def _refused(self, request: OrderRequest, error: PermanentVenueError) -> VenueOrder:
         reason = f"{error.reason}: {error}"

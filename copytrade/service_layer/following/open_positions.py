@@ -19,11 +19,10 @@ from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship, FillContext, FollowerBook, gate_opening
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.instruments import Side
-from copytrade.domain.ledger import LedgerAccount
 from copytrade.domain.orders import OrderType
 from copytrade.domain.values import ZERO
+from copytrade.engine.ingest import provider_equity
 from copytrade.engine.planning import OPEN_LEG
-from copytrade.engine.valuation import value_book
 
 
 def plan_open_positions(
@@ -31,12 +30,7 @@ def plan_open_positions(
 ) -> tuple[list[DecisionRecord], list[OrderIntent]]:
     provider = str(rel.provider)
     held = uow.positions.for_books([provider])
-    cash = uow.ledger.balances_of([LedgerAccount.follower_free(provider)])
-    provider_equity = value_book(
-        cash.get(LedgerAccount.follower_free(provider).key, ZERO),
-        (p.position for p in held.values()),
-        prices,
-    ).equity
+    equity = provider_equity(uow, provider, held, prices)
     book = FollowerBook(
         status=rel.state.status,
         copy_equity=rel.net_allocated,
@@ -53,7 +47,7 @@ def plan_open_positions(
         size = abs(position.qty)
         price = prices[symbol]
         context = FillContext(
-            position.instrument, size, price, size, provider_equity, position.leverage, price
+            position.instrument, size, price, size, equity, position.leverage, price
         )
         decision = gate_opening(rel.settings, context, book)
         client_order_id = None

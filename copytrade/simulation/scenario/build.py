@@ -87,6 +87,7 @@ def build_scenario(doc: ScenarioDoc, where: Where) -> Scenario:
         events=EventBuilder(known, where).build(doc.events),
         commission_pct=commission_pct,
         subscription_platform_cut_pct=cut_pct,
+        block_execution=doc.block_execution,
         source=where.file,
         alerts=alerts,
         risk_alerts=risks,
@@ -188,6 +189,7 @@ def _providers(doc: ScenarioDoc, where: Where) -> Iterator[ProviderSpec]:
             fees.fee_model,
             fees.subscription_price,
             item.min_allocation,
+            item.block_execution,
         )
 
 

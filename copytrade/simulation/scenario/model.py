@@ -34,6 +34,7 @@ class ProviderSpec:
     fee_model: FeeModel = FeeModel.PROFIT_SHARE
     subscription_price: Decimal | None = None
     min_allocation: Decimal | None = None  # docs/domain.md "Limits across providers"
+    block_execution: bool | None = None  # None: the scenario's setting
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,8 @@ class Scenario:
     source: str = field(default="", compare=False)
     commission_pct: Decimal = Decimal(0)
     subscription_platform_cut_pct: Decimal = Decimal(2)
+    # The platform's block-execution setting (docs/engine.md "Block execution").
+    block_execution: bool = False
     # Alert rules the run evaluates, created at ``start`` (docs/scenarios.md, "Alerts").
     alerts: tuple[AlertRule, ...] = ()
     risk_alerts: tuple[RiskRule, ...] = ()

@@ -113,6 +113,8 @@ class ProviderDoc(BaseModel):
     subscription_price: PositiveNumber | None = None
     # The smallest allocation it accepts (docs/domain.md "Limits across providers").
     min_allocation: PositiveNumber | None = None
+    # Its own block-execution setting; none: the scenario's (docs/engine.md).
+    block_execution: bool | None = None
 
 
 class FollowerDoc(BaseModel):
@@ -157,6 +159,8 @@ class ScenarioDoc(BaseModel):
     platform_fee_pct: Number = Decimal(2)
     commission_pct: Number = Decimal(0)
     subscription_platform_cut_pct: Number = Decimal(2)
+    # The platform's block-execution setting (docs/engine.md "Block execution").
+    block_execution: bool = False
     seed: int | None = None
     # The platform's limits across providers (docs/domain.md); None: the platform's own.
     max_copied_providers: int | None = Field(default=None, ge=1, le=10_000)

@@ -13,6 +13,7 @@ from copytrade.adapters.memory.venue import MemoryVenue
 from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError
 from copytrade.adapters.venues.port import OrderRequest
 from copytrade.adapters.venues.routing import RoutedVenue
+from copytrade.domain.block.setting import BlockExecutionError
 from copytrade.domain.ids import ClientOrderId
 from copytrade.domain.orders import OrderStatus
 from tests.unit.venues.instruments import PERP
@@ -61,3 +62,12 @@ def test_a_temporary_error_is_raised_after_every_venue_was_tried() -> None:
     assert [r.account for r in paper.placed] == ["paper-book"]  # placed, answered on retry
     assert [a.status for a in routed.place_batch(requests)] == [OrderStatus.FILLED] * 2
     assert len(paper.placed) == 1  # the retry found it by client order id
+
+
+def test_a_block_with_a_live_book_or_without_a_paper_venue_is_refused() -> None:
+    _, _, routed = _venues()
+    with pytest.raises(BlockExecutionError, match="on an exchange account \\(live-book\\)"):
+        routed.place_block([_order("paper-book", 1), _order("live-book", 1)])
+    # The memory venue places no blocks: only the paper venue does (docs/venues.md).
+    with pytest.raises(BlockExecutionError, match="needs the paper venue"):
+        routed.place_block([_order("paper-book", 1)])

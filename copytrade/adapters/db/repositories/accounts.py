@@ -91,6 +91,20 @@ class AccountRepository:
         query = select(ProviderRow.margin_mode).where(ProviderRow.account_id == provider_id)
         return self._session.scalar(query) or "isolated"
 
+    def block_execution(self, provider_id: str) -> bool | None:
+        """A provider's own block-execution setting; None: the platform's applies."""
+        query = select(ProviderRow.block_execution).where(ProviderRow.account_id == provider_id)
+        return self._session.scalar(query)
+
+    def set_block_execution(self, provider_id: str, enabled: bool | None) -> None:
+        """Kept apart from the terms (``make_provider`` leaves it as it is): set only
+        through ``service_layer/block_execution.py``, which checks where it applies."""
+        row = self._session.get(ProviderRow, provider_id)
+        if row is None:
+            raise UnknownAccountError(f"{provider_id!r} is not a provider")
+        row.block_execution = enabled
+        self._session.flush()
+
     def terms(self, provider_id: str) -> ProviderTerms:
         row = self._session.get(ProviderRow, provider_id)
         if row is None:

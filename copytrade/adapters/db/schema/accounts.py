@@ -33,6 +33,9 @@ class ProviderRow(Base):
     settlement_period: Mapped[str] = mapped_column(String(16), default="weekly")
     # The provider's own book: isolated or cross margin (docs/domain.md "Margin").
     margin_mode: Mapped[str] = mapped_column(String(8), default="isolated")
+    # Block execution of its orders and their copies (docs/engine.md "Block execution"):
+    # on, off, or None: the platform's setting.
+    block_execution: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     # profit_share / subscription / commission (docs/fees.md)
     fee_model: Mapped[str] = mapped_column(
         String(16), default="profit_share", server_default="profit_share"

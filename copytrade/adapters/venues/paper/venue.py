@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from copytrade.adapters.venues.errors import InsufficientFundsError, UnknownOrderError
 from copytrade.adapters.venues.paper import (
+    block,
     funding,
     holdings,
     liquidation,
@@ -86,6 +87,26 @@ class PaperVenue:
             ]
             store.save(session, work)
             trigger_store.insert_new(session, new)
+        return results
+
+    def place_block(self, requests: Sequence[OrderRequest]) -> list[VenueOrder]:
+        """A provider's order (first) and its copies as one block, in one transaction: one
+        walk of the book, one price (docs/venues.md "Block execution")."""
+        if not requests:
+            return []
+        now = self._clock()
+        keys = {(r.account, r.client_order_id) for r in requests}
+        with venue_transaction(self._engine, write=True) as session:
+            prices, taken = store.load_market(session)
+            work = matching.WorkingSet(
+                self._instruments,
+                prices,
+                store.load_books(session, {r.account for r in requests}, self._instruments),
+                triggers.known_answers(store.load_orders(session, keys), {}),
+                taken=taken,
+            )
+            results = block.place_block(work, requests, now)
+            store.save(session, work)
         return results
 
     def cancel(self, account: str, client_order_id: ClientOrderId) -> VenueOrder:
