@@ -38,6 +38,8 @@ class OutboxRelay:
         """
         with self._uow_factory() as uow:
             pending = uow.outbox.pending(self._batch_size, topics)
+        if not pending:
+            return 0  # nothing to mark: no second transaction
         delivered: list[int] = []
         try:
             for message in pending:
