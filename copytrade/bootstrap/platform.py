@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import Engine
 
 from copytrade.adapters.db.engine import make_session_factory
-from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
+from copytrade.adapters.db.unit_of_work import OutboxCommits, SqlUnitOfWork
 from copytrade.adapters.memory.uow import MemoryUnitOfWork
 from copytrade.adapters.venues.paper.block import block_fill_id
 from copytrade.adapters.venues.paper.venue import PaperVenue
@@ -67,6 +67,7 @@ def build_platform(
     max_symbol_exposure: Decimal | None = None,
     fanout_bus: MessageBus | None = None,
     block_execution: bool = False,
+    only_writer: bool = False,
 ) -> Platform:
     """Wire everything on a migrated database; stores the instruments it trades.
 
@@ -80,6 +81,11 @@ def build_platform(
 
     ``record_prices`` keeps every price the engine applies (``price_marks``), the
     market a what-if replays; a what-if's own sandbox leaves it off (docs/whatif.md).
+
+    ``only_writer``: this platform is its database's only writer (a what-if's scratch
+    platform, docs/whatif.md): its units of work count their commits that add outbox
+    messages, and the relay does not poll an outbox nothing was added to since it was
+    found empty (docs/engine.md, "Idle pumps").
 
     ``fanout_bus``: a broker (JetStream) the provider fills are relayed to for the shard
     workers; None, the default, fans them out in this process (docs/engine.md, "Workers").
@@ -96,8 +102,10 @@ def build_platform(
         uow.instruments.save(by_symbol.values())
         uow.commit()
 
+    outbox_commits = OutboxCommits() if only_writer else None
+
     def uow_factory() -> SqlUnitOfWork:
-        return SqlUnitOfWork(session_factory, by_symbol)
+        return SqlUnitOfWork(session_factory, by_symbol, outbox_commits)
 
     venue = RoutedVenue(PaperVenue(db, by_symbol.values(), clock.now), live_routes, clock.now)
     engine = CopyEngine(
@@ -113,6 +121,7 @@ def build_platform(
         live_books=venue.live_books,
         max_symbol_exposure=max_symbol_exposure,
         fanout_bus=fanout_bus,
+        outbox_commits=None if outbox_commits is None else lambda: outbox_commits.count,
     )
     if record_prices:
         engine.moment_recorders.append(record_moment)

@@ -118,8 +118,12 @@ class CopyEngine:
         live_books: Callable[[], Collection[str]] = frozenset,
         max_symbol_exposure: Decimal | None = None,
         fanout_bus: MessageBus | None = None,
+        outbox_commits: Callable[[], int] | None = None,
     ) -> None:
-        """``fanout_bus``: a broker the provider fills are relayed to, for shard workers
+        """``outbox_commits``: for an engine whose process is its database's only writer, the
+        count of committed transactions that added outbox messages, which spares the relay
+        its empty polls (``OutboxRelay``; docs/engine.md, "Idle pumps").
+        ``fanout_bus``: a broker the provider fills are relayed to, for shard workers
         in other processes to fan out (docs/engine.md, "Workers"); this engine then fans
         out nothing itself. None (the default): every shard fans out here, in process.
         ``opening``: how ``venue`` takes opening copies (market on the paper venue, a
@@ -186,6 +190,7 @@ class CopyEngine:
             self.bus if fanout_bus is None
             else RoutedBus(self.bus, fanout_bus, frozenset({PROVIDER_FILLED})),
             clock,
+            outbox_commits=outbox_commits,
         )
         self.triggers = TriggerRefresh(venue, uow_factory, clock.now)
         self.venue_cash = VenueCash(venue, uow_factory, clock.now, checkpoints.before_venue_cash)

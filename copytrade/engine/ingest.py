@@ -53,18 +53,25 @@ class FillIngestor:
         # Provider trades closed in the open transaction, announced once it commits.
         self._on_provider_trades = on_provider_trades
         self._closed: list[Trade] = []
+        # The stream's cursor as this reader last committed or saw it: the stored one is never
+        # behind it (a cursor only grows), so nothing after it means nothing to book, and
+        # an idle pump reads only the venue. Checked against the stored one before booking.
+        self._cursor: int | None = None
 
     def pump(self) -> int:
         """Book every fill the stream has; returns how many fills were read (those the
         venue left out as booked by this process not counted: nothing is left to do).
 
         The venue is read outside our transaction: on SQLite our write lock
-        would otherwise block the venue's own connection.
+        would otherwise block the venue's own connection. It is read from the cursor
+        this reader last knew (docs/engine.md, "Idle pumps").
         """
         total = 0
         while True:
-            with self._uow_factory() as uow:
-                cursor = uow.cursors.get(STREAM)
+            cursor = self._cursor
+            if cursor is None:
+                with self._uow_factory() as uow:
+                    cursor = uow.cursors.get(STREAM)
             # The executor booked its copies' fills from the venue's answers: the venue
             # leaves them out, and the cursor moves past them (docs/engine.md "The lean path").
             skip = self._bookkeeper.booked_here if self._bookkeeper.remembers_any else None
@@ -72,15 +79,23 @@ class FillIngestor:
             if next_cursor == cursor:
                 return total
             with self._uow_factory() as uow:
-                if uow.cursors.locked(STREAM) != cursor:
-                    continue  # another reader got there first; read again from its cursor
+                if (stored := uow.cursors.locked(STREAM)) != cursor:
+                    # Another reader got there first; read again from its cursor.
+                    self._cursor = stored
+                    continue
                 self._closed = []
                 resting = self._book(uow, fills)
                 uow.cursors.set(STREAM, next_cursor)
                 uow.commit()
+            self._cursor = next_cursor
             self.announce_closed()
             self._refresh(resting)
             total += len(fills)
+            if next_cursor - cursor < self._batch_size:
+                # Fewer rows than asked for: the stream was read to its end (the cursor grows
+                # by at least one a row, docs/venues.md "Fill stream"), so reading it again
+                # finds nothing; every caller pumps again while anything moved.
+                return total
 
     def _refresh(self, orders: list[tuple[str, ClientOrderId]]) -> None:
         """Resting limit orders filled by a later price: take the venue's word for them."""

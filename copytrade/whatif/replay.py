@@ -73,7 +73,8 @@ def scratch_platform(
         Base.metadata.create_all(db)
         clock = SimulatedClock(request.start)
         platform = build_platform(
-            db, instruments, clock, platform_fee_pct, fees=fees, record_prices=False
+            db, instruments, clock, platform_fee_pct, fees=fees, record_prices=False,
+            only_writer=True,
         )
         replay = Replay(platform, clock, request, history)
         replay.seconds["setup"] = time.perf_counter() - started

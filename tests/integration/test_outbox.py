@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from copytrade.adapters.db.engine import make_session_factory
-from copytrade.adapters.db.unit_of_work import SqlUnitOfWork, UnitOfWorkError
+from copytrade.adapters.db.unit_of_work import OutboxCommits, SqlUnitOfWork, UnitOfWorkError
 from copytrade.engine.outbox_relay import OutboxRelay
 from copytrade.marketdata.clock import SimulatedClock
 
@@ -90,3 +90,51 @@ def test_unit_of_work_outside_with_block_is_refused(uow_factory) -> None:  # typ
     uow = uow_factory()
     with pytest.raises(UnitOfWorkError, match="with"):
         uow.commit()
+
+
+class CountingFactory:
+    """A unit-of-work factory over one outbox-commit count that counts what it opens."""
+
+    def __init__(self, db_engine: Engine) -> None:
+        self._factory = make_session_factory(db_engine)
+        self.commits = OutboxCommits()
+        self.opened = 0
+
+    def __call__(self) -> SqlUnitOfWork:
+        self.opened += 1
+        return SqlUnitOfWork(self._factory, outbox_commits=self.commits)
+
+
+def test_an_only_writer_relay_polls_again_only_after_an_outbox_commit(db_engine: Engine) -> None:
+    uows = CountingFactory(db_engine)
+    publisher = RecordingPublisher()
+    relay = OutboxRelay(
+        uows, publisher, SimulatedClock(NOW), outbox_commits=lambda: uows.commits.count
+    )
+    assert relay.relay_all() == 0 and uows.opened == 1  # an empty poll: one read, nothing marked
+    assert relay.relay_all() == 0 and uows.opened == 1  # nothing committed since: no poll
+    with uows() as uow:
+        uow.outbox.add("copies", "m-1", {"n": 1}, NOW)
+        # rolled back: counts nothing
+    with uows() as uow:
+        uow.cursors.set("a-stream", 1)  # a commit that adds no message counts nothing either
+        uow.commit()
+    assert uows.commits.count == 0
+    with uows() as uow:
+        uow.outbox.add("copies", "m-2", {"n": 2}, NOW)
+        uow.commit()
+    assert uows.commits.count == 1
+    opened = uows.opened
+    assert relay.relay_all() == 1
+    assert [message_id for _, message_id, _ in publisher.sent] == ["m-2"]
+    # A read and a mark for the message, then a read that finds the outbox empty again.
+    assert uows.opened == opened + 3
+    assert relay.relay_all() == 0 and uows.opened == opened + 3
+
+
+def test_a_relay_without_the_count_polls_every_time(db_engine: Engine) -> None:
+    uows = CountingFactory(db_engine)
+    relay = OutboxRelay(uows, RecordingPublisher(), SimulatedClock(NOW))
+    relay.relay_all()
+    relay.relay_all()
+    assert uows.opened == 2  # one read each, and no second transaction for an empty poll

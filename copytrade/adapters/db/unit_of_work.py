@@ -52,13 +52,25 @@ class UnitOfWorkError(Exception):
     """A unit of work was used outside its ``with`` block or after it ended."""
 
 
+class OutboxCommits:
+    """How many committed transactions added outbox messages, counted by the units of work
+    given it: for a process that is its database's only writer (a what-if's scratch
+    platform), an unchanged count means nothing new waits in the outbox (docs/engine.md,
+    "Idle pumps")."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
 class SqlUnitOfWork:
     def __init__(
         self,
         session_factory: sessionmaker[Session],
         instruments: Mapping[str, Instrument] | None = None,
+        outbox_commits: OutboxCommits | None = None,
     ) -> None:
         self._session_factory = session_factory
+        self._outbox_commits = outbox_commits
         self._session: Session | None = None
         self._instruments = instruments
         # Known once per process; the ledger reads these to parse stored account keys.
@@ -130,6 +142,9 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        if self._outbox_commits is not None and self.outbox.staged:
+            self._outbox_commits.count += 1
+            self.outbox.staged = False
 
     def checkpoint(self) -> None:
         """Fold SQLite's write-ahead log into the database file now (PASSIVE: it waits

@@ -257,7 +257,7 @@ class Venue(Protocol):
     ) -> tuple[list[Fill], int]:
         """Fills after ``cursor`` in the venue's order, and the cursor to resume from; those
         whose fill id ``skip`` answers true left out, the cursor past them all the same
-        (docs/venues.md "Fill stream")."""
+        (docs/venues.md "Fill stream"). The cursor grows by at least one a fill read."""
         ...
 
     # --- prices (the paper venue matches resting orders against them) -------------

@@ -33,6 +33,7 @@ class OutboxMessage:
 class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+        self.staged = False  # whether this transaction added a message
 
     def add(self, topic: str, message_id: str, payload: Mapping[str, Any], now: datetime) -> None:
         """Stage a message; it is only visible to the relay once the transaction commits."""
@@ -43,6 +44,7 @@ class OutboxRepository:
     ) -> None:
         if not messages:
             return
+        self.staged = True
         count = len(messages)
         _INSERT.execute_columns(self._session, {
             "message_id": [message_id for message_id, _ in messages],
