@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import typer
 
+from copytrade.adapters.db.repositories.order_terms_columns import term_fields
 from copytrade.adapters.jsonable import to_jsonable
 from copytrade.adapters.venues.order_terms import OrderTerms, TimeInForce, Trigger, TriggerKind
 from copytrade.cli.common import DATABASE, decimal_option, open_container
@@ -105,18 +106,18 @@ def _trading(database: str | None) -> Iterator[tuple[Platform, ProviderTrading]]
 
 
 def _terms_text(mine: MyOrder) -> str:
-    o = mine.order
+    o, t = mine.order, mine.order.terms.trigger
     parts = []
-    if o.trigger_kind is not None:
+    if t is not None:
         level = (
-            f"at {o.trigger_price}" if o.trigger_price is not None
-            else f"trail {o.trail_percent} %" if o.trail_percent is not None
-            else f"trail {o.trail_distance}"
+            f"at {t.price}" if t.price is not None
+            else f"trail {t.trail_percent} %" if t.trail_percent is not None
+            else f"trail {t.trail_distance}"
         )  # fmt: skip
-        parts.append(f"{o.trigger_kind} {level} {o.trigger_status or 'unanswered'}")
-    if o.time_in_force != TimeInForce.GTC.value:
-        parts.append(o.time_in_force.upper())
-    if o.post_only:
+        parts.append(f"{t.kind.value} {level} {o.trigger_status or 'unanswered'}")
+    if o.terms.time_in_force is not TimeInForce.GTC:
+        parts.append(o.terms.time_in_force.value.upper())
+    if o.terms.post_only:
         parts.append("post-only")
     return f"  [{', '.join(parts)}]" if parts else ""
 
@@ -138,14 +139,14 @@ def _print(orders: list[MyOrder], as_json: bool) -> None:
 
 
 def _row(m: MyOrder) -> dict[str, object]:
-    o = m.order
+    o, t = m.order, term_fields(m.order.terms)  # as stored: flat strings and amounts
     return {
         "client_order_id": m.client_order_id, "symbol": o.symbol, "side": o.side,
         "type": o.type, "qty": o.qty, "price": o.limit_price, "leverage": o.leverage,
-        "reduce_only": o.reduce_only, "trigger_kind": o.trigger_kind,
-        "trigger_price": o.trigger_price, "trail_distance": o.trail_distance,
-        "trail_percent": o.trail_percent, "trigger_status": o.trigger_status,
-        "time_in_force": o.time_in_force,
-        "post_only": o.post_only, "status": o.status, "filled_qty": o.filled_qty,
+        "reduce_only": o.reduce_only, "trigger_kind": t["trigger_kind"],
+        "trigger_price": t["trigger_price"], "trail_distance": t["trail_distance"],
+        "trail_percent": t["trail_percent"], "trigger_status": o.trigger_status,
+        "time_in_force": t["time_in_force"],
+        "post_only": t["post_only"], "status": o.status, "filled_qty": o.filled_qty,
         "avg_fill_price": o.avg_fill_price, "reason": o.reason,
     }  # fmt: skip

@@ -36,6 +36,11 @@ class InstrumentKind(StrEnum):
     PERP = "perp"
 
 
+# A module name: reading an enum member off its class costs a lookup, on the copy path
+# several times a copy (docs/benchmarks.md, "This session's profile").
+_SPOT = InstrumentKind.SPOT
+
+
 class Side(StrEnum):
     BUY = "buy"
     SELL = "sell"
@@ -123,7 +128,7 @@ class Instrument:
 
     @property
     def is_spot(self) -> bool:
-        return self.kind is InstrumentKind.SPOT
+        return self.kind is _SPOT
 
     def round_qty(self, qty: Decimal) -> Quantity:
         """Quantity rounded down to the lot step (never more than was asked)."""
@@ -194,7 +199,7 @@ class Instrument:
 
     def cap_leverage(self, leverage: Decimal) -> Decimal:
         """Leverage actually usable here: 1 on spot, at most the instrument's max."""
-        if self.is_spot:
+        if self.kind is _SPOT:
             return ONE
         if leverage < ONE:
             raise InvalidValueError(f"leverage must be at least 1, got {leverage}")

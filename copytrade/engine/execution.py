@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from copytrade.adapters.db.repositories.order_terms_columns import terms_of
 from copytrade.adapters.db.repositories.orders import OrderIntent, OrderTerms, StoredOrder
 from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError
 from copytrade.adapters.venues.port import OrderRequest, Venue, VenueOrder, rejected_order
@@ -62,7 +61,7 @@ class Checkpoints:
 
 
 def request_for(order: OrderIntent | StoredOrder, reduce_only: bool) -> OrderRequest:
-    terms = terms_of(order)
+    terms = order.terms
     return OrderRequest(
         client_order_id=ClientOrderId(order.client_order_id),
         account=order.book,

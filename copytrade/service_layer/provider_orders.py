@@ -11,7 +11,6 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
-from copytrade.adapters.db.repositories.order_terms_columns import term_fields
 from copytrade.adapters.db.repositories.orders import OrderIntent
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.adapters.venues.errors import PermanentVenueError
@@ -80,7 +79,7 @@ class ProviderOrders:
             provider_id=str(provider),
             margin_mode=mode,
             # Kept with the intent, so recovery re-sends it with them (docs/venues.md).
-            **term_fields(terms),  # type: ignore[arg-type]
+            terms=terms,
         )
         request = request_for(intent, reduce_only)  # a malformed order is refused unrecorded
         if self._as_block(intent, request):

@@ -11,8 +11,8 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from copytrade.adapters.db.repositories.order_terms_columns import terms_of
-from copytrade.adapters.db.repositories.orders import RecordedFill, StoredOrder
+from copytrade.adapters.db.repositories.fills import RecordedFill
+from copytrade.adapters.db.repositories.orders import StoredOrder
 from copytrade.adapters.throttle import TooManyRequestsError, WindowLimiter
 from copytrade.adapters.venues.order_terms import PLAIN, OrderTerms
 from copytrade.domain.errors import DomainError, InvalidValueError
@@ -152,5 +152,5 @@ def _same(order: StoredOrder, ask: OrderAsk) -> bool:
         and order.limit_price == ask.price
         and order.leverage == ask.leverage
         and order.reduce_only == ask.reduce_only
-        and terms_of(order) == ask.terms
+        and order.terms == ask.terms
     )

@@ -13,12 +13,9 @@ from decimal import Decimal
 from sqlalchemy import Engine, func, select
 
 from copytrade.adapters.db.engine import make_session_factory
+from copytrade.adapters.db.repositories.fills import FillRepository
 from copytrade.adapters.db.repositories.instruments import InstrumentRepository
-from copytrade.adapters.db.repositories.orders import (
-    FillRepository,
-    OrderIntent,
-    OrderRepository,
-)
+from copytrade.adapters.db.repositories.orders import OrderIntent, OrderRepository
 from copytrade.adapters.db.schema import FillRow
 from copytrade.demo.instruments import DEMO_INSTRUMENTS
 from copytrade.domain.ids import AccountId, ClientOrderId, FillId, OrderId

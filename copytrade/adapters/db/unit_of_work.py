@@ -22,6 +22,7 @@ from copytrade.adapters.db.repositories.decisions import DecisionRepository
 from copytrade.adapters.db.repositories.equity import EquitySnapshotRepository
 from copytrade.adapters.db.repositories.fees import FeeRepository
 from copytrade.adapters.db.repositories.fill_quality import FillQualityRepository
+from copytrade.adapters.db.repositories.fills import FillRepository
 from copytrade.adapters.db.repositories.identity import (
     JurisdictionRepository,
     RiskAcknowledgementRepository,
@@ -31,7 +32,7 @@ from copytrade.adapters.db.repositories.instruments import InstrumentRepository
 from copytrade.adapters.db.repositories.ledger import SqlLedger
 from copytrade.adapters.db.repositories.live import LiveRelationshipRepository
 from copytrade.adapters.db.repositories.notifications import NotificationRepository
-from copytrade.adapters.db.repositories.orders import FillRepository, OrderRepository
+from copytrade.adapters.db.repositories.orders import OrderRepository
 from copytrade.adapters.db.repositories.outbox import OutboxRepository, ProcessedMessages
 from copytrade.adapters.db.repositories.positions import PositionRepository
 from copytrade.adapters.db.repositories.price_marks import PriceMarkRepository

@@ -8,7 +8,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.decisions import DecisionRecord
-from copytrade.adapters.db.repositories.order_terms_columns import TERM_FIELDS
 from copytrade.adapters.db.repositories.orders import OrderIntent, OrderTerms, StoredOrder
 from copytrade.adapters.venues.port import VenueOrder
 from copytrade.domain.copying.plan import CopyOrder, PlannedDecision
@@ -43,7 +42,7 @@ def _new_order(intent: OrderIntent) -> StoredOrder:
         copy_of=intent.copy_of,
         created_at=intent.created_at,
         margin_mode=intent.margin_mode,
-        **{name: getattr(intent, name) for name in TERM_FIELDS},
+        terms=intent.terms,
     )
 
 

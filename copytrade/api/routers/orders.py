@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
+from copytrade.adapters.db.repositories.order_terms_columns import term_fields
 from copytrade.adapters.venues.order_terms import OrderTerms, TimeInForce, Trigger, TriggerKind
 from copytrade.api.deps import CurrentUser, Runtime
 from copytrade.api.encode import plain
@@ -130,6 +131,7 @@ class InstrumentOut(Out):
 
 def order_view(mine: MyOrder) -> dict[str, Any]:
     o = mine.order
+    t = term_fields(o.terms)  # as stored: flat strings and amounts
     return {
         "client_order_id": mine.client_order_id,
         "symbol": o.symbol,
@@ -140,16 +142,16 @@ def order_view(mine: MyOrder) -> dict[str, Any]:
         "leverage": plain(o.leverage),
         "reduce_only": o.reduce_only,
         "trigger": None
-        if o.trigger_kind is None
+        if t["trigger_kind"] is None
         else {
-            "kind": o.trigger_kind,
-            "price": plain(o.trigger_price),
-            "trail_distance": plain(o.trail_distance),
-            "trail_percent": plain(o.trail_percent),
+            "kind": t["trigger_kind"],
+            "price": plain(t["trigger_price"]),
+            "trail_distance": plain(t["trail_distance"]),
+            "trail_percent": plain(t["trail_percent"]),
             "status": o.trigger_status,
         },
-        "time_in_force": o.time_in_force,
-        "post_only": o.post_only,
+        "time_in_force": t["time_in_force"],
+        "post_only": t["post_only"],
         "status": o.status,
         "filled_qty": plain(o.filled_qty),
         "avg_fill_price": plain(o.avg_fill_price),

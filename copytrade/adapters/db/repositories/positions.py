@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, delete, insert, or_, select, tuple_, update
@@ -22,6 +23,9 @@ from copytrade.domain.values import ZERO
 _CHUNK = 500
 _STATE_FIELDS = tuple(PositionState.__dataclass_fields__)
 _FLAGS = ("detached", "liquidated")
+# A state's fields in one C call, and their update parameters' names (save_many, per row).
+_STATE_OF = attrgetter(*_STATE_FIELDS)
+_NEW_STATE_NAMES = tuple(f"new_{name}" for name in _STATE_FIELDS)
 _SELECT = select(
     PositionRow.book,
     PositionRow.symbol,
@@ -124,12 +128,12 @@ class PositionRepository:
             if item.stored:
                 values = {"key_book": key[0], "key_symbol": key[1], "new_detached": item.detached,
                           "new_liquidated": item.liquidated}  # fmt: skip
-                values.update({f"new_{name}": getattr(state, name) for name in _STATE_FIELDS})
+                values.update(zip(_NEW_STATE_NAMES, _STATE_OF(state), strict=True))
                 updates.append(values)
             else:
                 values = {"book": key[0], "symbol": key[1], "detached": item.detached,
                           "liquidated": item.liquidated}  # fmt: skip
-                values.update({name: getattr(state, name) for name in _STATE_FIELDS})
+                values.update(zip(_STATE_FIELDS, _STATE_OF(state), strict=True))
                 inserts.append(values)
             item.stored = True
         _INSERT.execute(self._session, inserts)

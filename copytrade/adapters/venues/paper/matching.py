@@ -56,9 +56,11 @@ class WorkingSet:
 
     def took(self, instrument: Instrument, side: Side, fills: tuple[Fill, ...]) -> None:
         """Remember what an order's taker fills took of a modelled book's depth."""
-        qty = sum((f.qty for f in fills if f.liquidity is Liquidity.TAKER), Decimal(0))
-        if instrument.depth is None or not qty:
+        if instrument.depth is None:
             return  # unlimited size at the mark: nothing to remember
+        qty = sum((f.qty for f in fills if f.liquidity is Liquidity.TAKER), Decimal(0))
+        if not qty:
+            return
         key = (instrument.symbol, side)
         self.taken[key] = self.taken.get(key, Decimal(0)) + qty
         self.changed_taken.add(instrument.symbol)

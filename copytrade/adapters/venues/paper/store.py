@@ -91,6 +91,7 @@ _PRICES = select(
     _PRICE_TABLE.c.symbol, _PRICE_TABLE.c.price, _PRICE_TABLE.c.taken_buy,
     _PRICE_TABLE.c.taken_sell,
 )
+_PRICES_ONLY = select(_PRICE_TABLE.c.symbol, _PRICE_TABLE.c.price)
 _PRICE_UPDATE = (  # a new moment refills the depth
     update(_PRICE_TABLE)
     .where(_PRICE_TABLE.c.symbol == bindparam("key_symbol"))
@@ -127,13 +128,20 @@ def lock_venue(session: Session) -> None:
 
 
 def load_prices(session: Session) -> dict[str, Decimal]:
-    return load_market(session)[0]
+    """The prices in force. Core rows, as ``save_price`` writes them: no ORM identity
+    map to go stale."""
+    return {symbol: price for symbol, price in session.connection().execute(_PRICES_ONLY)}
 
 
-def load_market(session: Session) -> tuple[dict[str, Decimal], dict[tuple[str, Side], Decimal]]:
-    """The prices in force, and what takers have taken of each symbol's depth on each
-    side since (docs/venues.md "Depth": the book depletes within a price moment).
-    Core rows, as ``save_price`` writes them: no ORM identity map to go stale."""
+def load_market(
+    session: Session, *, depth: bool
+) -> tuple[dict[str, Decimal], dict[tuple[str, Side], Decimal]]:
+    """The prices in force, and, when ``depth`` (some instrument models its book), what
+    takers have taken of each symbol's depth on each side since (docs/venues.md "Depth":
+    the book depletes within a price moment). Without depth nothing was taken: the
+    prices alone are read."""
+    if not depth:
+        return load_prices(session), {}
     prices: dict[str, Decimal] = {}
     taken: dict[tuple[str, Side], Decimal] = {}
     for symbol, price, taken_buy, taken_sell in session.connection().execute(_PRICES):

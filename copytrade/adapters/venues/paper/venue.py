@@ -55,6 +55,8 @@ class PaperVenue:
         self._engine = engine
         self._instruments: Mapping[str, Instrument] = {i.symbol: i for i in instruments}
         self._currencies = frozenset(i.quote.code for i in self._instruments.values())
+        # Only a modelled book depletes (docs/venues.md "Depth"): else no taken depth is read.
+        self._depth = any(i.depth is not None for i in self._instruments.values())
         self._clock = clock
 
     # --- orders ------------------------------------------------------------
@@ -70,7 +72,7 @@ class PaperVenue:
         keys = {(r.account, r.client_order_id) for r in requests}
         with venue_transaction(self._engine, write=True) as session:
             waiting = trigger_store.load(session, keys)
-            prices, taken = store.load_market(session)
+            prices, taken = store.load_market(session, depth=self._depth)
             work = matching.WorkingSet(
                 self._instruments,
                 prices,
@@ -97,7 +99,7 @@ class PaperVenue:
         now = self._clock()
         keys = {(r.account, r.client_order_id) for r in requests}
         with venue_transaction(self._engine, write=True) as session:
-            prices, taken = store.load_market(session)
+            prices, taken = store.load_market(session, depth=self._depth)
             work = matching.WorkingSet(
                 self._instruments,
                 prices,
