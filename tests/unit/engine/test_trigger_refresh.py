@@ -9,7 +9,7 @@ from typing import cast
 
 from copytrade.adapters.db.repositories.orders import OrderIntent
 from copytrade.adapters.memory.uow import MemoryStore
-from copytrade.adapters.venues.order_terms import Trigger, TriggerKind
+from copytrade.adapters.venues.order_terms import OrderTerms, Trigger, TriggerKind
 from copytrade.adapters.venues.port import (
     OrderRequest,
     RejectReason,
@@ -61,7 +61,7 @@ def _store_with(*cids: str) -> MemoryStore:
     store = MemoryStore({PERP.symbol: PERP})
     intents = [
         OrderIntent(cid, "pro", PERP.symbol, "sell", "market", D(1), D(1), START,
-                    reduce_only=True, trigger_kind="stop", trigger_price=D(49000))
+                    reduce_only=True, terms=OrderTerms(trigger=STOP))
         for cid in cids
     ]  # fmt: skip
     with store.unit_of_work() as uow:

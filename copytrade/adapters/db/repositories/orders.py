@@ -275,7 +275,7 @@ class OrderRepository:
     def awaiting_triggers(self, symbols: Collection[str]) -> list[tuple[str, str]]:
         """(book, client order id) of the orders on ``symbols`` whose trigger is still
         ``pending`` on our records (migration 0044's partial index), oldest first."""
-        rows = self._session.execute(self.awaiting_triggers_query(symbols)).tuples()
+        rows = self._session.execute(self.awaiting_triggers_query(symbols))
         return [(book, cid) for book, cid in rows]
 
     @staticmethod
