@@ -116,7 +116,7 @@ def test_a_firing_its_rule_and_its_notification_commit_together(
     assert row["values"] == {"close": "101.5", "price": "101.5"}
     assert row["before"] == {"price": "100"}
     # The owner's event stream shows it.
-    events, _ = EventFeed(uow_factory).after("alice", Cursor())
+    events, _ = EventFeed(uow_factory).after("alice", Cursor(), settle_s=5.0)
     assert [e.type for e in events] == [ALERT_FIRED]
     assert events[0].data["condition"] == "price crosses above 100"
     # Recorded again (a restart replaying the candle): nothing new.

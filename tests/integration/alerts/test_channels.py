@@ -187,7 +187,7 @@ def test_a_channel_failing_five_times_in_a_row_is_unhealthy_and_the_user_is_told
         assert len(receiver.received) == UNHEALTHY_AFTER
         (listed,) = channels.channels("alice")
         assert not listed.healthy and listed.failures == UNHEALTHY_AFTER
-        events, _ = EventFeed(uow_factory).after("alice", Cursor())
+        events, _ = EventFeed(uow_factory).after("alice", Cursor(), settle_s=5.0)
         notice = [e for e in events if e.type == CHANNEL_UNHEALTHY]
         assert len(notice) == 1 and notice[0].data["channel"] == channel.id
         assert "HTTP 503" in notice[0].data["error"]

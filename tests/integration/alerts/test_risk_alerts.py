@@ -72,7 +72,7 @@ def test_a_skipped_copy_fires_once_with_its_reason_code(db_engine: Engine) -> No
     assert notice["risk"] == "copy_skipped" and "symbol_not_allowed" in str(notice["condition"])
     assert notice["id"] == f"risk:{rule.id}:{fired['key']}"
     # In-app: the owner's event stream shows it as an alert firing.
-    events, _ = EventFeed(h.engine.uow_factory).after("alice", Cursor())
+    events, _ = EventFeed(h.engine.uow_factory).after("alice", Cursor(), settle_s=5.0)
     assert any(e.type == ALERT_FIRED and e.data.get("risk") == "copy_skipped" for e in events)
 
 

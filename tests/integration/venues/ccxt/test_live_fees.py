@@ -104,7 +104,7 @@ def test_commission_is_charged_to_the_platform_balance_or_owed_and_paused(
     [order] = world.orders_of(paying)
     assert _cash(world, paying) == cash_before - notional - order.fees
     assert rel.state.pause_reason is PauseReason.FEES_OWED and owed.amount > ZERO
-    events, _ = EventFeed(h.platform.uow).after("f1", Cursor())  # the follower is told
+    events, _ = EventFeed(h.platform.uow).after("f1", Cursor(), settle_s=5.0)  # told
     [told] = [e for e in events if e.type == FEES_OWED]
     assert told.data["kind"] == "commission" and D(told.data["amount"]) == owed.amount
     ledger_agrees(h)

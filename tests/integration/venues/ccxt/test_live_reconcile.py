@@ -58,7 +58,7 @@ def test_a_live_account_short_of_its_books_pauses_its_relationships(
             select(OutboxRow.payload).where(OutboxRow.topic == RECONCILIATION_MISMATCH)
         ).all()
     assert json.loads(payload)["to"] == "f1"
-    events, _ = EventFeed(h.platform.uow).after("f1", Cursor())  # the follower's stream
+    events, _ = EventFeed(h.platform.uow).after("f1", Cursor(), settle_s=5.0)  # its stream
     [told] = [e for e in events if e.type == RECONCILIATION_MISMATCH]
     assert told.data["relationship"] == world.rels[1]
     assert told.data["differences"] == [difference.to_json()]
