@@ -14,6 +14,7 @@ from copytrade.adapters.db.engine import make_session_factory
 from copytrade.adapters.db.unit_of_work import OutboxCommits, SqlUnitOfWork
 from copytrade.adapters.memory.uow import MemoryUnitOfWork
 from copytrade.adapters.venues.paper.block import block_fill_id
+from copytrade.adapters.venues.paper.seeding import TakenSeed
 from copytrade.adapters.venues.paper.venue import PaperVenue
 from copytrade.adapters.venues.port import Venue
 from copytrade.adapters.venues.routing import RoutedVenue
@@ -68,6 +69,7 @@ def build_platform(
     fanout_bus: MessageBus | None = None,
     block_execution: bool = False,
     only_writer: bool = False,
+    venue_seed: TakenSeed | None = None,
 ) -> Platform:
     """Wire everything on a migrated database; stores the instruments it trades.
 
@@ -86,6 +88,9 @@ def build_platform(
     platform, docs/whatif.md): its units of work count their commits that add outbox
     messages, and the relay does not poll an outbox nothing was added to since it was
     found empty (docs/engine.md, "Idle pumps").
+
+    ``venue_seed``: a what-if's replay only: where the paper venue's walks of a depleting
+    book start (docs/whatif.md, "A shared, depleting book").
 
     ``fanout_bus``: a broker (JetStream) the provider fills are relayed to for the shard
     workers; None, the default, fans them out in this process (docs/engine.md, "Workers").
@@ -107,7 +112,8 @@ def build_platform(
     def uow_factory() -> SqlUnitOfWork:
         return SqlUnitOfWork(session_factory, by_symbol, outbox_commits)
 
-    venue = RoutedVenue(PaperVenue(db, by_symbol.values(), clock.now), live_routes, clock.now)
+    paper = PaperVenue(db, by_symbol.values(), clock.now, venue_seed)
+    venue = RoutedVenue(paper, live_routes, clock.now)
     engine = CopyEngine(
         uow_factory,
         venue,

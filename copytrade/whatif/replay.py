@@ -34,6 +34,7 @@ from copytrade.engine.messages import PROVIDER_FILLED, ProviderFilled
 from copytrade.marketdata.clock import SimulatedClock
 from copytrade.service_layer.platform import Platform
 from copytrade.simulation.runner import scratch_database
+from copytrade.whatif.depth import ReplaySeed
 from copytrade.whatif.history import ProviderRecord
 from copytrade.whatif.request import WhatIfRequest
 
@@ -72,9 +73,12 @@ def scratch_platform(
         # creating them is a quarter of the time of running every migration.
         Base.metadata.create_all(db)
         clock = SimulatedClock(request.start)
+        seed = None
+        if history.depth is not None:
+            seed = ReplaySeed(history.depth, history.fills, RELATIONSHIP, request.in_place_of)
         platform = build_platform(
             db, instruments, clock, platform_fee_pct, fees=fees, record_prices=False,
-            only_writer=True,
+            only_writer=True, venue_seed=seed,
         )
         replay = Replay(platform, clock, request, history)
         replay.seconds["setup"] = time.perf_counter() - started

@@ -43,13 +43,16 @@ def check_window(start: datetime, end: datetime, asked: bool) -> None:
 @dataclass(frozen=True, slots=True)
 class WhatIfRequest:
     """Copy ``provider`` from ``start`` (to ``until``, default: everything recorded)
-    with ``allocation`` and ``settings``."""
+    with ``allocation`` and ``settings``; ``in_place_of``: a relationship of the provider
+    whose place at the venue the what-if takes (docs/whatif.md, "A shared, depleting
+    book")."""
 
     provider: str
     start: datetime
     allocation: Decimal
     settings: CopySettings
     until: datetime | None = None
+    in_place_of: str | None = None
 
     def __post_init__(self) -> None:
         put = object.__setattr__

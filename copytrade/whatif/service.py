@@ -27,8 +27,11 @@ class WhatIf:
         platform_fee_pct: Decimal,
         fees: FeeSettings,
         max_fills: int = MAX_FILLS,
+        block_execution: bool = False,
     ) -> None:
+        """``block_execution``: the platform's setting (docs/engine.md "Block execution")."""
         self._read_uow = read_uow
+        self._block_execution = block_execution
         self._max_fills = max_fills
         self._instruments = tuple(instruments)
         self._platform_fee_pct = platform_fee_pct
@@ -42,6 +45,7 @@ class WhatIf:
             container.instruments(),
             container.settings.platform_fee_pct,
             container.fees,
+            block_execution=container.settings.block_execution,
         )
 
     def run(self, request: WhatIfRequest) -> dict[str, Any]:
@@ -50,7 +54,10 @@ class WhatIf:
     def run_timed(self, request: WhatIfRequest) -> tuple[dict[str, Any], dict[str, float]]:
         """The answer, and the seconds each stage took (``read``, the replay's, ``report``)."""
         started = time.perf_counter()
-        history = read_history(self._read_uow, request, self._max_fills)
+        depth = [i.symbol for i in self._instruments if i.depth is not None]
+        history = read_history(
+            self._read_uow, request, self._max_fills, depth, self._block_execution
+        )
         seconds = {"read": time.perf_counter() - started}
         with scratch_platform(
             request, history, self._instruments, self._platform_fee_pct, self._fees

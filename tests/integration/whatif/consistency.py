@@ -56,10 +56,11 @@ def replay_of(
     until: datetime,
     settings: CopySettings | None = None,
 ) -> dict[str, Any]:
-    """The what-if of ``rel`` with the settings it was followed with (``settings``;
-    its current ones when not given: an edit later changed them)."""
+    """The what-if of ``rel`` in its place (a depleting book: docs/whatif.md) with the
+    settings it was followed with (``settings``; its current ones when not given: an
+    edit later changed them)."""
     chosen = rel.settings if settings is None else settings
-    request = WhatIfRequest(str(rel.provider), start, allocation, chosen, until)
+    request = WhatIfRequest(str(rel.provider), start, allocation, chosen, until, str(rel.id))
     return whatif_outcome(whatif.run(request))
 
 

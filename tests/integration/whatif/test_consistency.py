@@ -57,11 +57,6 @@ def _before(outcome: dict[str, Any], cut: datetime) -> dict[str, Any]:
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_whatif_reproduces_each_passive_follower_exactly(path: Path, tmp_path: Path) -> None:
     scenario = load_scenario(path)
-    if any(i.depth is not None for i in scenario.instruments):
-        # A depleting book is shared: a real copy filled where the provider's order and
-        # the copies before it left the book, which a what-if of one follower does not
-        # replay (docs/whatif.md, "What it does not replay").
-        pytest.skip("a book with a depth model is shared with the other copies")
     url = f"sqlite:///{tmp_path / 'live.db'}"
     result = run_scenario(scenario, url)
     engine = make_engine(load_settings(database_url=url))
@@ -72,6 +67,7 @@ def test_whatif_reproduces_each_passive_follower_exactly(path: Path, tmp_path: P
             scenario.instruments,
             scenario.platform_fee_pct,
             FeeSettings(scenario.commission_pct, scenario.subscription_platform_cut_pct),
+            block_execution=scenario.block_execution,
         )
         follows = follows_and_first_actions(scenario)
         with SqlUnitOfWork(factory) as uow:

@@ -63,6 +63,16 @@ class PriceMarkRepository:
                 found.append(last)
         return found
 
+    def times_before(self, symbols: Collection[str], before: datetime) -> dict[str, datetime]:
+        """Each symbol's last recorded time before ``before`` (when the price in force
+        then came; symbols never priced before it are left out)."""
+        query = (
+            select(PriceMarkRow.symbol, func.max(PriceMarkRow.ts))
+            .where(PriceMarkRow.symbol.in_(sorted(symbols)), PriceMarkRow.ts < before)
+            .group_by(PriceMarkRow.symbol)
+        )
+        return {symbol: ts for symbol, ts in self._session.execute(query)}
+
     def latest_before(self, symbols: Collection[str], before: datetime) -> dict[str, Decimal]:
         """Each symbol's last recorded price before ``before`` (symbols never priced
         before it are left out)."""

@@ -30,7 +30,7 @@ from copytrade.adapters.venues.paper.rules import (
 from copytrade.adapters.venues.paper.snapshots import next_fill, rejected, snapshot
 from copytrade.adapters.venues.paper.taking import unaffordable
 from copytrade.adapters.venues.port import OrderRequest, RejectReason, VenueOrder
-from copytrade.domain.block.allocation import BlockFill, allocate
+from copytrade.domain.block.allocation import Allocation, BlockFill, allocate
 from copytrade.domain.block.walk import limit_allows, walk
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.ids import FillId
@@ -107,6 +107,37 @@ def place_block(
             work.new_orders.append(answer)
             work.new_fills.extend(answer.fills)
     return result
+
+
+def place_share(
+    work: WorkingSet, request: OrderRequest, price: Decimal, now: datetime
+) -> VenueOrder:
+    """A what-if's replay of a recorded block (docs/whatif.md, "A shared, depleting
+    book"): the order is a copy that joined the block, and takes its whole quantity as
+    one taker share at the block's one ``price``, checked and settled as a block's
+    member is; what it takes counts as taken from the moment's depth."""
+    key = (request.account, request.client_order_id)
+    known = work.known.get(key)
+    if known is not None:
+        return known
+    ticket = _checked(work, request, now)
+    if isinstance(ticket, VenueOrder):
+        answer = ticket
+    else:
+        instrument = work.instrument(request.symbol)
+        member = _Member(request, ticket)
+        qty = ticket.order.qty
+        fee = fee_for(instrument, qty * price, Liquidity.TAKER)
+        share = Allocation(member.key, qty, price, fee)
+        one = BlockFill(((qty, price),), price, (share,), Decimal(0))
+        why = _cannot_take(work, instrument, member, one)
+        left_out: dict[str, Leaving] = {} if why is None else {member.key: why}
+        answer = _answer(work, instrument, member, one, left_out, now)
+        work.took(instrument, ticket.order.side, answer.fills)
+    work.known[key] = answer
+    work.new_orders.append(answer)
+    work.new_fills.extend(answer.fills)
+    return answer
 
 
 def _checked(work: WorkingSet, request: OrderRequest, now: datetime) -> Ticket | VenueOrder:
@@ -226,4 +257,4 @@ def _answer(
     return snapshot(order, member.ticket.leverage, request.reduce_only, fills)
 
 
-__all__ = ["block_fill_id", "place_block"]
+__all__ = ["block_fill_id", "place_block", "place_share"]

@@ -28,6 +28,7 @@ from copytrade.adapters.venues.paper import (
 )
 from copytrade.adapters.venues.paper.book import AccountBook
 from copytrade.adapters.venues.paper.cash_moves import apply_once
+from copytrade.adapters.venues.paper.seeding import TakenSeed
 from copytrade.adapters.venues.paper.transaction import venue_transaction
 from copytrade.adapters.venues.paper.triggers import PendingTrigger
 from copytrade.adapters.venues.port import (
@@ -51,8 +52,16 @@ Clock = Callable[[], datetime]
 
 
 class PaperVenue:
-    def __init__(self, engine: Engine, instruments: Iterable[Instrument], clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        instruments: Iterable[Instrument],
+        clock: Clock,
+        seed: TakenSeed | None = None,
+    ) -> None:
+        """``seed``: a what-if's replay only (docs/whatif.md, "A shared, depleting book")."""
         self._engine = engine
+        self._seed = seed
         self._instruments: Mapping[str, Instrument] = {i.symbol: i for i in instruments}
         self._currencies = frozenset(i.quote.code for i in self._instruments.values())
         # Only a modelled book depletes (docs/venues.md "Depth"): else no taken depth is read.
@@ -84,12 +93,25 @@ class PaperVenue:
             results = [
                 triggers.place(work, request, now, new)
                 if request.trigger is not None
-                else matching.place(work, request, now)
+                else self._place(work, request, now)
                 for request in requests
             ]
             store.save(session, work)
             trigger_store.insert_new(session, new)
         return results
+
+    def _place(
+        self, work: matching.WorkingSet, request: OrderRequest, now: datetime
+    ) -> VenueOrder:
+        if self._seed is None:
+            return matching.place(work, request, now)
+        price = self._seed.before(work, request, now)
+        if price is None:
+            answer = matching.place(work, request, now)
+        else:
+            answer = block.place_share(work, request, price, now)
+        self._seed.after(request, answer)
+        return answer
 
     def place_block(self, requests: Sequence[OrderRequest]) -> list[VenueOrder]:
         """A provider's order (first) and its copies as one block, in one transaction: one
