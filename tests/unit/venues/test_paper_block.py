@@ -121,3 +121,20 @@ def test_a_provider_order_refused_by_its_checks_takes_its_copies_out_too() -> No
     assert answers[0].reject_reason is RejectReason.INVALID_QUANTITY
     assert answers[1].reject_reason is RejectReason.BLOCK_WITHOUT_PROVIDER
     assert work.new_fills == []
+
+
+def test_a_replayed_share_fills_whole_at_the_blocks_price_and_counts_as_taken() -> None:
+    # A what-if's copy of a recorded block (docs/whatif.md, "A shared, depleting book").
+    work = working_set()
+    answer = block.place_share(work, buy("f1", "0.5"), D("2002.5"), NOW)
+    assert (answer.filled_qty, answer.avg_fill_price) == (D("0.5"), D("2002.5"))
+    assert answer.status is OrderStatus.FILLED and len(answer.fills) == 1
+    assert work.taken[(DEEP.symbol, Side.BUY)] == D("0.5")
+    assert block.place_share(work, buy("f1", "0.5"), D(1), NOW) is answer  # seen: as stored
+
+
+def test_a_replayed_share_its_account_cannot_pay_is_rejected() -> None:
+    work = working_set(cash="100")
+    answer = block.place_share(work, buy("f1", "1"), D(2000), NOW)
+    assert answer.filled_qty == 0 and answer.reject_reason is RejectReason.INSUFFICIENT_BALANCE
+    assert (DEEP.symbol, Side.BUY) not in work.taken
