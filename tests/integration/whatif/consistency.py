@@ -7,8 +7,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.copying import CopyRelationship, CopySettings
+from copytrade.domain.profit_share.fee_settings import FeeSettings
+from copytrade.simulation.scenario import Scenario
 from copytrade.whatif.request import WhatIfRequest
 from copytrade.whatif.service import WhatIf
 
@@ -18,6 +22,17 @@ DECISION_KEYS = ("provider_fill", "leg", "symbol", "action", "reason", "qty", "n
 SETTLEMENT_KEYS = ("period", "provider", "equity", "hwm_before", "hwm_after", "gross", "debit",
                    "provider_credit", "platform_fee", "owed_before", "owed", "at")
 STATE_KEYS = ("status", "reason", "hwm", "owed", "equity", "cash", "open_positions")
+
+
+def whatif_of(scenario: Scenario, factory: sessionmaker[Session]) -> WhatIf:
+    """A what-if on a scenario's recorded run, with the scenario's platform settings."""
+    return WhatIf(
+        lambda: SqlUnitOfWork(factory),
+        scenario.instruments,
+        scenario.platform_fee_pct,
+        FeeSettings(scenario.commission_pct, scenario.subscription_platform_cut_pct),
+        block_execution=scenario.block_execution,
+    )
 
 
 def real_outcome(

@@ -17,12 +17,10 @@ from copytrade.adapters.db.engine import make_engine, make_read_session_factory
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.config import load_settings
 from copytrade.domain.profit_share.fee_model import FeeModel
-from copytrade.domain.profit_share.fee_settings import FeeSettings
 from copytrade.simulation.runner import run_scenario
 from copytrade.simulation.scenario import Follow, ProviderTriggers, Scenario, load_scenario
-from copytrade.whatif.service import WhatIf
 
-from .consistency import real_outcome, replay_of
+from .consistency import real_outcome, replay_of, whatif_of
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "scenarios"
 
@@ -62,13 +60,7 @@ def test_whatif_reproduces_each_passive_follower_exactly(path: Path, tmp_path: P
     engine = make_engine(load_settings(database_url=url))
     try:
         factory = make_read_session_factory(engine)
-        whatif = WhatIf(
-            lambda: SqlUnitOfWork(factory),
-            scenario.instruments,
-            scenario.platform_fee_pct,
-            FeeSettings(scenario.commission_pct, scenario.subscription_platform_cut_pct),
-            block_execution=scenario.block_execution,
-        )
+        whatif = whatif_of(scenario, factory)
         follows = follows_and_first_actions(scenario)
         with SqlUnitOfWork(factory) as uow:
             for follow, acted in follows:
