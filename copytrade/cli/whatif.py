@@ -36,6 +36,11 @@ def whatif(
     start: str = typer.Option(..., "--from", help="Start copying at this date or ISO time (UTC)."),
     allocation: Decimal = typer.Option(..., help="The allocation, in the quote currency."),
     until: str | None = typer.Option(None, help="Stop the replay here (default: all recorded)."),
+    in_place_of: str | None = typer.Option(
+        None,
+        help="A relationship of the provider whose place at the venue the replay takes on a "
+        "depleting book (docs/whatif.md, \"A shared, depleting book\").",
+    ),
     database: str | None = DATABASE,
     as_json: bool = JSON,
     **copy_settings: Any,
@@ -49,6 +54,7 @@ def whatif(
         allocation,
         settings,
         None if until is None else parse_moment(until, "--until"),
+        in_place_of,
     )
     with open_container(database, writing=False) as container:
         answer = WhatIf.on(container).run(request)

@@ -66,3 +66,16 @@ def test_every_copy_setting_of_a_follow_is_an_option(recorded: Path) -> None:
     assert code == 2 and "--take-profit-pct" in err and "1000" in err
     code, _, err = _whatif(recorded, "--allocation", "100", "--copy-open-positions")
     assert code == 2 and "No such option" in err
+
+
+def test_in_place_of_takes_a_relationship_of_the_provider(recorded: Path) -> None:
+    """Without a depth model the place changes nothing; an unknown one is a user error
+    (docs/whatif.md, "A shared, depleting book")."""
+    code, out, _ = _whatif(recorded, "--allocation", "10000", "--json")
+    code_in, out_in, _ = _whatif(
+        recorded, "--allocation", "10000", "--in-place-of", "fay:pro", "--json"
+    )
+    assert code == code_in == 0, out_in
+    assert json.loads(out_in)["decisions"] == json.loads(out)["decisions"]
+    code, _, err = _whatif(recorded, "--allocation", "10000", "--in-place-of", "nobody:pro")
+    assert code == 2 and "nobody:pro" in err
