@@ -42,3 +42,17 @@ def test_prices_fills_and_settlement_runs_are_read_back_in_order(db_engine: Engi
         assert uow.recorded.provider_fills("pro", START + timedelta(days=1)) == []
         runs = uow.recorded.settlement_runs("pro", START)
         assert [run.period for run in runs] == ["week:2026-01-12"]
+        # A shared, depleting book (docs/whatif.md): the moments' times, the taker fills
+        # in stream order with the relationship and provider fill of their orders, and
+        # the provider's market-order fills.
+        assert uow.price_marks.times_before({PERP.symbol, SPOT.symbol}, later) == {
+            PERP.symbol: START + timedelta(minutes=1), SPOT.symbol: START
+        }
+        takers = uow.recorded.taker_fills({PERP.symbol}, START)
+        assert [t.seq for t in takers] == sorted(t.seq for t in takers)
+        pro_fills = [f["fill_id"] for f in fills]
+        copies = [(t.relationship, t.copy_of, t.side.value) for t in takers if t.relationship]
+        assert copies == [(str(rel), pro_fills[0], "buy"), (str(rel), pro_fills[1], "sell")]
+        assert len(takers) == 5  # pro's two, the other provider's one, fay's two copies
+        assert uow.recorded.taker_fills({SPOT.symbol}, START) == []
+        assert uow.recorded.market_order_fills("pro", START) == set(pro_fills)
