@@ -16,6 +16,24 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
 
 Result = dict[str, Any]
 
+# A provider holding 1 BTC perpetual bought at 40,000, the last mark 37,000: what the
+# orders and positions CLI tests act on.
+HOLDING = """
+name: holding
+start: 2024-05-01T00:00:00Z
+instruments:
+  - {symbol: BTC/USDT:USDT, kind: perp, tick: 0.1, lot_step: 0.001, min_qty: 0.001,
+     min_notional: 5, max_leverage: 20}
+prices:
+  - {at: 2024-05-01T00:00:00Z, symbol: BTC/USDT:USDT, price: 40000}
+  - {at: 2024-05-01T02:00:00Z, symbol: BTC/USDT:USDT, price: 37000}
+providers:
+  - {id: pro, deposit: 100000}
+events:
+  - {at: 2024-05-01T01:00:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: buy,
+     qty: 1}
+"""
+
 
 def run_cli(scenario: Path, out: Path, *db: str) -> Any:
     return CliRunner().invoke(app, ["simulate", str(scenario), "--out", str(out), *db])
@@ -60,6 +78,12 @@ def simulate_text(folder: Path, text: str) -> tuple[Result, Path]:
     assert done.exit_code == 0, done.output
     result: Result = json.loads(out.read_text(encoding="utf-8"))
     return result, database
+
+
+def simulated_database(folder: Path, text: str) -> str:
+    """The database ``copytrade simulate`` played the scenario ``text`` on, as the CLI's
+    other verbs take it (``--database``)."""
+    return str(simulate_text(folder, text)[1])
 
 
 def example_db(folder: Path, name: str) -> Path:
