@@ -16,23 +16,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
 
 Result = dict[str, Any]
 
-# A provider holding 1 BTC perpetual bought at 40,000, the last mark 37,000: what the
-# orders and positions CLI tests act on.
-HOLDING = """
-name: holding
-start: 2024-05-01T00:00:00Z
-instruments:
-  - {symbol: BTC/USDT:USDT, kind: perp, tick: 0.1, lot_step: 0.001, min_qty: 0.001,
-     min_notional: 5, max_leverage: 20}
-prices:
-  - {at: 2024-05-01T00:00:00Z, symbol: BTC/USDT:USDT, price: 40000}
-  - {at: 2024-05-01T02:00:00Z, symbol: BTC/USDT:USDT, price: 37000}
-providers:
-  - {id: pro, deposit: 100000}
-events:
-  - {at: 2024-05-01T01:00:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: buy,
-     qty: 1}
-"""
+# A provider holding 1 BTC perpetual, the last mark 37,000 (the orders and positions
+# CLI tests act on it).
+HOLDING = (Path(__file__).parent / "holding.yaml").read_text(encoding="utf-8")
 
 
 def run_cli(scenario: Path, out: Path, *db: str) -> Any:
