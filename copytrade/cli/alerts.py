@@ -22,6 +22,7 @@ import typer
 from copytrade.cli.alert_channels import channels_app, deliver
 from copytrade.cli.common import DATABASE, JSON, open_container
 from copytrade.cli.risk_alerts import risk_app
+from copytrade.cli.rule_switch import add_switches
 from copytrade.domain.alerts.errors import InvalidAlertError
 from copytrade.domain.alerts.firings import Firing
 from copytrade.domain.alerts.parser import parse_conditions
@@ -150,24 +151,10 @@ def remove(
     typer.echo(f"removed {rule_id}")
 
 
-def _switch(rule_id: str, database: str | None, enabled: bool) -> None:
-    with _rules(database) as rules:
-        rules.set_enabled(rule_id, enabled)
-    typer.echo(f"{'enabled' if enabled else 'disabled'} {rule_id}")
-
-
-@alerts_app.command("enable")
-def enable(rule_id: str = typer.Argument(..., metavar="ID"),
-           database: str | None = DATABASE) -> None:
-    """Switch an alert rule on."""
-    _switch(rule_id, database, True)
-
-
-@alerts_app.command("disable")
-def disable(rule_id: str = typer.Argument(..., metavar="ID"),
-            database: str | None = DATABASE) -> None:
-    """Switch an alert rule off (kept, never fires until enabled)."""
-    _switch(rule_id, database, False)
+add_switches(
+    alerts_app, _rules, "Switch an alert rule on.",
+    "Switch an alert rule off (kept, never fires until enabled).",
+)
 
 
 @alerts_app.command("fired")

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 import typer
 
 from copytrade.cli.common import DATABASE, JSON, open_container
+from copytrade.cli.rule_switch import add_switches
 from copytrade.domain.alerts.errors import InvalidAlertError
 from copytrade.domain.alerts.risk import LEVELS, RiskKind
 from copytrade.marketdata.clock import SystemClock
@@ -102,24 +103,10 @@ def remove(rule_id: str = typer.Argument(..., metavar="ID"),
     typer.echo(f"removed {rule_id}")
 
 
-def _switch(rule_id: str, database: str | None, enabled: bool) -> None:
-    with _rules(database) as rules:
-        rules.set_enabled(rule_id, enabled)
-    typer.echo(f"{'enabled' if enabled else 'disabled'} {rule_id}")
-
-
-@risk_app.command("enable")
-def enable(rule_id: str = typer.Argument(..., metavar="ID"),
-           database: str | None = DATABASE) -> None:  # fmt: skip
-    """Switch a risk alert subscription on."""
-    _switch(rule_id, database, True)
-
-
-@risk_app.command("disable")
-def disable(rule_id: str = typer.Argument(..., metavar="ID"),
-            database: str | None = DATABASE) -> None:  # fmt: skip
-    """Switch a risk alert subscription off."""
-    _switch(rule_id, database, False)
+add_switches(
+    risk_app, _rules, "Switch a risk alert subscription on.",
+    "Switch a risk alert subscription off.",
+)
 
 
 @risk_app.command("fired")

@@ -136,7 +136,7 @@ class BlockDesk:
 
     def _modes(self, client_order_ids: list[str]) -> dict[str, MarginMode]:
         with self._uow_factory() as uow:
-            terms = uow.orders.terms(client_order_ids)
+            terms = uow.orders.booking_terms(client_order_ids)
         return {cid: term.margin_mode for cid, term in terms.items()}
 
     def _provisional(self, intent: OrderIntent, mark: Decimal) -> ProviderFilled:

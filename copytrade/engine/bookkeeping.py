@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from copytrade.adapters.db.repositories.orders import OrderTerms
+from copytrade.adapters.db.repositories.orders import BookingTerms
 from copytrade.adapters.db.repositories.positions import StoredPosition
 from copytrade.domain.ids import AccountId, RelationshipId
 from copytrade.domain.instruments import Instrument
@@ -30,7 +30,7 @@ from copytrade.engine.unit_of_work import PipelineUnitOfWork
 CashAccountOf = Callable[[PipelineUnitOfWork, str], LedgerAccount]
 # How many committed fill ids a process remembers for the ingestor at the most.
 _REMEMBERED = 1_000_000
-_NO_TERMS = OrderTerms(ONE, MarginMode.ISOLATED)
+_NO_BOOKING_TERMS = BookingTerms(ONE, MarginMode.ISOLATED)
 
 
 @dataclass(slots=True)
@@ -91,12 +91,12 @@ class BookKeeper:
         self,
         uow: PipelineUnitOfWork,
         fills: Sequence[Fill],
-        terms: Mapping[str, OrderTerms],
+        booking_terms: Mapping[str, BookingTerms],
         now: datetime,
     ) -> BookedFills:
         """Book ``fills`` (in order) inside ``uow``; a fill recorded before is skipped.
 
-        ``terms`` maps a client order id to the leverage and margin mode its order asked
+        ``booking_terms`` maps a client order id to the leverage and margin mode its order asked
         for, which a position opened from flat takes (and keeps until flat; docs/domain.md
         "Margin"); a fill of an order not there opens isolated, unlevered.
         """
@@ -117,7 +117,7 @@ class BookKeeper:
             stored = self._position(booked.positions, book, fill.symbol)
             position = stored.position
             margin_before = locked_margin(position)
-            order_leverage, mode = terms.get(str(fill.client_order_id), _NO_TERMS)
+            order_leverage, mode = booking_terms.get(str(fill.client_order_id), _NO_BOOKING_TERMS)
             isolated = bool(position.qty) and position.margin_mode is MarginMode.ISOLATED
             change = position.apply_fill(fill, order_leverage, mode)
             if not change.applied:

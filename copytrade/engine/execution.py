@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from copytrade.adapters.db.repositories.orders import OrderIntent, OrderTerms, StoredOrder
+from copytrade.adapters.db.repositories.orders import BookingTerms, OrderIntent, StoredOrder
 from copytrade.adapters.venues.errors import PermanentVenueError, TemporaryVenueError
 from copytrade.adapters.venues.port import OrderRequest, Venue, VenueOrder, rejected_order
 from copytrade.domain.copying.plan import CopyOrder
@@ -132,7 +132,7 @@ class Executor:
         """Record the venue's answers and book their fills; ``modes``: the margin mode each
         order asked for (docs/domain.md "Margin"), by client order id."""
         terms = {
-            str(a.client_order_id): OrderTerms(
+            str(a.client_order_id): BookingTerms(
                 a.leverage, modes.get(str(a.client_order_id), MarginMode.ISOLATED)
             )
             for a in answers

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from copytrade.adapters.db.repositories.orders import OrderTerms
+from copytrade.adapters.db.repositories.orders import BookingTerms
 from copytrade.adapters.db.repositories.positions import StoredPosition
 from copytrade.adapters.venues.port import Venue
 from copytrade.domain.ids import ClientOrderId, ProviderId
@@ -126,7 +126,7 @@ class FillIngestor:
 
     def _flush(self, uow: PipelineUnitOfWork, fills: list[Fill]) -> None:
         if fills:
-            terms = uow.orders.terms([str(f.client_order_id) for f in fills])
+            terms = uow.orders.booking_terms([str(f.client_order_id) for f in fills])
             self._bookkeeper.record(uow, fills, terms, self._now())
 
     def book_provider_fills(self, uow: PipelineUnitOfWork, fills: Sequence[Fill]) -> int:
@@ -151,7 +151,7 @@ class FillIngestor:
         leverage = order.leverage if order is not None else ONE
         mode = MarginMode.parse(order.margin_mode) if order is not None else MarginMode.ISOLATED
         booked = self._bookkeeper.record(
-            uow, [fill], {str(fill.client_order_id): OrderTerms(leverage, mode)}, self._now()
+            uow, [fill], {str(fill.client_order_id): BookingTerms(leverage, mode)}, self._now()
         )
         if not booked.changes:
             return False, False  # booked before (a re-read): already announced

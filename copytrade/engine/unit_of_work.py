@@ -18,7 +18,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from copytrade.adapters.db.repositories.orders import OrderIntent, OrderTerms, StoredOrder
+from copytrade.adapters.db.repositories.orders import BookingTerms, OrderIntent, StoredOrder
 from copytrade.adapters.db.repositories.outbox import OutboxMessage
 from copytrade.adapters.db.repositories.positions import StoredPosition
 from copytrade.adapters.venues.port import VenueOrder
@@ -124,7 +124,7 @@ class OrdersPort(Protocol):
         ``pending`` on our records, oldest first."""
         ...
 
-    def terms(self, client_order_ids: Sequence[str]) -> dict[str, OrderTerms]:
+    def booking_terms(self, client_order_ids: Sequence[str]) -> dict[str, BookingTerms]:
         """The leverage and margin mode each of these orders asked for."""
         ...
 

@@ -16,6 +16,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
 
 Result = dict[str, Any]
 
+# A provider holding 1 BTC perpetual, the last mark 37,000 (the orders and positions
+# CLI tests act on it).
+HOLDING = (Path(__file__).parent / "holding.yaml").read_text(encoding="utf-8")
+
 
 def run_cli(scenario: Path, out: Path, *db: str) -> Any:
     return CliRunner().invoke(app, ["simulate", str(scenario), "--out", str(out), *db])
@@ -60,6 +64,12 @@ def simulate_text(folder: Path, text: str) -> tuple[Result, Path]:
     assert done.exit_code == 0, done.output
     result: Result = json.loads(out.read_text(encoding="utf-8"))
     return result, database
+
+
+def simulated_database(folder: Path, text: str) -> str:
+    """The database ``copytrade simulate`` played the scenario ``text`` on, as the CLI's
+    other verbs take it (``--database``)."""
+    return str(simulate_text(folder, text)[1])
 
 
 def example_db(folder: Path, name: str) -> Path:

@@ -11,8 +11,7 @@ from typer.testing import CliRunner
 
 from copytrade.cli.app import app
 
-from .conftest import simulate_text
-from .test_positions_cli import SCENARIO
+from .conftest import HOLDING, simulated_database
 
 
 def _listed(run: CliRunner, database: str) -> list[dict[str, object]]:
@@ -22,12 +21,8 @@ def _listed(run: CliRunner, database: str) -> list[dict[str, object]]:
     return orders
 
 
-def _simulated(tmp_path: Path, text: str) -> tuple[CliRunner, str]:
-    return CliRunner(), str(simulate_text(tmp_path, text)[1])
-
-
 def test_place_a_stop_refuse_a_bad_one_and_list(tmp_path: Path) -> None:
-    run, database = _simulated(tmp_path, SCENARIO)
+    run, database = CliRunner(), simulated_database(tmp_path, HOLDING)
     before = len(_listed(run, database))
     place = ["orders", "place", "pro", "BTC/USDT:USDT", "sell", "0.5", "--database", database]
     for bad, words in [
@@ -62,7 +57,7 @@ def test_place_a_stop_refuse_a_bad_one_and_list(tmp_path: Path) -> None:
 
 
 # The position the reduce-only stop protects is closed before the 02:00 mark of 37,000.
-REFUSED = SCENARIO + """
+REFUSED = HOLDING + """
   - {at: 2024-05-01T01:10:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: sell,
      qty: 1, reduce_only: true, trigger: stop, trigger_price: 38000, id: sl}
   - {at: 2024-05-01T01:20:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: sell,
@@ -73,7 +68,7 @@ REFUSED = SCENARIO + """
 def test_a_stop_fired_into_a_refusal_reads_triggered_and_rejected(tmp_path: Path) -> None:
     """docs/venues.md "Trigger orders": the position the reduce-only stop protected was
     closed at 01:20, so the 37,000 mark fires it into a refusal; the record ends there."""
-    run, database = _simulated(tmp_path, REFUSED)
+    run, database = CliRunner(), simulated_database(tmp_path, REFUSED)
     [stop] = [o for o in _listed(run, database) if o["trigger_kind"] == "stop"]
     assert (stop["status"], stop["trigger_status"]) == ("rejected", "triggered")
     assert (stop["reason"], stop["filled_qty"]) == ("reduce_only_would_increase", "0")

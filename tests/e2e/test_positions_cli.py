@@ -10,31 +10,11 @@ from typer.testing import CliRunner
 
 from copytrade.cli.app import app
 
-SCENARIO = """
-name: holding
-start: 2024-05-01T00:00:00Z
-instruments:
-  - {symbol: BTC/USDT:USDT, kind: perp, tick: 0.1, lot_step: 0.001, min_qty: 0.001,
-     min_notional: 5, max_leverage: 20}
-prices:
-  - {at: 2024-05-01T00:00:00Z, symbol: BTC/USDT:USDT, price: 40000}
-  - {at: 2024-05-01T02:00:00Z, symbol: BTC/USDT:USDT, price: 37000}
-providers:
-  - {id: pro, deposit: 100000}
-events:
-  - {at: 2024-05-01T01:00:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: buy,
-     qty: 1}
-"""
+from .conftest import HOLDING, simulated_database
 
 
 def test_set_list_and_refuse(tmp_path: Path) -> None:
-    scenario, database = tmp_path / "holding.yaml", str(tmp_path / "holding.db")
-    scenario.write_text(SCENARIO)
-    run = CliRunner()
-    done = run.invoke(
-        app, ["simulate", str(scenario), "--out", str(tmp_path / "r.json"), "--database", database]
-    )
-    assert done.exit_code == 0, done.output
+    run, database = CliRunner(), simulated_database(tmp_path, HOLDING)
     tp_sl = ["positions", "tp-sl", "pro", "BTC/USDT:USDT", "--database", database]
     refused = run.invoke(app, [*tp_sl, "--stop-loss", "38000"])  # the last mark is 37,000
     assert refused.exit_code == 2

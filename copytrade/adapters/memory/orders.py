@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from copytrade.adapters.db.repositories.decisions import DecisionRecord
-from copytrade.adapters.db.repositories.orders import OrderIntent, OrderTerms, StoredOrder
+from copytrade.adapters.db.repositories.orders import BookingTerms, OrderIntent, StoredOrder
 from copytrade.adapters.venues.port import VenueOrder
 from copytrade.domain.copying.plan import CopyOrder, PlannedDecision
 from copytrade.domain.margin_mode import MarginMode
@@ -118,10 +118,10 @@ class MemoryOrders:
         waiting.sort(key=lambda o: (o.created_at, o.client_order_id))
         return [(o.book, o.client_order_id) for o in waiting]
 
-    def terms(self, client_order_ids: Sequence[str]) -> dict[str, OrderTerms]:
+    def booking_terms(self, client_order_ids: Sequence[str]) -> dict[str, BookingTerms]:
         orders = self._state.orders
         return {
-            cid: OrderTerms(orders[cid].leverage, MarginMode.parse(orders[cid].margin_mode))
+            cid: BookingTerms(orders[cid].leverage, MarginMode.parse(orders[cid].margin_mode))
             for cid in client_order_ids
             if cid in orders
         }

@@ -31,6 +31,7 @@ from copytrade.adapters.venues.port import (
     Venue,
     VenueOrder,
     VenuePosition,
+    answer_to,
 )
 from copytrade.domain.ids import AccountId, ClientOrderId, FillId, OrderId
 from copytrade.domain.instruments import Instrument
@@ -103,27 +104,13 @@ class MemoryVenue:
         fills: tuple[Fill, ...],
         reject: RejectReason | None,
     ) -> VenueOrder:
-        now = self._now()
-        filled = sum((f.qty for f in fills), ZERO)
-        return VenueOrder(
-            venue_order_id=OrderId(f"mem:{request.client_order_id}"),
-            client_order_id=request.client_order_id,
-            account=str(request.account),
-            symbol=request.symbol,
-            side=request.side,
-            type=request.type,
-            qty=request.qty,
-            limit_price=request.limit_price,
-            leverage=request.leverage,
-            reduce_only=request.reduce_only,
-            status=status,
-            filled_qty=filled,
+        return answer_to(
+            request, OrderId(f"mem:{request.client_order_id}"), status, self._now(),
+            filled_qty=sum((f.qty for f in fills), ZERO),
             avg_fill_price=fills[0].price if fills else None,
             fees=sum((f.fee for f in fills), ZERO),
             reject_reason=reject,
             reason=None if reject is None else "the memory venue fills market orders only",
-            created_at=now,
-            updated_at=now,
             fills=fills,
         )
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from copytrade.domain.copying.choices import parse_choice
 from copytrade.domain.errors import InvalidValueError
 from copytrade.domain.trigger_status import TriggerStatus  # the lifecycle is the domain's
 from copytrade.domain.values import ZERO, bounded_amount
@@ -26,14 +27,7 @@ class TimeInForce(StrEnum):
 
     @classmethod
     def parse(cls, value: object) -> TimeInForce:
-        if isinstance(value, TimeInForce):
-            return value
-        try:
-            return cls(str(value).strip().lower())
-        except ValueError:
-            raise InvalidValueError(
-                f"time in force must be one of {[t.value for t in cls]}, got {value!r}"
-            ) from None
+        return parse_choice(cls, value, "time in force")
 
 
 class TriggerKind(StrEnum):

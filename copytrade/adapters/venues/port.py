@@ -144,15 +144,21 @@ class VenueOrder:
         return self.status in TERMINAL_STATUSES
 
 
-def rejected_order(
+def answer_to(
     request: OrderRequest,
     venue_order_id: OrderId,
-    reject_reason: RejectReason | None,
-    reason: str,
+    status: OrderStatus,
     now: datetime,
+    *,
+    filled_qty: Decimal = Decimal(0),
+    avg_fill_price: Decimal | None = None,
+    fees: Decimal = Decimal(0),
+    reject_reason: RejectReason | None = None,
+    reason: str | None = None,
+    fills: tuple[Fill, ...] = (),
 ) -> VenueOrder:
-    """The answer for a request refused before anything traded: the request as asked,
-    rejected, with nothing filled."""
+    """The venue's answer to ``request`` at ``now``: the order as asked, in ``status``
+    (nothing filled unless said)."""
     return VenueOrder(
         venue_order_id=venue_order_id,
         client_order_id=request.client_order_id,
@@ -164,14 +170,30 @@ def rejected_order(
         limit_price=request.limit_price,
         leverage=request.leverage,
         reduce_only=request.reduce_only,
-        status=OrderStatus.REJECTED,
-        filled_qty=Decimal(0),
-        avg_fill_price=None,
-        fees=Decimal(0),
+        status=status,
+        filled_qty=filled_qty,
+        avg_fill_price=avg_fill_price,
+        fees=fees,
         reject_reason=reject_reason,
         reason=reason,
         created_at=now,
         updated_at=now,
+        fills=fills,
+    )
+
+
+def rejected_order(
+    request: OrderRequest,
+    venue_order_id: OrderId,
+    reject_reason: RejectReason | None,
+    reason: str,
+    now: datetime,
+) -> VenueOrder:
+    """The answer for a request refused before anything traded: the request as asked,
+    rejected, with nothing filled."""
+    return answer_to(
+        request, venue_order_id, OrderStatus.REJECTED, now, reject_reason=reject_reason,
+        reason=reason,
     )
 
 
@@ -316,6 +338,7 @@ __all__ = [
     "Venue",
     "VenueOrder",
     "VenuePosition",
+    "answer_to",
     "rejected_order",
     "storable_amount",
 ]

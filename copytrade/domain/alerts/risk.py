@@ -10,7 +10,7 @@ per rule (the watcher's idempotency).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -91,6 +91,9 @@ class RiskRule:
         level = "" if bounds is None else f" {self.level} {bounds[3]}"
         only = f" (provider {self.provider})" if self.provider else ""
         return f"{self.kind.value}{level}{only}"
+
+    def switched(self, enabled: bool) -> RiskRule:
+        return replace(self, enabled=enabled)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,14 +9,12 @@ fire mode, cooldown and expiry. One unit of work per call.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from copytrade.adapters.db.unit_of_work import SqlUnitOfWork
 from copytrade.domain.alerts.errors import (
-    AlertNotFoundError,
     InvalidAlertError,
     UnknownAlertSymbolError,
 )
@@ -24,6 +22,7 @@ from copytrade.domain.alerts.parser import parse_conditions
 from copytrade.domain.alerts.rules import AlertRule, FireMode
 from copytrade.domain.alerts.timeframes import Timeframe
 from copytrade.domain.ids import AccountId, AlertRuleId
+from copytrade.service_layer.alerts.owned import OwnedRules, RuleStore
 
 
 class Unset:
@@ -37,12 +36,13 @@ def new_rule_id() -> AlertRuleId:
     return AlertRuleId(f"alert_{uuid.uuid4().hex[:16]}")
 
 
-class AlertRules:
-    def __init__(
-        self, uow_factory: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]
-    ) -> None:
-        self._uow_factory = uow_factory
-        self._clock = clock
+class AlertRules(OwnedRules[AlertRule]):
+    """Price alert rules: add, edit; list, read, remove, switch (owned.py); what fired."""
+
+    _what = "alert rule"
+
+    def _store(self, uow: SqlUnitOfWork) -> RuleStore[AlertRule]:
+        return uow.alerts
 
     def add(
         self,
@@ -74,30 +74,6 @@ class AlertRules:
             uow.commit()
         return rule
 
-    def rules(self, owner: str | None = None) -> list[AlertRule]:
-        with self._uow_factory() as uow:
-            return uow.alerts.rules(owner)
-
-    def get(self, rule_id: str, owner: str | None = None) -> AlertRule:
-        """The rule; with ``owner``, only if it is that account's (another's is not found)."""
-        with self._uow_factory() as uow:
-            return _owned(uow, rule_id, owner)
-
-    def remove(self, rule_id: str, owner: str | None = None) -> None:
-        """Delete the rule (``owner``'s when given); its past firings are kept."""
-        with self._uow_factory() as uow:
-            _owned(uow, rule_id, owner)
-            uow.alerts.remove(rule_id)
-            uow.commit()
-
-    def set_enabled(self, rule_id: str, enabled: bool, owner: str | None = None) -> AlertRule:
-        """Switch the rule (``owner``'s when given) on or off; the rule as it now is."""
-        with self._uow_factory() as uow:
-            rule = _owned(uow, rule_id, owner)
-            uow.alerts.set_enabled(rule_id, enabled)
-            uow.commit()
-        return rule.switched(enabled)
-
     def edit(
         self,
         rule_id: str,
@@ -116,7 +92,7 @@ class AlertRules:
         that fired stays spent. Market and candles stay: a rule on another market is
         another rule. The rule as it now is."""
         with self._uow_factory() as uow:
-            rule = _owned(uow, rule_id, owner)
+            rule = self._owned(uow, rule_id, owner)
             changes: dict[str, Any] = {}
             if condition is not None:
                 conditions = parse_conditions(condition)
@@ -144,12 +120,6 @@ class AlertRules:
         with self._uow_factory() as uow:
             return uow.alerts.firings(owner, limit)
 
-
-def _owned(uow: SqlUnitOfWork, rule_id: str, owner: str | None) -> AlertRule:
-    rule = uow.alerts.get(rule_id)
-    if rule is None or (owner is not None and str(rule.owner) != owner):
-        raise AlertNotFoundError(f"no alert rule {rule_id!r}")
-    return rule
 
 
 def rule_json(rule: AlertRule, now: datetime) -> dict[str, Any]:

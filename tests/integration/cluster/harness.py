@@ -208,6 +208,39 @@ class Worker:
         return text_[-int(os.environ.get("CT_LOG_TAIL", "4000")):]
 
 
+class FaultRun:
+    """A fault test's run on a cluster: the scenario's population (its fan-out on the
+    cluster's bus), then the workers ``workers()`` starts, which fan the fills out."""
+
+    def __init__(self, made: Cluster, workers: Callable[[], list[Worker]]) -> None:
+        self.engine = made.engine()
+        self._bus = made.bus()
+        self._population = populated(self.engine, fanout_bus=self._bus)
+        self.workers = workers()
+
+    def fan_out(
+        self,
+        fills: int,
+        between: Callable[[int], None],
+        tick: Callable[[], None] = lambda: None,
+    ) -> tuple[dict[str, Any], list[str]]:
+        """Drive ``fills`` provider fills, ``between(i)`` after fill i, until the workers
+        fanned them all out (``tick()`` on each look); then stop the workers: the outcome,
+        and the workers' logs (printed instead when it fails)."""
+        try:
+            drive(self._population, fills, between)
+            wait_fanned_out(self.engine, fills, tick=tick)
+        except BaseException:  # the workers' logs, then the failure
+            print("\n".join(w.stop() for w in self.workers))
+            raise
+        finally:
+            logs = [w.stop() for w in self.workers]
+            self._bus.close()
+        got = outcome(self.engine)
+        self.engine.dispose()
+        return got, logs
+
+
 def progress(engine: Engine) -> tuple[int, int]:
     """(shard fills processed, copy orders waiting for the venue's answer)."""
     names = [shard.consumer for shard in all_shards(SHARDS)]

@@ -17,16 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .harness import (
-    Worker,
-    assert_each_pair_once,
-    cluster,
-    drive,
-    outcome,
-    populated,
-    wait_busy,
-    wait_fanned_out,
-)
+from .harness import FaultRun, Worker, assert_each_pair_once, cluster, wait_busy
 
 FILLS = 12
 RESTART_AFTER = 4  # fills
@@ -86,24 +77,12 @@ def test_a_nats_restart_mid_run_loses_and_doubles_nothing(
     postgres_schema_url: str, private_nats: PrivateNats
 ) -> None:
     with cluster(postgres_schema_url, private_nats.url) as made:
-        engine = made.engine()
-        bus = made.bus()
-        population = populated(engine, fanout_bus=bus)
-        worker = Worker(made, take=4)
+        run = FaultRun(made, lambda: [Worker(made, take=4)])
 
         def between(index: int) -> None:
             if index == RESTART_AFTER:
-                wait_busy(engine, index + 1, 0)
+                wait_busy(run.engine, index + 1, 0)
                 private_nats.restart()
 
-        try:
-            drive(population, FILLS, between)
-            wait_fanned_out(engine, FILLS)
-        except AssertionError as error:
-            raise AssertionError(f"{error}; the worker's log:\n{worker.stop()}") from error
-        finally:
-            worker.stop()
-            bus.close()
-        got = outcome(engine)
-        engine.dispose()
+        got, _logs = run.fan_out(FILLS, between)
     assert_each_pair_once(got, FILLS)

@@ -20,15 +20,12 @@ from sqlalchemy import Engine, text
 
 from .harness import (
     FILLS,
+    FaultRun,
     Worker,
     assert_each_pair_once,
     cluster,
-    drive,
-    outcome,
-    populated,
     single_process,
     wait_busy,
-    wait_fanned_out,
 )
 
 DROPS = 6
@@ -55,10 +52,8 @@ def test_dropped_database_connections_lose_and_double_nothing(
 ) -> None:
     rng = random.Random(33)
     with cluster(postgres_schema_url, nats_url) as made:
-        engine = made.engine()
-        bus = made.bus()
-        population = populated(engine, fanout_bus=bus)
-        workers = [Worker(made, take=2, name=f"ct-worker-{n}") for n in (1, 2)]
+        run = FaultRun(made, lambda: [Worker(made, take=2, name=f"ct-worker-{n}") for n in (1, 2)])
+        engine, workers = run.engine, run.workers
         drop_after = sorted(rng.sample(range(FILLS), DROPS))
         terminated: list[int] = []
         seen = [0]
@@ -86,17 +81,7 @@ def test_dropped_database_connections_lose_and_double_nothing(
                 assert victim.name is not None
                 terminated.append(dropped(victim.name, lease=kind))
 
-        try:
-            drive(population, FILLS, between)
-            wait_fanned_out(engine, FILLS, tick=supervise)
-        except BaseException:  # the workers' logs, then the failure
-            print("\n".join(w.stop() for w in workers))
-            raise
-        finally:
-            logs = [w.stop() for w in workers]
-            bus.close()
-        got = outcome(engine)
-        engine.dispose()
+        got, logs = run.fan_out(FILLS, between, tick=supervise)
     assert len(terminated) == DROPS and all(terminated), (terminated, logs)
     assert sum(w.restarts for w in workers) >= 1, logs  # a lost lease stopped a worker
     assert_each_pair_once(got, FILLS)

@@ -13,15 +13,12 @@ import time
 
 from .harness import (
     FILLS,
+    FaultRun,
     Worker,
     assert_each_pair_once,
     cluster,
-    drive,
-    outcome,
-    populated,
     single_process,
     wait_busy,
-    wait_fanned_out,
 )
 
 KILLS = 4
@@ -32,10 +29,7 @@ def test_killed_workers_copy_each_fill_once_like_one_process(
 ) -> None:
     rng = random.Random(17)
     with cluster(postgres_schema_url, nats_url) as made:
-        engine = made.engine()
-        bus = made.bus()
-        population = populated(engine, fanout_bus=bus)
-        workers = [Worker(made, take=2), Worker(made, take=2)]
+        run = FaultRun(made, lambda: [Worker(made, take=2), Worker(made, take=2)])
         kill_after = sorted(rng.sample(range(FILLS), KILLS))
 
         seen = [0]
@@ -45,18 +39,11 @@ def test_killed_workers_copy_each_fill_once_like_one_process(
                 kill_after.pop(0)
                 # Not while the workers are still starting: once they are at work (or
                 # caught up), somewhere inside a fan-out.
-                seen[0] = wait_busy(engine, index + 1, seen[0])
+                seen[0] = wait_busy(run.engine, index + 1, seen[0])
                 time.sleep(rng.uniform(0.0, 0.3))
-                rng.choice(workers).kill_and_restart()
+                rng.choice(run.workers).kill_and_restart()
 
-        try:
-            drive(population, FILLS, between)
-            wait_fanned_out(engine, FILLS)
-        finally:
-            logs = [w.stop() for w in workers]
-            bus.close()
-        got = outcome(engine)
-        engine.dispose()
-    assert sum(w.kills for w in workers) == KILLS, logs
+        got, logs = run.fan_out(FILLS, between)
+    assert sum(w.kills for w in run.workers) == KILLS, logs
     assert_each_pair_once(got, FILLS)
     assert got == single_process(reference_url)

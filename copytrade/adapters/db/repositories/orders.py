@@ -98,7 +98,7 @@ class StoredOrder:
         return self.terms.time_in_force.value
 
 
-class OrderTerms(NamedTuple):
+class BookingTerms(NamedTuple):
     """What booking a fill needs of its order: the leverage and the margin mode a
     position opened from flat takes (docs/domain.md "Margin")."""
 
@@ -123,7 +123,7 @@ _RECORD_RESULTS = BulkStatement(
     .values({name: bindparam(f"new_{name}") for name in _RESULT_COLUMNS}),
     ("order_id", *(f"new_{name}" for name in _RESULT_COLUMNS)),
 )
-_TERMS = KeyedSelect(
+_BOOKING_TERMS = KeyedSelect(
     select(OrderRow.client_order_id, OrderRow.leverage, OrderRow.margin_mode).where(
         OrderRow.client_order_id.in_(keys_param())
     )
@@ -290,12 +290,12 @@ class OrderRepository:
         found = self._query(OrderRow.client_order_id == client_order_id)
         return found[0] if found else None
 
-    def terms(self, client_order_ids: Sequence[str]) -> dict[str, OrderTerms]:
+    def booking_terms(self, client_order_ids: Sequence[str]) -> dict[str, BookingTerms]:
         """The leverage and margin mode each of these orders asked for (orders we did not
         place are absent)."""
         return {
-            cid: OrderTerms(leverage, MarginMode.parse(mode))
-            for cid, leverage, mode in _TERMS.rows(self._session, client_order_ids)
+            cid: BookingTerms(leverage, MarginMode.parse(mode))
+            for cid, leverage, mode in _BOOKING_TERMS.rows(self._session, client_order_ids)
         }
 
     def unconfirmed(self) -> list[StoredOrder]:

@@ -24,6 +24,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def money(nullable: bool = False, default: Decimal | None = None):  # type: ignore[no-untyped-def]
-    """An exact decimal column (money, quantity, price or percentage)."""
-    return mapped_column(ExactDecimal(), nullable=nullable, default=default)
+def money(  # type: ignore[no-untyped-def]
+    nullable: bool = False, default: Decimal | None = None, sort_order: int = 0
+):
+    """An exact decimal column (money, quantity, price or percentage); ``sort_order``
+    places a mixin's column among its table's (SQLAlchemy's ``mapped_column``)."""
+    return mapped_column(ExactDecimal(), nullable=nullable, default=default, sort_order=sort_order)

@@ -41,7 +41,30 @@ class PaperPriceRow(Base):
     taken_sell: Mapped[Decimal] = money(default=Decimal(0))  # of the bids, by sells
 
 
-class PaperOrderRow(Base):
+# Where a mixin's columns stand among its table's own: first, or last.
+_FIRST, _LAST = -1, 1
+
+
+class _PaperOrderColumns:
+    """The columns a paper order and a waiting trigger order share: what was asked first,
+    then the table's own, then why it ended and when (the tables' column order)."""
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, sort_order=_FIRST)
+    account: Mapped[str] = mapped_column(String(ID_LENGTH), sort_order=_FIRST)
+    client_order_id: Mapped[str] = mapped_column(String(ID_LENGTH), sort_order=_FIRST)
+    symbol: Mapped[str] = mapped_column(String(64), sort_order=_FIRST)
+    side: Mapped[str] = mapped_column(String(4), sort_order=_FIRST)
+    type: Mapped[str] = mapped_column(String(8), sort_order=_FIRST)
+    qty: Mapped[Decimal] = money(sort_order=_FIRST)
+    limit_price: Mapped[Decimal | None] = money(nullable=True, sort_order=_FIRST)
+    leverage: Mapped[Decimal] = money(sort_order=_FIRST)
+    reduce_only: Mapped[bool] = mapped_column(Boolean, sort_order=_FIRST)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True, sort_order=_LAST)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), sort_order=_LAST)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), sort_order=_LAST)
+
+
+class PaperOrderRow(_PaperOrderColumns, Base):
     """Every order the venue answered, rejections included (a retry returns them)."""
 
     __tablename__ = "paper_orders"
@@ -51,24 +74,11 @@ class PaperOrderRow(Base):
         Index("ix_paper_orders_symbol_status", "symbol", "status"),
     )
 
-    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
-    account: Mapped[str] = mapped_column(String(ID_LENGTH))
-    client_order_id: Mapped[str] = mapped_column(String(ID_LENGTH))
-    symbol: Mapped[str] = mapped_column(String(64))
-    side: Mapped[str] = mapped_column(String(4))
-    type: Mapped[str] = mapped_column(String(8))
-    qty: Mapped[Decimal] = money()
-    limit_price: Mapped[Decimal | None] = money(nullable=True)
-    leverage: Mapped[Decimal] = money()
-    reduce_only: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(20))
     filled_qty: Mapped[Decimal] = money()
     avg_fill_price: Mapped[Decimal | None] = money(nullable=True)
     fees: Mapped[Decimal] = money()
     reject_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class PaperFillRow(Base):
@@ -146,7 +156,7 @@ class PaperFundingRow(Base):
     ts: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class PaperTriggerRow(Base):
+class PaperTriggerRow(_PaperOrderColumns, Base):
     """A trigger order (stop, take-profit, trailing stop) waiting for the mark, and
     after it triggered, its trigger (docs/venues.md "Trigger orders", migration 0030).
     The order it becomes is a paper_orders row with the same id."""
@@ -157,16 +167,6 @@ class PaperTriggerRow(Base):
         Index("ix_paper_triggers_symbol_status", "symbol", "status"),
     )
 
-    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
-    account: Mapped[str] = mapped_column(String(ID_LENGTH))
-    client_order_id: Mapped[str] = mapped_column(String(ID_LENGTH))
-    symbol: Mapped[str] = mapped_column(String(64))
-    side: Mapped[str] = mapped_column(String(4))
-    type: Mapped[str] = mapped_column(String(8))
-    qty: Mapped[Decimal] = money()
-    limit_price: Mapped[Decimal | None] = money(nullable=True)
-    leverage: Mapped[Decimal] = money()
-    reduce_only: Mapped[bool] = mapped_column(Boolean)
     margin_mode: Mapped[str] = mapped_column(String(8))
     time_in_force: Mapped[str] = mapped_column(String(3))
     post_only: Mapped[bool] = mapped_column(Boolean)
@@ -176,6 +176,3 @@ class PaperTriggerRow(Base):
     trail_percent: Mapped[Decimal | None] = money(nullable=True)
     best_mark: Mapped[Decimal | None] = money(nullable=True)
     status: Mapped[str] = mapped_column(String(10))
-    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

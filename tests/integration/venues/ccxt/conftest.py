@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import Engine
 
 from copytrade.adapters.venues.ccxt import ApiCredentials, CcxtVenue
+from copytrade.config import Settings
 from tests.exchange_emulator import Emulator, MarketSpec
+from tests.integration.venues.ccxt.live_world import World
 
 KEY, SECRET = "emu-key-alice", "emu-secret-alice-0123456789"
 MARKETS = [
@@ -41,3 +44,10 @@ def venue_for(emu: Emulator, secret: str = SECRET) -> CcxtVenue:
 @pytest.fixture
 def venue(emulator: Emulator) -> CcxtVenue:
     return venue_for(emulator)
+
+
+@pytest.fixture
+def world(db_engine: Engine, db_settings: Settings, emulator: Emulator) -> World:
+    """Followers f0..f2 copying ``pro`` live on their emulated accounts (live_world.py):
+    for the modules whose ``emulator`` is a ``live_emulator``."""
+    return World(db_engine, db_settings, emulator)

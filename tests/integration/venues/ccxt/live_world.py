@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from copytrade.adapters.db.engine import make_session_factory
 from copytrade.adapters.db.schema import CopyDecisionRow, OrderRow
 from copytrade.adapters.venues.ccxt import ApiCredentials
+from copytrade.adapters.venues.port import Venue
 from copytrade.bootstrap import Container
 from copytrade.cli.app import app
 from copytrade.config import Settings
@@ -26,6 +27,7 @@ from copytrade.domain.copying.settings import DEFAULT_SLIPPAGE_PCT
 from copytrade.domain.ids import RelationshipId
 from copytrade.domain.values import ZERO
 from copytrade.marketdata.clock import SimulatedClock
+from copytrade.service_layer.live_reconcile import LiveReport, reconcile_live
 from copytrade.service_layer.reconcile import reconcile
 from tests.exchange_emulator import Emulator, MarketSpec
 from tests.integration.engine.harness import PERP, SPOT, START, Harness
@@ -75,6 +77,7 @@ class World:
             db, make_session_factory(db),
         )
         self.clock = SimulatedClock(START)
+        self._routes: dict[str, Venue] | None = None
         self.h = self.restart()
         self.h.tick(SPOT.symbol, "2000")
         self.pro = self.h.provider("pro", "10000", **terms)
@@ -96,6 +99,22 @@ class World:
         if placed is not None:
             self.h._orders = placed._orders  # the provider's next order ids stay new
         return self.h
+
+    def reconcile_live(self, *, watched: bool = False) -> LiveReport:
+        """``reconcile_live`` as the server runs it, the paused relationships re-read by
+        the engine: over the live followers' accounts (their routes opened on the first
+        call), or with ``watched`` over the watched providers' accounts alone."""
+        if watched:
+            routes: dict[str, Venue] = {}
+            providers = self.container.watched_providers(self.clock)
+        else:
+            if self._routes is None:
+                self._routes = self.container.live_routes(self.clock)
+            routes, providers = self._routes, None
+        return reconcile_live(
+            self.h.platform.uow, routes, self.clock.now, self.h.engine.relationships.invalidate,
+            providers,
+        )
 
     def reconcile_cli(self) -> tuple[int, dict[str, Any]]:
         """``copytrade reconcile --json`` on this platform's database: exit code, report."""

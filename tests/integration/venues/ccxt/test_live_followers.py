@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from decimal import Decimal as D
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from copytrade.adapters.db.schema import CopyDecisionRow
-from copytrade.config import Settings
 from copytrade.domain.ledger import LedgerAccount
 from copytrade.engine.execution import VenueUnavailableError
 from tests.exchange_emulator import Emulator, Fault
@@ -30,11 +29,6 @@ from tests.integration.venues.ccxt.live_world import (
 def emulator() -> Iterator[Emulator]:
     with live_emulator() as emu:
         yield emu
-
-
-@pytest.fixture
-def world(db_engine: Engine, db_settings: Settings, emulator: Emulator) -> World:
-    return World(db_engine, db_settings, emulator)
 
 
 def test_a_provider_fill_is_one_ioc_order_on_each_follower_account(world: World) -> None:

@@ -13,12 +13,11 @@ from sqlalchemy import Engine, select
 
 from copytrade.adapters.db.schema import OutboxRow
 from copytrade.api.runtime import ServerRuntime
-from copytrade.config import Settings
 from copytrade.domain.copying import PauseReason
 from copytrade.server.live_reconcile import LIVE_RECONCILE_EVERY
 from copytrade.server.scheduler import Scheduler, default_jobs
 from copytrade.service_layer.events import Cursor, EventFeed
-from copytrade.service_layer.live_reconcile import RECONCILIATION_MISMATCH, reconcile_live
+from copytrade.service_layer.live_reconcile import RECONCILIATION_MISMATCH
 from tests.exchange_emulator import Emulator
 from tests.integration.engine.harness import SPOT
 from tests.integration.venues.ccxt.live_world import World, key_of, live_emulator
@@ -31,21 +30,17 @@ def emulator() -> Iterator[Emulator]:
 
 
 def test_a_live_account_short_of_its_books_pauses_its_relationships(
-    db_engine: Engine, db_settings: Settings, emulator: Emulator
+    db_engine: Engine, emulator: Emulator, world: World
 ) -> None:
-    world = World(db_engine, db_settings, emulator)
     h = world.h
     h.trade(world.pro, "buy", "0.5", symbol=SPOT.symbol)
-    routes = world.container.live_routes(world.clock)
-    agreeing = reconcile_live(h.platform.uow, routes, world.clock.now)
+    agreeing = world.reconcile_live()
     assert agreeing.ok and agreeing.accounts == 3 and not agreeing.paused
 
     # Outside copytrade's view the follower moves its ETH away (a manual transfer).
     with emulator.state.lock:
         emulator.state.accounts[key_of("f1")[0]].balances["ETH"] = D(0)
-    found = reconcile_live(
-        h.platform.uow, routes, world.clock.now, h.engine.relationships.invalidate
-    )
+    found = world.reconcile_live()
     [difference] = found.differences
     assert (difference.account, difference.what, difference.exchange) == ("f1", "holding ETH", 0)
     assert difference.books > 0
@@ -66,7 +61,7 @@ def test_a_live_account_short_of_its_books_pauses_its_relationships(
     h.trade(world.pro, "buy", "0.1", symbol=SPOT.symbol)
     assert [len(world.exchange_orders(n)) for n in ("f0", "f1", "f2")] == [2, 1, 2]
     # A second look pauses nothing new; ``copytrade reconcile`` shows the difference.
-    assert reconcile_live(h.platform.uow, routes, world.clock.now).paused == ()
+    assert world.reconcile_live().paused == ()
     code, report = world.reconcile_cli()
     assert code == 1, report
     assert report["ok"] is False
@@ -74,12 +69,10 @@ def test_a_live_account_short_of_its_books_pauses_its_relationships(
 
 
 def test_cash_short_of_the_books_and_a_finished_copy_left_open_are_differences(
-    db_engine: Engine, db_settings: Settings, emulator: Emulator
+    emulator: Emulator, world: World
 ) -> None:
-    world = World(db_engine, db_settings, emulator)
     h = world.h
     h.trade(world.pro, "buy", "0.5", symbol=SPOT.symbol)
-    routes = world.container.live_routes(world.clock)
     state = emulator.state
     eth = state.market(False, "ETHUSDT")
     # Each follower's own resting order (not copytrade's) is its own business.
@@ -88,7 +81,7 @@ def test_cash_short_of_the_books_and_a_finished_copy_left_open_are_differences(
             state.place(state.accounts[key_of(name)[0]], eth, {
                 "newClientOrderId": f"mine-{name}", "type": "LIMIT", "price": "1000",
                 "quantity": "0.01", "side": "BUY", "timeInForce": "GTC"})
-    assert reconcile_live(h.platform.uow, routes, world.clock.now).ok
+    assert world.reconcile_live().ok
 
     # f0's cash leaves the account; on f2 an order copytrade recorded as filled rests
     # open on the book again.
@@ -98,7 +91,7 @@ def test_cash_short_of_the_books_and_a_finished_copy_left_open_are_differences(
         state.place(state.accounts[key_of("f2")[0]], eth, {
             "newClientOrderId": copy_id, "type": "LIMIT", "price": "1000",
             "quantity": "0.02", "side": "BUY", "timeInForce": "GTC"})
-    found = reconcile_live(h.platform.uow, routes, world.clock.now)
+    found = world.reconcile_live()
     assert [(d.account, d.what, d.exchange) for d in found.differences] == [
         ("f0", "cash USDT", D(100)), ("f2", f"open order {copy_id}", D("0.02")),
     ]
@@ -108,9 +101,8 @@ def test_cash_short_of_the_books_and_a_finished_copy_left_open_are_differences(
 
 
 def test_serve_reconciles_live_accounts_at_start_and_then_periodically(
-    db_engine: Engine, db_settings: Settings, emulator: Emulator
+    emulator: Emulator, world: World
 ) -> None:
-    world = World(db_engine, db_settings, emulator)
     world.h.trade(world.pro, "buy", "0.5", symbol=SPOT.symbol)
     runtime = ServerRuntime.build(world.container, world.clock)
     scheduler = Scheduler(runtime, world.clock, default_jobs(runtime, world.clock, None))

@@ -8,11 +8,8 @@ from collections.abc import Iterator
 from decimal import Decimal as D
 
 import pytest
-from sqlalchemy import Engine
 
-from copytrade.config import Settings
 from copytrade.domain.copying import PauseReason
-from copytrade.service_layer.live_reconcile import reconcile_live
 from tests.exchange_emulator import Emulator
 from tests.integration.engine.harness import PERP
 from tests.integration.venues.ccxt.live_world import FOLLOWERS, World, key_of, live_emulator
@@ -25,9 +22,8 @@ def emulator() -> Iterator[Emulator]:
 
 
 def test_a_futures_wallet_short_of_its_perpetual_books_pauses_them(
-    db_engine: Engine, db_settings: Settings, emulator: Emulator
+    emulator: Emulator, world: World
 ) -> None:
-    world = World(db_engine, db_settings, emulator)
     h = world.h
     h.tick(PERP.symbol, "50000")
     h.trade(world.pro, "buy", "0.02", symbol=PERP.symbol)  # 1,000 of 10,000: 10 %
@@ -35,17 +31,14 @@ def test_a_futures_wallet_short_of_its_perpetual_books_pauses_them(
     for name in FOLLOWERS:
         [(qty, _)] = state.accounts[key_of(name)[0]].positions.values()
         assert qty > 0  # each follower's copy is open on its futures account
-    routes = world.container.live_routes(world.clock)
-    assert reconcile_live(h.platform.uow, routes, world.clock.now).ok
+    assert world.reconcile_live().ok
 
     # The perpetual books' cash is in the futures wallet: f0's spot wallet emptied is no
     # difference; f1's futures wallet short of its book's cash plus margin is.
     with state.lock:
         state.accounts[key_of("f0")[0]].balances["USDT"] = D(0)
         state.accounts[key_of("f1")[0]].futures_wallet["USDT"] = D(500)
-    found = reconcile_live(
-        h.platform.uow, routes, world.clock.now, h.engine.relationships.invalidate
-    )
+    found = world.reconcile_live()
     [difference] = found.differences
     assert (difference.account, difference.what, difference.exchange) == (
         "f1", "futures cash USDT", D(500)

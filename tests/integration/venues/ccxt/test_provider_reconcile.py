@@ -69,15 +69,14 @@ def test_a_watched_providers_account_short_of_its_books_pauses_its_copying(
     world = _watched(db_engine, db_settings, emulator)
     h = world.h
     ledger_agrees(h)  # the outside trade is booked, yet the paper comparison agrees
-    providers = world.container.watched_providers(world.clock)
-    assert list(providers) == ["pro"]
-    agreeing = reconcile_live(h.platform.uow, {}, world.clock.now, providers=providers)
+    assert list(world.container.watched_providers(world.clock)) == ["pro"]
+    agreeing = world.reconcile_live(watched=True)
     assert agreeing.ok and agreeing.accounts == 1 and not agreeing.paused
 
     # Outside copytrade's view the provider moves 0.2 of its ETH away.
     with emulator.state.lock:
         emulator.state.accounts[key_of("pro")[0]].balances["ETH"] -= D("0.2")
-    found = reconcile_live(h.platform.uow, {}, world.clock.now, providers=providers)
+    found = world.reconcile_live(watched=True)
     [difference] = found.differences
     assert (difference.account, difference.what) == ("pro", "holding ETH")
     assert difference.exchange < difference.books
@@ -114,13 +113,12 @@ def test_a_watched_providers_perpetual_closed_outside_copytrade_pauses_its_copyi
     with h.platform.uow() as uow:
         [booked] = uow.positions.for_book("pro")
     assert booked.position.qty == D("0.02")
-    providers = world.container.watched_providers(world.clock)
-    assert reconcile_live(h.platform.uow, {}, world.clock.now, providers=providers).ok
+    assert world.reconcile_live(watched=True).ok
 
     # The exchange closes the position (a liquidation): the platform still books it.
     with state.lock:
         state.accounts[key_of("pro")[0]].positions.clear()
-    found = reconcile_live(h.platform.uow, {}, world.clock.now, providers=providers)
+    found = world.reconcile_live(watched=True)
     [difference] = found.differences
     assert (difference.what, difference.books, difference.exchange) == (
         f"position {PERP.symbol}", D("0.02"), D(0)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,7 +16,6 @@ from sqlalchemy import Engine, select
 from copytrade.adapters.db.schema import ExchangeTradeCursorRow, FillRow
 from copytrade.adapters.venues.ccxt.trade_stream import TradeStream
 from copytrade.adapters.venues.errors import TemporaryVenueError
-from copytrade.domain.ids import RelationshipId
 from copytrade.engine.provider_stream import StreamingWatch
 from tests.exchange_emulator import Emulator
 from tests.integration.engine.harness import SPOT, Harness
@@ -41,7 +40,8 @@ def _until(condition: Callable[[], bool], what: str, seconds: float = 5.0) -> No
 
 
 class Running:
-    """A streaming watcher of ``pro`` in its own thread (as ``venues watch`` runs it)."""
+    """A streaming watcher of ``pro`` in its own thread (as ``venues watch`` runs it);
+    as a context, stopped on leaving it."""
 
     def __init__(self, h: Harness, emu: Emulator, linked_at: datetime) -> None:
         exchange = _exchange(emu)
@@ -62,95 +62,104 @@ class Running:
         self._thread.join(10)
         assert not self._thread.is_alive()
 
+    def __enter__(self) -> Running:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+class Watched:
+    """The platform (alice copies ``pro``) and ``pro``'s account on the emulated
+    exchange, linked a second ago (before all its trades), where ``pro`` trades by hand."""
+
+    def __init__(self, db: Engine, emu: Emulator) -> None:
+        self.db, self.emu = db, emu
+        self.h = Harness(db)
+        self.h.tick(SPOT.symbol, "2000")
+        pro = self.h.provider("pro", "10000")
+        self.rel = self.h.follow(self.h.follower("alice", "5000"), pro, "1000")
+        self.linked_at = datetime.now(UTC) - timedelta(seconds=1)
+        self.hand = _exchange(emu)
+
+    def running(self) -> Running:
+        """A streaming watcher started on the account (use as a context)."""
+        return Running(self.h, self.emu, self.linked_at)
+
+    def trade(self, n: int, side: str, qty: str) -> None:
+        _trade_by_hand(self.hand, n, side, qty)
+
+    def fills(self) -> int:
+        """The provider fills booked."""
+        return _counts(self.db)[0]
+
+    def until_booked(self, fills: int, what: str) -> None:
+        _until(lambda: self.fills() == fills, what)
+
 
 @pytest.fixture
-def platform(db_engine: Engine) -> Iterator[tuple[Harness, RelationshipId]]:
-    h = Harness(db_engine)
-    h.tick(SPOT.symbol, "2000")
-    pro = h.provider("pro", "10000")
-    yield h, h.follow(h.follower("alice", "5000"), pro, "1000")
+def watched(db_engine: Engine, emulator: Emulator) -> Watched:
+    return Watched(db_engine, emulator)
 
 
 def _trades_polled(emu: Emulator) -> int:
     return sum(1 for request in list(emu.requests) if request == ("GET", "/api/v3/myTrades"))
 
 
-def _booked_once_each(db: Engine, h: Harness, rel: RelationshipId, emu: Emulator) -> None:
+def _booked_once_each(watched: Watched) -> None:
     """Every trade on the account is one fill, one event and one copy; the cursor is
     at the last trade."""
-    trades = emu.state.accounts[PROVIDER_KEY].trades
-    with db.connect() as conn:
+    trades = watched.emu.state.accounts[PROVIDER_KEY].trades
+    with watched.db.connect() as conn:
         fill_ids = conn.scalars(select(FillRow.fill_id).where(FillRow.book == "pro")).all()
         [position] = conn.scalars(select(ExchangeTradeCursorRow.position)).all()
     assert sorted(fill_ids) == sorted(f"binance:ETH/USDT:{t.trade_id}" for t in trades)
-    assert _counts(db) == (len(trades), len(trades))
+    assert _counts(watched.db) == (len(trades), len(trades))
     assert position == str(max(t.trade_id for t in trades))
-    with h.platform.uow() as uow:
-        decisions = uow.decisions.for_relationship(rel)
+    with watched.h.platform.uow() as uow:
+        decisions = uow.decisions.for_relationship(watched.rel)
     assert [d.action for d in decisions] == ["placed"] * len(trades)
 
 
-def test_pushed_trades_are_booked_and_copied_once_each(
-    db_engine: Engine, emulator: Emulator, platform: tuple[Harness, RelationshipId]
-) -> None:
-    h, rel = platform
-    linked_at = datetime.now(UTC) - timedelta(seconds=1)
-    running = Running(h, emulator, linked_at)
-    try:
-        polled = _trades_polled(emulator)
-        hand = _exchange(emulator)
+def test_pushed_trades_are_booked_and_copied_once_each(watched: Watched) -> None:
+    with watched.running():
+        polled = _trades_polled(watched.emu)
         for n in range(3):
-            _trade_by_hand(hand, n, "buy", "0.25")
-        _until(lambda: _counts(db_engine)[0] == 3, "3 fills booked")
-        assert _trades_polled(emulator) == polled  # pushed, not polled
-    finally:
-        running.stop()
-    _booked_once_each(db_engine, h, rel, emulator)
+            watched.trade(n, "buy", "0.25")
+        watched.until_booked(3, "3 fills booked")
+        assert _trades_polled(watched.emu) == polled  # pushed, not polled
+    _booked_once_each(watched)
 
 
 def test_trades_made_while_the_stream_was_down_are_caught_up_from_the_cursor(
-    db_engine: Engine, emulator: Emulator, platform: tuple[Harness, RelationshipId]
+    watched: Watched,
 ) -> None:
-    h, rel = platform
-    running = Running(h, emulator, datetime.now(UTC) - timedelta(seconds=1))
-    hand = _exchange(emulator)
-    try:
-        _trade_by_hand(hand, 0, "buy", "0.5")
-        _until(lambda: _counts(db_engine)[0] == 1, "the first fill booked")
+    with watched.running() as running:
+        watched.trade(0, "buy", "0.5")
+        watched.until_booked(1, "the first fill booked")
         polls = running.watch.polls
-        emulator.websocket.down()  # the exchange closes the stream and refuses it
+        watched.emu.websocket.down()  # the exchange closes the stream and refuses it
         _until(lambda: not running.watch.streaming and running.watch.polls > polls,
                "the drop seen and polled")
-        _trade_by_hand(hand, 1, "sell", "0.25")
-        _trade_by_hand(hand, 2, "buy", "0.25")
-        assert _counts(db_engine)[0] == 1  # pushed to no one; the next poll is 60 s off
-        emulator.websocket.up()
+        watched.trade(1, "sell", "0.25")
+        watched.trade(2, "buy", "0.25")
+        assert watched.fills() == 1  # pushed to no one; the next poll is 60 s off
+        watched.emu.websocket.up()
         _until(lambda: running.watch.streaming, "streaming again")
-        _until(lambda: _counts(db_engine)[0] == 3, "the missed trades caught up")
-        _trade_by_hand(hand, 3, "buy", "0.25")  # pushed on the new stream
-        _until(lambda: _counts(db_engine)[0] == 4, "the next trade pushed")
-    finally:
-        running.stop()
-    _booked_once_each(db_engine, h, rel, emulator)
+        watched.until_booked(3, "the missed trades caught up")
+        watched.trade(3, "buy", "0.25")  # pushed on the new stream
+        watched.until_booked(4, "the next trade pushed")
+    _booked_once_each(watched)
 
 
-def test_a_restarted_watcher_catches_up_then_streams(
-    db_engine: Engine, emulator: Emulator, platform: tuple[Harness, RelationshipId]
-) -> None:
-    h, rel = platform
-    linked_at = datetime.now(UTC) - timedelta(seconds=1)
-    hand = _exchange(emulator)
-    first = Running(h, emulator, linked_at)
-    _trade_by_hand(hand, 0, "buy", "0.5")
-    _until(lambda: _counts(db_engine)[0] == 1, "the first fill booked")
-    first.stop()
-    _trade_by_hand(hand, 1, "sell", "0.25")  # while no watcher runs
-    _trade_by_hand(hand, 2, "buy", "0.25")
-    restarted = Running(h, emulator, linked_at)  # its start poll reads from the cursor
-    try:
-        assert _counts(db_engine)[0] == 3
-        _trade_by_hand(hand, 3, "buy", "0.25")
-        _until(lambda: _counts(db_engine)[0] == 4, "the next trade pushed")
-    finally:
-        restarted.stop()
-    _booked_once_each(db_engine, h, rel, emulator)
+def test_a_restarted_watcher_catches_up_then_streams(watched: Watched) -> None:
+    with watched.running():
+        watched.trade(0, "buy", "0.5")
+        watched.until_booked(1, "the first fill booked")
+    watched.trade(1, "sell", "0.25")  # while no watcher runs
+    watched.trade(2, "buy", "0.25")
+    with watched.running():  # its start poll reads from the cursor
+        assert watched.fills() == 3
+        watched.trade(3, "buy", "0.25")
+        watched.until_booked(4, "the next trade pushed")
+    _booked_once_each(watched)
