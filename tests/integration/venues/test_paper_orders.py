@@ -57,7 +57,7 @@ def test_a_second_resting_order_beyond_the_funds_in_orders_is_refused(funded: Pa
         OrderStatus.REJECTED,
         RejectReason.INSUFFICIENT_BALANCE,
     )
-    assert second.reason is not None and "735.735 already in orders" in second.reason
+    assert second.reason is not None and "(735.735 in orders)" in second.reason
     funded.set_price(SPOT.symbol, D(44000), T0)  # o1 fills at its limit
     assert funded.balances("alice")["USDT"] == D("264.265")  # 1000 − 735 − 0.735
 

@@ -26,6 +26,7 @@ from copytrade.domain.order_events import (
 )
 from copytrade.domain.orders import OrderType
 from copytrade.domain.reservations import Hold
+from copytrade.domain.values import ZERO
 
 
 def execute(
@@ -154,11 +155,11 @@ def unaffordable(
         position = book.positions.get(instrument.symbol)
         held = position.qty if position is not None else 0
         locked = book.held_base.get(instrument.symbol)
-        in_orders = f" ({locked} in orders)" if locked else ""
+        in_orders = f" ({_plain(locked)} in orders)" if locked else ""
         return f"cannot {what}: {book.account} holds only {held} {instrument.base}{in_orders}"
     free = book.free_cash(instrument.quote.code, prices)
     quote_held = book.held.get(instrument.quote.code)
-    in_orders = f" ({quote_held} in orders)" if quote_held else ""
+    in_orders = f" ({_plain(quote_held)} in orders)" if quote_held else ""
     return (
         f"cannot {what} (fee {fill.fee}): free cash of {book.account} is {free} "
         f"{instrument.quote}{in_orders}"
@@ -175,7 +176,7 @@ def hold_refusal(
             return (
                 f"cannot keep {hold.base} {instrument.base} in orders: {book.account} has "
                 f"{free} {instrument.base} available "
-                f"({book.held_base.get(instrument.symbol, 0)} already in orders)"
+                f"({_plain(book.held_base.get(instrument.symbol, ZERO))} already in orders)"
             )
         return None
     currency = instrument.quote.code
@@ -184,9 +185,14 @@ def hold_refusal(
         return (
             f"cannot keep {hold.quote} {currency} in orders: available balance of "
             f"{book.account} is {available} {currency} "
-            f"({book.held.get(currency, 0)} already in orders)"
+            f"({_plain(book.held.get(currency, ZERO))} already in orders)"
         )
     return None
+
+
+def _plain(amount: Decimal) -> str:
+    """An amount without the trailing zeros a NUMERIC column reads back with."""
+    return f"{amount.normalize():f}"
 
 
 __all__ = ["execute", "hold_refusal", "unaffordable"]
