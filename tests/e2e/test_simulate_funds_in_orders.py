@@ -35,6 +35,8 @@ events:
      qty: 1, leverage: 5, order_type: limit, price: 38000, id: second}
   - {at: 2024-06-03T02:30:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: sell,
      qty: 1, reduce_only: true}
+  - {at: 2024-06-03T03:00:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: buy,
+     qty: 0.1, leverage: 5, order_type: limit, price: 30000, id: late}
 """
 
 
@@ -46,7 +48,8 @@ def test_a_second_resting_order_is_refused_for_the_funds_the_first_keeps(
     ``insufficient_balance`` before it can rest (on an exchange the book could never
     promise 15,400 of its 10,000). The 01:00 mark 38,900 fills the first at its limit,
     releasing its hold into the position's margin; fay copies the fill; pro closes at
-    40,000: +1,000."""
+    40,000: +1,000. A last buy of 0.1 at 30,000 at 5x still rests at the end: 600 in
+    orders, which ``copytrade positions list`` shows."""
     result, database = simulate_text(tmp_path, LOCKED)
     got = {
         o["id"]: (o["status"], o["filled_qty"], o["price"], o["reason"])
@@ -54,6 +57,7 @@ def test_a_second_resting_order_is_refused_for_the_funds_the_first_keeps(
         if o["book"] == "pro"
     }
     assert got["first"] == ("filled", "1", "39000", None)
+    assert got["late"][0] == "accepted"
     assert got["second"][:2] == ("rejected", "0")
     assert got["second"][3] == "insufficient_balance"
     assert result["balances"]["pro"]["follower_free"]["USDT"] == "11000"
@@ -62,5 +66,10 @@ def test_a_second_resting_order_is_refused_for_the_funds_the_first_keeps(
         "close",
     ]
     assert set(result["ledger_sum"].values()) == {"0"}
-    reconciled = CliRunner().invoke(app, ["reconcile", "--database", str(database), "--json"])
+    run = CliRunner()
+    reconciled = run.invoke(app, ["reconcile", "--database", str(database), "--json"])
     assert reconciled.exit_code == 0 and json.loads(reconciled.stdout)["ok"] is True
+    listed = run.invoke(app, ["positions", "list", "pro", "--database", str(database), "--json"])
+    assert json.loads(listed.stdout) == {"positions": [], "in_orders": {"USDT": "600"}}
+    shown = run.invoke(app, ["positions", "list", "pro", "--database", str(database)])
+    assert shown.stdout.splitlines()[0] == "in orders: 600 USDT"
