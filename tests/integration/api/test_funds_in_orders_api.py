@@ -1,6 +1,6 @@
 """Funds in orders through the API (docs/venues.md "Funds in orders"): a provider's resting
 order shows in ``/api/v1/positions`` ``in_orders``, a second one beyond the available
-balance is refused, and a cancel gives the funds back."""
+balance is refused, so is a withdrawal of them, and a cancel gives the funds back."""
 
 from __future__ import annotations
 
@@ -25,6 +25,12 @@ def test_a_resting_order_keeps_its_funds_until_cancelled(api: Api) -> None:
     assert first.status_code == 201 and first.json()["status"] == "accepted"
     held = Decimal(_in_orders(api, pro)["USDT"])
     assert Decimal(4000) <= held < Decimal(4010)  # 0.1 × 40000 at 1x, plus the maker fee
+    out = api.client.post(
+        "/api/v1/accounts/me/withdraw",
+        json={"amount": "7000", "idempotency_key": "w1"},
+        headers=pro["headers"],
+    )
+    assert out.status_code == 422 and "funds in orders" in out.json()["error"]["message"]
     second = market(api, pro, "buy", "0.15", type="limit", price="40000")  # 6000 + fee
     assert second.json()["status"] == "rejected"
     assert second.json()["reason"] == "insufficient_balance"
