@@ -108,3 +108,18 @@ def test_a_stop_limit_keeps_nothing_while_waiting_and_its_hold_once_it_rests(
     assert venue.in_orders("alice") == {}
     venue.set_price(PERP.symbol, D(51000), LATER)  # fires; the limit is below: it rests
     assert venue.in_orders("alice") == {"USDT": D("506.01")}  # 5050 / 10 + fee 1.01
+
+
+def test_a_flip_must_hold_the_margin_of_its_opening_part(venue: PaperVenue) -> None:
+    p = PERP.symbol
+    venue.place(req("long", "buy", "0.1", symbol=p, leverage="10"))  # 500 + taker fee 2.5
+    # Selling 0.3 at 51000 closes 0.1 and opens 0.2: 0.2 × 51000 / 10 + fee 3.06 = 1023.06
+    # must fit in the 497.5 available, though its dry run (the close's released margin and
+    # profit counted) would pass.
+    flip = venue.place(req("flip", "sell", "0.3", symbol=p, limit="51000", leverage="10"))
+    assert refused(flip)
+    assert flip.reason is not None and flip.reason == (
+        "cannot keep 1023.06 USDT in orders: available balance of alice is 497.5 USDT "
+        "(0 already in orders)"
+    )
+    assert venue.in_orders("alice") == {}

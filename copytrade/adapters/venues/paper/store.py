@@ -115,9 +115,7 @@ _WAITING_ON = union(
     ),
 )
 _PRICES = select(
-    _PRICE_TABLE.c.symbol,
-    _PRICE_TABLE.c.price,
-    _PRICE_TABLE.c.taken_buy,
+    _PRICE_TABLE.c.symbol, _PRICE_TABLE.c.price, _PRICE_TABLE.c.taken_buy,
     _PRICE_TABLE.c.taken_sell,
 )
 _PRICES_ONLY = select(_PRICE_TABLE.c.symbol, _PRICE_TABLE.c.price)

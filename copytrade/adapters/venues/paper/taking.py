@@ -174,8 +174,8 @@ def hold_refusal(
         free = book.free_base(instrument.symbol)
         if hold.base > free:
             return (
-                f"cannot keep {hold.base} {instrument.base} in orders: {book.account} has "
-                f"{free} {instrument.base} available "
+                f"cannot keep {_plain(hold.base)} {instrument.base} in orders: {book.account} has "
+                f"{_plain(free)} {instrument.base} available "
                 f"({_plain(book.held_base.get(instrument.symbol, ZERO))} already in orders)"
             )
         return None
@@ -183,8 +183,8 @@ def hold_refusal(
     available = book.free_cash(currency, prices)
     if hold.quote > available:
         return (
-            f"cannot keep {hold.quote} {currency} in orders: available balance of "
-            f"{book.account} is {available} {currency} "
+            f"cannot keep {_plain(hold.quote)} {currency} in orders: available balance of "
+            f"{book.account} is {_plain(available)} {currency} "
             f"({_plain(book.held.get(currency, ZERO))} already in orders)"
         )
     return None
