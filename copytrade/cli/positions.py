@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
 import typer
 
-from copytrade.adapters.jsonable import to_jsonable
+from copytrade.adapters.jsonable import decimal_text, to_jsonable
 from copytrade.cli.common import DATABASE, decimal_option, open_container
 from copytrade.marketdata.clock import SystemClock
 from copytrade.service_layer.following.views import PositionView
@@ -32,10 +33,12 @@ JSON = typer.Option(False, "--json", help="One JSON object on stdout.")
 def list_positions(
     provider: str, database: str | None = DATABASE, as_json: bool = JSON
 ) -> None:
-    """The provider's open positions with their trigger prices."""
+    """The provider's open positions with their trigger prices, and what its resting
+    orders keep in orders (docs/venues.md "Funds in orders")."""
     with _positions(database) as service:
         shown = service.positions(provider)
-    _print(shown, as_json)
+        in_orders = service.in_orders(provider)
+    _print(shown, as_json, in_orders)
 
 
 @positions_app.command("tp-sl")
@@ -65,10 +68,20 @@ def _positions(database: str | None) -> Iterator[ProviderPositions]:
         yield ProviderPositions(platform)
 
 
-def _print(positions: tuple[PositionView, ...], as_json: bool) -> None:
+def _print(
+    positions: tuple[PositionView, ...],
+    as_json: bool,
+    in_orders: dict[str, Decimal] | None = None,
+) -> None:
     if as_json:
-        typer.echo(json.dumps({"positions": to_jsonable([_row(p) for p in positions])}))
+        shown: dict[str, object] = {"positions": [_row(p) for p in positions]}
+        if in_orders is not None:
+            shown["in_orders"] = in_orders
+        typer.echo(json.dumps(to_jsonable(shown)))
         return
+    if in_orders:
+        held = ", ".join(f"{decimal_text(v)} {what}" for what, v in sorted(in_orders.items()))
+        typer.echo(f"in orders: {held}")
     if not positions:
         typer.echo("no open positions")
     for p in positions:

@@ -152,7 +152,8 @@ class AccountService:
 
     def withdraw(self, account: AccountId, amount: Decimal, key: str) -> None:
         """Money out to the outside; a provider can take out only its venue account's free
-        cash (open perp losses count against it), checked before anything is written."""
+        cash (open perp losses and funds in orders count against it), checked before
+        anything is written."""
         now = self._now()
         transfer = withdraw(account, Money(amount, USDT), key=key, ts=now)  # a valid amount
         venue_free = self._venue.withdrawable(str(account), USDT.code)
@@ -162,7 +163,7 @@ class AccountService:
             if is_provider and uow.ledger.transfer(key) is None and amount > venue_free:
                 raise AccountFundsError(
                     f"{account} can withdraw at most {venue_free} USDT now: its free cash at "
-                    f"the venue (open perp losses count against it)"
+                    f"the venue (open perp losses and funds in orders count against it)"
                 )
             result = uow.ledger.post(transfer)
             if is_provider and not result.replayed:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from copytrade.adapters.venues.port import FundsInOrders
 from copytrade.domain.copying.triggers import PositionTriggers
 from copytrade.domain.identity import PermissionDeniedError
 from copytrade.domain.ledger import LedgerAccount
@@ -30,6 +31,12 @@ class ProviderPositions:
             held = {p.position.instrument.symbol: p for p in uow.positions.for_book(provider)}
             triggers = uow.positions.triggers_of(provider)
         return positions_view(BookState(cash, held), prices, triggers)
+
+    def in_orders(self, provider: str) -> dict[str, Decimal]:
+        """What the provider's resting orders keep in orders at its venue, per currency
+        (docs/venues.md "Funds in orders"); empty for a venue that does not show it."""
+        venue = self._platform.venue
+        return dict(venue.in_orders(provider)) if isinstance(venue, FundsInOrders) else {}
 
     def set_triggers(
         self, provider: str, symbol: str, stop_loss: Decimal | None, take_profit: Decimal | None

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from copytrade.adapters.jsonable import decimal_text
 from copytrade.adapters.venues.errors import OrderNotCancellableError
 from copytrade.api.deps import Runtime
 from copytrade.api.runtime import ServerRuntime
@@ -87,6 +88,7 @@ def trade_page(
     orders, total = ProviderTrading(platform).latest(
         user.id, ORDERS_SHOWN, offset(page, ORDERS_SHOWN)
     )
+    held = ProviderPositions(platform)
     context: dict[str, Any] = {
         "instruments": sorted(platform.engine.instruments.values(), key=lambda i: i.symbol),
         "prices": platform.engine.prices.snapshot(),
@@ -95,7 +97,10 @@ def trade_page(
         "paging": Paging(page, ORDERS_SHOWN, len(orders), total),
         "done": {status.value for status in TERMINAL_STATUSES},
         "live": True,
-        "positions": ProviderPositions(platform).positions(user.id),
+        "positions": held.positions(user.id),
+        "in_orders": {  # docs/venues.md "Funds in orders"
+            what: decimal_text(amount) for what, amount in sorted(held.in_orders(user.id).items())
+        },
         "order_key": uuid.uuid4().hex,  # one per form shown: a resubmission places once
         "error": error,
         "form": form or {},

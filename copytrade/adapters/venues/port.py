@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from copytrade.adapters.venues.order_terms import TimeInForce, Trigger, TriggerKind, TriggerStatus
 from copytrade.domain.errors import InvalidValueError
@@ -246,6 +246,14 @@ class AccountHoldings:
 
     balances: dict[str, Decimal]
     positions: list[VenuePosition]
+
+
+@runtime_checkable
+class FundsInOrders(Protocol):
+    """A venue that shows what an account's resting orders keep in orders, per quote
+    currency and spot base asset (docs/venues.md "Funds in orders"): the paper venue."""
+
+    def in_orders(self, account: str) -> Mapping[str, Decimal]: ...
 
 
 class Venue(Protocol):

@@ -20,6 +20,7 @@ from copytrade.adapters.venues.port import (
     AccountHoldings,
     CashMove,
     FundingPayment,
+    FundsInOrders,
     OrderRequest,
     Venue,
     VenueOrder,
@@ -137,6 +138,11 @@ class RoutedVenue:
 
     def balances(self, account: str) -> Mapping[str, Decimal]:
         return self.venue_of(account).balances(account)
+
+    def in_orders(self, account: str) -> Mapping[str, Decimal]:
+        """The paper venue's funds in orders (docs/venues.md); none shown for a live book."""
+        venue = self.venue_of(account)
+        return venue.in_orders(account) if isinstance(venue, FundsInOrders) else {}
 
     # --- the paper venue's: one fill stream, prices, cash -------------------------
 

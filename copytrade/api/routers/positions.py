@@ -28,6 +28,10 @@ TriggerPrice = Annotated[Decimal, Bounded(0, MAX_AMOUNT, 12, above_low=True)]
 
 class PositionsOut(Out):
     positions: list[PositionOut]  # type: ignore[valid-type]
+    in_orders: dict[str, str] = Field(
+        description="What my resting orders keep in orders at the venue, per currency or "
+        'spot base asset (docs/venues.md "Funds in orders"): not available to new orders.'
+    )
 
 
 class TriggersBody(BaseModel):
@@ -50,7 +54,11 @@ class TriggersBody(BaseModel):
 def my_positions(user: CurrentUser, runtime: Runtime) -> dict[str, Any]:
     """The signed-in provider's open positions, marked, with margin mode, liquidation
     price and its stop-loss / take-profit prices."""
-    return {"positions": plain(ProviderPositions(runtime.platform).positions(user.id))}
+    service = ProviderPositions(runtime.platform)
+    return {
+        "positions": plain(service.positions(user.id)),
+        "in_orders": plain(service.in_orders(user.id)),
+    }
 
 
 @router.put("/tp-sl", response_model=PositionOut, responses=errors(409, 413, 422))

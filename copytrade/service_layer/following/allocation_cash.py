@@ -65,7 +65,7 @@ def allocation_moves(
         if amount > follower_venue_cash:
             raise CopyActionError(
                 f"{rel.follower} can allocate at most {follower_venue_cash} USDT: its free "
-                f"cash at the venue (open perp losses count against it)"
+                f"cash at the venue (open perp losses and funds in orders count against it)"
             )
         moves.append(cash_move(key, str(rel.follower), -amount))
         # Its own trading equity falls by the allocation: a flow, not a loss.

@@ -48,13 +48,17 @@ def test_marketable_limit_fills_at_once_at_the_price_in_force(funded: PaperVenue
     assert funded.balances("alice") == {"USDT": D("499.5"), "BTC": D("0.01")}
 
 
-def test_a_resting_order_that_can_no_longer_be_afforded_is_cancelled(funded: PaperVenue) -> None:
-    funded.place(req("o1", "buy", "0.015", limit="49000"))  # 735 + fee, affordable now
-    funded.place(req("o2", "buy", "0.01", limit="45000"))  # 450 + fee, affordable now
-    funded.set_price(SPOT.symbol, D(44000), T0)  # both cross; o1 (older) fills first
-    second = funded.get_order("alice", ClientOrderId("o2"))
-    assert second is not None and second.status is OrderStatus.CANCELLED
-    assert second.reason is not None and "free cash" in second.reason
+def test_a_second_resting_order_beyond_the_funds_in_orders_is_refused(funded: PaperVenue) -> None:
+    # Before funds in orders (docs/venues.md), o2 was accepted too and cancelled when the
+    # price crossed both: the book had promised 1186 USDT of its 1000.
+    funded.place(req("o1", "buy", "0.015", limit="49000"))  # keeps 735 + fee 0.735 in orders
+    second = funded.place(req("o2", "buy", "0.01", limit="45000"))  # 450.45 > 264.265 left
+    assert (second.status, second.reject_reason) == (
+        OrderStatus.REJECTED,
+        RejectReason.INSUFFICIENT_BALANCE,
+    )
+    assert second.reason is not None and "(735.735 in orders)" in second.reason
+    funded.set_price(SPOT.symbol, D(44000), T0)  # o1 fills at its limit
     assert funded.balances("alice")["USDT"] == D("264.265")  # 1000 − 735 − 0.735
 
 

@@ -16,6 +16,7 @@ from copytrade.domain.instruments import Instrument, Side
 from copytrade.domain.margin_mode import MarginMode
 from copytrade.domain.order_events import Fill, Liquidity
 from copytrade.domain.positions import Position
+from copytrade.domain.reservations import Hold
 from copytrade.domain.values import ZERO
 
 
@@ -30,6 +31,36 @@ class AccountBook:
     stored_positions: set[str] = field(default_factory=set)
     changed_cash: set[str] = field(default_factory=set)
     changed_positions: set[str] = field(default_factory=set)
+    # Funds in orders (docs/venues.md "Funds in orders"): each resting order's hold by
+    # its venue order id, and the sums per quote currency and per spot symbol's base.
+    holds: dict[str, tuple[str, str, Hold]] = field(default_factory=dict)
+    held: dict[str, Decimal] = field(default_factory=dict)
+    held_base: dict[str, Decimal] = field(default_factory=dict)
+
+    def reserve(self, order_id: str, instrument: Instrument, hold: Hold) -> None:
+        """Keep ``hold`` in orders for the resting order ``order_id`` (replacing its last)."""
+        self.release(order_id)
+        if not hold.quote and not hold.base:
+            return
+        currency, symbol = instrument.quote.code, instrument.symbol
+        self.holds[order_id] = (currency, symbol, hold)
+        self.held[currency] = self.held.get(currency, ZERO) + hold.quote
+        self.held_base[symbol] = self.held_base.get(symbol, ZERO) + hold.base
+
+    def release(self, order_id: str) -> None:
+        """What ``order_id`` kept in orders is spendable again (filled, cancelled)."""
+        entry = self.holds.pop(order_id, None)
+        if entry is None:
+            return
+        currency, symbol, hold = entry
+        self.held[currency] -= hold.quote
+        self.held_base[symbol] -= hold.base
+
+    def free_base(self, symbol: str) -> Decimal:
+        """A spot holding less what resting sells keep in orders."""
+        position = self.positions.get(symbol)
+        held = position.qty if position is not None else ZERO
+        return held - self.held_base.get(symbol, ZERO)
 
     def add_cash(self, currency: str, amount: Decimal) -> Decimal:
         balance = self.cash.get(currency, ZERO) + amount
@@ -38,7 +69,8 @@ class AccountBook:
         return balance
 
     def free_cash(self, currency: str, prices: Mapping[str, Decimal]) -> Decimal:
-        """Cash less the perps' net unrealized loss (a net gain is not spendable)."""
+        """Cash less the perps' net unrealized loss (a net gain is not spendable) and
+        less what resting orders keep in orders: the available balance."""
         unrealized = ZERO
         for symbol, position in self.positions.items():
             instrument = position.instrument
@@ -46,7 +78,8 @@ class AccountBook:
                 mark = prices.get(symbol)
                 if mark is not None:
                     unrealized += position.unrealized_pnl(mark)
-        return self.cash.get(currency, ZERO) + min(unrealized, ZERO)
+        held = self.held.get(currency, ZERO)
+        return self.cash.get(currency, ZERO) + min(unrealized, ZERO) - held
 
     def settle(
         self,
@@ -76,7 +109,7 @@ class AccountBook:
             before = None
         else:
             before = position.state()
-        if instrument.is_spot and fill.side is Side.SELL and fill.qty > position.qty:
+        if instrument.is_spot and fill.side is Side.SELL and fill.qty > self.free_base(symbol):
             ok = False
         else:
             locked_before = locked_margin(position)

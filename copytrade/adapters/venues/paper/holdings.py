@@ -30,6 +30,17 @@ def balances(book: AccountBook) -> dict[str, Decimal]:
     return result
 
 
+def in_orders(book: AccountBook) -> dict[str, Decimal]:
+    """What resting orders keep in orders, per quote currency and per spot base asset
+    (docs/venues.md "Funds in orders"); only what is not zero."""
+    result: dict[str, Decimal] = {c: v for c, v in book.held.items() if v}
+    for symbol, qty in book.held_base.items():
+        instrument = book.positions[symbol].instrument if symbol in book.positions else None
+        if qty and instrument is not None:
+            result[instrument.base] = result.get(instrument.base, ZERO) + qty
+    return result
+
+
 def positions(book: AccountBook) -> list[VenuePosition]:
     return [
         VenuePosition(

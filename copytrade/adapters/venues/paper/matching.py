@@ -20,6 +20,7 @@ from copytrade.adapters.venues.paper.rules import (
     fee_for,
     is_marketable,
     reduce_only_violation,
+    resting_hold,
 )
 from copytrade.adapters.venues.paper.snapshots import next_fill, rejected, replay, snapshot
 from copytrade.adapters.venues.paper.taking import unaffordable
@@ -148,6 +149,8 @@ def fill_resting(
         why = None
         if stored.reduce_only:
             why = reduce_only_violation(book.positions.get(symbol), order.side, qty)
+        # Its own hold pays for its fill (docs/venues.md "Funds in orders").
+        book.release(str(stored.venue_order_id))
         if why is None and not book.settle(instrument, fill, stored.leverage, work.prices):
             why = unaffordable(book, instrument, fill, work.prices)
         fills = stored.fills
@@ -156,9 +159,28 @@ def fill_resting(
             order.apply(OrderFilled(fill))
             fills += (fill,)
             work.new_fills.append(fill)
+            _hold_rest(book, instrument, stored, order)
         else:
             order.apply(OrderCancelled(ts, why))
         _changed(work, snapshot(order, stored.leverage, stored.reduce_only, fills))
+
+
+def _hold_rest(book: AccountBook, instrument: Instrument, stored: VenueOrder, order: Order) -> None:
+    """A partly filled resting order keeps the hold of what is left of it."""
+    if order.remaining_qty and stored.limit_price is not None:
+        book.reserve(
+            str(stored.venue_order_id),
+            instrument,
+            resting_hold(
+                instrument,
+                order.side,
+                order.remaining_qty,
+                stored.limit_price,
+                stored.leverage,
+                stored.reduce_only,
+                book.positions.get(instrument.symbol),
+            ),
+        )
 
 
 def cancel(work: WorkingSet, stored: VenueOrder, now: datetime) -> VenueOrder:

@@ -17,6 +17,7 @@ from copytrade.domain.ledger.fills import locked_margin as perp_margin
 from copytrade.domain.order_events import Liquidity
 from copytrade.domain.orders import Order
 from copytrade.domain.positions import Position
+from copytrade.domain.reservations import Hold, order_hold
 from copytrade.domain.values import ZERO, Price, round_down
 
 
@@ -126,6 +127,24 @@ def fee_for(instrument: Instrument, notional: Decimal, liquidity: Liquidity) -> 
     return round_down(notional * rate, instrument.quote.unit)
 
 
+def resting_hold(
+    instrument: Instrument,
+    side: Side,
+    remaining: Decimal,
+    limit: Decimal,
+    leverage: Decimal,
+    reduce_only: bool,
+    position: Position | None,
+) -> Hold:
+    """What a resting order keeps in orders: ``order_hold`` with its maker fee at its
+    limit, against the position it would close now (docs/venues.md "Funds in orders")."""
+    fee = fee_for(instrument, remaining * limit, Liquidity.MAKER)
+    held = position.qty if position is not None else ZERO
+    return order_hold(
+        instrument, side, remaining, limit, leverage, fee, held=held, reduce_only=reduce_only
+    )
+
+
 def locked_margin(position: Position) -> Decimal:
     """Cash a position keeps out of the account: spot its cost, perp cost / leverage.
 
@@ -146,5 +165,6 @@ __all__ = [
     "is_marketable",
     "locked_margin",
     "reduce_only_violation",
+    "resting_hold",
     "venue_order_id",
 ]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, text, union, update
+from sqlalchemy import Table, bindparam, literal_column, select, text, union, update
 from sqlalchemy.orm import Session
 
 from copytrade.adapters.db.keyed import KeyedSelect, keys_param
@@ -36,6 +36,7 @@ from copytrade.adapters.venues.paper.rows import (
     position_state,
     position_values,
 )
+from copytrade.adapters.venues.paper.rules import resting_hold
 from copytrade.adapters.venues.port import VenueOrder
 from copytrade.domain.ids import AccountId
 from copytrade.domain.instruments import Instrument, Side
@@ -71,6 +72,32 @@ _RESTING_ON = (
     select(*_ORDER_TABLE.c)
     .where(_ORDER_TABLE.c.symbol == bindparam("symbol"), _ORDER_TABLE.c.status.in_(_RESTING))
     .order_by(_ORDER_TABLE.c.created_at, _ORDER_TABLE.c.id)
+)
+# Funds in orders (docs/venues.md): any resting order at all (by the symbol-status
+# index), then the resting orders of the accounts loaded.
+_ANY_RESTING = (
+    select(_ORDER_TABLE.c.id)
+    .where(
+        _ORDER_TABLE.c.symbol.in_(bindparam("symbols", expanding=True)),
+        _ORDER_TABLE.c.status.in_(_RESTING),
+    )
+    .limit(1)
+)
+_RESTING_OF = KeyedSelect(
+    select(
+        _ORDER_TABLE.c.id,
+        _ORDER_TABLE.c.account,
+        _ORDER_TABLE.c.symbol,
+        _ORDER_TABLE.c.side,
+        _ORDER_TABLE.c.qty,
+        _ORDER_TABLE.c.filled_qty,
+        _ORDER_TABLE.c.limit_price,
+        _ORDER_TABLE.c.leverage,
+        _ORDER_TABLE.c.reduce_only,
+    ).where(  # the statuses inline: the keyed driver binds only the keys
+        _ORDER_TABLE.c.status.in_([literal_column(f"'{status}'") for status in _RESTING]),
+        _ORDER_TABLE.c.account.in_(keys_param()),
+    )
 )
 _HOLDERS_OF = select(_POSITION_TABLE.c.account).where(
     _POSITION_TABLE.c.symbol == bindparam("symbol"), _POSITION_TABLE.c.qty != Decimal(0)
@@ -201,7 +228,37 @@ def load_books(
         book = books[row.account]
         book.positions[row.symbol] = Position.restore(book.account, instrument, position_state(row))
         book.stored_positions.add(row.symbol)
+    _load_holds(session, books, instruments)
     return books
+
+
+def _load_holds(
+    session: Session, books: Mapping[str, AccountBook], instruments: Mapping[str, Instrument]
+) -> None:
+    """What the books' resting orders keep in orders. One indexed probe first: with no
+    order resting anywhere (the copy fan-out's market orders never rest) nothing more
+    is read."""
+    connection = session.connection()
+    if (
+        not books
+        or connection.execute(_ANY_RESTING, {"symbols": sorted(instruments)}).first() is None
+    ):
+        return
+    for row in _RESTING_OF.rows(session, list(books)):
+        instrument = instruments.get(row.symbol)
+        if instrument is None or row.limit_price is None:
+            continue
+        book = books[row.account]
+        hold = resting_hold(
+            instrument,
+            Side(row.side),
+            row.qty - row.filled_qty,
+            row.limit_price,
+            row.leverage,
+            row.reduce_only,
+            book.positions.get(row.symbol),
+        )
+        book.reserve(row.id, instrument, hold)
 
 
 def holders_of(session: Session, symbol: str) -> set[str]:

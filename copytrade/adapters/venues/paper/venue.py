@@ -270,6 +270,12 @@ class PaperVenue:
         """Free cash per currency, and the base asset of each spot holding."""
         return holdings.balances(self._book(account))
 
+    def in_orders(self, account: str) -> dict[str, Decimal]:
+        """What the account's resting orders keep in orders: quote cash per currency and
+        spot base assets (docs/venues.md "Funds in orders"). ``balances`` less this is
+        what it may spend."""
+        return holdings.in_orders(self._book(account))
+
     def holdings(self) -> dict[str, AccountHoldings]:
         """Every account's balances and open positions, read at one instant (reconciliation)."""
         with venue_transaction(self._engine, write=False) as session:
