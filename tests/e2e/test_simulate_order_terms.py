@@ -1,7 +1,7 @@
 """The trigger-order and depth examples, by ``copytrade simulate``, against the hand
 computations in their header comments (examples/scenarios/stop_orders.yaml,
 depth_fixed_amount.yaml); and the other order terms (take-profit, trailing stop,
-stop-limit, post-only, IOC) on an inline scenario, seen by the CLI too."""
+stop-limit, post-only, IOC, FOK) on an inline scenario, seen by the CLI too."""
 
 from __future__ import annotations
 
@@ -99,12 +99,14 @@ events:
      qty: 0.1, order_type: limit, price: 40100, post_only: true, id: po}
   - {at: 2024-06-03T00:50:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: buy,
      qty: 0.1, order_type: limit, price: 39000, time_in_force: ioc, id: ioc}
+  - {at: 2024-06-03T00:55:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: buy,
+     qty: 0.1, order_type: limit, price: 39000, time_in_force: fok, id: fok}
   - {at: 2024-06-03T03:00:00Z, type: order, provider: pro, symbol: BTC/USDT:USDT, side: buy,
      qty: 0.2, order_type: limit, price: 41500, trigger: stop, trigger_price: 41600, id: sl-buy}
 """
 
 
-def test_take_profit_trailing_stop_limit_post_only_and_ioc_end_to_end(tmp_path: Path) -> None:
+def test_take_profit_trailing_stop_limit_post_only_ioc_and_fok_end_to_end(tmp_path: Path) -> None:
     """docs/venues.md "Trigger orders", "Order terms", through simulate and the CLI.
 
     pro buys 1 at 40,000 (fay copies 10,000 × 40 % = 4,000: 0.1). The take-profit (sell
@@ -112,9 +114,10 @@ def test_take_profit_trailing_stop_limit_post_only_and_ioc_end_to_end(tmp_path: 
     best mark, 42,500 from 01:00, by 1,000: 41,400 ≤ 41,500 fires it: +0.5 × 1,400 = 700;
     pro's cash 101,950. fay closes half each time: +125, +70 → 10,195. The post-only buy
     at 40,100 would take (mark 40,000): rejected; the IOC buy at 39,000 finds nothing:
-    cancelled. The buy stop-limit (41,600, limit 41,500) triggers at 41,700, rests, and
-    fills as maker at 41,500 at 05:00: pro 101,950 − 8,300 = 93,650; fay copies
-    8,300 / 101,950 of 10,195 = 830: 0.02, cash 9,365.
+    cancelled, and so is the FOK buy at 39,000 (it cannot fill whole at once). The buy
+    stop-limit (41,600, limit 41,500) triggers at 41,700, rests, and fills as maker at
+    41,500 at 05:00: pro 101,950 − 8,300 = 93,650; fay copies 8,300 / 101,950 of 10,195
+    = 830: 0.02, cash 9,365.
     """
     result, database = simulate_text(tmp_path, TERMS)
     run = CliRunner()
@@ -126,6 +129,7 @@ def test_take_profit_trailing_stop_limit_post_only_and_ioc_end_to_end(tmp_path: 
     assert got["trail"] == ("filled", "0.5", "41400", None)
     assert got["po"][:1] + got["po"][3:] == ("rejected", "post_only_would_take")
     assert got["ioc"][:2] == ("cancelled", "0")
+    assert got["fok"][:2] == ("cancelled", "0")
     assert got["sl-buy"] == ("filled", "0.2", "41500", None)
     assert [e["event"] for e in result["errors"]] == [4]  # the post-only refusal, listed
     copies = sorted((d["at"][11:16], d["leg"], d["qty"]) for d in result["decisions"])
